@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "wxf_audit.h"
+#include "wxf_buf.h"
+#include "wxf_hash.h"
+#include "wxf_mem.h"
+#include "wxf_time.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+wxf_audit_open(wxf_audit *a, const char *path, const char *tool, wxf_err *err)
+{
+	memset(a, 0, sizeof(*a));
+	a->f = fopen(path, "wxe");
+	if (a->f == NULL)
+		return wxf_err_set(err, WXF_EIO, "%s: cannot create audit log: %s", path,
+		    strerror(errno));
+	memset(a->prev, '0', 64);
+	a->prev[64] = '\0';
+	a->tool = wxf_xstrdup(tool);
+	return WXF_OK;
+}
+
+int
+wxf_audit_add(wxf_audit *a, const char *action, const char *members, wxf_err *err)
+{
+	wxf_buf b;
+	char when[40];
+
+	if (a->f == NULL)
+		return WXF_OK;
+	wxf_buf_init(&b);
+	wxf_time_fmt_utc(wxf_time_now_ms(NULL), when, sizeof(when));
+	wxf_buf_printf(&b, "{\"seq\":%lu,\"time\":\"%s\",\"action\":", a->seq, when);
+	wxf_buf_json_str(&b, action, strlen(action));
+	wxf_buf_puts(&b, ",\"tool\":");
+	wxf_buf_json_str(&b, a->tool, strlen(a->tool));
+	if (members != NULL && *members != '\0') {
+		wxf_buf_putc(&b, ',');
+		wxf_buf_puts(&b, members);
+	}
+	wxf_buf_printf(&b, ",\"prev\":\"%s\"}", a->prev);
+	wxf_sha256_hex(b.p, b.len, a->prev);
+	wxf_buf_putc(&b, '\n');
+	if (fwrite(b.p, 1, b.len, a->f) != b.len || fflush(a->f) != 0) {
+		wxf_buf_free(&b);
+		return wxf_err_set(err, WXF_EIO, "audit log: write error");
+	}
+	wxf_buf_free(&b);
+	a->seq++;
+	return WXF_OK;
+}
+
+const char *
+wxf_audit_head(const wxf_audit *a)
+{
+	return a->prev;
+}
+
+void
+wxf_audit_close(wxf_audit *a)
+{
+	if (a->f != NULL)
+		fclose(a->f);
+	free(a->tool);
+	memset(a, 0, sizeof(*a));
+}
+
+int
+wxf_audit_verify(const char *path, unsigned long *n_lines, wxf_err *err)
+{
+	FILE *f = fopen(path, "rbe");
+	char prev[65], cur[65], *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long n = 0;
+	int rc = WXF_OK;
+
+	if (f == NULL)
+		return wxf_err_set(err, WXF_EIO, "%s: cannot open: %s", path, strerror(errno));
+	memset(prev, '0', 64);
+	prev[64] = '\0';
+	while ((len = getline(&line, &cap, f)) > 0) {
+		const char *p;
+
+		n++;
+		if (line[len - 1] != '\n') {
+			rc = wxf_err_set(err, WXF_EVERIFY, "%s: line %lu is not terminated", path, n);
+			break;
+		}
+		line[--len] = '\0';
+		/* the chain field is the last member: ,"prev":"<64 hex>"} */
+		p = len >= 75 ? line + len - 75 : NULL;
+		if (p == NULL || strncmp(p, ",\"prev\":\"", 9) != 0 || strncmp(p + 9, prev, 64) != 0 ||
+		    strcmp(p + 73, "\"}") != 0) {
+			rc = wxf_err_set(err, WXF_EVERIFY,
+			    "%s: line %lu does not chain to the line before it", path, n);
+			break;
+		}
+		wxf_sha256_hex(line, (size_t)len, cur);
+		memcpy(prev, cur, sizeof(prev));
+	}
+	free(line);
+	fclose(f);
+	if (n_lines)
+		*n_lines = n;
+	return rc;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Hash-chained audit log (JSON Lines).  Each line is one JSON object:
+ *   {"seq":N,"time":"<UTC ISO 8601>","action":"...","tool":"wxforensic V (GITID)",
+ *    <caller's members>, "prev":"<SHA-256 hex of the previous line's bytes, without its LF>"}
+ * The first line's prev is 64 zeros.  Changing, inserting or removing any line breaks the chain,
+ * which wxf_audit_verify() detects.  Times are SOURCE_DATE_EPOCH when set (reproducible runs).
+ */
+#ifndef WXF_AUDIT_H
+#define WXF_AUDIT_H
+
+#include <stdio.h>
+#include "wxf_err.h"
+
+typedef struct wxf_audit {
+	FILE *f;
+	unsigned long seq;
+	char prev[65];
+	char *tool;
+} wxf_audit;
+
+int wxf_audit_open(wxf_audit *a, const char *path, const char *tool, wxf_err *err);
+/* `members` is a JSON fragment of object members without braces ("\"inputs\":[...]"), or NULL. */
+int wxf_audit_add(wxf_audit *a, const char *action, const char *members, wxf_err *err);
+/* SHA-256 of the last line written (the chain head). */
+const char *wxf_audit_head(const wxf_audit *a);
+void wxf_audit_close(wxf_audit *a);
+/* Re-checks the chain; WXF_EVERIFY naming the first bad line. *n_lines gets the count. */
+int wxf_audit_verify(const char *path, unsigned long *n_lines, wxf_err *err);
+
+#endif

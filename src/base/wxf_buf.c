@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "wxf_buf.h"
+#include "wxf_mem.h"
+
+#include <stdlib.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void
+wxf_buf_init(wxf_buf *b)
+{
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+wxf_buf_free(wxf_buf *b)
+{
+	free(b->p);
+	wxf_buf_init(b);
+}
+
+void
+wxf_buf_reset(wxf_buf *b)
+{
+	b->len = 0;
+	if (b->p != NULL)
+		b->p[0] = '\0';
+}
+
+static void
+reserve(wxf_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 256;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->p = wxf_xrealloc(b->p, b->cap);
+}
+
+void
+wxf_buf_add(wxf_buf *b, const void *data, size_t n)
+{
+	reserve(b, n);
+	if (n)
+		memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+wxf_buf_puts(wxf_buf *b, const char *s)
+{
+	wxf_buf_add(b, s, strlen(s));
+}
+
+void
+wxf_buf_putc(wxf_buf *b, char c)
+{
+	wxf_buf_add(b, &c, 1);
+}
+
+void
+wxf_buf_printf(wxf_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *
+wxf_buf_steal(wxf_buf *b)
+{
+	char *p;
+
+	if (b->p == NULL)
+		return wxf_xstrdup("");
+	p = b->p;
+	wxf_buf_init(b);
+	return p;
+}
+
+size_t
+wxf_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	/* overlong, surrogates, out of range */
+	if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return len;
+}
+
+int
+wxf_utf8_valid(const char *s, size_t n)
+{
+	size_t i = 0, l;
+	uint32_t cp;
+
+	while (i < n) {
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l == 0)
+			return 0;
+		i += l;
+	}
+	return 1;
+}
+
+static const char REPL[] = "\xef\xbf\xbd";
+
+void
+wxf_buf_json_str(wxf_buf *b, const char *s, size_t n)
+{
+	size_t i = 0, l;
+	uint32_t cp;
+
+	wxf_buf_putc(b, '"');
+	while (s != NULL && i < n) {
+		unsigned char ch = (unsigned char)s[i];
+
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l == 0) {
+			wxf_buf_puts(b, REPL);
+			i++;
+			continue;
+		}
+		if (cp == '"')
+			wxf_buf_puts(b, "\\\"");
+		else if (cp == '\\')
+			wxf_buf_puts(b, "\\\\");
+		else if (cp == '\n')
+			wxf_buf_puts(b, "\\n");
+		else if (cp == '\r')
+			wxf_buf_puts(b, "\\r");
+		else if (cp == '\t')
+			wxf_buf_puts(b, "\\t");
+		else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
+			wxf_buf_printf(b, "\\u%04x", (unsigned)cp);
+		else
+			wxf_buf_add(b, s + i, l);
+		(void)ch;
+		i += l;
+	}
+	wxf_buf_putc(b, '"');
+}
+
+/* Characters that can reorder or hide text: shown as visible markers. */
+static int
+is_invisible_control(uint32_t cp)
+{
+	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff || cp == 0x2060 || cp == 0x061c;
+}
+
+void
+wxf_buf_xml_text(wxf_buf *b, const char *s, size_t n)
+{
+	size_t i = 0, l;
+	uint32_t cp;
+
+	while (s != NULL && i < n) {
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l == 0) {
+			wxf_buf_puts(b, REPL);
+			i++;
+			continue;
+		}
+		switch (cp) {
+		case '&': wxf_buf_puts(b, "&amp;"); break;
+		case '<': wxf_buf_puts(b, "&lt;"); break;
+		case '>': wxf_buf_puts(b, "&gt;"); break;
+		case '"': wxf_buf_puts(b, "&quot;"); break;
+		case '\'': wxf_buf_puts(b, "&#39;"); break;
+		default:
+			if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || cp == 0x7f ||
+			    cp == 0xfffe || cp == 0xffff)
+				wxf_buf_puts(b, REPL);
+			else if (is_invisible_control(cp))
+				wxf_buf_printf(b, "[U+%04X]", (unsigned)cp);
+			else
+				wxf_buf_add(b, s + i, l);
+		}
+		i += l;
+	}
+}
+
+void
+wxf_buf_csv_field(wxf_buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	wxf_buf_putc(b, '"');
+	if (s != NULL && n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
+		wxf_buf_putc(b, '\'');
+	for (i = 0; s != NULL && i < n; i++) {
+		if (s[i] == '"')
+			wxf_buf_putc(b, '"');
+		wxf_buf_putc(b, s[i]);
+	}
+	wxf_buf_putc(b, '"');
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * wxf_buf: growable byte buffer with printf and escaping for the writers (JSON, XML/HTML, CSV).
+ * Aborts on OOM (used by cli/ and report/ only, C9).  Always NUL-terminated.
+ */
+#ifndef WXF_BUF_H
+#define WXF_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct wxf_buf {
+	char *p;
+	size_t len, cap;
+} wxf_buf;
+
+void wxf_buf_init(wxf_buf *b);
+void wxf_buf_free(wxf_buf *b);
+void wxf_buf_reset(wxf_buf *b);
+void wxf_buf_add(wxf_buf *b, const void *data, size_t n);
+void wxf_buf_puts(wxf_buf *b, const char *s);
+void wxf_buf_putc(wxf_buf *b, char c);
+void wxf_buf_printf(wxf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Takes ownership of the string; the buffer is left empty. */
+char *wxf_buf_steal(wxf_buf *b);
+
+/*
+ * JSON string literal with quotes.  Invalid UTF-8 bytes become U+FFFD; control characters,
+ * U+2028/2029 are escaped; output is plain deterministic ASCII-safe JSON text (non-ASCII UTF-8 kept).
+ */
+void wxf_buf_json_str(wxf_buf *b, const char *s, size_t n);
+/* Text for HTML/XML element content and attribute values: & < > " ' escaped; invalid UTF-8 and
+ * XML-forbidden control characters replaced by U+FFFD; bidi overrides/isolates and zero-width
+ * characters made visible as "[U+202E]" markers so hostile text cannot reorder the page. */
+void wxf_buf_xml_text(wxf_buf *b, const char *s, size_t n);
+/* CSV field per RFC 4180 (always quoted); a leading = + - @ is prefixed with ' (formula injection). */
+void wxf_buf_csv_field(wxf_buf *b, const char *s, size_t n);
+
+/* Decodes one UTF-8 scalar at s[0..n); returns length or 0 if invalid (cp untouched). */
+size_t wxf_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* 1 if s[0..n) is valid UTF-8 */
+int wxf_utf8_valid(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * File access.  Evidence is only ever opened O_RDONLY and mapped PROT_READ/MAP_PRIVATE (undark's
+ * one good habit); outputs are written through wxf_out_* which refuse paths inside evidence.
+ */
+#ifndef WXF_FILE_H
+#define WXF_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "wxf_err.h"
+
+typedef struct wxf_map {
+	const uint8_t *data;
+	size_t size;
+	void *priv_;     /* mmap base or malloc'd copy */
+	int mapped;
+} wxf_map;
+
+/* Maps a file read-only.  An empty file gives data=NULL,size=0 and WXF_OK. */
+int wxf_map_open(wxf_map *m, const char *path, wxf_err *err);
+void wxf_map_close(wxf_map *m);
+
+/* Reads at most `max` bytes of a small file into a NUL-terminated malloc'd buffer.
+ * WXF_ECORRUPT if larger than max. */
+int wxf_file_read_small(const char *path, size_t max, uint8_t **out, size_t *len, wxf_err *err);
+int wxf_file_write(const char *path, const void *data, size_t n, wxf_err *err);
+
+/* malloc'd "a/b"; never doubles slashes. */
+char *wxf_path_join(const char *a, const char *b);
+/* 1 if `path` (existing or not) is `dir` or lies below it, after resolving symlinks of the
+ * longest existing prefix of each; 0 otherwise. */
+int wxf_path_is_inside(const char *path, const char *dir);
+/* mkdir -p; returns WXF_OK or WXF_EIO. */
+int wxf_mkdir_p(const char *path, wxf_err *err);
+const char *wxf_path_base(const char *path);
+/* 1 if a regular file / directory exists at path (following links). */
+int wxf_is_file(const char *path);
+int wxf_is_dir(const char *path);
+
+#endif

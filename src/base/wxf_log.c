@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "wxf_log.h"
+
+#include <stdarg.h>
+#include <unistd.h>
+
+void
+wxf_log_init(wxf_log *l, enum wxf_log_level level)
+{
+	l->out = stderr;
+	l->level = level;
+	l->tty = isatty(STDERR_FILENO);
+	l->progress_drawn = 0;
+	l->n_warn = l->n_error = 0;
+}
+
+void
+wxf_log_msg(wxf_log *l, enum wxf_log_level level, const char *fmt, ...)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+	va_list ap;
+
+	if (level == WXF_LOG_WARN)
+		l->n_warn++;
+	if (level == WXF_LOG_ERROR)
+		l->n_error++;
+	if (level > l->level)
+		return;
+	wxf_log_progress_end(l);
+	fprintf(l->out, "wxforensic: %s: ", names[level]);
+	va_start(ap, fmt);
+	vfprintf(l->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', l->out);
+	fflush(l->out);
+}
+
+void
+wxf_log_progress(wxf_log *l, const char *label, uint64_t done, uint64_t total, const char *rate)
+{
+	if (!l->tty || l->level < WXF_LOG_INFO)
+		return;
+	if (total > 0)
+		fprintf(l->out, "\r\033[K%s: %llu/%llu (%.1f%%)%s%s", label, (unsigned long long)done,
+		    (unsigned long long)total, 100.0 * (double)done / (double)total,
+		    rate ? " " : "", rate ? rate : "");
+	else
+		fprintf(l->out, "\r\033[K%s: %llu%s%s", label, (unsigned long long)done,
+		    rate ? " " : "", rate ? rate : "");
+	fflush(l->out);
+	l->progress_drawn = 1;
+}
+
+void
+wxf_log_progress_end(wxf_log *l)
+{
+	if (l->progress_drawn) {
+		fputs("\r\033[K", l->out);
+		fflush(l->out);
+		l->progress_drawn = 0;
+	}
+}

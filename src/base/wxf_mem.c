@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+#include "wxf_mem.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+oom(size_t n)
+{
+	fprintf(stderr, "wxforensic: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *
+wxf_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom(n);
+	return p;
+}
+
+void *
+wxf_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom(n * size);
+	return p;
+}
+
+void *
+wxf_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		oom(n);
+	return q;
+}
+
+char *
+wxf_xstrdup(const char *s)
+{
+	return wxf_xstrndup(s, strlen(s));
+}
+
+char *
+wxf_xstrndup(const char *s, size_t n)
+{
+	char *p = wxf_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+wxf_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom(0);
+	p = wxf_xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+wxf_xgrow(void **arr, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+
+	if (need <= *cap)
+		return;
+	ncap = *cap ? *cap : 16;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > SIZE_MAX / size)
+		oom(SIZE_MAX);
+	*arr = wxf_xrealloc(*arr, ncap * size);
+	memset((char *)*arr + *cap * size, 0, (ncap - *cap) * size);
+	*cap = ncap;
+}
+
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct wxf_arena {
+	struct chunk *head;
+	size_t total;
+};
+
+wxf_arena *
+wxf_arena_new(void)
+{
+	return calloc(1, sizeof(wxf_arena));
+}
+
+void
+wxf_arena_free(wxf_arena **ap)
+{
+	struct chunk *c, *n;
+
+	if (ap == NULL || *ap == NULL)
+		return;
+	for (c = (*ap)->head; c != NULL; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(*ap);
+	*ap = NULL;
+}
+
+void *
+wxf_arena_alloc(wxf_arena *a, size_t n)
+{
+	struct chunk *c = a->head;
+	size_t need = (n + 15) & ~(size_t)15;
+	void *p;
+
+	if (need < n)
+		return NULL;
+	if (c == NULL || c->size - c->used < need) {
+		size_t sz = need > 65536 ? need : 65536;
+
+		c = malloc(sizeof(*c) + sz);
+		if (c == NULL)
+			return NULL;
+		c->size = sz;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	p = c->data + c->used;
+	c->used += need;
+	a->total += need;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+wxf_arena_strndup(wxf_arena *a, const char *s, size_t n)
+{
+	char *p = wxf_arena_alloc(a, n + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+size_t
+wxf_arena_used(const wxf_arena *a)
+{
+	return a->total;
+}

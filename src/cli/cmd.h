@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Commands (tmux cmd-*.c style): each command is a declarative table entry in its own file
+ * cli/cmd-<name>.c; cli/cmd.c owns wxf_cmd_table[] and does all option parsing with
+ * getopt_long, so no command touches argv for options.
+ *
+ * Options common to every command: -h/--help, -q/--quiet, -v/--verbose, --json.
+ */
+#ifndef WXF_CMD_H
+#define WXF_CMD_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include "base/wxf_log.h"
+#include "base/wxf_err.h"
+
+typedef struct wxf_ctx {
+	wxf_log log;
+	int json;            /* --json: machine-readable stdout */
+	int quiet;
+	char *cmdline;       /* the full command line, for reports and the audit log */
+	const char *tool;    /* "wxforensic 0.1.0 (gitid)" */
+} wxf_ctx;
+
+struct wxf_cmd_entry {
+	const char *name;
+	const char *summary;      /* one line for `wxforensic --help` */
+	const char *usage;        /* full --help text after "usage: " */
+	const char *optstring;    /* short options (without the common ones) */
+	const struct option *opts;/* long options, NULL-terminated (without the common ones) */
+	size_t state_size;        /* bytes of per-run state, zeroed, passed to opt() and exec() */
+	int min_args, max_args;   /* operands after options; max -1 = unlimited */
+	/* Called once per option; returns WXF_OK or WXF_EUSAGE with err set. */
+	int (*opt)(void *state, int c, const char *arg, wxf_err *err);
+	/* Returns a process exit code (WXF_EXIT_*). */
+	int (*exec)(wxf_ctx *ctx, void *state, int argc, char **argv);
+};
+
+extern const struct wxf_cmd_entry *const wxf_cmd_table[];
+
+/* Parses a decimal integer in [min,max]; WXF_EUSAGE with a message naming `what` otherwise. */
+int wxf_cmd_num(const char *arg, long long min, long long max, long long *out, const char *what,
+    wxf_err *err);
+/* Appends to a NULL-terminated string array (for repeatable options). */
+void wxf_cmd_strv_add(char ***v, const char *s);
+void wxf_cmd_strv_free(char ***v);
+const char *wxf_version_string(void);
+
+int wxf_cli_main(int argc, char **argv);
+
+#endif

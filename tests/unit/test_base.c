@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests for src/base: cursor, varints, hashes (known vectors), escaping, time, paths, audit. */
+#include "config.h"
+#include "tap.h"
+#include "base/wxf_audit.h"
+#include "base/wxf_buf.h"
+#include "base/wxf_cur.h"
+#include "base/wxf_file.h"
+#include "base/wxf_hash.h"
+#include "base/wxf_mem.h"
+#include "base/wxf_time.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static void
+test_cursor(void)
+{
+	static const uint8_t d[] = { 0x0d, 0x00, 0x04, 0x03, 0x81, 0x00, 0xff, 0xff, 0xff, 0xff,
+	    0xff, 0xff, 0xff, 0xff, 0xff };
+	wxf_cur c = wxf_cur_make(d, sizeof(d));
+	uint64_t v;
+
+	is_int(wxf_cur_u8(&c), 0x0d, "u8");
+	is_int(wxf_cur_u16be(&c), 0x0004, "u16be");
+	is_int(wxf_cur_u8(&c), 3, "u8 again");
+	is_int(wxf_cur_sqlvarint(&c), 128, "2-byte varint 0x81 0x00 = 128");
+	is_int(wxf_cur_sqlvarint(&c), -1, "9-byte varint all 0xff = -1 as int64");
+	ok(!c.bad, "no error so far");
+	is_int(wxf_cur_u8(&c), 0, "read past end gives 0");
+	ok(c.bad, "read past end sets bad");
+	is_int(c.pos, sizeof(d), "position unchanged on failure");
+
+	c = wxf_cur_make(d, 5);
+	ok(wxf_cur_bytes(&c, 6) == NULL && c.bad, "bytes() refuses more than the window");
+	c = wxf_cur_make(d + 6, 3);
+	wxf_cur_sqlvarint(&c);
+	ok(c.bad, "truncated varint is an error, not an over-read");
+	is_int(wxf_sqlvarint(d, sizeof(d), 4, &v), 2, "random-access varint length");
+	is_int(v, 128, "random-access varint value");
+	{
+		static const uint8_t pb[] = { 0x96, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		    0xff, 0xff, 0xff, 0x01 };
+		wxf_cur p = wxf_cur_make(pb, sizeof(pb));
+
+		is_int(wxf_cur_leb128(&p), 150, "protobuf varint 150");
+		wxf_cur_leb128(&p);
+		ok(p.bad, "11-byte protobuf varint rejected");
+	}
+	{
+		wxf_cur s, c2 = wxf_cur_make_at(d, sizeof(d), 1000);
+
+		wxf_cur_skip(&c2, 3);
+		s = wxf_cur_sub(&c2, 4);
+		is_int(wxf_cur_abs(&s), 1003, "sub-cursor keeps absolute offsets");
+		s = wxf_cur_sub(&c2, 100);
+		ok(s.bad && s.size == 0, "oversized sub-cursor is bad and empty");
+	}
+}
+
+static void
+test_hash(void)
+{
+	char hex[65];
+	wxf_hashes h;
+
+	/* WeChat Android facts (shared/formats/wechat-android-ios.md, marked [V]) */
+	wxf_md5_hex("mm123456", 8, hex);
+	is_str(hex, "44ebfc91ddcdcce6108bec6a10fc16a7", "md5(\"mm\"+uin) account folder vector");
+	wxf_md5_hex("1234567890ABCDEF123456", 22, hex);
+	hex[7] = '\0';
+	is_str(hex, "9dcbb6e", "md5(IMEI+uin)[:7] key vector");
+	wxf_hash_buf("abc", 3, &h);
+	is_str(h.md5, "900150983cd24fb0d6963f7d28e17f72", "md5(abc)");
+	is_str(h.sha1, "a9993e364706816aba3e25717850c26c9cd0d89d", "sha1(abc)");
+	is_str(h.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	    "sha256(abc)");
+	{
+		uint8_t b[4];
+
+		ok(wxf_unhex("00ff10Ab", b, 4) == 0 && b[1] == 0xff && b[3] == 0xab, "unhex");
+		ok(wxf_unhex("00ff10A", b, 4) != 0, "unhex rejects short input");
+		ok(wxf_unhex("00ff10Ag", b, 4) != 0, "unhex rejects non-hex");
+	}
+}
+
+static void
+test_escape(void)
+{
+	wxf_buf b;
+
+	wxf_buf_init(&b);
+	wxf_buf_json_str(&b, "a\"b\\\n\x01\xe4\xb8\xad\xff", 10);
+	is_str(b.p, "\"a\\\"b\\\\\\n\\u0001\xe4\xb8\xad\xef\xbf\xbd\"", "JSON escaping, UTF-8 kept, bad byte replaced");
+	wxf_buf_reset(&b);
+	wxf_buf_xml_text(&b, "<script>&\xe2\x80\xae'", 13);
+	is_str(b.p, "&lt;script&gt;&amp;[U+202E]&#39;", "XML/HTML escaping, RTL override made visible");
+	wxf_buf_reset(&b);
+	wxf_buf_csv_field(&b, "=cmd|\"x\"", 8);
+	is_str(b.p, "\"'=cmd|\"\"x\"\"\"", "CSV quoting and formula neutralising");
+	ok(wxf_utf8_valid("\xe4\xb8\xad\xe6\x96\x87", 6), "valid UTF-8");
+	ok(!wxf_utf8_valid("\xc0\xaf", 2), "overlong UTF-8 rejected");
+	ok(!wxf_utf8_valid("\xed\xa0\x80", 3), "surrogate rejected");
+	wxf_buf_free(&b);
+}
+
+static void
+test_time(void)
+{
+	wxf_tz *tz = wxf_tz_new("Asia/Shanghai"), *fx = wxf_tz_new("-05:30");
+	char s[64];
+
+	ok(tz != NULL, "Asia/Shanghai loads");
+	wxf_time_fmt(tz, 1772331330123LL, s, sizeof(s));
+	is_str(s, "2026-03-01T10:15:30.123+08:00", "ms instant in Shanghai with offset");
+	wxf_time_fmt_utc(1772331330000LL, s, sizeof(s));
+	is_str(s, "2026-03-01T02:15:30Z", "UTC form");
+	wxf_time_fmt(tz, WXF_TIME_UNKNOWN, s, sizeof(s));
+	is_str(s, "unknown", "unknown time is 'unknown', never 1970");
+	wxf_time_fmt(fx, -1, s, sizeof(s));
+	is_str(s, "1969-12-31T18:29:59.999-05:30", "negative ms floor, fixed offset");
+	ok(wxf_tz_new("Not/AZone") == NULL, "unknown zone refused");
+	ok(wxf_tz_new("../etc/passwd") == NULL, "path-like zone refused");
+	wxf_tz_free(&tz);
+	wxf_tz_free(&fx);
+}
+
+static void
+test_paths_and_audit(void)
+{
+	char tmpl[] = "/tmp/wxf-test-XXXXXX", *d, *p, *q, *log;
+	wxf_err err;
+	unsigned long n = 0;
+	wxf_audit a;
+	FILE *f;
+
+	d = mkdtemp(tmpl);
+	ok(d != NULL, "temp dir");
+	p = wxf_path_join(d, "ev/sub");
+	ok(wxf_mkdir_p(p, NULL) == WXF_OK, "mkdir -p");
+	q = wxf_path_join(d, "ev/sub/not/yet/out");
+	ok(wxf_path_is_inside(q, p), "non-existing path below evidence is inside");
+	free(q);
+	q = wxf_path_join(d, "out");
+	ok(!wxf_path_is_inside(q, p), "sibling is not inside");
+	free(q);
+	q = wxf_path_join(d, "ev/sub/../../ev/sub/x");
+	ok(wxf_path_is_inside(q, p), "dot-dot path into evidence is inside (refused)");
+	free(q);
+
+	log = wxf_path_join(d, "audit.jsonl");
+	wxf_err_clear(&err);
+	ok(wxf_audit_open(&a, log, "wxforensic test", &err) == WXF_OK, "audit open");
+	wxf_audit_add(&a, "start", "\"inputs\":[]", &err);
+	wxf_audit_add(&a, "hash", "\"file\":\"x\"", &err);
+	wxf_audit_add(&a, "end", NULL, &err);
+	wxf_audit_close(&a);
+	ok(wxf_audit_verify(log, &n, &err) == WXF_OK, "audit chain verifies");
+	is_int(n, 3, "three audit lines");
+	f = fopen(log, "r+b");
+	fseek(f, 20, SEEK_SET);
+	fputc('X', f);
+	fclose(f);
+	ok(wxf_audit_verify(log, &n, &err) == WXF_EVERIFY, "a one-byte change breaks the chain: %s",
+	    err.msg);
+	unlink(log);
+	free(log);
+	rmdir(p);
+	free(p);
+	p = wxf_path_join(d, "ev");
+	rmdir(p);
+	free(p);
+	rmdir(d);
+}
+
+int
+main(void)
+{
+	test_cursor();
+	test_hash();
+	test_escape();
+	test_time();
+	test_paths_and_audit();
+	return tap_done();
+}
