@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Provenance (CONVENTIONS C13): where a fact was found.  Every model object, live or recovered,
+ * carries one.  The closed lists below are also the vocabulary of the reports and of
+ * data/timeline.xsd: change them together.
+ */
+#ifndef WXF_PROV_H
+#define WXF_PROV_H
+
+#include <stdint.h>
+
+typedef enum wxf_origin {
+	WXF_ORIGIN_LIVE = 0,     /* allocated b-tree cell */
+	WXF_ORIGIN_FREEBLOCK,    /* freeblock chain inside a live page */
+	WXF_ORIGIN_UNALLOCATED,  /* gap between cell pointer array and cell content area */
+	WXF_ORIGIN_FREELIST,     /* freelist trunk/leaf page */
+	WXF_ORIGIN_WAL,          /* page image in a WAL frame */
+	WXF_ORIGIN_JOURNAL,      /* page image in a rollback journal */
+	WXF_ORIGIN_FTS,          /* full-text index content */
+	WXF_ORIGIN_BACKUP,       /* a backup container (WeChat PC backup, .ab, ...) */
+	WXF_ORIGIN_N
+} wxf_origin;
+
+typedef enum wxf_status {
+	WXF_STATUS_INTACT = 0,            /* live record */
+	WXF_STATUS_DELETED_RECOVERED,     /* deleted, every value recovered */
+	WXF_STATUS_PARTIALLY_RECOVERED,   /* deleted, some values lost */
+	WXF_STATUS_FRAGMENT,              /* bytes that prove something existed, not a whole record */
+	WXF_STATUS_SUPERSEDED,            /* an older version of a live record (updated, not deleted) */
+	WXF_STATUS_N
+} wxf_status;
+
+typedef struct wxf_prov {
+	const char *file;     /* evidence path of the database as listed in the evidence inventory */
+	const char *image;    /* decrypted image the offsets refer to (bundle-relative), or NULL */
+	const char *table;    /* table or index name, NULL if unattributed */
+	int64_t rowid;        /* INT64_MIN when unknown */
+	uint32_t pgno;        /* 1-based page, 0 unknown */
+	uint32_t frame;       /* WAL frame / journal record, 0 none */
+	uint64_t offset;      /* absolute byte offset in the image */
+	uint32_t length;      /* bytes */
+	wxf_origin origin;
+	wxf_status status;
+	int confidence;       /* 0..100; 100 for live rows */
+} wxf_prov;
+
+static inline const char *
+wxf_origin_name(wxf_origin o)
+{
+	static const char *const n[] = { "live", "freeblock", "unallocated", "freelist", "wal",
+	    "journal", "fts", "backup" };
+	return (unsigned)o < WXF_ORIGIN_N ? n[o] : "unknown";
+}
+
+static inline const char *
+wxf_status_name(wxf_status s)
+{
+	static const char *const n[] = { "intact", "deleted-recovered", "partially-recovered",
+	    "fragment", "superseded" };
+	return (unsigned)s < WXF_STATUS_N ? n[s] : "unknown";
+}
+
+#endif
