@@ -3,7 +3,10 @@
 #include "config.h"
 #include "cmd.h"
 
+extern const struct wxf_cmd_entry wxf_cmd_scan_entry;
+
 
 const struct wxf_cmd_entry *const wxf_cmd_table[] = {
+	&wxf_cmd_scan_entry,
 	NULL
 };

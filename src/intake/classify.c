@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Content and path rules for WeChat artifacts.  Content first (magic numbers), then names.
+ *
+ *   bytes 0..15  "SQLite format 3\0"           plaintext SQLite (sqlite.org/fileformat2.html)
+ *   bytes 0..3   37 7f 06 82 | 37 7f 06 83     WAL header magic (checksum byte order)
+ *   bytes 0..7   d9 d5 05 f9 20 a1 63 d7       rollback journal header
+ *   bytes 0..3   ac ed 00 05                   Java serialization stream (STREAM_MAGIC, VERSION)
+ *   "ANDROID BACKUP\n"                         adb backup
+ *   "bplist00" / "<plist"                      property list
+ *   "#!AMR\n", "#!SILK_V3", "\x02#!SILK_V3"    WeChat voice
+ * Encrypted SQLite (SQLCipher/WCDB) has no header: page-multiple size and near-random bytes
+ * (the first 16 bytes are the salt, the rest ciphertext), so entropy of the first 4 KiB > 7.6.
+ */
+#include "config.h"
+#include "intake_int.h"
+
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+const char *
+wxf_kind_name(wxf_kind k)
+{
+	static const char *const n[] = { "other", "sqlite", "sqlite-encrypted", "sqlite-wal",
+	    "sqlite-journal", "sqlite-shm", "java-serialized", "shared-prefs", "plist", "media",
+	    "android-backup", "itunes-manifest", "symlink", "dir" };
+	return (unsigned)k < WXF_KIND_N ? n[k] : "other";
+}
+
+const char *
+wxf_platform_name(wxf_platform p)
+{
+	static const char *const n[] = { "unknown", "android", "ios", "windows-3", "wechat-4",
+	    "macos-3" };
+	return (unsigned)p <= WXF_PLAT_MAC3 ? n[p] : "unknown";
+}
+
+double
+wxf_entropy(const uint8_t *p, size_t n)
+{
+	unsigned cnt[256] = { 0 };
+	double e = 0;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		cnt[p[i]]++;
+	for (i = 0; i < 256; i++) {
+		if (cnt[i]) {
+			double q = (double)cnt[i] / (double)n;
+
+			e -= q * log2(q);
+		}
+	}
+	return e;
+}
+
+static int
+ends_with(const char *s, const char *suf)
+{
+	size_t ls = strlen(s), lf = strlen(suf);
+
+	return ls >= lf && strcasecmp(s + ls - lf, suf) == 0;
+}
+
+wxf_kind
+wxf_classify(const char *name, const uint8_t *h, size_t n, uint64_t size, double *entropy)
+{
+	static const uint8_t journal[8] = { 0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7 };
+
+	*entropy = wxf_entropy(h, n);
+	if (n >= 16 && memcmp(h, "SQLite format 3", 16) == 0)
+		return WXF_KIND_SQLITE;
+	if (n >= 4 && h[0] == 0x37 && h[1] == 0x7f && h[2] == 0x06 && (h[3] == 0x82 || h[3] == 0x83))
+		return WXF_KIND_SQLITE_WAL;
+	if (n >= 8 && memcmp(h, journal, 8) == 0)
+		return WXF_KIND_SQLITE_JOURNAL;
+	if (ends_with(name, "-journal"))
+		return WXF_KIND_SQLITE_JOURNAL; /* PERSIST/TRUNCATE remnant with a zeroed header */
+	if (ends_with(name, "-wal"))
+		return WXF_KIND_SQLITE_WAL;     /* a reset WAL may have no valid header */
+	if (ends_with(name, "-shm"))
+		return WXF_KIND_SQLITE_SHM;
+	if (n >= 4 && h[0] == 0xac && h[1] == 0xed && h[2] == 0x00 && h[3] == 0x05)
+		return WXF_KIND_JAVA_SERIALIZED;
+	if (n >= 15 && memcmp(h, "ANDROID BACKUP\n", 15) == 0)
+		return WXF_KIND_ANDROID_BACKUP;
+	if ((n >= 8 && memcmp(h, "bplist00", 8) == 0) ||
+	    (n > 0 && memmem(h, n, "<plist", 6) != NULL && memmem(h, n, "<?xml", 5) != NULL))
+		return WXF_KIND_PLIST;
+	if (n > 0 && memmem(h, n < 512 ? n : 512, "<map", 4) != NULL &&
+	    memmem(h, n < 64 ? n : 64, "<?xml", 5) != NULL)
+		return WXF_KIND_SHARED_PREFS;
+	if ((n >= 6 && memcmp(h, "#!AMR\n", 6) == 0) || (n >= 9 && memcmp(h, "#!SILK_V3", 9) == 0) ||
+	    (n >= 10 && memcmp(h, "\x02#!SILK_V3", 10) == 0))
+		return WXF_KIND_MEDIA;
+	if (size >= 1024 && size % 512 == 0 && n >= 1024 && *entropy > 7.6)
+		return WXF_KIND_SQLITE_ENCRYPTED;
+	return WXF_KIND_OTHER;
+}
+
+/* Path patterns (matched on the root-relative path, '/' separated). */
+static const struct {
+	const char *suffix;       /* path ends with this (case-insensitive) */
+	const char *role;
+	wxf_platform platform;
+} roles[] = {
+	{ "/EnMicroMsg.db", "Android message database (EnMicroMsg.db)", WXF_PLAT_ANDROID },
+	{ "/EnMicroMsg.db-wal", "WAL of the Android message database", WXF_PLAT_ANDROID },
+	{ "/EnMicroMsg.db-journal", "rollback journal of the Android message database", WXF_PLAT_ANDROID },
+	{ "/EnMicroMsg.db-shm", "WAL index of the Android message database", WXF_PLAT_ANDROID },
+	{ "/FTS5IndexMicroMsg_encrypt.db", "Android full-text index (deleted text may survive)", WXF_PLAT_ANDROID },
+	{ "/FTS5IndexMicroMsg.db", "Android full-text index (older, unencrypted)", WXF_PLAT_ANDROID },
+	{ "/WxFileIndex.db", "Android media file index", WXF_PLAT_ANDROID },
+	{ "/SnsMicroMsg.db", "Android Moments database", WXF_PLAT_ANDROID },
+	{ "/enFavorite.db", "Android favorites database", WXF_PLAT_ANDROID },
+	{ "/MicroMsg/systemInfo.cfg", "Android system config (uin, key 1)", WXF_PLAT_ANDROID },
+	{ "/MicroMsg/CompatibleInfo.cfg", "Android device config (device id, key 258)", WXF_PLAT_ANDROID },
+	{ "/shared_prefs/system_config_prefs.xml", "Android prefs (default_uin)", WXF_PLAT_ANDROID },
+	{ "/shared_prefs/auth_info_key_prefs.xml", "Android prefs (_auth_uin)", WXF_PLAT_ANDROID },
+	{ "/shared_prefs/com.tencent.mm_preferences.xml", "Android prefs (last_login_uin)", WXF_PLAT_ANDROID },
+	{ "/DB/MM.sqlite", "iOS message database (MM.sqlite)", WXF_PLAT_IOS },
+	{ "/DB/WCDB_Contact.sqlite", "iOS contact database", WXF_PLAT_IOS },
+	{ "/session/session.db", "iOS session database", WXF_PLAT_IOS },
+	{ "/mmsetting.archive", "iOS account settings", WXF_PLAT_IOS },
+	{ "/Documents/LoginInfo2.dat", "iOS login info", WXF_PLAT_IOS },
+	{ "/Msg/MicroMsg.db", "Windows contact database (MicroMsg.db)", WXF_PLAT_WIN3 },
+	{ "/Msg/MediaMSG0.db", "Windows voice database", WXF_PLAT_WIN3 },
+	{ "/Backup.db", "WeChat PC backup index (Backup.db)", WXF_PLAT_WIN3 },
+	{ "/db_storage/contact/contact.db", "WeChat 4.x contact database", WXF_PLAT_WX4 },
+	{ "/db_storage/session/session.db", "WeChat 4.x session database", WXF_PLAT_WX4 },
+	{ "/Manifest.db", "iTunes/Finder backup manifest", WXF_PLAT_IOS },
+	{ "/Manifest.plist", "iTunes/Finder backup properties", WXF_PLAT_IOS },
+	{ "/Manifest.mbdb", "iTunes backup manifest (old)", WXF_PLAT_IOS },
+};
+
+static int
+is_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+const char *
+wxf_wechat_role(const char *rel, wxf_platform *platform)
+{
+	const char *base = strrchr(rel, '/');
+	size_t i, lr = strlen(rel);
+
+	base = base ? base + 1 : rel;
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		size_t ls = strlen(roles[i].suffix);
+
+		if ((lr >= ls && strcasecmp(rel + lr - ls, roles[i].suffix) == 0) ||
+		    (lr + 1 == ls && strcasecmp(rel, roles[i].suffix + 1) == 0)) {
+			*platform = roles[i].platform;
+			return roles[i].role;
+		}
+	}
+	/* iOS message_N.sqlite, Windows Multi/MSGn.db, 4.x message_N.db */
+	if (strncmp(base, "message_", 8) == 0 && ends_with(base, ".sqlite") &&
+	    is_digits(base + 8, strlen(base) - 15)) {
+		*platform = WXF_PLAT_IOS;
+		return "iOS message database (message_N.sqlite)";
+	}
+	if (strncmp(base, "MSG", 3) == 0 && ends_with(base, ".db") && strstr(rel, "/Multi/") &&
+	    is_digits(base + 3, strlen(base) - 6)) {
+		*platform = WXF_PLAT_WIN3;
+		return "Windows message database (Multi/MSGn.db)";
+	}
+	if (strncmp(base, "message_", 8) == 0 && ends_with(base, ".db") &&
+	    strstr(rel, "db_storage/message") && is_digits(base + 8, strlen(base) - 11)) {
+		*platform = WXF_PLAT_WX4;
+		return "WeChat 4.x message database (message_N.db)";
+	}
+	if (strstr(rel, "/BAK_") && (strstr(base, "_TEXT") || strstr(base, "_MEDIA"))) {
+		*platform = WXF_PLAT_WIN3;
+		return "WeChat PC backup data segment";
+	}
+	if (strstr(rel, "/image2/") != NULL)
+		return (*platform = WXF_PLAT_ANDROID, "Android image store (image2)");
+	if (strstr(rel, "/voice2/") != NULL)
+		return (*platform = WXF_PLAT_ANDROID, "Android voice store (voice2)");
+	if (strstr(rel, "/MicroMsg/") != NULL && strstr(rel, "/video/") != NULL)
+		return (*platform = WXF_PLAT_ANDROID, "Android video store");
+	return NULL;
+}

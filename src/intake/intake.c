@@ -1,0 +1,917 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Evidence intake: walk, classify, hash, recognise accounts, re-hash at the end.
+ * See intake.h for the read-only discipline.
+ */
+#include "config.h"
+#include "intake_int.h"
+#include "base/wxf_buf.h"
+#include "base/wxf_file.h"
+#include "base/wxf_mem.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <sqlcipher/sqlite3.h>
+
+#define HEAD_MAX 4096
+#define PREFS_MAX (256 * 1024)
+
+typedef struct scan {
+	wxf_inventory *inv;
+	const wxf_intake_opts *opts;
+	wxf_magic *magic;
+	wxf_err *err;
+} scan;
+
+static wxf_item *
+item_new(wxf_inventory *inv)
+{
+	wxf_item *it;
+
+	wxf_xgrow((void **)&inv->items, &inv->cap_items, inv->n_items + 1, sizeof(wxf_item));
+	it = &inv->items[inv->n_items++];
+	memset(it, 0, sizeof(*it));
+	it->account = -1;
+	return it;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+warn(scan *s, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	s->inv->n_warnings++;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->opts && s->opts->log)
+		wxf_log_warn(s->opts->log, "%s", msg);
+}
+
+static int
+open_ro(const char *path)
+{
+	int fd;
+
+#ifdef O_NOATIME
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOATIME);
+	if (fd >= 0 || errno != EPERM)
+		return fd;
+#endif
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return fd;
+}
+
+/* Hashes an open descriptor from the start; fills head with the first bytes. */
+static int
+hash_fd(int fd, wxf_hashes *out, uint8_t *head, size_t *head_n)
+{
+	static const size_t bufsz = 1 << 20;
+	unsigned char *buf = malloc(bufsz);
+	wxf_hasher *h = wxf_hasher_new();
+	ssize_t r;
+	size_t hn = 0;
+
+	if (buf == NULL || h == NULL) {
+		free(buf);
+		wxf_hasher_free(&h);
+		return WXF_ENOMEM;
+	}
+	while ((r = read(fd, buf, bufsz)) > 0) {
+		if (head != NULL && hn < HEAD_MAX) {
+			size_t k = (size_t)r < HEAD_MAX - hn ? (size_t)r : HEAD_MAX - hn;
+
+			memcpy(head + hn, buf, k);
+			hn += k;
+		}
+		wxf_hasher_update(h, buf, (size_t)r);
+	}
+	free(buf);
+	if (r < 0) {
+		wxf_hasher_free(&h);
+		return WXF_EIO;
+	}
+	wxf_hasher_final(h, out);
+	wxf_hasher_free(&h);
+	if (head_n)
+		*head_n = hn;
+	return WXF_OK;
+}
+
+static void
+describe(scan *s, wxf_item *it, const uint8_t *head, size_t hn, const char *rel)
+{
+	wxf_platform p = WXF_PLAT_UNKNOWN;
+	const char *role;
+
+	it->kind = wxf_classify(it->member ? it->member : it->abs, head, hn, it->size, &it->entropy);
+	if (!s->opts->no_magic && hn > 0)
+		wxf_magic_buffer(s->magic, head, hn, &it->magic, &it->mime);
+	else if (hn == 0) {
+		it->magic = wxf_xstrdup("empty");
+		it->mime = wxf_xstrdup("inode/x-empty");
+	}
+	if (it->kind == WXF_KIND_OTHER && it->mime != NULL &&
+	    (strncmp(it->mime, "image/", 6) == 0 || strncmp(it->mime, "audio/", 6) == 0 ||
+	    strncmp(it->mime, "video/", 6) == 0))
+		it->kind = WXF_KIND_MEDIA;
+	role = wxf_wechat_role(rel, &p);
+	if (role != NULL) {
+		it->role = wxf_xstrdup(role);
+		it->platform = p;
+		it->wechat = 1;
+	}
+	if (it->kind == WXF_KIND_SQLITE_ENCRYPTED && it->role == NULL &&
+	    (strstr(rel, "MicroMsg") || strstr(rel, "WeChat Files") || strstr(rel, "xwechat")))
+		it->wechat = 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_uin(wxf_inventory *inv, const char *v);
+static void prefs_uins(wxf_inventory *inv, const uint8_t *data, size_t n);
+
+static void
+scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel)
+{
+	struct stat st;
+	uint8_t head[HEAD_MAX];
+	size_t hn = 0;
+	wxf_item *it;
+	int fd;
+
+	it = item_new(s->inv);
+	it->root = root;
+	it->abs = wxf_xstrdup(abs);
+	it->path = wxf_xstrdup(shown);
+	if (lstat(abs, &st) != 0) {
+		it->note = wxf_xasprintf("cannot stat: %s", strerror(errno));
+		warn(s, "%s: %s", shown, it->note);
+		return;
+	}
+	it->size = (uint64_t)st.st_size;
+	it->mtime_s = st.st_mtim.tv_sec;
+	it->mtime_ns = st.st_mtim.tv_nsec;
+	if (S_ISLNK(st.st_mode)) {
+		char target[1024];
+		ssize_t n = readlink(abs, target, sizeof(target) - 1);
+
+		it->kind = WXF_KIND_SYMLINK;
+		target[n > 0 ? n : 0] = '\0';
+		it->note = wxf_xasprintf("symbolic link to '%s' (recorded, not followed)", target);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		it->note = wxf_xstrdup("not a regular file (skipped)");
+		return;
+	}
+	fd = open_ro(abs);
+	if (fd < 0 || hash_fd(fd, &it->before, head, &hn) != WXF_OK) {
+		it->note = wxf_xasprintf("unreadable: %s", strerror(errno));
+		warn(s, "%s: %s", shown, it->note);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	describe(s, it, head, hn, rel);
+	if (it->kind == WXF_KIND_SHARED_PREFS && it->size <= PREFS_MAX) {
+		uint8_t *data;
+		size_t n;
+
+		if (wxf_file_read_small(abs, PREFS_MAX, &data, &n, NULL) == WXF_OK) {
+			prefs_uins(s->inv, data, n);
+			free(data);
+		}
+	}
+}
+
+static void
+scan_dir(scan *s, int root, const char *abs, const char *shown, const char *rel, int depth)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+
+	if (depth > 64) {
+		warn(s, "%s: %s", shown, "directory nesting deeper than 64 levels, not descended");
+		return;
+	}
+	d = opendir(abs);
+	if (d == NULL) {
+		warn(s, "%s: cannot open directory: %s", shown, strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		wxf_xgrow((void **)&names, &cap, n + 1, sizeof(char *));
+		names[n++] = wxf_xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(char *), cmp_str); /* deterministic order */
+	for (i = 0; i < n; i++) {
+		char *a = wxf_path_join(abs, names[i]), *sh = wxf_path_join(shown, names[i]);
+		char *r = wxf_xasprintf("%s/%s", rel, names[i]);
+		struct stat st;
+
+		if (lstat(a, &st) == 0 && S_ISDIR(st.st_mode))
+			scan_dir(s, root, a, sh, r, depth + 1);
+		else
+			scan_file(s, root, a, sh, r);
+		free(a);
+		free(sh);
+		free(r);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* ---- members of an adb backup, hashed while streaming ---- */
+
+typedef struct ab_scan {
+	scan *s;
+	int root;
+	const char *container_abs, *container_shown;
+	wxf_hasher *h;
+	wxf_item *cur;     /* index-stable: re-fetched by idx since items may move */
+	size_t cur_idx;
+	int active;
+	uint8_t head[HEAD_MAX];
+	size_t hn;
+	uint8_t *prefs;
+	size_t prefs_n;
+} ab_scan;
+
+static int
+ab_member(void *arg, const char *name, char type, uint64_t size, int64_t mtime, const char *link)
+{
+	ab_scan *a = arg;
+	wxf_item *it = item_new(a->s->inv);
+
+	it->root = a->root;
+	it->abs = wxf_xstrdup(a->container_abs);
+	it->member = wxf_xstrdup(name);
+	it->path = wxf_xasprintf("%s!/%s", a->container_shown, name);
+	it->size = size;
+	it->mtime_s = mtime;
+	a->cur_idx = a->s->inv->n_items - 1;
+	a->active = 0;
+	if (type == '5') {
+		/* directories are not items */
+		a->s->inv->n_items--;
+		free(it->abs);
+		free(it->member);
+		free(it->path);
+		return 0;
+	}
+	if (type == '2' || type == '1') {
+		it->kind = WXF_KIND_SYMLINK;
+		it->note = wxf_xasprintf("%s link to '%s' inside the backup (recorded, not followed)",
+		    type == '2' ? "symbolic" : "hard", link ? link : "");
+		return 0;
+	}
+	if (type == 'R') {
+		it->note = wxf_xstrdup("member name refused (absolute or '..' path); data skipped");
+		warn(a->s, "%s: %s", a->container_shown, it->note);
+		return 0;
+	}
+	if (type != '0' && type != '7') {
+		it->note = wxf_xasprintf("tar member type '%c' (not a regular file)", type);
+		return 0;
+	}
+	if (a->s->opts->max_member_size && size > a->s->opts->max_member_size) {
+		it->note = wxf_xstrdup("member larger than the configured limit; not hashed");
+		return 0;
+	}
+	a->h = wxf_hasher_new();
+	a->hn = 0;
+	a->active = a->h != NULL;
+	free(a->prefs);
+	a->prefs = NULL;
+	a->prefs_n = 0;
+	return 0;
+}
+
+static int
+ab_data(void *arg, const uint8_t *p, size_t n)
+{
+	ab_scan *a = arg;
+
+	if (!a->active)
+		return 0;
+	wxf_hasher_update(a->h, p, n);
+	if (a->hn < HEAD_MAX) {
+		size_t k = n < HEAD_MAX - a->hn ? n : HEAD_MAX - a->hn;
+
+		memcpy(a->head + a->hn, p, k);
+		a->hn += k;
+	}
+	if (strstr(a->s->inv->items[a->cur_idx].member, "_prefs") != NULL ||
+	    strstr(a->s->inv->items[a->cur_idx].member, "preferences") != NULL) {
+		if (a->prefs_n + n <= PREFS_MAX) {
+			a->prefs = wxf_xrealloc(a->prefs, a->prefs_n + n + 1);
+			memcpy(a->prefs + a->prefs_n, p, n);
+			a->prefs_n += n;
+		}
+	}
+	return 0;
+}
+
+static int
+ab_end(void *arg)
+{
+	ab_scan *a = arg;
+	wxf_item *it;
+
+	if (!a->active)
+		return 0;
+	it = &a->s->inv->items[a->cur_idx];
+	wxf_hasher_final(a->h, &it->before);
+	wxf_hasher_free(&a->h);
+	it->have_after = 0;
+	describe(a->s, it, a->head, a->hn, it->member);
+	if (it->kind == WXF_KIND_SHARED_PREFS && a->prefs != NULL)
+		prefs_uins(a->s->inv, a->prefs, a->prefs_n);
+	free(a->prefs);
+	a->prefs = NULL;
+	a->active = 0;
+	return 0;
+}
+
+static void
+scan_ab(scan *s, int root, const char *abs, const char *shown)
+{
+	ab_scan a;
+	wxf_tar_cb cb = { ab_member, ab_data, ab_end, &a };
+	wxf_err e;
+	size_t container = s->inv->n_items - 1;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.s = s;
+	a.root = root;
+	a.container_abs = abs;
+	a.container_shown = shown;
+	wxf_err_clear(&e);
+	rc = wxf_ab_stream(abs, &cb, &e);
+	wxf_hasher_free(&a.h);
+	free(a.prefs);
+	if (rc != WXF_OK) {
+		wxf_item *it = &s->inv->items[container];
+
+		free(it->note);
+		it->note = wxf_xstrdup(e.msg);
+		if (rc == WXF_EUNSUPPORTED)
+			s->inv->n_warnings++;
+		else
+			warn(s, "%s: %s", shown, e.msg);
+	}
+}
+
+/* ---- uins from SharedPreferences (libxml2, no network, no entities) ---- */
+
+static void
+add_uin(wxf_inventory *inv, const char *v)
+{
+	size_t i;
+	char *end;
+	long long x;
+
+	if (v == NULL || *v == '\0')
+		return;
+	x = strtoll(v, &end, 10);
+	if (*end != '\0' || x == 0 || x < -2147483648LL || x > 4294967295LL)
+		return;
+	for (i = 0; i < inv->n_uins; i++)
+		if (strcmp(inv->uins[i], v) == 0)
+			return;
+	inv->uins = wxf_xrealloc(inv->uins, (inv->n_uins + 1) * sizeof(char *));
+	inv->uins[inv->n_uins++] = wxf_xstrdup(v);
+}
+
+static void
+prefs_uins(wxf_inventory *inv, const uint8_t *data, size_t n)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root, c;
+
+	if (n > PREFS_MAX)
+		return;
+	doc = xmlReadMemory((const char *)data, (int)n, "prefs.xml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return;
+	root = xmlDocGetRootElement(doc);
+	for (c = root ? root->children : NULL; c != NULL; c = c->next) {
+		xmlChar *name, *val;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		name = xmlGetProp(c, (const xmlChar *)"name");
+		if (name != NULL && (strcmp((char *)name, "default_uin") == 0 ||
+		    strcmp((char *)name, "_auth_uin") == 0 ||
+		    strcmp((char *)name, "last_login_uin") == 0)) {
+			if (strcmp((const char *)c->name, "string") == 0)
+				val = xmlNodeGetContent(c);
+			else
+				val = xmlGetProp(c, (const xmlChar *)"value");
+			add_uin(inv, (const char *)val);
+			xmlFree(val);
+		}
+		xmlFree(name);
+	}
+	xmlFreeDoc(doc);
+}
+
+/* ---- accounts ---- */
+
+static int
+is_hex32(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 32)
+		return 0;
+	for (i = 0; i < 32; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int
+account_add(wxf_inventory *inv, wxf_platform p, const char *id, size_t idlen, const char *folder,
+    size_t folderlen)
+{
+	wxf_account *a;
+	size_t i;
+
+	for (i = 0; i < inv->n_accounts; i++) {
+		a = &inv->accounts[i];
+		if (a->platform == p && strlen(a->id) == idlen && strncmp(a->id, id, idlen) == 0 &&
+		    strlen(a->folder) == folderlen && strncmp(a->folder, folder, folderlen) == 0)
+			return (int)i;
+	}
+	wxf_xgrow((void **)&inv->accounts, &inv->cap_accounts, inv->n_accounts + 1,
+	    sizeof(wxf_account));
+	a = &inv->accounts[inv->n_accounts];
+	memset(a, 0, sizeof(*a));
+	a->platform = p;
+	a->id = wxf_xstrndup(id, idlen);
+	a->folder = wxf_xstrndup(folder, folderlen);
+	return (int)inv->n_accounts++;
+}
+
+/* Finds "/<marker>/<component>/" in path; returns the component or NULL. */
+static const char *
+component_after(const char *path, const char *marker, size_t *len)
+{
+	const char *p = path, *s, *e;
+	size_t lm = strlen(marker);
+
+	while ((s = strstr(p, marker)) != NULL) {
+		if ((s == path || s[-1] == '/' || s[-1] == '!') && s[lm] == '/') {
+			s += lm + 1;
+			e = strchr(s, '/');
+			if (e != NULL) {
+				*len = (size_t)(e - s);
+				return s;
+			}
+		}
+		p = s + 1;
+	}
+	return NULL;
+}
+
+static void
+find_accounts(wxf_inventory *inv)
+{
+	size_t i, j, len;
+	const char *c;
+
+	for (i = 0; i < inv->n_items; i++) {
+		wxf_item *it = &inv->items[i];
+
+		if ((c = component_after(it->path, "MicroMsg", &len)) != NULL && is_hex32(c, len)) {
+			it->account = account_add(inv, WXF_PLAT_ANDROID, c, len, it->path,
+			    (size_t)(c - it->path) + len);
+			if (it->platform == WXF_PLAT_UNKNOWN)
+				it->platform = WXF_PLAT_ANDROID;
+		} else if ((c = component_after(it->path, "Documents", &len)) != NULL &&
+		    is_hex32(c, len)) {
+			it->account = account_add(inv, WXF_PLAT_IOS, c, len, it->path,
+			    (size_t)(c - it->path) + len);
+		} else if ((c = component_after(it->path, "WeChat Files", &len)) != NULL &&
+		    len > 0 && strncmp(c, "All Users", len) != 0 && strncmp(c, "Applet", len) != 0) {
+			it->account = account_add(inv, WXF_PLAT_WIN3, c, len, it->path,
+			    (size_t)(c - it->path) + len);
+		} else if ((c = component_after(it->path, "xwechat_files", &len)) != NULL &&
+		    len > 0 && strncmp(c, "all_users", len) != 0) {
+			it->account = account_add(inv, WXF_PLAT_WX4, c, len, it->path,
+			    (size_t)(c - it->path) + len);
+		}
+	}
+	for (i = 0; i < inv->n_accounts; i++) {
+		wxf_account *a = &inv->accounts[i];
+
+		if (a->platform == WXF_PLAT_ANDROID) {
+			for (j = 0; j < inv->n_uins && a->uin == NULL; j++) {
+				char buf[48], hex[33];
+				long long v = strtoll(inv->uins[j], NULL, 10);
+				int k;
+
+				for (k = 0; k < 2 && a->uin == NULL; k++) {
+					long long u = k == 0 ? v : (v < 0 ? v + 4294967296LL : v);
+
+					snprintf(buf, sizeof(buf), "mm%lld", u);
+					wxf_md5_hex(buf, strlen(buf), hex);
+					if (strcmp(hex, a->id) == 0) {
+						a->uin = wxf_xasprintf("%lld", u);
+						a->how = wxf_xasprintf("account folder = md5(\"mm\" + uin %lld), uin from "
+						    "shared_prefs", u);
+					}
+				}
+			}
+			if (a->how == NULL)
+				a->how = wxf_xstrdup("32-hex account folder under MicroMsg/ (uin not yet "
+				    "proven: no matching uin in prefs)");
+		} else if (a->platform == WXF_PLAT_IOS)
+			a->how = wxf_xstrdup("32-hex account folder under Documents/ (= md5(wxid))");
+		else if (a->platform == WXF_PLAT_WIN3) {
+			a->wxid = wxf_xstrdup(a->id);
+			a->how = wxf_xstrdup("account folder under \"WeChat Files\" (= wxid)");
+		} else {
+			a->how = wxf_xstrdup("account folder under xwechat_files (wxid + suffix)");
+		}
+	}
+}
+
+/* iTunes/Finder backup: map fileID blobs to domain/relativePath through Manifest.db, opened
+ * with SQLite's immutable URI so that nothing (no -wal, no -shm, no lock) is written. */
+static void
+itunes_map(scan *s, wxf_root *r)
+{
+	char *manifest = wxf_path_join(r->abs, "Manifest.db"), *uri;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+
+	if (!wxf_is_file(manifest)) {
+		free(manifest);
+		return;
+	}
+	r->platform = WXF_PLAT_IOS;
+	free(r->layout);
+	r->layout = wxf_xstrdup("iTunes/Finder backup (Manifest.db)");
+	uri = wxf_xasprintf("file:%s?mode=ro&immutable=1", manifest);
+	if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT fileID, domain, relativePath FROM Files WHERE flags = 1 "
+	    "AND domain LIKE '%tencent.xin%'", -1, &st, NULL) != SQLITE_OK) {
+		warn(s, "%s: %s", manifest, "Manifest.db unreadable (encrypted backup?)");
+		goto out;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *dom = (const char *)sqlite3_column_text(st, 1);
+		const char *rel = (const char *)sqlite3_column_text(st, 2);
+
+		if (id == NULL || dom == NULL || rel == NULL || strlen(id) != 40)
+			continue;
+		for (i = 0; i < s->inv->n_items; i++) {
+			wxf_item *it = &s->inv->items[i];
+			const char *b = wxf_path_base(it->abs);
+			char *full;
+			wxf_platform p = WXF_PLAT_IOS;
+			const char *role;
+
+			if (it->root != (int)(r - s->inv->roots) || strcmp(b, id) != 0)
+				continue;
+			full = wxf_xasprintf("%s/%s", dom, rel);
+			free(it->note);
+			it->note = wxf_xasprintf("backup file for %s", full);
+			role = wxf_wechat_role(full, &p);
+			it->wechat = 1;
+			it->platform = WXF_PLAT_IOS;
+			if (role != NULL) {
+				free(it->role);
+				it->role = wxf_xstrdup(role);
+			}
+			/* an account folder Documents/<md5(wxid)>/ inside the app domain */
+			{
+				size_t len;
+				const char *c = component_after(full, "Documents", &len);
+
+				if (c != NULL && is_hex32(c, len))
+					it->account = account_add(s->inv, WXF_PLAT_IOS, c, len, full,
+					    (size_t)(c - full) + len);
+			}
+			free(full);
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(uri);
+	free(manifest);
+}
+
+static void
+root_layout(wxf_root *r)
+{
+	const char *g = r->abs;
+
+	if (!r->is_dir)
+		r->layout = wxf_xstrdup("single file");
+	else if (strstr(g, "com.tencent.mm") != NULL || strstr(g, "/MicroMsg") != NULL)
+		r->layout = wxf_xstrdup("Android WeChat data tree"), r->platform = WXF_PLAT_ANDROID;
+	else if (strstr(g, "WeChat Files") != NULL)
+		r->layout = wxf_xstrdup("Windows WeChat Files folder"), r->platform = WXF_PLAT_WIN3;
+	else if (strstr(g, "xwechat_files") != NULL)
+		r->layout = wxf_xstrdup("WeChat 4.x xwechat_files folder"), r->platform = WXF_PLAT_WX4;
+	else
+		r->layout = wxf_xstrdup("folder");
+}
+
+int
+wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
+    const wxf_intake_opts *opts, wxf_err *err)
+{
+	scan s;
+	size_t i;
+
+	memset(inv, 0, sizeof(*inv));
+	memset(&s, 0, sizeof(s));
+	s.inv = inv;
+	s.opts = opts;
+	s.err = err;
+	if (!opts->no_magic) {
+		s.magic = wxf_magic_new();
+		if (s.magic == NULL && opts->log)
+			wxf_log_warn(opts->log, "libmagic unavailable: file types from content rules only");
+	}
+	inv->roots = wxf_xcalloc(n_paths, sizeof(wxf_root));
+	inv->n_roots = n_paths;
+	for (i = 0; i < n_paths; i++) {
+		wxf_root *r = &inv->roots[i];
+		char *abs = realpath(paths[i], NULL);
+
+		r->given = wxf_xstrdup(paths[i]);
+		if (abs == NULL) {
+			wxf_magic_free(&s.magic);
+			return wxf_err_set(err, WXF_EIO, "%s: evidence not readable: %s", paths[i],
+			    strerror(errno));
+		}
+		r->abs = abs;
+		r->is_dir = wxf_is_dir(abs);
+		root_layout(r);
+		if (r->is_dir) {
+			if (access(abs, R_OK | X_OK) != 0) {
+				wxf_magic_free(&s.magic);
+				return wxf_err_set(err, WXF_EIO, "%s: evidence folder not readable",
+				    paths[i]);
+			}
+			scan_dir(&s, (int)i, abs, paths[i], "", 0);
+			itunes_map(&s, r);
+		} else {
+			const char *b = wxf_path_base(abs);
+			char *rel = wxf_xasprintf("/%s", b);
+			wxf_item *it;
+
+			if (access(abs, R_OK) != 0) {
+				free(rel);
+				wxf_magic_free(&s.magic);
+				return wxf_err_set(err, WXF_EIO, "%s: evidence file not readable", paths[i]);
+			}
+			scan_file(&s, (int)i, abs, paths[i], rel);
+			free(rel);
+			it = &inv->items[inv->n_items - 1];
+			if (it->kind == WXF_KIND_ANDROID_BACKUP) {
+				free(r->layout);
+				r->layout = wxf_xstrdup("Android adb backup (.ab)");
+				r->platform = WXF_PLAT_ANDROID;
+				it->role = wxf_xstrdup("Android adb backup container");
+				scan_ab(&s, (int)i, abs, paths[i]);
+			}
+		}
+	}
+	find_accounts(inv);
+	wxf_magic_free(&s.magic);
+	return WXF_OK;
+}
+
+size_t
+wxf_intake_rehash(wxf_inventory *inv, const wxf_intake_opts *opts)
+{
+	size_t i, changed = 0;
+
+	for (i = 0; i < inv->n_items; i++) {
+		wxf_item *it = &inv->items[i];
+		struct stat st;
+		int fd;
+
+		if (it->member != NULL || it->kind == WXF_KIND_SYMLINK || it->before.sha256[0] == '\0')
+			continue;
+		it->have_after = 1;
+		if (lstat(it->abs, &st) != 0 || (fd = open_ro(it->abs)) < 0) {
+			it->changed = 1;
+			memset(&it->after, 0, sizeof(it->after));
+		} else {
+			if (hash_fd(fd, &it->after, NULL, NULL) != WXF_OK)
+				memset(&it->after, 0, sizeof(it->after));
+			close(fd);
+			it->changed = strcmp(it->after.sha256, it->before.sha256) != 0 ||
+			    strcmp(it->after.md5, it->before.md5) != 0 ||
+			    strcmp(it->after.sha1, it->before.sha1) != 0 ||
+			    (uint64_t)st.st_size != it->size || st.st_mtim.tv_sec != it->mtime_s ||
+			    st.st_mtim.tv_nsec != it->mtime_ns;
+		}
+		if (it->changed) {
+			changed++;
+			if (opts && opts->log)
+				wxf_log_error(opts->log, "EVIDENCE CHANGED during processing: %s "
+				    "(SHA-256 before %s, after %s)", it->path, it->before.sha256,
+				    it->after.sha256[0] ? it->after.sha256 : "unreadable");
+		}
+	}
+	/* members inherit their container's verdict */
+	for (i = 0; i < inv->n_items; i++) {
+		wxf_item *it = &inv->items[i], *c;
+		size_t j;
+
+		if (it->member == NULL)
+			continue;
+		for (j = 0; j < inv->n_items; j++) {
+			c = &inv->items[j];
+			if (c->member == NULL && strcmp(c->abs, it->abs) == 0) {
+				it->changed = c->changed;
+				if (!c->changed) {
+					it->after = it->before;
+					it->have_after = 1;
+				}
+				break;
+			}
+		}
+	}
+	return changed;
+}
+
+int
+wxf_intake_inside_evidence(const wxf_inventory *inv, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < inv->n_roots; i++) {
+		if (inv->roots[i].abs == NULL)
+			continue;
+		if (wxf_path_is_inside(path, inv->roots[i].abs))
+			return 1;
+	}
+	return 0;
+}
+
+void
+wxf_inventory_free(wxf_inventory *inv)
+{
+	size_t i;
+
+	for (i = 0; i < inv->n_items; i++) {
+		wxf_item *it = &inv->items[i];
+
+		free(it->path);
+		free(it->abs);
+		free(it->member);
+		free(it->magic);
+		free(it->mime);
+		free(it->role);
+		free(it->note);
+	}
+	for (i = 0; i < inv->n_accounts; i++) {
+		free(inv->accounts[i].id);
+		free(inv->accounts[i].folder);
+		free(inv->accounts[i].uin);
+		free(inv->accounts[i].wxid);
+		free(inv->accounts[i].how);
+	}
+	for (i = 0; i < inv->n_roots; i++) {
+		free(inv->roots[i].given);
+		free(inv->roots[i].abs);
+		free(inv->roots[i].layout);
+	}
+	for (i = 0; i < inv->n_uins; i++)
+		free(inv->uins[i]);
+	free(inv->uins);
+	free(inv->items);
+	free(inv->accounts);
+	free(inv->roots);
+	memset(inv, 0, sizeof(*inv));
+}
+
+static void
+jstr(wxf_buf *b, const char *key, const char *v)
+{
+	wxf_buf_printf(b, "\"%s\":", key);
+	if (v == NULL)
+		wxf_buf_puts(b, "null");
+	else
+		wxf_buf_json_str(b, v, strlen(v));
+}
+
+static void
+jhashes(wxf_buf *b, const char *key, const wxf_hashes *h, int have)
+{
+	if (!have || h->sha256[0] == '\0') {
+		wxf_buf_printf(b, "\"%s\":null", key);
+		return;
+	}
+	wxf_buf_printf(b, "\"%s\":{\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"}", key, h->md5,
+	    h->sha1, h->sha256);
+}
+
+char *
+wxf_inventory_json(const wxf_inventory *inv)
+{
+	wxf_buf b;
+	size_t i;
+
+	wxf_buf_init(&b);
+	wxf_buf_puts(&b, "{\"roots\":[");
+	for (i = 0; i < inv->n_roots; i++) {
+		const wxf_root *r = &inv->roots[i];
+
+		wxf_buf_puts(&b, i ? ",{" : "{");
+		jstr(&b, "path", r->given);
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "layout", r->layout);
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "platform", wxf_platform_name(r->platform));
+		wxf_buf_putc(&b, '}');
+	}
+	wxf_buf_puts(&b, "],\"accounts\":[");
+	for (i = 0; i < inv->n_accounts; i++) {
+		const wxf_account *a = &inv->accounts[i];
+
+		wxf_buf_puts(&b, i ? ",{" : "{");
+		jstr(&b, "platform", wxf_platform_name(a->platform));
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "id", a->id);
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "folder", a->folder);
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "uin", a->uin);
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "wxid", a->wxid);
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "how", a->how);
+		wxf_buf_putc(&b, '}');
+	}
+	wxf_buf_puts(&b, "],\"items\":[");
+	for (i = 0; i < inv->n_items; i++) {
+		const wxf_item *it = &inv->items[i];
+
+		wxf_buf_puts(&b, i ? ",\n{" : "\n{");
+		jstr(&b, "path", it->path);
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "member", it->member);
+		wxf_buf_printf(&b, ",\"size\":%llu,\"mtime\":%lld,", (unsigned long long)it->size,
+		    (long long)it->mtime_s);
+		jstr(&b, "kind", wxf_kind_name(it->kind));
+		wxf_buf_printf(&b, ",\"encrypted\":%s,\"wechat\":%s,\"entropy\":%.3f,",
+		    it->kind == WXF_KIND_SQLITE_ENCRYPTED ? "true" : "false",
+		    it->wechat ? "true" : "false", it->entropy);
+		jstr(&b, "role", it->role);
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "platform", wxf_platform_name(it->platform));
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "magic", it->magic);
+		wxf_buf_putc(&b, ',');
+		jstr(&b, "mime", it->mime);
+		wxf_buf_putc(&b, ',');
+		if (it->account >= 0)
+			jstr(&b, "account", inv->accounts[it->account].id);
+		else
+			jstr(&b, "account", NULL);
+		wxf_buf_putc(&b, ',');
+		jhashes(&b, "before", &it->before, 1);
+		wxf_buf_putc(&b, ',');
+		jhashes(&b, "after", &it->after, it->have_after);
+		wxf_buf_printf(&b, ",\"changed\":%s,", it->changed ? "true" : "false");
+		jstr(&b, "note", it->note);
+		wxf_buf_putc(&b, '}');
+	}
+	wxf_buf_printf(&b, "\n],\"warnings\":%u}\n", inv->n_warnings);
+	return wxf_buf_steal(&b);
+}

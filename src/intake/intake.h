@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Intake: take evidence read-only, find the WeChat artifacts in it, identify every file and
+ * hash it (MD5, SHA-1, SHA-256) before anything else reads it, and again at the end.
+ *
+ * Evidence roots may be folders (Android data/data/com.tencent.mm or sdcard tencent/MicroMsg,
+ * iTunes/Finder backups, Windows "WeChat Files/<wxid>", WeChat 4.x xwechat_files), single
+ * files, or Android adb backups (.ab: header, zlib stream, tar).  Members of a container are
+ * inventoried (and hashed) while streaming; nothing is extracted unless an extraction
+ * directory is given (wxf_intake_extract).
+ *
+ * Read-only discipline: files are opened O_RDONLY (O_NOATIME where permitted), never written,
+ * never mapped writable; symbolic links are recorded, not followed out of the root.
+ */
+#ifndef WXF_INTAKE_H
+#define WXF_INTAKE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include "base/wxf_err.h"
+#include "base/wxf_hash.h"
+#include "base/wxf_log.h"
+
+typedef enum wxf_kind {
+	WXF_KIND_OTHER = 0,
+	WXF_KIND_SQLITE,           /* plaintext SQLite database */
+	WXF_KIND_SQLITE_ENCRYPTED, /* no SQLite header, high entropy, page-multiple size */
+	WXF_KIND_SQLITE_WAL,
+	WXF_KIND_SQLITE_JOURNAL,
+	WXF_KIND_SQLITE_SHM,
+	WXF_KIND_JAVA_SERIALIZED,  /* .cfg HashMaps (systemInfo.cfg, CompatibleInfo.cfg) */
+	WXF_KIND_SHARED_PREFS,     /* Android SharedPreferences XML */
+	WXF_KIND_PLIST,
+	WXF_KIND_MEDIA,
+	WXF_KIND_ANDROID_BACKUP,   /* .ab container */
+	WXF_KIND_ITUNES_MANIFEST,
+	WXF_KIND_SYMLINK,
+	WXF_KIND_DIRECTORY_MARK,   /* not used for files; reserved */
+	WXF_KIND_N
+} wxf_kind;
+
+const char *wxf_kind_name(wxf_kind k);
+
+typedef enum wxf_platform {
+	WXF_PLAT_UNKNOWN = 0, WXF_PLAT_ANDROID, WXF_PLAT_IOS, WXF_PLAT_WIN3, WXF_PLAT_WX4,
+	WXF_PLAT_MAC3
+} wxf_platform;
+
+const char *wxf_platform_name(wxf_platform p);
+
+typedef struct wxf_item {
+	char *path;           /* evidence path as shown: root-relative ("<root>/a/b" style) */
+	char *abs;            /* absolute path on disk (container file for members) */
+	char *member;         /* member name inside a container, or NULL */
+	int root;             /* index of the evidence root */
+	uint64_t size;
+	int64_t mtime_s;      /* modification time, seconds (members: tar header) */
+	long mtime_ns;
+	wxf_kind kind;
+	char *magic;          /* libmagic description */
+	char *mime;           /* libmagic MIME type */
+	char *role;           /* WeChat role, e.g. "Android message database (EnMicroMsg.db)" */
+	wxf_platform platform;
+	int account;          /* index into accounts, -1 none */
+	int wechat;           /* 1 if a WeChat artifact */
+	double entropy;       /* bits/byte of the first 4 KiB */
+	wxf_hashes before, after;
+	int have_after;
+	int changed;          /* after != before (or mtime/size changed, or vanished) */
+	char *note;           /* e.g. "encrypted .ab: password required" */
+} wxf_item;
+
+typedef struct wxf_account {
+	wxf_platform platform;
+	char *id;             /* account folder name (md5 hex) or wxid */
+	char *folder;         /* evidence path of the account folder */
+	char *uin;            /* Android uin when proven (md5("mm"+uin) == folder), else NULL */
+	char *wxid;           /* when known */
+	char *how;            /* how the account was recognised, for the report */
+} wxf_account;
+
+typedef struct wxf_root {
+	char *given;          /* as given on the command line */
+	char *abs;            /* realpath */
+	int is_dir;
+	wxf_platform platform;
+	char *layout;         /* "Android app data tree", "adb backup (.ab)", ... */
+} wxf_root;
+
+typedef struct wxf_inventory {
+	wxf_root *roots;
+	size_t n_roots;
+	wxf_item *items;
+	size_t n_items, cap_items;
+	wxf_account *accounts;
+	size_t n_accounts, cap_accounts;
+	char **uins;          /* uin values seen in prefs/cfg (Android), for account proof */
+	size_t n_uins;
+	unsigned n_warnings;
+} wxf_inventory;
+
+typedef struct wxf_intake_opts {
+	wxf_log *log;
+	int no_magic;         /* skip libmagic (tests) */
+	uint64_t max_member_size; /* refuse container members larger than this (0 = 64 GiB) */
+} wxf_intake_opts;
+
+/* Inventories and hashes every evidence root.  Unreadable roots are WXF_EIO (exit 3);
+ * unreadable files inside are warnings with a note on the item. */
+int wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
+    const wxf_intake_opts *opts, wxf_err *err);
+/* Hashes everything again into item->after, sets item->changed; returns the number of changed
+ * items (0 = evidence unchanged). */
+size_t wxf_intake_rehash(wxf_inventory *inv, const wxf_intake_opts *opts);
+void wxf_inventory_free(wxf_inventory *inv);
+/* 1 if `path` lies inside any evidence root. */
+int wxf_intake_inside_evidence(const wxf_inventory *inv, const char *path);
+/* Writes the inventory as one JSON document (deterministic order) to a malloc'd string. */
+char *wxf_inventory_json(const wxf_inventory *inv);
+
+/*
+ * Android adb backup (.ab) — header: "ANDROID BACKUP\n" <version>\n <compressed 0|1>\n
+ * <encryption "none"|"AES-256">\n, then (if encrypted) 4 more header lines, then the payload:
+ * a zlib stream (compressed=1) or raw, holding a POSIX/ustar tar archive.
+ */
+typedef struct wxf_ab_header {
+	int version;
+	int compressed;
+	int encrypted;
+	char encryption[32];
+	size_t payload_off;   /* offset of the payload after the header lines */
+} wxf_ab_header;
+
+int wxf_ab_parse_header(const uint8_t *data, size_t size, wxf_ab_header *h, wxf_err *err);
+
+/* Called for each tar member: name is sanitised (no leading '/', no "..");  `data` chunks
+ * follow through on_data; on_end closes the member.  Return non-zero to stop. */
+typedef struct wxf_tar_cb {
+	int (*on_member)(void *arg, const char *name, char type, uint64_t size, int64_t mtime,
+	    const char *link);
+	int (*on_data)(void *arg, const uint8_t *p, size_t n);
+	int (*on_end)(void *arg);
+	void *arg;
+} wxf_tar_cb;
+
+/* Streams a .ab file (unencrypted) through zlib and a tar reader; bounded memory. */
+int wxf_ab_stream(const char *path, const wxf_tar_cb *cb, wxf_err *err);
+/* Tar reader over an in-memory buffer (for tests and fuzzing). */
+int wxf_tar_read_mem(const uint8_t *data, size_t size, const wxf_tar_cb *cb, wxf_err *err);
+/* Sanitises a tar/zip member path into out (size n): strips leading '/', drops "." and
+ * refuses ".." components.  Returns 0, or -1 if the name must be refused. */
+int wxf_member_path_sanitise(const char *in, char *out, size_t n);
+/* Extracts the members of a .ab into dir (regular files only; links and devices recorded and
+ * skipped; nothing written outside dir).  Returns WXF_OK or an error. */
+int wxf_ab_extract(const char *path, const char *dir, wxf_err *err);
+
+#endif

@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: Apache-2.0
+# TAP helpers for command-line tests.  Source it; use ok/not_ok/is/skip, end with done_testing.
+# Environment from make check: WXF (binary), top_srcdir, top_builddir, SHARED_DIR.
+: "${WXF:=wxforensic}"
+: "${top_srcdir:=.}"
+_n=0
+_failed=0
+ok() { _n=$((_n + 1)); if eval "$1"; then echo "ok $_n - $2"; else echo "not ok $_n - $2"; _failed=$((_failed + 1)); fi; }
+pass() { _n=$((_n + 1)); echo "ok $_n - $1"; }
+fail() { _n=$((_n + 1)); echo "not ok $_n - $1"; _failed=$((_failed + 1)); }
+is() { _n=$((_n + 1)); if [ "$1" = "$2" ]; then echo "ok $_n - $3"; else echo "not ok $_n - $3"; echo "#   got '$1', want '$2'"; _failed=$((_failed + 1)); fi; }
+skip() { _n=$((_n + 1)); echo "ok $_n # SKIP $1"; }
+diag() { echo "# $*"; }
+done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; exit $?; }
+# A private scratch directory removed at exit.
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/wxf-test.XXXXXX")
+trap 'rm -rf "$TMPD"' EXIT
+# Snapshot of a tree: path, size, mtime (ns) and SHA-256 of every file, sorted.
+snapshot() { (cd "$1" && find . -type f -printf '%p %s %T@\n' | sort && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); }
