@@ -9,6 +9,26 @@
 
 #include <stdint.h>
 
+/* The WeChat client family a fact comes from (shared by intake, decrypt, model, reports). */
+typedef enum wxf_platform {
+	WXF_PLAT_UNKNOWN = 0,
+	WXF_PLAT_ANDROID,
+	WXF_PLAT_IOS,
+	WXF_PLAT_WIN3,   /* Windows 3.x desktop */
+	WXF_PLAT_WX4,    /* WeChat 4.x desktop (Windows/macOS) */
+	WXF_PLAT_MAC3,   /* macOS 3.x desktop */
+	WXF_PLAT_BACKUP, /* WeChat PC backup container */
+	WXF_PLAT_N
+} wxf_platform;
+
+static inline const char *
+wxf_platform_name(wxf_platform p)
+{
+	static const char *const n[] = { "unknown", "android", "ios", "win3", "wx4", "mac3",
+	    "backup" };
+	return (unsigned)p < WXF_PLAT_N ? n[p] : "unknown";
+}
+
 typedef enum wxf_origin {
 	WXF_ORIGIN_LIVE = 0,     /* allocated b-tree cell */
 	WXF_ORIGIN_FREEBLOCK,    /* freeblock chain inside a live page */

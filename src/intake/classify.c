@@ -28,14 +28,6 @@ wxf_kind_name(wxf_kind k)
 	return (unsigned)k < WXF_KIND_N ? n[k] : "other";
 }
 
-const char *
-wxf_platform_name(wxf_platform p)
-{
-	static const char *const n[] = { "unknown", "android", "ios", "windows-3", "wechat-4",
-	    "macos-3" };
-	return (unsigned)p <= WXF_PLAT_MAC3 ? n[p] : "unknown";
-}
-
 double
 wxf_entropy(const uint8_t *p, size_t n)
 {

@@ -20,6 +20,7 @@
 #include "base/wxf_err.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_log.h"
+#include "base/wxf_prov.h"
 
 typedef enum wxf_kind {
 	WXF_KIND_OTHER = 0,
@@ -41,12 +42,6 @@ typedef enum wxf_kind {
 
 const char *wxf_kind_name(wxf_kind k);
 
-typedef enum wxf_platform {
-	WXF_PLAT_UNKNOWN = 0, WXF_PLAT_ANDROID, WXF_PLAT_IOS, WXF_PLAT_WIN3, WXF_PLAT_WX4,
-	WXF_PLAT_MAC3
-} wxf_platform;
-
-const char *wxf_platform_name(wxf_platform p);
 
 typedef struct wxf_item {
 	char *path;           /* evidence path as shown: root-relative ("<root>/a/b" style) */
