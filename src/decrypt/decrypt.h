@@ -170,6 +170,7 @@ typedef struct wxf_decrypt_opts {
 	unsigned jobs;           /* threads; 0 = number of online CPUs */
 	wxf_log *log;            /* progress and warnings; may be NULL */
 	int no_sidecars;         /* do not look for DB-wal / DB-journal */
+	int no_hash;             /* skip the SHA-256 of input and output (benchmarks) */
 } wxf_decrypt_opts;
 
 /*
