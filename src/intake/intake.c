@@ -646,6 +646,43 @@ root_layout(wxf_root *r)
 		r->layout = wxf_xstrdup("folder");
 }
 
+/* A folder given above the WeChat tree: name the layout from what was found inside. */
+static void
+refine_layouts(wxf_inventory *inv)
+{
+	static const struct { const char *needle; const char *layout; wxf_platform p; } pat[] = {
+		{ "/data/data/com.tencent.mm/", "Android extraction (data/data/com.tencent.mm)", WXF_PLAT_ANDROID },
+		{ "/data/user/0/com.tencent.mm/", "Android extraction (data/user/0/com.tencent.mm)", WXF_PLAT_ANDROID },
+		{ "/apps/com.tencent.mm/", "Android backup tree (apps/com.tencent.mm)", WXF_PLAT_ANDROID },
+		{ "/tencent/MicroMsg/", "Android sdcard (tencent/MicroMsg)", WXF_PLAT_ANDROID },
+		{ "/Android/data/com.tencent.mm/", "Android sdcard (Android/data/com.tencent.mm)", WXF_PLAT_ANDROID },
+		{ "/WeChat Files/", "Windows WeChat Files folder", WXF_PLAT_WIN3 },
+		{ "/xwechat_files/", "WeChat 4.x xwechat_files folder", WXF_PLAT_WX4 },
+		{ "/Documents/", "iOS app container (Documents/)", WXF_PLAT_IOS },
+	};
+	size_t i, j, k;
+
+	for (i = 0; i < inv->n_roots; i++) {
+		wxf_root *r = &inv->roots[i];
+
+		if (!r->is_dir || strcmp(r->layout, "folder") != 0)
+			continue;
+		for (k = 0; k < sizeof(pat) / sizeof(pat[0]); k++) {
+			for (j = 0; j < inv->n_items; j++) {
+				if (inv->items[j].root == (int)i && inv->items[j].wechat &&
+				    strstr(inv->items[j].path, pat[k].needle) != NULL)
+					break;
+			}
+			if (j < inv->n_items) {
+				free(r->layout);
+				r->layout = wxf_xstrdup(pat[k].layout);
+				r->platform = pat[k].p;
+				break;
+			}
+		}
+	}
+}
+
 int
 wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
     const wxf_intake_opts *opts, wxf_err *err)
@@ -709,6 +746,7 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 		}
 	}
 	find_accounts(inv);
+	refine_layouts(inv);
 	wxf_magic_free(&s.magic);
 	return WXF_OK;
 }
