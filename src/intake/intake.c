@@ -30,6 +30,7 @@ typedef struct scan {
 	const wxf_intake_opts *opts;
 	wxf_magic *magic;
 	wxf_err *err;
+	uint64_t bytes;    /* hashed so far, for progress */
 } scan;
 
 static wxf_item *
@@ -187,6 +188,13 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 		return;
 	}
 	close(fd);
+	s->bytes += it->size;
+	if (s->opts->log != NULL) {
+		char rate[64];
+
+		snprintf(rate, sizeof(rate), "files, %.1f MiB hashed", (double)s->bytes / 1048576.0);
+		wxf_log_progress(s->opts->log, "intake", s->inv->n_items, 0, rate);
+	}
 	describe(s, it, head, hn, rel);
 	if (it->kind == WXF_KIND_SHARED_PREFS && it->size <= PREFS_MAX) {
 		uint8_t *data;
@@ -745,6 +753,8 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 			}
 		}
 	}
+	if (opts->log != NULL)
+		wxf_log_progress_end(opts->log);
 	find_accounts(inv);
 	refine_layouts(inv);
 	wxf_magic_free(&s.magic);
