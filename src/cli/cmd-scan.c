@@ -21,13 +21,15 @@
 struct scan_opts {
 	char *out;
 	int no_magic;
+	char *backup_password;
 };
 
-enum { OPT_NO_MAGIC = 0x2000 };
+enum { OPT_NO_MAGIC = 0x2000, OPT_BACKUP_PASSWORD };
 
 static const struct option scan_long[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "no-magic", no_argument, NULL, OPT_NO_MAGIC },
+	{ "backup-password", required_argument, NULL, OPT_BACKUP_PASSWORD },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -39,6 +41,11 @@ scan_opt(void *state, int c, const char *arg, wxf_err *err)
 	switch (c) {
 	case 0:
 		free(o->out);
+		free(o->backup_password);
+		return WXF_OK;
+	case OPT_BACKUP_PASSWORD:
+		free(o->backup_password);
+		o->backup_password = wxf_xstrdup(arg);
 		return WXF_OK;
 	case 'o':
 		free(o->out);
@@ -142,7 +149,7 @@ static int
 scan_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 {
 	struct scan_opts *o = state;
-	wxf_intake_opts io = { &ctx->log, o->no_magic, 0 };
+	wxf_intake_opts io = { &ctx->log, o->no_magic, 0, o->backup_password };
 	wxf_inventory inv;
 	wxf_audit audit;
 	wxf_err err;
@@ -234,15 +241,17 @@ scan_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 const struct wxf_cmd_entry wxf_cmd_scan_entry = {
 	.name = "scan",
 	.summary = "inventory and hash evidence, find WeChat accounts and artifacts",
-	.usage = "wxforensic scan [-q] [-v] [--json] [-o DIR] [--no-magic] EVIDENCE...\n\n"
+	.usage = "wxforensic scan [-q] [-v] [--json] [-o DIR] [--no-magic] [--backup-password P] EVIDENCE...\n\n"
 	    "  -o, --output DIR  also write DIR/inventory.json and the audit log DIR/audit.jsonl\n"
 	    "                    (refused inside the evidence)\n"
 	    "      --no-magic    do not use libmagic (content rules only)\n"
+	    "      --backup-password PASSWORD\n"
+	    "                    password of encrypted Android backups (.ab)\n"
 	    "      --json        print the inventory as JSON on stdout\n"
 	    "  -q, --quiet       only warnings and errors on stderr\n"
 	    "  -v, --verbose     debug messages on stderr\n\n"
 	    "EVIDENCE: folders (Android, iTunes/Finder backup, WeChat Files, xwechat_files),\n"
-	    "single files, or Android backups (.ab).  Every file is hashed (MD5, SHA-1,\n"
+	    "single files, or Android backups (.ab, MIUI .bak).  Every file is hashed (MD5, SHA-1,\n"
 	    "SHA-256) before and after; exit status 1 if anything changed.",
 	.optstring = "o:",
 	.opts = scan_long,

@@ -34,6 +34,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <ctype.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #define AB_MAGIC "ANDROID BACKUP\n"
 #define TAR_MAX_NAME 4096
@@ -59,15 +62,66 @@ ab_line(wxf_cur *c, char *out, size_t n)
 	return -1;
 }
 
+static int
+hex_line(const char *line, uint8_t *out, size_t max, size_t *n)
+{
+	size_t len = strlen(line), i;
+
+	if (len % 2 != 0 || len / 2 > max)
+		return -1;
+	for (i = 0; i < len / 2; i++) {
+		unsigned v;
+
+		if (sscanf(line + 2 * i, "%2x", &v) != 1 || !isxdigit((unsigned char)line[2 * i]) ||
+		    !isxdigit((unsigned char)line[2 * i + 1]))
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	*n = len / 2;
+	return 0;
+}
+
 int
 wxf_ab_parse_header(const uint8_t *data, size_t size, wxf_ab_header *h, wxf_err *err)
 {
 	wxf_cur c = wxf_cur_make(data, size);
 	char line[1100];
 	const uint8_t *magic;
+	size_t n;
 	int i;
 
 	memset(h, 0, sizeof(*h));
+	if (size >= 12 && memcmp(data, "MIUI BACKUP\n", 12) == 0) {
+		/* MIUI wrapper: lines until "ANDROID BACKUP" (the label length varies) */
+		h->miui = 1;
+		wxf_cur_skip(&c, 12);
+		for (i = 0; i < 16; i++) {
+			size_t at = c.pos;
+			size_t k = 0;
+
+			while (k < sizeof(line) - 1 && wxf_cur_left(&c) > 0) {
+				uint8_t ch = wxf_cur_u8(&c);
+
+				if (ch == '\n')
+					break;
+				line[k++] = (char)ch;
+			}
+			line[k] = '\0';
+			if (strcmp(line, "ANDROID BACKUP") == 0) {
+				c.pos = at;
+				break;
+			}
+			if (i == 1)
+				snprintf(h->miui_package, sizeof(h->miui_package), "%.127s", line);
+			if (wxf_cur_left(&c) == 0)
+				return WXF_CORRUPT(err, -1, (int64_t)c.pos,
+				    "MIUI backup: no \"ANDROID BACKUP\" after the MIUI header");
+		}
+		if (i == 16)
+			return WXF_CORRUPT(err, -1, (int64_t)c.pos,
+			    "MIUI backup: header longer than 16 lines");
+		h->ab_off = c.pos;
+	}
 	magic = wxf_cur_bytes(&c, strlen(AB_MAGIC));
 	if (magic == NULL || memcmp(magic, AB_MAGIC, strlen(AB_MAGIC)) != 0)
 		return WXF_CORRUPT(err, -1, 0, "not an Android backup: no \"ANDROID BACKUP\" header");
@@ -84,14 +138,88 @@ wxf_ab_parse_header(const uint8_t *data, size_t size, wxf_ab_header *h, wxf_err 
 		h->encrypted = 0;
 	else if (strcmp(line, "AES-256") == 0) {
 		h->encrypted = 1;
-		for (i = 0; i < 5; i++)
-			if (ab_line(&c, line, sizeof(line)) != 0)
-				return WXF_CORRUPT(err, -1, (int64_t)c.pos,
-				    "Android backup: truncated encryption header");
+		if (ab_line(&c, line, sizeof(line)) != 0 ||
+		    hex_line(line, h->user_salt, sizeof(h->user_salt), &h->user_salt_len) != 0 ||
+		    ab_line(&c, line, sizeof(line)) != 0 ||
+		    hex_line(line, h->ck_salt, sizeof(h->ck_salt), &h->ck_salt_len) != 0 ||
+		    ab_line(&c, line, sizeof(line)) != 0 || strlen(line) > 7 ||
+		    (h->rounds = (unsigned)atoi(line)) == 0 || h->rounds > 10000000 ||
+		    ab_line(&c, line, sizeof(line)) != 0 ||
+		    hex_line(line, h->user_iv, sizeof(h->user_iv), &n) != 0 || n != 16 ||
+		    ab_line(&c, line, sizeof(line)) != 0 ||
+		    hex_line(line, h->mk_blob, sizeof(h->mk_blob), &h->mk_blob_len) != 0 ||
+		    h->mk_blob_len == 0 || h->mk_blob_len % 16 != 0)
+			return WXF_CORRUPT(err, -1, (int64_t)c.pos,
+			    "Android backup: bad encryption header (salts, rounds, IV or key blob)");
 	} else
 		return WXF_CORRUPT(err, -1, (int64_t)c.pos,
 		    "Android backup: unknown encryption '%s'", line);
 	h->payload_off = c.pos;
+	return WXF_OK;
+}
+
+/*
+ * Master key unwrap (AOSP BackupManagerService / PerformAdbRestoreTask; facts from
+ * shared/formats/backup-formats.md §2.1):
+ *   user key = PBKDF2-HMAC-SHA1(password, user salt, rounds, 32)
+ *   blob     = AES-256-CBC(user key, user IV) -> [len][IV 16][len][master key 32][len][checksum 32]
+ *   checksum = PBKDF2-HMAC-SHA1(f(master key), checksum salt, rounds, 32), where for version >= 2
+ *              f() turns each byte into a *signed* Java char and UTF-8-encodes it (bytes >= 0x80
+ *              become EF BE xx / EF BF xx); version 1 uses the raw bytes.
+ */
+int
+wxf_ab_master_key(const wxf_ab_header *h, const char *password, uint8_t mk[32], uint8_t iv[16],
+    wxf_err *err)
+{
+	uint8_t ukey[32], plain[160], mkchars[96], ck[32];
+	EVP_CIPHER_CTX *ctx;
+	int n1 = 0, n2 = 0, ok;
+	size_t i, m = 0;
+	wxf_cur c;
+	uint8_t len;
+	const uint8_t *p;
+
+	if (!PKCS5_PBKDF2_HMAC_SHA1(password, (int)strlen(password), h->user_salt,
+	    (int)h->user_salt_len, (int)h->rounds, 32, ukey))
+		return wxf_err_set(err, WXF_ECRYPTO, "PBKDF2 failed");
+	ctx = EVP_CIPHER_CTX_new();
+	ok = ctx != NULL && EVP_DecryptInit_ex(ctx, EVP_aes_256_cbc(), NULL, ukey, h->user_iv) &&
+	    EVP_DecryptUpdate(ctx, plain, &n1, h->mk_blob, (int)h->mk_blob_len) &&
+	    EVP_DecryptFinal_ex(ctx, plain + n1, &n2);
+	EVP_CIPHER_CTX_free(ctx);
+	OPENSSL_cleanse(ukey, sizeof(ukey));
+	if (!ok)
+		return wxf_err_set(err, WXF_EKEY, "Android backup: wrong backup password "
+		    "(master-key blob does not decrypt)");
+	c = wxf_cur_make(plain, (size_t)(n1 + n2));
+	len = wxf_cur_u8(&c);
+	p = wxf_cur_bytes(&c, len);
+	if (p == NULL || len != 16)
+		return wxf_err_set(err, WXF_EKEY, "Android backup: wrong backup password (bad blob)");
+	memcpy(iv, p, 16);
+	len = wxf_cur_u8(&c);
+	p = wxf_cur_bytes(&c, len);
+	if (p == NULL || len != 32)
+		return wxf_err_set(err, WXF_EKEY, "Android backup: wrong backup password (bad blob)");
+	memcpy(mk, p, 32);
+	len = wxf_cur_u8(&c);
+	p = wxf_cur_bytes(&c, len);
+	if (p == NULL || len != 32)
+		return wxf_err_set(err, WXF_EKEY, "Android backup: wrong backup password (bad blob)");
+	for (i = 0; i < 32; i++) {
+		if (h->version >= 2 && mk[i] >= 0x80) {
+			mkchars[m++] = 0xef;
+			mkchars[m++] = (uint8_t)(0xbc | (mk[i] >> 6));  /* 0xBE or 0xBF */
+			mkchars[m++] = (uint8_t)(0x80 | (mk[i] & 0x3f));
+		} else
+			mkchars[m++] = mk[i];
+	}
+	if (!PKCS5_PBKDF2_HMAC_SHA1((const char *)mkchars, (int)m, h->ck_salt, (int)h->ck_salt_len,
+	    (int)h->rounds, 32, ck))
+		return wxf_err_set(err, WXF_ECRYPTO, "PBKDF2 failed");
+	if (CRYPTO_memcmp(ck, p, 32) != 0)
+		return wxf_err_set(err, WXF_EKEY, "Android backup: wrong backup password "
+		    "(master-key checksum mismatch)");
 	return WXF_OK;
 }
 
@@ -384,17 +512,65 @@ wxf_tar_read_mem(const uint8_t *data, size_t size, const wxf_tar_cb *cb, wxf_err
 	return tar_finish(&t);
 }
 
-int
-wxf_ab_stream(const char *path, const wxf_tar_cb *cb, wxf_err *err)
+/* The decoding chain below the tar reader: [AES-256-CBC] -> [zlib] -> tar. */
+typedef struct ab_chain {
+	tar_state *t;
+	int compressed, zinit, zdone;
+	z_stream z;
+	uint8_t *zout;
+	const char *path;
+	wxf_err *err;
+	int rc;
+	uint64_t zin_total;
+} ab_chain;
+
+#define AB_CHUNK ((size_t)1 << 16)
+
+/* Feeds plaintext payload bytes (after decryption); 0 to continue, -1 to stop. */
+static int
+chain_plain(ab_chain *ch, const uint8_t *p, size_t n)
 {
-	static const size_t CH = 1 << 16;
-	uint8_t head[4096], *in = NULL, *out = NULL;
+	int zrc;
+
+	if (!ch->compressed)
+		return tar_feed(ch->t, p, n);
+	if (ch->zdone)
+		return 0; /* trailing bytes after the zlib stream are ignored */
+	ch->z.next_in = (Bytef *)p;
+	ch->z.avail_in = (uInt)n;
+	do {
+		ch->z.next_out = ch->zout;
+		ch->z.avail_out = (uInt)AB_CHUNK;
+		zrc = inflate(&ch->z, Z_NO_FLUSH);
+		if (zrc != Z_OK && zrc != Z_STREAM_END && zrc != Z_BUF_ERROR) {
+			ch->rc = WXF_CORRUPT(ch->err, -1, (int64_t)ch->z.total_in,
+			    "%s: zlib stream corrupt at compressed offset %lu (%s)", ch->path,
+			    (unsigned long)ch->z.total_in, ch->z.msg ? ch->z.msg : "inflate error");
+			return -1;
+		}
+		if (tar_feed(ch->t, ch->zout, AB_CHUNK - ch->z.avail_out) != 0)
+			return -1;
+		if (zrc == Z_STREAM_END) {
+			ch->zdone = 1;
+			return 0;
+		}
+		if (zrc == Z_BUF_ERROR)
+			break;
+	} while (ch->z.avail_out == 0 || ch->z.avail_in > 0);
+	return 0;
+}
+
+int
+wxf_ab_stream(const char *path, const char *password, const wxf_tar_cb *cb, wxf_err *err)
+{
+	uint8_t head[8192], *in = NULL, *dec = NULL, mk[32], iv[16];
+	EVP_CIPHER_CTX *cctx = NULL;
 	wxf_ab_header h;
 	tar_state t;
-	z_stream z;
+	ab_chain ch;
 	ssize_t r;
 	size_t hn;
-	int fd, rc = WXF_OK, zrc = Z_OK, zinit = 0;
+	int fd, rc = WXF_OK, stop = 0, outl = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
@@ -409,89 +585,106 @@ wxf_ab_stream(const char *path, const wxf_tar_cb *cb, wxf_err *err)
 		close(fd);
 		return wxf_err_wrap(err, rc, "%s", path);
 	}
-	if (h.encrypted) {
+	if (h.encrypted && (password == NULL || *password == '\0')) {
 		close(fd);
 		return wxf_err_set(err, WXF_EUNSUPPORTED,
-		    "%s: Android backup is password-encrypted (%s); a backup password is required",
-		    path, h.encryption);
+		    "%s: Android backup is password-encrypted (%s); give the backup password "
+		    "(--backup-password) to read it", path, h.encryption);
+	}
+	if (h.encrypted) {
+		if ((rc = wxf_ab_master_key(&h, password, mk, iv, err)) != WXF_OK) {
+			close(fd);
+			return wxf_err_wrap(err, rc, "%s", path);
+		}
+		cctx = EVP_CIPHER_CTX_new();
+		if (cctx == NULL || !EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, mk, iv)) {
+			EVP_CIPHER_CTX_free(cctx);
+			close(fd);
+			return wxf_err_set(err, WXF_ECRYPTO, "%s: cipher init failed", path);
+		}
+		OPENSSL_cleanse(mk, sizeof(mk));
 	}
 	memset(&t, 0, sizeof(t));
 	t.cb = cb;
 	t.err = err;
-	in = malloc(CH);
-	out = malloc(CH);
-	if (in == NULL || out == NULL) {
+	memset(&ch, 0, sizeof(ch));
+	ch.t = &t;
+	ch.compressed = h.compressed;
+	ch.path = path;
+	ch.err = err;
+	in = malloc(AB_CHUNK);
+	dec = malloc(AB_CHUNK + 32);
+	ch.zout = malloc(AB_CHUNK);
+	if (in == NULL || dec == NULL || ch.zout == NULL) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		goto done;
 	}
-	memset(&z, 0, sizeof(z));
 	if (h.compressed) {
-		if (inflateInit(&z) != Z_OK) {
+		if (inflateInit(&ch.z) != Z_OK) {
 			rc = wxf_err_set(err, WXF_EINTERNAL, "zlib init failed");
 			goto done;
 		}
-		zinit = 1;
+		ch.zinit = 1;
 	}
-	/* first chunk: the rest of head */
 	{
-		size_t have = hn - h.payload_off;
 		const uint8_t *src = head + h.payload_off;
-		int eof = 0;
+		size_t have = hn - h.payload_off;
 
 		for (;;) {
-			if (have == 0 && !eof) {
-				r = read(fd, in, CH);
-				if (r < 0) {
-					rc = wxf_err_set(err, WXF_EIO, "%s: read error", path);
-					goto done;
-				}
-				if (r == 0)
-					eof = 1;
-				have = (size_t)r;
-				src = in;
+			if (have > 0) {
+				if (cctx != NULL) {
+					size_t off = 0;
+
+					while (off < have && !stop) {
+						size_t k = have - off < AB_CHUNK ? have - off : AB_CHUNK;
+
+						if (!EVP_DecryptUpdate(cctx, dec, &outl, src + off, (int)k)) {
+							rc = wxf_err_set(err, WXF_ECRYPTO, "%s: decryption failed",
+							    path);
+							goto done;
+						}
+						off += k;
+						if (chain_plain(&ch, dec, (size_t)outl) != 0)
+							stop = 1;
+					}
+				} else if (chain_plain(&ch, src, have) != 0)
+					stop = 1;
 			}
-			if (have == 0 && eof)
+			if (stop)
 				break;
-			if (!h.compressed) {
-				if (tar_feed(&t, src, have) != 0)
-					break;
-				have = 0;
-				continue;
+			r = read(fd, in, AB_CHUNK);
+			if (r < 0) {
+				rc = wxf_err_set(err, WXF_EIO, "%s: read error", path);
+				goto done;
 			}
-			z.next_in = (Bytef *)src;
-			z.avail_in = (uInt)have;
-			do {
-				z.next_out = out;
-				z.avail_out = (uInt)CH;
-				zrc = inflate(&z, Z_NO_FLUSH);
-				if (zrc != Z_OK && zrc != Z_STREAM_END && zrc != Z_BUF_ERROR) {
-					rc = WXF_CORRUPT(err, -1, -1, "%s: zlib stream corrupt (%s)", path,
-					    z.msg ? z.msg : "inflate error");
-					goto done;
-				}
-				if (tar_feed(&t, out, CH - z.avail_out) != 0)
-					goto stopped;
-			} while (z.avail_out == 0 && zrc != Z_STREAM_END);
-			have = z.avail_in;
-			src = z.next_in;
-			if (zrc == Z_STREAM_END)
+			if (r == 0)
 				break;
-			if (zrc == Z_BUF_ERROR && have == 0 && eof)
-				break;
+			src = in;
+			have = (size_t)r;
 		}
-		if (h.compressed && zrc != Z_STREAM_END && rc == WXF_OK && t.rc == WXF_OK && !t.done)
-			rc = WXF_CORRUPT(err, -1, -1, "%s: zlib stream truncated", path);
+		if (!stop && cctx != NULL) {
+			if (!EVP_DecryptFinal_ex(cctx, dec, &outl))
+				t.rc = t.rc != WXF_OK ? t.rc : WXF_CORRUPT(err, -1, -1,
+				    "%s: encrypted payload truncated or corrupt (bad final block)", path);
+			else if (chain_plain(&ch, dec, (size_t)outl) != 0)
+				stop = 1;
+		}
 	}
-stopped:
+	if (ch.rc != WXF_OK)
+		rc = ch.rc;
+	else if (!stop && h.compressed && !ch.zdone && t.rc == WXF_OK && !t.done)
+		rc = WXF_CORRUPT(err, -1, -1, "%s: zlib stream truncated", path);
+done:
 	if (rc == WXF_OK)
 		rc = tar_finish(&t);
 	else
 		free(t.meta_buf);
-done:
-	if (zinit)
-		inflateEnd(&z);
+	if (ch.zinit)
+		inflateEnd(&ch.z);
+	EVP_CIPHER_CTX_free(cctx);
 	free(in);
-	free(out);
+	free(dec);
+	free(ch.zout);
 	close(fd);
 	return rc;
 }
@@ -573,7 +766,7 @@ ex_end(void *arg)
 }
 
 int
-wxf_ab_extract(const char *path, const char *dir, wxf_err *err)
+wxf_ab_extract(const char *path, const char *password, const char *dir, wxf_err *err)
 {
 	extract_state x = { dir, NULL, err, WXF_OK, 0 };
 	wxf_tar_cb cb = { ex_member, ex_data, ex_end, &x };
@@ -581,7 +774,7 @@ wxf_ab_extract(const char *path, const char *dir, wxf_err *err)
 
 	if ((rc = wxf_mkdir_p(dir, err)) != WXF_OK)
 		return rc;
-	rc = wxf_ab_stream(path, &cb, err);
+	rc = wxf_ab_stream(path, password, &cb, err);
 	if (x.f != NULL)
 		fclose(x.f);
 	return x.rc != WXF_OK ? x.rc : rc;

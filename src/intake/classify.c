@@ -77,7 +77,8 @@ wxf_classify(const char *name, const uint8_t *h, size_t n, uint64_t size, double
 		return WXF_KIND_SQLITE_SHM;
 	if (n >= 4 && h[0] == 0xac && h[1] == 0xed && h[2] == 0x00 && h[3] == 0x05)
 		return WXF_KIND_JAVA_SERIALIZED;
-	if (n >= 15 && memcmp(h, "ANDROID BACKUP\n", 15) == 0)
+	if ((n >= 15 && memcmp(h, "ANDROID BACKUP\n", 15) == 0) ||
+	    (n >= 12 && memcmp(h, "MIUI BACKUP\n", 12) == 0))
 		return WXF_KIND_ANDROID_BACKUP;
 	if ((n >= 8 && memcmp(h, "bplist00", 8) == 0) ||
 	    (n > 0 && memmem(h, n, "<plist", 6) != NULL && memmem(h, n, "<?xml", 5) != NULL))

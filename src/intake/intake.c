@@ -376,7 +376,7 @@ scan_ab(scan *s, int root, const char *abs, const char *shown)
 	a.container_abs = abs;
 	a.container_shown = shown;
 	wxf_err_clear(&e);
-	rc = wxf_ab_stream(abs, &cb, &e);
+	rc = wxf_ab_stream(abs, s->opts->backup_password, &cb, &e);
 	wxf_hasher_free(&a.h);
 	free(a.prefs);
 	if (rc != WXF_OK) {

@@ -98,6 +98,7 @@ typedef struct wxf_intake_opts {
 	wxf_log *log;
 	int no_magic;         /* skip libmagic (tests) */
 	uint64_t max_member_size; /* refuse container members larger than this (0 = 64 GiB) */
+	const char *backup_password; /* for password-encrypted Android backups, or NULL */
 } wxf_intake_opts;
 
 /* Inventories and hashes every evidence root.  Unreadable roots are WXF_EIO (exit 3);
@@ -115,18 +116,31 @@ char *wxf_inventory_json(const wxf_inventory *inv);
 
 /*
  * Android adb backup (.ab) — header: "ANDROID BACKUP\n" <version>\n <compressed 0|1>\n
- * <encryption "none"|"AES-256">\n, then (if encrypted) 4 more header lines, then the payload:
- * a zlib stream (compressed=1) or raw, holding a POSIX/ustar tar archive.
+ * <encryption "none"|"AES-256">\n, then (if encrypted) 5 more lines: user-password salt (hex),
+ * master-key checksum salt (hex), PBKDF2 rounds, user-key IV (hex), encrypted master-key blob
+ * (hex); then the payload: [AES-256-CBC] [zlib] POSIX/ustar tar.
+ * A Xiaomi MIUI .bak is a text header ("MIUI BACKUP\n" <version>\n "<pkg> <label>"\n ...)
+ * followed by a plain .ab; its lines are read one by one up to "ANDROID BACKUP".
  */
 typedef struct wxf_ab_header {
 	int version;
 	int compressed;
 	int encrypted;
 	char encryption[32];
+	int miui;             /* wrapped in a MIUI .bak header */
+	char miui_package[128];  /* "<pkg> <label>" line of the MIUI header */
+	size_t ab_off;        /* offset of "ANDROID BACKUP" (0, or after the MIUI header) */
 	size_t payload_off;   /* offset of the payload after the header lines */
+	/* AES-256 only */
+	uint8_t user_salt[64], ck_salt[64], user_iv[16], mk_blob[128];
+	size_t user_salt_len, ck_salt_len, mk_blob_len;
+	unsigned rounds;
 } wxf_ab_header;
 
 int wxf_ab_parse_header(const uint8_t *data, size_t size, wxf_ab_header *h, wxf_err *err);
+/* Unwraps the master key of an encrypted backup: WXF_EKEY on a wrong password (checksum). */
+int wxf_ab_master_key(const wxf_ab_header *h, const char *password, uint8_t mk[32],
+    uint8_t iv[16], wxf_err *err);
 
 /* Called for each tar member: name is sanitised (no leading '/', no "..");  `data` chunks
  * follow through on_data; on_end closes the member.  Return non-zero to stop. */
@@ -138,8 +152,10 @@ typedef struct wxf_tar_cb {
 	void *arg;
 } wxf_tar_cb;
 
-/* Streams a .ab file (unencrypted) through zlib and a tar reader; bounded memory. */
-int wxf_ab_stream(const char *path, const wxf_tar_cb *cb, wxf_err *err);
+/* Streams a .ab or MIUI .bak file through [AES-256-CBC,] [zlib,] and a tar reader, with
+ * bounded memory.  password may be NULL; an encrypted backup without one is WXF_EUNSUPPORTED,
+ * a wrong one WXF_EKEY. */
+int wxf_ab_stream(const char *path, const char *password, const wxf_tar_cb *cb, wxf_err *err);
 /* Tar reader over an in-memory buffer (for tests and fuzzing). */
 int wxf_tar_read_mem(const uint8_t *data, size_t size, const wxf_tar_cb *cb, wxf_err *err);
 /* Sanitises a tar/zip member path into out (size n): strips leading '/', drops "." and
@@ -147,6 +163,6 @@ int wxf_tar_read_mem(const uint8_t *data, size_t size, const wxf_tar_cb *cb, wxf
 int wxf_member_path_sanitise(const char *in, char *out, size_t n);
 /* Extracts the members of a .ab into dir (regular files only; links and devices recorded and
  * skipped; nothing written outside dir).  Returns WXF_OK or an error. */
-int wxf_ab_extract(const char *path, const char *dir, wxf_err *err);
+int wxf_ab_extract(const char *path, const char *password, const char *dir, wxf_err *err);
 
 #endif

@@ -131,6 +131,46 @@ ok 'grep -q "password-encrypted" "$TMPD/enc.txt"' "encrypted .ab is named as suc
 rc=$?
 ok '[ $rc -eq 0 ] && grep -q "truncated" "$TMPD/trunc.txt"' "truncated .ab: warning, partial inventory, no crash"
 
+# --- password-encrypted .ab (AOSP scheme) and MIUI .bak, made with Python + cryptography ---
+python3 - "$TMPD" <<'PY'
+import hashlib, io, os, sys, tarfile, zlib
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives import padding
+d = sys.argv[1]
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as t:
+    data = "微信 secret member".encode()
+    ti = tarfile.TarInfo("apps/com.tencent.mm/r/MicroMsg/secret.txt"); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+payload = zlib.compress(buf.getvalue())
+def enc(key, iv, data):
+    p = padding.PKCS7(128).padder(); data = p.update(data) + p.finalize()
+    e = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor(); return e.update(data) + e.finalize()
+def java_utf8(b):   # signed Java chars, UTF-8 encoded (AOSP makeKeyChecksum, version >= 2)
+    out = bytearray()
+    for x in b:
+        out += bytes([x]) if x < 0x80 else chr(0xFF00 | x).encode("utf-8")
+    return bytes(out)
+rng = hashlib.sha256(b"wxforensic .ab fixture").digest() * 8
+user_salt, ck_salt, user_iv, mk, mk_iv = rng[0:64], rng[64:128], rng[128:144], rng[144:176], rng[176:192]
+rounds = 10000
+ukey = hashlib.pbkdf2_hmac("sha1", b"s3cret-pass", user_salt, rounds, 32)
+ck = hashlib.pbkdf2_hmac("sha1", java_utf8(mk), ck_salt, rounds, 32)
+blob = bytes([16]) + mk_iv + bytes([32]) + mk + bytes([32]) + ck
+hdr = b"ANDROID BACKUP\n5\n1\nAES-256\n" + b"\n".join(x.hex().upper().encode() for x in (user_salt, ck_salt)) + \
+      b"\n%d\n" % rounds + user_iv.hex().upper().encode() + b"\n" + enc(ukey, user_iv, blob).hex().upper().encode() + b"\n"
+open(d + "/enc5.ab", "wb").write(hdr + enc(mk, mk_iv, payload))
+label = "com.tencent.mm 微信".encode()
+open(d + "/wechat.bak", "wb").write(b"MIUI BACKUP\n2\n" + label + b"\n-1\n0\nANDROID BACKUP\n5\n0\nnone\n" + buf.getvalue())
+open(d + "/member2.sha256", "w").write(hashlib.sha256("微信 secret member".encode()).hexdigest())
+PY
+"$WXF" scan --json --no-magic --backup-password s3cret-pass "$TMPD/enc5.ab" > "$TMPD/enc5.json" 2>/dev/null
+is "$?" 0 "encrypted .ab opens with the right password"
+ok 'grep -q "$(cat "$TMPD/member2.sha256")" "$TMPD/enc5.json"' "member of the encrypted .ab hashed through AES-256-CBC + zlib + tar"
+"$WXF" scan --no-magic --backup-password wrong "$TMPD/enc5.ab" > "$TMPD/enc5w.txt" 2>&1
+ok 'grep -q "wrong backup password" "$TMPD/enc5w.txt"' "wrong password: clear message (checksum mismatch)"
+"$WXF" scan --json --no-magic "$TMPD/wechat.bak" > "$TMPD/miui.json" 2>/dev/null
+ok 'grep -q "$(cat "$TMPD/member2.sha256")" "$TMPD/miui.json"' "MIUI .bak: header read line by line, embedded .ab streamed"
+
 # --- iTunes/Finder backup: Manifest.db maps fileIDs to WeChat paths ---
 python3 - "$TMPD/itunes" <<'PY'
 import hashlib, os, sqlite3, sys
