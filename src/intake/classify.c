@@ -89,6 +89,8 @@ wxf_classify(const char *name, const uint8_t *h, size_t n, uint64_t size, double
 	if ((n >= 6 && memcmp(h, "#!AMR\n", 6) == 0) || (n >= 9 && memcmp(h, "#!SILK_V3", 9) == 0) ||
 	    (n >= 10 && memcmp(h, "\x02#!SILK_V3", 10) == 0))
 		return WXF_KIND_MEDIA;
+	if (n >= 4 && memcmp(h, "RMFH", 4) == 0)
+		return WXF_KIND_OTHER; /* WeChat 4.x ChatPackage (role from the path rules) */
 	if (size >= 1024 && size % 512 == 0 && n >= 1024 && *entropy > 7.6)
 		return WXF_KIND_SQLITE_ENCRYPTED;
 	return WXF_KIND_OTHER;
@@ -121,7 +123,7 @@ static const struct {
 	{ "/Documents/LoginInfo2.dat", "iOS login info", WXF_PLAT_IOS },
 	{ "/Msg/MicroMsg.db", "Windows contact database (MicroMsg.db)", WXF_PLAT_WIN3 },
 	{ "/Msg/MediaMSG0.db", "Windows voice database", WXF_PLAT_WIN3 },
-	{ "/Backup.db", "WeChat PC backup index (Backup.db)", WXF_PLAT_WIN3 },
+	{ "/Backup.db", "WeChat PC backup index (Backup.db; needs the 32-hex backup key)", WXF_PLAT_BACKUP },
 	{ "/db_storage/contact/contact.db", "WeChat 4.x contact database", WXF_PLAT_WX4 },
 	{ "/db_storage/session/session.db", "WeChat 4.x session database", WXF_PLAT_WX4 },
 	{ "/Manifest.db", "iTunes/Finder backup manifest", WXF_PLAT_IOS },
@@ -175,9 +177,29 @@ wxf_wechat_role(const char *rel, wxf_platform *platform)
 		return "WeChat 4.x message database (message_N.db)";
 	}
 	if (strstr(rel, "/BAK_") && (strstr(base, "_TEXT") || strstr(base, "_MEDIA"))) {
-		*platform = WXF_PLAT_WIN3;
-		return "WeChat PC backup data segment";
+		*platform = WXF_PLAT_BACKUP;
+		return "WeChat PC backup data container (AES-128-ECB; needs the backup key)";
 	}
+	/* Huawei HiSuite / KoBackup (shared/formats/backup-formats.md §2.3) */
+	if (strcasecmp(base, "info.xml") == 0)
+		return (*platform = WXF_PLAT_ANDROID, "Huawei HiSuite/KoBackup index (info.xml)");
+	if (strncmp(base, "com.tencent.mm", 14) == 0 && ends_with(base, ".tar"))
+		return (*platform = WXF_PLAT_ANDROID, "Huawei backup app archive of WeChat (encrypted tar)");
+	/* OPPO/realme and vivo: no public format; recognised, hashed, reported unsupported (§2.4) */
+	if (strstr(rel, "com.coloros.backuprestore") || strstr(rel, "com.oplus.backuprestore") ||
+	    strstr(rel, "/ColorOS/Backup/"))
+		return (*platform = WXF_PLAT_ANDROID,
+		    "OPPO/realme phone backup (unsupported: format not publicly documented)");
+	if (strstr(rel, "com.vivo.easyshare") || strstr(rel, "/vivo/backup/") ||
+	    strstr(rel, "/.vivoBackup/"))
+		return (*platform = WXF_PLAT_ANDROID,
+		    "vivo phone backup (unsupported: format not publicly documented)");
+	/* WeChat 4.x backups (§1.5): detector only */
+	if (strstr(rel, "/ChatPackage/") || (ends_with(base, ".tar.enc") && strstr(rel, "/Media/")))
+		return (*platform = WXF_PLAT_WX4,
+		    "WeChat 4.x chat backup (unsupported: encrypted, no public decryption)");
+	if (strstr(rel, "/BackupFiles/") != NULL)
+		return (*platform = WXF_PLAT_WIN3, "WeChat PC backup folder content");
 	if (strstr(rel, "/image2/") != NULL)
 		return (*platform = WXF_PLAT_ANDROID, "Android image store (image2)");
 	if (strstr(rel, "/voice2/") != NULL)
