@@ -818,6 +818,45 @@ wxf_intake_rehash(wxf_inventory *inv, const wxf_intake_opts *opts)
 }
 
 int
+wxf_intake_unpack(const wxf_inventory *inv, const char *work_dir, const wxf_intake_opts *opts,
+    char ***dirs, char ***from, size_t *n, wxf_err *err)
+{
+	size_t i, k = 0;
+
+	*dirs = NULL;
+	*from = NULL;
+	*n = 0;
+	for (i = 0; i < inv->n_items; i++) {
+		const wxf_item *it = &inv->items[i];
+		char *dir;
+		wxf_err e;
+		int rc;
+
+		if (it->member != NULL || it->kind != WXF_KIND_ANDROID_BACKUP)
+			continue;
+		dir = wxf_xasprintf("%s/containers/%zu-%s", work_dir, ++k, wxf_path_base(it->abs));
+		wxf_err_clear(&e);
+		rc = wxf_ab_extract(it->abs, opts->backup_password, dir, &e);
+		if (rc == WXF_EIO && !wxf_is_dir(dir)) {
+			free(dir);
+			return wxf_err_set(err, WXF_EIO, "%s", e.msg);
+		}
+		if (rc != WXF_OK) {
+			if (opts->log)
+				wxf_log_warn(opts->log, "%s: not unpacked: %s", it->path, e.msg);
+			free(dir);
+			continue;
+		}
+		*dirs = wxf_xrealloc(*dirs, (*n + 1) * sizeof(char *));
+		*from = wxf_xrealloc(*from, (*n + 1) * sizeof(char *));
+		(*dirs)[*n] = dir;
+		(*from)[*n] = wxf_xstrdup(it->path);
+		(*n)++;
+	}
+	return WXF_OK;
+}
+
+int
 wxf_intake_inside_evidence(const wxf_inventory *inv, const char *path)
 {
 	size_t i;

@@ -109,6 +109,19 @@ int wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
  * items (0 = evidence unchanged). */
 size_t wxf_intake_rehash(wxf_inventory *inv, const wxf_intake_opts *opts);
 void wxf_inventory_free(wxf_inventory *inv);
+
+/*
+ * Unpacks every Android backup container of the inventory (.ab, MIUI .bak) into
+ * work_dir/containers/<n>-<basename>/ (regular files only, names sanitised, nothing outside
+ * work_dir) so that the platform readers can treat it as an extracted tree.  For an adb backup
+ * the WeChat app root is apps/com.tencent.mm/r/ and its shared_prefs are apps/com.tencent.mm/sp/.
+ * On return (*dirs)[i] is the extracted folder and (*from)[i] the evidence path of its
+ * container (both malloc'd arrays of malloc'd strings).  Encrypted backups need
+ * opts->backup_password; a container that fails is logged and skipped.
+ * Returns WXF_OK, or the first hard error (I/O on the work dir).
+ */
+int wxf_intake_unpack(const wxf_inventory *inv, const char *work_dir,
+    const wxf_intake_opts *opts, char ***dirs, char ***from, size_t *n, wxf_err *err);
 /* 1 if `path` lies inside any evidence root. */
 int wxf_intake_inside_evidence(const wxf_inventory *inv, const char *path);
 /* Writes the inventory as one JSON document (deterministic order) to a malloc'd string. */
