@@ -41,17 +41,7 @@
 
 #define WXF_INT_UNKNOWN INT64_MIN  /* for integer fields that may be absent */
 
-typedef enum wxf_platform {
-	WXF_PLAT_UNKNOWN = 0,
-	WXF_PLAT_ANDROID,
-	WXF_PLAT_IOS,
-	WXF_PLAT_WIN3,   /* Windows/macOS 3.x desktop */
-	WXF_PLAT_WX4,    /* WeChat 4.x desktop */
-	WXF_PLAT_MAC3,
-	WXF_PLAT_BACKUP, /* PC backup container */
-	WXF_PLAT_N
-} wxf_platform;
-const char *wxf_platform_name(wxf_platform p);
+/* wxf_platform and wxf_platform_name() live in base/wxf_prov.h (shared vocabulary). */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Small building blocks */
@@ -226,6 +216,7 @@ typedef enum wxf_msg_kind {
 	WXF_MK_APP_OTHER,      /* another appmsg type (app_type says which) */
 	WXF_MK_TRANSFER,       /* appmsg 2000 */
 	WXF_MK_RED_PACKET,     /* appmsg 2001 */
+	WXF_MK_RED_PACKET_CLAIM, /* 10000 "X 领取了你的红包" (joined to its packet by sendid) */
 	WXF_MK_AA,             /* newaa collection (2001/2002 with newaa) */
 	WXF_MK_RECEIPT,        /* WeChat Pay receipt / template notice with key/value lines */
 	WXF_MK_TEMPLATE,       /* other template / service notice */
@@ -233,7 +224,8 @@ typedef enum wxf_msg_kind {
 	WXF_MK_FRIEND_REQUEST, /* 37, 40 */
 	WXF_MK_SYSTEM,         /* 10000, 9999, 570425393, ... */
 	WXF_MK_SYSCMD,         /* 10002 other than recall/pat */
-	WXF_MK_RECALL,         /* recall notice (10002 revokemsg or a row overwritten to 10000) */
+	WXF_MK_RECALL,         /* a recalled message: row overwritten in place to 10000 + replacement text */
+	WXF_MK_REVOKE,         /* the 10002 revokemsg command naming the recalled message */
 	WXF_MK_PAT,            /* appmsg 62 / sysmsg pat */
 	WXF_MK_GROUP_NOTICE,   /* appmsg 87 */
 	WXF_MK_MAIL,           /* 35 */
@@ -306,6 +298,7 @@ typedef struct wxf_msg {
 	wxf_sender_src sender_src;
 	const char *body;          /* display text: text body, app title, system text, recall text */
 	const char *content;       /* stored content verbatim (group prefix included) */
+	const char *payload;       /* content without the group "wxid:\n" prefix (text or XML) */
 	/* Decoded fields (NULL when absent). */
 	const char *title, *desc, *url, *app_id, *app_name, *source_name;
 	const char *file_name, *file_ext;
@@ -318,10 +311,14 @@ typedef struct wxf_msg {
 	/* Media */
 	wxf_media *media;
 	size_t n_media, cap_media;
-	/* Recalls: a recall notice is NOT a deletion; the original message may be found elsewhere. */
-	int is_recall;             /* this row is a recall notice (kind == WXF_MK_RECALL) */
+	/* Recalls are NOT deletions.  The recalled row itself (overwritten to 10000) has kind
+	 * WXF_MK_RECALL and is_recall = 1; the 10002 command has kind WXF_MK_REVOKE.  Both carry the
+	 * replacement text and the server id of the recalled message; the original text is filled
+	 * in when found (a recovered older version of the row, AppMessage, FTS). */
+	int is_recall;             /* this row is the recalled message (kind == WXF_MK_RECALL) */
 	const char *recall_text;   /* the replacement text ("\"x\" 撤回了一条消息") */
 	const char *recall_target_svrid; /* revokemsg newmsgid, or own server_id when overwritten */
+	const char *recall_target_msg;   /* REVOKE: id of the recalled row when present */
 	const char *recall_original;     /* original text when found (carved row, FTS, AppMessage) */
 	const char *recall_original_msg; /* id of the message that held it, NULL if none */
 	/* Money */

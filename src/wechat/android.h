@@ -35,6 +35,8 @@ typedef struct wxf_android_opts {
 	const char *evidence_path; /* the database as listed in the evidence inventory (required) */
 	const char *image_path;    /* decrypted image the offsets refer to, or NULL */
 	const char *account_dir;   /* folder holding image2/, voice2/, video/ …; NULL: media not searched */
+	const char *extraction_root; /* folder holding data/ (for /storage/emulated/0/… attachment
+	                                paths → data/media/0/…); NULL: derived from account_dir */
 	int no_media_hash;         /* 1: locate media but do not hash (speed) */
 } wxf_android_opts;
 

@@ -1,0 +1,1288 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The common evidence model: constructors, lookups, sort, finish (conversations, payment
+ * lifecycle, witnesses, recovered duplicates, recall originals).  See model.h and README.md.
+ *
+ * Memory: objects, strings and the small per-object vectors live in the model's arena (a
+ * vector grows by copying into a new arena block; the old block is simply abandoned, bounded by
+ * 2x); the top-level pointer arrays and the hash maps are malloc'd and freed by
+ * wxf_model_free.
+ */
+#include "config.h"
+#include "model/model.h"
+#include "base/wxf_hash.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* Names */
+
+const char *
+wxf_id_kind_name(wxf_id_kind k)
+{
+	static const char *const n[] = { "unknown", "person", "group", "official", "openim",
+	    "system" };
+	return (unsigned)k < WXF_ID_N ? n[k] : "unknown";
+}
+
+const char *
+wxf_conv_kind_name(wxf_conv_kind k)
+{
+	static const char *const n[] = { "unknown", "direct", "group", "official", "system" };
+	return (unsigned)k < WXF_CONV_N ? n[k] : "unknown";
+}
+
+const char *
+wxf_msg_kind_name(wxf_msg_kind k)
+{
+	static const char *const n[] = { "unknown", "text", "image", "voice", "video", "sticker",
+	    "location", "live-location", "card", "link", "file", "quote", "chat-history",
+	    "mini-program", "music", "channels", "app-other", "transfer", "red-packet",
+	    "red-packet-claim", "aa", "receipt", "template", "voip", "friend-request", "system",
+	    "syscmd", "recalled", "revoke-command", "pat",
+	    "group-notice", "mail" };
+	_Static_assert(sizeof(n) / sizeof(n[0]) == WXF_MK_N, "kind names");
+	return (unsigned)k < WXF_MK_N ? n[k] : "unknown";
+}
+
+const char *
+wxf_dir_name(wxf_dir d)
+{
+	static const char *const n[] = { "unknown", "in", "out", "system" };
+	return (unsigned)d <= WXF_DIR_SYSTEM ? n[d] : "unknown";
+}
+
+const char *
+wxf_sender_src_name(wxf_sender_src s)
+{
+	static const char *const n[] = { "none", "owner", "talker", "group-prefix", "xml",
+	    "column" };
+	return (unsigned)s <= WXF_SENDER_COLUMN ? n[s] : "none";
+}
+
+const char *
+wxf_media_state_name(wxf_media_state s)
+{
+	static const char *const n[] = { "none", "present", "missing", "not-searched" };
+	return (unsigned)s <= WXF_MEDIA_NOT_SEARCHED ? n[s] : "none";
+}
+
+const char *
+wxf_pay_kind_name(wxf_pay_kind k)
+{
+	static const char *const n[] = { "transfer", "red-packet", "aa", "receipt", "other" };
+	return (unsigned)k < WXF_PAY_N ? n[k] : "other";
+}
+
+const char *
+wxf_pay_state_name(wxf_pay_state s)
+{
+	static const char *const n[] = { "unknown", "initiated", "accepted", "refunded",
+	    "expired", "delayed", "sent", "claimed", "paid" };
+	_Static_assert(sizeof(n) / sizeof(n[0]) == WXF_PST_N, "state names");
+	return (unsigned)s < WXF_PST_N ? n[s] : "unknown";
+}
+
+/*
+ * Transfer paysubtype (notes §3.1; the sources disagree, so only the readings the sources share
+ * are mapped and everything else stays unknown with its raw value):
+ *   1 initiated · 3 accepted (payee side) · 4 returned (payee side) · 5 accepted ·
+ *   7 delayed transfer pending · 8 accepted (payer's view) · 9 returned (payer's view) ·
+ *   10 expired
+ */
+wxf_pay_state
+wxf_paysubtype_state(int64_t v)
+{
+	switch (v) {
+	case 1: return WXF_PST_INITIATED;
+	case 3: case 5: case 8: return WXF_PST_ACCEPTED;
+	case 4: case 9: return WXF_PST_REFUNDED;
+	case 7: return WXF_PST_DELAYED;
+	case 10: return WXF_PST_EXPIRED;
+	default: return WXF_PST_UNKNOWN;
+	}
+}
+
+wxf_id_kind
+wxf_id_kind_guess(const char *u)
+{
+	size_t n;
+	static const char *const sys[] = { "filehelper", "weixin", "notifymessage", "fmessage",
+	    "medianote", "floatbottle", "qqmail", "tmessage", "qmessage", "newsapp",
+	    "officialaccounts", "brandsessionholder", NULL };
+
+	if (u == NULL || *u == '\0')
+		return WXF_ID_UNKNOWN;
+	n = strlen(u);
+	if (n > 9 && strcmp(u + n - 9, "@chatroom") == 0)
+		return WXF_ID_GROUP;
+	if (n > 7 && strcmp(u + n - 7, "@openim") == 0)
+		return WXF_ID_OPENIM;
+	if (strncmp(u, "gh_", 3) == 0)
+		return WXF_ID_OFFICIAL;
+	for (size_t i = 0; sys[i] != NULL; i++)
+		if (strcmp(u, sys[i]) == 0)
+			return WXF_ID_SYSTEM;
+	return WXF_ID_PERSON;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* String -> pointer map (open addressing, FNV-1a) */
+
+struct slot {
+	const char *key;
+	void *val;
+};
+
+struct wxf_model_map {
+	struct slot *s;
+	size_t cap, n;
+};
+
+static uint64_t
+fnv(const char *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *k != '\0'; k++) {
+		h ^= (unsigned char)*k;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static wxf_model_map *
+map_new(void)
+{
+	wxf_model_map *m = calloc(1, sizeof(*m));
+
+	if (m == NULL)
+		return NULL;
+	m->cap = 64;
+	m->s = calloc(m->cap, sizeof(*m->s));
+	if (m->s == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void
+map_free(wxf_model_map **m)
+{
+	if (*m == NULL)
+		return;
+	free((*m)->s);
+	free(*m);
+	*m = NULL;
+}
+
+static void *
+map_get(const wxf_model_map *m, const char *key)
+{
+	size_t i;
+
+	if (m == NULL || key == NULL)
+		return NULL;
+	for (i = fnv(key) & (m->cap - 1); m->s[i].key != NULL; i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->s[i].key, key) == 0)
+			return m->s[i].val;
+	return NULL;
+}
+
+/* key must outlive the map (arena string).  Returns 0 or -1 (OOM). Replaces existing. */
+static int
+map_put(wxf_model_map *m, const char *key, void *val)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t ncap = m->cap * 2;
+		struct slot *ns = calloc(ncap, sizeof(*ns));
+
+		if (ns == NULL)
+			return -1;
+		for (size_t j = 0; j < m->cap; j++) {
+			if (m->s[j].key == NULL)
+				continue;
+			for (i = fnv(m->s[j].key) & (ncap - 1); ns[i].key != NULL; i = (i + 1) & (ncap - 1))
+				;
+			ns[i] = m->s[j];
+		}
+		free(m->s);
+		m->s = ns;
+		m->cap = ncap;
+	}
+	for (i = fnv(key) & (m->cap - 1); m->s[i].key != NULL; i = (i + 1) & (m->cap - 1)) {
+		if (strcmp(m->s[i].key, key) == 0) {
+			m->s[i].val = val;
+			return 0;
+		}
+	}
+	m->s[i].key = key;
+	m->s[i].val = val;
+	m->n++;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Growth helpers */
+
+/* Grows an arena vector so that `need` elements fit.  Returns 0 or -1. */
+static int
+agrow(wxf_model *m, void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 4;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > SIZE_MAX / elem)
+		return -1;
+	nv = wxf_arena_alloc(m->arena, ncap * elem);
+	if (nv == NULL)
+		return -1;
+	if (*cap)
+		memcpy(nv, *v, *cap * elem);
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+/* Grows a malloc'd vector. */
+static int
+mgrow(void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > SIZE_MAX / elem)
+		return -1;
+	nv = realloc(*v, ncap * elem);
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Model */
+
+int
+wxf_model_new(wxf_model **mp, wxf_err *err)
+{
+	wxf_model *m = calloc(1, sizeof(*m));
+
+	*mp = NULL;
+	if (m == NULL)
+		return wxf_err_set(err, WXF_ENOMEM, "model: out of memory");
+	m->arena = wxf_arena_new();
+	m->idx_ident = map_new();
+	m->idx_group = map_new();
+	m->idx_conv = map_new();
+	m->idx_msg = map_new();
+	m->idx_pay = map_new();
+	if (m->arena == NULL || m->idx_ident == NULL || m->idx_group == NULL ||
+	    m->idx_conv == NULL || m->idx_msg == NULL || m->idx_pay == NULL) {
+		wxf_model_free(&m);
+		return wxf_err_set(err, WXF_ENOMEM, "model: out of memory");
+	}
+	*mp = m;
+	return WXF_OK;
+}
+
+void
+wxf_model_free(wxf_model **mp)
+{
+	wxf_model *m;
+
+	if (mp == NULL || *mp == NULL)
+		return;
+	m = *mp;
+	free(m->sources);
+	free(m->identities);
+	free(m->groups);
+	free(m->convs);
+	free(m->msgs);
+	free(m->payments);
+	free(m->anomalies);
+	map_free(&m->idx_ident);
+	map_free(&m->idx_group);
+	map_free(&m->idx_conv);
+	map_free(&m->idx_msg);
+	map_free(&m->idx_pay);
+	wxf_arena_free(&m->arena);
+	free(m);
+	*mp = NULL;
+}
+
+const char *
+wxf_model_strndup(wxf_model *m, const char *s, size_t n)
+{
+	if (s == NULL)
+		return NULL;
+	return wxf_arena_strndup(m->arena, s, n);
+}
+
+const char *
+wxf_model_strdup(wxf_model *m, const char *s)
+{
+	return s == NULL ? NULL : wxf_model_strndup(m, s, strlen(s));
+}
+
+const char *
+wxf_model_printf(wxf_model *m, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	p = wxf_arena_alloc(m->arena, (size_t)n + 1);
+	if (p == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+static wxf_prov
+prov_or_empty(const wxf_prov *p)
+{
+	wxf_prov e;
+
+	if (p != NULL)
+		return *p;
+	memset(&e, 0, sizeof(e));
+	e.rowid = INT64_MIN;
+	e.origin = WXF_ORIGIN_LIVE;
+	e.status = WXF_STATUS_INTACT;
+	e.confidence = 100;
+	return e;
+}
+
+/* Copies the strings a prov points to into the arena, so callers may pass stack strings. */
+static wxf_prov
+prov_own(wxf_model *m, const wxf_prov *p)
+{
+	wxf_prov r = prov_or_empty(p);
+
+	r.file = wxf_model_strdup(m, r.file);
+	r.image = wxf_model_strdup(m, r.image);
+	r.table = wxf_model_strdup(m, r.table);
+	return r;
+}
+
+wxf_source *
+wxf_model_add_source(wxf_model *m, const char *path, const char *role, wxf_platform platform,
+    const char *account)
+{
+	wxf_source *s;
+
+	for (size_t i = 0; i < m->n_sources; i++)
+		if (path != NULL && strcmp(m->sources[i].path, path) == 0 && role != NULL &&
+		    m->sources[i].role != NULL && strcmp(m->sources[i].role, role) == 0)
+			return &m->sources[i];
+	if (mgrow((void **)&m->sources, &m->cap_sources, m->n_sources + 1, sizeof(*s)) < 0)
+		return NULL;
+	s = &m->sources[m->n_sources];
+	memset(s, 0, sizeof(*s));
+	s->path = wxf_model_strdup(m, path != NULL ? path : "");
+	s->role = wxf_model_strdup(m, role);
+	s->platform = platform;
+	s->account = wxf_model_strdup(m, account);
+	if (s->path == NULL)
+		return NULL;
+	m->n_sources++;
+	return s;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Identities */
+
+wxf_identity *
+wxf_model_find_identity(const wxf_model *m, const char *username)
+{
+	return map_get(m->idx_ident, username);
+}
+
+wxf_identity *
+wxf_model_identity(wxf_model *m, const char *username, const wxf_prov *prov)
+{
+	wxf_identity *id;
+
+	if (username == NULL || *username == '\0')
+		return NULL;
+	id = map_get(m->idx_ident, username);
+	if (id != NULL)
+		return id;
+	id = wxf_arena_alloc(m->arena, sizeof(*id));
+	if (id == NULL)
+		return NULL;
+	id->username = wxf_model_strdup(m, username);
+	if (id->username == NULL)
+		return NULL;
+	id->kind = wxf_id_kind_guess(username);
+	id->type_flags = id->verify_flag = id->delete_flag = WXF_INT_UNKNOWN;
+	id->prov = prov_own(m, prov);
+	id->flags_prov = prov_or_empty(NULL);
+	if (mgrow((void **)&m->identities, &m->cap_identities, m->n_identities + 1,
+	    sizeof(*m->identities)) < 0 || map_put(m->idx_ident, id->username, id) < 0)
+		return NULL;
+	m->identities[m->n_identities++] = id;
+	return id;
+}
+
+wxf_identity *
+wxf_model_set_owner(wxf_model *m, const char *username, const wxf_prov *prov)
+{
+	wxf_identity *id = wxf_model_identity(m, username, prov);
+
+	if (id == NULL)
+		return NULL;
+	id->is_owner = 1;
+	m->owner = id;
+	return id;
+}
+
+static int
+prov_same(const wxf_prov *a, const wxf_prov *b)
+{
+	return a->rowid == b->rowid && a->origin == b->origin && a->offset == b->offset &&
+	    a->pgno == b->pgno && a->frame == b->frame &&
+	    ((a->table == NULL && b->table == NULL) ||
+	     (a->table != NULL && b->table != NULL && strcmp(a->table, b->table) == 0)) &&
+	    ((a->file == NULL && b->file == NULL) ||
+	     (a->file != NULL && b->file != NULL && strcmp(a->file, b->file) == 0));
+}
+
+int
+wxf_attrs_add(wxf_model *m, wxf_attrs *a, const char *value, const char *source, int64_t time_ms,
+    const wxf_prov *prov)
+{
+	wxf_attr *at;
+	wxf_prov p = prov_or_empty(prov);
+
+	if (value == NULL || *value == '\0')
+		return WXF_OK;
+	for (size_t i = 0; i < a->n; i++) {
+		at = &a->v[i];
+		if (strcmp(at->value, value) == 0 &&
+		    ((at->source == NULL && source == NULL) ||
+		     (at->source != NULL && source != NULL && strcmp(at->source, source) == 0)) &&
+		    prov_same(&at->prov, &p)) {
+			if (at->time_ms == WXF_TIME_UNKNOWN)
+				at->time_ms = time_ms;
+			return WXF_OK;
+		}
+	}
+	if (agrow(m, (void **)&a->v, &a->cap, a->n + 1, sizeof(*a->v)) < 0)
+		return WXF_ENOMEM;
+	at = &a->v[a->n];
+	at->value = wxf_model_strdup(m, value);
+	at->source = wxf_model_strdup(m, source);
+	at->time_ms = time_ms;
+	at->prov = prov_own(m, &p);
+	if (at->value == NULL)
+		return WXF_ENOMEM;
+	a->n++;
+	return WXF_OK;
+}
+
+const char *
+wxf_attrs_best(const wxf_attrs *a)
+{
+	const char *best = NULL;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].prov.origin == WXF_ORIGIN_LIVE)
+			best = a->v[i].value;
+	if (best == NULL && a->n > 0)
+		best = a->v[a->n - 1].value;
+	return best;
+}
+
+int
+wxf_kvs_add(wxf_model *m, wxf_kvs *kv, const char *key, const char *value)
+{
+	if (key == NULL || value == NULL)
+		return WXF_OK;
+	if (agrow(m, (void **)&kv->v, &kv->cap, kv->n + 1, sizeof(*kv->v)) < 0)
+		return WXF_ENOMEM;
+	kv->v[kv->n].key = wxf_model_strdup(m, key);
+	kv->v[kv->n].value = wxf_model_strdup(m, value);
+	if (kv->v[kv->n].key == NULL || kv->v[kv->n].value == NULL)
+		return WXF_ENOMEM;
+	kv->n++;
+	return WXF_OK;
+}
+
+const char *
+wxf_kvs_get(const wxf_kvs *kv, const char *key)
+{
+	for (size_t i = 0; i < kv->n; i++)
+		if (strcmp(kv->v[i].key, key) == 0)
+			return kv->v[i].value;
+	return NULL;
+}
+
+int
+wxf_strs_add(wxf_model *m, wxf_strs *s, const char *v)
+{
+	if (v == NULL)
+		return WXF_OK;
+	if (agrow(m, (void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
+		return WXF_ENOMEM;
+	s->v[s->n] = wxf_model_strdup(m, v);
+	if (s->v[s->n] == NULL)
+		return WXF_ENOMEM;
+	s->n++;
+	return WXF_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Groups */
+
+wxf_group *
+wxf_model_find_group(const wxf_model *m, const char *username)
+{
+	return map_get(m->idx_group, username);
+}
+
+wxf_group *
+wxf_model_group(wxf_model *m, const char *username, const wxf_prov *prov)
+{
+	wxf_group *g;
+
+	if (username == NULL || *username == '\0')
+		return NULL;
+	g = map_get(m->idx_group, username);
+	if (g != NULL)
+		return g;
+	g = wxf_arena_alloc(m->arena, sizeof(*g));
+	if (g == NULL)
+		return NULL;
+	g->username = wxf_model_strdup(m, username);
+	g->prov = prov_own(m, prov);
+	if (g->username == NULL ||
+	    mgrow((void **)&m->groups, &m->cap_groups, m->n_groups + 1, sizeof(*m->groups)) < 0 ||
+	    map_put(m->idx_group, g->username, g) < 0)
+		return NULL;
+	m->groups[m->n_groups++] = g;
+	return g;
+}
+
+int
+wxf_group_add_member(wxf_model *m, wxf_group *g, const char *username, const char *display_name,
+    const wxf_prov *prov)
+{
+	wxf_group_member *gm;
+
+	if (username == NULL || *username == '\0')
+		return WXF_OK;
+	for (size_t i = 0; i < g->n_members; i++) {
+		gm = &g->members[i];
+		if (strcmp(gm->username, username) == 0) {
+			if (gm->display_name == NULL && display_name != NULL && *display_name != '\0')
+				gm->display_name = wxf_model_strdup(m, display_name);
+			return WXF_OK;
+		}
+	}
+	if (agrow(m, (void **)&g->members, &g->cap_members, g->n_members + 1,
+	    sizeof(*g->members)) < 0)
+		return WXF_ENOMEM;
+	gm = &g->members[g->n_members];
+	gm->username = wxf_model_strdup(m, username);
+	gm->display_name = (display_name != NULL && *display_name != '\0') ?
+	    wxf_model_strdup(m, display_name) : NULL;
+	gm->prov = prov_own(m, prov);
+	if (gm->username == NULL)
+		return WXF_ENOMEM;
+	g->n_members++;
+	return WXF_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Conversations */
+
+wxf_conv *
+wxf_model_find_conv(const wxf_model *m, const char *talker)
+{
+	return map_get(m->idx_conv, talker);
+}
+
+static wxf_conv_kind
+conv_kind_of(const char *talker)
+{
+	switch (wxf_id_kind_guess(talker)) {
+	case WXF_ID_GROUP: return WXF_CONV_GROUP;
+	case WXF_ID_OFFICIAL: return WXF_CONV_OFFICIAL;
+	case WXF_ID_SYSTEM: return WXF_CONV_SYSTEM;
+	case WXF_ID_PERSON: case WXF_ID_OPENIM: return WXF_CONV_DIRECT;
+	default: return WXF_CONV_UNKNOWN;
+	}
+}
+
+wxf_conv *
+wxf_model_conv(wxf_model *m, const char *talker, const wxf_prov *prov)
+{
+	wxf_conv *c;
+
+	if (talker == NULL)
+		return NULL;
+	c = map_get(m->idx_conv, talker);
+	if (c != NULL)
+		return c;
+	c = wxf_arena_alloc(m->arena, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	c->talker = wxf_model_strdup(m, talker);
+	c->kind = conv_kind_of(talker);
+	c->last_time_ms = c->deleted_time_ms = WXF_TIME_UNKNOWN;
+	c->first_time_ms = c->last_msg_time_ms = WXF_TIME_UNKNOWN;
+	c->msg_count = c->unread_count = c->deleted_last_seq = WXF_INT_UNKNOWN;
+	c->prov = prov_own(m, prov);
+	c->deleted_prov = prov_or_empty(NULL);
+	if (c->talker == NULL ||
+	    mgrow((void **)&m->convs, &m->cap_convs, m->n_convs + 1, sizeof(*m->convs)) < 0 ||
+	    map_put(m->idx_conv, c->talker, c) < 0)
+		return NULL;
+	m->convs[m->n_convs++] = c;
+	return c;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Messages */
+
+void
+wxf_model_row_id(wxf_platform platform, const char *file, const char *table, int64_t rowid,
+    wxf_origin origin, uint64_t offset, char out[17])
+{
+	char buf[2048], hex[65];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%s|%s|%s|%lld|%s|%llu", wxf_platform_name(platform),
+	    file != NULL ? file : "", table != NULL ? table : "", (long long)rowid,
+	    wxf_origin_name(origin), (unsigned long long)offset);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(buf)) {
+		/* very long path: hash the pieces separately so the id stays deterministic */
+		char h1[65];
+
+		wxf_sha256_hex(file, strlen(file), h1);
+		n = snprintf(buf, sizeof(buf), "%s|sha256:%s|%.512s|%lld|%s|%llu",
+		    wxf_platform_name(platform), h1, table != NULL ? table : "", (long long)rowid,
+		    wxf_origin_name(origin), (unsigned long long)offset);
+		if (n < 0 || (size_t)n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+	}
+	wxf_sha256_hex(buf, (size_t)n, hex);
+	memcpy(out, hex, 16);
+	out[16] = '\0';
+}
+
+wxf_msg *
+wxf_model_find_msg(const wxf_model *m, const char *id)
+{
+	return map_get(m->idx_msg, id);
+}
+
+wxf_msg *
+wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const wxf_prov *prov,
+    int *is_new)
+{
+	wxf_msg *msg;
+	wxf_prov p = prov_or_empty(prov);
+	char id[17];
+
+	if (is_new != NULL)
+		*is_new = 0;
+	if (table == NULL)
+		table = p.table;
+	wxf_model_row_id(platform, p.file, table, p.rowid, p.origin, p.offset, id);
+	msg = map_get(m->idx_msg, id);
+	if (msg != NULL)
+		return msg;
+	msg = wxf_arena_alloc(m->arena, sizeof(*msg));
+	if (msg == NULL)
+		return NULL;
+	memcpy(msg->id, id, sizeof(id));
+	msg->platform = platform;
+	msg->table = wxf_model_strdup(m, table);
+	msg->local_id = WXF_INT_UNKNOWN;
+	msg->raw_type = msg->base_type = WXF_INT_UNKNOWN;
+	msg->app_type = WXF_INT_UNKNOWN;
+	msg->time_ms = WXF_TIME_UNKNOWN;
+	msg->status = msg->is_send = WXF_INT_UNKNOWN;
+	msg->file_size = WXF_INT_UNKNOWN;
+	msg->prov = prov_own(m, &p);
+	if (msg->prov.table == NULL)
+		msg->prov.table = msg->table;
+	if (mgrow((void **)&m->msgs, &m->cap_msgs, m->n_msgs + 1, sizeof(*m->msgs)) < 0 ||
+	    map_put(m->idx_msg, msg->id, msg) < 0)
+		return NULL;
+	m->msgs[m->n_msgs++] = msg;
+	m->sorted = 0;
+	if (is_new != NULL)
+		*is_new = 1;
+	return msg;
+}
+
+int
+wxf_msg_add_media(wxf_model *m, wxf_msg *msg, const wxf_media *media)
+{
+	wxf_media *d;
+
+	if (agrow(m, (void **)&msg->media, &msg->cap_media, msg->n_media + 1,
+	    sizeof(*msg->media)) < 0)
+		return WXF_ENOMEM;
+	d = &msg->media[msg->n_media];
+	*d = *media;
+	d->role = wxf_model_strdup(m, media->role);
+	d->expected = wxf_model_strdup(m, media->expected);
+	d->path = wxf_model_strdup(m, media->path);
+	d->magic = wxf_model_strdup(m, media->magic);
+	d->source = wxf_model_strdup(m, media->source);
+	d->prov = prov_own(m, &media->prov);
+	msg->n_media++;
+	return WXF_OK;
+}
+
+int
+wxf_msg_warn(wxf_model *m, wxf_msg *msg, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512];
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	rc = wxf_strs_add(m, &msg->warnings, buf);
+	if (rc != WXF_OK)
+		return rc;
+	return wxf_model_anomaly(m, WXF_SEV_WARN, code, msg->id, NULL, &msg->prov, "%s", buf);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Payments */
+
+static const char *
+pay_map_key(wxf_model *m, wxf_pay_kind kind, const char *key)
+{
+	return wxf_model_printf(m, "%d|%s", (int)kind, key);
+}
+
+wxf_payment *
+wxf_model_find_payment(const wxf_model *m, wxf_pay_kind kind, const char *key)
+{
+	char buf[1024];
+
+	if (key == NULL)
+		return NULL;
+	snprintf(buf, sizeof(buf), "%d|%s", (int)kind, key);
+	return map_get(m->idx_pay, buf);
+}
+
+wxf_payment *
+wxf_model_find_transfer(const wxf_model *m, const char *transfer_id)
+{
+	return wxf_model_find_payment(m, WXF_PAY_TRANSFER, transfer_id);
+}
+
+wxf_payment *
+wxf_model_payment(wxf_model *m, wxf_pay_kind kind, const char *key, const wxf_prov *prov,
+    int *is_new)
+{
+	wxf_payment *p;
+	const char *mk;
+	char hex[65];
+	const char *idsrc;
+
+	if (is_new != NULL)
+		*is_new = 0;
+	if (key == NULL || *key == '\0' || strlen(key) > 900)
+		return NULL;
+	p = wxf_model_find_payment(m, kind, key);
+	if (p != NULL)
+		return p;
+	p = wxf_arena_alloc(m->arena, sizeof(*p));
+	mk = pay_map_key(m, kind, key);
+	if (p == NULL || mk == NULL)
+		return NULL;
+	idsrc = wxf_model_printf(m, "pay|%s|%s", wxf_pay_kind_name(kind), key);
+	if (idsrc == NULL)
+		return NULL;
+	wxf_sha256_hex(idsrc, strlen(idsrc), hex);
+	memcpy(p->id, hex, 16);
+	p->id[16] = '\0';
+	p->kind = kind;
+	p->key = wxf_model_strdup(m, key);
+	p->begin_time_ms = p->invalid_time_ms = p->final_time_ms = WXF_TIME_UNKNOWN;
+	p->witness_status = WXF_INT_UNKNOWN;
+	p->aa_status = WXF_INT_UNKNOWN;
+	p->prov = prov_own(m, prov);
+	p->witness_prov = prov_or_empty(NULL);
+	if (mgrow((void **)&m->payments, &m->cap_payments, m->n_payments + 1,
+	    sizeof(*m->payments)) < 0 || map_put(m->idx_pay, mk, p) < 0)
+		return NULL;
+	m->payments[m->n_payments++] = p;
+	if (is_new != NULL)
+		*is_new = 1;
+	return p;
+}
+
+int
+wxf_payment_add_event(wxf_model *m, wxf_payment *p, const wxf_pay_event *ev)
+{
+	wxf_pay_event *e;
+
+	/* the same row read twice adds nothing */
+	for (size_t i = 0; i < p->n_events; i++)
+		if (ev->msg_id != NULL && p->events[i].msg_id != NULL &&
+		    strcmp(ev->msg_id, p->events[i].msg_id) == 0 &&
+		    p->events[i].paysubtype == ev->paysubtype && p->events[i].state == ev->state)
+			return WXF_OK;
+	if (agrow(m, (void **)&p->events, &p->cap_events, p->n_events + 1, sizeof(*p->events)) < 0)
+		return WXF_ENOMEM;
+	e = &p->events[p->n_events];
+	*e = *ev;
+	e->msg_id = wxf_model_strdup(m, ev->msg_id);
+	e->note = wxf_model_strdup(m, ev->note);
+	e->prov = prov_own(m, &ev->prov);
+	p->n_events++;
+	return WXF_OK;
+}
+
+int
+wxf_payment_add_claim(wxf_model *m, wxf_payment *p, const wxf_hb_claim *c)
+{
+	wxf_hb_claim *d;
+
+	for (size_t i = 0; i < p->n_claims; i++)
+		if (c->msg_id != NULL && p->claims[i].msg_id != NULL &&
+		    strcmp(c->msg_id, p->claims[i].msg_id) == 0)
+			return WXF_OK;
+	if (agrow(m, (void **)&p->claims, &p->cap_claims, p->n_claims + 1, sizeof(*p->claims)) < 0)
+		return WXF_ENOMEM;
+	d = &p->claims[p->n_claims];
+	*d = *c;
+	d->claimer = wxf_model_strdup(m, c->claimer);
+	d->text = wxf_model_strdup(m, c->text);
+	d->msg_id = wxf_model_strdup(m, c->msg_id);
+	d->amount.text = wxf_model_strdup(m, c->amount.text);
+	d->amount.currency = wxf_model_strdup(m, c->amount.currency);
+	d->prov = prov_own(m, &c->prov);
+	p->n_claims++;
+	return WXF_OK;
+}
+
+int
+wxf_payment_link_msg(wxf_model *m, wxf_payment *p, wxf_msg *msg)
+{
+	msg->payment = p;
+	for (size_t i = 0; i < p->n_msgs; i++)
+		if (strcmp(p->msg_ids[i], msg->id) == 0)
+			return WXF_OK;
+	if (agrow(m, (void **)&p->msg_ids, &p->cap_msgs, p->n_msgs + 1, sizeof(*p->msg_ids)) < 0)
+		return WXF_ENOMEM;
+	p->msg_ids[p->n_msgs++] = msg->id;
+	return WXF_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Anomalies */
+
+int
+wxf_model_anomaly(wxf_model *m, enum wxf_sev sev, const char *code, const char *msg_id,
+    const char *payment_id, const wxf_prov *where, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[1024];
+	wxf_anomaly *a;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (mgrow((void **)&m->anomalies, &m->cap_anomalies, m->n_anomalies + 1,
+	    sizeof(*m->anomalies)) < 0)
+		return WXF_ENOMEM;
+	a = &m->anomalies[m->n_anomalies];
+	a->sev = sev;
+	a->code = wxf_model_strdup(m, code != NULL ? code : "anomaly");
+	a->message = wxf_model_strdup(m, buf);
+	a->msg_id = wxf_model_strdup(m, msg_id);
+	a->payment_id = wxf_model_strdup(m, payment_id);
+	a->where = prov_own(m, where);
+	if (a->code == NULL || a->message == NULL)
+		return WXF_ENOMEM;
+	m->n_anomalies++;
+	return WXF_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sort and finish */
+
+static int
+time_cmp(int64_t a, int64_t b)
+{
+	if (a == b)
+		return 0;
+	if (a == WXF_TIME_UNKNOWN)
+		return 1;
+	if (b == WXF_TIME_UNKNOWN)
+		return -1;
+	return a < b ? -1 : 1;
+}
+
+static int
+msg_cmp(const void *pa, const void *pb)
+{
+	const wxf_msg *a = *(const wxf_msg *const *)pa, *b = *(const wxf_msg *const *)pb;
+	int c = time_cmp(a->time_ms, b->time_ms);
+
+	return c != 0 ? c : strcmp(a->id, b->id);
+}
+
+void
+wxf_model_sort(wxf_model *m)
+{
+	if (m->n_msgs > 1)
+		qsort(m->msgs, m->n_msgs, sizeof(*m->msgs), msg_cmp);
+	m->sorted = 1;
+}
+
+static int
+ev_cmp(const void *pa, const void *pb)
+{
+	const wxf_pay_event *a = pa, *b = pb;
+	int c = time_cmp(a->time_ms, b->time_ms);
+
+	if (c != 0)
+		return c;
+	/* same instant: an initiation sorts before its outcome */
+	if ((a->state == WXF_PST_INITIATED) != (b->state == WXF_PST_INITIATED))
+		return a->state == WXF_PST_INITIATED ? -1 : 1;
+	if (a->msg_id != NULL && b->msg_id != NULL)
+		return strcmp(a->msg_id, b->msg_id);
+	return (a->msg_id == NULL) - (b->msg_id == NULL);
+}
+
+static int
+terminal(wxf_pay_state s)
+{
+	return s == WXF_PST_ACCEPTED || s == WXF_PST_REFUNDED || s == WXF_PST_EXPIRED;
+}
+
+/* Final transfer state from ordered events: the latest terminal outcome; else delayed /
+ * initiated; unknown when only unknown codes were seen. */
+static void
+transfer_final(wxf_payment *p)
+{
+	wxf_pay_state st = WXF_PST_UNKNOWN;
+	int64_t t = WXF_TIME_UNKNOWN;
+	int have_term = 0;
+
+	for (size_t i = 0; i < p->n_events; i++) {
+		const wxf_pay_event *e = &p->events[i];
+
+		if (terminal(e->state)) {
+			st = e->state;
+			t = e->time_ms;
+			have_term = 1;
+		} else if (!have_term && e->state == WXF_PST_DELAYED) {
+			st = e->state;
+			t = e->time_ms;
+		} else if (!have_term && e->state == WXF_PST_INITIATED && st != WXF_PST_DELAYED) {
+			st = e->state;
+			t = e->time_ms;
+		}
+	}
+	p->final_state = st;
+	p->final_time_ms = t;
+}
+
+static int
+finish_payment(wxf_model *m, wxf_payment *p)
+{
+	int rc = WXF_OK;
+
+	if (p->n_events > 1)
+		qsort(p->events, p->n_events, sizeof(*p->events), ev_cmp);
+	switch (p->kind) {
+	case WXF_PAY_TRANSFER:
+		transfer_final(p);
+		break;
+	case WXF_PAY_RED_PACKET:
+		p->final_state = p->n_claims > 0 ? WXF_PST_CLAIMED :
+		    (p->n_events > 0 ? WXF_PST_SENT : WXF_PST_UNKNOWN);
+		p->final_time_ms = p->n_claims > 0 ? p->claims[p->n_claims - 1].time_ms :
+		    (p->n_events > 0 ? p->events[0].time_ms : WXF_TIME_UNKNOWN);
+		break;
+	case WXF_PAY_RECEIPT:
+		p->final_state = WXF_PST_PAID;
+		p->final_time_ms = p->n_events > 0 ? p->events[0].time_ms : WXF_TIME_UNKNOWN;
+		break;
+	default:
+		p->final_state = p->n_events > 0 ? p->events[p->n_events - 1].state : WXF_PST_UNKNOWN;
+		p->final_time_ms = p->n_events > 0 ? p->events[p->n_events - 1].time_ms :
+		    WXF_TIME_UNKNOWN;
+		break;
+	}
+	/* Second witness (RemittanceRecord.receiveStatus = latest paysubtype; -1 = never set). */
+	if (p->kind == WXF_PAY_TRANSFER && p->witness_status != WXF_INT_UNKNOWN) {
+		int was = p->witness_disagrees;
+
+		p->witness_state = wxf_paysubtype_state(p->witness_status);
+		p->witness_disagrees = p->witness_status != -1 &&
+		    p->witness_state != p->final_state;
+		if (p->witness_disagrees && !was)
+			rc = wxf_model_anomaly(m, WXF_SEV_WARN, "witness-disagrees", NULL, p->id,
+			    &p->witness_prov,
+			    "transfer %s: messages say %s, RemittanceRecord.receiveStatus=%lld (%s)",
+			    p->key, wxf_pay_state_name(p->final_state), (long long)p->witness_status,
+			    wxf_pay_state_name(p->witness_state));
+	}
+	return rc;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+int
+wxf_model_finish(wxf_model *m, wxf_err *err)
+{
+	wxf_model_map *live_svr = NULL;
+	size_t *counts = NULL;
+
+	wxf_model_sort(m);
+
+	/* owner-sent messages whose sender was unknown when read */
+	if (m->owner != NULL)
+		for (size_t i = 0; i < m->n_msgs; i++)
+			if (m->msgs[i]->sender == NULL && m->msgs[i]->sender_src == WXF_SENDER_OWNER)
+				m->msgs[i]->sender = m->owner->username;
+
+	/* conversations */
+	for (size_t i = 0; i < m->n_msgs; i++) {
+		wxf_msg *msg = m->msgs[i];
+
+		if (msg->talker == NULL)
+			continue;
+		msg->conv = wxf_model_conv(m, msg->talker, &msg->prov);
+		if (msg->conv == NULL)
+			goto oom;
+	}
+	counts = calloc(m->n_convs + 1, sizeof(*counts));
+	if (counts == NULL)
+		goto oom;
+	for (size_t c = 0; c < m->n_convs; c++) {
+		m->convs[c]->n_msgs = 0;
+		m->convs[c]->n_recovered = 0;
+	}
+	for (size_t i = 0; i < m->n_msgs; i++)
+		if (m->msgs[i]->conv != NULL)
+			m->msgs[i]->conv->n_msgs++;
+	for (size_t c = 0; c < m->n_convs; c++) {
+		wxf_conv *cv = m->convs[c];
+		size_t n = cv->n_msgs;
+
+		cv->msgs = n ? wxf_arena_alloc(m->arena, n * sizeof(*cv->msgs)) : NULL;
+		if (n && cv->msgs == NULL)
+			goto oom;
+		cv->n_msgs = 0;
+		cv->first_time_ms = cv->last_msg_time_ms = WXF_TIME_UNKNOWN;
+	}
+	for (size_t i = 0; i < m->n_msgs; i++) {
+		wxf_msg *msg = m->msgs[i];
+		wxf_conv *cv = msg->conv;
+
+		if (cv == NULL)
+			continue;
+		cv->msgs[cv->n_msgs++] = msg;
+		if (msg->prov.origin != WXF_ORIGIN_LIVE)
+			cv->n_recovered++;
+		if (msg->time_ms != WXF_TIME_UNKNOWN) {
+			if (cv->first_time_ms == WXF_TIME_UNKNOWN)
+				cv->first_time_ms = msg->time_ms;
+			cv->last_msg_time_ms = msg->time_ms;
+		}
+	}
+
+	/* recovered duplicates and recall originals, matched by server id */
+	live_svr = map_new();
+	if (live_svr == NULL)
+		goto oom;
+	for (size_t i = 0; i < m->n_msgs; i++) {
+		wxf_msg *msg = m->msgs[i];
+
+		if (msg->prov.origin == WXF_ORIGIN_LIVE && msg->server_id != NULL &&
+		    map_get(live_svr, msg->server_id) == NULL &&
+		    map_put(live_svr, msg->server_id, msg) < 0)
+			goto oom;
+	}
+	for (size_t i = 0; i < m->n_msgs; i++) {
+		wxf_msg *msg = m->msgs[i], *live;
+
+		if (msg->prov.origin == WXF_ORIGIN_LIVE || msg->server_id == NULL)
+			continue;
+		live = map_get(live_svr, msg->server_id);
+		if (live == NULL)
+			continue;
+		if (live->is_recall && !msg->is_recall && msg->body != NULL) {
+			/* the row as it was before the recall overwrote it */
+			live->recall_original = msg->body;
+			live->recall_original_msg = msg->id;
+		} else if (!msg->is_recall && same_str(live->talker, msg->talker)) {
+			msg->duplicate_of = live->id;
+		}
+	}
+	/* revoke commands (10002) name the recalled row by its server id */
+	for (size_t i = 0; i < m->n_msgs; i++) {
+		wxf_msg *msg = m->msgs[i], *tgt;
+
+		if (msg->kind != WXF_MK_REVOKE || msg->recall_target_svrid == NULL)
+			continue;
+		tgt = map_get(live_svr, msg->recall_target_svrid);
+		if (tgt == NULL || tgt == msg)
+			continue;
+		msg->recall_target_msg = tgt->id;
+		if (tgt->is_recall) {
+			if (msg->recall_original == NULL && tgt->recall_original != NULL) {
+				msg->recall_original = tgt->recall_original;
+				msg->recall_original_msg = tgt->recall_original_msg;
+			}
+		} else if (tgt->body != NULL && msg->recall_original == NULL) {
+			/* the client did not overwrite the row (flag 0x4): the original is still live */
+			msg->recall_original = tgt->body;
+			msg->recall_original_msg = tgt->id;
+		}
+	}
+
+	for (size_t i = 0; i < m->n_payments; i++)
+		if (finish_payment(m, m->payments[i]) != WXF_OK)
+			goto oom;
+	map_free(&live_svr);
+	free(counts);
+	return WXF_OK;
+oom:
+	map_free(&live_svr);
+	free(counts);
+	return wxf_err_set(err, WXF_ENOMEM, "model: out of memory while finishing");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Amounts */
+
+static int
+skip_prefix(const char **s, const char *pre)
+{
+	size_t n = strlen(pre);
+
+	if (strncmp(*s, pre, n) == 0) {
+		*s += n;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+skip_space(const char **s)
+{
+	for (;;) {
+		if (**s == ' ' || **s == '\t' || **s == '\r' || **s == '\n')
+			(*s)++;
+		else if (skip_prefix(s, "\xc2\xa0") || skip_prefix(s, "\xe3\x80\x80"))
+			;
+		else
+			return;
+	}
+}
+
+int
+wxf_amount_parse(const char *s, int64_t *fen)
+{
+	int64_t yuan = 0, cents = 0;
+	int ndig = 0, group = -1, ndec = 0;
+
+	if (s == NULL)
+		return 0;
+	skip_space(&s);
+	/* currency sign: ￥ (U+FFE5), ¥ (U+00A5), RMB, CNY */
+	if (skip_prefix(&s, "\xef\xbf\xa5") || skip_prefix(&s, "\xc2\xa5") ||
+	    skip_prefix(&s, "RMB") || skip_prefix(&s, "CNY"))
+		skip_space(&s);
+	if (*s < '0' || *s > '9')
+		return 0;
+	for (; (*s >= '0' && *s <= '9') || *s == ','; s++) {
+		if (*s == ',') {
+			/* thousands separator: must follow 1-3 digits, then groups of exactly 3 */
+			if (ndig == 0 || (group == -1 && ndig > 3) || (group != -1 && group != 3))
+				return 0;
+			group = 0;
+			continue;
+		}
+		if (yuan > (INT64_MAX / 100 - 9) / 10)
+			return 0;
+		yuan = yuan * 10 + (*s - '0');
+		ndig++;
+		if (group != -1)
+			group++;
+	}
+	if (group != -1 && group != 3)
+		return 0;
+	if (*s == '.') {
+		s++;
+		while (*s >= '0' && *s <= '9') {
+			if (ndec == 2)
+				return 0; /* more than two decimals: not a CNY amount */
+			cents = cents * 10 + (*s - '0');
+			ndec++;
+			s++;
+		}
+		if (ndec == 0)
+			return 0;
+		if (ndec == 1)
+			cents *= 10;
+	}
+	skip_space(&s);
+	if (skip_prefix(&s, "\xe5\x85\x83")) /* 元 */
+		skip_space(&s);
+	if (*s != '\0')
+		return 0;
+	*fen = yuan * 100 + cents;
+	return 1;
+}
+
+void
+wxf_amount_set(wxf_model *m, wxf_amount *a, const char *text)
+{
+	int64_t v;
+
+	a->text = wxf_model_strdup(m, text);
+	a->known = wxf_amount_parse(text, &v);
+	a->fen = a->known ? v : 0;
+	if (a->currency == NULL)
+		a->currency = "CNY";
+}
