@@ -4,9 +4,11 @@
 #include "cmd.h"
 
 extern const struct wxf_cmd_entry wxf_cmd_scan_entry;
+extern const struct wxf_cmd_entry wxf_cmd_carve_entry;
 
 
 const struct wxf_cmd_entry *const wxf_cmd_table[] = {
 	&wxf_cmd_scan_entry,
+	&wxf_cmd_carve_entry,
 	NULL
 };

@@ -1,0 +1,1528 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The carver: finds deleted records in every free byte of a SQLite image, its WAL and journal.
+ *
+ * Free space on a b-tree page (page.c has the header table):
+ *
+ *   | hdr | cell pointers | unallocated gap | cells, freeblocks, fragments ... | reserve |
+ *   0     hdr_len          ptr_end           content_start                     U        page size
+ *
+ * Freeblock (a chain in ascending offset order from header bytes 1..2):
+ *   OFFSET SIZE DESCRIPTION
+ *        0    2 offset of the next freeblock, 0 = last
+ *        2    2 size of this freeblock, header included (>= 4)
+ * A freed cell becomes a freeblock: its first 4 bytes (payload length, rowid, header length and
+ * at most one serial type) are overwritten; the rest survives unless secure_delete is on.
+ *
+ * Per page the carver marks the bytes of live cells; every other byte from ptr_end to U is free
+ * space.  In free space it tries, at each offset:
+ *   1. an intact table-leaf cell: varint P, varint rowid, record header, body, with
+ *      P == header + body exactly, every serial type legal, text valid in the db encoding, and
+ *      a schema signature that accepts the serial types (cv_score);
+ *   2. at a freeblock start, a clobbered cell: for every split x = len(P)+len(rowid) in 2..10
+ *      the surviving serial types are read, a lost first type is inferred from the affinity
+ *      and the freeblock size (exact fit, or the next intact cell right after), and the header
+ *      length byte is checked where it survives;
+ *   3. in index pages, intact index cells (deleted index entries).
+ * A success moves the offset past the record, a failure by one byte.  Old page images (freelist
+ * leaves, pages no tree owns, WAL frames that are not the current version, main pages the WAL
+ * replaced, journal records) also give their allocated cells as intact candidates.
+ *
+ * Classification: a candidate equal to a live row (fingerprint of its values, IPK excluded) is
+ * a live copy and not reported; one whose rowid is live with other values is SUPERSEDED when
+ * some non-key value is the same (an UPDATE), else DELETED (rowid reused); otherwise DELETED_
+ * RECOVERED, or PARTIALLY_RECOVERED when a value is lost.  Duplicates (same table and values)
+ * are merged, keeping every source.
+ *
+ * Invariants: every read goes through bounds checks against the page's usable size; every loop
+ * advances (offsets strictly increase, freeblock chains must ascend, overflow chains are bounded
+ * by the payload and the page count); memory is the candidate arena plus fixed scratch.
+ */
+#include "config.h"
+#include "carve_int.h"
+#include "base/wxf_buf.h"
+#include "base/wxf_cur.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { OWN_NONE = 0, OWN_TRUNK = 0xfffffff0u, OWN_LEAF, OWN_OVFL, OWN_PTRMAP };
+
+typedef struct cand {
+	int sig;
+	int64_t rowid;
+	int ncols;
+	uint64_t *types;
+	unsigned char *known;       /* per record column */
+	const uint8_t *body;
+	size_t body_len;
+	uint64_t fp;
+	wxf_status status;
+	int conf;
+	wxf_carve_src *src;
+	uint32_t n_src, cap_src;
+	int truncated;
+	int index_only;             /* index entry not (yet) folded */
+} cand;
+
+typedef struct cx {
+	wxf_sqlite_db *db;
+	const wxf_carve_opts *o;
+	wxf_carve_stats *st;
+	wxf_err *err;
+	wxf_arena *ar;
+	uint32_t U, n_pages, main_pages, page_size;
+	int enc;
+	unsigned src_mask;
+	cv_sig *sigs;
+	int n_sigs;
+	uint32_t *owner;            /* pgno -> sig+1, OWN_* */
+	uint32_t n_owner;
+	uint64_t *live_fp;
+	size_t n_live, cap_live;
+	cand *c;
+	size_t n_c, cap_c;
+	uint32_t *ht;               /* hash -> cand index + 1 */
+	size_t ht_cap;
+	uint8_t *mask;              /* per page byte: 1 = allocated */
+	wxf_sqlite_scratch s, s2;
+	wxf_sqlval *vals;
+	int oom;
+	const char *dbname, *walname, *jname;
+	/* current page context */
+	wxf_origin origin;
+	const char *file;
+	uint32_t pgno, frame;
+	uint64_t page_abs;
+	int hint;                   /* sig index suggested by the page's owner, -1 */
+	int old_image;              /* 1: allocated cells of this image are candidates */
+	cv_rec rec_scan, rec_cell;  /* scratch records */
+} cx;
+
+/* ---------------------------------------------------------------- signatures and scoring */
+
+static int
+build_sigs(cx *x)
+{
+	size_t i, n = wxf_sqlite_n_objs(x->db);
+	int k, j;
+
+	x->sigs = wxf_arena_alloc(x->ar, sizeof(cv_sig) * (n + 1));
+	if (x->sigs == NULL)
+		return WXF_ENOMEM;
+	for (i = 0; i <= n; i++) {
+		const wxf_sqlite_obj *ob = i < n ? wxf_sqlite_obj_at(x->db, i) : wxf_sqlite_master(x->db);
+		cv_sig *s = &x->sigs[x->n_sigs];
+		int is_index = strcasecmp(ob->type, "index") == 0;
+
+		if (ob->is_virtual || ob->rootpage == 0 || ob->n_cols <= 0 || ob->n_cols >= CV_MAXCOLS - 1)
+			continue;
+		if (!is_index && (strcasecmp(ob->type, "table") != 0 || ob->without_rowid))
+			continue;
+		memset(s, 0, sizeof(*s));
+		s->obj = ob;
+		s->is_index = is_index;
+		s->is_master = i == n;
+		s->ipk = is_index ? -1 : ob->ipk_col;
+		s->table_sig = -1;
+		s->n = is_index ? ob->n_cols + 1 : ob->n_cols;
+		for (k = 0; k < ob->n_cols; k++) {
+			s->aff[k] = ob->col_types ? (unsigned char)wxf_sqlite_affinity(ob->col_types[k]) : WXF_AFF_BLOB;
+			s->notnull[k] = ob->col_notnull ? ob->col_notnull[k] : 0;
+		}
+		if (is_index)
+			s->aff[ob->n_cols] = WXF_AFF_INTEGER, s->notnull[ob->n_cols] = 1;
+		x->n_sigs++;
+	}
+	for (k = 0; k < x->n_sigs; k++) {
+		cv_sig *s = &x->sigs[k];
+
+		if (!s->is_index)
+			continue;
+		for (j = 0; j < x->n_sigs; j++)
+			if (!x->sigs[j].is_index && s->obj->index_of >= 0 &&
+			    x->sigs[j].obj == wxf_sqlite_obj_at(x->db, (size_t)s->obj->index_of))
+				s->table_sig = j;
+		s->col_map = wxf_arena_alloc(x->ar, sizeof(int) * (size_t)s->n);
+		if (s->col_map == NULL)
+			return WXF_ENOMEM;
+		for (j = 0; j < s->obj->n_cols; j++) {
+			s->col_map[j] = s->table_sig >= 0 ? wxf_sqlite_col(x->sigs[s->table_sig].obj, s->obj->col_names[j]) : -1;
+			if (s->col_map[j] >= 0)
+				s->aff[j] = x->sigs[s->table_sig].aff[s->col_map[j]];
+		}
+		s->col_map[s->obj->n_cols] = -1;
+	}
+	return WXF_OK;
+}
+
+/* Penalty of serial type st in a column of affinity a, or -1 if impossible. */
+static int
+type_penalty(const cv_sig *s, int col, uint64_t st)
+{
+	int a = s->aff[col];
+
+	if (col == s->ipk)
+		return st == 0 ? 0 : -1;
+	if (st == 0)
+		return s->notnull[col] ? -1 : 0;
+	switch (a) {
+	case WXF_AFF_INTEGER:
+		if (st <= 6 || st == 8 || st == 9)
+			return 0;
+		if (st == 7)
+			return 5;
+		return (st & 1) ? 25 : 30;
+	case WXF_AFF_REAL:
+		if (st <= 9)
+			return 0;
+		return (st & 1) ? 25 : 30;
+	case WXF_AFF_NUMERIC:
+		if (st <= 9)
+			return 0;
+		return (st & 1) ? 15 : 25;
+	case WXF_AFF_TEXT:
+		if (st >= 12)
+			return (st & 1) ? 0 : 10;
+		return -1; /* numbers are converted to text by TEXT affinity */
+	default:
+		return 0;
+	}
+}
+
+/* Score of record r against signature s (0..100), or -1. */
+static int
+cv_score(const cv_sig *s, const cv_rec *r)
+{
+	int i, pen = 0, p, n = r->ncols;
+
+	if (n > s->n || n < 1)
+		return -1;
+	if (n < s->n) {
+		if (s->is_index || n < s->n - 3 || n * 2 < s->n)
+			return -1;
+		pen += 15 * (s->n - n);
+	}
+	for (i = 0; i < n; i++) {
+		if (i == 0 && r->col0_unknown)
+			continue;
+		if ((p = type_penalty(s, i, r->types[i])) < 0)
+			return -1;
+		pen += p;
+	}
+	if (s->n == 1 && s->aff[0] == WXF_AFF_BLOB)
+		pen += 30; /* a one-column untyped table accepts anything */
+	p = 100 - pen;
+	return p < 0 ? 0 : p;
+}
+
+/* Text values must be well-formed in the db encoding (only the bytes present are checked). */
+static int
+text_ok(int enc, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	if (enc == 1) {
+		uint32_t cp;
+
+		for (i = 0; i < n;) {
+			size_t l;
+
+			if (p[i] < 0x80) {
+				if (p[i] == 0 || (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t'))
+					return 0;
+				i++;
+				continue;
+			}
+			l = wxf_utf8_decode(p + i, n - i, &cp);
+			if (l == 0)
+				return i + 4 > n; /* a sequence cut by the end of local bytes is fine */
+			i += l;
+		}
+		return 1;
+	}
+	for (i = 0; i + 1 < n; i += 2) {
+		uint32_t u = enc == 3 ? (uint32_t)p[i] << 8 | p[i + 1] : (uint32_t)p[i + 1] << 8 | p[i];
+
+		if (u == 0)
+			return 0;
+		if (u >= 0xd800 && u <= 0xdbff) {
+			uint32_t lo;
+
+			if (i + 3 >= n)
+				return 1;
+			lo = enc == 3 ? (uint32_t)p[i + 2] << 8 | p[i + 3] : (uint32_t)p[i + 3] << 8 | p[i + 2];
+			if (lo < 0xdc00 || lo > 0xdfff)
+				return 0;
+			i += 2;
+		} else if (u >= 0xdc00 && u <= 0xdfff)
+			return 0;
+	}
+	return 1;
+}
+
+/* Checks every text value whose bytes lie in body[0..avail). */
+static int
+values_ok(cx *x, const cv_rec *r, size_t avail)
+{
+	size_t pos = 0;
+	int i;
+
+	for (i = 0; i < r->ncols; i++) {
+		int64_t sz = wxf_sqlite_serial_size(r->types[i]);
+
+		if (sz < 0)
+			return 0;
+		if (r->types[i] >= 13 && (r->types[i] & 1) && pos < avail &&
+		    !text_ok(x->enc, r->body + pos, (size_t)sz < avail - pos ? (size_t)sz : avail - pos))
+			return 0;
+		pos += (size_t)sz;
+	}
+	return 1;
+}
+
+/* Best signature for r among tables (want_index = 0) or indexes; -1 if none. */
+static int
+best_sig(cx *x, const cv_rec *r, int want_index, int *score)
+{
+	int i, best = -1, bs = -1, second = -1, sc;
+
+	for (i = 0; i < x->n_sigs; i++) {
+		if (x->sigs[i].is_index != want_index)
+			continue;
+		if ((sc = cv_score(&x->sigs[i], r)) < 0)
+			continue;
+		if (i == x->hint)
+			sc += 3;
+		if (sc > bs) {
+			second = bs;
+			bs = sc;
+			best = i;
+		} else if (sc > second)
+			second = sc;
+	}
+	if (best >= 0 && second >= 0 && second + 3 >= bs && best != x->hint)
+		bs -= 20; /* two tables fit as well: attribution uncertain */
+	*score = bs > 100 ? 100 : bs;
+	return best;
+}
+
+/* ---------------------------------------------------------------- fingerprints */
+
+static uint64_t
+fp_vals(const cv_sig *s, const wxf_sqlval *v, int n, int sig)
+{
+	uint64_t h = 0x243f6a8885a308d3ULL ^ (uint64_t)(sig + 1);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (i == s->ipk)
+			continue;
+		h = cv_mix(h, (uint64_t)v[i].type + 0x100 * (uint64_t)i);
+		switch (v[i].type) {
+		case WXF_SQL_INT:
+			h = cv_mix(h, (uint64_t)v[i].i);
+			break;
+		case WXF_SQL_FLOAT: {
+			uint64_t u;
+
+			memcpy(&u, &v[i].f, 8);
+			h = cv_mix(h, u);
+			break;
+		}
+		case WXF_SQL_TEXT:
+		case WXF_SQL_BLOB: {
+			size_t k = 0;
+
+			h = cv_mix(h, v[i].n);
+			for (; k + 8 <= v[i].n; k += 8) {
+				uint64_t u;
+
+				memcpy(&u, v[i].p + k, 8);
+				h = cv_mix(h, u);
+			}
+			if (k < v[i].n) {
+				uint64_t u = 0;
+
+				memcpy(&u, v[i].p + k, v[i].n - k);
+				h = cv_mix(h, u);
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	return h;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+live_has(const cx *x, uint64_t fp)
+{
+	size_t lo = 0, hi = x->n_live;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->live_fp[mid] == fp)
+			return 1;
+		if (x->live_fp[mid] < fp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+typedef struct live_ctx {
+	cx *x;
+	int sig;
+	wxf_carve_cb cb;
+	void *arg;
+	int emit;
+} live_ctx;
+
+static int
+live_row(void *arg, const wxf_sqlrow *row)
+{
+	live_ctx *lc = arg;
+	cx *x = lc->x;
+	const cv_sig *s = &x->sigs[lc->sig];
+	int n = row->n_vals < s->n ? row->n_vals : s->n;
+
+	if (lc->emit) {
+		wxf_carved c;
+		wxf_carve_src src;
+		unsigned char *known = (unsigned char *)x->mask; /* scratch: page mask not in use now */
+		int rc;
+
+		memset(known, 1, (size_t)(row->n_vals > 0 ? row->n_vals : 1));
+		memset(&c, 0, sizeof(c));
+		c.row = *row;
+		c.known = known;
+		c.origin = WXF_ORIGIN_LIVE;
+		c.status = WXF_STATUS_INTACT;
+		c.confidence = 100;
+		c.file = row->wal_frame ? x->walname : x->dbname;
+		c.pgno = row->pgno;
+		c.frame = row->wal_frame;
+		c.offset = row->offset;
+		c.length = row->length;
+		src.origin = WXF_ORIGIN_LIVE;
+		src.file = c.file;
+		src.pgno = c.pgno;
+		src.frame = c.frame;
+		src.offset = c.offset;
+		src.length = c.length;
+		src.confidence = 100;
+		c.n_sources = 1;
+		c.sources = &src;
+		if ((rc = lc->cb(lc->arg, &c)) != 0)
+			return rc;
+		x->st->per_status[WXF_STATUS_INTACT]++;
+		x->st->reported++;
+		return 0;
+	}
+	if (x->n_live == x->cap_live) {
+		size_t nc = x->cap_live ? x->cap_live * 2 : 1024;
+		uint64_t *nv = realloc(x->live_fp, nc * sizeof(*nv));
+
+		if (nv == NULL) {
+			x->oom = 1;
+			return 1;
+		}
+		x->live_fp = nv;
+		x->cap_live = nc;
+	}
+	x->live_fp[x->n_live++] = fp_vals(s, row->vals, n, lc->sig);
+	return 0;
+}
+
+typedef struct own_ctx {
+	cx *x;
+	uint32_t val;
+} own_ctx;
+
+static int
+own_visit(void *arg, uint32_t pgno, int kind)
+{
+	own_ctx *oc = arg;
+
+	if (pgno < oc->x->n_owner && oc->x->owner[pgno] == OWN_NONE)
+		oc->x->owner[pgno] = kind == 0 ? OWN_OVFL : oc->val;
+	return 0;
+}
+
+static int
+fl_visit(void *arg, uint32_t pgno, int trunk)
+{
+	cx *x = arg;
+
+	if (pgno < x->n_owner && x->owner[pgno] == OWN_NONE)
+		x->owner[pgno] = trunk ? OWN_TRUNK : OWN_LEAF;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- candidates */
+
+static uint32_t
+ht_hash(uint64_t fp)
+{
+	return (uint32_t)(fp ^ (fp >> 32));
+}
+
+static int
+ht_grow(cx *x)
+{
+	size_t nc = x->ht_cap ? x->ht_cap * 2 : 1024, i;
+	uint32_t *nh = calloc(nc, sizeof(*nh));
+
+	if (nh == NULL)
+		return WXF_ENOMEM;
+	for (i = 0; i < x->n_c; i++) {
+		size_t h = ht_hash(x->c[i].fp) & (nc - 1);
+
+		while (nh[h] != 0)
+			h = (h + 1) & (nc - 1);
+		nh[h] = (uint32_t)(i + 1);
+	}
+	free(x->ht);
+	x->ht = nh;
+	x->ht_cap = nc;
+	return WXF_OK;
+}
+
+static int
+add_src(cx *x, cand *c, const wxf_carve_src *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n_src; i++)
+		if (c->src[i].offset == s->offset && c->src[i].file == s->file)
+			return WXF_OK; /* the same bytes seen twice (e.g. a page both current and old) */
+	if (c->n_src == c->cap_src) {
+		uint32_t nc = c->cap_src ? c->cap_src * 2 : 2;
+		wxf_carve_src *ns = wxf_arena_alloc(x->ar, nc * sizeof(*ns));
+
+		if (ns == NULL)
+			return WXF_ENOMEM;
+		if (c->n_src)
+			memcpy(ns, c->src, c->n_src * sizeof(*ns));
+		c->src = ns;
+		c->cap_src = nc;
+	}
+	c->src[c->n_src++] = *s;
+	if (s->confidence > c->conf) {
+		wxf_carve_src t = c->src[0];
+
+		c->conf = s->confidence;
+		c->src[0] = c->src[c->n_src - 1];
+		c->src[c->n_src - 1] = t;
+	}
+	return WXF_OK;
+}
+
+typedef struct cmp_ctx {
+	const cv_rec *r;
+	const cv_sig *s;
+	cx *x;
+	int same_some, differ;
+} cmp_ctx;
+
+static int
+cmp_live(void *arg, const wxf_sqlrow *row)
+{
+	cmp_ctx *cc = arg;
+	int i;
+
+	for (i = 0; i < row->n_vals && i < cc->s->n; i++) {
+		const wxf_sqlval *a = &row->vals[i], *b = &cc->x->vals[i];
+
+		if (i == cc->s->ipk || (i == 0 && cc->r->col0_unknown) || i >= cc->r->ncols)
+			continue;
+		if (a->type == b->type && a->type != WXF_SQL_NULL &&
+		    ((a->type == WXF_SQL_INT && a->i == b->i) || (a->type == WXF_SQL_FLOAT && a->f == b->f) ||
+		    ((a->type == WXF_SQL_TEXT || a->type == WXF_SQL_BLOB) && a->n == b->n && a->n > 0 &&
+		    memcmp(a->p, b->p, a->n) == 0)))
+			cc->same_some++;
+		else
+			cc->differ++;
+	}
+	return 0;
+}
+
+/* Records candidate r of signature sig found at the current page context. */
+static void
+take(cx *x, cv_rec *r, int sig, int score)
+{
+	const cv_sig *s = &x->sigs[sig];
+	wxf_carve_src src;
+	wxf_status status;
+	const uint8_t *pay;
+	size_t plen = r->body_len, i;
+	uint64_t fp;
+	int trunc = 0, n = r->ncols, conf, k;
+	cand *c;
+
+	if (x->oom)
+		return;
+	x->st->candidates++;
+	pay = r->body;
+	if (wxf_sqlite_record_values(x->enc, r->types, n, pay, plen, x->vals, &x->s, &trunc) != WXF_OK) {
+		x->oom = 1;
+		return;
+	}
+	for (k = n; k < s->n; k++)
+		memset(&x->vals[k], 0, sizeof(x->vals[k]));
+	if (s->ipk >= 0 && r->rowid != INT64_MIN) {
+		x->vals[s->ipk].type = WXF_SQL_INT;
+		x->vals[s->ipk].i = r->rowid;
+	}
+	fp = fp_vals(s, x->vals, s->n, sig);
+	conf = (r->base * score) / 100;
+	if (r->truncated || trunc)
+		conf -= 15;
+	if (conf < 1)
+		conf = 1;
+	status = (r->col0_unknown || r->truncated || trunc || n < s->n) ? WXF_STATUS_PARTIALLY_RECOVERED
+	    : WXF_STATUS_DELETED_RECOVERED;
+	if (s->is_index)
+		status = WXF_STATUS_FRAGMENT;
+	/* live comparison */
+	if (!s->is_index && !s->is_master && live_has(x, fp)) {
+		x->st->live_copies++;
+		return;
+	}
+	if (s->is_index && live_has(x, fp)) {
+		x->st->live_copies++;
+		return;
+	}
+	if (!s->is_index && !s->is_master && r->rowid != INT64_MIN) {
+		cmp_ctx cc = { r, s, x, 0, 0 };
+
+		if (wxf_sqlite_find_rowid(x->db, s->obj, r->rowid, cmp_live, &cc, NULL) == 0) {
+			if (cc.differ == 0) {
+				x->st->live_copies++;
+				return;
+			}
+			if (cc.same_some > 0)
+				status = WXF_STATUS_SUPERSEDED;
+		}
+	}
+	if (conf < x->o->min_confidence)
+		return;
+	memset(&src, 0, sizeof(src));
+	src.origin = x->origin;
+	src.file = x->file;
+	src.pgno = x->pgno;
+	src.frame = x->frame;
+	src.offset = x->page_abs + r->off;
+	src.length = r->len;
+	src.confidence = conf;
+	/* merge */
+	if (x->n_c * 2 >= x->ht_cap && ht_grow(x) != WXF_OK) {
+		x->oom = 1;
+		return;
+	}
+	i = ht_hash(fp) & (x->ht_cap - 1);
+	while (x->ht[i] != 0) {
+		c = &x->c[x->ht[i] - 1];
+		if (c->fp == fp && c->sig == sig) {
+			if (c->rowid == INT64_MIN && r->rowid != INT64_MIN)
+				c->rowid = r->rowid;
+			if (c->status == WXF_STATUS_PARTIALLY_RECOVERED && status == WXF_STATUS_DELETED_RECOVERED &&
+			    r->rowid != INT64_MIN)
+				c->status = status;
+			if (add_src(x, c, &src) != WXF_OK)
+				x->oom = 1;
+			x->st->per_origin[x->origin]++;
+			return;
+		}
+		i = (i + 1) & (x->ht_cap - 1);
+	}
+	if (x->n_c == x->cap_c) {
+		size_t nc = x->cap_c ? x->cap_c * 2 : 256;
+		cand *nv = realloc(x->c, nc * sizeof(*nv));
+
+		if (nv == NULL) {
+			x->oom = 1;
+			return;
+		}
+		x->c = nv;
+		x->cap_c = nc;
+	}
+	c = &x->c[x->n_c];
+	memset(c, 0, sizeof(*c));
+	c->sig = sig;
+	c->rowid = r->rowid;
+	c->ncols = n;
+	c->fp = fp;
+	c->status = status;
+	c->truncated = r->truncated || trunc;
+	c->types = wxf_arena_alloc(x->ar, sizeof(uint64_t) * (size_t)n);
+	c->known = wxf_arena_alloc(x->ar, (size_t)n + 1);
+	if (c->types == NULL || c->known == NULL) {
+		x->oom = 1;
+		return;
+	}
+	memcpy(c->types, r->types, sizeof(uint64_t) * (size_t)n);
+	memset(c->known, 1, (size_t)n);
+	if (r->col0_unknown)
+		c->known[0] = 0;
+	/* keep the body: mapped images stay valid for the run; assembled payloads are copied */
+	if (r->body >= x->s2.pay && r->body < x->s2.pay + x->s2.pay_cap) {
+		uint8_t *b = wxf_arena_alloc(x->ar, plen ? plen : 1);
+
+		if (b == NULL) {
+			x->oom = 1;
+			return;
+		}
+		memcpy(b, r->body, plen);
+		c->body = b;
+	} else
+		c->body = r->body;
+	c->body_len = plen;
+	c->index_only = s->is_index;
+	if (add_src(x, c, &src) != WXF_OK) {
+		x->oom = 1;
+		return;
+	}
+	c->conf = conf;
+	x->ht[i] = (uint32_t)(x->n_c + 1);
+	x->n_c++;
+	x->st->per_origin[x->origin]++;
+}
+
+/* ---------------------------------------------------------------- record parsing */
+
+/* Parses serial types from p[pos..lim) into r->types[first..first+count).  Returns the end
+ * position or 0 on failure. */
+static size_t
+read_types(const uint8_t *p, size_t pos, size_t lim, cv_rec *r, int first, int count)
+{
+	int i;
+
+	for (i = 0; i < count; i++) {
+		uint64_t st;
+		size_t l = wxf_sqlvarint(p, lim, pos, &st);
+
+		if (l == 0 || st == 10 || st == 11 || st > 0xffffffffULL)
+			return 0;
+		r->types[first + i] = st;
+		pos += l;
+	}
+	return pos;
+}
+
+static uint64_t
+body_size(const cv_rec *r, int from)
+{
+	uint64_t t = 0;
+	int i;
+
+	for (i = from; i < r->ncols; i++)
+		t += (uint64_t)wxf_sqlite_serial_size(r->types[i]);
+	return t;
+}
+
+/*
+ * An intact cell at page[off] within [off, lim): table leaf (index = 0) or index cell.  On success
+ * fills r (body points into page, or into x->s2.pay when overflow was assembled) and returns 1.
+ */
+static int
+intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, int interior, cv_rec *r)
+{
+	uint64_t P, rowid = 0, h, bs;
+	size_t l, pos = off, hl, hend;
+	uint32_t local;
+	int n;
+
+	if (interior)
+		pos += 4;
+	if ((l = wxf_sqlvarint(page, lim, pos, &P)) == 0 || P < 2 || P > ((uint64_t)1 << 31))
+		return 0;
+	pos += l;
+	if (!index) {
+		if ((l = wxf_sqlvarint(page, lim, pos, &rowid)) == 0)
+			return 0;
+		pos += l;
+	}
+	local = wxf_sqlite_local_size(x->U, !index, P);
+	if (pos + local + (local < P ? 4 : 0) > lim)
+		return 0;
+	if ((hl = wxf_sqlvarint(page, pos + local, pos, &h)) == 0 || h < 2 || h > local || h > P)
+		return 0;
+	hend = pos + (size_t)h;
+	n = 0;
+	{
+		size_t q = pos + hl;
+
+		while (q < hend) {
+			uint64_t st;
+			size_t k = wxf_sqlvarint(page, hend, q, &st);
+
+			if (k == 0 || st == 10 || st == 11 || n >= CV_MAXCOLS)
+				return 0;
+			r->types[n++] = st;
+			q += k;
+		}
+	}
+	r->ncols = n;
+	r->col0_unknown = 0;
+	bs = body_size(r, 0);
+	if (bs + h != P)
+		return 0;
+	r->rowid = index ? INT64_MIN : (int64_t)rowid;
+	r->off = off;
+	r->payload_len = P;
+	r->local = local;
+	r->overflow = 0;
+	r->truncated = 0;
+	r->len = (uint32_t)(pos + local + (local < P ? 4 : 0) - off);
+	r->body = page + hend;
+	r->body_len = (size_t)(P - h);
+	if (local < P) {
+		const uint8_t *out;
+		size_t olen;
+		int tr = 0;
+
+		r->overflow = (uint32_t)page[pos + local] << 24 | (uint32_t)page[pos + local + 1] << 16 |
+		    (uint32_t)page[pos + local + 2] << 8 | page[pos + local + 3];
+		if (r->overflow == 0 || r->overflow > x->main_pages)
+			return 0;
+		if (!values_ok(x, r, local - h))
+			return 0;
+		if (wxf_sqlite_payload(x->db, page + pos, local, P, r->overflow, &x->s2, &out, &olen, &tr, NULL) != WXF_OK) {
+			x->oom = 1;
+			return 0;
+		}
+		r->truncated = tr;
+		r->body = out + h;
+		r->body_len = olen > h ? olen - h : 0;
+		return 1;
+	}
+	return values_ok(x, r, r->body_len);
+}
+
+/* Candidate serial types for a lost first column of affinity a with body size z (or any). */
+static int
+col0_types(const cv_sig *s, uint64_t *out, int64_t exact)
+{
+	int n = 0, a = s->aff[0];
+
+	if (s->ipk == 0) {
+		out[n++] = 0;
+		return n;
+	}
+	if (exact >= 0) {
+		static const uint64_t bysize[9] = { 0, 1, 2, 3, 4, 0, 5, 0, 6 };
+
+		if (exact == 0) {
+			if (!s->notnull[0])
+				out[n++] = 0;
+			out[n++] = 8;
+			out[n++] = 9;
+		} else if (exact <= 8 && bysize[exact] != 0 && a != WXF_AFF_TEXT)
+			out[n++] = bysize[exact];
+		if (exact == 8 && (a == WXF_AFF_REAL || a == WXF_AFF_NUMERIC || a == WXF_AFF_BLOB))
+			out[n++] = 7;
+		if (a == WXF_AFF_TEXT || a == WXF_AFF_BLOB || a == WXF_AFF_NUMERIC || exact > 8)
+			out[n++] = (uint64_t)exact * 2 + 13;
+		return n;
+	}
+	return 0;
+}
+
+/*
+ * A freed cell at a freeblock start f whose first 4 bytes are the freeblock header; the cell
+ * lies in [f, lim).  Tries every table signature and split; keeps the best.  Returns 1 and fills
+ * r (and *sig, *score) on success.
+ */
+static int
+clobbered_cell(cx *x, const uint8_t *page, uint32_t f, uint32_t lim, cv_rec *r, int *sig_out,
+    int *score_out)
+{
+	int si, best_score = -1, found = 0;
+	cv_rec t;
+	uint32_t q = f + 4;
+
+	for (si = 0; si < x->n_sigs; si++) {
+		const cv_sig *s = &x->sigs[si];
+		int xs;
+
+		if (s->is_index)
+			continue;
+		for (xs = 2; xs <= 10; xs++) {
+			uint32_t sp = f + (uint32_t)xs + 1, e;
+			int j = sp < q ? (int)(q - sp) : 0, nt, k;
+			uint64_t cands[8], K, hdr_bytes;
+
+			if (j > 1 || s->n - j < 1)
+				continue;
+			t.ncols = s->n;
+			e = (uint32_t)read_types(page, j ? q : sp, lim, &t, j, s->n - j);
+			if (e == 0)
+				continue;
+			hdr_bytes = e - sp + 1; /* header length byte + all types (a lost type: 1 byte) */
+			if (!j && sp - 1 >= q && page[sp - 1] != hdr_bytes)
+				continue;
+			K = body_size(&t, j);
+			if (e + K > lim)
+				continue;
+			if (j) {
+				int64_t exact = (int64_t)(lim - e) - (int64_t)K;
+				uint64_t z;
+
+				nt = col0_types(s, cands, exact >= 0 ? exact : -1);
+				if (nt == 0) {
+					/* no exact fit: a coalesced block; try small integer sizes chained to a next cell */
+					static const uint64_t ints[] = { 1, 2, 3, 4, 5, 6, 7 };
+					cv_rec nx;
+
+					for (k = 0; k < 7; k++) {
+						z = (uint64_t)wxf_sqlite_serial_size(ints[k]);
+						if (type_penalty(s, 0, ints[k]) < 0 || e + K + z + 4 > lim)
+							continue;
+						if (intact_cell(x, page, (uint32_t)(e + K + z), lim, 0, 0, &nx)) {
+							cands[nt++] = ints[k];
+							break;
+						}
+					}
+				}
+				for (k = 0; k < nt; k++) {
+					int sc;
+					uint64_t P;
+
+					t.types[0] = cands[k];
+					t.col0_unknown = nt > 1 && wxf_sqlite_serial_size(cands[0]) == 0 && s->ipk != 0;
+					P = hdr_bytes + K + (uint64_t)wxf_sqlite_serial_size(cands[k]);
+					if (xs - (P < 128 ? 1 : P < 16384 ? 2 : 3) < 1)
+						continue;
+					t.body = page + e;
+					t.body_len = (size_t)(P - hdr_bytes);
+					t.rowid = INT64_MIN;
+					if (!values_ok(x, &t, t.body_len) || (sc = cv_score(s, &t)) < 0)
+						continue;
+					if (si == x->hint)
+						sc += 3;
+					if (sc > best_score) {
+						best_score = sc;
+						*r = t;
+						r->off = f;
+						r->len = (uint32_t)(e + t.body_len - f);
+						*sig_out = si;
+						found = 1;
+					}
+					break;
+				}
+			} else {
+				int sc;
+				uint64_t P = hdr_bytes + K;
+
+				t.col0_unknown = 0;
+				if (xs - (P < 128 ? 1 : P < 16384 ? 2 : 3) < 1)
+					continue;
+				t.body = page + e;
+				t.body_len = (size_t)K;
+				t.rowid = INT64_MIN;
+				if (!values_ok(x, &t, t.body_len) || (sc = cv_score(s, &t)) < 0)
+					continue;
+				if (e + K != lim && lim - (e + K) > 3) {
+					cv_rec nx;
+
+					if (!intact_cell(x, page, (uint32_t)(e + K), lim, 0, 0, &nx))
+						sc -= 10;
+				}
+				if (si == x->hint)
+					sc += 3;
+				if (sc > best_score) {
+					best_score = sc;
+					*r = t;
+					r->off = f;
+					r->len = (uint32_t)(e + K - f);
+					*sig_out = si;
+					found = 1;
+				}
+			}
+		}
+	}
+	if (found) {
+		r->payload_len = r->body_len;
+		r->overflow = 0;
+		r->truncated = 0;
+		r->base = r->col0_unknown ? 60 : 80;
+		*score_out = best_score > 100 ? 100 : best_score;
+	}
+	return found;
+}
+
+/* ---------------------------------------------------------------- pages */
+
+/*
+ * Scans free bytes [a, b) of page image `page` for records.  fb: freeblock starts (sorted), nfb.
+ * kind: 0 table cells, 1 index cells.
+ */
+static void
+scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *fb,
+    const uint32_t *fbend, int nfb, int kind, wxf_origin org)
+{
+	uint32_t o = a;
+	int fi = 0;
+	cv_rec *r = &x->rec_scan;
+	x->st->bytes_scanned += b > a ? b - a : 0;
+	while (o + 3 < b && !x->oom) {
+		int sig, sc;
+
+		while (fi < nfb && fb[fi] < o)
+			fi++;
+		x->origin = org;
+		if (fi < nfb && fb[fi] == o && (x->src_mask & WXF_CARVE_FREEBLOCK)) {
+			x->origin = WXF_ORIGIN_FREEBLOCK;
+			if (kind == 0 && clobbered_cell(x, page, o, fbend[fi] <= b ? fbend[fi] : b, r, &sig, &sc)) {
+				take(x, r, sig, sc);
+				o += r->len;
+				continue;
+			}
+		} else if (org == WXF_ORIGIN_UNALLOCATED && !(x->src_mask & WXF_CARVE_UNALLOC)) {
+			o++;
+			continue;
+		}
+		if (kind == 1 && !(x->src_mask & WXF_CARVE_INDEX))
+			return;
+		if (intact_cell(x, page, o, b, kind, 0, r)) {
+			sig = best_sig(x, r, kind, &sc);
+			if (sig >= 0 && sc >= 40) {
+				if (fi < nfb && o >= fb[fi] && o < fbend[fi])
+					x->origin = WXF_ORIGIN_FREEBLOCK;
+				else if (fi > 0 && o < fbend[fi - 1])
+					x->origin = WXF_ORIGIN_FREEBLOCK;
+				r->base = 90;
+				take(x, r, sig, sc);
+				o += r->len;
+				continue;
+			}
+		}
+		o++;
+	}
+}
+
+/*
+ * One page image.  old_image: its allocated cells are candidates too.  live_tree: the page is
+ * the current version of a live b-tree page (allocated cells are live rows).
+ */
+static void
+carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin cell_origin,
+    wxf_origin free_origin)
+{
+	wxf_sqlite_page_hdr h;
+	uint32_t fb[256], fbe[256], i, U = x->U;
+	int nfb = 0, kind;
+	uint32_t own = pgno < x->n_owner ? x->owner[pgno] : OWN_NONE;
+
+	x->pgno = pgno;
+	x->st->pages_scanned++;
+	x->hint = own != OWN_NONE && own < OWN_TRUNK ? (int)own - 1 : -1;
+	if (own == OWN_TRUNK && x->page_abs == (uint64_t)(pgno - 1) * x->page_size && x->frame == 0) {
+		uint32_t n = 0;
+
+		wxf_get_u32be(page, U, 4, &n);
+		if (n > U / 4 - 2)
+			n = U / 4 - 2;
+		scan_region(x, page, 8 + 4 * n, U, NULL, NULL, 0, 0, free_origin);
+		return;
+	}
+	if (wxf_sqlite_page_header(page, U, pgno, &h) != WXF_OK) {
+		if (own == OWN_OVFL)
+			return;
+		/* not a b-tree page: the whole page is residue (dropped or corrupt) */
+		if (pgno == 1)
+			return;
+		scan_region(x, page, 0, U, NULL, NULL, 0, 0, free_origin);
+		return;
+	}
+	kind = (h.type == 0x0a || h.type == 0x02) ? 1 : 0;
+	memset(x->mask, 0, U);
+	memset(x->mask, 1, h.ptr_end);
+	for (i = 0; i < h.n_cells; i++) {
+		uint16_t cp;
+		wxf_sqlite_cell cl;
+
+		if (wxf_get_u16be(page, U, h.hdr_off + h.hdr_len + 2 * i, &cp) < 0 || cp < h.ptr_end ||
+		    wxf_sqlite_cell_parse(page, U, h.type, cp, &cl) != WXF_OK)
+			continue;
+		memset(x->mask + cp, 1, cl.len);
+		if (old_image && (h.type == 0x0d || h.type == 0x0a || h.type == 0x02)) {
+			cv_rec *r = &x->rec_cell;
+			int sig, sc;
+
+			if (intact_cell(x, page, cp, U, kind, h.type == 0x02, r)) {
+				r->off = cp;
+				sig = best_sig(x, r, kind, &sc);
+				if (sig >= 0 && sc >= 30) {
+					x->origin = cell_origin;
+					r->base = 98;
+					r->len = cl.len;
+					take(x, r, sig, sc);
+				}
+			}
+		}
+	}
+	/* freeblock chain: ascending, bounded */
+	{
+		uint32_t f = h.first_freeblock, prev = 0;
+
+		while (f != 0 && nfb < 256 && f > prev && f + 4 <= U) {
+			uint16_t next = 0, sz = 0;
+
+			wxf_get_u16be(page, U, f, &next);
+			wxf_get_u16be(page, U, f + 2, &sz);
+			fb[nfb] = f;
+			fbe[nfb] = sz >= 4 && f + sz <= U ? f + sz : U;
+			nfb++;
+			prev = f;
+			f = next;
+		}
+	}
+	if (h.type == 0x05)
+		return; /* table interior pages hold no records */
+	/* free runs */
+	{
+		uint32_t a = h.ptr_end;
+
+		while (a < U) {
+			uint32_t b;
+
+			while (a < U && x->mask[a])
+				a++;
+			b = a;
+			while (b < U && !x->mask[b])
+				b++;
+			if (b > a + 4)
+				scan_region(x, page, a, b, fb, fbe, nfb, kind, free_origin);
+			a = b;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- emission */
+
+static int
+cmp_cand(const void *pa, const void *pb)
+{
+	const cand *a = pa, *b = pb;
+
+	if (a->sig != b->sig)
+		return a->sig < b->sig ? -1 : 1;
+	if (a->rowid != b->rowid) {
+		if (a->rowid == INT64_MIN)
+			return 1;
+		if (b->rowid == INT64_MIN)
+			return -1;
+		return a->rowid < b->rowid ? -1 : 1;
+	}
+	return a->src[0].offset < b->src[0].offset ? -1 : a->src[0].offset > b->src[0].offset;
+}
+
+static int
+noop_row(void *arg, const wxf_sqlrow *row)
+{
+	(void)arg;
+	(void)row;
+	return 0;
+}
+
+static int
+emit(cx *x, wxf_carve_cb cb, void *arg)
+{
+	size_t i;
+	int rc = 0;
+	unsigned char known[CV_MAXCOLS];
+	wxf_sqlval *keys = x->vals + CV_MAXCOLS;
+
+	qsort(x->c, x->n_c, sizeof(*x->c), cmp_cand);
+	/* fold index entries into the rows they point to */
+	for (i = 0; i < x->n_c; i++) {
+		cand *c = &x->c[i];
+		const cv_sig *s = &x->sigs[c->sig];
+		wxf_sqlval *v = keys;
+		int tr = 0;
+
+		if (!s->is_index)
+			continue;
+		if (wxf_sqlite_record_values(x->enc, c->types, c->ncols, c->body, c->body_len, v, &x->s, &tr) != WXF_OK)
+			return WXF_ENOMEM;
+		c->rowid = c->ncols == s->n && v[s->n - 1].type == WXF_SQL_INT ? v[s->n - 1].i : INT64_MIN;
+		if (s->table_sig >= 0 && c->rowid != INT64_MIN) {
+			size_t j;
+
+			for (j = 0; j < x->n_c; j++) {
+				cand *t = &x->c[j];
+
+				if (t->sig == s->table_sig && t->rowid == c->rowid) {
+					uint32_t k;
+
+					for (k = 0; k < c->n_src; k++)
+						add_src(x, t, &c->src[k]);
+					c->index_only = 2; /* folded */
+					break;
+				}
+			}
+			if (c->index_only != 2 && wxf_sqlite_find_rowid(x->db, x->sigs[s->table_sig].obj, c->rowid,
+			    noop_row, NULL, NULL) == 0)
+				c->index_only = 2; /* the row is live: an old copy of its entry proves nothing new */
+		}
+	}
+	for (i = 0; i < x->n_c && rc == 0; i++) {
+		cand *c = &x->c[i];
+		const cv_sig *s = &x->sigs[c->sig];
+		const cv_sig *ts = s;
+		wxf_carved out;
+		int tr = 0, k, n;
+
+		if (c->index_only == 2)
+			continue;
+		if (s->is_master && !(x->src_mask & WXF_CARVE_SCHEMA))
+			continue;
+		if (s->is_index && s->table_sig >= 0)
+			ts = &x->sigs[s->table_sig];
+		if (x->o->table != NULL && strcasecmp(ts->obj->name, x->o->table) != 0)
+			continue;
+		memset(&out, 0, sizeof(out));
+		if (wxf_sqlite_record_values(x->enc, c->types, c->ncols, c->body, c->body_len,
+		    s->is_index ? keys : x->vals, &x->s, &tr) != WXF_OK)
+			return WXF_ENOMEM;
+		if (s->is_index) {
+			n = ts->n;
+			for (k = 0; k < n; k++) {
+				memset(&x->vals[k], 0, sizeof(x->vals[k]));
+				known[k] = 0;
+			}
+			if (ts != s) {
+				for (k = 0; k < s->n - 1; k++)
+					if (s->col_map[k] >= 0) {
+						x->vals[s->col_map[k]] = keys[k];
+						known[s->col_map[k]] = 1;
+					}
+				if (ts->ipk >= 0 && c->rowid != INT64_MIN) {
+					x->vals[ts->ipk].type = WXF_SQL_INT;
+					x->vals[ts->ipk].i = c->rowid;
+					known[ts->ipk] = 1;
+				}
+				out.row.table = ts->obj;
+			}
+			out.index = s->obj;
+			out.n_keys = s->n - 1;
+			out.keys = keys;
+		} else {
+			n = s->n;
+			for (k = 0; k < n; k++)
+				known[k] = k < c->ncols ? c->known[k] : 0;
+			for (k = c->ncols; k < n; k++)
+				memset(&x->vals[k], 0, sizeof(x->vals[k]));
+			if (s->ipk >= 0) {
+				known[s->ipk] = c->rowid != INT64_MIN;
+				if (known[s->ipk]) {
+					x->vals[s->ipk].type = WXF_SQL_INT;
+					x->vals[s->ipk].i = c->rowid;
+				}
+			}
+			for (k = 0; k < n; k++)
+				if (!known[k])
+					memset(&x->vals[k], 0, sizeof(x->vals[k]));
+			out.row.table = s->obj;
+			out.schema_remnant = s->is_master;
+		}
+		out.row.rowid = c->rowid;
+		out.row.n_vals = n;
+		out.row.vals = x->vals;
+		out.row.truncated = c->truncated;
+		out.known = known;
+		out.status = c->status;
+		if (!s->is_index && out.status == WXF_STATUS_DELETED_RECOVERED) {
+			for (k = 0; k < n; k++)
+				if (!known[k] && k != s->ipk)
+					out.status = WXF_STATUS_PARTIALLY_RECOVERED;
+		}
+		out.confidence = c->conf;
+		out.origin = c->src[0].origin;
+		out.file = c->src[0].file;
+		out.pgno = out.row.pgno = c->src[0].pgno;
+		out.frame = out.row.wal_frame = c->src[0].frame;
+		out.offset = out.row.offset = c->src[0].offset;
+		out.length = out.row.length = c->src[0].length;
+		out.n_sources = c->n_src;
+		out.sources = c->src;
+		x->st->per_status[out.status]++;
+		x->st->reported++;
+		rc = cb(arg, &out);
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------- driver */
+
+int
+wxf_carve_run(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb cb, void *arg, wxf_err *err)
+{
+	return wxf_carve_run_stats(db, opts, cb, arg, NULL, err);
+}
+
+int
+wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb cb, void *arg,
+    wxf_carve_stats *stats, wxf_err *err)
+{
+	cx x;
+	wxf_carve_stats st0;
+	wxf_carve_opts o0;
+	wxf_journal *jn = NULL;
+	const wxf_wal *wal;
+	uint32_t pgno;
+	int rc = WXF_OK, i, soft = WXF_OK;
+
+	memset(&x, 0, sizeof(x));
+	memset(&o0, 0, sizeof(o0));
+	if (opts == NULL)
+		opts = &o0;
+	if (stats == NULL)
+		stats = &st0;
+	memset(stats, 0, sizeof(*stats));
+	x.db = db;
+	x.o = opts;
+	x.st = stats;
+	x.err = err;
+	x.src_mask = opts->sources ? opts->sources : WXF_CARVE_DEFAULT;
+	x.dbname = opts->db_name ? opts->db_name : "db";
+	x.walname = opts->wal_name ? opts->wal_name : "wal";
+	x.jname = opts->journal_name ? opts->journal_name : "journal";
+	if (opts->wal != NULL && wxf_sqlite_wal(db) == NULL) {
+		wxf_err e2;
+
+		wxf_err_clear(&e2);
+		if (wxf_sqlite_attach_wal(db, opts->wal, opts->wal_size, &e2) != WXF_OK) {
+			soft = WXF_ECORRUPT;
+			if (err != NULL && err->code == WXF_OK)
+				*err = e2;
+		}
+	}
+	x.U = wxf_sqlite_usable(db);
+	x.page_size = wxf_sqlite_page_size(db);
+	x.n_pages = wxf_sqlite_n_pages(db);
+	wxf_sqlite_image(db, NULL);
+	x.main_pages = x.n_pages;
+	{
+		size_t sz;
+
+		wxf_sqlite_image(db, &sz);
+		if (sz / x.page_size > x.main_pages)
+			x.main_pages = (uint32_t)(sz / x.page_size);
+	}
+	x.enc = wxf_sqlite_encoding(db);
+	x.ar = wxf_arena_new();
+	x.mask = malloc(65536 + 16);
+	x.vals = calloc(2 * CV_MAXCOLS + 2, sizeof(wxf_sqlval));
+	x.n_owner = (x.main_pages > x.n_pages ? x.main_pages : x.n_pages) + 1;
+	x.owner = calloc(x.n_owner, sizeof(uint32_t));
+	if (x.ar == NULL || x.mask == NULL || x.vals == NULL || x.owner == NULL || build_sigs(&x) != WXF_OK) {
+		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* ownership and live fingerprints */
+	for (i = 0; i < x.n_sigs; i++) {
+		own_ctx oc = { &x, (uint32_t)i + 1 };
+		live_ctx lc = { &x, i, NULL, NULL, 0 };
+
+		wxf_sqlite_tree_pages(db, x.sigs[i].obj->rootpage, own_visit, &oc, 1, NULL);
+		if (x.sigs[i].is_index)
+			wxf_sqlite_scan_index(db, x.sigs[i].obj, live_row, &lc, NULL);
+		else
+			wxf_sqlite_scan(db, x.sigs[i].obj, live_row, &lc, NULL);
+	}
+	/* objects without a signature (autoindexes, WITHOUT ROWID) still own their pages */
+	{
+		size_t k, n = wxf_sqlite_n_objs(db);
+
+		for (k = 0; k < n; k++) {
+			own_ctx oc = { &x, OWN_PTRMAP };
+
+			wxf_sqlite_tree_pages(db, wxf_sqlite_obj_at(db, k)->rootpage, own_visit, &oc, 1, NULL);
+		}
+	}
+	wxf_sqlite_freelist_walk(db, fl_visit, &x, NULL);
+	if (wxf_sqlite_autovacuum_root(db) != 0) {
+		/* pointer-map pages: page 2 and every (U/5 + 1)th page after it */
+		uint32_t step = x.U / 5 + 1;
+
+		for (pgno = 2; pgno < x.n_owner; pgno += step)
+			if (x.owner[pgno] == OWN_NONE)
+				x.owner[pgno] = OWN_PTRMAP;
+	}
+	if (x.oom)
+		goto oom;
+	qsort(x.live_fp, x.n_live, sizeof(uint64_t), cmp_u64);
+	if ((x.src_mask & WXF_CARVE_LIVE) && cb != NULL) {
+		for (i = 0; i < x.n_sigs && rc == 0; i++) {
+			live_ctx lc = { &x, i, cb, arg, 1 };
+
+			if (x.sigs[i].is_index || x.sigs[i].is_master)
+				continue;
+			if (opts->table != NULL && strcasecmp(x.sigs[i].obj->name, opts->table) != 0)
+				continue;
+			rc = wxf_sqlite_scan(db, x.sigs[i].obj, live_row, &lc, NULL);
+		}
+		if (rc != 0)
+			goto out;
+	}
+	wal = wxf_sqlite_wal(db);
+	/* 1. main file pages (current versions through the WAL overlay) */
+	for (pgno = 1; pgno < x.n_owner && !x.oom; pgno++) {
+		uint32_t own = x.owner[pgno], fr = 0;
+		const uint8_t *cur = pgno <= x.n_pages ? wxf_sqlite_page(db, pgno, &fr) : NULL;
+		const uint8_t *mp = wxf_sqlite_page_main(db, pgno);
+
+		if (own == OWN_OVFL || own == OWN_PTRMAP)
+			continue;
+		x.frame = 0;
+		if (cur != NULL && own != OWN_NONE && own < OWN_TRUNK) {
+			/* live b-tree page */
+			x.file = fr ? x.walname : x.dbname;
+			x.frame = fr;
+			x.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x.page_size;
+			carve_page(&x, cur, pgno, 0, WXF_ORIGIN_LIVE, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_UNALLOCATED);
+		} else if (cur != NULL && (own == OWN_TRUNK || own == OWN_LEAF) && (x.src_mask & WXF_CARVE_FREELIST)) {
+			x.file = fr ? x.walname : x.dbname;
+			x.frame = fr;
+			x.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x.page_size;
+			carve_page(&x, cur, pgno, 1, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST,
+			    fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST);
+		} else if (own == OWN_NONE && (x.src_mask & WXF_CARVE_UNALLOC) && (cur != NULL || mp != NULL)) {
+			x.file = fr ? x.walname : x.dbname;
+			x.frame = fr;
+			x.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x.page_size;
+			carve_page(&x, cur ? cur : mp, pgno, 1, WXF_ORIGIN_UNALLOCATED, WXF_ORIGIN_UNALLOCATED);
+		}
+		if (fr != 0 && mp != NULL && (x.src_mask & WXF_CARVE_WAL)) {
+			/* the main file's older version of a page the WAL replaced */
+			x.file = x.dbname;
+			x.frame = 0;
+			x.page_abs = (uint64_t)(pgno - 1) * x.page_size;
+			carve_page(&x, mp, pgno, 1, WXF_ORIGIN_LIVE, WXF_ORIGIN_UNALLOCATED);
+		}
+	}
+	/* 2. WAL frames that are not the current version of their page */
+	if (wal != NULL && (x.src_mask & WXF_CARVE_WAL)) {
+		size_t k;
+
+		for (k = 0; k < wal->n_frames && !x.oom; k++) {
+			const wxf_wal_frame *f = &wal->frames[k];
+			uint32_t fr = 0;
+
+			if (f->state == WXF_WAL_INVALID || f->pgno == 0)
+				continue;
+			if (wxf_sqlite_page(db, f->pgno, &fr) != NULL && fr == k + 1)
+				continue;
+			x.file = x.walname;
+			x.frame = (uint32_t)k + 1;
+			x.page_abs = f->offset + 24;
+			carve_page(&x, f->page, f->pgno, 1, WXF_ORIGIN_WAL, WXF_ORIGIN_WAL);
+		}
+	}
+	/* 3. journal page records */
+	if (opts->journal != NULL && (x.src_mask & WXF_CARVE_JOURNAL)) {
+		wxf_err e2;
+
+		wxf_err_clear(&e2);
+		if (wxf_journal_parse(&jn, opts->journal, opts->journal_size, x.page_size, &e2) == WXF_OK &&
+		    jn->page_size == x.page_size) {
+			size_t k;
+
+			for (k = 0; k < jn->n_recs && !x.oom; k++) {
+				x.file = x.jname;
+				x.frame = (uint32_t)k + 1;
+				x.page_abs = jn->recs[k].offset;
+				carve_page(&x, jn->recs[k].page, jn->recs[k].pgno, 1, WXF_ORIGIN_JOURNAL,
+				    WXF_ORIGIN_JOURNAL);
+			}
+		} else if (jn == NULL) {
+			soft = WXF_ECORRUPT;
+			if (err != NULL && err->code == WXF_OK)
+				*err = e2;
+		}
+	}
+	if (x.oom)
+		goto oom;
+	if (cb != NULL)
+		rc = emit(&x, cb, arg);
+	if (rc == WXF_OK)
+		rc = soft;
+	goto out;
+oom:
+	rc = wxf_err_set(err, WXF_ENOMEM, "out of memory while carving");
+out:
+	wxf_journal_free(&jn);
+	wxf_arena_free(&x.ar);
+	free(x.mask);
+	free(x.vals);
+	free(x.owner);
+	free(x.live_fp);
+	free(x.c);
+	free(x.ht);
+	wxf_sqlite_scratch_free(&x.s);
+	wxf_sqlite_scratch_free(&x.s2);
+	return rc;
+}
+
+int
+wxf_carve_decode_cell(const wxf_sqlite_db *db, const wxf_sqlite_obj *t, const uint8_t *data,
+    size_t size, int64_t *rowid, wxf_sqlval *vals, wxf_sqlite_scratch *s)
+{
+	uint64_t P, rid, types[CV_MAXCOLS];
+	size_t l, pos = 0, hl;
+	int n, i, tr = 0, pen = 0;
+
+	if (t == NULL || t->n_cols <= 0 || t->n_cols >= CV_MAXCOLS)
+		return -1;
+	if ((l = wxf_sqlvarint(data, size, pos, &P)) == 0)
+		return -1;
+	pos += l;
+	if ((l = wxf_sqlvarint(data, size, pos, &rid)) == 0)
+		return -1;
+	pos += l;
+	if (P > size - pos)
+		return -1;
+	n = wxf_sqlite_record_types(data + pos, (size_t)P, types, CV_MAXCOLS, &hl);
+	if (n < 1 || n > t->n_cols)
+		return -1;
+	{
+		uint64_t bs = 0;
+
+		for (i = 0; i < n; i++)
+			bs += (uint64_t)wxf_sqlite_serial_size(types[i]);
+		if (bs + hl != P)
+			return -1;
+	}
+	if (wxf_sqlite_record_values(wxf_sqlite_encoding(db), types, n, data + pos + hl, (size_t)P - hl,
+	    vals, s, &tr) != WXF_OK)
+		return -1;
+	for (i = n; i < t->n_cols; i++)
+		memset(&vals[i], 0, sizeof(vals[i]));
+	if (t->ipk_col >= 0) {
+		vals[t->ipk_col].type = WXF_SQL_INT;
+		vals[t->ipk_col].i = (int64_t)rid;
+	}
+	for (i = 0; i < n; i++)
+		if (i != t->ipk_col && types[i] != 0 && wxf_sqlite_affinity(t->col_types ? t->col_types[i] : "") ==
+		    WXF_AFF_TEXT && types[i] < 12)
+			pen += 30;
+	*rowid = (int64_t)rid;
+	pen += 10 * (t->n_cols - n);
+	return pen > 100 ? 0 : 100 - pen;
+}

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * wxforensic carve DB [--wal F] [--journal F] [--format jsonl|csv] [--table T] [--all]
+ * Deleted-record recovery on a plaintext SQLite image (or a decrypted physical image) and its
+ * -wal / -journal images.  One record per line on stdout; a summary on stderr.
+ */
+#include "config.h"
+#include "cmd.h"
+#include "base/wxf_buf.h"
+#include "base/wxf_file.h"
+#include "base/wxf_mem.h"
+#include "carve/carve.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct carve_opts {
+	char *wal, *journal, *table, *sources;
+	int csv, all, min_conf;
+};
+
+enum { OPT_WAL = 0x2100, OPT_JOURNAL, OPT_FORMAT, OPT_TABLE, OPT_ALL, OPT_MINCONF, OPT_SOURCES };
+
+static const struct option carve_long[] = {
+	{ "wal", required_argument, NULL, OPT_WAL },
+	{ "journal", required_argument, NULL, OPT_JOURNAL },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "min-confidence", required_argument, NULL, OPT_MINCONF },
+	{ "sources", required_argument, NULL, OPT_SOURCES },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+carve_opt(void *state, int c, const char *arg, wxf_err *err)
+{
+	struct carve_opts *o = state;
+	long long v;
+
+	switch (c) {
+	case 0:
+		free(o->wal);
+		free(o->journal);
+		free(o->table);
+		free(o->sources);
+		return WXF_OK;
+	case OPT_WAL:
+		free(o->wal);
+		o->wal = wxf_xstrdup(arg);
+		return WXF_OK;
+	case OPT_JOURNAL:
+		free(o->journal);
+		o->journal = wxf_xstrdup(arg);
+		return WXF_OK;
+	case OPT_TABLE:
+		free(o->table);
+		o->table = wxf_xstrdup(arg);
+		return WXF_OK;
+	case OPT_SOURCES:
+		free(o->sources);
+		o->sources = wxf_xstrdup(arg);
+		return WXF_OK;
+	case OPT_ALL:
+		o->all = 1;
+		return WXF_OK;
+	case OPT_FORMAT:
+		if (strcmp(arg, "jsonl") == 0)
+			o->csv = 0;
+		else if (strcmp(arg, "csv") == 0)
+			o->csv = 1;
+		else
+			return wxf_err_set(err, WXF_EUSAGE, "--format must be jsonl or csv, not '%s'", arg);
+		return WXF_OK;
+	case OPT_MINCONF:
+		if (wxf_cmd_num(arg, 0, 100, &v, "--min-confidence", err) != WXF_OK)
+			return WXF_EUSAGE;
+		o->min_conf = (int)v;
+		return WXF_OK;
+	}
+	return wxf_err_set(err, WXF_EUSAGE, "unknown option");
+}
+
+static int
+parse_sources(const char *s, unsigned *mask, wxf_err *err)
+{
+	static const struct { const char *n; unsigned m; } t[] = {
+		{ "freeblock", WXF_CARVE_FREEBLOCK }, { "unallocated", WXF_CARVE_UNALLOC },
+		{ "freelist", WXF_CARVE_FREELIST }, { "wal", WXF_CARVE_WAL }, { "journal", WXF_CARVE_JOURNAL },
+		{ "index", WXF_CARVE_INDEX }, { "schema", WXF_CARVE_SCHEMA }, { "live", WXF_CARVE_LIVE },
+	};
+	char *dup = wxf_xstrdup(s), *tok, *save = NULL;
+	size_t i;
+
+	*mask = 0;
+	for (tok = strtok_r(dup, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+			if (strcmp(tok, t[i].n) == 0)
+				break;
+		if (i == sizeof(t) / sizeof(t[0])) {
+			free(dup);
+			return wxf_err_set(err, WXF_EUSAGE, "unknown source '%s'", tok);
+		}
+		*mask |= t[i].m;
+	}
+	free(dup);
+	return WXF_OK;
+}
+
+static void
+put_val(wxf_buf *b, const wxf_sqlval *v, int known)
+{
+	char tmp[64];
+
+	if (!known) {
+		wxf_buf_puts(b, "null");
+		return;
+	}
+	switch (v->type) {
+	case WXF_SQL_NULL:
+		wxf_buf_puts(b, "null");
+		break;
+	case WXF_SQL_INT:
+		wxf_buf_printf(b, "%" PRId64, v->i);
+		break;
+	case WXF_SQL_FLOAT:
+		if (!isfinite(v->f)) {
+			wxf_buf_puts(b, "null");
+			break;
+		}
+		snprintf(tmp, sizeof(tmp), "%.17g", v->f);
+		wxf_buf_puts(b, tmp);
+		break;
+	case WXF_SQL_TEXT:
+		wxf_buf_json_str(b, (const char *)v->p, v->n);
+		break;
+	case WXF_SQL_BLOB: {
+		size_t i;
+
+		wxf_buf_puts(b, "{\"blob\":\"");
+		for (i = 0; i < v->n; i++)
+			wxf_buf_printf(b, "%02x", v->p[i]);
+		wxf_buf_puts(b, "\"}");
+		break;
+	}
+	}
+}
+
+struct out_ctx {
+	struct carve_opts *o;
+	wxf_buf line;
+	uint64_t n;
+};
+
+static int
+print_rec(void *arg, const wxf_carved *c)
+{
+	struct out_ctx *oc = arg;
+	wxf_buf *b = &oc->line;
+	wxf_buf vals;
+	const wxf_sqlite_obj *t = c->row.table;
+	int i;
+	size_t k;
+
+	wxf_buf_reset(b);
+	wxf_buf_init(&vals);
+	wxf_buf_putc(&vals, '{');
+	for (i = 0; i < c->row.n_vals; i++) {
+		char nm[32];
+		const char *name = t && t->col_names && i < t->n_cols ? t->col_names[i] : NULL;
+
+		if (name == NULL) {
+			snprintf(nm, sizeof(nm), "c%d", i);
+			name = nm;
+		}
+		if (i)
+			wxf_buf_putc(&vals, ',');
+		wxf_buf_json_str(&vals, name, strlen(name));
+		wxf_buf_putc(&vals, ':');
+		put_val(&vals, &c->row.vals[i], c->known[i]);
+	}
+	wxf_buf_putc(&vals, '}');
+	if (oc->o->csv) {
+		char rowid[32];
+		wxf_buf src;
+
+		wxf_buf_init(&src);
+		for (k = 0; k < c->n_sources; k++)
+			wxf_buf_printf(&src, "%s%s:%s:%u:%u:%" PRIu64 ":%u", k ? ";" : "",
+			    wxf_origin_name(c->sources[k].origin), c->sources[k].file, c->sources[k].pgno,
+			    c->sources[k].frame, c->sources[k].offset, c->sources[k].length);
+		if (c->row.rowid == INT64_MIN)
+			rowid[0] = '\0';
+		else
+			snprintf(rowid, sizeof(rowid), "%" PRId64, c->row.rowid);
+		wxf_buf_csv_field(b, t ? t->name : "", t ? strlen(t->name) : 0);
+		wxf_buf_putc(b, ',');
+		wxf_buf_csv_field(b, rowid, strlen(rowid));
+		wxf_buf_printf(b, ",%s,%s,", wxf_status_name(c->status), wxf_origin_name(c->origin));
+		wxf_buf_csv_field(b, c->file, strlen(c->file));
+		wxf_buf_printf(b, ",%u,%u,%" PRIu64 ",%u,%d,", c->pgno, c->frame, c->offset, c->length,
+		    c->confidence);
+		wxf_buf_csv_field(b, c->index ? c->index->name : "", c->index ? strlen(c->index->name) : 0);
+		wxf_buf_putc(b, ',');
+		wxf_buf_csv_field(b, src.p, src.len);
+		wxf_buf_putc(b, ',');
+		wxf_buf_csv_field(b, vals.p, vals.len);
+		wxf_buf_puts(b, "\r\n");
+		wxf_buf_free(&src);
+	} else {
+		wxf_buf_puts(b, "{\"table\":");
+		if (t)
+			wxf_buf_json_str(b, t->name, strlen(t->name));
+		else
+			wxf_buf_puts(b, "null");
+		if (c->row.rowid == INT64_MIN)
+			wxf_buf_puts(b, ",\"rowid\":null");
+		else
+			wxf_buf_printf(b, ",\"rowid\":%" PRId64, c->row.rowid);
+		wxf_buf_printf(b, ",\"status\":\"%s\",\"origin\":\"%s\",\"file\":", wxf_status_name(c->status),
+		    wxf_origin_name(c->origin));
+		wxf_buf_json_str(b, c->file, strlen(c->file));
+		wxf_buf_printf(b, ",\"page\":%u,\"frame\":%u,\"offset\":%" PRIu64 ",\"length\":%u,"
+		    "\"confidence\":%d,\"values\":", c->pgno, c->frame, c->offset, c->length, c->confidence);
+		wxf_buf_add(b, vals.p, vals.len);
+		wxf_buf_puts(b, ",\"lost\":[");
+		for (i = 0, k = 0; i < c->row.n_vals; i++)
+			if (!c->known[i]) {
+				const char *name = t && t->col_names && i < t->n_cols ? t->col_names[i] : "";
+
+				if (k++)
+					wxf_buf_putc(b, ',');
+				wxf_buf_json_str(b, name, strlen(name));
+			}
+		wxf_buf_putc(b, ']');
+		if (c->index) {
+			wxf_buf_puts(b, ",\"index\":");
+			wxf_buf_json_str(b, c->index->name, strlen(c->index->name));
+			wxf_buf_puts(b, ",\"keys\":[");
+			for (i = 0; i < c->n_keys; i++) {
+				if (i)
+					wxf_buf_putc(b, ',');
+				put_val(b, &c->keys[i], 1);
+			}
+			wxf_buf_putc(b, ']');
+		}
+		if (c->schema_remnant)
+			wxf_buf_puts(b, ",\"schema_remnant\":true");
+		wxf_buf_puts(b, ",\"sources\":[");
+		for (k = 0; k < c->n_sources; k++) {
+			const wxf_carve_src *s = &c->sources[k];
+
+			wxf_buf_printf(b, "%s{\"origin\":\"%s\",\"file\":", k ? "," : "", wxf_origin_name(s->origin));
+			wxf_buf_json_str(b, s->file, strlen(s->file));
+			wxf_buf_printf(b, ",\"page\":%u,\"frame\":%u,\"offset\":%" PRIu64 ",\"length\":%u,"
+			    "\"confidence\":%d}", s->pgno, s->frame, s->offset, s->length, s->confidence);
+		}
+		wxf_buf_puts(b, "]}\n");
+	}
+	wxf_buf_free(&vals);
+	oc->n++;
+	return fwrite(b->p, 1, b->len, stdout) == b->len ? 0 : WXF_EIO;
+}
+
+static int
+carve_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
+{
+	struct carve_opts *o = state;
+	wxf_map db_map, wal_map, j_map;
+	wxf_sqlite_db *db = NULL;
+	wxf_carve_opts co;
+	wxf_carve_stats st;
+	struct out_ctx oc;
+	wxf_err err;
+	int rc, ex = WXF_EXIT_OK;
+
+	(void)argc;
+	memset(&db_map, 0, sizeof(db_map));
+	memset(&wal_map, 0, sizeof(wal_map));
+	memset(&j_map, 0, sizeof(j_map));
+	memset(&co, 0, sizeof(co));
+	wxf_err_clear(&err);
+	if (o->sources != NULL && parse_sources(o->sources, &co.sources, &err) != WXF_OK) {
+		fprintf(stderr, "wxforensic carve: %s\n", err.msg);
+		return WXF_EXIT_USAGE;
+	}
+	if (wxf_map_open(&db_map, argv[0], &err) != WXF_OK ||
+	    (o->wal && wxf_map_open(&wal_map, o->wal, &err) != WXF_OK) ||
+	    (o->journal && wxf_map_open(&j_map, o->journal, &err) != WXF_OK)) {
+		fprintf(stderr, "wxforensic carve: %s\n", err.msg);
+		ex = WXF_EXIT_EVIDENCE;
+		goto out;
+	}
+	if (wxf_sqlite_open(&db, db_map.data, db_map.size, &err) != WXF_OK) {
+		fprintf(stderr, "wxforensic carve: %s: %s\n", argv[0], err.msg);
+		ex = WXF_EXIT_EVIDENCE;
+		goto out;
+	}
+	wxf_err_clear(&err);
+	if (o->all)
+		co.sources = (co.sources ? co.sources : WXF_CARVE_DEFAULT) | WXF_CARVE_LIVE | WXF_CARVE_SCHEMA;
+	co.db_name = argv[0];
+	co.wal = wal_map.data;
+	co.wal_size = wal_map.size;
+	co.wal_name = o->wal;
+	co.journal = j_map.data;
+	co.journal_size = j_map.size;
+	co.journal_name = o->journal;
+	co.table = o->table;
+	co.min_confidence = o->min_conf;
+	if (o->table != NULL && wxf_sqlite_table(db, o->table) == NULL)
+		wxf_log_warn(&ctx->log, "carve: no table '%s' in the schema; carving for it anyway", o->table);
+	memset(&oc, 0, sizeof(oc));
+	oc.o = o;
+	wxf_buf_init(&oc.line);
+	if (o->csv)
+		fputs("table,rowid,status,origin,file,page,frame,offset,length,confidence,index,sources,values\r\n",
+		    stdout);
+	rc = wxf_carve_run_stats(db, &co, print_rec, &oc, &st, &err);
+	wxf_buf_free(&oc.line);
+	if (rc == WXF_ENOMEM || rc == WXF_EIO) {
+		fprintf(stderr, "wxforensic carve: %s\n", err.msg[0] ? err.msg : "output error");
+		ex = WXF_EXIT_INTERNAL;
+	} else if (rc == WXF_ECORRUPT)
+		wxf_log_warn(&ctx->log, "carve: %s (carved without it)", err.msg);
+	if (!ctx->quiet)
+		fprintf(stderr, "carve: %" PRIu64 " records (%" PRIu64 " deleted, %" PRIu64 " partial, %" PRIu64
+		    " fragments, %" PRIu64 " superseded); %" PRIu64 " candidates, %" PRIu64
+		    " live copies skipped; %" PRIu64 " pages, %u corrupt structures\n",
+		    oc.n, st.per_status[WXF_STATUS_DELETED_RECOVERED], st.per_status[WXF_STATUS_PARTIALLY_RECOVERED],
+		    st.per_status[WXF_STATUS_FRAGMENT], st.per_status[WXF_STATUS_SUPERSEDED], st.candidates,
+		    st.live_copies, st.pages_scanned, wxf_sqlite_n_warnings(db));
+	fflush(stdout);
+out:
+	wxf_sqlite_close(&db);
+	wxf_map_close(&db_map);
+	wxf_map_close(&wal_map);
+	wxf_map_close(&j_map);
+	return ex;
+}
+
+const struct wxf_cmd_entry wxf_cmd_carve_entry = {
+	.name = "carve",
+	.summary = "recover deleted records from a SQLite image, its WAL and journal",
+	.usage = "wxforensic carve DB [--wal FILE] [--journal FILE] [--format jsonl|csv] [--table T]\n"
+	    "       [--all] [--min-confidence N] [--sources LIST]",
+	.optstring = "",
+	.opts = carve_long,
+	.state_size = sizeof(struct carve_opts),
+	.min_args = 1,
+	.max_args = 1,
+	.opt = carve_opt,
+	.exec = carve_exec,
+};
