@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * wxforensic decrypt DB -o PLAIN: physical decryption of a SQLCipher database (and the -wal and
+ * -journal beside it) with per-page HMAC verdicts and the SQLCipher cross-check.
+ */
+#include "config.h"
+#include "cmd.h"
+#include "decrypt/decrypt.h"
+#include "base/wxf_audit.h"
+#include "base/wxf_buf.h"
+#include "base/wxf_file.h"
+#include "base/wxf_mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { O_PROFILE = 0x100, O_KEY, O_RAWKEY, O_IMEI, O_UIN, O_JOBS, O_NOSIDE, O_NOX, O_REVEAL,
+	O_AUDIT, O_TREE, O_NOHASH };
+
+struct st {
+	char *out, *profile, *key, *raw_key, *audit, *tree;
+	char **imeis, **uins;
+	long long jobs;
+	int no_sidecars, no_xcheck, reveal, no_hash;
+};
+
+static const struct option opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "profile", required_argument, NULL, O_PROFILE },
+	{ "key", required_argument, NULL, O_KEY },
+	{ "raw-key", required_argument, NULL, O_RAWKEY },
+	{ "imei", required_argument, NULL, O_IMEI },
+	{ "uin", required_argument, NULL, O_UIN },
+	{ "tree", required_argument, NULL, O_TREE },
+	{ "jobs", required_argument, NULL, O_JOBS },
+	{ "no-sidecars", no_argument, NULL, O_NOSIDE },
+	{ "no-crosscheck", no_argument, NULL, O_NOX },
+	{ "no-hash", no_argument, NULL, O_NOHASH },
+	{ "reveal-key", no_argument, NULL, O_REVEAL },
+	{ "audit", required_argument, NULL, O_AUDIT },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v ? wxf_xstrdup(v) : NULL;
+}
+
+static int
+opt(void *state, int c, const char *arg, wxf_err *err)
+{
+	struct st *s = state;
+
+	switch (c) {
+	case 0:
+		free(s->out); free(s->profile); free(s->audit); free(s->tree);
+		if (s->key) { memset(s->key, 0, strlen(s->key)); free(s->key); }
+		if (s->raw_key) { memset(s->raw_key, 0, strlen(s->raw_key)); free(s->raw_key); }
+		wxf_cmd_strv_free(&s->imeis);
+		wxf_cmd_strv_free(&s->uins);
+		return WXF_OK;
+	case 'o': set_str(&s->out, arg); return WXF_OK;
+	case O_PROFILE:
+		if (wxf_profile_find(arg) == NULL)
+			return wxf_err_set(err, WXF_EUSAGE, "unknown profile '%s' (see wxforensic-decrypt(1))", arg);
+		set_str(&s->profile, arg);
+		return WXF_OK;
+	case O_KEY: set_str(&s->key, arg); return WXF_OK;
+	case O_RAWKEY: set_str(&s->raw_key, arg); return WXF_OK;
+	case O_IMEI: wxf_cmd_strv_add(&s->imeis, arg); return WXF_OK;
+	case O_UIN: wxf_cmd_strv_add(&s->uins, arg); return WXF_OK;
+	case O_TREE: set_str(&s->tree, arg); return WXF_OK;
+	case O_JOBS: return wxf_cmd_num(arg, 1, 256, &s->jobs, "--jobs", err);
+	case O_NOSIDE: s->no_sidecars = 1; return WXF_OK;
+	case O_NOX: s->no_xcheck = 1; return WXF_OK;
+	case O_NOHASH: s->no_hash = 1; return WXF_OK;
+	case O_REVEAL: s->reveal = 1; return WXF_OK;
+	case O_AUDIT: set_str(&s->audit, arg); return WXF_OK;
+	}
+	return wxf_err_set(err, WXF_EUSAGE, "unknown option");
+}
+
+static void
+print_part(const char *label, const wxf_page_report *r, const char *unit)
+{
+	size_t i;
+
+	printf("%-12s %s -> %s\n", label, r->path_in, r->path_out);
+	printf("%-12s %llu %s: %llu good, %llu unverified (no HMAC), %llu all-zero, %llu bad\n", "",
+	    (unsigned long long)r->n_pages, unit, (unsigned long long)r->n_good,
+	    (unsigned long long)r->n_unverified, (unsigned long long)r->n_zero,
+	    (unsigned long long)r->n_bad);
+	if (r->n_bad_list) {
+		printf("%-12s bad %s:", "", unit);
+		for (i = 0; i < r->n_bad_list; i++)
+			printf(" %u", (unsigned)r->bad[i]);
+		printf("\n");
+	}
+	if (strcmp(unit, "pages") != 0)
+		printf("%-12s %llu with a valid original checksum (recomputed over the plaintext)\n",
+		    "", (unsigned long long)r->n_checksum_ok);
+	if (r->trailing)
+		printf("%-12s %llu trailing byte(s) copied unchanged\n", "",
+		    (unsigned long long)r->trailing);
+	if (r->sha256_in[0])
+		printf("%-12s sha256 in  %s\n%-12s sha256 out %s\n", "", r->sha256_in, "", r->sha256_out);
+}
+
+static char *
+parent_dir(const char *path)
+{
+	char *a = wxf_xstrdup(path), *s = strrchr(a, '/');
+
+	if (s == NULL) {
+		free(a);
+		return wxf_xstrdup(".");
+	}
+	if (s == a)
+		s[1] = '\0';
+	else
+		*s = '\0';
+	return a;
+}
+
+/* No key given: derive the Android key from the extraction around DB. */
+static int
+android_key(struct st *s, const char *db, wxf_key *k, wxf_ctx *ctx, wxf_buf *audit_m, wxf_err *err)
+{
+	wxf_android_inputs in;
+	wxf_key_opts ko;
+	char *acct = parent_dir(db), *root;
+	uint64_t tried = 0;
+	int rc;
+
+	memset(&ko, 0, sizeof(ko));
+	ko.imeis = s->imeis;
+	ko.uins = s->uins;
+	root = wxf_android_app_root(s->tree, acct);
+	rc = wxf_android_inputs_collect(root, acct, &ko, &in, err);
+	if (rc == WXF_OK)
+		rc = wxf_android_key_derive(db, &in, k, &tried, err);
+	if (rc == WXF_OK)
+		wxf_log_info(&ctx->log, "key: %s", k->how);
+	else if (in.notes)
+		wxf_log_info(&ctx->log, "key sources: %s", in.notes);
+	wxf_buf_printf(audit_m, "\"key_candidates_tried\":%llu,", (unsigned long long)tried);
+	wxf_android_inputs_free(&in);
+	free(root);
+	free(acct);
+	return rc;
+}
+
+
+/*
+ * cmd.c stops option parsing at the first operand ("+" in its optstring); the documented
+ * syntax puts options after the operands (`decrypt DB -o PLAIN`), so the operands left by
+ * cmd.c are parsed again here with the same declarative table (GNU permutation).
+ * Returns the number of operands (moved to the front of argv) or -1 after a usage message.
+ */
+static int
+tail_opts(const struct wxf_cmd_entry *e, wxf_ctx *ctx, void *state, int argc, char **argv)
+{
+	char **v = wxf_xcalloc((size_t)argc + 2, sizeof(char *));
+	struct option lo[64];
+	size_t n = 0;
+	int c, i, rc = 0;
+	char *optstring = wxf_xasprintf("hqv%s", e->optstring ? e->optstring : "");
+	wxf_err err;
+
+	wxf_err_clear(&err);
+	while (e->opts[n].name != NULL && n < 59) {
+		lo[n] = e->opts[n];
+		n++;
+	}
+	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[n++] = (struct option){ "quiet", no_argument, NULL, 'q' };
+	lo[n++] = (struct option){ "verbose", no_argument, NULL, 'v' };
+	lo[n++] = (struct option){ "json", no_argument, NULL, 0x1000 };
+	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	v[0] = (char *)e->name;
+	for (i = 0; i < argc; i++)
+		v[i + 1] = argv[i];
+	optind = 0; /* glibc: full re-initialisation (ordering mode too) */
+	opterr = 0;
+	while ((c = getopt_long(argc + 1, v, optstring, lo, NULL)) != -1) {
+		if (c == 'h') {
+			printf("usage: %s\n", e->usage);
+			rc = -2;
+			break;
+		} else if (c == 'q') {
+			ctx->quiet = 1;
+			ctx->log.level = WXF_LOG_WARN;
+		} else if (c == 'v')
+			ctx->log.level = WXF_LOG_DEBUG;
+		else if (c == 0x1000)
+			ctx->json = 1;
+		else if (c == '?' || c == ':' || e->opt(state, c, optarg, &err) != WXF_OK) {
+			fprintf(stderr, "wxforensic %s: %s\nusage: %s\n", e->name,
+			    err.msg[0] ? err.msg : "invalid option or missing argument", e->usage);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0) {
+		rc = argc + 1 - optind;
+		for (i = 0; i < rc; i++)
+			argv[i] = v[optind + i];
+	}
+	free(v);
+	free(optstring);
+	return rc;
+}
+
+extern const struct wxf_cmd_entry wxf_cmd_decrypt_entry;
+
+static int
+exec(wxf_ctx *ctx, void *state, int argc, char **argv)
+{
+	struct st *s = state;
+	const char *db;
+	wxf_key k;
+	wxf_err err;
+	wxf_decrypt_report rep;
+	wxf_decrypt_opts o;
+	wxf_crosscheck x;
+	wxf_audit au;
+	wxf_buf am;
+	char disp[160], desc[160];
+	int rc, findings = 0, have_audit = 0;
+
+	argc = tail_opts(&wxf_cmd_decrypt_entry, ctx, state, argc, argv);
+	if (argc == -2)
+		return WXF_EXIT_OK;
+	if (argc != 1) {
+		if (argc >= 0)
+			fprintf(stderr, "wxforensic decrypt: exactly one DB expected\nusage: %s\n",
+			    wxf_cmd_decrypt_entry.usage);
+		return WXF_EXIT_USAGE;
+	}
+	db = argv[0];
+	wxf_err_clear(&err);
+	memset(&k, 0, sizeof(k));
+	memset(&x, 0, sizeof(x));
+	memset(&rep, 0, sizeof(rep));
+	wxf_buf_init(&am);
+	if (s->out == NULL) {
+		fprintf(stderr, "wxforensic decrypt: -o PLAIN is required\n");
+		return WXF_EXIT_USAGE;
+	}
+	if (s->key && s->raw_key) {
+		fprintf(stderr, "wxforensic decrypt: --key and --raw-key exclude each other\n");
+		return WXF_EXIT_USAGE;
+	}
+	if (s->audit != NULL) {
+		if (wxf_audit_open(&au, s->audit, ctx->tool, &err) != WXF_OK) {
+			fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
+			return WXF_EXIT_USAGE;
+		}
+		have_audit = 1;
+	}
+	if (s->key || s->raw_key) {
+		rc = wxf_key_from_text(&k, s->key ? s->key : s->raw_key,
+		    s->raw_key ? WXF_KEY_RAW : WXF_KEY_PASSPHRASE, &err);
+		if (rc != WXF_OK) {
+			fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
+			rc = WXF_EXIT_USAGE;
+			goto out;
+		}
+		k.source = WXF_KEYSRC_GIVEN;
+		snprintf(k.how, sizeof(k.how), "given by the examiner (%s), verified against page 1",
+		    s->raw_key ? "--raw-key, already-derived AES key" : "--key, passphrase");
+	} else {
+		rc = android_key(s, db, &k, ctx, &am, &err);
+		if (rc != WXF_OK) {
+			fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
+			rc = wxf_err_exit_code(rc);
+			goto out;
+		}
+		if (s->profile == NULL)
+			s->profile = wxf_xstrdup("android");
+	}
+	memset(&o, 0, sizeof(o));
+	o.jobs = (unsigned)s->jobs;
+	o.log = &ctx->log;
+	o.no_sidecars = s->no_sidecars;
+	o.no_hash = s->no_hash;
+	rc = wxf_decrypt_file(db, s->out, &k, s->profile, &o, &rep, &err);
+	if (rc != WXF_OK) {
+		fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
+		if (have_audit) {
+			wxf_buf_puts(&am, "\"input\":");
+			wxf_buf_json_str(&am, db, strlen(db));
+			wxf_buf_puts(&am, ",\"error\":");
+			wxf_buf_json_str(&am, err.msg, strlen(err.msg));
+			wxf_audit_add(&au, "decrypt", am.p, NULL);
+		}
+		rc = wxf_err_exit_code(rc);
+		goto out;
+	}
+	if (!s->no_xcheck) {
+		wxf_err xe;
+
+		wxf_err_clear(&xe);
+		wxf_crosscheck_run(db, s->out, rep.profile, &k, &x, &xe);
+		if (x.status == WXF_XCHECK_DISAGREES || x.status == WXF_XCHECK_ERROR) {
+			wxf_log_error(&ctx->log, "%s", x.sentence);
+			findings = 1;
+		}
+	}
+	if (rep.db.n_bad || rep.db.trailing || rep.wal.n_bad || rep.journal.n_bad)
+		findings = 1;
+	wxf_key_display(&k, s->reveal, disp, sizeof(disp));
+	wxf_profile_describe(rep.profile, desc, sizeof(desc));
+	if (ctx->json) {
+		char *j = wxf_decrypt_report_json(&rep);
+		wxf_buf b;
+
+		wxf_buf_init(&b);
+		wxf_buf_printf(&b, "{%s,\"key_how\":", j);
+		wxf_buf_json_str(&b, k.how, strlen(k.how));
+		wxf_buf_puts(&b, ",\"key\":");
+		wxf_buf_json_str(&b, disp, strlen(disp));
+		wxf_buf_puts(&b, ",\"crosscheck\":");
+		wxf_buf_json_str(&b, s->no_xcheck ? "skipped (--no-crosscheck)" : x.sentence,
+		    strlen(s->no_xcheck ? "skipped (--no-crosscheck)" : x.sentence));
+		wxf_buf_printf(&b, ",\"seconds\":%.3f}", rep.seconds);
+		printf("%s\n", b.p);
+		wxf_buf_free(&b);
+		free(j);
+	} else {
+		printf("%-12s %s (%s)%s%s%s\n", "profile", rep.profile->name, desc,
+		    rep.equivalent[0] ? "; same parameters as " : "", rep.equivalent,
+		    rep.equivalent[0] ? "" : "");
+		printf("%-12s %s\n%-12s %s\n", "key", disp, "obtained", k.how);
+		print_part("database", &rep.db, "pages");
+		if (rep.wal.present)
+			print_part("wal", &rep.wal, "frames");
+		if (rep.journal.present)
+			print_part("journal", &rep.journal, "records");
+		printf("%-12s %s\n", "cross-check", s->no_xcheck ? "skipped (--no-crosscheck)" : x.sentence);
+		printf("%-12s %.2f s\n", "time", rep.seconds);
+	}
+	if (have_audit) {
+		char *j = wxf_decrypt_report_json(&rep);
+
+		wxf_buf_puts(&am, j);
+		free(j);
+		wxf_buf_puts(&am, ",\"key\":{\"how\":");
+		wxf_buf_json_str(&am, k.how, strlen(k.how));
+		wxf_buf_puts(&am, ",\"value\":");
+		wxf_buf_json_str(&am, disp, strlen(disp));
+		wxf_buf_puts(&am, "},\"crosscheck\":");
+		wxf_buf_json_str(&am, s->no_xcheck ? "skipped" : x.sentence,
+		    strlen(s->no_xcheck ? "skipped" : x.sentence));
+		wxf_audit_add(&au, "decrypt", am.p, NULL);
+	}
+	rc = findings ? WXF_EXIT_FINDINGS : WXF_EXIT_OK;
+out:
+	if (have_audit)
+		wxf_audit_close(&au);
+	wxf_buf_free(&am);
+	wxf_decrypt_report_free(&rep);
+	wxf_key_clear(&k);
+	return rc;
+}
+
+const struct wxf_cmd_entry wxf_cmd_decrypt_entry = {
+	.name = "decrypt",
+	.summary = "physical decryption of a SQLCipher database (+ -wal, -journal), HMAC report",
+	.usage = "wxforensic decrypt DB -o PLAIN [--profile P] [--key K | --raw-key HEX]\n"
+	    "         [--imei ID]... [--uin UIN]... [--tree DIR] [--jobs N] [--no-sidecars]\n"
+	    "         [--no-crosscheck] [--no-hash] [--reveal-key] [--audit FILE] [--json]\n"
+	    "Without --key/--raw-key the Android key is derived from the extraction around DB.\n"
+	    "Profiles: android win3 wx4 mac3 sqlcipher1 sqlcipher2 sqlcipher2-be sqlcipher2-beta\n"
+	    "          sqlcipher3 sqlcipher4 (default: detected).  See wxforensic-decrypt(1).",
+	.optstring = "o:",
+	.opts = opts,
+	.state_size = sizeof(struct st),
+	.min_args = 1,
+	.max_args = -1,
+	.opt = opt,
+	.exec = exec,
+};

@@ -1,0 +1,532 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Android EnMicroMsg.db keys: passphrase = first 7 lowercase hex digits of
+ * md5(device id + uin) (WX7 com/tencent/mm/cd/a.java), profile `android`.
+ * See ../shared/formats/wechat-android-ios.md §1.2-1.4.
+ *
+ * Sources, relative to the app data root (the directory holding shared_prefs/ and MicroMsg/):
+ *   uin   shared_prefs/system_config_prefs.xml       <int name="default_uin" value="..."/>
+ *         shared_prefs/auth_info_key_prefs.xml        <int name="_auth_uin" value="..."/>
+ *         shared_prefs/com.tencent.mm_preferences.xml <string name="last_login_uin">...</string>
+ *         MicroMsg/systemInfo.cfg                     Java HashMap, key 1 (Integer)
+ *   id    MicroMsg/CompatibleInfo.cfg                 Java HashMap, key 258 (String)
+ *         other string values of that map, examiner --imei, then "1234567890ABCDEF"
+ * A negative uin is tried signed and as unsigned (+2^32).  Prefs XML is parsed by libxml2
+ * without network access and without entity substitution.
+ */
+#include "config.h"
+#include "decrypt/decrypt_int.h"
+#include "base/wxf_buf.h"
+#include "base/wxf_file.h"
+#include "base/wxf_hash.h"
+#include "base/wxf_mem.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define FALLBACK_ID "1234567890ABCDEF"
+#define MAX_CFG (4u << 20)
+
+static void
+note(wxf_android_inputs *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+note(wxf_android_inputs *in, const char *fmt, ...)
+{
+	wxf_buf b;
+	va_list ap;
+	char line[768];
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	wxf_buf_init(&b);
+	if (in->notes)
+		wxf_buf_puts(&b, in->notes);
+	wxf_buf_puts(&b, line);
+	wxf_buf_putc(&b, '\n');
+	free(in->notes);
+	in->notes = wxf_buf_steal(&b);
+}
+
+static void
+add_cand(wxf_android_cand **v, size_t *n, const char *value, const char *source, int matches)
+{
+	size_t i;
+
+	if (value == NULL || *value == '\0' || strlen(value) >= sizeof((*v)->value))
+		return;
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*v)[i].value, value) == 0) {
+			size_t l = strlen((*v)[i].source);
+
+			if (strstr((*v)[i].source, source) == NULL)
+				snprintf((*v)[i].source + l, sizeof((*v)[i].source) - l, "; %s", source);
+			return;
+		}
+	}
+	*v = wxf_xrealloc(*v, (*n + 1) * sizeof(**v));
+	memset(&(*v)[*n], 0, sizeof(**v));
+	snprintf((*v)[*n].value, sizeof((*v)[*n].value), "%s", value);
+	snprintf((*v)[*n].source, sizeof((*v)[*n].source), "%s", source);
+	(*v)[*n].matches_acct = matches;
+	(*n)++;
+}
+
+static int
+uin_matches(const char *uin, const char *acct_dir)
+{
+	char buf[64], hex[33];
+	const char *base;
+
+	if (acct_dir == NULL)
+		return 0;
+	base = wxf_path_base(acct_dir);
+	snprintf(buf, sizeof(buf), "mm%s", uin);
+	wxf_md5_hex(buf, strlen(buf), hex);
+	return strncmp(base, hex, 32) == 0 && (base[32] == '\0' || base[32] == '/');
+}
+
+static int
+plausible_uin(const char *s)
+{
+	size_t i = 0, n = strlen(s);
+
+	if (n == 0 || n > 20)
+		return 0;
+	if (s[0] == '-')
+		i = 1;
+	if (i == n)
+		return 0;
+	for (; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return strcmp(s, "0") != 0;
+}
+
+static void
+add_uin(wxf_android_inputs *in, const char *acct_dir, const char *value, const char *source)
+{
+	char src[300];
+
+	if (!plausible_uin(value)) {
+		note(in, "%s: value '%.40s' is not a uin, ignored", source, value);
+		return;
+	}
+	add_cand(&in->uins, &in->n_uins, value, source, uin_matches(value, acct_dir));
+	if (value[0] == '-') {
+		long long v = strtoll(value, NULL, 10);
+		char u[24];
+
+		if (v >= INT32_MIN) {
+			snprintf(u, sizeof(u), "%lld", v + 4294967296LL);
+			snprintf(src, sizeof(src), "%s (as unsigned)", source);
+			add_cand(&in->uins, &in->n_uins, u, src, uin_matches(u, acct_dir));
+		}
+	}
+}
+
+/* Value of the prefs entry `key` (int/long value attribute or string text), malloc'd. */
+static char *
+prefs_value(const char *path, const char *key, char *why, size_t why_n)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	xmlDocPtr doc;
+	xmlNodePtr root, n;
+	char *out = NULL;
+	wxf_err e;
+
+	why[0] = '\0';
+	wxf_err_clear(&e);
+	if (wxf_file_read_small(path, MAX_CFG, &buf, &len, &e) != WXF_OK) {
+		snprintf(why, why_n, "%.400s", e.msg);
+		return NULL;
+	}
+	doc = xmlReadMemory((const char *)buf, (int)len, "prefs.xml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	free(buf);
+	if (doc == NULL) {
+		snprintf(why, why_n, "not well-formed XML");
+		return NULL;
+	}
+	root = xmlDocGetRootElement(doc);
+	for (n = root ? root->children : NULL; n != NULL && out == NULL; n = n->next) {
+		xmlChar *name;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		name = xmlGetProp(n, (const xmlChar *)"name");
+		if (name != NULL && strcmp((const char *)name, key) == 0) {
+			xmlChar *v = NULL;
+
+			if (xmlStrcmp(n->name, (const xmlChar *)"string") == 0)
+				v = xmlNodeGetContent(n);
+			else
+				v = xmlGetProp(n, (const xmlChar *)"value");
+			if (v != NULL) {
+				out = wxf_xstrdup((const char *)v);
+				xmlFree(v);
+			}
+		}
+		xmlFree(name);
+	}
+	xmlFreeDoc(doc);
+	if (out == NULL && !why[0])
+		snprintf(why, why_n, "no entry '%s'", key);
+	return out;
+}
+
+static int
+read_cfg(const char *path, wxf_jmap *m, char *why, size_t why_n)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	wxf_err e;
+	int rc;
+
+	wxf_err_clear(&e);
+	memset(m, 0, sizeof(*m));
+	if (wxf_file_read_small(path, MAX_CFG, &buf, &len, &e) != WXF_OK) {
+		snprintf(why, why_n, "%.400s", e.msg);
+		return -1;
+	}
+	rc = wxf_jser_read_map(buf, len, m, &e);
+	free(buf);
+	if (rc != WXF_OK) {
+		snprintf(why, why_n, "%.400s%s", e.msg, m->n ? " (entries before the damage kept)" : "");
+		return m->n ? 0 : -1;
+	}
+	return 0;
+}
+
+static void
+jval_text(const wxf_jval *v, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (v->kind == WXF_JV_INT || v->kind == WXF_JV_LONG)
+		snprintf(out, n, "%lld", (long long)v->i);
+	else if (v->kind == WXF_JV_STRING)
+		snprintf(out, n, "%s", v->s);
+}
+
+static int
+plausible_id(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n < 8 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return 0;
+	return 1;
+}
+
+int
+wxf_android_inputs_collect(const char *app_root, const char *acct_dir, const wxf_key_opts *o,
+    wxf_android_inputs *in, wxf_err *err)
+{
+	static const struct { const char *file, *key; } prefs[] = {
+		{ "shared_prefs/system_config_prefs.xml", "default_uin" },
+		{ "shared_prefs/auth_info_key_prefs.xml", "_auth_uin" },
+		{ "shared_prefs/com.tencent.mm_preferences.xml", "last_login_uin" },
+	};
+	char why[512], src[300], val[128];
+	wxf_jmap m;
+	size_t i;
+
+	memset(in, 0, sizeof(*in));
+	for (i = 0; o != NULL && o->uins != NULL && o->uins[i] != NULL; i++)
+		add_uin(in, acct_dir, o->uins[i], "given by the examiner (--uin)");
+	if (app_root != NULL) {
+		for (i = 0; i < sizeof(prefs) / sizeof(prefs[0]); i++) {
+			char *path = wxf_path_join(app_root, prefs[i].file);
+			char *v = prefs_value(path, prefs[i].key, why, sizeof(why));
+
+			snprintf(src, sizeof(src), "%s %s", prefs[i].file, prefs[i].key);
+			if (v != NULL)
+				add_uin(in, acct_dir, v, src);
+			else
+				note(in, "%s: %s", prefs[i].file, why);
+			free(v);
+			free(path);
+		}
+		{
+			char *path = wxf_path_join(app_root, "MicroMsg/systemInfo.cfg");
+
+			if (read_cfg(path, &m, why, sizeof(why)) == 0) {
+				const wxf_jval *v = wxf_jmap_get_int(&m, 1);
+
+				if (why[0])
+					note(in, "MicroMsg/systemInfo.cfg: %s", why);
+				if (v != NULL) {
+					jval_text(v, val, sizeof(val));
+					add_uin(in, acct_dir, val, "MicroMsg/systemInfo.cfg key 1");
+				} else
+					note(in, "MicroMsg/systemInfo.cfg: no key 1 among %zu entries", m.n);
+				wxf_jmap_free(&m);
+			} else
+				note(in, "MicroMsg/systemInfo.cfg: %s", why);
+			free(path);
+		}
+		{
+			char *path = wxf_path_join(app_root, "MicroMsg/CompatibleInfo.cfg");
+
+			if (read_cfg(path, &m, why, sizeof(why)) == 0) {
+				const wxf_jval *v = wxf_jmap_get_int(&m, 258);
+
+				if (why[0])
+					note(in, "MicroMsg/CompatibleInfo.cfg: %s", why);
+				if (v != NULL && v->kind == WXF_JV_STRING)
+					add_cand(&in->ids, &in->n_ids, v->s,
+					    "MicroMsg/CompatibleInfo.cfg key 258", 0);
+				else
+					note(in, "MicroMsg/CompatibleInfo.cfg: no string under key 258");
+				for (i = 0; i < m.n; i++) {
+					const wxf_jmap_entry *e = &m.e[i];
+
+					if (e->val.kind != WXF_JV_STRING || !plausible_id(e->val.s))
+						continue;
+					jval_text(&e->key, val, sizeof(val));
+					snprintf(src, sizeof(src), "MicroMsg/CompatibleInfo.cfg key %s", val);
+					add_cand(&in->ids, &in->n_ids, e->val.s, src, 0);
+				}
+				wxf_jmap_free(&m);
+			} else
+				note(in, "MicroMsg/CompatibleInfo.cfg: %s", why);
+			free(path);
+		}
+	} else
+		note(in, "app data root (shared_prefs/, MicroMsg/) not found");
+	for (i = 0; o != NULL && o->imeis != NULL && o->imeis[i] != NULL; i++)
+		add_cand(&in->ids, &in->n_ids, o->imeis[i], "given by the examiner (--imei)", 0);
+	add_cand(&in->ids, &in->n_ids, FALLBACK_ID,
+	    "WeChat fallback device id (no IMEI available)", 0);
+	/* uins that match the account folder first */
+	for (i = 1; i < in->n_uins; i++) {
+		size_t j = i;
+
+		while (j > 0 && in->uins[j].matches_acct && !in->uins[j - 1].matches_acct) {
+			wxf_android_cand t = in->uins[j];
+
+			in->uins[j] = in->uins[j - 1];
+			in->uins[j - 1] = t;
+			j--;
+		}
+	}
+	(void)err;
+	return WXF_OK;
+}
+
+void
+wxf_android_inputs_free(wxf_android_inputs *in)
+{
+	free(in->uins);
+	free(in->ids);
+	free(in->notes);
+	memset(in, 0, sizeof(*in));
+}
+
+/* ------------------------------------------------------------------ tree walking */
+
+static int
+has_dir(const char *dir, const char *name)
+{
+	char *p = wxf_path_join(dir, name);
+	int r = wxf_is_dir(p);
+
+	free(p);
+	return r;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Depth-first, sorted, no symlinks followed.  mode 0: find dirs holding MicroMsg/ (first hit);
+ * mode 1: collect dirs holding a file EnMicroMsg.db. */
+static void
+walk(const char *dir, int depth, int mode, char ***hits, size_t *n)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t nn = 0, cap = 0, i;
+
+	if (depth < 0 || (mode == 0 && *n > 0))
+		return;
+	if (mode == 0 && has_dir(dir, "MicroMsg")) {
+		*hits = wxf_xrealloc(*hits, (*n + 2) * sizeof(char *));
+		(*hits)[(*n)++] = wxf_xstrdup(dir);
+		(*hits)[*n] = NULL;
+		return;
+	}
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		wxf_xgrow((void **)&names, &cap, nn + 1, sizeof(char *));
+		names[nn++] = wxf_xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (nn > 1)
+		qsort(names, nn, sizeof(char *), cmp_str);
+	for (i = 0; i < nn; i++) {
+		char *p = wxf_path_join(dir, names[i]);
+		struct stat st;
+
+		if (lstat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				walk(p, depth - 1, mode, hits, n);
+			else if (mode == 1 && S_ISREG(st.st_mode) && strcmp(names[i], "EnMicroMsg.db") == 0) {
+				*hits = wxf_xrealloc(*hits, (*n + 2) * sizeof(char *));
+				(*hits)[(*n)++] = wxf_xstrdup(dir);
+				(*hits)[*n] = NULL;
+			}
+		}
+		free(p);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static char *
+parent_of(const char *path)
+{
+	char *a = wxf_xstrdup(path), *s;
+	size_t n = strlen(a);
+
+	while (n > 1 && a[n - 1] == '/')
+		a[--n] = '\0';
+	if ((s = strrchr(a, '/')) == NULL) {
+		free(a);
+		return wxf_xstrdup(".");
+	}
+	if (s == a)
+		s[1] = '\0';
+	else
+		*s = '\0';
+	return a;
+}
+
+char *
+wxf_android_app_root(const char *tree_root, const char *acct_dir)
+{
+	char **hits = NULL, *r = NULL;
+	size_t n = 0;
+
+	if (acct_dir != NULL) {
+		char *par = parent_of(acct_dir), *gp = parent_of(par);
+
+		if (has_dir(gp, "MicroMsg"))
+			r = gp;
+		else
+			free(gp);
+		free(par);
+		if (r != NULL)
+			return r;
+	}
+	if (tree_root == NULL)
+		return NULL;
+	walk(tree_root, 8, 0, &hits, &n);
+	if (n > 0)
+		r = hits[0];
+	free(hits);
+	return r;
+}
+
+char **
+wxf_android_find_accounts(const char *tree_root)
+{
+	char **hits = NULL;
+	size_t n = 0;
+
+	walk(tree_root, 10, 1, &hits, &n);
+	return hits;
+}
+
+/* ------------------------------------------------------------------ derivation */
+
+int
+wxf_android_key_derive(const char *db_path, const wxf_android_inputs *in, wxf_key *k,
+    uint64_t *n_tried, wxf_err *err)
+{
+	const wxf_profile *p = wxf_profile_find("android");
+	wxf_map m;
+	size_t i, j;
+	uint64_t tried = 0;
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	if (n_tried)
+		*n_tried = 0;
+	if ((rc = wxf_map_open(&m, db_path, err)) != WXF_OK)
+		return rc;
+	if (m.size < p->page_size) {
+		wxf_map_close(&m);
+		return wxf_err_setx(err, WXF_ECORRUPT, WXF_SEV_FATAL, __FILE__, __LINE__, 1, 0,
+		    "%s: too short for an encrypted database (%zu bytes)", db_path, m.size);
+	}
+	for (i = 0; i < in->n_ids; i++) {
+		for (j = 0; j < in->n_uins; j++) {
+			wxf_key cand;
+			wxf_codec *c = NULL;
+			wxf_codec_scratch *s;
+			uint8_t enc[32];
+			char pass[8];
+			int ok = 0;
+
+			memset(&cand, 0, sizeof(cand));
+			wxf_android_pass(in->ids[i].value, in->uins[j].value, pass);
+			memcpy(cand.bytes, pass, 7);
+			cand.len = 7;
+			tried++;
+			if (wxf_kdf_derive(p, &cand, m.data, enc, NULL) == WXF_OK &&
+			    wxf_codec_from_enc(&c, p, m.data, enc, NULL) == WXF_OK &&
+			    (s = wxf_codec_scratch_new(c)) != NULL) {
+				ok = wxf_codec_check_page1(c, s, m.data);
+				wxf_codec_scratch_free(&s);
+			}
+			wxf_codec_free(&c);
+			OPENSSL_cleanse(enc, sizeof(enc));
+			if (!ok)
+				continue;
+			*k = cand;
+			k->source = WXF_KEYSRC_ANDROID;
+			snprintf(k->uin, sizeof(k->uin), "%.23s", in->uins[j].value);
+			snprintf(k->uin_source, sizeof(k->uin_source), "%s", in->uins[j].source);
+			snprintf(k->device_id, sizeof(k->device_id), "%s", in->ids[i].value);
+			snprintf(k->device_id_source, sizeof(k->device_id_source), "%s",
+			    in->ids[i].source);
+			snprintf(k->how, sizeof(k->how), "derived: md5(device id \"%.64s\" [%.200s] + "
+			    "uin \"%.23s\" [%.200s]) first 7 hex digits%s; opens page 1 (profile android), "
+			    "candidate %llu of %zu", in->ids[i].value, in->ids[i].source,
+			    in->uins[j].value, in->uins[j].source,
+			    in->uins[j].matches_acct ? "; uin matches the account folder md5(\"mm\"+uin)" : "",
+			    (unsigned long long)tried, in->n_ids * in->n_uins);
+			OPENSSL_cleanse(&cand, sizeof(cand));
+			wxf_map_close(&m);
+			if (n_tried)
+				*n_tried = tried;
+			return WXF_OK;
+		}
+	}
+	wxf_map_close(&m);
+	if (n_tried)
+		*n_tried = tried;
+	return wxf_err_set(err, WXF_EKEY, "%s: none of %llu candidate keys (%zu uin(s) x %zu device "
+	    "id(s)) opens page 1; give --imei/--uin, or search the key space with 'wxforensic key "
+	    "search'", db_path, (unsigned long long)tried, in->n_uins, in->n_ids);
+}
