@@ -4,11 +4,15 @@
 #include "cmd.h"
 
 extern const struct wxf_cmd_entry wxf_cmd_scan_entry;
+extern const struct wxf_cmd_entry wxf_cmd_key_entry;
+extern const struct wxf_cmd_entry wxf_cmd_decrypt_entry;
 extern const struct wxf_cmd_entry wxf_cmd_carve_entry;
 
 
 const struct wxf_cmd_entry *const wxf_cmd_table[] = {
 	&wxf_cmd_scan_entry,
+	&wxf_cmd_key_entry,
+	&wxf_cmd_decrypt_entry,
 	&wxf_cmd_carve_entry,
 	NULL
 };
