@@ -297,7 +297,9 @@ typedef struct wxf_msg {
 	const char *sender;        /* resolved sender username, NULL if unknown */
 	wxf_sender_src sender_src;
 	const char *body;          /* display text: text body, app title, system text, recall text */
-	const char *content;       /* stored content verbatim (group prefix included) */
+	const char *content;       /* stored content verbatim (group prefix included); may hold NUL
+	                              bytes: content_len is its true length */
+	size_t content_len;
 	const char *payload;       /* content without the group "wxid:\n" prefix (text or XML) */
 	/* Decoded fields (NULL when absent). */
 	const char *title, *desc, *url, *app_id, *app_name, *source_name;

@@ -256,7 +256,11 @@ wxf_model_json_msg(const wxf_msg *m, wxf_buf *b)
 	jstr(b, "sender", m->sender);
 	jstr(b, "sender_src", wxf_sender_src_name(m->sender_src));
 	jstr(b, "body", m->body);
-	jstr(b, "content", m->content);
+	key(b, "content");
+	if (m->content == NULL)
+		wxf_buf_puts(b, "null");
+	else
+		wxf_buf_json_str(b, m->content, m->content_len);
 #define OPT(k, v) do { if ((v) != NULL) jstr(b, k, v); } while (0)
 	OPT("title", m->title);
 	OPT("desc", m->desc);
@@ -307,11 +311,13 @@ wxf_model_json_msg(const wxf_msg *m, wxf_buf *b)
 		}
 		wxf_buf_putc(b, ']');
 	}
-	if (m->is_recall) {
+	if (m->is_recall || m->kind == WXF_MK_REVOKE || m->recall_text != NULL) {
 		key(b, "recall");
 		wxf_buf_putc(b, '{');
+		jbool(b, "is_recalled_row", m->is_recall);
 		jstr(b, "text", m->recall_text);
 		jstr(b, "target_server_id", m->recall_target_svrid);
+		jstr(b, "target_msg", m->recall_target_msg);
 		jstr(b, "original", m->recall_original);
 		jstr(b, "original_msg", m->recall_original_msg);
 		wxf_buf_putc(b, '}');

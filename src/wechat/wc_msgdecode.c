@@ -899,6 +899,7 @@ wxf_wc_decode(wxf_model *m, wxf_msg *msg, const char *content, size_t n)
 
 	msg->base_type = base;
 	msg->content = content != NULL ? wxf_model_strndup(m, content, n) : NULL;
+	msg->content_len = content != NULL ? n : 0;
 	if (content != NULL && msg->content == NULL)
 		return WXF_ENOMEM;
 	if (content != NULL && memchr(content, '\0', n) != NULL)
