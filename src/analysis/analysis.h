@@ -108,8 +108,9 @@
  *
  *   Phrase file (data/indicators.txt and any --indicators FILE): UTF-8, one phrase per line,
  *   optional "<TAB>category"; '#' starts a comment line; blank lines ignored; leading/trailing
- *   white space trimmed.  Matching, on the seller's own messages (body, title, desc; quote text
- *   is the quoted person's and is not used; group messages included): ASCII letters compared
+ *   white space trimmed.  Matching, on the seller's own messages (body, title, desc, and the
+ *   recovered original of a recalled message; quote text is the quoted person's and is not
+ *   used; group messages included; a field equal to an earlier one is skipped): ASCII letters compared
  *   case-insensitively; full-width forms U+FF01..U+FF5E fold to ASCII, U+3000 to space, and
  *   '：' to ':'; a phrase that starts/ends with an ASCII letter or digit only matches where the
  *   neighbouring text character is not an ASCII letter/digit ("A货" does not hit "DATA货",
@@ -346,7 +347,8 @@ typedef struct wxf_indicator_hit {
 } wxf_indicator_hit;
 
 /* Matches a set against one text.  Calls cb for each hit (offset, length in bytes), in offset
- * then phrase order; returns the number of hits.  Exposed for tests and the report. */
+ * then set order; returns the number of hits (0 also when out of memory).  Exposed for tests
+ * and the report. */
 size_t wxf_indicators_match(const wxf_indicator_set *s, const char *text,
     void (*cb)(void *arg, const wxf_indicator *ind, size_t off, size_t len), void *arg);
 
@@ -400,7 +402,8 @@ void wxf_analysis_free(wxf_analysis **a);
 /* Deterministic JSON object (one line, no trailing newline) with keys in fixed order:
  *   {"owner":…, "seller_source":…, "seller_in_model":…, "ranking":[…], "seller":{…},
  *    "owner_card":{…}, "ledger":{"definitions":{…}, "totals":{…}, "transfers":[…],
- *    "red_packets":[…], "aa":[…], "receipts":[…]}, "indicator_hits":[…], "notes":[…]}
+ *    "red_packets":[…], "aa":[…], "receipts":[…]}, "indicators":{"phrases":N, "hits":[…]},
+ *    "notes":[…]}
  * Money as integer fen; times as UTC ISO strings plus *_ms; unknown as null.  Appends to out. */
 void wxf_analysis_json(const wxf_analysis *a, struct wxf_buf *out);
 
