@@ -47,6 +47,8 @@
 #include <string.h>
 #include <strings.h>
 
+#define MAX_DROPPED 64
+
 enum { OWN_NONE = 0, OWN_TRUNK = 0xfffffff0u, OWN_LEAF, OWN_OVFL, OWN_PTRMAP };
 
 typedef struct cand {
@@ -98,6 +100,10 @@ typedef struct cx {
 	int hint;                   /* sig index suggested by the page's owner, -1 */
 	int old_image;              /* 1: allocated cells of this image are candidates */
 	cv_rec rec_scan, rec_cell;  /* scratch records */
+	int master_sig;
+	int only_sig;               /* >= 0: the schema-remnant pass looks for this signature only */
+	int n_dropped;
+	uint16_t *dropped_of;       /* pgno -> dropped table's signature + 1 (its old b-tree) */
 } cx;
 
 /* ---------------------------------------------------------------- signatures and scoring */
@@ -108,7 +114,8 @@ build_sigs(cx *x)
 	size_t i, n = wxf_sqlite_n_objs(x->db);
 	int k, j;
 
-	x->sigs = wxf_arena_alloc(x->ar, sizeof(cv_sig) * (n + 1));
+	x->sigs = wxf_arena_alloc(x->ar, sizeof(cv_sig) * (n + 1 + MAX_DROPPED));
+	x->master_sig = -1;
 	if (x->sigs == NULL)
 		return WXF_ENOMEM;
 	for (i = 0; i <= n; i++) {
@@ -133,6 +140,8 @@ build_sigs(cx *x)
 		}
 		if (is_index)
 			s->aff[ob->n_cols] = WXF_AFF_INTEGER, s->notnull[ob->n_cols] = 1;
+		if (i == n)
+			x->master_sig = x->n_sigs;
 		x->n_sigs++;
 	}
 	for (k = 0; k < x->n_sigs; k++) {
@@ -289,7 +298,7 @@ best_sig(cx *x, const cv_rec *r, int want_index, int *score)
 	int i, best = -1, bs = -1, second = -1, sc;
 
 	for (i = 0; i < x->n_sigs; i++) {
-		if (x->sigs[i].is_index != want_index)
+		if (x->sigs[i].is_index != want_index || (x->only_sig >= 0 && i != x->only_sig))
 			continue;
 		if ((sc = cv_score(&x->sigs[i], r)) < 0)
 			continue;
@@ -606,7 +615,7 @@ take(cx *x, cv_rec *r, int sig, int score)
 		x->st->live_copies++;
 		return;
 	}
-	if (!s->is_index && !s->is_master && r->rowid != INT64_MIN) {
+	if (!s->is_index && !s->is_master && !s->is_dropped && r->rowid != INT64_MIN) {
 		cmp_ctx cc = { r, s, x, 0, 0 };
 
 		if (wxf_sqlite_find_rowid(x->db, s->obj, r->rowid, cmp_live, &cc, NULL) == 0) {
@@ -859,7 +868,7 @@ clobbered_cell(cx *x, const uint8_t *page, uint32_t f, uint32_t lim, cv_rec *r, 
 		const cv_sig *s = &x->sigs[si];
 		int xs;
 
-		if (s->is_index)
+		if (s->is_index || (x->only_sig >= 0 && si != x->only_sig))
 			continue;
 		for (xs = 2; xs <= 10; xs++) {
 			uint32_t sp = f + (uint32_t)xs + 1, e;
@@ -1031,6 +1040,8 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 	x->pgno = pgno;
 	x->st->pages_scanned++;
 	x->hint = own != OWN_NONE && own < OWN_TRUNK ? (int)own - 1 : -1;
+	if (x->hint < 0 && pgno < x->n_owner && x->dropped_of != NULL && x->dropped_of[pgno] != 0)
+		x->hint = x->dropped_of[pgno] - 1;
 	if (own == OWN_TRUNK && x->page_abs == (uint64_t)(pgno - 1) * x->page_size && x->frame == 0) {
 		uint32_t n = 0;
 
@@ -1268,6 +1279,174 @@ emit(cx *x, wxf_carve_cb cb, void *arg)
 	return rc;
 }
 
+
+typedef struct dropped_ctx {
+	cx *x;
+	uint16_t sig1;
+} dropped_ctx;
+
+static int
+dropped_visit(void *arg, uint32_t pgno, int kind)
+{
+	dropped_ctx *dc = arg;
+
+	(void)kind;
+	if (pgno < dc->x->n_owner && dc->x->dropped_of[pgno] == 0 &&
+	    (dc->x->owner[pgno] == OWN_LEAF || dc->x->owner[pgno] == OWN_NONE || dc->x->owner[pgno] == OWN_TRUNK))
+		dc->x->dropped_of[pgno] = dc->sig1;
+	return 0;
+}
+
+/* Old sqlite_master records of tables missing from the live schema become signatures. */
+static int
+add_dropped(cx *x)
+{
+	size_t i;
+	int tr;
+
+	for (i = 0; i < x->n_c && x->n_dropped < MAX_DROPPED; i++) {
+		cand *c = &x->c[i];
+		wxf_sqlval *v = x->vals;
+		wxf_sqlite_obj *o;
+		cv_sig *s;
+		int k;
+
+		if (c->sig != x->master_sig || c->ncols < 5 || c->known[0] == 0)
+			continue;
+		if (wxf_sqlite_record_values(x->enc, c->types, 5, c->body, c->body_len, v, &x->s, &tr) != WXF_OK)
+			return WXF_ENOMEM;
+		if (v[0].type != WXF_SQL_TEXT || v[0].n != 5 || memcmp(v[0].p, "table", 5) != 0 ||
+		    v[1].type != WXF_SQL_TEXT || v[4].type != WXF_SQL_TEXT)
+			continue;
+		o = wxf_arena_alloc(x->ar, sizeof(*o));
+		if (o == NULL)
+			return WXF_ENOMEM;
+		o->type = "table";
+		o->name = wxf_arena_strndup(x->ar, (const char *)v[1].p, v[1].n);
+		o->tbl_name = o->name;
+		o->sql = wxf_arena_strndup(x->ar, (const char *)v[4].p, v[4].n);
+		if (o->name == NULL || o->sql == NULL || wxf_sqlite_obj_parse(x->ar, o) != WXF_OK)
+			return WXF_ENOMEM;
+		o->rootpage = v[3].type == WXF_SQL_INT && v[3].i > 0 ? (uint32_t)v[3].i : 0;
+		if (o->n_cols <= 0 || o->n_cols >= CV_MAXCOLS - 1 || o->without_rowid || o->is_virtual ||
+		    wxf_sqlite_table(x->db, o->name) != NULL)
+			continue;
+		for (k = 0; k < x->n_sigs; k++)
+			if (strcasecmp(x->sigs[k].obj->name, o->name) == 0 && x->sigs[k].obj->sql != NULL &&
+			    strcmp(x->sigs[k].obj->sql, o->sql) == 0)
+				break;
+		if (k < x->n_sigs)
+			continue;
+		s = &x->sigs[x->n_sigs];
+		memset(s, 0, sizeof(*s));
+		s->obj = o;
+		s->n = o->n_cols;
+		s->ipk = o->ipk_col;
+		s->table_sig = -1;
+		s->is_dropped = 1;
+		if (o->rootpage != 0) {
+			dropped_ctx dc = { x, (uint16_t)(x->n_sigs + 1) };
+
+			wxf_sqlite_tree_pages(x->db, o->rootpage, dropped_visit, &dc, 0, NULL);
+		}
+		for (k = 0; k < o->n_cols; k++) {
+			s->aff[k] = (unsigned char)wxf_sqlite_affinity(o->col_types[k]);
+			s->notnull[k] = o->col_notnull ? o->col_notnull[k] : 0;
+		}
+		x->n_sigs++;
+		x->n_dropped++;
+	}
+	return WXF_OK;
+}
+
+/* Runs every source once.  schema_pass: only pages that can hold schema records. */
+static void
+carve_sources(cx *x, wxf_journal **jnp, int schema_pass, int *soft)
+{
+	const wxf_wal *wal;
+	uint32_t pgno;
+
+	wal = wxf_sqlite_wal(x->db);
+	/* 1. main file pages (current versions through the WAL overlay) */
+	for (pgno = 1; pgno < x->n_owner && !x->oom; pgno++) {
+		uint32_t own = x->owner[pgno], fr = 0;
+		const uint8_t *cur = pgno <= x->n_pages ? wxf_sqlite_page(x->db, pgno, &fr) : NULL;
+		const uint8_t *mp = wxf_sqlite_page_main(x->db, pgno);
+
+		if (own == OWN_OVFL || own == OWN_PTRMAP)
+			continue;
+		if (schema_pass && !(own == OWN_NONE || own == OWN_TRUNK || own == OWN_LEAF ||
+		    own == (uint32_t)x->master_sig + 1))
+			continue;
+		x->frame = 0;
+		if (cur != NULL && own != OWN_NONE && own < OWN_TRUNK) {
+			/* live b-tree page */
+			x->file = fr ? x->walname : x->dbname;
+			x->frame = fr;
+			x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
+			carve_page(x, cur, pgno, 0, WXF_ORIGIN_LIVE, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_UNALLOCATED);
+		} else if (cur != NULL && (own == OWN_TRUNK || own == OWN_LEAF) && (x->src_mask & WXF_CARVE_FREELIST)) {
+			x->file = fr ? x->walname : x->dbname;
+			x->frame = fr;
+			x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
+			carve_page(x, cur, pgno, 1, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST,
+			    fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST);
+		} else if (own == OWN_NONE && (x->src_mask & WXF_CARVE_UNALLOC) && (cur != NULL || mp != NULL)) {
+			x->file = fr ? x->walname : x->dbname;
+			x->frame = fr;
+			x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
+			carve_page(x, cur ? cur : mp, pgno, 1, WXF_ORIGIN_UNALLOCATED, WXF_ORIGIN_UNALLOCATED);
+		}
+		if (fr != 0 && mp != NULL && (x->src_mask & WXF_CARVE_WAL)) {
+			/* the main file's older version of a page the WAL replaced */
+			x->file = x->dbname;
+			x->frame = 0;
+			x->page_abs = (uint64_t)(pgno - 1) * x->page_size;
+			carve_page(x, mp, pgno, 1, WXF_ORIGIN_LIVE, WXF_ORIGIN_UNALLOCATED);
+		}
+	}
+	/* 2. WAL frames that are not the current version of their page */
+	if (wal != NULL && (x->src_mask & WXF_CARVE_WAL) && !schema_pass) {
+		size_t k;
+
+		for (k = 0; k < wal->n_frames && !x->oom; k++) {
+			const wxf_wal_frame *f = &wal->frames[k];
+			uint32_t fr = 0;
+
+			if (f->state == WXF_WAL_INVALID || f->pgno == 0)
+				continue;
+			if (wxf_sqlite_page(x->db, f->pgno, &fr) != NULL && fr == k + 1)
+				continue;
+			x->file = x->walname;
+			x->frame = (uint32_t)k + 1;
+			x->page_abs = f->offset + 24;
+			carve_page(x, f->page, f->pgno, 1, WXF_ORIGIN_WAL, WXF_ORIGIN_WAL);
+		}
+	}
+	/* 3. journal page records */
+	if (x->o->journal != NULL && (x->src_mask & WXF_CARVE_JOURNAL) && !schema_pass && *jnp == NULL) {
+		wxf_err e2;
+
+		wxf_err_clear(&e2);
+		if (wxf_journal_parse(jnp, x->o->journal, x->o->journal_size, x->page_size, &e2) == WXF_OK &&
+		    (*jnp)->page_size == x->page_size) {
+			size_t k;
+
+			for (k = 0; k < (*jnp)->n_recs && !x->oom; k++) {
+				x->file = x->jname;
+				x->frame = (uint32_t)k + 1;
+				x->page_abs = (*jnp)->recs[k].offset;
+				carve_page(x, (*jnp)->recs[k].page, (*jnp)->recs[k].pgno, 1, WXF_ORIGIN_JOURNAL,
+				    WXF_ORIGIN_JOURNAL);
+			}
+		} else if (*jnp == NULL) {
+			*soft = WXF_ECORRUPT;
+			if (x->err != NULL && x->err->code == WXF_OK)
+				*x->err = e2;
+		}
+	}
+}
+
 /* ---------------------------------------------------------------- driver */
 
 int
@@ -1284,11 +1463,11 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	wxf_carve_stats st0;
 	wxf_carve_opts o0;
 	wxf_journal *jn = NULL;
-	const wxf_wal *wal;
 	uint32_t pgno;
 	int rc = WXF_OK, i, soft = WXF_OK;
 
 	memset(&x, 0, sizeof(x));
+	x.only_sig = -1;
 	memset(&o0, 0, sizeof(o0));
 	if (opts == NULL)
 		opts = &o0;
@@ -1331,7 +1510,8 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	x.vals = calloc(2 * CV_MAXCOLS + 2, sizeof(wxf_sqlval));
 	x.n_owner = (x.main_pages > x.n_pages ? x.main_pages : x.n_pages) + 1;
 	x.owner = calloc(x.n_owner, sizeof(uint32_t));
-	if (x.ar == NULL || x.mask == NULL || x.vals == NULL || x.owner == NULL || build_sigs(&x) != WXF_OK) {
+	x.dropped_of = calloc(x.n_owner, sizeof(uint16_t));
+	if (x.ar == NULL || x.mask == NULL || x.vals == NULL || x.owner == NULL || x.dropped_of == NULL || build_sigs(&x) != WXF_OK) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -1381,82 +1561,21 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		if (rc != 0)
 			goto out;
 	}
-	wal = wxf_sqlite_wal(db);
-	/* 1. main file pages (current versions through the WAL overlay) */
-	for (pgno = 1; pgno < x.n_owner && !x.oom; pgno++) {
-		uint32_t own = x.owner[pgno], fr = 0;
-		const uint8_t *cur = pgno <= x.n_pages ? wxf_sqlite_page(db, pgno, &fr) : NULL;
-		const uint8_t *mp = wxf_sqlite_page_main(db, pgno);
-
-		if (own == OWN_OVFL || own == OWN_PTRMAP)
-			continue;
-		x.frame = 0;
-		if (cur != NULL && own != OWN_NONE && own < OWN_TRUNK) {
-			/* live b-tree page */
-			x.file = fr ? x.walname : x.dbname;
-			x.frame = fr;
-			x.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x.page_size;
-			carve_page(&x, cur, pgno, 0, WXF_ORIGIN_LIVE, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_UNALLOCATED);
-		} else if (cur != NULL && (own == OWN_TRUNK || own == OWN_LEAF) && (x.src_mask & WXF_CARVE_FREELIST)) {
-			x.file = fr ? x.walname : x.dbname;
-			x.frame = fr;
-			x.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x.page_size;
-			carve_page(&x, cur, pgno, 1, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST,
-			    fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST);
-		} else if (own == OWN_NONE && (x.src_mask & WXF_CARVE_UNALLOC) && (cur != NULL || mp != NULL)) {
-			x.file = fr ? x.walname : x.dbname;
-			x.frame = fr;
-			x.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x.page_size;
-			carve_page(&x, cur ? cur : mp, pgno, 1, WXF_ORIGIN_UNALLOCATED, WXF_ORIGIN_UNALLOCATED);
-		}
-		if (fr != 0 && mp != NULL && (x.src_mask & WXF_CARVE_WAL)) {
-			/* the main file's older version of a page the WAL replaced */
-			x.file = x.dbname;
-			x.frame = 0;
-			x.page_abs = (uint64_t)(pgno - 1) * x.page_size;
-			carve_page(&x, mp, pgno, 1, WXF_ORIGIN_LIVE, WXF_ORIGIN_UNALLOCATED);
-		}
+	/* schema remnants first: old sqlite_master records name dropped tables */
+	if (x.master_sig >= 0) {
+		x.only_sig = x.master_sig;
+		carve_sources(&x, &jn, 1, &soft);
+		x.only_sig = -1;
+		if (!x.oom && add_dropped(&x) != WXF_OK)
+			x.oom = 1;
+		x.n_c = 0;
+		if (x.ht != NULL)
+			memset(x.ht, 0, x.ht_cap * sizeof(*x.ht));
+		memset(stats->per_origin, 0, sizeof(stats->per_origin));
+		stats->candidates = stats->live_copies = stats->pages_scanned = stats->bytes_scanned = 0;
 	}
-	/* 2. WAL frames that are not the current version of their page */
-	if (wal != NULL && (x.src_mask & WXF_CARVE_WAL)) {
-		size_t k;
-
-		for (k = 0; k < wal->n_frames && !x.oom; k++) {
-			const wxf_wal_frame *f = &wal->frames[k];
-			uint32_t fr = 0;
-
-			if (f->state == WXF_WAL_INVALID || f->pgno == 0)
-				continue;
-			if (wxf_sqlite_page(db, f->pgno, &fr) != NULL && fr == k + 1)
-				continue;
-			x.file = x.walname;
-			x.frame = (uint32_t)k + 1;
-			x.page_abs = f->offset + 24;
-			carve_page(&x, f->page, f->pgno, 1, WXF_ORIGIN_WAL, WXF_ORIGIN_WAL);
-		}
-	}
-	/* 3. journal page records */
-	if (opts->journal != NULL && (x.src_mask & WXF_CARVE_JOURNAL)) {
-		wxf_err e2;
-
-		wxf_err_clear(&e2);
-		if (wxf_journal_parse(&jn, opts->journal, opts->journal_size, x.page_size, &e2) == WXF_OK &&
-		    jn->page_size == x.page_size) {
-			size_t k;
-
-			for (k = 0; k < jn->n_recs && !x.oom; k++) {
-				x.file = x.jname;
-				x.frame = (uint32_t)k + 1;
-				x.page_abs = jn->recs[k].offset;
-				carve_page(&x, jn->recs[k].page, jn->recs[k].pgno, 1, WXF_ORIGIN_JOURNAL,
-				    WXF_ORIGIN_JOURNAL);
-			}
-		} else if (jn == NULL) {
-			soft = WXF_ECORRUPT;
-			if (err != NULL && err->code == WXF_OK)
-				*err = e2;
-		}
-	}
+	if (!x.oom)
+		carve_sources(&x, &jn, 0, &soft);
 	if (x.oom)
 		goto oom;
 	if (cb != NULL)
@@ -1472,6 +1591,7 @@ out:
 	free(x.mask);
 	free(x.vals);
 	free(x.owner);
+	free(x.dropped_of);
 	free(x.live_fp);
 	free(x.c);
 	free(x.ht);

@@ -13,6 +13,7 @@ typedef struct cv_sig {
 	const wxf_sqlite_obj *obj;
 	int n;                      /* columns of a record (index: key columns + rowid) */
 	int is_index, is_master;
+	int is_dropped;              /* from an old sqlite_master record: no live rows */
 	int ipk;                    /* rowid alias column or -1 */
 	int table_sig;              /* index: signature of its table, or -1 */
 	unsigned char aff[CV_MAXCOLS];

@@ -336,6 +336,15 @@ wxf_sqlite_parse_create(wxf_arena *a, wxf_sqlite_obj *o)
 	return rc;
 }
 
+int
+wxf_sqlite_obj_parse(wxf_arena *a, wxf_sqlite_obj *o)
+{
+	o->n_cols = 0;
+	o->ipk_col = -1;
+	o->index_of = -1;
+	return wxf_sqlite_parse_create(a, o) < 0 ? WXF_ENOMEM : WXF_OK;
+}
+
 /* ---- loading sqlite_master ---- */
 
 typedef struct load_ctx {

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "base/wxf_err.h"
+#include "base/wxf_mem.h"
 
 typedef struct wxf_sqlite_db wxf_sqlite_db;
 
@@ -118,6 +119,10 @@ const uint8_t *wxf_sqlite_page_main(const wxf_sqlite_db *db, uint32_t pgno);
 const wxf_sqlite_obj *wxf_sqlite_master(const wxf_sqlite_db *db);
 /* Number of corrupt structures met so far (each also reported once through wxf_err). */
 uint32_t wxf_sqlite_n_warnings(const wxf_sqlite_db *db);
+/* Fills o's column fields from o->sql (CREATE TABLE / CREATE INDEX text), strings in arena a;
+ * used for objects found outside the live schema (old sqlite_master records of dropped tables).
+ * Returns WXF_OK (n_cols stays 0 when the SQL is not understood) or WXF_ENOMEM. */
+int wxf_sqlite_obj_parse(wxf_arena *a, wxf_sqlite_obj *o);
 /* Column affinity of a declared type (SQLite rules, datatype3.html section 3.1). */
 typedef enum { WXF_AFF_BLOB = 0, WXF_AFF_TEXT, WXF_AFF_NUMERIC, WXF_AFF_INTEGER, WXF_AFF_REAL } wxf_affinity;
 wxf_affinity wxf_sqlite_affinity(const char *decl_type);
