@@ -198,6 +198,18 @@ sent_by_owner(const ctx *c, const wxf_msg *msg)
 	return c->owner != NULL && streq(msg->sender, c->owner);
 }
 
+/* Written by u: u is the sender and the row is not a client/server notice.  Readers may name
+ * the 1:1 partner as the "sender" of a system notice in that chat (type 10000 "你已添加了…");
+ * such notices are not the person's words.  A recalled row (kind recall) was the person's
+ * message and counts. */
+static int
+authored_by(const ctx *c, const wxf_msg *msg, const char *u)
+{
+	if (!streq(msg->sender, u) || sent_by_owner(c, msg))
+		return 0;
+	return msg->dir != WXF_DIR_SYSTEM || msg->kind == WXF_MK_RECALL || msg->is_recall;
+}
+
 static const char *
 display_name(const wxf_model *m, const char *u)
 {
@@ -365,7 +377,8 @@ build_ranking(ctx *c)
 
 		if (!counted(msg))
 			continue;
-		if (msg->sender != NULL && !sent_by_owner(c, msg) && !streq(msg->sender, c->owner)) {
+		if (msg->sender != NULL && !streq(msg->sender, c->owner) &&
+		    authored_by(c, msg, msg->sender)) {
 			r.u = msg->sender;
 			r.from = 1;
 		} else if (sent_by_owner(c, msg) && direct_talker(c, msg->talker)) {
@@ -786,6 +799,7 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 		const wxf_msg *msg = m->msgs[i];
 		int own = streq(msg->sender, u);
 		int chat = streq(msg->talker, u);
+		int wrote = authored_by(c, msg, u);
 
 		if (!counted(msg))
 			continue;
@@ -800,8 +814,8 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 				return rc;
 		}
 		/* system texts of the 1:1 chat that name the person */
-		if (chat && !own && (msg->kind == WXF_MK_SYSTEM || msg->base_type == 10000) &&
-		    msg->body != NULL) {
+		if (chat && !wrote && !sent_by_owner(c, msg) && msg->body != NULL &&
+		    (msg->kind == WXF_MK_SYSTEM || msg->dir == WXF_DIR_SYSTEM)) {
 			if ((rc = obs_between(c, o, A_NICK, msg, msg->body, "你已添加了", end_added,
 			    "message.system(added)")) < 0)
 				return rc;
@@ -863,7 +877,7 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 				    kv->key, msg->time_ms, &msg->prov)) < 0)
 					return rc;
 			}
-		if (want_phones && own) {
+		if (want_phones && wrote) {
 			if ((rc = scan_phones(c, o, msg, msg->body, "message.body")) < 0)
 				return rc;
 			if (msg->title != NULL && !streq(msg->title, msg->body) &&
@@ -1021,7 +1035,7 @@ group_entry(ctx *c, const char *room, const char *u, wxf_an_group *out, int *sha
 
 			if (!counted(msg))
 				continue;
-			if (streq(msg->sender, u) && !sent_by_owner(c, msg)) {
+			if (authored_by(c, msg, u)) {
 				acc.g.person_msgs++;
 				if (first_own == NULL)
 					first_own = msg;
@@ -1218,7 +1232,7 @@ build_person(ctx *c, const char *u, int is_owner, wxf_an_person **out)
 			to = 0;
 			chat = from;
 		} else {
-			from = streq(msg->sender, u) && !sent_by_owner(c, msg);
+			from = authored_by(c, msg, u);
 			to = streq(msg->talker, u) && sent_by_owner(c, msg);
 			chat = from || streq(msg->talker, u);
 		}
@@ -1725,7 +1739,7 @@ build_hits(ctx *c, const wxf_indicator_set *set)
 		const char *texts[4] = { msg->body, msg->title, msg->desc, msg->recall_original };
 		static const char *const fields[4] = { "body", "title", "desc", "recall_original" };
 
-		if (!counted(msg) || !streq(msg->sender, s) || sent_by_owner(c, msg))
+		if (!counted(msg) || !authored_by(c, msg, s))
 			continue;
 		if (msg->kind == WXF_MK_RECALL || msg->is_recall)
 			texts[0] = NULL; /* the body is the client's replacement text */

@@ -30,7 +30,8 @@
  *     n_paid          = number of those transfers;
  *     n_transfers     = transfers in either direction between owner and candidate, any state;
  *     msgs_from       = messages sent by the candidate (1:1 chat with the owner and their own
- *                       messages in groups);
+ *                       messages in groups; client/server notices — direction "system" — are
+ *                       not the candidate's words and are not counted, a recalled message is);
  *     msgs_to         = messages sent by the owner in the 1:1 chat with the candidate;
  *     msgs            = msgs_from + msgs_to.
  *   Order: paid_fen desc, msgs desc, n_transfers desc, username asc (bytewise).  Candidates
