@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * wxforensic case EVIDENCE... -o OUTDIR
+ *
+ * The whole pipeline, one step after the other, each recorded in OUTDIR/audit.jsonl:
+ *   1. intake: inventory + MD5/SHA-1/SHA-256 of every evidence file (read-only); OUTDIR must
+ *      not lie inside the evidence and must be new or empty;
+ *   2. keys + decryption of every Android account's EnMicroMsg.db (+ -wal/-journal) into
+ *      OUTDIR/work/<account>/ (physical images), SQLCipher cross-check;
+ *   3. reading: our SQLite layer + the Android reader → the common model;
+ *   4. recovery: the carver's candidates fed through the reader's add-row entry point;
+ *   5. analysis: seller, ledger, CRPL art. 55, indicator hits;
+ *   6. the evidence hashed again (any change: loud error, exit 1, the bundle still written);
+ *   7. writers (report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256), then
+ *      manifest.sha256, whose SHA-256 ends the audit log and is printed on stdout.
+ *
+ * No OUTDIR-dependent string reaches the bundle: the decryption runs with OUTDIR as the
+ * working directory (so its records say "./work/..."), the command line shows OUTDIR.
+ */
+#include "config.h"
+#include "cmd.h"
+#include "analysis/analysis.h"
+#include "base/wxf_audit.h"
+#include "base/wxf_buf.h"
+#include "base/wxf_file.h"
+#include "base/wxf_hash.h"
+#include "base/wxf_mem.h"
+#include "base/wxf_time.h"
+#include "carve/carve.h"
+#include "decrypt/decrypt.h"
+#include "intake/intake.h"
+#include "model/model.h"
+#include "report/report.h"
+#include "sqlite/sqlite.h"
+#include "wechat/android.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+struct case_opts {
+	char *out;
+	char *case_number, *exhibit, *examiner, *organisation, *tz, *seller, *key;
+	char **imeis, **uins, **indicators;
+	int reveal_key, no_carve;
+	long long jobs, page_msgs;
+};
+
+enum {
+	OPT_CASE = 0x2100, OPT_EXHIBIT, OPT_EXAMINER, OPT_ORG, OPT_TZ, OPT_SELLER, OPT_INDICATORS,
+	OPT_IMEI, OPT_UIN, OPT_KEY, OPT_REVEAL, OPT_JOBS, OPT_PAGE, OPT_NO_CARVE
+};
+
+static const struct option case_long[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "case-number", required_argument, NULL, OPT_CASE },
+	{ "exhibit", required_argument, NULL, OPT_EXHIBIT },
+	{ "examiner", required_argument, NULL, OPT_EXAMINER },
+	{ "organisation", required_argument, NULL, OPT_ORG },
+	{ "organization", required_argument, NULL, OPT_ORG },
+	{ "tz", required_argument, NULL, OPT_TZ },
+	{ "seller", required_argument, NULL, OPT_SELLER },
+	{ "indicators", required_argument, NULL, OPT_INDICATORS },
+	{ "imei", required_argument, NULL, OPT_IMEI },
+	{ "uin", required_argument, NULL, OPT_UIN },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "reveal-key", no_argument, NULL, OPT_REVEAL },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "page-messages", required_argument, NULL, OPT_PAGE },
+	{ "no-carve", no_argument, NULL, OPT_NO_CARVE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v != NULL ? wxf_xstrdup(v) : NULL;
+}
+
+static int
+case_opt(void *state, int c, const char *arg, wxf_err *err)
+{
+	struct case_opts *o = state;
+
+	switch (c) {
+	case 0:
+		set_str(&o->out, NULL);
+		set_str(&o->case_number, NULL);
+		set_str(&o->exhibit, NULL);
+		set_str(&o->examiner, NULL);
+		set_str(&o->organisation, NULL);
+		set_str(&o->tz, NULL);
+		set_str(&o->seller, NULL);
+		if (o->key != NULL)
+			memset(o->key, 0, strlen(o->key));
+		set_str(&o->key, NULL);
+		wxf_cmd_strv_free(&o->imeis);
+		wxf_cmd_strv_free(&o->uins);
+		wxf_cmd_strv_free(&o->indicators);
+		return WXF_OK;
+	case 'o': set_str(&o->out, arg); return WXF_OK;
+	case OPT_CASE: set_str(&o->case_number, arg); return WXF_OK;
+	case OPT_EXHIBIT: set_str(&o->exhibit, arg); return WXF_OK;
+	case OPT_EXAMINER: set_str(&o->examiner, arg); return WXF_OK;
+	case OPT_ORG: set_str(&o->organisation, arg); return WXF_OK;
+	case OPT_TZ: set_str(&o->tz, arg); return WXF_OK;
+	case OPT_SELLER: set_str(&o->seller, arg); return WXF_OK;
+	case OPT_KEY: set_str(&o->key, arg); return WXF_OK;
+	case OPT_INDICATORS: wxf_cmd_strv_add(&o->indicators, arg); return WXF_OK;
+	case OPT_IMEI: wxf_cmd_strv_add(&o->imeis, arg); return WXF_OK;
+	case OPT_UIN: wxf_cmd_strv_add(&o->uins, arg); return WXF_OK;
+	case OPT_REVEAL: o->reveal_key = 1; return WXF_OK;
+	case OPT_NO_CARVE: o->no_carve = 1; return WXF_OK;
+	case OPT_JOBS: return wxf_cmd_num(arg, 0, 1024, &o->jobs, "--jobs", err);
+	case OPT_PAGE: return wxf_cmd_num(arg, 10, 1000000, &o->page_msgs, "--page-messages", err);
+	}
+	return wxf_err_set(err, WXF_EUSAGE, "unknown option");
+}
+
+/* ------------------------------------------------------------------------------ helpers */
+
+static void
+audit_kv(wxf_audit *a, const char *action, const char *key, const char *val)
+{
+	wxf_buf b;
+
+	wxf_buf_init(&b);
+	wxf_buf_printf(&b, "\"%s\":", key);
+	if (val != NULL)
+		wxf_buf_json_str(&b, val, strlen(val));
+	else
+		wxf_buf_puts(&b, "null");
+	wxf_audit_add(a, action, b.p, NULL);
+	wxf_buf_free(&b);
+}
+
+static void
+audit_items(wxf_audit *a, const wxf_inventory *inv, int after)
+{
+	wxf_buf b;
+	size_t i;
+
+	wxf_buf_init(&b);
+	for (i = 0; i < inv->n_items; i++) {
+		const wxf_item *it = &inv->items[i];
+		const wxf_hashes *h = after ? &it->after : &it->before;
+
+		if (after && !it->have_after)
+			continue;
+		wxf_buf_reset(&b);
+		wxf_buf_puts(&b, "\"input\":");
+		wxf_buf_json_str(&b, it->path, strlen(it->path));
+		if (it->member != NULL) {
+			wxf_buf_puts(&b, ",\"member\":");
+			wxf_buf_json_str(&b, it->member, strlen(it->member));
+		}
+		wxf_buf_printf(&b, ",\"size\":%llu,\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"",
+		    (unsigned long long)it->size, h->md5, h->sha1, h->sha256);
+		if (after)
+			wxf_buf_printf(&b, ",\"changed\":%s", it->changed ? "true" : "false");
+		wxf_audit_add(a, after ? "evidence-hash-after" : "evidence-hash-before", b.p, NULL);
+	}
+	wxf_buf_free(&b);
+}
+
+/* 1 if dir does not exist or is an empty directory. */
+static int
+dir_usable(const char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+	int empty = 1;
+
+	if (!wxf_is_dir(dir))
+		return access(dir, F_OK) != 0;
+	d = opendir(dir);
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+			empty = 0;
+			break;
+		}
+	closedir(d);
+	return empty;
+}
+
+static char *
+dirname_dup(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	if (s == NULL)
+		return wxf_xstrdup(".");
+	if (s == p)
+		return wxf_xstrdup("/");
+	return wxf_xstrndup(p, (size_t)(s - p));
+}
+
+static const wxf_item *
+find_item(const wxf_inventory *inv, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < inv->n_items; i++)
+		if (inv->items[i].member == NULL && strcmp(inv->items[i].path, path) == 0)
+			return &inv->items[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------------ one account */
+
+typedef struct acct_run {
+	const wxf_item *db;            /* EnMicroMsg.db */
+	wxf_decrypt_result dec;
+	int have_dec;
+	char *image;                   /* bundle-relative image path */
+	char *wal_image;               /* bundle-relative wal image path or NULL */
+	char *wal_evidence;            /* evidence path of the -wal, or NULL */
+	char *status;
+} acct_run;
+
+struct carve_arg {
+	wxf_android_ctx *actx;
+	acct_run *ar;
+	uint64_t n_fed, n_unattributed, n_failed;
+};
+
+static int
+carve_cb(void *arg, const wxf_carved *cv)
+{
+	struct carve_arg *ca = arg;
+	wxf_prov p;
+	wxf_err e;
+
+	if (cv->row.table == NULL) {
+		ca->n_unattributed++;
+		return 0;
+	}
+	memset(&p, 0, sizeof(p));
+	p.origin = cv->origin;
+	p.status = cv->status;
+	p.confidence = cv->confidence;
+	p.table = cv->row.table->name;
+	p.rowid = cv->row.rowid;
+	p.pgno = cv->pgno;
+	p.frame = cv->frame;
+	p.offset = cv->offset;
+	p.length = cv->length;
+	if (cv->origin == WXF_ORIGIN_WAL && ca->ar->wal_image != NULL) {
+		p.file = ca->ar->wal_evidence != NULL ? ca->ar->wal_evidence : ca->ar->db->path;
+		p.image = ca->ar->wal_image;
+	} else {
+		p.file = ca->ar->db->path;
+		p.image = ca->ar->image;
+	}
+	wxf_err_clear(&e);
+	if (wxf_android_add_row(ca->actx, &cv->row, &p, &e) != WXF_OK)
+		ca->n_failed++;
+	else
+		ca->n_fed++;
+	return 0;
+}
+
+/* Reads (and carves) one decrypted or plaintext database into the model. */
+static int
+read_account(wxf_ctx *ctx, struct case_opts *o, const char *outdir, acct_run *ar, wxf_model *m,
+    wxf_audit *audit, char ***limits, int *carved)
+{
+	wxf_map img, wal;
+	wxf_sqlite_db *db = NULL;
+	wxf_android_ctx *actx = NULL;
+	wxf_android_opts ao;
+	char *img_path, *wal_path = NULL, *acct_dir;
+	wxf_err err;
+	wxf_buf b;
+	int rc;
+
+	memset(&img, 0, sizeof(img));
+	memset(&wal, 0, sizeof(wal));
+	wxf_err_clear(&err);
+	img_path = ar->image != NULL ? wxf_path_join(outdir, ar->image) : wxf_xstrdup(ar->db->abs);
+	rc = wxf_map_open(&img, img_path, &err);
+	if (rc == WXF_OK)
+		rc = wxf_sqlite_open(&db, img.data, img.size, &err);
+	if (rc == WXF_OK && ar->wal_image != NULL) {
+		wal_path = wxf_path_join(outdir, ar->wal_image);
+		if (wxf_map_open(&wal, wal_path, &err) == WXF_OK && wal.size > 0 &&
+		    wxf_sqlite_attach_wal(db, wal.data, wal.size, &err) != WXF_OK) {
+			wxf_log_warn(&ctx->log, "%s: WAL not usable: %s", ar->wal_image, err.msg);
+			wxf_cmd_strv_add(limits, "The decrypted WAL could not be attached; only the main "
+			    "database file was read live.");
+			wxf_err_clear(&err);
+		}
+	}
+	if (rc != WXF_OK) {
+		wxf_log_error(&ctx->log, "%s: cannot read the database: %s", ar->db->path, err.msg);
+		goto out;
+	}
+	acct_dir = dirname_dup(ar->db->path);
+	memset(&ao, 0, sizeof(ao));
+	ao.evidence_path = ar->db->path;
+	ao.image_path = ar->image;
+	ao.account_dir = acct_dir;
+	rc = wxf_android_ctx_new(&actx, m, db, &ao, &err);
+	if (rc == WXF_OK)
+		rc = wxf_android_read(actx, &err);
+	wxf_buf_init(&b);
+	wxf_buf_puts(&b, "\"database\":");
+	wxf_buf_json_str(&b, ar->db->path, strlen(ar->db->path));
+	wxf_buf_printf(&b, ",\"messages\":%zu,\"identities\":%zu,\"payments\":%zu,\"result\":\"%s\"",
+	    m->n_msgs, m->n_identities, m->n_payments, rc == WXF_OK ? "ok" : "failed");
+	wxf_audit_add(audit, "read", b.p, NULL);
+	if (rc != WXF_OK) {
+		wxf_log_error(&ctx->log, "%s: %s", ar->db->path, err.msg);
+		free(acct_dir);
+		wxf_buf_free(&b);
+		goto out;
+	}
+	if (!o->no_carve) {
+		wxf_carve_opts co;
+		wxf_carve_stats st;
+		struct carve_arg ca;
+		int crc;
+
+		memset(&co, 0, sizeof(co));
+		memset(&st, 0, sizeof(st));
+		memset(&ca, 0, sizeof(ca));
+		co.db_name = ar->image;
+		if (wal.size > 0) {
+			co.wal = wal.data;
+			co.wal_size = wal.size;
+			co.wal_name = ar->wal_image;
+		}
+		ca.actx = actx;
+		ca.ar = ar;
+		wxf_log_progress(&ctx->log, "recovering deleted records", 0, 0, NULL);
+		crc = wxf_carve_run_stats(db, &co, carve_cb, &ca, &st, &err);
+		wxf_log_progress_end(&ctx->log);
+		wxf_buf_reset(&b);
+		wxf_buf_puts(&b, "\"database\":");
+		wxf_buf_json_str(&b, ar->db->path, strlen(ar->db->path));
+		wxf_buf_printf(&b, ",\"pages_scanned\":%llu,\"candidates\":%llu,\"reported\":%llu,"
+		    "\"fed\":%llu,\"unattributed\":%llu,\"rejected\":%llu,\"result\":\"%s\"",
+		    (unsigned long long)st.pages_scanned, (unsigned long long)st.candidates,
+		    (unsigned long long)st.reported, (unsigned long long)ca.n_fed,
+		    (unsigned long long)ca.n_unattributed, (unsigned long long)ca.n_failed,
+		    crc == WXF_OK ? "ok" : "failed");
+		wxf_audit_add(audit, "carve", b.p, NULL);
+		if (crc != WXF_OK) {
+			char *l = wxf_xasprintf("Deleted-record recovery failed on %s: %s", ar->db->path,
+			    err.msg);
+
+			wxf_log_warn(&ctx->log, "%s", l);
+			wxf_cmd_strv_add(limits, l);
+			free(l);
+			wxf_err_clear(&err);
+		} else {
+			*carved = 1;
+			if (ca.n_unattributed > 0) {
+				char *l = wxf_xasprintf("%llu recovered records could not be attributed to a "
+				    "table and are not shown.", (unsigned long long)ca.n_unattributed);
+
+				wxf_cmd_strv_add(limits, l);
+				free(l);
+			}
+		}
+	}
+	wxf_buf_free(&b);
+	free(acct_dir);
+	rc = WXF_OK;
+out:
+	/* The model copies every value it keeps; the images can go once reading is done. */
+	wxf_android_ctx_free(&actx);
+	wxf_sqlite_close(&db);
+	wxf_map_close(&wal);
+	wxf_map_close(&img);
+	free(wal_path);
+	free(img_path);
+	return rc;
+}
+
+/* Decrypts one account's database with OUTDIR as working directory (bundle-relative paths). */
+static int
+decrypt_account(wxf_ctx *ctx, struct case_opts *o, const wxf_inventory *inv, const char *outdir,
+    acct_run *ar, wxf_audit *audit, char ***limits)
+{
+	wxf_key_opts ko;
+	wxf_err err;
+	char *acct_dir = dirname_dup(ar->db->abs);
+	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
+
+	memset(&ko, 0, sizeof(ko));
+	ko.imeis = o->imeis;
+	ko.uins = o->uins;
+	ko.key = o->key;
+	ko.jobs = (unsigned)o->jobs;
+	ko.reveal_key = o->reveal_key;
+	ko.log = &ctx->log;
+	ko.audit = audit;
+	wxf_err_clear(&err);
+	if (cwd < 0 || chdir(outdir) != 0) {
+		rc = wxf_err_set(&err, WXF_EIO, "%s: %s", outdir, strerror(errno));
+	} else {
+		rc = wxf_decrypt_android_account(inv->roots[ar->db->root].abs, acct_dir, ".", &ko,
+		    &ar->dec, &err);
+		if (fchdir(cwd) != 0)
+			rc = wxf_err_set(&err, WXF_EIO, "cannot return to the working directory");
+	}
+	if (cwd >= 0)
+		close(cwd);
+	ar->have_dec = 1;
+	if (ar->dec.db_out != NULL) {
+		const char *p = ar->dec.db_out;
+
+		if (strncmp(p, "./", 2) == 0)
+			p += 2;
+		ar->image = wxf_xstrdup(p);
+		if (ar->dec.report.wal.present && ar->dec.report.wal.path_out != NULL) {
+			const char *w = ar->dec.report.wal.path_out;
+			char *ev = wxf_xasprintf("%s-wal", ar->db->path);
+
+			if (strncmp(w, "./", 2) == 0)
+				w += 2;
+			ar->wal_image = wxf_xstrdup(w);
+			if (find_item(inv, ev) != NULL)
+				ar->wal_evidence = ev;
+			else
+				free(ev);
+		}
+	}
+	if (rc == WXF_OK)
+		ar->status = wxf_xstrdup("解密成功 (decrypted)");
+	else if (rc == WXF_EVERIFY && ar->image != NULL) {
+		ar->status = wxf_xasprintf("解密完成但独立复核不一致 (decrypted, but the cross-check "
+		    "disagrees): %s", err.msg);
+		wxf_cmd_strv_add(limits, ar->status);
+		rc = WXF_OK;
+	} else {
+		ar->status = wxf_xasprintf("未能解密 (not decrypted): %s", err.msg);
+		wxf_log_error(&ctx->log, "%s: %s", ar->db->path, err.msg);
+		wxf_cmd_strv_add(limits, ar->status);
+		free(ar->image);
+		ar->image = NULL;
+	}
+	free(acct_dir);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------------ exec */
+
+static int
+case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
+{
+	struct case_opts *o = state;
+	wxf_intake_opts io;
+	wxf_inventory inv;
+	wxf_audit audit;
+	wxf_model *m = NULL;
+	wxf_analysis *an = NULL;
+	wxf_tz *tz = NULL;
+	acct_run *runs = NULL;
+	size_t n_runs = 0, i, changed;
+	char **limits = NULL, *cmdline = NULL, manifest[65], os[256];
+	wxf_report_db *dbs = NULL;
+	wxf_report_meta meta;
+	wxf_report_in rin;
+	struct utsname un;
+	wxf_err err;
+	wxf_buf b;
+	int rc, exit_rc = WXF_EXIT_OK, carved = 0, sde = 0, n_read = 0;
+	size_t n_limits;
+
+	wxf_err_clear(&err);
+	memset(&io, 0, sizeof(io));
+	io.log = &ctx->log;
+	memset(&inv, 0, sizeof(inv));
+	memset(&audit, 0, sizeof(audit));
+	if (o->out == NULL) {
+		fprintf(stderr, "wxforensic case: -o OUTDIR is required\n");
+		return WXF_EXIT_USAGE;
+	}
+	tz = wxf_tz_new(o->tz != NULL ? o->tz : "Asia/Shanghai");
+	if (tz == NULL) {
+		fprintf(stderr, "wxforensic case: unknown time zone '%s'\n", o->tz);
+		return WXF_EXIT_USAGE;
+	}
+	/* 1. intake */
+	wxf_log_progress(&ctx->log, "inventory and hashing", 0, 0, NULL);
+	rc = wxf_intake_scan(&inv, argv, (size_t)argc, &io, &err);
+	wxf_log_progress_end(&ctx->log);
+	if (rc != WXF_OK) {
+		wxf_log_error(&ctx->log, "%s", err.msg);
+		exit_rc = wxf_err_exit_code(rc);
+		goto done;
+	}
+	if (wxf_intake_inside_evidence(&inv, o->out)) {
+		wxf_log_error(&ctx->log, "refusing to write into the evidence: %s lies inside an "
+		    "evidence path", o->out);
+		exit_rc = WXF_EXIT_USAGE;
+		goto done;
+	}
+	if (!dir_usable(o->out)) {
+		wxf_log_error(&ctx->log, "%s exists and is not an empty directory; choose a new output "
+		    "directory", o->out);
+		exit_rc = WXF_EXIT_USAGE;
+		goto done;
+	}
+	if (wxf_mkdir_p(o->out, &err) != WXF_OK) {
+		wxf_log_error(&ctx->log, "%s", err.msg);
+		exit_rc = WXF_EXIT_INTERNAL;
+		goto done;
+	}
+	{
+		char *ap = wxf_path_join(o->out, "audit.jsonl");
+
+		rc = wxf_audit_open(&audit, ap, ctx->tool, &err);
+		free(ap);
+		if (rc != WXF_OK) {
+			wxf_log_error(&ctx->log, "%s", err.msg);
+			exit_rc = WXF_EXIT_INTERNAL;
+			goto done;
+		}
+	}
+	cmdline = wxf_report_cmdline(ctx->cmdline);
+	wxf_buf_init(&b);
+	wxf_buf_puts(&b, "\"command\":");
+	wxf_buf_json_str(&b, cmdline, strlen(cmdline));
+	wxf_buf_printf(&b, ",\"tz\":\"%s\"", wxf_tz_name(tz));
+	wxf_audit_add(&audit, "case-start", b.p, NULL);
+	wxf_buf_free(&b);
+	audit_items(&audit, &inv, 0);
+
+	if (wxf_model_new(&m, &err) != WXF_OK) {
+		exit_rc = WXF_EXIT_INTERNAL;
+		goto done;
+	}
+	/* 2.-4. every Android account's message database */
+	for (i = 0; i < inv.n_items; i++) {
+		const wxf_item *it = &inv.items[i];
+		acct_run *ar;
+
+		if (it->member != NULL || it->platform != WXF_PLAT_ANDROID ||
+		    strcmp(wxf_path_base(it->path), "EnMicroMsg.db") != 0)
+			continue;
+		runs = wxf_xrealloc(runs, (n_runs + 1) * sizeof(*runs));
+		ar = &runs[n_runs++];
+		memset(ar, 0, sizeof(*ar));
+		ar->db = it;
+		if (it->kind == WXF_KIND_SQLITE) {
+			ar->status = wxf_xstrdup("明文数据库，无需解密 (plaintext database, not encrypted)");
+		} else {
+			wxf_log_info(&ctx->log, "decrypting %s", it->path);
+			if (decrypt_account(ctx, o, &inv, o->out, ar, &audit, &limits) != WXF_OK)
+				continue;
+		}
+		wxf_log_info(&ctx->log, "reading %s", it->path);
+		if (read_account(ctx, o, o->out, ar, m, &audit, &limits, &carved) == WXF_OK)
+			n_read++;
+	}
+	for (i = 0; i < inv.n_items; i++)
+		if (inv.items[i].member != NULL && strstr(inv.items[i].member, "EnMicroMsg.db") != NULL) {
+			wxf_cmd_strv_add(&limits, "A message database inside a container (.ab) was "
+			    "inventoried but not read: extract the container and run case on the folder.");
+			break;
+		}
+	if (n_runs == 0) {
+		wxf_log_warn(&ctx->log, "no Android message database (EnMicroMsg.db) found in the "
+		    "evidence");
+		wxf_cmd_strv_add(&limits, "No WeChat message database this version can read was found "
+		    "in the evidence.");
+	}
+	if (wxf_model_finish(m, &err) != WXF_OK) {
+		wxf_log_error(&ctx->log, "%s", err.msg);
+		exit_rc = WXF_EXIT_INTERNAL;
+		goto done;
+	}
+	/* 5. analysis */
+	{
+		wxf_analysis_opts ao;
+		size_t n_ind = 0;
+
+		memset(&ao, 0, sizeof(ao));
+		ao.seller = o->seller;
+		while (o->indicators != NULL && o->indicators[n_ind] != NULL)
+			n_ind++;
+		ao.indicator_files = (const char *const *)o->indicators;
+		ao.n_indicator_files = n_ind;
+		rc = wxf_analysis_run(m, &ao, &an, &err);
+		if (rc != WXF_OK) {
+			wxf_log_error(&ctx->log, "analysis: %s", err.msg);
+			exit_rc = rc == WXF_EUSAGE || rc == WXF_EIO || rc == WXF_ENOTFOUND ?
+			    WXF_EXIT_USAGE : WXF_EXIT_INTERNAL;
+			goto done;
+		}
+		wxf_buf_init(&b);
+		wxf_buf_puts(&b, "\"seller\":");
+		if (an->seller != NULL)
+			wxf_buf_json_str(&b, an->seller->username, strlen(an->seller->username));
+		else
+			wxf_buf_puts(&b, "null");
+		wxf_buf_printf(&b, ",\"seller_source\":\"%s\",\"transfers\":%zu,\"hits\":%zu",
+		    wxf_seller_source_name(an->seller_source), an->ledger.n_transfers, an->n_hits);
+		if (!an->ledger.totals.overflow)
+			wxf_buf_printf(&b, ",\"net_fen\":%lld,\"crpl55_fen\":%lld",
+			    (long long)an->ledger.totals.net_fen, (long long)an->ledger.totals.crpl55_fen);
+		wxf_audit_add(&audit, "analysis", b.p, NULL);
+		wxf_buf_free(&b);
+	}
+	/* 6. the evidence again */
+	wxf_log_progress(&ctx->log, "hashing the evidence again", 0, 0, NULL);
+	changed = wxf_intake_rehash(&inv, &io);
+	wxf_log_progress_end(&ctx->log);
+	audit_items(&audit, &inv, 1);
+	if (changed > 0) {
+		char *l = wxf_xasprintf("%zu evidence file(s) CHANGED between the first and the final "
+		    "hashing.", changed);
+
+		wxf_cmd_strv_add(&limits, l);
+		free(l);
+		exit_rc = WXF_EXIT_FINDINGS;
+	}
+	/* 7. writers */
+	if (uname(&un) == 0)
+		snprintf(os, sizeof(os), "%s %s %s", un.sysname, un.release, un.machine);
+	else
+		snprintf(os, sizeof(os), "unknown");
+	memset(&meta, 0, sizeof(meta));
+	meta.case_number = o->case_number;
+	meta.exhibit = o->exhibit;
+	meta.examiner = o->examiner;
+	meta.organisation = o->organisation;
+	meta.tool_version = PACKAGE_VERSION;
+	meta.git_id = WXF_GIT_ID;
+	meta.cmdline = cmdline;
+	meta.os = os;
+	meta.tz = tz;
+	meta.generated_ms = wxf_time_now_ms(&sde);
+	meta.generated_from_sde = sde;
+	meta.seller = o->seller;
+	meta.page_msgs = (size_t)o->page_msgs;
+	dbs = wxf_xcalloc(n_runs + 1, sizeof(*dbs));
+	for (i = 0; i < n_runs; i++) {
+		dbs[i].evidence_path = runs[i].db->path;
+		dbs[i].image = runs[i].image;
+		dbs[i].dec = runs[i].have_dec ? &runs[i].dec : NULL;
+		dbs[i].status = runs[i].status;
+		dbs[i].reveal_key = o->reveal_key;
+	}
+	n_limits = 0;
+	while (limits != NULL && limits[n_limits] != NULL)
+		n_limits++;
+	memset(&rin, 0, sizeof(rin));
+	rin.meta = &meta;
+	rin.inv = &inv;
+	rin.dbs = dbs;
+	rin.n_dbs = n_runs;
+	rin.m = m;
+	rin.an = an;
+	rin.limitations = (const char *const *)limits;
+	rin.n_limitations = n_limits;
+	rin.carving = carved;
+	wxf_log_info(&ctx->log, "writing the evidence bundle");
+	rc = wxf_report_write_all(&rin, o->out, &audit, &err);
+	if (rc == WXF_OK)
+		rc = wxf_manifest_write(o->out, manifest, &err);
+	if (rc != WXF_OK) {
+		wxf_log_error(&ctx->log, "%s", err.msg);
+		audit_kv(&audit, "error", "message", err.msg);
+		exit_rc = WXF_EXIT_INTERNAL;
+		goto done;
+	}
+	wxf_buf_init(&b);
+	wxf_buf_printf(&b, "\"output\":\"manifest.sha256\",\"manifest_sha256\":\"%s\","
+	    "\"evidence_changed\":%zu", manifest, changed);
+	wxf_audit_add(&audit, "manifest", b.p, NULL);
+	wxf_buf_free(&b);
+
+	printf("Evidence bundle: %s\n", o->out);
+	printf("  report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/, "
+	    "audit.jsonl\n");
+	printf("  databases read: %d of %zu; messages: %zu; payments: %zu\n", n_read, n_runs,
+	    m->n_msgs, m->n_payments);
+	if (an != NULL && an->seller != NULL) {
+		char t[48];
+
+		printf("  seller (%s): %s\n", wxf_seller_source_name(an->seller_source),
+		    an->seller->username);
+		if (!an->ledger.totals.overflow) {
+			wxf_report_fen(an->ledger.totals.net_fen, t, sizeof(t));
+			printf("  net paid: %s", t);
+			wxf_report_fen(an->ledger.totals.crpl55_fen, t, sizeof(t));
+			printf("   CRPL art. 55 figure: %s\n", t);
+		}
+	}
+	printf("  audit log head: %s\n", wxf_audit_head(&audit));
+	printf("manifest.sha256 SHA-256: %s\n", manifest);
+	if (changed > 0)
+		fprintf(stderr, "\n*** EVIDENCE INTEGRITY FAILURE: %zu evidence file(s) changed during "
+		    "processing; see the report's evidence list. ***\n", changed);
+	if (n_runs > 0 && n_read == 0 && exit_rc == WXF_EXIT_OK)
+		exit_rc = WXF_EXIT_EVIDENCE;
+done:
+	if (audit.f != NULL)
+		wxf_audit_close(&audit);
+	for (i = 0; i < n_runs; i++) {
+		if (runs[i].have_dec)
+			wxf_decrypt_result_free(&runs[i].dec);
+		free(runs[i].image);
+		free(runs[i].wal_image);
+		free(runs[i].wal_evidence);
+		free(runs[i].status);
+	}
+	free(runs);
+	free(dbs);
+	free(cmdline);
+	wxf_cmd_strv_free(&limits);
+	wxf_analysis_free(&an);
+	wxf_model_free(&m);
+	wxf_inventory_free(&inv);
+	wxf_tz_free(&tz);
+	return exit_rc;
+}
+
+const struct wxf_cmd_entry wxf_cmd_case_entry = {
+	.name = "case",
+	.summary = "whole pipeline: evidence in, court-ready evidence bundle out",
+	.usage = "wxforensic case [options] -o OUTDIR EVIDENCE...\n\n"
+	    "  -o, --output OUTDIR     the evidence bundle (new or empty directory, not inside\n"
+	    "                          the evidence)\n"
+	    "      --case-number S     case number (案件编号)\n"
+	    "      --exhibit S         exhibit number(s) (检材编号)\n"
+	    "      --examiner S        examiner name(s) (检验人)\n"
+	    "      --organisation S    organisation (单位)\n"
+	    "      --tz ZONE           display time zone (default Asia/Shanghai)\n"
+	    "      --seller WXID       the seller account (default: proposed by ranking)\n"
+	    "      --indicators FILE   extra indicator phrases (repeatable)\n"
+	    "      --imei ID           device id candidate for the Android key (repeatable)\n"
+	    "      --uin UIN           uin candidate for the Android key (repeatable)\n"
+	    "      --key KEY           the database key (verified before use)\n"
+	    "      --reveal-key        print the key in the report and audit log\n"
+	    "      --jobs N            decryption threads (0 = all CPUs)\n"
+	    "      --page-messages N   messages per conversation page (default 2000)\n"
+	    "      --no-carve          do not recover deleted records\n\n"
+	    "Writes report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/,\n"
+	    "audit.jsonl and manifest.sha256; prints the manifest's SHA-256.  Honours\n"
+	    "SOURCE_DATE_EPOCH.  Exit 1 if the evidence changed during processing.",
+	.optstring = "o:",
+	.opts = case_long,
+	.state_size = sizeof(struct case_opts),
+	.min_args = 1,
+	.max_args = -1,
+	.opt = case_opt,
+	.exec = case_exec,
+};

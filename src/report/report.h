@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * report: the writers of the evidence bundle (DESIGN.md "Evidence bundle"):
+ *
+ *   OUTDIR/report.html            self-contained report (inline CSS, strict CSP, no script)
+ *   OUTDIR/conversations/C-N.html pages of large conversations, linked from report.html
+ *   OUTDIR/timeline.xml           every event in time order, namespace WXF_TIMELINE_NS,
+ *                                 validated by data/timeline.xsd (wxforensic-timeline(5))
+ *   OUTDIR/timeline.jsonl         Timesketch JSON Lines (message, datetime, timestamp_desc)
+ *   OUTDIR/csv/{messages,payments,contacts}.csv   RFC 4180, UTF-8 with BOM, CRLF
+ *   OUTDIR/evidence.sha256        SHA-256 of every evidence file (sha256sum format)
+ *   OUTDIR/manifest.sha256        sha256sum format, every file above and work/, sorted
+ *
+ * Reproducibility (reporting.md §4): every writer is a pure function of its inputs; order is
+ * the model's sorted order or an explicit sort; ids are the model's deterministic ids; the only
+ * clock value is meta->generated_ms (SOURCE_DATE_EPOCH when set), printed once per file in an
+ * element marked "generated-at".  No absolute path of the bundle is ever written: image paths
+ * are bundle-relative and the command line's output directory is shown as "OUTDIR".
+ *
+ * Layering: reads model/, analysis/, intake/ and decrypt/ results; never writes evidence.
+ * Allocation: abort-on-OOM wrappers (C9: report/ may).
+ */
+#ifndef WXF_REPORT_H
+#define WXF_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "base/wxf_audit.h"
+#include "base/wxf_err.h"
+#include "base/wxf_time.h"
+#include "decrypt/decrypt.h"
+#include "intake/intake.h"
+#include "model/model.h"
+
+#define WXF_TIMELINE_NS "urn:wxforensic:timeline:1"
+#define WXF_REPORT_PAGE_MSGS 2000   /* default messages per conversation page */
+
+struct wxf_analysis;
+
+/* Case and tool facts for the header; all strings borrowed, NULL = not given. */
+typedef struct wxf_report_meta {
+	const char *case_number;
+	const char *exhibit;
+	const char *examiner;
+	const char *organisation;
+	const char *tool_version;  /* PACKAGE_VERSION */
+	const char *git_id;        /* WXF_GIT_ID */
+	const char *cmdline;       /* as recorded (see wxf_report_cmdline) */
+	const char *os;            /* "Linux 6.1.0 x86_64" */
+	const wxf_tz *tz;          /* display zone (required) */
+	int64_t generated_ms;      /* the one clock value of the bundle */
+	int generated_from_sde;    /* 1: SOURCE_DATE_EPOCH */
+	const char *seller;        /* username chosen with --seller, or NULL */
+	size_t page_msgs;          /* messages per conversation page (0 = WXF_REPORT_PAGE_MSGS) */
+} wxf_report_meta;
+
+/* One database read into the model (the decryption statement). */
+typedef struct wxf_report_db {
+	const char *evidence_path;      /* as in the inventory */
+	const char *image;              /* bundle-relative plaintext image, NULL if none */
+	const wxf_decrypt_result *dec;  /* NULL: plaintext evidence or decryption failed */
+	const char *status;             /* one line: "decrypted", "not decrypted: no key", ... */
+	int reveal_key;
+} wxf_report_db;
+
+typedef struct wxf_report_in {
+	const wxf_report_meta *meta;
+	const wxf_inventory *inv;       /* may be NULL (unit tests) */
+	const wxf_report_db *dbs;
+	size_t n_dbs;
+	const wxf_model *m;
+	const struct wxf_analysis *an;  /* may be NULL: no ledger, dossier or indicator hits */
+	const char *const *limitations; /* extra lines for the limitations section */
+	size_t n_limitations;
+	int carving;                    /* 1 if deleted-record recovery ran */
+} wxf_report_in;
+
+/* Rewrites a command line (as joined by cli/cmd.c) for the record: the program path becomes
+ * "wxforensic" and the value of -o/--output becomes OUTDIR (the bundle's own location is no
+ * fact about the evidence).  Returns a malloc'd string. */
+char *wxf_report_cmdline(const char *cmdline);
+
+/* Each writer writes one file below outdir (created as needed) and records an audit line
+ * (action "write", output name, SHA-256, size) when audit is not NULL.  WXF_OK or WXF_EIO. */
+int wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
+int wxf_report_xml(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
+int wxf_report_jsonl(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
+int wxf_report_csv(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
+int wxf_report_evidence_list(const wxf_report_in *in, const char *outdir, wxf_audit *audit,
+    wxf_err *err);
+/* All of the above in order. */
+int wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *audit,
+    wxf_err *err);
+
+/* Manifest: every regular file below outdir except manifest.sha256 and audit.jsonl, relative
+ * paths, sorted bytewise, "<sha256>  <path>\n".  hex gets the manifest's own SHA-256.
+ * WXF_EIO; WXF_EUNSUPPORTED for a symbolic link or special file in the bundle. */
+int wxf_manifest_write(const char *outdir, char hex[65], wxf_err *err);
+
+/* Result of a verification; each list holds one line per finding. */
+typedef struct wxf_verify_result {
+	char **changed;   size_t n_changed;   /* "report.html: SHA-256 differs" */
+	char **missing;   size_t n_missing;
+	char **extra;     size_t n_extra;     /* files not in the manifest */
+	char **evidence;  size_t n_evidence;  /* evidence findings */
+	size_t n_files;                       /* manifest entries checked */
+	size_t n_evidence_checked, n_evidence_unreachable;
+	unsigned long n_audit_lines;
+	int audit_ok;                         /* 1 chain intact and ends at this manifest */
+	char audit_msg[1024];
+	char manifest_sha256[65];
+} wxf_verify_result;
+
+/* Re-hashes the manifest entries, looks for unlisted files, re-checks the audit chain and its
+ * record of the manifest hash, and the evidence list (paths resolved against evidence_base
+ * when relative; NULL = current directory).  Returns WXF_OK when everything matches,
+ * WXF_EVERIFY otherwise (details in r), WXF_EIO when the bundle has no manifest. */
+int wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_result *r,
+    wxf_err *err);
+void wxf_verify_result_free(wxf_verify_result *r);
+
+/* Helpers shared by the writers (rpt_common.c), exposed for the unit tests. */
+/* "¥1,280.00" for 128000; negative amounts get a leading minus. */
+void wxf_report_fen(int64_t fen, char *out, size_t n);
+/* Chinese capital numerals for an amount: 1464000 → "人民币壹万肆仟陆佰肆拾元整". */
+void wxf_report_fen_capital(int64_t fen, char *out, size_t n);
+
+#endif

@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared pieces of the writers: the event list (sorted by instant, unknown instants last, then
+ * type, then id), evidence lookups, time and money formatting, labels, file output.
+ */
+#include "config.h"
+#include "rpt_int.h"
+#include "base/wxf_file.h"
+#include "base/wxf_hash.h"
+#include "base/wxf_mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------ event list */
+
+const char *
+rpt_ev_type_name(rpt_ev_type t)
+{
+	static const char *const n[] = { "message", "payment", "red-packet-claim", "contact",
+	    "conversation-deleted" };
+	return (unsigned)t < RPT_EV_N ? n[t] : "unknown";
+}
+
+static void
+ev_add(rpt_ctx *c, size_t *cap, const rpt_event *e)
+{
+	wxf_xgrow((void **)&c->ev, cap, c->n_ev + 1, sizeof(*c->ev));
+	c->ev[c->n_ev++] = *e;
+}
+
+static int
+ev_cmp(const void *a, const void *b)
+{
+	const rpt_event *x = a, *y = b;
+	int xu = x->time_ms == WXF_TIME_UNKNOWN, yu = y->time_ms == WXF_TIME_UNKNOWN;
+
+	if (xu != yu)
+		return xu - yu;
+	if (!xu && x->time_ms != y->time_ms)
+		return x->time_ms < y->time_ms ? -1 : 1;
+	if (x->type != y->type)
+		return (int)x->type - (int)y->type;
+	return strcmp(x->id, y->id);
+}
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const wxf_item *x = *(const wxf_item *const *)a, *y = *(const wxf_item *const *)b;
+
+	return strcmp(x->path, y->path);
+}
+
+static void
+short_hash(const char *s, char out[13])
+{
+	char hex[65];
+
+	wxf_sha256_hex(s, strlen(s), hex);
+	memcpy(out, hex, 12);
+	out[12] = '\0';
+}
+
+void
+rpt_conv_anchor(const char *talker, char out[16])
+{
+	char h[13];
+
+	short_hash(talker != NULL ? talker : "", h);
+	snprintf(out, 16, "c-%s", h);
+}
+
+static void
+add_attr_events(rpt_ctx *c, size_t *cap, const wxf_identity *id, const char *field,
+    const wxf_attrs *a)
+{
+	size_t i;
+	char h[13];
+
+	short_hash(id->username, h);
+	for (i = 0; i < a->n; i++) {
+		rpt_event e;
+
+		if (a->v[i].time_ms == WXF_TIME_UNKNOWN)
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.type = RPT_EV_CONTACT;
+		snprintf(e.id, sizeof(e.id), "i-%s-%s-%zu", h, field, i + 1);
+		e.time_ms = a->v[i].time_ms;
+		e.ident = id;
+		e.attr_field = field;
+		e.attr = &a->v[i];
+		e.prov = &a->v[i].prov;
+		ev_add(c, cap, &e);
+	}
+}
+
+void
+rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
+{
+	const wxf_model *m = in->m;
+	size_t cap = 0, i, k;
+
+	memset(c, 0, sizeof(*c));
+	c->in = in;
+	if (in->inv != NULL && in->inv->n_items > 0) {
+		c->items = wxf_xcalloc(in->inv->n_items, sizeof(*c->items));
+		for (i = 0; i < in->inv->n_items; i++)
+			c->items[i] = &in->inv->items[i];
+		c->n_items = in->inv->n_items;
+		qsort(c->items, c->n_items, sizeof(*c->items), item_cmp);
+	}
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n_msgs; i++) {
+		rpt_event e;
+
+		memset(&e, 0, sizeof(e));
+		e.type = RPT_EV_MESSAGE;
+		snprintf(e.id, sizeof(e.id), "m-%s", m->msgs[i]->id);
+		e.time_ms = m->msgs[i]->time_ms;
+		e.msg = m->msgs[i];
+		e.prov = &m->msgs[i]->prov;
+		ev_add(c, &cap, &e);
+	}
+	for (i = 0; i < m->n_payments; i++) {
+		const wxf_payment *p = m->payments[i];
+
+		for (k = 0; k < p->n_events; k++) {
+			rpt_event e;
+
+			memset(&e, 0, sizeof(e));
+			e.type = RPT_EV_PAYMENT;
+			snprintf(e.id, sizeof(e.id), "p-%s-e%zu", p->id, k + 1);
+			e.time_ms = p->events[k].time_ms;
+			e.pay = p;
+			e.k = k;
+			e.prov = &p->events[k].prov;
+			ev_add(c, &cap, &e);
+		}
+		for (k = 0; k < p->n_claims; k++) {
+			rpt_event e;
+
+			memset(&e, 0, sizeof(e));
+			e.type = RPT_EV_CLAIM;
+			snprintf(e.id, sizeof(e.id), "p-%s-c%zu", p->id, k + 1);
+			e.time_ms = p->claims[k].time_ms;
+			e.pay = p;
+			e.k = k;
+			e.prov = &p->claims[k].prov;
+			ev_add(c, &cap, &e);
+		}
+	}
+	for (i = 0; i < m->n_identities; i++) {
+		const wxf_identity *id = m->identities[i];
+
+		add_attr_events(c, &cap, id, "alias", &id->aliases);
+		add_attr_events(c, &cap, id, "remark", &id->remarks);
+		add_attr_events(c, &cap, id, "nickname", &id->nicknames);
+		add_attr_events(c, &cap, id, "phone", &id->phones);
+		add_attr_events(c, &cap, id, "real-name", &id->real_names);
+	}
+	for (i = 0; i < m->n_convs; i++) {
+		const wxf_conv *cv = m->convs[i];
+		rpt_event e;
+		char a[16];
+
+		if (!cv->deleted)
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.type = RPT_EV_CONV_DELETED;
+		rpt_conv_anchor(cv->talker, a);
+		snprintf(e.id, sizeof(e.id), "d-%s", a + 2);
+		e.time_ms = cv->deleted_time_ms;
+		e.conv = cv;
+		e.prov = &cv->deleted_prov;
+		ev_add(c, &cap, &e);
+	}
+	if (c->n_ev > 1)
+		qsort(c->ev, c->n_ev, sizeof(*c->ev), ev_cmp);
+}
+
+void
+rpt_ctx_free(rpt_ctx *c)
+{
+	free(c->ev);
+	free(c->items);
+	memset(c, 0, sizeof(*c));
+}
+
+const wxf_item *
+rpt_item(const rpt_ctx *c, const char *path)
+{
+	size_t lo = 0, hi = c->n_items;
+
+	if (path == NULL)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int r = strcmp(c->items[mid]->path, path);
+
+		if (r == 0)
+			return c->items[mid];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const char *
+rpt_file_sha256(const rpt_ctx *c, const char *path)
+{
+	const wxf_item *it = rpt_item(c, path);
+
+	return it != NULL ? it->before.sha256 : "";
+}
+
+/* ------------------------------------------------------------------------------ time, money */
+
+void
+rpt_time(const rpt_ctx *c, int64_t ms, char *out, size_t n)
+{
+	wxf_time_fmt(c->in->meta->tz, ms, out, n);
+}
+
+void
+rpt_time_human(const rpt_ctx *c, int64_t ms, char *out, size_t n)
+{
+	char iso[64];
+	const char *p;
+	size_t len;
+
+	wxf_time_fmt(c->in->meta->tz, ms, iso, sizeof(iso));
+	if (ms == WXF_TIME_UNKNOWN || strlen(iso) < 20) {
+		snprintf(out, n, "时间不明 / unknown");
+		return;
+	}
+	/* "2026-03-01T10:15:30.123+08:00" -> "2026-03-01 10:15:30.123 (UTC+08:00)" */
+	p = iso + 19;
+	while (*p == '.' || (*p >= '0' && *p <= '9'))
+		p++;
+	len = (size_t)(p - iso);
+	snprintf(out, n, "%.10s %.*s (UTC%s)", iso, (int)(len - 11), iso + 11,
+	    strcmp(p, "Z") == 0 ? "+00:00" : p);
+}
+
+void
+wxf_report_fen(int64_t fen, char *out, size_t n)
+{
+	char digits[32], grouped[48];
+	uint64_t v = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
+	size_t len, i, j = 0;
+
+	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)(v / 100));
+	len = strlen(digits);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			grouped[j++] = ',';
+		grouped[j++] = digits[i];
+	}
+	grouped[j] = '\0';
+	snprintf(out, n, "%s¥%s.%02u", fen < 0 ? "-" : "", grouped, (unsigned)(v % 100));
+}
+
+void
+wxf_report_fen_capital(int64_t fen, char *out, size_t n)
+{
+	static const char *const dg[] = { "零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖" };
+	static const char *const un[] = { "", "拾", "佰", "仟" };
+	static const char *const big[] = { "", "万", "亿", "万亿" };
+	uint64_t v = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
+	char digits[32];
+	unsigned jiao = (unsigned)(v / 10 % 10), f = (unsigned)(v % 10);
+	int len, i, any = 0, zero = 0;
+	wxf_buf b;
+
+	len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)(v / 100));
+	if (len > 16) {
+		snprintf(out, n, "（金额过大 / amount too large）");
+		return;
+	}
+	wxf_buf_init(&b);
+	wxf_buf_puts(&b, fen < 0 ? "负人民币" : "人民币");
+	for (i = 0; i < len && !(len == 1 && digits[0] == '0'); i++) {
+		int p = len - 1 - i, d = digits[i] - '0';
+
+		if (d == 0) {
+			if (any)
+				zero = 1;
+		} else {
+			if (zero)
+				wxf_buf_puts(&b, "零");
+			zero = 0;
+			wxf_buf_puts(&b, dg[d]);
+			wxf_buf_puts(&b, un[p % 4]);
+			any = 1;
+		}
+		if (p % 4 == 0 && p > 0) {
+			int j, nz = 0;
+
+			for (j = i; j >= 0 && j > i - 4; j--)
+				nz |= digits[j] != '0';
+			if (nz)
+				wxf_buf_puts(&b, big[p / 4]);
+		}
+	}
+	if (any)
+		wxf_buf_puts(&b, "元");
+	if (jiao == 0 && f == 0)
+		wxf_buf_puts(&b, any ? "整" : "零元整");
+	else {
+		if (jiao != 0) {
+			wxf_buf_puts(&b, dg[jiao]);
+			wxf_buf_puts(&b, "角");
+		} else if (any)
+			wxf_buf_puts(&b, "零");
+		if (f != 0) {
+			wxf_buf_puts(&b, dg[f]);
+			wxf_buf_puts(&b, "分");
+		} else
+			wxf_buf_puts(&b, "整");
+	}
+	snprintf(out, n, "%s", b.p);
+	wxf_buf_free(&b);
+}
+
+/* ------------------------------------------------------------------------------ labels */
+
+const char *
+rpt_kind_zh(const char *k)
+{
+	static const struct { const char *en, *zh; } t[] = {
+		{ "text", "文字" }, { "image", "图片" }, { "voice", "语音" }, { "video", "视频" },
+		{ "sticker", "表情" }, { "location", "位置" }, { "live-location", "实时位置" },
+		{ "card", "名片" }, { "link", "链接" }, { "file", "文件" }, { "quote", "引用" },
+		{ "chat-history", "聊天记录" }, { "mini-program", "小程序" }, { "music", "音乐" },
+		{ "channels", "视频号" }, { "app-other", "应用消息" }, { "transfer", "转账" },
+		{ "red-packet", "红包" }, { "red-packet-claim", "领取红包" }, { "aa", "群收款" },
+		{ "receipt", "收款通知" }, { "template", "服务通知" }, { "voip", "音视频通话" },
+		{ "friend-request", "好友请求" }, { "system", "系统消息" }, { "syscmd", "系统指令" },
+		{ "recalled", "撤回通知" }, { "recall", "撤回通知" }, { "revoke-command", "撤回指令" },
+		{ "pat", "拍一拍" }, { "group-notice", "群公告" }, { "mail", "邮件" },
+		{ "unknown", "未知类型" },
+	};
+	size_t i;
+
+	for (i = 0; k != NULL && i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].en, k) == 0)
+			return t[i].zh;
+	return "其他";
+}
+
+const char *
+rpt_state_zh(wxf_pay_state s)
+{
+	static const char *const n[] = { "状态不明", "已发起", "已收款", "已退还", "已过期退回",
+	    "延时到账", "已发送", "已领取", "已支付" };
+	return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "状态不明";
+}
+
+/* Recovery status in words (never colour alone): "已删除·恢复 / recovered (deleted), ...". */
+const char *
+rpt_status_words(const wxf_prov *p, char *buf, size_t n)
+{
+	switch (p->status) {
+	case WXF_STATUS_INTACT:
+		snprintf(buf, n, "现存记录 / intact (live)");
+		break;
+	case WXF_STATUS_DELETED_RECOVERED:
+		snprintf(buf, n, "已删除·恢复 / recovered (deleted), confidence %d%%, from %s",
+		    p->confidence, wxf_origin_name(p->origin));
+		break;
+	case WXF_STATUS_PARTIALLY_RECOVERED:
+		snprintf(buf, n, "已删除·部分恢复 / partially recovered (deleted), confidence %d%%, "
+		    "from %s", p->confidence, wxf_origin_name(p->origin));
+		break;
+	case WXF_STATUS_FRAGMENT:
+		snprintf(buf, n, "残片 / fragment, confidence %d%%, from %s", p->confidence,
+		    wxf_origin_name(p->origin));
+		break;
+	case WXF_STATUS_SUPERSEDED:
+		snprintf(buf, n, "旧版本 / superseded (older version of a live row), confidence %d%%, "
+		    "from %s", p->confidence, wxf_origin_name(p->origin));
+		break;
+	default:
+		snprintf(buf, n, "状态不明 / unknown status");
+	}
+	return buf;
+}
+
+const char *
+rpt_ident_name(const wxf_model *m, const char *username)
+{
+	const wxf_identity *id;
+	const char *s;
+
+	if (username == NULL)
+		return NULL;
+	id = wxf_model_find_identity(m, username);
+	if (id == NULL)
+		return NULL;
+	if ((s = wxf_attrs_best(&id->remarks)) != NULL && *s)
+		return s;
+	if ((s = wxf_attrs_best(&id->nicknames)) != NULL && *s)
+		return s;
+	return NULL;
+}
+
+void
+rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b)
+{
+	const wxf_model *m = c->in->m;
+	char amt[48];
+
+	switch (e->type) {
+	case RPT_EV_MESSAGE: {
+		const wxf_msg *g = e->msg;
+		const char *who = g->sender != NULL ? g->sender : "unknown sender";
+		const char *text = g->body != NULL ? g->body : (g->title != NULL ? g->title : "");
+
+		wxf_buf_printf(b, "[%s] %s → %s: %s", wxf_msg_kind_name(g->kind), who,
+		    g->talker != NULL ? g->talker : "?", text);
+		if (g->prov.status != WXF_STATUS_INTACT)
+			wxf_buf_printf(b, " (%s)", wxf_status_name(g->prov.status));
+		break;
+	}
+	case RPT_EV_PAYMENT: {
+		const wxf_payment *p = e->pay;
+		const wxf_pay_event *pe = &p->events[e->k];
+
+		if (p->amount.known)
+			wxf_report_fen(p->amount.fen, amt, sizeof(amt));
+		else
+			snprintf(amt, sizeof(amt), "amount unknown");
+		wxf_buf_printf(b, "%s %s %s: %s → %s", wxf_pay_kind_name(p->kind), amt,
+		    wxf_pay_state_name(pe->state), p->payer != NULL ? p->payer : "unknown",
+		    p->receiver != NULL ? p->receiver : "unknown");
+		if (p->transfer_id != NULL)
+			wxf_buf_printf(b, " (transfer id %s)", p->transfer_id);
+		break;
+	}
+	case RPT_EV_CLAIM: {
+		const wxf_hb_claim *cl = &e->pay->claims[e->k];
+
+		wxf_buf_printf(b, "red packet claimed by %s", cl->claimer != NULL ? cl->claimer :
+		    "unknown");
+		if (cl->amount.known) {
+			wxf_report_fen(cl->amount.fen, amt, sizeof(amt));
+			wxf_buf_printf(b, " (%s)", amt);
+		}
+		break;
+	}
+	case RPT_EV_CONTACT:
+		wxf_buf_printf(b, "%s %s seen as \"%s\" (%s)", e->ident->username, e->attr_field,
+		    e->attr->value, e->attr->source != NULL ? e->attr->source : "");
+		break;
+	case RPT_EV_CONV_DELETED:
+		wxf_buf_printf(b, "conversation with %s deleted (DeletedConversationInfo)",
+		    e->conv->talker);
+		break;
+	default:
+		break;
+	}
+	(void)m;
+}
+
+/* ------------------------------------------------------------------------------ provenance */
+
+void
+rpt_prov_xml_attrs(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b)
+{
+	const char *sha = rpt_file_sha256(c, p->file);
+
+	if (p->file != NULL) {
+		wxf_buf_puts(b, " file=\"");
+		wxf_buf_xml_text(b, p->file, strlen(p->file));
+		wxf_buf_putc(b, '"');
+	}
+	if (*sha)
+		wxf_buf_printf(b, " file_sha256=\"%s\"", sha);
+	if (p->image != NULL) {
+		wxf_buf_puts(b, " image=\"");
+		wxf_buf_xml_text(b, p->image, strlen(p->image));
+		wxf_buf_putc(b, '"');
+	}
+	if (p->table != NULL) {
+		wxf_buf_puts(b, " table=\"");
+		wxf_buf_xml_text(b, p->table, strlen(p->table));
+		wxf_buf_putc(b, '"');
+	}
+	if (p->rowid != INT64_MIN)
+		wxf_buf_printf(b, " rowid=\"%lld\"", (long long)p->rowid);
+	if (p->pgno != 0)
+		wxf_buf_printf(b, " page=\"%u\"", p->pgno);
+	if (p->frame != 0)
+		wxf_buf_printf(b, " frame=\"%u\"", p->frame);
+	wxf_buf_printf(b, " offset=\"%llu\" length=\"%u\" origin=\"%s\" status=\"%s\" "
+	    "confidence=\"%d\"", (unsigned long long)p->offset, p->length,
+	    wxf_origin_name(p->origin), wxf_status_name(p->status), p->confidence);
+}
+
+void
+rpt_prov_json(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b)
+{
+	const char *sha = rpt_file_sha256(c, p->file);
+
+	wxf_buf_puts(b, "\"source_file\":");
+	if (p->file != NULL)
+		wxf_buf_json_str(b, p->file, strlen(p->file));
+	else
+		wxf_buf_puts(b, "null");
+	wxf_buf_puts(b, ",\"sha256\":");
+	if (*sha)
+		wxf_buf_printf(b, "\"%s\"", sha);
+	else
+		wxf_buf_puts(b, "null");
+	wxf_buf_puts(b, ",\"image\":");
+	if (p->image != NULL)
+		wxf_buf_json_str(b, p->image, strlen(p->image));
+	else
+		wxf_buf_puts(b, "null");
+	wxf_buf_puts(b, ",\"table\":");
+	if (p->table != NULL)
+		wxf_buf_json_str(b, p->table, strlen(p->table));
+	else
+		wxf_buf_puts(b, "null");
+	if (p->rowid != INT64_MIN)
+		wxf_buf_printf(b, ",\"rowid\":%lld", (long long)p->rowid);
+	else
+		wxf_buf_puts(b, ",\"rowid\":null");
+	wxf_buf_printf(b, ",\"page\":%u,\"frame\":%u,\"offset\":%llu,\"length\":%u,\"origin\":\"%s\","
+	    "\"status\":\"%s\",\"confidence\":%d,\"deleted\":%s", p->pgno, p->frame,
+	    (unsigned long long)p->offset, p->length, wxf_origin_name(p->origin),
+	    wxf_status_name(p->status), p->confidence,
+	    p->status == WXF_STATUS_INTACT ? "false" : "true");
+}
+
+/* ------------------------------------------------------------------------------ output */
+
+int
+rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audit, wxf_err *err)
+{
+	char *path = wxf_path_join(outdir, rel), *slash;
+	char hex[65];
+	int rc;
+
+	slash = strrchr(path, '/');
+	if (slash != NULL && slash != path) {
+		*slash = '\0';
+		rc = wxf_mkdir_p(path, err);
+		*slash = '/';
+		if (rc != WXF_OK) {
+			free(path);
+			return rc;
+		}
+	}
+	rc = wxf_file_write(path, b->p != NULL ? b->p : "", b->len, err);
+	free(path);
+	if (rc != WXF_OK)
+		return rc;
+	if (audit != NULL) {
+		wxf_buf a;
+
+		wxf_sha256_hex(b->p != NULL ? b->p : "", b->len, hex);
+		wxf_buf_init(&a);
+		wxf_buf_puts(&a, "\"output\":");
+		wxf_buf_json_str(&a, rel, strlen(rel));
+		wxf_buf_printf(&a, ",\"size\":%zu,\"sha256\":\"%s\"", b->len, hex);
+		rc = wxf_audit_add(audit, "write", a.p, err);
+		wxf_buf_free(&a);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------------------ command line */
+
+char *
+wxf_report_cmdline(const char *cmdline)
+{
+	wxf_buf b;
+	const char *p = cmdline != NULL ? cmdline : "";
+	int n = 0, hide_next = 0;
+
+	wxf_buf_init(&b);
+	while (*p) {
+		const char *start;
+		int q = 0;
+		size_t len;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		/* a token ends at an unquoted space (cli/cmd.c quotes with '...' and '\'') */
+		for (; *p && (q || *p != ' '); p++)
+			if (*p == '\'')
+				q = !q;
+		len = (size_t)(p - start);
+		if (n++ > 0)
+			wxf_buf_putc(&b, ' ');
+		if (n == 1)
+			wxf_buf_puts(&b, "wxforensic");
+		else if (hide_next) {
+			wxf_buf_puts(&b, "OUTDIR");
+			hide_next = 0;
+		} else if ((len == 2 && strncmp(start, "-o", 2) == 0) ||
+		    (len == 8 && strncmp(start, "--output", 8) == 0)) {
+			wxf_buf_add(&b, start, len);
+			hide_next = 1;
+		} else if (len > 9 && strncmp(start, "--output=", 9) == 0)
+			wxf_buf_puts(&b, "--output=OUTDIR");
+		else if (len > 2 && strncmp(start, "-o", 2) == 0 && start[2] != '-')
+			wxf_buf_puts(&b, "-oOUTDIR");
+		else
+			wxf_buf_add(&b, start, len);
+	}
+	if (b.p == NULL)
+		wxf_buf_puts(&b, "");
+	return wxf_buf_steal(&b);
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * timeline.jsonl (Timesketch) and csv/{messages,payments,contacts}.csv.
+ *
+ * JSONL: one object per event with a known instant, in the order of timeline.xml; Timesketch's
+ * mandatory "message", "datetime" (ISO 8601 with offset) and "timestamp_desc", its optional
+ * "timestamp" (microseconds), then our fields (wxf_id = the XML/HTML id, provenance).  Events
+ * with an unknown instant cannot be placed on a Timesketch timeline: they are in timeline.xml
+ * (time="unknown") and counted in the report, never given an invented date.
+ *
+ * CSV: RFC 4180 (CRLF, every field quoted, quotes doubled), UTF-8 WITH a byte-order mark: the
+ * usual reader is a spreadsheet on a Chinese-locale PC, which takes BOM-less files for GBK and
+ * garbles every name.  Fields starting with = + - @ are prefixed with ' (formula injection).
+ */
+#include "config.h"
+#include "rpt_int.h"
+#include "analysis/analysis.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *
+ts_desc(const rpt_event *e)
+{
+	switch (e->type) {
+	case RPT_EV_MESSAGE:
+		return e->msg->prov.status == WXF_STATUS_INTACT ? "Message sent" :
+		    "Recovered (deleted) message";
+	case RPT_EV_PAYMENT: {
+		const wxf_pay_event *pe = &e->pay->events[e->k];
+
+		if (e->pay->kind == WXF_PAY_RED_PACKET)
+			return "Red packet sent";
+		if (e->pay->kind == WXF_PAY_RECEIPT)
+			return "Payment receipt";
+		switch (pe->state) {
+		case WXF_PST_INITIATED: return "Transfer created";
+		case WXF_PST_ACCEPTED: return "Transfer accepted";
+		case WXF_PST_REFUNDED: return "Transfer refunded";
+		case WXF_PST_EXPIRED: return "Transfer expired";
+		default: return "Payment event";
+		}
+	}
+	case RPT_EV_CLAIM:
+		return "Red packet claimed";
+	case RPT_EV_CONTACT:
+		return "Contact attribute observed";
+	case RPT_EV_CONV_DELETED:
+		return "Conversation deleted";
+	default:
+		return "Event";
+	}
+}
+
+static void
+j_str(wxf_buf *b, const char *key, const char *v)
+{
+	wxf_buf_printf(b, ",\"%s\":", key);
+	if (v != NULL)
+		wxf_buf_json_str(b, v, strlen(v));
+	else
+		wxf_buf_puts(b, "null");
+}
+
+void rpt_jsonl_build(const rpt_ctx *c, wxf_buf *b);
+
+void
+rpt_jsonl_build(const rpt_ctx *c, wxf_buf *b)
+{
+	wxf_buf s;
+	size_t i;
+	char t[64];
+
+	wxf_buf_init(&s);
+	for (i = 0; i < c->n_ev; i++) {
+		const rpt_event *e = &c->ev[i];
+
+		if (e->time_ms == WXF_TIME_UNKNOWN)
+			continue;
+		wxf_buf_reset(&s);
+		rpt_event_summary(c, e, &s);
+		wxf_buf_puts(b, "{\"message\":");
+		wxf_buf_json_str(b, s.p, s.len);
+		rpt_time(c, e->time_ms, t, sizeof(t));
+		wxf_buf_printf(b, ",\"datetime\":\"%s\",\"timestamp\":%lld", t,
+		    (long long)e->time_ms * 1000);
+		j_str(b, "timestamp_desc", ts_desc(e));
+		j_str(b, "wxf_id", e->id);
+		j_str(b, "wxf_type", rpt_ev_type_name(e->type));
+		if (e->type == RPT_EV_MESSAGE) {
+			j_str(b, "conversation", e->msg->talker);
+			j_str(b, "sender", e->msg->sender);
+			j_str(b, "direction", wxf_dir_name(e->msg->dir));
+			j_str(b, "kind", wxf_msg_kind_name(e->msg->kind));
+			j_str(b, "text", e->msg->body);
+		} else if (e->type == RPT_EV_PAYMENT || e->type == RPT_EV_CLAIM) {
+			j_str(b, "payment_id", e->pay->id);
+			j_str(b, "payment_kind", wxf_pay_kind_name(e->pay->kind));
+			if (e->pay->amount.known)
+				wxf_buf_printf(b, ",\"amount_fen\":%lld", (long long)e->pay->amount.fen);
+			else
+				wxf_buf_puts(b, ",\"amount_fen\":null");
+			j_str(b, "payer", e->pay->payer);
+			j_str(b, "receiver", e->pay->receiver);
+			j_str(b, "transfer_id", e->pay->transfer_id);
+		} else if (e->type == RPT_EV_CONTACT) {
+			j_str(b, "username", e->ident->username);
+			j_str(b, "field", e->attr_field);
+			j_str(b, "value", e->attr->value);
+		} else if (e->type == RPT_EV_CONV_DELETED)
+			j_str(b, "conversation", e->conv->talker);
+		wxf_buf_putc(b, ',');
+		rpt_prov_json(c, e->prov, b);
+		wxf_buf_puts(b, "}\n");
+	}
+	wxf_buf_free(&s);
+}
+
+int
+wxf_report_jsonl(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
+{
+	rpt_ctx c;
+	wxf_buf b;
+	int rc;
+
+	rpt_ctx_init(&c, in);
+	wxf_buf_init(&b);
+	rpt_jsonl_build(&c, &b);
+	rc = rpt_write(outdir, "timeline.jsonl", &b, audit, err);
+	wxf_buf_free(&b);
+	rpt_ctx_free(&c);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------------ CSV */
+
+static void
+csv(wxf_buf *b, const char *s)
+{
+	/* a field starts a record after CRLF or after the byte-order mark */
+	if (b->len > 0 && b->p[b->len - 1] != '\n' &&
+	    !(b->len == 3 && memcmp(b->p, "\xEF\xBB\xBF", 3) == 0))
+		wxf_buf_putc(b, ',');
+	wxf_buf_csv_field(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+}
+
+static void
+csv_int(wxf_buf *b, int64_t v, int known)
+{
+	char t[32];
+
+	if (!known) {
+		csv(b, "");
+		return;
+	}
+	snprintf(t, sizeof(t), "%lld", (long long)v);
+	csv(b, t);
+}
+
+static void
+csv_end(wxf_buf *b)
+{
+	wxf_buf_puts(b, "\r\n");
+}
+
+static void
+csv_header(wxf_buf *b, const char *const *cols)
+{
+	for (; *cols != NULL; cols++)
+		csv(b, *cols);
+	csv_end(b);
+}
+
+static void
+csv_prov(const rpt_ctx *c, wxf_buf *b, const wxf_prov *p)
+{
+	csv(b, wxf_status_name(p->status));
+	csv(b, wxf_origin_name(p->origin));
+	csv_int(b, p->confidence, 1);
+	csv(b, p->file);
+	csv(b, rpt_file_sha256(c, p->file));
+	csv(b, p->image);
+	csv(b, p->table);
+	csv_int(b, p->rowid, p->rowid != INT64_MIN);
+	csv_int(b, p->pgno, p->pgno != 0);
+	csv_int(b, p->frame, p->frame != 0);
+	csv_int(b, (int64_t)p->offset, 1);
+	csv_int(b, p->length, 1);
+}
+
+#define PROV_COLS "status", "origin", "confidence", "source_file", "source_sha256", "image", \
+	"table", "rowid", "page", "frame", "offset", "length"
+
+static void
+csv_messages(const rpt_ctx *c, wxf_buf *b)
+{
+	static const char *const cols[] = { "id", "time", "time_utc", "conversation", "sender",
+	    "sender_name", "direction", "kind", "raw_type", "server_id", "text", "recall_original",
+	    "duplicate_of", "payment_id", PROV_COLS, NULL };
+	const wxf_model *m = c->in->m;
+	size_t i;
+	char t[64], id[24];
+
+	csv_header(b, cols);
+	for (i = 0; m != NULL && i < m->n_msgs; i++) {
+		const wxf_msg *g = m->msgs[i];
+
+		snprintf(id, sizeof(id), "m-%s", g->id);
+		csv(b, id);
+		rpt_time(c, g->time_ms, t, sizeof(t));
+		csv(b, t);
+		if (g->time_ms != WXF_TIME_UNKNOWN)
+			wxf_time_fmt_utc(g->time_ms, t, sizeof(t));
+		csv(b, t);
+		csv(b, g->talker);
+		csv(b, g->sender);
+		csv(b, rpt_ident_name(m, g->sender));
+		csv(b, wxf_dir_name(g->dir));
+		csv(b, wxf_msg_kind_name(g->kind));
+		csv_int(b, g->raw_type, 1);
+		csv(b, g->server_id);
+		csv(b, g->body);
+		csv(b, g->recall_original);
+		csv(b, g->duplicate_of);
+		csv(b, g->payment != NULL ? g->payment->id : NULL);
+		csv_prov(c, b, &g->prov);
+		csv_end(b);
+	}
+}
+
+static const wxf_ledger_row *
+ledger_row_of(const rpt_ctx *c, const wxf_payment *p)
+{
+	const struct wxf_analysis *an = c->in->an;
+	size_t i;
+
+	if (an == NULL)
+		return NULL;
+	for (i = 0; i < an->ledger.n_transfers; i++)
+		if (an->ledger.transfers[i].pay == p)
+			return &an->ledger.transfers[i];
+	return NULL;
+}
+
+static void
+csv_payments(const rpt_ctx *c, wxf_buf *b)
+{
+	static const char *const cols[] = { "id", "kind", "time", "amount_fen", "amount",
+	    "amount_text", "payer", "receiver", "final_state", "transfer_id", "transaction_id",
+	    "memo", "ledger_direction", "ledger_bucket", "messages", PROV_COLS, NULL };
+	const wxf_model *m = c->in->m;
+	size_t i, k;
+	char t[64];
+
+	csv_header(b, cols);
+	for (i = 0; m != NULL && i < m->n_payments; i++) {
+		const wxf_payment *p = m->payments[i];
+		const wxf_ledger_row *lr = ledger_row_of(c, p);
+		int64_t tm = p->begin_time_ms;
+		wxf_buf ids;
+
+		if (tm == WXF_TIME_UNKNOWN && p->n_events > 0)
+			tm = p->events[0].time_ms;
+		csv(b, p->id);
+		csv(b, wxf_pay_kind_name(p->kind));
+		rpt_time(c, tm, t, sizeof(t));
+		csv(b, t);
+		csv_int(b, p->amount.fen, p->amount.known);
+		if (p->amount.known)
+			wxf_report_fen(p->amount.fen, t, sizeof(t));
+		csv(b, p->amount.known ? t : "");
+		csv(b, p->amount.text);
+		csv(b, p->payer);
+		csv(b, p->receiver);
+		csv(b, wxf_pay_state_name(p->final_state));
+		csv(b, p->transfer_id);
+		csv(b, p->transaction_id);
+		csv(b, p->memo);
+		csv(b, lr != NULL ? wxf_ledger_dir_name(lr->dir) : NULL);
+		csv(b, lr != NULL ? wxf_ledger_bucket_name(lr->bucket) : NULL);
+		wxf_buf_init(&ids);
+		for (k = 0; k < p->n_msgs; k++)
+			wxf_buf_printf(&ids, "%sm-%s", k ? " " : "", p->msg_ids[k]);
+		csv(b, ids.p != NULL ? ids.p : "");
+		wxf_buf_free(&ids);
+		csv_prov(c, b, &p->prov);
+		csv_end(b);
+	}
+}
+
+static void
+csv_attr_rows(const rpt_ctx *c, wxf_buf *b, const wxf_identity *id, const char *field,
+    const wxf_attrs *a)
+{
+	size_t i;
+	char t[64];
+
+	for (i = 0; i < a->n; i++) {
+		csv(b, id->username);
+		csv(b, wxf_id_kind_name(id->kind));
+		csv(b, id->is_owner ? "yes" : "no");
+		csv(b, field);
+		csv(b, a->v[i].value);
+		csv(b, a->v[i].source);
+		rpt_time(c, a->v[i].time_ms, t, sizeof(t));
+		csv(b, t);
+		csv_prov(c, b, &a->v[i].prov);
+		csv_end(b);
+	}
+}
+
+static void
+csv_contacts(const rpt_ctx *c, wxf_buf *b)
+{
+	static const char *const cols[] = { "username", "kind", "owner", "field", "value",
+	    "source_field", "observed", PROV_COLS, NULL };
+	const wxf_model *m = c->in->m;
+	size_t i;
+
+	csv_header(b, cols);
+	for (i = 0; m != NULL && i < m->n_identities; i++) {
+		const wxf_identity *id = m->identities[i];
+
+		csv(b, id->username);
+		csv(b, wxf_id_kind_name(id->kind));
+		csv(b, id->is_owner ? "yes" : "no");
+		csv(b, "username");
+		csv(b, id->username);
+		csv(b, NULL);
+		csv(b, "unknown");
+		csv_prov(c, b, &id->prov);
+		csv_end(b);
+		csv_attr_rows(c, b, id, "alias", &id->aliases);
+		csv_attr_rows(c, b, id, "remark", &id->remarks);
+		csv_attr_rows(c, b, id, "nickname", &id->nicknames);
+		csv_attr_rows(c, b, id, "phone", &id->phones);
+		csv_attr_rows(c, b, id, "real-name", &id->real_names);
+		csv_attr_rows(c, b, id, "bank-card", &id->bank_cards);
+		csv_attr_rows(c, b, id, "encrypt-username", &id->encrypt_usernames);
+		csv_attr_rows(c, b, id, "other", &id->other);
+	}
+}
+
+int
+wxf_report_csv(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
+{
+	static const char bom[] = "\xEF\xBB\xBF";
+	rpt_ctx c;
+	wxf_buf b;
+	int rc;
+
+	rpt_ctx_init(&c, in);
+	wxf_buf_init(&b);
+	wxf_buf_puts(&b, bom);
+	csv_messages(&c, &b);
+	rc = rpt_write(outdir, "csv/messages.csv", &b, audit, err);
+	wxf_buf_reset(&b);
+	wxf_buf_puts(&b, bom);
+	csv_payments(&c, &b);
+	if (rc == WXF_OK)
+		rc = rpt_write(outdir, "csv/payments.csv", &b, audit, err);
+	wxf_buf_reset(&b);
+	wxf_buf_puts(&b, bom);
+	csv_contacts(&c, &b);
+	if (rc == WXF_OK)
+		rc = rpt_write(outdir, "csv/contacts.csv", &b, audit, err);
+	wxf_buf_free(&b);
+	rpt_ctx_free(&c);
+	return rc;
+}

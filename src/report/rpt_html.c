@@ -1,0 +1,1729 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * report.html: the document the court reads.  One self-contained file (inline CSS, no script,
+ * no network reference, strict Content-Security-Policy), lang="zh-CN", Chinese headings with
+ * English in parentheses.  Conversations longer than meta->page_msgs messages get pages of
+ * their own (conversations/<anchor>-<n>.html, same CSS and policy) linked from the report.
+ *
+ * Every id here is the id of the same record in timeline.xml ("m-…", "p-…-e1", "ev-3"), every
+ * instant is printed from the same value with the same formatter (the ISO form in the
+ * datetime attribute is byte-equal to the XML's), and every bubble and ledger line shows the
+ * provenance fields with the XML's values (data-k marks each one for the tests).
+ *
+ * All evidence text goes through wxf_buf_xml_text (markup escaped, bidi and zero-width
+ * characters shown as [U+XXXX]); nothing from the evidence ever becomes a URL or an attribute
+ * name.
+ */
+#include "config.h"
+#include "rpt_int.h"
+#include "rpt_css.h"
+#include "analysis/analysis.h"
+#include "base/wxf_file.h"
+#include "base/wxf_mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CSP "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; " \
+	"form-action 'none'; frame-ancestors 'none'"
+
+typedef struct loc {
+	const char *msg_id;
+	char href[64];      /* "conversations/c-xxx-2.html" */
+} loc;
+
+typedef struct hctx {
+	rpt_ctx *c;
+	const wxf_report_in *in;
+	const wxf_model *m;
+	const wxf_analysis *an;
+	wxf_buf *b;
+	const char *up;      /* "" in report.html, "../" in conversation pages */
+	const char *page;    /* this page's path relative to the bundle ("report.html") */
+	loc *locs;           /* messages living on separate pages, sorted by id */
+	size_t n_locs;
+	const wxf_conv **convs; /* in report order */
+	size_t n_convs;
+	size_t page_msgs;
+	const char *seller;
+	const char *owner;
+} hctx;
+
+/* ------------------------------------------------------------------------------ primitives */
+
+static void
+T(hctx *h, const char *s)
+{
+	if (s != NULL)
+		wxf_buf_xml_text(h->b, s, strlen(s));
+}
+
+static void
+P(hctx *h, const char *s)
+{
+	wxf_buf_puts(h->b, s);
+}
+
+#define F(h, ...) wxf_buf_printf((h)->b, __VA_ARGS__)
+
+static void
+unknown(hctx *h)
+{
+	P(h, "<span class=\"unk\">不明 (unknown)</span>");
+}
+
+static void
+time_el(hctx *h, int64_t ms)
+{
+	char iso[64], hum[96];
+
+	rpt_time(h->c, ms, iso, sizeof(iso));
+	rpt_time_human(h->c, ms, hum, sizeof(hum));
+	if (ms == WXF_TIME_UNKNOWN)
+		F(h, "<time data-t=\"unknown\">%s</time>", hum);
+	else
+		F(h, "<time datetime=\"%s\">%s</time>", iso, hum);
+}
+
+static void
+money(hctx *h, int64_t fen)
+{
+	char t[48];
+
+	wxf_report_fen(fen, t, sizeof(t));
+	P(h, t);
+}
+
+/* CSS string literal content (for @page boxes): everything outside [A-Za-z0-9 _.-/] and
+ * non-ASCII escaped, so evidence-free but examiner-given text cannot close the style element. */
+static void
+css_str(wxf_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; p != NULL && *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == ' ' || *p == '_' || *p == '.' || *p == '-' || *p == '/' || *p >= 0x80)
+			wxf_buf_putc(b, (char)*p);
+		else
+			wxf_buf_printf(b, "\\%02x ", *p);
+	}
+}
+
+static const char *
+ident_name(hctx *h, const char *username)
+{
+	return rpt_ident_name(h->m, username);
+}
+
+/* "Name（wxid）" with the owner marked. */
+static void
+person(hctx *h, const char *username)
+{
+	const char *n;
+
+	if (username == NULL) {
+		P(h, "<span class=\"who\">发送者不明 (sender unknown)</span>");
+		return;
+	}
+	n = ident_name(h, username);
+	P(h, "<span class=\"who\">");
+	if (n != NULL)
+		T(h, n);
+	else
+		T(h, username);
+	if (h->owner != NULL && strcmp(username, h->owner) == 0)
+		P(h, "（本机用户 owner）");
+	else if (h->seller != NULL && strcmp(username, h->seller) == 0)
+		P(h, "（卖家 seller）");
+	P(h, "</span>");
+	if (n != NULL) {
+		P(h, " <span class=\"wxid\">");
+		T(h, username);
+		P(h, "</span>");
+	}
+}
+
+static int
+loc_cmp(const void *a, const void *b)
+{
+	return strcmp(((const loc *)a)->msg_id, ((const loc *)b)->msg_id);
+}
+
+/* href to a message from the current page. */
+static void
+msg_href(hctx *h, const char *msg_id, char *out, size_t n)
+{
+	loc key, *l = NULL;
+
+	key.msg_id = msg_id;
+	if (h->n_locs > 0)
+		l = bsearch(&key, h->locs, h->n_locs, sizeof(*h->locs), loc_cmp);
+	if (l == NULL)
+		snprintf(out, n, "%s#m-%s", strcmp(h->page, "report.html") == 0 ? "" :
+		    "../report.html", msg_id);
+	else if (strcmp(l->href, h->page) == 0)
+		snprintf(out, n, "#m-%s", msg_id);
+	else
+		snprintf(out, n, "%s%s#m-%s", h->up, l->href, msg_id);
+}
+
+static void
+msg_link(hctx *h, const char *msg_id)
+{
+	char href[128];
+
+	if (msg_id == NULL)
+		return;
+	msg_href(h, msg_id, href, sizeof(href));
+	F(h, "<a href=\"%s\">m-%s</a>", href, msg_id);
+}
+
+static size_t
+item_index(hctx *h, const char *path)
+{
+	const wxf_item *it = rpt_item(h->c, path);
+
+	return it != NULL ? (size_t)(it - h->in->inv->items) + 1 : 0;
+}
+
+/* The provenance line: values identical to timeline.xml's attributes (data-k names them). */
+static void
+prov(hctx *h, const wxf_prov *p, const char *label)
+{
+	size_t ev = item_index(h, p->file);
+	char sw[160];
+
+	P(h, "<div class=\"prov\">");
+	if (label != NULL)
+		F(h, "%s ", label);
+	P(h, "来源 source: ");
+	if (p->file != NULL) {
+		const char *base = strrchr(p->file, '/');
+
+		if (ev > 0)
+			F(h, "<a href=\"%s#ev-%zu\" data-k=\"file\" title=\"",
+			    strcmp(h->page, "report.html") == 0 ? "" : "../report.html", ev);
+		else
+			P(h, "<span data-k=\"file\" title=\"");
+		T(h, p->file);
+		P(h, "\">");
+		T(h, base != NULL ? base + 1 : p->file);
+		P(h, ev > 0 ? "</a>" : "</span>");
+		if (ev > 0)
+			F(h, " (清单 item %zu)", ev);
+	} else
+		unknown(h);
+	if (p->table != NULL) {
+		P(h, " · 表 table <span data-k=\"table\">");
+		T(h, p->table);
+		P(h, "</span>");
+	}
+	if (p->rowid != INT64_MIN)
+		F(h, " · rowid <span data-k=\"rowid\">%lld</span>", (long long)p->rowid);
+	if (p->pgno != 0)
+		F(h, " · 页 page <span data-k=\"page\">%u</span>", p->pgno);
+	if (p->frame != 0)
+		F(h, " · 帧 frame <span data-k=\"frame\">%u</span>", p->frame);
+	F(h, " · 偏移 offset <span data-k=\"offset\">%llu</span> (0x%llx) · 长度 length "
+	    "<span data-k=\"length\">%u</span> B", (unsigned long long)p->offset,
+	    (unsigned long long)p->offset, p->length);
+	F(h, " · <span data-k=\"origin\">%s</span> / <span data-k=\"status\">%s</span> · "
+	    "可信度 confidence <span data-k=\"confidence\">%d</span>%%",
+	    wxf_origin_name(p->origin), wxf_status_name(p->status), p->confidence);
+	if (p->image != NULL) {
+		P(h, " · 解密镜像 image <span data-k=\"image\">");
+		T(h, p->image);
+		P(h, "</span>");
+	}
+	(void)sw;
+	P(h, "</div>");
+}
+
+static void
+flag_status(hctx *h, const wxf_prov *p)
+{
+	char sw[200];
+
+	if (p->status == WXF_STATUS_INTACT)
+		return;
+	rpt_status_words(p, sw, sizeof(sw));
+	P(h, "<span class=\"flag recovered\">");
+	T(h, sw);
+	P(h, "</span>");
+}
+
+/* ------------------------------------------------------------------------------ page frame */
+
+static void
+page_open(hctx *h, const char *title)
+{
+	const wxf_report_meta *mt = h->in->meta;
+
+	P(h, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+	P(h, "<meta http-equiv=\"Content-Security-Policy\" content=\"" CSP "\">\n");
+	P(h, "<meta name=\"referrer\" content=\"no-referrer\">\n");
+	P(h, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+	P(h, "<meta name=\"generator\" content=\"wxforensic ");
+	T(h, mt->tool_version);
+	P(h, "\">\n<title>");
+	T(h, title);
+	P(h, "</title>\n<style>\n");
+	P(h, rpt_css);
+	P(h, "@page{size:A4;margin:16mm 13mm 18mm 13mm;"
+	    "@bottom-center{content:\"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\";"
+	    "font-size:9pt;color:#444}");
+	P(h, "@top-right{content:\"");
+	if (mt->case_number != NULL) {
+		css_str(h->b, "案件编号 ");
+		css_str(h->b, mt->case_number);
+	}
+	P(h, "\";font-size:8pt;color:#666}@top-left{content:\"");
+	css_str(h->b, "微信电子数据检验报告 wxforensic");
+	P(h, "\";font-size:8pt;color:#666}}\n</style>\n</head>\n<body>\n<div class=\"wrap\">\n");
+}
+
+static void
+page_close(hctx *h)
+{
+	P(h, "</div>\n</body>\n</html>\n");
+}
+
+/* ------------------------------------------------------------------------------ header */
+
+static void
+kv_row(hctx *h, const char *zh, const char *en, const char *value)
+{
+	F(h, "<tr><th scope=\"row\">%s <span class=\"en\">(%s)</span></th><td>", zh, en);
+	if (value != NULL && *value)
+		T(h, value);
+	else
+		P(h, "未提供 (not given)");
+	P(h, "</td></tr>\n");
+}
+
+static void
+header(hctx *h)
+{
+	const wxf_report_meta *mt = h->in->meta;
+	char t[128], tool[256];
+
+	P(h, "<header>\n<p class=\"doc-kind\">电子数据检验报告 · ELECTRONIC DATA EXAMINATION REPORT</p>\n");
+	P(h, "<h1>微信聊天与支付记录检验报告<br><span class=\"en\">WeChat messages and payments: "
+	    "examination report</span></h1>\n");
+	P(h, "<table class=\"kv\">\n");
+	kv_row(h, "案件编号", "case number", mt->case_number);
+	kv_row(h, "检材编号", "exhibit", mt->exhibit);
+	kv_row(h, "检验人", "examiner", mt->examiner);
+	kv_row(h, "单位", "organisation", mt->organisation);
+	snprintf(tool, sizeof(tool), "wxforensic %s (git %s)", mt->tool_version ? mt->tool_version :
+	    "?", mt->git_id ? mt->git_id : "unknown");
+	kv_row(h, "检验工具", "tool, version, build", tool);
+	P(h, "<tr><th scope=\"row\">命令行 <span class=\"en\">(command line)</span></th><td><code>");
+	T(h, mt->cmdline);
+	P(h, "</code><br><span class=\"en\">输出目录记为 OUTDIR (the output directory is written as "
+	    "OUTDIR)</span></td></tr>\n");
+	kv_row(h, "运行环境", "operating system", mt->os);
+	rpt_time_human(h->c, mt->generated_ms, t, sizeof(t));
+	P(h, "<tr><th scope=\"row\">生成时间 <span class=\"en\">(generated at)</span></th><td>"
+	    "<span data-wxf=\"generated-at\">");
+	P(h, t);
+	P(h, mt->generated_from_sde ? "（取自 SOURCE_DATE_EPOCH, reproducible run）" : "");
+	P(h, "</span></td></tr>\n");
+	P(h, "<tr><th scope=\"row\">时区说明 <span class=\"en\">(time zone)</span></th><td>");
+	P(h, "微信以 UTC 毫秒（Unix 纪元）存储消息时间 (WeChat stores createTime as Unix epoch "
+	    "milliseconds, UTC)。本报告所有时间均按 <b>");
+	T(h, wxf_tz_name(mt->tz));
+	P(h, "</b> 显示并注明与 UTC 的偏移 (every time is shown in this zone with its UTC offset)。"
+	    "无时间的记录标为“不明 (unknown)”，从不补造日期 (records without a time are marked "
+	    "unknown, never given an invented date)。</td></tr>\n</table>\n</header>\n");
+}
+
+/* ------------------------------------------------------------------------------ TOC, summary */
+
+static void
+toc(hctx *h)
+{
+	size_t i;
+
+	P(h, "<nav id=\"toc\"><h2 class=\"first\">目录 <span class=\"en\">(Contents)</span></h2><ol>\n");
+	P(h, "<li><a href=\"#summary\">概要 (Summary)</a></li>\n");
+	P(h, "<li><a href=\"#evidence\">电子数据清单 (Evidence list)</a></li>\n");
+	P(h, "<li><a href=\"#decryption\">解密说明 (Decryption)</a></li>\n");
+	P(h, "<li><a href=\"#seller\">卖家身份 (Seller identity)</a></li>\n");
+	P(h, "<li><a href=\"#ledger\">付款明细与赔偿计算 (Payment ledger, CRPL art. 55)</a></li>\n");
+	P(h, "<li><a href=\"#conversations\">聊天记录 (Conversations)</a><ol>\n");
+	for (i = 0; i < h->n_convs; i++) {
+		const wxf_conv *cv = h->convs[i];
+		const char *n = ident_name(h, cv->talker);
+		char a[16];
+
+		rpt_conv_anchor(cv->talker, a);
+		F(h, "<li><a href=\"#%s\">", a);
+		if (n != NULL) {
+			T(h, n);
+			P(h, " — ");
+		}
+		T(h, cv->talker);
+		F(h, "</a> (%zu)</li>\n", cv->n_msgs);
+	}
+	P(h, "</ol></li>\n");
+	P(h, "<li><a href=\"#indicators\">关键词命中 (Indicator hits)</a></li>\n");
+	P(h, "<li><a href=\"#contacts\">联系人 (Contacts)</a></li>\n");
+	P(h, "<li><a href=\"#anomalies\">异常与局限 (Anomalies and limitations)</a></li>\n");
+	P(h, "<li><a href=\"#method\">方法、完整性与复核 (Method, integrity, verification)</a></li>\n");
+	P(h, "</ol></nav>\n");
+}
+
+static void
+summary(hctx *h)
+{
+	const wxf_model *m = h->m;
+	size_t i, n_rec = 0, n_recall = 0;
+
+	for (i = 0; i < m->n_msgs; i++) {
+		if (m->msgs[i]->prov.status != WXF_STATUS_INTACT)
+			n_rec++;
+		if (m->msgs[i]->is_recall)
+			n_recall++;
+	}
+	P(h, "<section id=\"summary\"><h2>概要 <span class=\"en\">(Summary)</span></h2>\n"
+	    "<div class=\"cards\">\n");
+	P(h, "<div class=\"card\"><div class=\"lbl\">卖家 (seller)</div><div class=\"big\">");
+	if (h->seller != NULL) {
+		const char *n = ident_name(h, h->seller);
+
+		T(h, n != NULL ? n : h->seller);
+		P(h, "</div><div class=\"lbl\">");
+		T(h, h->seller);
+		if (h->an != NULL && h->an->seller_source == WXF_SELLER_RANKED)
+			P(h, " · 按金额与消息数推定 (proposed by ranking)");
+		else
+			P(h, " · 检验人指定 (given by the examiner)");
+	} else
+		P(h, "未确定 (none)");
+	P(h, "</div></div>\n");
+	if (h->an != NULL && !h->an->ledger.totals.overflow) {
+		const wxf_ledger_totals *t = &h->an->ledger.totals;
+
+		P(h, "<div class=\"card\"><div class=\"lbl\">向卖家实际付款 (net paid to seller)</div>"
+		    "<div class=\"big\">");
+		money(h, t->net_fen);
+		F(h, "</div><div class=\"lbl\">%lld 笔已收款转账 (accepted transfers)</div></div>\n",
+		    (long long)t->n_paid);
+		P(h, "<div class=\"card\"><div class=\"lbl\">消法第55条 三倍赔偿 (CRPL art. 55)</div>"
+		    "<div class=\"big\">");
+		money(h, t->crpl55_fen);
+		P(h, "</div><div class=\"lbl\"><a href=\"#crpl55\">计算过程 (calculation)</a></div></div>\n");
+	}
+	F(h, "<div class=\"card\"><div class=\"lbl\">消息 (messages)</div><div class=\"big\">%zu</div>"
+	    "<div class=\"lbl\">其中已删除·恢复 %zu (recovered) · 撤回通知 %zu (recall notices)</div>"
+	    "</div>\n", m->n_msgs, n_rec, n_recall);
+	P(h, "</div>\n<p class=\"note\">本报告只陈述检材中记录的内容及其来源；是否构成欺诈由法院认定。"
+	    "(This report states what the evidence records and where; whether it amounts to fraud "
+	    "is for the court.)</p></section>\n");
+}
+
+/* ------------------------------------------------------------------------------ evidence */
+
+static void
+evidence(hctx *h)
+{
+	const wxf_inventory *inv = h->in->inv;
+	size_t i, n_changed = 0;
+
+	P(h, "<section id=\"evidence\"><h2>一、电子数据清单 <span class=\"en\">(Evidence list)</span>"
+	    "</h2>\n");
+	if (inv == NULL || inv->n_items == 0) {
+		P(h, "<p>无检材清单 (no inventory).</p></section>\n");
+		return;
+	}
+	P(h, "<p>检材根目录 (evidence roots): ");
+	for (i = 0; i < inv->n_roots; i++) {
+		P(h, i ? "；" : "");
+		P(h, "<code>");
+		T(h, inv->roots[i].given);
+		P(h, "</code>（");
+		T(h, inv->roots[i].layout);
+		P(h, "）");
+	}
+	P(h, "。检材只读打开；处理前后各计算一次 MD5、SHA-1、SHA-256 (files opened read-only; "
+	    "hashed before and after processing).</p>\n");
+	P(h, "<table><thead><tr><th scope=\"col\">序号<br>No.</th><th scope=\"col\">名称与路径<br>"
+	    "Path</th><th scope=\"col\">类别 · 格式<br>Category · format</th><th scope=\"col\" "
+	    "class=\"num\">大小<br>Size (B)</th><th scope=\"col\">完整性校验值<br>Hashes (before → "
+	    "after)</th></tr></thead><tbody>\n");
+	for (i = 0; i < inv->n_items; i++) {
+		const wxf_item *it = &inv->items[i];
+
+		F(h, "<tr id=\"ev-%zu\"><td class=\"num\">%zu</td><td><code>", i + 1, i + 1);
+		T(h, it->path);
+		if (it->member != NULL) {
+			P(h, " ⟶ ");
+			T(h, it->member);
+		}
+		P(h, "</code>");
+		if (it->role != NULL) {
+			P(h, "<br>");
+			T(h, it->role);
+		}
+		P(h, "</td><td>");
+		T(h, wxf_kind_name(it->kind));
+		if (it->mime != NULL) {
+			P(h, "<br><span class=\"en\">");
+			T(h, it->mime);
+			P(h, "</span>");
+		}
+		F(h, "</td><td class=\"num\">%llu</td><td class=\"hash\">", (unsigned long long)it->size);
+		F(h, "MD5 %s<br>SHA-1 %s<br>SHA-256 <span data-k=\"sha256\">%s</span><br>",
+		    it->before.md5, it->before.sha1, it->before.sha256);
+		if (!it->have_after)
+			P(h, "<span class=\"warn\">处理后未复核 (not re-hashed)</span>");
+		else if (it->changed) {
+			n_changed++;
+			F(h, "<span class=\"warn\">处理后已改变 CHANGED after processing</span><br>MD5 %s<br>"
+			    "SHA-1 %s<br>SHA-256 %s", it->after.md5, it->after.sha1, it->after.sha256);
+		} else
+			P(h, "<span class=\"ok\">处理后一致 (unchanged after processing: all three hashes, "
+			    "size and time)</span>");
+		if (it->note != NULL) {
+			P(h, "<br>");
+			T(h, it->note);
+		}
+		P(h, "</td></tr>\n");
+	}
+	P(h, "</tbody></table>\n");
+	if (n_changed > 0)
+		F(h, "<p class=\"warn\">%zu 个检材在处理前后不一致 (%zu evidence files changed during "
+		    "processing).</p>\n", n_changed, n_changed);
+	P(h, "</section>\n");
+}
+
+/* ------------------------------------------------------------------------------ decryption */
+
+static void
+page_report(hctx *h, const char *what, const wxf_page_report *r)
+{
+	if (!r->present)
+		return;
+	F(h, "<tr><th scope=\"row\">%s</th><td>", what);
+	T(h, r->path_in);
+	F(h, "<br>%llu 页/帧 (pages/frames): %llu HMAC 验证通过 (verified), %llu 无 HMAC (no HMAC "
+	    "in this profile), %llu 全零 (zero), <b>%llu 校验失败 (HMAC mismatch)</b>",
+	    (unsigned long long)r->n_pages, (unsigned long long)r->n_good,
+	    (unsigned long long)r->n_unverified, (unsigned long long)r->n_zero,
+	    (unsigned long long)r->n_bad);
+	if (r->trailing)
+		F(h, "; %llu 尾部字节原样复制 (trailing bytes copied)", (unsigned long long)r->trailing);
+	F(h, "<br><span class=\"hash\">SHA-256 in %s<br>SHA-256 out %s</span></td></tr>\n",
+	    r->sha256_in, r->sha256_out);
+}
+
+static void
+decryption(hctx *h)
+{
+	size_t i;
+
+	P(h, "<section id=\"decryption\"><h2>二、解密说明 <span class=\"en\">(Decryption)</span></h2>\n");
+	if (h->in->n_dbs == 0)
+		P(h, "<p>未读取数据库 (no database was read).</p>\n");
+	for (i = 0; i < h->in->n_dbs; i++) {
+		const wxf_report_db *d = &h->in->dbs[i];
+		const wxf_decrypt_result *r = d->dec;
+
+		P(h, "<h3><code>");
+		T(h, d->evidence_path);
+		P(h, "</code></h3>\n<table class=\"kv\">\n");
+		kv_row(h, "结果", "result", d->status);
+		if (d->image != NULL)
+			kv_row(h, "明文镜像", "plaintext image (in this bundle)", d->image);
+		if (r != NULL) {
+			char desc[256], key[160];
+
+			if (r->report.profile != NULL) {
+				wxf_profile_describe(r->report.profile, desc, sizeof(desc));
+				P(h, "<tr><th scope=\"row\">加密参数 <span class=\"en\">(cipher profile)</span>"
+				    "</th><td>");
+				T(h, r->report.profile->name);
+				P(h, ": ");
+				T(h, desc);
+				if (r->report.equivalent[0]) {
+					P(h, "<br>等效参数 (equivalent profiles): ");
+					T(h, r->report.equivalent);
+				}
+				P(h, "</td></tr>\n");
+			}
+			kv_row(h, "密钥来源", "how the key was obtained", r->key.how);
+			if (r->key.uin[0]) {
+				char s[512];
+
+				snprintf(s, sizeof(s), "uin %s — %s", r->key.uin, r->key.uin_source);
+				kv_row(h, "UIN", "uin and where it was read", s);
+			}
+			if (r->key.device_id[0]) {
+				char s[512];
+
+				snprintf(s, sizeof(s), "%s — %s", r->key.device_id, r->key.device_id_source);
+				kv_row(h, "设备标识", "device id (IMEI) and where it was read", s);
+			}
+			wxf_key_display(&r->key, d->reveal_key, key, sizeof(key));
+			kv_row(h, "密钥", "key", key);
+			F(h, "<tr><th scope=\"row\">尝试次数 <span class=\"en\">(candidates tried)</span></th>"
+			    "<td>%llu</td></tr>\n", (unsigned long long)r->n_tried);
+			page_report(h, "数据库页校验 (database pages)", &r->report.db);
+			page_report(h, "WAL 帧校验 (WAL frames)", &r->report.wal);
+			page_report(h, "日志记录 (journal records)", &r->report.journal);
+			P(h, "<tr><th scope=\"row\">独立复核 <span class=\"en\">(SQLCipher cross-check)</span>"
+			    "</th><td>");
+			switch (r->xcheck.status) {
+			case WXF_XCHECK_AGREES: P(h, "<span class=\"ok\">一致 (agrees)</span> "); break;
+			case WXF_XCHECK_DISAGREES: P(h, "<span class=\"warn\">不一致 (DISAGREES)</span> ");
+				break;
+			case WXF_XCHECK_UNAVAILABLE: P(h, "不可用 (unavailable) "); break;
+			default: P(h, "<span class=\"warn\">出错 (error)</span> "); break;
+			}
+			T(h, r->xcheck.sentence);
+			if (r->xcheck.detail[0]) {
+				P(h, "<br>");
+				T(h, r->xcheck.detail);
+			}
+			P(h, "</td></tr>\n");
+		}
+		P(h, "</table>\n");
+	}
+	P(h, "<p class=\"note\">解密为逐页物理解密：每一页（含空闲页）原位写入明文镜像，"
+	    "已删除记录的残留因此得以保留；密钥本身不写入报告，除非使用 --reveal-key。"
+	    "(Decryption is physical, page by page, free pages included, so deleted remnants survive; "
+	    "the key itself is not printed unless --reveal-key was given.)</p></section>\n");
+}
+
+/* ------------------------------------------------------------------------------ seller */
+
+static void
+ref_line(hctx *h, const wxf_an_ref *r)
+{
+	T(h, r->field);
+	if (r->time_ms != WXF_TIME_UNKNOWN) {
+		P(h, " · ");
+		time_el(h, r->time_ms);
+	}
+	if (r->kind == WXF_REF_MESSAGE) {
+		P(h, " · ");
+		msg_link(h, r->id);
+	}
+	prov(h, &r->prov, NULL);
+}
+
+static void
+attr_rows(hctx *h, const char *zh, const char *en, const wxf_an_attr *a)
+{
+	size_t i, k;
+
+	for (i = 0; i < a->n; i++) {
+		const wxf_an_value *v = &a->v[i];
+
+		P(h, "<tr>");
+		if (i == 0)
+			F(h, "<th scope=\"row\" rowspan=\"%zu\">%s <span class=\"en\">(%s)</span></th>", a->n,
+			    zh, en);
+		P(h, "<td><b>");
+		T(h, v->value);
+		P(h, "</b>");
+		if (!v->live)
+			P(h, "<br><span class=\"flag recovered\">仅见于已删除记录 (only in recovered "
+			    "records)</span>");
+		P(h, "</td><td>");
+		for (k = 0; k < v->n_refs && k < 8; k++) {
+			P(h, k ? "<hr>" : "");
+			ref_line(h, &v->refs[k]);
+		}
+		if (v->n_refs > 8)
+			F(h, "<p class=\"note\">另有 %zu 处 (and %zu more sources; see timeline.xml)</p>",
+			    v->n_refs - 8, v->n_refs - 8);
+		P(h, "</td></tr>\n");
+	}
+}
+
+static void
+seller(hctx *h)
+{
+	const wxf_analysis *an = h->an;
+	const wxf_an_person *s;
+	size_t i;
+
+	P(h, "<section id=\"seller\"><h2>三、卖家身份 <span class=\"en\">(Seller identity card)"
+	    "</span></h2>\n");
+	if (an == NULL || an->seller == NULL) {
+		P(h, "<p>未确定卖家 (no seller was determined).</p></section>\n");
+		return;
+	}
+	s = an->seller;
+	if (an->seller_source == WXF_SELLER_RANKED)
+		P(h, "<p class=\"warn\">卖家账号由本工具按付款金额与消息数推定，供检验人确认（见下方排名）。"
+		    "(The seller account is a PROPOSAL ranked by money paid and messages; the examiner "
+		    "must confirm it — ranking below.)</p>\n");
+	else
+		P(h, "<p>卖家账号由检验人以 --seller 指定 (seller account given by the examiner).</p>\n");
+	if (!an->seller_in_model)
+		P(h, "<p class=\"warn\">检材中没有该账号的任何记录 (the evidence has no record of this "
+		    "account).</p>\n");
+	P(h, "<p>每一项属性均列出其在检材中的全部出处 (each attribute lists every record that shows "
+	    "it).</p>\n<table><thead><tr><th scope=\"col\">属性<br>Attribute</th><th scope=\"col\">值"
+	    "<br>Value</th><th scope=\"col\">出处<br>Sources</th></tr></thead><tbody>\n");
+	attr_rows(h, "微信内部ID", "wxid", &s->wxid);
+	attr_rows(h, "微信号", "alias (WeChat ID)", &s->aliases);
+	attr_rows(h, "昵称", "nicknames", &s->nicknames);
+	attr_rows(h, "备注名", "remarks by the owner", &s->remarks);
+	attr_rows(h, "电话", "phone numbers", &s->phones);
+	attr_rows(h, "实名", "real names", &s->real_names);
+	attr_rows(h, "银行卡", "bank cards", &s->bank_cards);
+	attr_rows(h, "加密用户名", "encrypt usernames", &s->encrypt_usernames);
+	attr_rows(h, "其他", "other", &s->other);
+	P(h, "</tbody></table>\n");
+	F(h, "<p>往来 (contact): 卖家发出消息 %lld 条 (messages from the seller, %lld in groups)，"
+	    "本机用户发给卖家 %lld 条 (to the seller)，其中已删除·恢复 %lld 条 (recovered)。首次 (first): ",
+	    (long long)s->msgs_from, (long long)s->msgs_group_from, (long long)s->msgs_to,
+	    (long long)s->msgs_recovered);
+	time_el(h, s->first_ms);
+	P(h, " ");
+	msg_link(h, s->first_msg_id);
+	P(h, "；最后 (last): ");
+	time_el(h, s->last_ms);
+	P(h, " ");
+	msg_link(h, s->last_msg_id);
+	P(h, "。</p>\n");
+	if (s->n_groups > 0) {
+		P(h, "<h3>共同群聊 <span class=\"en\">(groups shared with the owner)</span></h3>\n<ul>\n");
+		for (i = 0; i < s->n_groups; i++) {
+			const wxf_an_group *g = &s->groups[i];
+
+			P(h, "<li>");
+			if (g->name != NULL) {
+				T(h, g->name);
+				P(h, " ");
+			}
+			P(h, "<code>");
+			T(h, g->username);
+			F(h, "</code>%s · 卖家在群内发言 %lld 条 (seller's messages)</li>\n",
+			    g->person_is_room_owner ? " · 卖家是群主 (seller owns the group)" : "",
+			    (long long)g->person_msgs);
+		}
+		P(h, "</ul>\n");
+	}
+	if (an->n_ranking > 0) {
+		P(h, "<h3>往来对象排名 <span class=\"en\">(counterparty ranking: money paid, then "
+		    "messages)</span></h3>\n<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">"
+		    "账号 account</th><th scope=\"col\" class=\"num\">已付款 paid</th><th scope=\"col\" "
+		    "class=\"num\">转账笔数 transfers</th><th scope=\"col\" class=\"num\">消息 messages</th>"
+		    "</tr></thead><tbody>\n");
+		for (i = 0; i < an->n_ranking && i < 10; i++) {
+			const wxf_an_rank *r = &an->ranking[i];
+
+			F(h, "<tr><td class=\"num\">%zu</td><td>", i + 1);
+			person(h, r->username);
+			P(h, "</td><td class=\"num\">");
+			money(h, r->paid_fen);
+			F(h, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>\n",
+			    (long long)r->n_transfers, (long long)r->msgs);
+		}
+		P(h, "</tbody></table>\n");
+	}
+	P(h, "</section>\n");
+}
+
+/* ------------------------------------------------------------------------------ ledger */
+
+static const char *
+dir_zh(wxf_ledger_dir d)
+{
+	switch (d) {
+	case WXF_LDIR_TO_SELLER: return "买方→卖家 (owner → seller)";
+	case WXF_LDIR_FROM_SELLER: return "卖家→买方 (seller → owner)";
+	case WXF_LDIR_OTHER: return "与第三方 (third party)";
+	default: return "方向不明 (unknown)";
+	}
+}
+
+static const char *
+bucket_zh(wxf_ledger_bucket b)
+{
+	switch (b) {
+	case WXF_LB_PAID: return "计入已付款 (counted: paid)";
+	case WXF_LB_REFUNDED: return "已退还，不计入 (refunded, not counted)";
+	case WXF_LB_EXPIRED: return "已过期退回，不计入 (expired, not counted)";
+	case WXF_LB_PENDING: return "未确认收款，不计入 (pending, not counted)";
+	case WXF_LB_RECEIVED: return "卖家退给买方，扣减 (received back: subtracted)";
+	case WXF_LB_FROM_SELLER_OTHER: return "卖家转账未收，不计入 (not counted)";
+	default: return "不计入 (not counted)";
+	}
+}
+
+static void
+lifecycle(hctx *h, const wxf_payment *p)
+{
+	size_t k;
+
+	P(h, "<ol class=\"lifecycle\">");
+	for (k = 0; k < p->n_events; k++) {
+		const wxf_pay_event *e = &p->events[k];
+
+		F(h, "<li id=\"p-%s-e%zu\">", p->id, k + 1);
+		P(h, rpt_state_zh(e->state));
+		F(h, " (%s", wxf_pay_state_name(e->state));
+		if (e->paysubtype != WXF_INT_UNKNOWN)
+			F(h, ", paysubtype %lld", (long long)e->paysubtype);
+		P(h, ") · ");
+		time_el(h, e->time_ms);
+		if (e->msg_id != NULL) {
+			P(h, " · ");
+			msg_link(h, e->msg_id);
+		}
+		if (e->prov.status != WXF_STATUS_INTACT) {
+			P(h, " ");
+			flag_status(h, &e->prov);
+		}
+		prov(h, &e->prov, NULL);
+		P(h, "</li>");
+	}
+	if (p->witness_status != WXF_INT_UNKNOWN) {
+		F(h, "<li>第二证据 RemittanceRecord.receiveStatus = %lld (%s)%s",
+		    (long long)p->witness_status, wxf_pay_state_name(p->witness_state),
+		    p->witness_disagrees ? " <span class=\"warn\">与消息记录不一致 (DISAGREES with the "
+		    "messages)</span>" : " 与消息记录一致 (agrees)");
+		prov(h, &p->witness_prov, NULL);
+		P(h, "</li>");
+	}
+	P(h, "</ol>");
+}
+
+static void
+ledger_rows(hctx *h, const wxf_ledger_row *rows, size_t n, int transfers)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const wxf_ledger_row *r = &rows[i];
+		int counted = r->bucket == WXF_LB_PAID || r->bucket == WXF_LB_RECEIVED;
+
+		F(h, "<tr id=\"pay-%s\" class=\"%s\"><td class=\"num\">%zu</td><td class=\"nw\">",
+		    r->payment_id, counted ? "counted" : "uncounted", i + 1);
+		time_el(h, r->time_ms);
+		P(h, "</td><td>");
+		if (transfers)
+			P(h, dir_zh(r->dir));
+		else
+			T(h, wxf_pay_kind_name(r->kind));
+		P(h, "</td><td class=\"num\">");
+		if (r->amount_known)
+			money(h, r->amount_fen);
+		else {
+			P(h, "金额不明 (unknown)");
+			if (r->amount_text != NULL) {
+				P(h, "<br>原文 ");
+				T(h, r->amount_text);
+			}
+		}
+		P(h, "</td><td>");
+		P(h, rpt_state_zh(r->final_state));
+		F(h, "<br><span class=\"en\">%s</span>", wxf_pay_state_name(r->final_state));
+		if (transfers) {
+			P(h, "<br>");
+			P(h, bucket_zh(r->bucket));
+		}
+		if (r->origin != WXF_LO_LIVE)
+			F(h, "<br><span class=\"flag recovered\">%s</span>", r->origin == WXF_LO_RECOVERED ?
+			    "全部来自已删除记录 (only recovered rows)" : "部分记录已删除·恢复 (some rows "
+			    "recovered)");
+		if (r->witness_disagrees)
+			P(h, "<br><span class=\"warn\">第二证据不一致 (witness disagrees)</span>");
+		if (r->amount_conflict)
+			P(h, "<br><span class=\"warn\">金额记录不一致 (amounts conflict)</span>");
+		P(h, "</td><td>");
+		if (r->transfer_id != NULL) {
+			P(h, "<code>");
+			T(h, r->transfer_id);
+			P(h, "</code>");
+		}
+		if (r->memo != NULL && *r->memo) {
+			P(h, "<br>备注 memo: ");
+			T(h, r->memo);
+		}
+		if (r->pay != NULL)
+			lifecycle(h, r->pay);
+		P(h, "</td></tr>\n");
+	}
+}
+
+static void
+ledger_table_head(hctx *h, const char *third)
+{
+	F(h, "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">时间<br>Time</th>"
+	    "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">金额<br>Amount</th>"
+	    "<th scope=\"col\">状态<br>Status</th><th scope=\"col\">单号 · 过程与来源<br>"
+	    "Id · lifecycle and provenance</th></tr></thead><tbody>\n", third);
+}
+
+static void
+total_row(hctx *h, const char *label, int64_t fen, int64_t n)
+{
+	F(h, "<tr class=\"total\"><td colspan=\"3\">%s</td><td class=\"num\">", label);
+	money(h, fen);
+	F(h, "</td><td colspan=\"2\">%lld 笔 (rows)</td></tr>\n", (long long)n);
+}
+
+static void
+ledger(hctx *h)
+{
+	const wxf_analysis *an = h->an;
+	const wxf_ledger_totals *t;
+	const wxf_ledger_def *d;
+	char cap[160];
+
+	P(h, "<section id=\"ledger\"><h2>四、付款明细与赔偿计算 <span class=\"en\">(Payment ledger "
+	    "and CRPL art. 55)</span></h2>\n");
+	if (an == NULL || an->seller == NULL) {
+		P(h, "<p>未确定卖家，无付款明细 (no seller, no ledger).</p></section>\n");
+		return;
+	}
+	t = &an->ledger.totals;
+	P(h, "<h3>转账 <span class=\"en\">(transfers between the owner and the seller)</span></h3>\n");
+	if (an->ledger.n_transfers == 0)
+		P(h, "<p>无 (none).</p>\n");
+	else {
+		ledger_table_head(h, "方向<br>Direction");
+		ledger_rows(h, an->ledger.transfers, an->ledger.n_transfers, 1);
+		if (!t->overflow) {
+			total_row(h, "已付款合计 (total paid, accepted)", t->paid_fen, t->n_paid);
+			total_row(h, "已退还合计 (refunded by the seller, not counted)", t->refunded_fen,
+			    t->n_refunded);
+			total_row(h, "已过期退回 (expired, not counted)", t->expired_fen, t->n_expired);
+			total_row(h, "未确认收款 (pending, not counted)", t->pending_fen, t->n_pending);
+			total_row(h, "卖家转回买方 (received back from the seller)", t->received_fen,
+			    t->n_received);
+			F(h, "<tr class=\"total\"><td colspan=\"3\">净付款 (net paid = paid − received back)"
+			    "</td><td class=\"num\">");
+			money(h, t->net_fen);
+			P(h, "</td><td colspan=\"2\"></td></tr>\n");
+		}
+		P(h, "</tbody></table>\n");
+		if (t->n_unknown_amount > 0)
+			F(h, "<p class=\"warn\">%lld 笔金额不明，已列出但未计入合计 (rows with an unknown "
+			    "amount are listed, never summed).</p>\n", (long long)t->n_unknown_amount);
+	}
+	P(h, "<h3 id=\"crpl55\">《消费者权益保护法》第五十五条 <span class=\"en\">(Consumer Rights "
+	    "Protection Law art. 55)</span></h3>\n");
+	if (t->overflow)
+		P(h, "<p class=\"warn\">金额溢出，合计无效 (totals overflowed and are invalid).</p>\n");
+	else {
+		P(h, "<div class=\"formula\"><p>公式 (formula): 赔偿额 = max(3 × 净付款, ¥500.00)"
+		    "<br><span class=\"en\">additional compensation = max(3 × net price paid, ¥500.00); "
+		    "the ¥500 floor applies when three times the price is less</span></p><p>");
+		P(h, "输入 (inputs): 净付款 (net price) = ");
+		money(h, t->net_fen);
+		P(h, "；计算基数 (base, not below zero) = ");
+		money(h, t->crpl_base_fen);
+		P(h, "</p><p>3 × ");
+		money(h, t->crpl_base_fen);
+		P(h, " = ");
+		money(h, t->crpl_triple_fen);
+		P(h, "；下限 (floor) ");
+		money(h, t->crpl_floor_fen);
+		P(h, t->crpl_floor_applied ? "；适用下限 (the floor applies)" : "；不适用下限 (the floor does "
+		    "not apply)");
+		P(h, "</p><p class=\"fig\">赔偿额 (figure) = ");
+		money(h, t->crpl55_fen);
+		wxf_report_fen_capital(t->crpl55_fen, cap, sizeof(cap));
+		P(h, "　<span class=\"en\">（");
+		P(h, cap);
+		P(h, "）</span></p></div>\n");
+	}
+	P(h, "<h4>定义 <span class=\"en\">(definitions used)</span></h4>\n<dl>");
+	for (d = wxf_ledger_defs; d != NULL && d->name != NULL; d++) {
+		P(h, "<dt><code>");
+		T(h, d->name);
+		P(h, "</code></dt><dd>");
+		T(h, d->text);
+		P(h, "</dd>");
+	}
+	P(h, "</dl>\n");
+	if (an->ledger.n_red_packets > 0) {
+		P(h, "<h3>红包 <span class=\"en\">(red packets, not part of the price)</span></h3>\n");
+		ledger_table_head(h, "类型<br>Kind");
+		ledger_rows(h, an->ledger.red_packets, an->ledger.n_red_packets, 0);
+		P(h, "</tbody></table>\n");
+	}
+	if (an->ledger.n_aa > 0) {
+		P(h, "<h3>群收款 <span class=\"en\">(AA collections, not part of the price)</span></h3>\n");
+		ledger_table_head(h, "类型<br>Kind");
+		ledger_rows(h, an->ledger.aa, an->ledger.n_aa, 0);
+		P(h, "</tbody></table>\n");
+	}
+	if (an->ledger.n_receipts > 0) {
+		P(h, "<h3>微信支付通知 <span class=\"en\">(WeChat Pay receipts, informational)</span></h3>\n");
+		ledger_table_head(h, "类型<br>Kind");
+		ledger_rows(h, an->ledger.receipts, an->ledger.n_receipts, 0);
+		P(h, "</tbody></table>\n");
+	}
+	P(h, "</section>\n");
+}
+
+/* ------------------------------------------------------------------------------ chat view */
+
+/* 1 if the payment has a row (and an anchor "pay-<id>") in the ledger section. */
+static int
+in_ledger(hctx *h, const char *payment_id)
+{
+	const wxf_ledger *l;
+	const wxf_ledger_row *lists[4];
+	size_t ns[4], i, k;
+
+	if (h->an == NULL || h->an->seller == NULL || payment_id == NULL)
+		return 0;
+	l = &h->an->ledger;
+	lists[0] = l->transfers; ns[0] = l->n_transfers;
+	lists[1] = l->red_packets; ns[1] = l->n_red_packets;
+	lists[2] = l->aa; ns[2] = l->n_aa;
+	lists[3] = l->receipts; ns[3] = l->n_receipts;
+	for (i = 0; i < 4; i++)
+		for (k = 0; k < ns[i]; k++)
+			if (strcmp(lists[i][k].payment_id, payment_id) == 0)
+				return 1;
+	return 0;
+}
+
+static int
+is_system(const wxf_msg *g)
+{
+	return g->dir == WXF_DIR_SYSTEM || g->kind == WXF_MK_SYSTEM || g->kind == WXF_MK_RECALL ||
+	    g->kind == WXF_MK_SYSCMD || g->kind == WXF_MK_PAT;
+}
+
+static void
+media(hctx *h, const wxf_msg *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_media; i++) {
+		const wxf_media *md = &g->media[i];
+
+		P(h, "<span class=\"media\">");
+		T(h, md->role);
+		P(h, ": ");
+		switch (md->state) {
+		case WXF_MEDIA_PRESENT:
+			P(h, "文件在检材中 (present) <code>");
+			T(h, md->path);
+			P(h, "</code>");
+			if (md->size >= 0)
+				F(h, " · %lld B", (long long)md->size);
+			F(h, " · SHA-256 <span class=\"hash\">%s</span>", md->sha256);
+			break;
+		case WXF_MEDIA_MISSING:
+			P(h, "<span class=\"warn\">文件缺失 (missing from the extraction)</span> <code>");
+			T(h, md->expected);
+			P(h, "</code>");
+			break;
+		case WXF_MEDIA_NOT_SEARCHED:
+			P(h, "未查找 (not searched)");
+			break;
+		default:
+			P(h, "无 (none)");
+		}
+		P(h, "</span>");
+	}
+}
+
+static void
+bubble_body(hctx *h, const wxf_msg *g)
+{
+	const wxf_payment *p = g->payment;
+
+	if (p != NULL && (g->kind == WXF_MK_TRANSFER || g->kind == WXF_MK_RED_PACKET ||
+	    g->kind == WXF_MK_AA)) {
+		P(h, "<div class=\"bubble pay\"><span class=\"amt\">");
+		P(h, g->kind == WXF_MK_TRANSFER ? "转账 " : g->kind == WXF_MK_RED_PACKET ? "红包 " :
+		    "群收款 ");
+		if (p->amount.known)
+			money(h, p->amount.fen);
+		else if (p->amount.text != NULL)
+			T(h, p->amount.text);
+		P(h, "</span>");
+		if (p->memo != NULL && *p->memo) {
+			T(h, p->memo);
+			P(h, "<br>");
+		} else if (p->greeting != NULL) {
+			T(h, p->greeting);
+			P(h, "<br>");
+		}
+		if (g->body != NULL && (p->memo == NULL || strcmp(g->body, p->memo) != 0)) {
+			T(h, g->body);
+		}
+		P(h, "<span class=\"st\">");
+		P(h, rpt_state_zh(p->final_state));
+		F(h, " (%s)", wxf_pay_state_name(p->final_state));
+		if (in_ledger(h, p->id))
+			F(h, " · <a href=\"%s#pay-%s\">付款明细 ledger</a>",
+			    strcmp(h->page, "report.html") == 0 ? "" : "../report.html", p->id);
+		P(h, "</span></div>");
+		return;
+	}
+	P(h, "<div class=\"bubble\">");
+	if (g->body != NULL && *g->body)
+		T(h, g->body);
+	else if (g->title != NULL)
+		T(h, g->title);
+	else
+		P(h, "（无文字内容 no text）");
+	if (g->title != NULL && g->body != NULL && strcmp(g->title, g->body) != 0 &&
+	    g->kind != WXF_MK_TEXT) {
+		P(h, "<br><b>");
+		T(h, g->title);
+		P(h, "</b>");
+	}
+	if (g->desc != NULL && *g->desc) {
+		P(h, "<br>");
+		T(h, g->desc);
+	}
+	if (g->url != NULL) {
+		P(h, "<br>链接 (link, not followed): <code>");
+		T(h, g->url);
+		P(h, "</code>");
+	}
+	if (g->file_name != NULL) {
+		P(h, "<br>文件名 (file name): ");
+		T(h, g->file_name);
+	}
+	if (g->quote_text != NULL) {
+		P(h, "<br>引用 (quoting): 「");
+		T(h, g->quote_text);
+		P(h, "」");
+	}
+	if (g->loc.x != NULL) {
+		P(h, "<br>位置 (location): ");
+		T(h, g->loc.label != NULL ? g->loc.label : "");
+		P(h, " ");
+		T(h, g->loc.poiname);
+		P(h, " (");
+		T(h, g->loc.x);
+		P(h, ", ");
+		T(h, g->loc.y);
+		P(h, ")");
+	}
+	if (g->card_username != NULL) {
+		P(h, "<br>名片 (contact card): ");
+		T(h, g->card_nickname);
+		P(h, " · ");
+		T(h, g->card_username);
+		if (g->card_alias != NULL) {
+			P(h, " · 微信号 ");
+			T(h, g->card_alias);
+		}
+	}
+	media(h, g);
+	if (g->recall_original != NULL) {
+		P(h, "<div class=\"orig\">被撤回的原内容（从已删除记录恢复）(original of the recalled "
+		    "message, recovered): ");
+		T(h, g->recall_original);
+		if (g->recall_original_msg != NULL) {
+			P(h, " · ");
+			msg_link(h, g->recall_original_msg);
+		}
+		P(h, "</div>");
+	}
+	P(h, "</div>");
+}
+
+static void
+message(hctx *h, const wxf_msg *g)
+{
+	const char *cls = is_system(g) ? "sys" : g->dir == WXF_DIR_OUT ? "out" : "in";
+
+	F(h, "<div class=\"msg %s%s\" id=\"m-%s\">", cls,
+	    g->prov.status != WXF_STATUS_INTACT ? " recovered" : "", g->id);
+	P(h, "<div class=\"meta\">");
+	if (!is_system(g)) {
+		person(h, g->sender);
+		P(h, " · ");
+	}
+	time_el(h, g->time_ms);
+	F(h, " <span class=\"type\">%s %s</span>", rpt_kind_zh(wxf_msg_kind_name(g->kind)),
+	    wxf_msg_kind_name(g->kind));
+	P(h, "</div>");
+	if (g->prov.status != WXF_STATUS_INTACT || g->is_recall || g->duplicate_of != NULL) {
+		P(h, "<div>");
+		if (g->is_recall)
+			P(h, "<span class=\"flag recalled\">已撤回 / recalled — 这是撤回通知，不是删除 "
+			    "(a recall notice, not a deletion)</span>");
+		flag_status(h, &g->prov);
+		if (g->duplicate_of != NULL) {
+			P(h, "<span class=\"flag dup\">与现存记录重复 (repeats live message ");
+			msg_link(h, g->duplicate_of);
+			P(h, ")</span>");
+		}
+		P(h, "</div>");
+	}
+	bubble_body(h, g);
+	prov(h, &g->prov, NULL);
+	P(h, "</div>\n");
+}
+
+static void
+day_marker(hctx *h, int64_t ms, char *last_day)
+{
+	char iso[64];
+
+	rpt_time(h->c, ms, iso, sizeof(iso));
+	if (ms == WXF_TIME_UNKNOWN) {
+		if (strcmp(last_day, "unknown") != 0) {
+			P(h, "<div class=\"day\"><span>时间不明的记录 (records with unknown time)</span></div>\n");
+			snprintf(last_day, 16, "unknown");
+		}
+		return;
+	}
+	if (strncmp(iso, last_day, 10) != 0) {
+		snprintf(last_day, 16, "%.10s", iso);
+		F(h, "<div class=\"day\"><span>%.4s年%.2s月%.2s日 · %.10s</span></div>\n", iso, iso + 5,
+		    iso + 8, iso);
+	}
+}
+
+static void
+conv_head(hctx *h, const wxf_conv *cv, const char *anchor, int with_id)
+{
+	const char *n = ident_name(h, cv->talker);
+	char a[80];
+
+	if (with_id)
+		F(h, "<div class=\"conv-head\" id=\"%s\"><h3>", anchor);
+	else
+		P(h, "<div class=\"conv-head\"><h3>");
+	if (n != NULL) {
+		T(h, n);
+		P(h, " ");
+	}
+	P(h, "<code>");
+	T(h, cv->talker);
+	P(h, "</code></h3>");
+	F(h, "<p class=\"note\">%s · %zu 条消息 (messages), 其中已删除·恢复 %zu (recovered) · ",
+	    cv->kind == WXF_CONV_GROUP ? "群聊 (group chat)" : cv->kind == WXF_CONV_DIRECT ?
+	    "单聊 (one-to-one)" : cv->kind == WXF_CONV_OFFICIAL ? "公众号/服务通知 (official account)" :
+	    "会话 (conversation)", cv->n_msgs, cv->n_recovered);
+	time_el(h, cv->first_time_ms);
+	P(h, " — ");
+	time_el(h, cv->last_msg_time_ms);
+	if (!cv->in_chat_list)
+		P(h, " · <span class=\"warn\">不在会话列表中 (not in the chat list)</span>");
+	if (cv->deleted) {
+		rpt_conv_anchor(cv->talker, a);
+		F(h, " · <span class=\"flag recovered\" id=\"d-%s\">会话已被删除 (conversation deleted) ",
+		    a + 2);
+		time_el(h, cv->deleted_time_ms);
+		P(h, "</span>");
+	}
+	P(h, "</p></div>\n");
+}
+
+static void
+write_msgs(hctx *h, const wxf_conv *cv, size_t from, size_t to)
+{
+	char last_day[16] = "";
+	size_t i;
+
+	P(h, "<div class=\"chat\">\n");
+	for (i = from; i < to; i++) {
+		day_marker(h, cv->msgs[i]->time_ms, last_day);
+		message(h, cv->msgs[i]);
+	}
+	P(h, "</div>\n");
+}
+
+static int
+conv_pages(hctx *h, const wxf_conv *cv)
+{
+	return cv->n_msgs > h->page_msgs ? (int)((cv->n_msgs + h->page_msgs - 1) / h->page_msgs) : 0;
+}
+
+static void
+conversations(hctx *h)
+{
+	size_t i;
+
+	P(h, "<section id=\"conversations\"><h2>五、聊天记录 <span class=\"en\">(Conversations)</span>"
+	    "</h2>\n<p>左侧白色为收到的消息，右侧绿色为本机用户发出的消息，居中灰色为系统通知；"
+	    "已删除后恢复的消息以虚线框和文字“已删除·恢复”标出，撤回通知标为“已撤回”。"
+	    "每条消息下方注明其来源（文件、表、行号、页、偏移）。(Received messages on the left, the "
+	    "owner's on the right, system notices centred; recovered and recalled messages are "
+	    "labelled in words; each bubble ends with its provenance.)</p>\n");
+	for (i = 0; i < h->n_convs; i++) {
+		const wxf_conv *cv = h->convs[i];
+		char a[16];
+		int np = conv_pages(h, cv), k;
+
+		rpt_conv_anchor(cv->talker, a);
+		conv_head(h, cv, a, 1);
+		if (np == 0) {
+			write_msgs(h, cv, 0, cv->n_msgs);
+			continue;
+		}
+		F(h, "<p>本会话共 %zu 条消息，分为 %d 个页面 (this conversation is split into %d pages):"
+		    "</p><ol>\n", cv->n_msgs, np, np);
+		for (k = 0; k < np; k++) {
+			size_t from = (size_t)k * h->page_msgs, to = from + h->page_msgs;
+
+			if (to > cv->n_msgs)
+				to = cv->n_msgs;
+			F(h, "<li><a href=\"conversations/%s-%d.html\">第 %d 部分 (part %d): 消息 %zu–%zu</a> ",
+			    a, k + 1, k + 1, k + 1, from + 1, to);
+			time_el(h, cv->msgs[from]->time_ms);
+			P(h, " — ");
+			time_el(h, cv->msgs[to - 1]->time_ms);
+			P(h, "</li>\n");
+		}
+		P(h, "</ol>\n");
+	}
+	P(h, "</section>\n");
+}
+
+/* ------------------------------------------------------------------------------ indicators */
+
+static void
+indicators(hctx *h)
+{
+	const wxf_analysis *an = h->an;
+	size_t i;
+
+	P(h, "<section id=\"indicators\"><h2>六、关键词命中 <span class=\"en\">(Indicator hits in "
+	    "the seller's messages)</span></h2>\n");
+	if (an == NULL || an->n_hits == 0) {
+		P(h, "<p>无命中 (no hits).</p></section>\n");
+		return;
+	}
+	P(h, "<p>以下词语出现在卖家本人发出的消息中；命中只说明词语出现，不代表结论。(Phrases found in "
+	    "the seller's own messages; a hit shows the words occur, it is not a conclusion.)</p>\n"
+	    "<table><thead><tr><th scope=\"col\">时间<br>Time</th><th scope=\"col\">词语<br>Phrase"
+	    "</th><th scope=\"col\">上下文<br>Context</th><th scope=\"col\">消息<br>Message</th></tr>"
+	    "</thead><tbody>\n");
+	for (i = 0; i < an->n_hits; i++) {
+		const wxf_indicator_hit *x = &an->hits[i];
+
+		P(h, "<tr><td class=\"nw\">");
+		time_el(h, x->time_ms);
+		P(h, "</td><td><mark>");
+		T(h, x->phrase);
+		P(h, "</mark>");
+		if (x->category != NULL) {
+			P(h, "<br><span class=\"en\">");
+			T(h, x->category);
+			P(h, "</span>");
+		}
+		P(h, "</td><td>");
+		T(h, x->snippet);
+		P(h, "</td><td>");
+		msg_link(h, x->msg_id);
+		if (x->prov.status != WXF_STATUS_INTACT) {
+			P(h, "<br>");
+			flag_status(h, &x->prov);
+		}
+		P(h, "</td></tr>\n");
+	}
+	P(h, "</tbody></table></section>\n");
+}
+
+/* ------------------------------------------------------------------------------ contacts */
+
+static void
+contacts(hctx *h)
+{
+	const wxf_model *m = h->m;
+	size_t i;
+
+	P(h, "<section id=\"contacts\"><h2>七、联系人 <span class=\"en\">(Contacts and other "
+	    "accounts in the evidence)</span></h2>\n<table><thead><tr><th scope=\"col\">账号<br>"
+	    "Account</th><th scope=\"col\">类型<br>Kind</th><th scope=\"col\">微信号<br>Alias</th>"
+	    "<th scope=\"col\">昵称<br>Nickname</th><th scope=\"col\">备注<br>Remark</th></tr></thead>"
+	    "<tbody>\n");
+	for (i = 0; i < m->n_identities; i++) {
+		const wxf_identity *id = m->identities[i];
+
+		P(h, "<tr><td><code>");
+		T(h, id->username);
+		P(h, "</code>");
+		if (id->is_owner)
+			P(h, "<br>本机用户 (owner)");
+		P(h, "</td><td>");
+		T(h, wxf_id_kind_name(id->kind));
+		P(h, "</td><td>");
+		T(h, wxf_attrs_best(&id->aliases));
+		P(h, "</td><td>");
+		T(h, wxf_attrs_best(&id->nicknames));
+		P(h, "</td><td>");
+		T(h, wxf_attrs_best(&id->remarks));
+		P(h, "</td></tr>\n");
+	}
+	P(h, "</tbody></table><p class=\"note\">每个值的全部出处见 timeline.xml 与 csv/contacts.csv "
+	    "(every value with its provenance: timeline.xml, csv/contacts.csv).</p></section>\n");
+}
+
+/* ------------------------------------------------------------------------------ anomalies */
+
+typedef struct tcount {
+	const char *table;
+	const char *origin;
+	size_t n;
+} tcount;
+
+static int
+tcount_cmp(const void *a, const void *b)
+{
+	const tcount *x = a, *y = b;
+	int r = strcmp(x->table, y->table);
+
+	return r != 0 ? r : strcmp(x->origin, y->origin);
+}
+
+static void
+anomalies(hctx *h)
+{
+	const wxf_model *m = h->m;
+	tcount *tc = NULL;
+	size_t n_tc = 0, cap = 0, i, k, n_unknown_time = 0;
+	char t[64];
+
+	P(h, "<section id=\"anomalies\"><h2>八、异常与局限 <span class=\"en\">(Anomalies and "
+	    "limitations)</span></h2>\n");
+	/* counts per table and origin */
+	for (i = 0; i < m->n_msgs; i++) {
+		const char *tb = m->msgs[i]->prov.table != NULL ? m->msgs[i]->prov.table :
+		    m->msgs[i]->table != NULL ? m->msgs[i]->table : "(unattributed)";
+		const char *o = wxf_origin_name(m->msgs[i]->prov.origin);
+
+		if (m->msgs[i]->time_ms == WXF_TIME_UNKNOWN)
+			n_unknown_time++;
+		for (k = 0; k < n_tc; k++)
+			if (strcmp(tc[k].table, tb) == 0 && strcmp(tc[k].origin, o) == 0)
+				break;
+		if (k == n_tc) {
+			wxf_xgrow((void **)&tc, &cap, n_tc + 1, sizeof(*tc));
+			tc[n_tc].table = tb;
+			tc[n_tc].origin = o;
+			tc[n_tc++].n = 0;
+		}
+		tc[k].n++;
+	}
+	if (n_tc > 1)
+		qsort(tc, n_tc, sizeof(*tc), tcount_cmp);
+	P(h, "<h3>各表读取的消息数 <span class=\"en\">(messages read, per table and origin)</span>"
+	    "</h3>\n<table><thead><tr><th scope=\"col\">表 table</th><th scope=\"col\">来源 origin</th>"
+	    "<th scope=\"col\" class=\"num\">条数 rows</th></tr></thead><tbody>\n");
+	for (k = 0; k < n_tc; k++) {
+		P(h, "<tr><td><code>");
+		T(h, tc[k].table);
+		F(h, "</code></td><td>%s</td><td class=\"num\">%zu</td></tr>\n", tc[k].origin, tc[k].n);
+	}
+	P(h, "</tbody></table>\n");
+	free(tc);
+
+	P(h, "<h3>异常 <span class=\"en\">(anomalies found while reading)</span></h3>\n");
+	if (m->n_anomalies == 0)
+		P(h, "<p>无 (none).</p>\n");
+	else {
+		P(h, "<table><thead><tr><th scope=\"col\">级别<br>Severity</th><th scope=\"col\">代码<br>"
+		    "Code</th><th scope=\"col\">说明<br>Description</th><th scope=\"col\">相关记录<br>"
+		    "Record</th></tr></thead><tbody>\n");
+		for (i = 0; i < m->n_anomalies; i++) {
+			const wxf_anomaly *a = &m->anomalies[i];
+
+			F(h, "<tr><td>%s</td><td><code>", a->sev >= WXF_SEV_FAILED ? "错误 failed" :
+			    "警告 warning");
+			T(h, a->code);
+			P(h, "</code></td><td>");
+			T(h, a->message);
+			P(h, "</td><td>");
+			if (a->msg_id != NULL)
+				msg_link(h, a->msg_id);
+			if (a->payment_id != NULL && in_ledger(h, a->payment_id))
+				F(h, " <a href=\"#pay-%s\">p-%s</a>", a->payment_id, a->payment_id);
+			else if (a->payment_id != NULL)
+				F(h, " p-%s", a->payment_id);
+			if (a->where.file != NULL)
+				prov(h, &a->where, NULL);
+			P(h, "</td></tr>\n");
+		}
+		P(h, "</tbody></table>\n");
+	}
+	if (h->an != NULL && h->an->n_notes > 0) {
+		P(h, "<h3>分析提示 <span class=\"en\">(analysis notes)</span></h3><ul>\n");
+		for (i = 0; i < h->an->n_notes; i++) {
+			P(h, "<li>");
+			T(h, h->an->notes[i]);
+			P(h, "</li>\n");
+		}
+		P(h, "</ul>\n");
+	}
+	P(h, "<h3>局限 <span class=\"en\">(limitations)</span></h3><ul>\n");
+	P(h, "<li>仅检验了所列检材；云端数据、其他设备、其他应用未检验。(Only the listed evidence was "
+	    "examined; cloud data, other devices and other apps were not.)</li>\n");
+	P(h, "<li>图片、语音、视频只核对文件是否存在并计算哈希，未解读其内容。(Media files were "
+	    "located and hashed, their content was not interpreted.)</li>\n");
+	if (!h->in->carving)
+		P(h, "<li>未进行已删除记录恢复 (deleted-record recovery was not run).</li>\n");
+	else
+		P(h, "<li>已删除记录恢复依据数据库空闲空间、空闲页与 WAL 旧帧；被覆盖的记录无法恢复，"
+		    "“可信度”为工具对记录归属的评分。(Recovery used free space, free pages and old WAL "
+		    "frames; overwritten records cannot be recovered; confidence is the tool's score for "
+		    "the attribution.)</li>\n");
+	if (n_unknown_time > 0)
+		F(h, "<li>%zu 条消息没有时间，标为“不明”，未列入 timeline.jsonl (%zu messages have no "
+		    "time: shown as unknown, left out of timeline.jsonl).</li>\n", n_unknown_time,
+		    n_unknown_time);
+	for (i = 0; i < h->in->n_limitations; i++) {
+		P(h, "<li>");
+		T(h, h->in->limitations[i]);
+		P(h, "</li>\n");
+	}
+	P(h, "</ul>\n");
+	rpt_time(h->c, WXF_TIME_UNKNOWN, t, sizeof(t));
+	(void)t;
+	P(h, "</section>\n");
+}
+
+/* ------------------------------------------------------------------------------ method */
+
+static void
+method(hctx *h)
+{
+	P(h, "<section id=\"method\"><h2>九、方法、完整性与复核 <span class=\"en\">(Method, "
+	    "integrity and verification)</span></h2>\n<ol>\n"
+	    "<li>登记检材并计算 MD5/SHA-1/SHA-256（只读）(inventory and hash the evidence, read-only)。"
+	    "</li>\n<li>由检材中的 UIN 与设备标识推导密钥并逐页解密为明文镜像，记录每页 HMAC 校验结果，"
+	    "并用 SQLCipher 库独立复核 (derive the key, decrypt page by page, record per-page HMAC "
+	    "verdicts, cross-check with the SQLCipher library)。</li>\n"
+	    "<li>以本工具的 SQLite 解析器读取现存记录，并从空闲空间恢复已删除记录 (read live rows with "
+	    "the tool's own SQLite parser; recover deleted rows from free space)。</li>\n"
+	    "<li>整理会话、转账生命周期、卖家身份与付款明细 (conversations, transfer lifecycles, "
+	    "seller identity, ledger)。</li>\n<li>生成本报告及 timeline.xml、timeline.jsonl、csv/；"
+	    "处理结束后再次计算检材哈希 (write the outputs; hash the evidence again)。</li>\n</ol>\n"
+	    "<p>证据包内文件 (files of this bundle): <code>report.html</code>, "
+	    "<code>timeline.xml</code> (schema <code>timeline.xsd</code>, wxforensic-timeline(5)), "
+	    "<code>timeline.jsonl</code>, <code>csv/messages.csv</code>, <code>csv/payments.csv</code>, "
+	    "<code>csv/contacts.csv</code>, <code>evidence.sha256</code>, <code>work/</code> "
+	    "(decrypted images), <code>audit.jsonl</code>, <code>manifest.sha256</code>.</p>\n"
+	    "<p>复核方法 (how to verify): <code>wxforensic verify OUTDIR</code> 重新计算每个文件的 "
+	    "SHA-256、检查审计日志哈希链，并在检材可访问时复核检材哈希；也可用 "
+	    "<code>sha256sum -c manifest.sha256</code>。报告无法包含自身的哈希值：manifest.sha256 "
+	    "的 SHA-256 在运行结束时输出并写入审计日志，应记入检验笔录/清单。(A report cannot contain "
+	    "its own hash: the SHA-256 of manifest.sha256 is printed at the end of the run and written "
+	    "to the audit log; record it in the examination record.)</p>\n"
+	    "<p>可重现性 (reproducibility): 同一检材、同一 SOURCE_DATE_EPOCH 重新运行得到逐字节相同的"
+	    "证据包；否则只有标注的“生成时间”与审计日志时间不同 (same evidence and SOURCE_DATE_EPOCH "
+	    "give a byte-identical bundle; otherwise only the marked generated-at time and the audit "
+	    "times differ).</p>\n</section>\n");
+}
+
+/* ------------------------------------------------------------------------------ driver */
+
+typedef struct ord {
+	const wxf_conv *cv;
+	int rank;
+} ord;
+
+static int
+ord_cmp(const void *a, const void *b)
+{
+	const ord *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	if (x->cv->n_msgs != y->cv->n_msgs)
+		return x->cv->n_msgs > y->cv->n_msgs ? -1 : 1;
+	return strcmp(x->cv->talker, y->cv->talker);
+}
+
+static int
+conv_has(const wxf_conv *cv, const char *user)
+{
+	size_t i;
+
+	if (user == NULL)
+		return 0;
+	for (i = 0; i < cv->n_msgs; i++)
+		if (cv->msgs[i]->sender != NULL && strcmp(cv->msgs[i]->sender, user) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+order_convs(hctx *h)
+{
+	const wxf_model *m = h->m;
+	ord *o = wxf_xcalloc(m->n_convs + 1, sizeof(*o));
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n_convs; i++) {
+		const wxf_conv *cv = m->convs[i];
+
+		if (cv->n_msgs == 0 && !cv->deleted)
+			continue;
+		o[n].cv = cv;
+		if (h->seller != NULL && strcmp(cv->talker, h->seller) == 0)
+			o[n].rank = 0;
+		else if (cv->kind == WXF_CONV_GROUP && conv_has(cv, h->seller))
+			o[n].rank = 1;
+		else
+			o[n].rank = 2;
+		n++;
+	}
+	qsort(o, n, sizeof(*o), ord_cmp);
+	h->convs = wxf_xcalloc(n + 1, sizeof(*h->convs));
+	for (i = 0; i < n; i++)
+		h->convs[i] = o[i].cv;
+	h->n_convs = n;
+	free(o);
+}
+
+static void
+build_locs(hctx *h)
+{
+	size_t i, k, cap = 0;
+
+	for (i = 0; i < h->n_convs; i++) {
+		const wxf_conv *cv = h->convs[i];
+		char a[16];
+
+		if (conv_pages(h, cv) == 0)
+			continue;
+		rpt_conv_anchor(cv->talker, a);
+		for (k = 0; k < cv->n_msgs; k++) {
+			wxf_xgrow((void **)&h->locs, &cap, h->n_locs + 1, sizeof(*h->locs));
+			h->locs[h->n_locs].msg_id = cv->msgs[k]->id;
+			snprintf(h->locs[h->n_locs].href, sizeof(h->locs[0].href),
+			    "conversations/%s-%zu.html", a, k / h->page_msgs + 1);
+			h->n_locs++;
+		}
+	}
+	if (h->n_locs > 1)
+		qsort(h->locs, h->n_locs, sizeof(*h->locs), loc_cmp);
+}
+
+static int
+conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
+{
+	size_t i;
+	int rc = WXF_OK;
+
+	for (i = 0; rc == WXF_OK && i < h->n_convs; i++) {
+		const wxf_conv *cv = h->convs[i];
+		int np = conv_pages(h, cv), k;
+		char a[16], rel[64], title[256];
+
+		rpt_conv_anchor(cv->talker, a);
+		for (k = 0; rc == WXF_OK && k < np; k++) {
+			size_t from = (size_t)k * h->page_msgs, to = from + h->page_msgs;
+			wxf_buf b;
+
+			if (to > cv->n_msgs)
+				to = cv->n_msgs;
+			snprintf(rel, sizeof(rel), "conversations/%s-%d.html", a, k + 1);
+			snprintf(title, sizeof(title), "聊天记录 %s 第 %d/%d 部分", a, k + 1, np);
+			wxf_buf_init(&b);
+			h->b = &b;
+			h->up = "../";
+			h->page = rel;
+			page_open(h, title);
+			P(h, "<p><a href=\"../report.html#conversations\">← 返回报告 (back to the report)"
+			    "</a>");
+			if (k > 0)
+				F(h, " · <a href=\"%s-%d.html\">← 上一部分 (previous)</a>", a, k);
+			if (k + 1 < np)
+				F(h, " · <a href=\"%s-%d.html\">下一部分 (next) →</a>", a, k + 2);
+			P(h, "</p>\n");
+			conv_head(h, cv, a, 0);
+			F(h, "<p>第 %d/%d 部分：消息 %zu–%zu (part %d of %d: messages %zu–%zu)</p>\n", k + 1,
+			    np, from + 1, to, k + 1, np, from + 1, to);
+			write_msgs(h, cv, from, to);
+			page_close(h);
+			rc = rpt_write(outdir, rel, &b, audit, err);
+			wxf_buf_free(&b);
+		}
+	}
+	return rc;
+}
+
+int
+wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
+{
+	rpt_ctx c;
+	hctx h;
+	wxf_buf b;
+	wxf_model *empty = NULL;
+	int rc;
+
+	rpt_ctx_init(&c, in);
+	memset(&h, 0, sizeof(h));
+	h.c = &c;
+	h.in = in;
+	h.m = in->m;
+	if (h.m == NULL) {
+		if (wxf_model_new(&empty, err) != WXF_OK) {
+			rpt_ctx_free(&c);
+			return WXF_ENOMEM;
+		}
+		h.m = empty;
+	}
+	h.an = in->an;
+	h.page_msgs = in->meta->page_msgs ? in->meta->page_msgs : WXF_REPORT_PAGE_MSGS;
+	h.owner = h.m->owner != NULL ? h.m->owner->username : NULL;
+	h.seller = in->an != NULL && in->an->seller != NULL ? in->an->seller->username :
+	    in->meta->seller;
+	order_convs(&h);
+	build_locs(&h);
+
+	wxf_buf_init(&b);
+	h.b = &b;
+	h.up = "";
+	h.page = "report.html";
+	page_open(&h, in->meta->case_number != NULL ? in->meta->case_number :
+	    "微信电子数据检验报告");
+	header(&h);
+	toc(&h);
+	summary(&h);
+	evidence(&h);
+	decryption(&h);
+	seller(&h);
+	ledger(&h);
+	conversations(&h);
+	indicators(&h);
+	contacts(&h);
+	anomalies(&h);
+	method(&h);
+	P(&h, "<p class=\"note\">— 报告结束 (end of report) —</p>\n");
+	page_close(&h);
+	rc = rpt_write(outdir, "report.html", &b, audit, err);
+	wxf_buf_free(&b);
+	if (rc == WXF_OK)
+		rc = conv_page_files(&h, outdir, audit, err);
+	free(h.locs);
+	free(h.convs);
+	wxf_model_free(&empty);
+	rpt_ctx_free(&c);
+	return rc;
+}
+
+int
+wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *audit,
+    wxf_err *err)
+{
+	int rc;
+
+	rc = wxf_report_html(in, outdir, audit, err);
+	if (rc == WXF_OK)
+		rc = wxf_report_xml(in, outdir, audit, err);
+	if (rc == WXF_OK)
+		rc = wxf_report_jsonl(in, outdir, audit, err);
+	if (rc == WXF_OK)
+		rc = wxf_report_csv(in, outdir, audit, err);
+	if (rc == WXF_OK)
+		rc = wxf_report_evidence_list(in, outdir, audit, err);
+	return rc;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private helpers of the report writers: the shared event list (one list feeds timeline.xml,
+ * timeline.jsonl and the anchors of report.html, so ids, instants and provenance are the same
+ * everywhere), evidence lookups, labels, file output.
+ */
+#ifndef WXF_RPT_INT_H
+#define WXF_RPT_INT_H
+
+#include "report.h"
+#include "base/wxf_buf.h"
+
+typedef enum rpt_ev_type {
+	RPT_EV_MESSAGE = 0,    /* a message row (live or recovered) */
+	RPT_EV_PAYMENT,        /* one lifecycle event of a payment */
+	RPT_EV_CLAIM,          /* a red-packet claim */
+	RPT_EV_CONTACT,        /* an identity attribute observed at a known time */
+	RPT_EV_CONV_DELETED,   /* a deleted-conversation record */
+	RPT_EV_N
+} rpt_ev_type;
+
+typedef struct rpt_event {
+	rpt_ev_type type;
+	char id[48];             /* deterministic: "m-<msgid>", "p-<payid>-e<k>", ... */
+	int64_t time_ms;
+	const wxf_msg *msg;
+	const wxf_payment *pay;
+	size_t k;                /* event / claim index */
+	const wxf_identity *ident;
+	const char *attr_field;  /* "nickname", "alias", ... */
+	const wxf_attr *attr;
+	const wxf_conv *conv;
+	const wxf_prov *prov;
+} rpt_event;
+
+typedef struct rpt_ctx {
+	const wxf_report_in *in;
+	rpt_event *ev;
+	size_t n_ev;
+	/* inventory items sorted by path for lookups */
+	const wxf_item **items;
+	size_t n_items;
+} rpt_ctx;
+
+void rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in);
+void rpt_ctx_free(rpt_ctx *c);
+
+const char *rpt_ev_type_name(rpt_ev_type t);
+/* SHA-256 of an evidence file as listed in the inventory ("" when unknown). */
+const char *rpt_file_sha256(const rpt_ctx *c, const char *path);
+const wxf_item *rpt_item(const rpt_ctx *c, const char *path);
+
+/* Display instant: ISO 8601 with the zone's offset, or "unknown". */
+void rpt_time(const rpt_ctx *c, int64_t ms, char *out, size_t n);
+/* Human form "2026-03-01 10:15:30.123 (UTC+08:00)" or "unknown". */
+void rpt_time_human(const rpt_ctx *c, int64_t ms, char *out, size_t n);
+
+/* Labels */
+const char *rpt_kind_zh(const char *kind_name);
+const char *rpt_state_zh(wxf_pay_state s);
+const char *rpt_status_words(const wxf_prov *p, char *buf, size_t n);
+const char *rpt_ident_name(const wxf_model *m, const char *username);
+/* The one-line description of an event ("message" field of the JSONL). */
+void rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b);
+/* Conversation anchor "c-<12 hex of sha256(talker)>" */
+void rpt_conv_anchor(const char *talker, char out[16]);
+
+/* Writes buf to outdir/rel (mkdir -p of the parent), records it in the audit log. */
+int rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audit,
+    wxf_err *err);
+
+/* Provenance as attributes / JSON members (same values everywhere). */
+void rpt_prov_xml_attrs(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b);
+void rpt_prov_json(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b);
+
+#endif
