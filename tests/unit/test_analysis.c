@@ -161,7 +161,11 @@ story(void)
 	x->card_username = SELLER;
 	x->card_nickname = "Amy专柜正品";
 	x->card_alias = "HK_daigou_Amy";
-	/* seller chat */
+	/* seller chat; readers may name the partner as sender of a system notice */
+	x = msg(m, SELLER, SELLER, 0, T0 + 29 * MIN, "你已添加了Amy香港代购，现在可以开始聊天了。",
+	    WXF_MK_SYSTEM);
+	x->dir = WXF_DIR_SYSTEM;
+	x->raw_type = x->base_type = 10000;
 	msg(m, SELLER, SELLER, 0, T0 + 30 * MIN, "你好亲，专柜代购", WXF_MK_TEXT);
 	msg(m, SELLER, SELLER, 1, T0 + 31 * MIN, "保证正品吗？", WXF_MK_TEXT);
 	msg(m, SELLER, SELLER, 0, T0 + 32 * MIN,
@@ -496,6 +500,7 @@ test_story(void)
 	v = find_value(&s->nicknames, "Amy香港代购");
 	ok(has_ref(v, WXF_REF_IDENTITY, "rcontact.nickname"), "current nickname from rcontact");
 	ok(has_ref(v, WXF_REF_MESSAGE, "message.recall_text"), "and from the recall notice");
+	ok(has_ref(v, WXF_REF_MESSAGE, "message.system(added)"), "and from the 'added' notice");
 	ok(v != NULL && v->refs[0].prov.rowid > 0 && v->live, "identity provenance kept");
 	v = find_value(&s->aliases, "HK_daigou_Amy");
 	is_int(v ? v->n_refs : 0, 2, "alias: rcontact + card");
@@ -520,7 +525,7 @@ test_story(void)
 	is_int(s->msgs_to, 7, "messages from the owner (1 text + 5 initiations + T6 accept)");
 	is_int(s->msgs_recovered, 1, "T3's recovered initiation row");
 	is_int(s->msgs_group_from, 1, "one of them in the group");
-	is_int(s->first_ms, T0 + 30 * MIN, "first contact");
+	is_int(s->first_ms, T0 + 29 * MIN, "first contact (the 'added' notice)");
 	is_int(s->last_ms, T0 + 80 * MIN + 86400000, "last contact (T4 expiry row)");
 
 	/* owner card */
