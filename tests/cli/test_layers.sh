@@ -10,7 +10,7 @@ allowed() {
 	sqlite) echo "base sqlite" ;;
 	carve) echo "base sqlite carve" ;;
 	model) echo "base model" ;;
-	wechat) echo "base sqlite carve model wechat" ;;
+	wechat) echo "base intake decrypt sqlite carve model wechat" ;;
 	analysis) echo "base model analysis" ;;
 	report) echo "base intake decrypt model analysis report" ;;
 	cli) echo "base intake decrypt sqlite carve model wechat analysis report cli" ;;
