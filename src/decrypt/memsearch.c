@@ -47,6 +47,7 @@ struct ms {
 	atomic_uint_fast64_t windows;
 	atomic_uint_fast64_t progress;
 	const wxf_profile *best_prof;
+	unsigned step;                  /* 8; 4 in minidumps (memory data need not be 8-aligned) */
 	pthread_mutex_t mu;
 	/* pass 2 */
 	uint64_t *cands;
@@ -96,7 +97,7 @@ derived_worker(void *arg)
 
 	if (cx == NULL)
 		return NULL;
-	for (off = a->from; off < a->to && off + 32 <= m->size; off += 8) {
+	for (off = a->from; off < a->to && off + 32 <= m->size; off += m->step) {
 		const uint8_t *w = m->dump + off;
 		size_t i, j;
 
@@ -142,30 +143,44 @@ raw_worker(void *arg)
 	struct ms *m = a->m;
 
 	for (;;) {
-		size_t i = atomic_fetch_add(&m->next_cand, 1), j;
+		size_t i = atomic_fetch_add(&m->next_cand, 1), j, l;
+		struct { wxf_kdf_alg alg; uint32_t iter; uint8_t enc[32]; } cache[MAX_PROF];
+		size_t n_cache = 0;
 		uint64_t off;
+		wxf_key k;
 
 		if (i >= m->n_cands)
 			break;
 		off = m->cands[i];
 		if (off > atomic_load(&m->best))
 			continue;
+		memset(&k, 0, sizeof(k));
+		memcpy(k.bytes, m->dump + off, 32);
+		k.len = 32;
+		/* one KDF per (algorithm, rounds), shared by the profiles that use it */
 		for (j = 0; j < m->n_prof; j++) {
 			const wxf_profile *p = m->prof[j];
-			wxf_key k;
-			uint8_t enc[32];
+			uint8_t *enc = NULL;
 
 			if (p->kdf == WXF_KDF_NONE)
 				continue;
-			memset(&k, 0, sizeof(k));
-			memcpy(k.bytes, m->dump + off, 32);
-			k.len = 32;
-			if (wxf_kdf_derive(p, &k, m->page1, enc, NULL) == WXF_OK &&
-			    try_enc(p, m->page1, enc))
+			for (l = 0; l < n_cache; l++)
+				if (cache[l].alg == p->kdf && cache[l].iter == p->kdf_iter)
+					enc = cache[l].enc;
+			if (enc == NULL) {
+				if (wxf_kdf_derive(p, &k, m->page1, cache[n_cache].enc, NULL) != WXF_OK)
+					continue;
+				cache[n_cache].alg = p->kdf;
+				cache[n_cache].iter = p->kdf_iter;
+				enc = cache[n_cache++].enc;
+			}
+			if (try_enc(p, m->page1, enc)) {
 				record_hit(m, off, p);
-			OPENSSL_cleanse(enc, sizeof(enc));
-			OPENSSL_cleanse(&k, sizeof(k));
+				break;
+			}
 		}
+		OPENSSL_cleanse(cache, sizeof(cache));
+		OPENSSL_cleanse(&k, sizeof(k));
 	}
 	return NULL;
 }
@@ -317,7 +332,7 @@ run_threads(void *(*fn)(void *), struct ms *m, unsigned jobs, uint64_t total, wx
 	pthread_t th[MAX_THREADS];
 	struct marg a[MAX_THREADS];
 	unsigned t, started = 0;
-	uint64_t per = (total / jobs + 7) & ~(uint64_t)7;
+	uint64_t per = (total / jobs + 7) & ~(uint64_t)7; /* multiple of 8 (and of 4) */
 
 	for (t = 0; t < jobs; t++) {
 		a[t].m = m;
@@ -391,6 +406,7 @@ wxf_memsearch(const char *dump_path, const char *db_path, const wxf_memsearch_op
 		    o->profile ? o->profile : db_path);
 		goto out_m;
 	}
+	m->step = dm.size >= 4 && memcmp(dm.data, "MDMP", 4) == 0 ? 4 : 8;
 	/* pass 1 */
 	run_threads(derived_worker, m, jobs, dm.size, o->log, "derived keys");
 	r->windows = atomic_load(&m->windows);
@@ -404,27 +420,39 @@ wxf_memsearch(const char *dump_path, const char *db_path, const wxf_memsearch_op
 
 		n_rg = minidump_ranges(dm.data, dm.size, &rg);
 		r->minidump = dm.size >= 4 && memcmp(dm.data, "MDMP", 4) == 0;
-		for (q = 8; q + 8 <= dm.size; q += 8) {
-			uint64_t off;
+		{
+			/* qwords aligned in the address space: per memory range in a minidump */
+			struct range whole = { o->base, 0, dm.size };
+			const struct range *scan = r->minidump ? rg : &whole;
+			size_t n_scan = r->minidump ? n_rg : 1, ri;
 
-			if (le64(dm.data + q) != 32)
-				continue;
-			if (!resolve(rg, n_rg, r->minidump, o->base, dm.size, le64(dm.data + q - 8), &off))
-				continue;
-			if (off + 32 > dm.size || !high_entropy(dm.data + off))
-				continue;
-			if (m->n_cands == cap) {
-				uint64_t *nc;
+			for (ri = 0; ri < n_scan; ri++) {
+				uint64_t first = scan[ri].off + ((8 - scan[ri].va % 8) % 8);
 
-				cap = cap ? cap * 2 : 256;
-				nc = realloc(m->cands, cap * sizeof(*nc));
-				if (nc == NULL) {
-					rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
-					goto out_m;
+				for (q = first + 8; q + 8 <= scan[ri].off + scan[ri].size; q += 8) {
+					uint64_t off;
+
+					if (le64(dm.data + q) != 32)
+						continue;
+					if (!resolve(rg, n_rg, r->minidump, o->base, dm.size,
+					    le64(dm.data + q - 8), &off))
+						continue;
+					if (off + 32 > dm.size || !high_entropy(dm.data + off))
+						continue;
+					if (m->n_cands == cap) {
+						uint64_t *nc;
+
+						cap = cap ? cap * 2 : 256;
+						nc = realloc(m->cands, cap * sizeof(*nc));
+						if (nc == NULL) {
+							rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
+							goto out_m;
+						}
+						m->cands = nc;
+					}
+					m->cands[m->n_cands++] = off;
 				}
-				m->cands = nc;
 			}
-			m->cands[m->n_cands++] = off;
 		}
 		if (m->n_cands > 1) {
 			size_t u = 1;
