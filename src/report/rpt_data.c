@@ -217,7 +217,7 @@ csv_messages(const rpt_ctx *c, wxf_buf *b)
 		csv(b, rpt_ident_name(m, g->sender));
 		csv(b, wxf_dir_name(g->dir));
 		csv(b, wxf_msg_kind_name(g->kind));
-		csv_int(b, g->raw_type, 1);
+		csv_int(b, g->raw_type, g->raw_type != WXF_INT_UNKNOWN);
 		csv(b, g->server_id);
 		csv(b, g->body);
 		csv(b, g->recall_original);

@@ -48,6 +48,7 @@ typedef struct hctx {
 	size_t page_msgs;
 	const char *seller;
 	const char *owner;
+	wxf_conv orphans;    /* messages no conversation holds (no talker): shown last */
 } hctx;
 
 /* ------------------------------------------------------------------------------ primitives */
@@ -232,11 +233,6 @@ prov(hctx *h, const wxf_prov *p, const char *label)
 	F(h, " · <span data-k=\"origin\">%s</span> / <span data-k=\"status\">%s</span> · "
 	    "可信度 confidence <span data-k=\"confidence\">%d</span>%%",
 	    wxf_origin_name(p->origin), wxf_status_name(p->status), p->confidence);
-	if (p->image != NULL) {
-		P(h, " · 解密镜像 image <span data-k=\"image\">");
-		T(h, p->image);
-		P(h, "</span>");
-	}
 	(void)sw;
 	P(h, "</div>");
 }
@@ -1073,8 +1069,10 @@ bubble_body(hctx *h, const wxf_msg *g)
 		T(h, g->body);
 	else if (g->title != NULL)
 		T(h, g->title);
-	else
+	else if (g->kind == WXF_MK_TEXT || g->kind == WXF_MK_UNKNOWN)
 		P(h, "（无文字内容 no text）");
+	else
+		F(h, "［%s %s］", rpt_kind_zh(wxf_msg_kind_name(g->kind)), wxf_msg_kind_name(g->kind));
 	if (g->title != NULL && g->body != NULL && strcmp(g->title, g->body) != 0 &&
 	    g->kind != WXF_MK_TEXT) {
 		P(h, "<br><b>");
@@ -1224,18 +1222,51 @@ conv_head(hctx *h, const wxf_conv *cv, const char *anchor, int with_id)
 	P(h, "</p></div>\n");
 }
 
+/* A recovered fragment that carries no text: listed in a compact table under the chat (with
+ * its id and provenance) instead of an empty bubble. */
+static int
+textless_fragment(const wxf_msg *g)
+{
+	return g->prov.status == WXF_STATUS_FRAGMENT && (g->body == NULL || *g->body == '\0') &&
+	    g->title == NULL && g->payment == NULL && g->n_media == 0 && !g->is_recall;
+}
+
 static void
 write_msgs(hctx *h, const wxf_conv *cv, size_t from, size_t to)
 {
 	char last_day[16] = "";
-	size_t i;
+	size_t i, n_frag = 0;
 
 	P(h, "<div class=\"chat\">\n");
 	for (i = from; i < to; i++) {
+		if (textless_fragment(cv->msgs[i])) {
+			n_frag++;
+			continue;
+		}
 		day_marker(h, cv->msgs[i]->time_ms, last_day);
 		message(h, cv->msgs[i]);
 	}
 	P(h, "</div>\n");
+	if (n_frag == 0)
+		return;
+	F(h, "<h4>无文字内容的残片 <span class=\"en\">(recovered fragments without text: %zu; they "
+	    "prove a record existed, its content is lost)</span></h4>\n<table class=\"frag\"><thead>"
+	    "<tr><th scope=\"col\">编号 Id</th><th scope=\"col\">时间 Time</th><th scope=\"col\">"
+	    "类型 Type</th><th scope=\"col\">来源 Provenance</th></tr></thead><tbody>\n", n_frag);
+	for (i = from; i < to; i++) {
+		const wxf_msg *g = cv->msgs[i];
+
+		if (!textless_fragment(g))
+			continue;
+		F(h, "<tr id=\"m-%s\"><td><code>m-%s</code></td><td class=\"nw\">", g->id, g->id);
+		time_el(h, g->time_ms);
+		F(h, "</td><td>%s %s</td><td>", rpt_kind_zh(wxf_msg_kind_name(g->kind)),
+		    wxf_msg_kind_name(g->kind));
+		flag_status(h, &g->prov);
+		prov(h, &g->prov, NULL);
+		P(h, "</td></tr>\n");
+	}
+	P(h, "</tbody></table>\n");
 }
 
 static int
@@ -1575,11 +1606,33 @@ order_convs(hctx *h)
 		n++;
 	}
 	qsort(o, n, sizeof(*o), ord_cmp);
-	h->convs = wxf_xcalloc(n + 1, sizeof(*h->convs));
+	h->convs = wxf_xcalloc(n + 2, sizeof(*h->convs));
 	for (i = 0; i < n; i++)
 		h->convs[i] = o[i].cv;
 	h->n_convs = n;
 	free(o);
+	/* rows without a conversation (recovered fragments lacking a talker) */
+	memset(&h->orphans, 0, sizeof(h->orphans));
+	h->orphans.talker = "（未归属会话 no conversation）";
+	h->orphans.kind = WXF_CONV_UNKNOWN;
+	h->orphans.in_chat_list = 1;
+	h->orphans.first_time_ms = h->orphans.last_msg_time_ms = WXF_TIME_UNKNOWN;
+	for (i = 0; i < m->n_msgs; i++) {
+		if (m->msgs[i]->conv != NULL)
+			continue;
+		h->orphans.msgs = wxf_xrealloc(h->orphans.msgs, (h->orphans.n_msgs + 1) *
+		    sizeof(*h->orphans.msgs));
+		h->orphans.msgs[h->orphans.n_msgs++] = m->msgs[i];
+		if (m->msgs[i]->prov.status != WXF_STATUS_INTACT)
+			h->orphans.n_recovered++;
+		if (m->msgs[i]->time_ms != WXF_TIME_UNKNOWN) {
+			if (h->orphans.first_time_ms == WXF_TIME_UNKNOWN)
+				h->orphans.first_time_ms = m->msgs[i]->time_ms;
+			h->orphans.last_msg_time_ms = m->msgs[i]->time_ms;
+		}
+	}
+	if (h->orphans.n_msgs > 0)
+		h->convs[h->n_convs++] = &h->orphans;
 }
 
 static void
@@ -1705,6 +1758,7 @@ wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, w
 		rc = conv_page_files(&h, outdir, audit, err);
 	free(h.locs);
 	free(h.convs);
+	free(h.orphans.msgs);
 	wxf_model_free(&empty);
 	rpt_ctx_free(&c);
 	return rc;

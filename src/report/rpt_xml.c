@@ -186,7 +186,8 @@ x_message(const rpt_ctx *c, const wxf_msg *g, wxf_buf *b)
 	x_elem(b, "      ", "sender", g->sender);
 	wxf_buf_printf(b, "      <direction>%s</direction>\n      <kind>%s</kind>\n",
 	    wxf_dir_name(g->dir), wxf_msg_kind_name(g->kind));
-	wxf_buf_printf(b, "      <raw_type>%lld</raw_type>\n", (long long)g->raw_type);
+	if (g->raw_type != WXF_INT_UNKNOWN)
+		wxf_buf_printf(b, "      <raw_type>%lld</raw_type>\n", (long long)g->raw_type);
 	if (g->server_id != NULL)
 		x_elem(b, "      ", "server_id", g->server_id);
 	x_elem(b, "      ", "text", g->body);
