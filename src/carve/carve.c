@@ -646,10 +646,12 @@ take(cx *x, cv_rec *r, int sig, int score)
 	while (x->ht[i] != 0) {
 		c = &x->c[x->ht[i] - 1];
 		if (c->fp == fp && c->sig == sig) {
-			if (c->rowid == INT64_MIN && r->rowid != INT64_MIN)
+			if (c->rowid == INT64_MIN && r->rowid != INT64_MIN) {
+				/* a copy with its rowid intact: its live comparison by rowid decides */
 				c->rowid = r->rowid;
-			if (c->status == WXF_STATUS_PARTIALLY_RECOVERED && status == WXF_STATUS_DELETED_RECOVERED &&
-			    r->rowid != INT64_MIN)
+				c->status = status;
+			} else if (status == WXF_STATUS_SUPERSEDED ||
+			    (c->status == WXF_STATUS_PARTIALLY_RECOVERED && status == WXF_STATUS_DELETED_RECOVERED))
 				c->status = status;
 			if (add_src(x, c, &src) != WXF_OK)
 				x->oom = 1;
@@ -1173,19 +1175,24 @@ emit(cx *x, wxf_carve_cb cb, void *arg)
 			return WXF_ENOMEM;
 		c->rowid = c->ncols == s->n && v[s->n - 1].type == WXF_SQL_INT ? v[s->n - 1].i : INT64_MIN;
 		if (s->table_sig >= 0 && c->rowid != INT64_MIN) {
-			size_t j;
+			size_t lo = 0, hi = x->n_c;
 
-			for (j = 0; j < x->n_c; j++) {
-				cand *t = &x->c[j];
+			while (lo < hi) { /* candidates are sorted by (signature, rowid) */
+				size_t mid = lo + (hi - lo) / 2;
+				const cand *t = &x->c[mid];
 
-				if (t->sig == s->table_sig && t->rowid == c->rowid) {
-					uint32_t k;
+				if (t->sig < s->table_sig || (t->sig == s->table_sig && t->rowid != INT64_MIN &&
+				    t->rowid < c->rowid))
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < x->n_c && x->c[lo].sig == s->table_sig && x->c[lo].rowid == c->rowid; lo++) {
+				uint32_t k;
 
-					for (k = 0; k < c->n_src; k++)
-						add_src(x, t, &c->src[k]);
-					c->index_only = 2; /* folded */
-					break;
-				}
+				for (k = 0; k < c->n_src; k++)
+					add_src(x, &x->c[lo], &c->src[k]);
+				c->index_only = 2; /* folded */
 			}
 			if (c->index_only != 2 && wxf_sqlite_find_rowid(x->db, x->sigs[s->table_sig].obj, c->rowid,
 			    noop_row, NULL, NULL) == 0)

@@ -378,21 +378,26 @@ int
 wxf_sqlite_tree_pages(wxf_sqlite_db *db, uint32_t root,
     int (*visit)(void *arg, uint32_t pgno, int kind), void *arg, int with_overflow, wxf_err *err)
 {
-	wframe st[WALK_DEPTH];
-	int depth, rc = 0;
+	uint32_t *st;           /* stack of pages to visit: each page is pushed at most once */
+	size_t depth, cap = 64;
+	int rc = 0;
 	uint8_t *seen;
 	ovctx oc = { visit, arg };
 
 	if (root == 0 || root > db->n_pages)
 		return WXF_OK;
 	seen = calloc((size_t)db->n_pages / 8 + 1, 1);
-	if (seen == NULL)
+	st = malloc(cap * sizeof(*st));
+	if (seen == NULL || st == NULL) {
+		free(seen);
+		free(st);
 		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	}
 	seen[root / 8] |= (uint8_t)(1u << (root % 8));
-	st[0].pgno = root;
+	st[0] = root;
 	depth = 1;
 	while (depth > 0 && rc == 0) {
-		uint32_t pgno = st[--depth].pgno, i;
+		uint32_t pgno = st[--depth], i;
 		const uint8_t *pg = wxf_sqlite_page(db, pgno, NULL);
 		wxf_sqlite_page_hdr h;
 		wxf_sqlite_cell cl;
@@ -422,16 +427,26 @@ wxf_sqlite_tree_pages(wxf_sqlite_db *db, uint32_t root,
 				child = h.right_child;
 			if (h.type == 0x0d || h.type == 0x0a || child == 0)
 				continue;
-			if (child > db->n_pages || (seen[child / 8] & (1u << (child % 8))) || depth >= WALK_DEPTH) {
+			if (child > db->n_pages || (seen[child / 8] & (1u << (child % 8)))) {
 				wxf_sqlite_warn(db, err, pgno, 0, "child %u out of range or seen twice", child);
 				continue;
 			}
+			if (depth == cap) {
+				uint32_t *ns = realloc(st, cap * 2 * sizeof(*st));
+
+				if (ns == NULL) {
+					rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
+					break;
+				}
+				st = ns;
+				cap *= 2;
+			}
 			seen[child / 8] |= (uint8_t)(1u << (child % 8));
-			st[depth].pgno = child;
-			depth++;
+			st[depth++] = child;
 		}
 	}
 	free(seen);
+	free(st);
 	return rc;
 }
 
