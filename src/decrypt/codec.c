@@ -96,8 +96,13 @@ wxf_key_from_text(wxf_key *k, const char *text, wxf_key_form form, wxf_err *err)
 	else if (n == 64 && all_hex(text, 64))
 		hex = text;
 	if (hex != NULL) {
-		if (!all_hex(hex, 64) || wxf_unhex(hex, k->bytes, 32) != 0)
+		char h[65];
+
+		memcpy(h, hex, 64);
+		h[64] = '\0';
+		if (!all_hex(h, 64) || wxf_unhex(h, k->bytes, 32) != 0)
 			return wxf_err_set(err, WXF_EUSAGE, "key: 64 hexadecimal digits expected");
+		OPENSSL_cleanse(h, sizeof(h));
 		k->len = 32;
 		return WXF_OK;
 	}
