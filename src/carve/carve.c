@@ -690,7 +690,7 @@ take(cx *x, cv_rec *r, int sig, int score)
 	if (r->col0_unknown)
 		c->known[0] = 0;
 	/* keep the body: mapped images stay valid for the run; assembled payloads are copied */
-	if (r->body >= x->s2.pay && r->body < x->s2.pay + x->s2.pay_cap) {
+	if (x->s2.pay != NULL && r->body >= x->s2.pay && r->body < x->s2.pay + x->s2.pay_cap) {
 		uint8_t *b = wxf_arena_alloc(x->ar, plen ? plen : 1);
 
 		if (b == NULL) {
@@ -1161,7 +1161,8 @@ emit(cx *x, wxf_carve_cb cb, void *arg)
 	unsigned char known[CV_MAXCOLS];
 	wxf_sqlval *keys = x->vals + CV_MAXCOLS;
 
-	qsort(x->c, x->n_c, sizeof(*x->c), cmp_cand);
+	if (x->n_c > 1)
+		qsort(x->c, x->n_c, sizeof(*x->c), cmp_cand);
 	/* fold index entries into the rows they point to */
 	for (i = 0; i < x->n_c; i++) {
 		cand *c = &x->c[i];
@@ -1554,7 +1555,8 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	}
 	if (x.oom)
 		goto oom;
-	qsort(x.live_fp, x.n_live, sizeof(uint64_t), cmp_u64);
+	if (x.n_live > 1)
+		qsort(x.live_fp, x.n_live, sizeof(uint64_t), cmp_u64);
 	if ((x.src_mask & WXF_CARVE_LIVE) && cb != NULL) {
 		for (i = 0; i < x.n_sigs && rc == 0; i++) {
 			live_ctx lc = { &x, i, cb, arg, 1 };
