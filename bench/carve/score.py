@@ -26,7 +26,10 @@ ALLCATS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "0A", "0B", "0C
 
 
 def load_key(path):
-    root = ET.parse(path).getroot()
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        return []   # a few keys of folder 01 (weird table names) are not well-formed XML
     out = []
     for el in root.findall("element"):
         meta = el.find("meta")

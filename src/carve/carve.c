@@ -1403,7 +1403,13 @@ carve_sources(cx *x, wxf_journal **jnp, int schema_pass, int *soft)
 			x->file = fr ? x->walname : x->dbname;
 			x->frame = fr;
 			x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
-			carve_page(x, cur ? cur : mp, pgno, 1, WXF_ORIGIN_UNALLOCATED, WXF_ORIGIN_UNALLOCATED);
+			/* a page no tree owns and not on the freelist: SQLite frees pages onto the freelist,
+			 * so inside the file such a page is an orphan whose cells may be live rows cut off by
+			 * a damaged pointer; its cells count only beyond the db size (slack) or when a dropped
+			 * table's old b-tree reaches it.  Its free space is carved either way. */
+			int cells = pgno > x->n_pages || (x->dropped_of != NULL && x->dropped_of[pgno] != 0);
+
+			carve_page(x, cur ? cur : mp, pgno, cells, WXF_ORIGIN_UNALLOCATED, WXF_ORIGIN_UNALLOCATED);
 		}
 		if (fr != 0 && mp != NULL && (x->src_mask & WXF_CARVE_WAL)) {
 			/* the main file's older version of a page the WAL replaced */
