@@ -134,14 +134,47 @@ wxf_report_jsonl(const wxf_report_in *in, const char *outdir, wxf_audit *audit, 
 
 /* ------------------------------------------------------------------------------ CSV */
 
+/* Evidence text for a spreadsheet: invalid UTF-8 becomes U+FFFD; control, bidi and zero-width
+ * characters become visible "[U+XXXX]" markers (as in the HTML), so a cell cannot reorder or
+ * hide what it shows.  Newlines and tabs are kept (the field is quoted). */
+static void
+csv_clean(wxf_buf *out, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp = 0;
+		size_t l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+
+		if (l == 0) {
+			wxf_buf_puts(out, "\xEF\xBF\xBD");
+			i++;
+			continue;
+		}
+		if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || cp == 0x7f ||
+		    (cp >= 0x80 && cp < 0xa0) || cp == 0x061c || cp == 0x180e ||
+		    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff)
+			wxf_buf_printf(out, "[U+%04X]", (unsigned)cp);
+		else
+			wxf_buf_add(out, s + i, l);
+		i += l;
+	}
+}
+
 static void
 csv(wxf_buf *b, const char *s)
 {
+	wxf_buf c;
+
 	/* a field starts a record after CRLF or after the byte-order mark */
 	if (b->len > 0 && b->p[b->len - 1] != '\n' &&
 	    !(b->len == 3 && memcmp(b->p, "\xEF\xBB\xBF", 3) == 0))
 		wxf_buf_putc(b, ',');
-	wxf_buf_csv_field(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+	wxf_buf_init(&c);
+	csv_clean(&c, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+	wxf_buf_csv_field(b, c.p != NULL ? c.p : "", c.len);
+	wxf_buf_free(&c);
 }
 
 static void

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #define CSP "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; " \
-	"form-action 'none'; frame-ancestors 'none'"
+	"form-action 'none'"
 
 typedef struct loc {
 	const char *msg_id;
