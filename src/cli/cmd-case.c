@@ -33,6 +33,7 @@
 #include "report/report.h"
 #include "sqlite/sqlite.h"
 #include "wechat/android.h"
+#include "wechat/pcbackup.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -49,12 +51,14 @@ struct case_opts {
 	char *case_number, *exhibit, *examiner, *organisation, *tz, *seller, *key;
 	char **imeis, **uins, **indicators;
 	int reveal_key, no_carve;
+	char *backup_key;        /* --backup-key: WeChat PC backup passphrase (32 hex) */
 	long long jobs, page_msgs;
 };
 
 enum {
 	OPT_CASE = 0x2100, OPT_EXHIBIT, OPT_EXAMINER, OPT_ORG, OPT_TZ, OPT_SELLER, OPT_INDICATORS,
-	OPT_IMEI, OPT_UIN, OPT_KEY, OPT_REVEAL, OPT_JOBS, OPT_PAGE, OPT_NO_CARVE
+	OPT_IMEI, OPT_UIN, OPT_KEY, OPT_REVEAL, OPT_JOBS, OPT_PAGE, OPT_NO_CARVE,
+	OPT_BACKUP_KEY
 };
 
 static const struct option case_long[] = {
@@ -74,6 +78,7 @@ static const struct option case_long[] = {
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "page-messages", required_argument, NULL, OPT_PAGE },
 	{ "no-carve", no_argument, NULL, OPT_NO_CARVE },
+	{ "backup-key", required_argument, NULL, OPT_BACKUP_KEY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -101,6 +106,9 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 		if (o->key != NULL)
 			memset(o->key, 0, strlen(o->key));
 		set_str(&o->key, NULL);
+		if (o->backup_key != NULL)
+			memset(o->backup_key, 0, strlen(o->backup_key));
+		set_str(&o->backup_key, NULL);
 		wxf_cmd_strv_free(&o->imeis);
 		wxf_cmd_strv_free(&o->uins);
 		wxf_cmd_strv_free(&o->indicators);
@@ -118,6 +126,7 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 	case OPT_UIN: wxf_cmd_strv_add(&o->uins, arg); return WXF_OK;
 	case OPT_REVEAL: o->reveal_key = 1; return WXF_OK;
 	case OPT_NO_CARVE: o->no_carve = 1; return WXF_OK;
+	case OPT_BACKUP_KEY: set_str(&o->backup_key, arg); return WXF_OK;
 	case OPT_JOBS: return wxf_cmd_num(arg, 0, 1024, &o->jobs, "--jobs", err);
 	case OPT_PAGE: return wxf_cmd_num(arg, 10, 1000000, &o->page_msgs, "--page-messages", err);
 	}
@@ -454,6 +463,81 @@ decrypt_account(wxf_ctx *ctx, struct case_opts *o, const wxf_inventory *inv, con
 	return rc;
 }
 
+/* ------------------------------------------------------------------------------ PC backups */
+
+/*
+ * WeChat PC "Backup & Restore" folders (Backup.db + BAK_n_TEXT/MEDIA) among the evidence: read
+ * with --backup-key into the model (work/backup-<n>/ holds the plaintext Backup.db and the
+ * media), else recognised and reported as "key required".  Runs with OUTDIR as the working
+ * directory so bundle paths stay relative.  Returns the number of backups read.
+ */
+static int
+read_pc_backups(wxf_ctx *ctx, struct case_opts *o, const wxf_inventory *inv, wxf_model *m,
+    wxf_audit *audit, char ***limits, size_t *n_found)
+{
+	int n_ok = 0, cwd;
+	size_t k = 0;
+
+	for (size_t i = 0; i < inv->n_items; i++) {
+		const wxf_item *it = &inv->items[i];
+		wxf_pcbackup_result res;
+		wxf_err err;
+		char *folder, *work, *j;
+		int rc;
+
+		if (it->member != NULL || strcasecmp(wxf_path_base(it->path), "Backup.db") != 0)
+			continue;
+		folder = dirname_dup(it->abs);
+		if (!wxf_pcbackup_probe(folder, NULL, NULL, NULL, 0)) {
+			free(folder);
+			continue;
+		}
+		(*n_found)++;
+		work = wxf_xasprintf("work/backup-%zu", ++k);
+		wxf_err_clear(&err);
+		cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cwd < 0 || chdir(o->out) != 0) {
+			rc = wxf_err_set(&err, WXF_EIO, "%s: %s", o->out, strerror(errno));
+			memset(&res, 0, sizeof(res));
+		} else {
+			wxf_log_info(&ctx->log, "reading WeChat PC backup %s", it->path);
+			rc = wxf_pcbackup_read(m, folder, o->backup_key, work, &res, &err);
+			if (fchdir(cwd) != 0)
+				rc = wxf_err_set(&err, WXF_EIO, "cannot return to the working directory");
+		}
+		if (cwd >= 0)
+			close(cwd);
+		j = wxf_pcbackup_result_json(&res);
+		{
+			wxf_buf b;
+
+			wxf_buf_init(&b);
+			wxf_buf_printf(&b, "\"backup\":%s", j);
+			wxf_audit_add(audit, "pc-backup-result", b.p, NULL);
+			wxf_buf_free(&b);
+		}
+		free(j);
+		if (rc == WXF_OK && res.status == WXF_PCB_READ) {
+			n_ok++;
+		} else {
+			char *l = res.status == WXF_PCB_KEY_REQUIRED ?
+			    wxf_xasprintf("WeChat PC backup %s recognised, inventoried and hashed; its "
+			    "messages need the backup key (--backup-key).", it->path) :
+			    wxf_xasprintf("WeChat PC backup %s not read: %s", it->path, err.msg);
+
+			wxf_log_warn(&ctx->log, "%s", l);
+			wxf_cmd_strv_add(limits, l);
+			free(l);
+		}
+		for (size_t w = 0; w < res.n_warnings && w < 20; w++)
+			wxf_log_warn(&ctx->log, "PC backup: %s", res.warnings[w]);
+		wxf_pcbackup_result_free(&res);
+		free(work);
+		free(folder);
+	}
+	return n_ok;
+}
+
 /* ------------------------------------------------------------------------------ exec */
 
 static int
@@ -467,7 +551,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	wxf_analysis *an = NULL;
 	wxf_tz *tz = NULL;
 	acct_run *runs = NULL;
-	size_t n_runs = 0, i, changed;
+	size_t n_runs = 0, n_backups = 0, i, changed;
 	char **limits = NULL, *cmdline = NULL, manifest[65], os[256];
 	wxf_report_db *dbs = NULL;
 	wxf_report_meta meta;
@@ -475,7 +559,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	struct utsname un;
 	wxf_err err;
 	wxf_buf b;
-	int rc, exit_rc = WXF_EXIT_OK, carved = 0, sde = 0, n_read = 0;
+	int rc, exit_rc = WXF_EXIT_OK, carved = 0, sde = 0, n_read = 0, n_backups_read = 0;
 	size_t n_limits;
 
 	wxf_err_clear(&err);
@@ -571,7 +655,8 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 			    "inventoried but not read: extract the container and run case on the folder.");
 			break;
 		}
-	if (n_runs == 0) {
+	n_backups_read = read_pc_backups(ctx, o, &inv, m, &audit, &limits, &n_backups);
+	if (n_runs == 0 && n_backups == 0) {
 		wxf_log_warn(&ctx->log, "no Android message database (EnMicroMsg.db) found in the "
 		    "evidence");
 		wxf_cmd_strv_add(&limits, "No WeChat message database this version can read was found "
@@ -686,6 +771,8 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	printf("Evidence bundle: %s\n", o->out);
 	printf("  report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/, "
 	    "audit.jsonl\n");
+	if (n_backups > 0)
+		printf("  WeChat PC backups read: %d of %zu\n", n_backups_read, n_backups);
 	printf("  databases read: %d of %zu; messages: %zu; payments: %zu\n", n_read, n_runs,
 	    m->n_msgs, m->n_payments);
 	if (an != NULL && an->seller != NULL) {
@@ -748,7 +835,8 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --reveal-key        print the key in the report and audit log\n"
 	    "      --jobs N            decryption threads (0 = all CPUs)\n"
 	    "      --page-messages N   messages per conversation page (default 2000)\n"
-	    "      --no-carve          do not recover deleted records\n\n"
+	    "      --no-carve          do not recover deleted records\n"
+	    "      --backup-key HEX32  passphrase of a WeChat PC backup (Backup.db, BAK_n_TEXT/MEDIA)\n\n"
 	    "Writes report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/,\n"
 	    "audit.jsonl and manifest.sha256; prints the manifest's SHA-256.  Honours\n"
 	    "SOURCE_DATE_EPOCH.  Exit 1 if the evidence changed during processing.",
