@@ -115,4 +115,19 @@ D=$(ls -d "$F"/android-tree/apps/com.tencent.mm/r/MicroMsg/*/EnMicroMsg.db)
 "$WXF" decrypt "$D" -o "$TMPD/tree.db" >"$TMPD/out" 2>&1
 is "$?" 0 "android tree: decrypts without any option"
 ok "grep -q 'CompatibleInfo.cfg key 258' '$TMPD/out'" "android tree: device id source reported"
+
+# 6. the demo case (fixtures/android/demo, another generator): no option, key from its own files
+for d in demo demo-wal; do
+	tj="$top_srcdir/fixtures/android/$d.truth.json"
+	db=$(ls "$top_srcdir"/fixtures/android/$d/data/data/com.tencent.mm/MicroMsg/*/EnMicroMsg.db 2>/dev/null | head -1)
+	if [ -f "$tj" ] && [ -n "$db" ]; then
+		want=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['key'])" "$tj" 2>/dev/null)
+		"$WXF" decrypt "$db" -o "$TMPD/$d.db" --reveal-key >"$TMPD/out" 2>&1
+		is "$?" 0 "$d: decrypts with the key derived from its own prefs/cfg, no option"
+		ok "grep -q '^key *$want\$' '$TMPD/out'" "$d: derived key equals the truth file's key"
+		ok "grep -q 'SQLCipher 3.4.1 agrees' '$TMPD/out'" "$d: SQLCipher agrees"
+	else
+		skip "fixtures/android/$d not present"
+	fi
+done
 done_testing
