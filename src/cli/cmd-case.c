@@ -33,6 +33,8 @@
 #include "report/report.h"
 #include "sqlite/sqlite.h"
 #include "wechat/android.h"
+#include "wechat/android_fts.h"
+#include "wechat/huawei.h"
 #include "wechat/pcbackup.h"
 
 #include <dirent.h>
@@ -52,13 +54,14 @@ struct case_opts {
 	char **imeis, **uins, **indicators;
 	int reveal_key, no_carve;
 	char *backup_key;        /* --backup-key: WeChat PC backup passphrase (32 hex) */
+	char *backup_password;   /* --backup-password: encrypted .ab / Huawei backup password */
 	long long jobs, page_msgs;
 };
 
 enum {
 	OPT_CASE = 0x2100, OPT_EXHIBIT, OPT_EXAMINER, OPT_ORG, OPT_TZ, OPT_SELLER, OPT_INDICATORS,
 	OPT_IMEI, OPT_UIN, OPT_KEY, OPT_REVEAL, OPT_JOBS, OPT_PAGE, OPT_NO_CARVE,
-	OPT_BACKUP_KEY
+	OPT_BACKUP_KEY, OPT_BACKUP_PASSWORD
 };
 
 static const struct option case_long[] = {
@@ -79,6 +82,7 @@ static const struct option case_long[] = {
 	{ "page-messages", required_argument, NULL, OPT_PAGE },
 	{ "no-carve", no_argument, NULL, OPT_NO_CARVE },
 	{ "backup-key", required_argument, NULL, OPT_BACKUP_KEY },
+	{ "backup-password", required_argument, NULL, OPT_BACKUP_PASSWORD },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -109,6 +113,9 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 		if (o->backup_key != NULL)
 			memset(o->backup_key, 0, strlen(o->backup_key));
 		set_str(&o->backup_key, NULL);
+		if (o->backup_password != NULL)
+			memset(o->backup_password, 0, strlen(o->backup_password));
+		set_str(&o->backup_password, NULL);
 		wxf_cmd_strv_free(&o->imeis);
 		wxf_cmd_strv_free(&o->uins);
 		wxf_cmd_strv_free(&o->indicators);
@@ -127,6 +134,7 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 	case OPT_REVEAL: o->reveal_key = 1; return WXF_OK;
 	case OPT_NO_CARVE: o->no_carve = 1; return WXF_OK;
 	case OPT_BACKUP_KEY: set_str(&o->backup_key, arg); return WXF_OK;
+	case OPT_BACKUP_PASSWORD: set_str(&o->backup_password, arg); return WXF_OK;
 	case OPT_JOBS: return wxf_cmd_num(arg, 0, 1024, &o->jobs, "--jobs", err);
 	case OPT_PAGE: return wxf_cmd_num(arg, 10, 1000000, &o->page_msgs, "--page-messages", err);
 	}
@@ -399,7 +407,7 @@ out:
 /* Decrypts one account's database with OUTDIR as working directory (bundle-relative paths). */
 static int
 decrypt_account(wxf_ctx *ctx, struct case_opts *o, const wxf_inventory *inv, const char *outdir,
-    acct_run *ar, wxf_audit *audit, char ***limits)
+    const char *out_sub, acct_run *ar, wxf_audit *audit, char ***limits)
 {
 	wxf_key_opts ko;
 	wxf_err err;
@@ -418,7 +426,7 @@ decrypt_account(wxf_ctx *ctx, struct case_opts *o, const wxf_inventory *inv, con
 	if (cwd < 0 || chdir(outdir) != 0) {
 		rc = wxf_err_set(&err, WXF_EIO, "%s: %s", outdir, strerror(errno));
 	} else {
-		rc = wxf_decrypt_android_account(inv->roots[ar->db->root].abs, acct_dir, ".", &ko,
+		rc = wxf_decrypt_android_account(inv->roots[ar->db->root].abs, acct_dir, out_sub, &ko,
 		    &ar->dec, &err);
 		if (fchdir(cwd) != 0)
 			rc = wxf_err_set(&err, WXF_EIO, "cannot return to the working directory");
@@ -461,6 +469,472 @@ decrypt_account(wxf_ctx *ctx, struct case_opts *o, const wxf_inventory *inv, con
 	}
 	free(acct_dir);
 	return rc;
+}
+
+/* ------------------------------------------------------------------------------ FTS index */
+
+struct fts_carve_arg {
+	wxf_android_fts *f;
+	const char *file, *image;
+	uint64_t n_fed;
+};
+
+static int
+fts_carve_cb(void *arg, const wxf_carved *cv)
+{
+	struct fts_carve_arg *fa = arg;
+	wxf_prov p;
+
+	if (cv->row.table == NULL)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.origin = cv->origin;
+	p.status = cv->status;
+	p.confidence = cv->confidence;
+	p.table = cv->row.table->name;
+	p.rowid = cv->row.rowid;
+	p.pgno = cv->pgno;
+	p.frame = cv->frame;
+	p.offset = cv->offset;
+	p.length = cv->length;
+	p.file = fa->file;
+	p.image = fa->image;
+	if (wxf_android_fts_add_row(fa->f, &cv->row, &p, NULL) == WXF_OK)
+		fa->n_fed++;
+	return 0;
+}
+
+/* Finds the key of the full-text index: md5(uin + device id + wxid)[:7] over the candidates
+ * the extraction offers (the winning EnMicroMsg.db inputs first), wxid = userinfo id 2. */
+static int
+fts_key(const char *fts_abs, const acct_run *ar, const wxf_inventory *inv, const char *wxid,
+    struct case_opts *o, wxf_key *k, uint64_t *n_tried, wxf_err *err)
+{
+	wxf_android_inputs in;
+	wxf_key_opts ko;
+	char *acct_dir = dirname_dup(ar->db->abs), *app_root;
+	const char *uins[64], *uin_src[64], *ids[64], *id_src[64];
+	size_t nu = 0, ni = 0, a, b;
+	int rc = WXF_EKEY;
+
+	memset(&in, 0, sizeof(in));
+	memset(&ko, 0, sizeof(ko));
+	ko.imeis = o->imeis;
+	ko.uins = o->uins;
+	if (ar->have_dec && ar->dec.key.uin[0]) {
+		uins[nu] = ar->dec.key.uin;
+		uin_src[nu++] = ar->dec.key.uin_source;
+	}
+	if (ar->have_dec && ar->dec.key.device_id[0]) {
+		ids[ni] = ar->dec.key.device_id;
+		id_src[ni++] = ar->dec.key.device_id_source;
+	}
+	app_root = wxf_android_app_root(inv->roots[ar->db->root].abs, acct_dir);
+	if (app_root != NULL && wxf_android_inputs_collect(app_root, acct_dir, &ko, &in, err) == WXF_OK) {
+		for (a = 0; a < in.n_uins && nu < 64; a++) {
+			uins[nu] = in.uins[a].value;
+			uin_src[nu++] = in.uins[a].source;
+		}
+		for (a = 0; a < in.n_ids && ni < 64; a++) {
+			ids[ni] = in.ids[a].value;
+			id_src[ni++] = in.ids[a].source;
+		}
+	}
+	*n_tried = 0;
+	for (a = 0; a < nu && rc != WXF_OK; a++) {
+		for (b = 0; b < ni && rc != WXF_OK; b++) {
+			char pass[8];
+			wxf_err e;
+
+			wxf_android_fts_pass(uins[a], ids[b], wxid, pass);
+			(*n_tried)++;
+			wxf_err_clear(&e);
+			if (wxf_key_from_text(k, pass, WXF_KEY_PASSPHRASE, &e) != WXF_OK)
+				continue;
+			if (wxf_decrypt_verify_key(fts_abs, k, "android", NULL, &e) == WXF_OK) {
+				k->source = WXF_KEYSRC_ANDROID;
+				snprintf(k->uin, sizeof(k->uin), "%s", uins[a]);
+				snprintf(k->uin_source, sizeof(k->uin_source), "%s", uin_src[a]);
+				snprintf(k->device_id, sizeof(k->device_id), "%s", ids[b]);
+				snprintf(k->device_id_source, sizeof(k->device_id_source), "%s", id_src[b]);
+				snprintf(k->how, sizeof(k->how), "derived: md5(uin + device id + wxid) first 7 "
+				    "hex digits (WeChat full-text index key), uin %s, device id %s, wxid %s "
+				    "(userinfo id 2 of the message database); verified on page 1",
+				    uins[a], ids[b], wxid);
+				rc = WXF_OK;
+			} else
+				wxf_key_clear(k);
+		}
+	}
+	if (rc != WXF_OK)
+		wxf_err_set(err, WXF_EKEY, "no md5(uin + device id + wxid) candidate opens the "
+		    "full-text index (%llu tried)", (unsigned long long)*n_tried);
+	wxf_android_inputs_free(&in);
+	free(app_root);
+	free(acct_dir);
+	return rc;
+}
+
+/*
+ * The account's full-text index (FTS5IndexMicroMsg_encrypt.db, or the older unencrypted
+ * FTS5IndexMicroMsg.db) as a further witness for deleted and recalled text: decrypted into
+ * work/ next to the message database image, cross-checked, read live and carved, and applied to
+ * the model (wechat/android_fts.h).  fr receives the decryption record for the report.
+ */
+static void
+read_fts(wxf_ctx *ctx, struct case_opts *o, const wxf_inventory *inv, const char *outdir,
+    acct_run *ar, wxf_model *m, wxf_audit *audit, char ***limits, acct_run *fr)
+{
+	static const char *const names[] = { "FTS5IndexMicroMsg_encrypt.db", "FTS5IndexMicroMsg.db" };
+	const wxf_item *it = NULL;
+	char *dir = dirname_dup(ar->db->path), *img_dir, *p, *img_abs = NULL, *wal_abs = NULL;
+	wxf_android_fts *f = NULL;
+	wxf_sqlite_db *db = NULL;
+	wxf_map img, wal;
+	wxf_fts_stats st;
+	wxf_err err;
+	wxf_buf b;
+	size_t i;
+	int rc, cwd;
+
+	memset(&img, 0, sizeof(img));
+	memset(&wal, 0, sizeof(wal));
+	memset(&st, 0, sizeof(st));
+	wxf_err_clear(&err);
+	for (i = 0; i < 2 && it == NULL; i++) {
+		p = wxf_path_join(dir, names[i]);
+		it = find_item(inv, p);
+		free(p);
+	}
+	free(dir);
+	if (it == NULL || ar->image == NULL)
+		return;
+	fr->db = it;
+	img_dir = dirname_dup(ar->image);
+	if (it->kind == WXF_KIND_SQLITE) {
+		fr->status = wxf_xstrdup("明文数据库，无需解密 (plaintext database, not encrypted)");
+		img_abs = wxf_xstrdup(it->abs);
+	} else {
+		const char *wxid = m->owner != NULL ? m->owner->username : NULL;
+		wxf_decrypt_opts dopt;
+
+		if (wxid == NULL) {
+			fr->status = wxf_xstrdup("未能解密 (not decrypted): the owner's wxid (userinfo id 2) "
+			    "is unknown, so the full-text index key cannot be derived");
+			wxf_cmd_strv_add(limits, fr->status);
+			free(img_dir);
+			return;
+		}
+		fr->have_dec = 1;
+		if (fts_key(it->abs, ar, inv, wxid, o, &fr->dec.key, &fr->dec.n_tried, &err) != WXF_OK) {
+			fr->status = wxf_xasprintf("未能解密 (not decrypted): %s", err.msg);
+			wxf_cmd_strv_add(limits, fr->status);
+			audit_kv(audit, "fts-key", "result", err.msg);
+			free(img_dir);
+			return;
+		}
+		fr->image = wxf_xasprintf("%s/%s", img_dir, wxf_path_base(it->path));
+		memset(&dopt, 0, sizeof(dopt));
+		dopt.jobs = (unsigned)o->jobs;
+		dopt.log = &ctx->log;
+		cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cwd < 0 || chdir(outdir) != 0)
+			rc = wxf_err_set(&err, WXF_EIO, "%s: %s", outdir, strerror(errno));
+		else {
+			rc = wxf_decrypt_file(it->abs, fr->image, &fr->dec.key, "android", &dopt,
+			    &fr->dec.report, &err);
+			if (rc == WXF_OK)
+				wxf_crosscheck_run(it->abs, fr->image, fr->dec.report.profile, &fr->dec.key,
+				    &fr->dec.xcheck, NULL);
+			if (fchdir(cwd) != 0)
+				rc = wxf_err_set(&err, WXF_EIO, "cannot return to the working directory");
+		}
+		if (cwd >= 0)
+			close(cwd);
+		{
+			char *rj = wxf_decrypt_report_json(&fr->dec.report);
+
+			wxf_buf_init(&b);
+			wxf_buf_puts(&b, "\"input\":");
+			wxf_buf_json_str(&b, it->path, strlen(it->path));
+			wxf_buf_puts(&b, ",\"key_how\":");
+			wxf_buf_json_str(&b, fr->dec.key.how, strlen(fr->dec.key.how));
+			wxf_buf_printf(&b, ",\"crosscheck\":");
+			wxf_buf_json_str(&b, fr->dec.xcheck.sentence, strlen(fr->dec.xcheck.sentence));
+			if (rj != NULL && *rj)
+				wxf_buf_printf(&b, ",%s", rj);
+			wxf_audit_add(audit, "decrypt-fts", b.p, NULL);
+			wxf_buf_free(&b);
+			free(rj);
+		}
+		if (rc != WXF_OK) {
+			fr->status = wxf_xasprintf("未能解密 (not decrypted): %s", err.msg);
+			wxf_cmd_strv_add(limits, fr->status);
+			free(fr->image);
+			fr->image = NULL;
+			free(img_dir);
+			return;
+		}
+		fr->status = wxf_xstrdup(fr->dec.xcheck.status == WXF_XCHECK_DISAGREES ?
+		    "解密完成但独立复核不一致 (decrypted, but the cross-check disagrees)" :
+		    "解密成功 (decrypted)");
+		img_abs = wxf_path_join(outdir, fr->image);
+		if (fr->dec.report.wal.present && fr->dec.report.wal.path_out != NULL)
+			wal_abs = wxf_path_join(outdir, fr->dec.report.wal.path_out);
+	}
+	free(img_dir);
+	rc = wxf_map_open(&img, img_abs, &err);
+	if (rc == WXF_OK)
+		rc = wxf_sqlite_open(&db, img.data, img.size, &err);
+	if (rc == WXF_OK && wal_abs != NULL && wxf_map_open(&wal, wal_abs, &err) == WXF_OK &&
+	    wal.size > 0 && wxf_sqlite_attach_wal(db, wal.data, wal.size, &err) != WXF_OK)
+		wxf_err_clear(&err);
+	if (rc == WXF_OK)
+		rc = wxf_android_fts_new(&f, m, it->path, fr->image, &err);
+	if (rc == WXF_OK)
+		rc = wxf_android_fts_read(f, db, &err);
+	if (rc == WXF_OK && !o->no_carve) {
+		wxf_carve_opts co;
+		struct fts_carve_arg fa = { f, it->path, fr->image, 0 };
+
+		memset(&co, 0, sizeof(co));
+		co.db_name = fr->image;
+		if (wal.size > 0) {
+			co.wal = wal.data;
+			co.wal_size = wal.size;
+		}
+		if (wxf_carve_run(db, &co, fts_carve_cb, &fa, &err) != WXF_OK)
+			wxf_err_clear(&err);
+	}
+	if (rc == WXF_OK)
+		rc = wxf_android_fts_apply(&f, &st, &err);
+	if (f != NULL)
+		wxf_android_fts_apply(&f, &st, NULL);
+	wxf_buf_init(&b);
+	wxf_buf_puts(&b, "\"index\":");
+	wxf_buf_json_str(&b, it->path, strlen(it->path));
+	wxf_buf_printf(&b, ",\"entries\":%u,\"corroborated\":%u,\"recall_originals\":%u,"
+	    "\"recovered\":%u,\"fragments\":%u,\"differ\":%u,\"result\":\"%s\"", st.entries,
+	    st.corroborated, st.recall_filled, st.recovered, st.fragments, st.differ,
+	    rc == WXF_OK ? "ok" : "failed");
+	wxf_audit_add(audit, "read-fts", b.p, NULL);
+	wxf_buf_free(&b);
+	if (rc != WXF_OK) {
+		char *l = wxf_xasprintf("The full-text index %s could not be read: %s", it->path, err.msg);
+
+		wxf_cmd_strv_add(limits, l);
+		free(l);
+	} else
+		wxf_log_info(&ctx->log, "full-text index: %u entries, %u messages known only from it, "
+		    "%u recalled originals", st.entries, st.recovered, st.recall_filled);
+	wxf_sqlite_close(&db);
+	wxf_map_close(&wal);
+	wxf_map_close(&img);
+	free(img_abs);
+	free(wal_abs);
+}
+
+/* ------------------------------------------------------------------------------ accounts */
+
+struct runs {
+	acct_run *runs;
+	size_t n, n_msgdbs;
+	int n_read, carved;
+};
+
+/* Decrypts, reads and carves every Android EnMicroMsg.db of an inventory (and its full-text
+ * index); out_sub is where, below OUTDIR, the plaintext images go ("." for the evidence). */
+static void
+process_inventory(wxf_ctx *ctx, struct case_opts *o, const wxf_inventory *inv,
+    const char *out_sub, wxf_model *m, wxf_audit *audit, char ***limits, struct runs *rs)
+{
+	size_t i;
+
+	for (i = 0; i < inv->n_items; i++) {
+		const wxf_item *it = &inv->items[i];
+		acct_run *ar;
+		int carved = 0;
+
+		if (it->member != NULL || it->platform != WXF_PLAT_ANDROID ||
+		    strcmp(wxf_path_base(it->path), "EnMicroMsg.db") != 0)
+			continue;
+		rs->runs = wxf_xrealloc(rs->runs, (rs->n + 1) * sizeof(*rs->runs));
+		ar = &rs->runs[rs->n++];
+		rs->n_msgdbs++;
+		memset(ar, 0, sizeof(*ar));
+		ar->db = it;
+		if (it->kind == WXF_KIND_SQLITE) {
+			ar->status = wxf_xstrdup("明文数据库，无需解密 (plaintext database, not encrypted)");
+		} else {
+			wxf_log_info(&ctx->log, "decrypting %s", it->path);
+			if (decrypt_account(ctx, o, inv, o->out, out_sub, ar, audit, limits) != WXF_OK)
+				continue;
+		}
+		wxf_log_info(&ctx->log, "reading %s", it->path);
+		if (read_account(ctx, o, o->out, ar, m, audit, limits, &carved) == WXF_OK) {
+			acct_run fr;
+
+			rs->n_read++;
+			if (carved)
+				rs->carved = 1;
+			memset(&fr, 0, sizeof(fr));
+			read_fts(ctx, o, inv, o->out, &rs->runs[rs->n - 1], m, audit, limits, &fr);
+			if (fr.db != NULL) {
+				rs->runs = wxf_xrealloc(rs->runs, (rs->n + 1) * sizeof(*rs->runs));
+				rs->runs[rs->n++] = fr;
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------------ containers */
+
+/* An unpacked container: its extracted tree inventoried like evidence, the items' paths
+ * rewritten to "<container>!/<member>" so provenance names the evidence container. */
+struct sub_inv {
+	wxf_inventory inv;
+	char *work;      /* bundle-relative folder for this container's plaintext images */
+};
+
+static void
+sub_scan(wxf_ctx *ctx, const char *dir, const char *from, const char *work, struct sub_inv **subs,
+    size_t *n)
+{
+	wxf_intake_opts io;
+	struct sub_inv *s;
+	char *paths[1];
+	size_t i, lp;
+	wxf_err err;
+
+	memset(&io, 0, sizeof(io));
+	io.no_magic = 1;
+	*subs = wxf_xrealloc(*subs, (*n + 1) * sizeof(**subs));
+	s = &(*subs)[*n];
+	memset(s, 0, sizeof(*s));
+	paths[0] = (char *)dir;
+	wxf_err_clear(&err);
+	if (wxf_intake_scan(&s->inv, paths, 1, &io, &err) != WXF_OK) {
+		wxf_log_warn(&ctx->log, "%s: unpacked tree unreadable: %s", from, err.msg);
+		wxf_inventory_free(&s->inv);
+		return;
+	}
+	lp = strlen(dir);
+	for (i = 0; i < s->inv.n_items; i++) {
+		wxf_item *it = &s->inv.items[i];
+		const char *rel = strncmp(it->path, dir, lp) == 0 ? it->path + lp : it->path;
+		char *np;
+
+		while (*rel == '/')
+			rel++;
+		np = wxf_xasprintf("%s!/%s", from, rel);
+		free(it->path);
+		it->path = np;
+	}
+	s->work = wxf_xstrdup(work);
+	(*n)++;
+}
+
+/*
+ * Android backups (.ab, MIUI .bak; --backup-password for encrypted ones) and Huawei
+ * HiSuite/KoBackup folders among the evidence are unpacked into OUTDIR/work/ (nothing is
+ * written anywhere else, member names are sanitised) and returned as inventories for the
+ * Android pipeline.
+ */
+static struct sub_inv *
+unpack_containers(wxf_ctx *ctx, struct case_opts *o, const wxf_inventory *inv, wxf_audit *audit,
+    char ***limits, size_t *n_subs)
+{
+	struct sub_inv *subs = NULL;
+	wxf_intake_opts io;
+	char **dirs = NULL, **from = NULL, *work = wxf_path_join(o->out, "work");
+	size_t n = 0, i, k = 0;
+	wxf_err err;
+	wxf_buf b;
+
+	*n_subs = 0;
+	memset(&io, 0, sizeof(io));
+	io.log = &ctx->log;
+	io.backup_password = o->backup_password;
+	wxf_err_clear(&err);
+	for (i = 0; i < inv->n_items; i++)
+		if (inv->items[i].member == NULL && inv->items[i].kind == WXF_KIND_ANDROID_BACKUP)
+			k++;
+	if (k > 0) {
+		wxf_log_info(&ctx->log, "unpacking %zu Android backup container(s)", k);
+		if (wxf_intake_unpack(inv, work, &io, &dirs, &from, &n, &err) != WXF_OK)
+			wxf_cmd_strv_add(limits, err.msg);
+		if (n < k) {
+			char *l = wxf_xasprintf("%zu of %zu Android backup container(s) could not be "
+			    "unpacked (see the audit log; an encrypted backup needs --backup-password).",
+			    k - n, k);
+
+			wxf_cmd_strv_add(limits, l);
+			free(l);
+		}
+		for (i = 0; i < n; i++) {
+			const char *rel = strstr(dirs[i], "/work/containers/");
+
+			rel = rel != NULL ? rel + 1 : dirs[i];
+			wxf_buf_init(&b);
+			wxf_buf_puts(&b, "\"container\":");
+			wxf_buf_json_str(&b, from[i], strlen(from[i]));
+			wxf_buf_puts(&b, ",\"unpacked_to\":");
+			wxf_buf_json_str(&b, rel, strlen(rel));
+			wxf_audit_add(audit, "unpack-container", b.p, NULL);
+			wxf_buf_free(&b);
+			sub_scan(ctx, dirs[i], from[i], rel, &subs, n_subs);
+			free(dirs[i]);
+			free(from[i]);
+		}
+		free(dirs);
+		free(from);
+	}
+	for (i = 0, k = 0; i < inv->n_roots; i++) {
+		const wxf_root *r = &inv->roots[i];
+		wxf_huawei_result hr;
+		char *hw, *hw_rel;
+		int rc;
+
+		if (!r->is_dir || !wxf_huawei_probe(r->abs))
+			continue;
+		hw_rel = wxf_xasprintf("work/huawei-%zu", ++k);
+		hw = wxf_path_join(o->out, hw_rel);
+		memset(&hr, 0, sizeof(hr));
+		wxf_err_clear(&err);
+		wxf_log_info(&ctx->log, "unpacking Huawei backup %s", r->given);
+		rc = wxf_huawei_unpack(r->abs, o->backup_password, hw, &hr, &err);
+		wxf_buf_init(&b);
+		wxf_buf_puts(&b, "\"container\":");
+		wxf_buf_json_str(&b, r->given, strlen(r->given));
+		wxf_buf_printf(&b, ",\"kind\":\"huawei\",\"password_ok\":%s,\"archives\":%zu,"
+		    "\"wechat_trees\":%zu,\"result\":", hr.password_ok ? "true" : "false",
+		    hr.n_archives, hr.n_android_roots);
+		wxf_buf_json_str(&b, rc == WXF_OK ? "ok" : err.msg, strlen(rc == WXF_OK ? "ok" : err.msg));
+		wxf_audit_add(audit, "unpack-container", b.p, NULL);
+		wxf_buf_free(&b);
+		if (rc != WXF_OK) {
+			char *l = wxf_xasprintf("Huawei backup %s not unpacked: %s", r->given, err.msg);
+
+			wxf_log_warn(&ctx->log, "%s", l);
+			wxf_cmd_strv_add(limits, l);
+			free(l);
+		}
+		for (i = 0; rc == WXF_OK && i < hr.n_android_roots; i++) {
+			const char *tree = hr.android_roots[i];
+			const char *base = wxf_path_base(tree);
+			char *from_s = wxf_xasprintf("%s/%s.tar", r->given, base);
+			char *work_s = wxf_xasprintf("%s/%s", hw_rel, base);
+
+			sub_scan(ctx, tree, from_s, work_s, &subs, n_subs);
+			free(from_s);
+			free(work_s);
+		}
+		wxf_huawei_result_free(&hr);
+		free(hw);
+		free(hw_rel);
+	}
+	free(work);
+	return subs;
 }
 
 /* ------------------------------------------------------------------------------ PC backups */
@@ -551,7 +1025,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	wxf_analysis *an = NULL;
 	wxf_tz *tz = NULL;
 	acct_run *runs = NULL;
-	size_t n_runs = 0, n_backups = 0, i, changed;
+	size_t n_runs = 0, n_msgdbs = 0, n_backups = 0, i, changed;
 	char **limits = NULL, *cmdline = NULL, manifest[65], os[256];
 	wxf_report_db *dbs = NULL;
 	wxf_report_meta meta;
@@ -559,6 +1033,9 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	struct utsname un;
 	wxf_err err;
 	wxf_buf b;
+	struct runs runs_st;
+	struct sub_inv *subs = NULL;
+	size_t n_subs = 0;
 	int rc, exit_rc = WXF_EXIT_OK, carved = 0, sde = 0, n_read = 0, n_backups_read = 0;
 	size_t n_limits;
 
@@ -626,35 +1103,20 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		exit_rc = WXF_EXIT_INTERNAL;
 		goto done;
 	}
-	/* 2.-4. every Android account's message database */
-	for (i = 0; i < inv.n_items; i++) {
-		const wxf_item *it = &inv.items[i];
-		acct_run *ar;
-
-		if (it->member != NULL || it->platform != WXF_PLAT_ANDROID ||
-		    strcmp(wxf_path_base(it->path), "EnMicroMsg.db") != 0)
-			continue;
-		runs = wxf_xrealloc(runs, (n_runs + 1) * sizeof(*runs));
-		ar = &runs[n_runs++];
-		memset(ar, 0, sizeof(*ar));
-		ar->db = it;
-		if (it->kind == WXF_KIND_SQLITE) {
-			ar->status = wxf_xstrdup("明文数据库，无需解密 (plaintext database, not encrypted)");
-		} else {
-			wxf_log_info(&ctx->log, "decrypting %s", it->path);
-			if (decrypt_account(ctx, o, &inv, o->out, ar, &audit, &limits) != WXF_OK)
-				continue;
-		}
-		wxf_log_info(&ctx->log, "reading %s", it->path);
-		if (read_account(ctx, o, o->out, ar, m, &audit, &limits, &carved) == WXF_OK)
-			n_read++;
-	}
-	for (i = 0; i < inv.n_items; i++)
-		if (inv.items[i].member != NULL && strstr(inv.items[i].member, "EnMicroMsg.db") != NULL) {
-			wxf_cmd_strv_add(&limits, "A message database inside a container (.ab) was "
-			    "inventoried but not read: extract the container and run case on the folder.");
-			break;
-		}
+	/* 2.-4. every Android account's message database, in the evidence and in the backup
+	 * containers it holds (unpacked into work/) */
+	runs_st.runs = NULL;
+	runs_st.n = runs_st.n_msgdbs = 0;
+	runs_st.n_read = runs_st.carved = 0;
+	process_inventory(ctx, o, &inv, ".", m, &audit, &limits, &runs_st);
+	subs = unpack_containers(ctx, o, &inv, &audit, &limits, &n_subs);
+	for (i = 0; i < n_subs; i++)
+		process_inventory(ctx, o, &subs[i].inv, subs[i].work, m, &audit, &limits, &runs_st);
+	runs = runs_st.runs;
+	n_runs = runs_st.n;
+	n_msgdbs = runs_st.n_msgdbs;
+	n_read = runs_st.n_read;
+	carved = runs_st.carved;
 	n_backups_read = read_pc_backups(ctx, o, &inv, m, &audit, &limits, &n_backups);
 	if (n_runs == 0 && n_backups == 0) {
 		wxf_log_warn(&ctx->log, "no Android message database (EnMicroMsg.db) found in the "
@@ -773,7 +1235,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	    "audit.jsonl\n");
 	if (n_backups > 0)
 		printf("  WeChat PC backups read: %d of %zu\n", n_backups_read, n_backups);
-	printf("  databases read: %d of %zu; messages: %zu; payments: %zu\n", n_read, n_runs,
+	printf("  message databases read: %d of %zu; messages: %zu; payments: %zu\n", n_read, n_msgdbs,
 	    m->n_msgs, m->n_payments);
 	if (an != NULL && an->seller != NULL) {
 		char t[48];
@@ -792,7 +1254,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	if (changed > 0)
 		fprintf(stderr, "\n*** EVIDENCE INTEGRITY FAILURE: %zu evidence file(s) changed during "
 		    "processing; see the report's evidence list. ***\n", changed);
-	if (n_runs > 0 && n_read == 0 && exit_rc == WXF_EXIT_OK)
+	if (n_msgdbs > 0 && n_read == 0 && exit_rc == WXF_EXIT_OK)
 		exit_rc = WXF_EXIT_EVIDENCE;
 done:
 	if (audit.f != NULL)
@@ -806,6 +1268,11 @@ done:
 		free(runs[i].status);
 	}
 	free(runs);
+	for (i = 0; i < n_subs; i++) {
+		wxf_inventory_free(&subs[i].inv);
+		free(subs[i].work);
+	}
+	free(subs);
 	free(dbs);
 	free(cmdline);
 	wxf_cmd_strv_free(&limits);
@@ -836,7 +1303,8 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --jobs N            decryption threads (0 = all CPUs)\n"
 	    "      --page-messages N   messages per conversation page (default 2000)\n"
 	    "      --no-carve          do not recover deleted records\n"
-	    "      --backup-key HEX32  passphrase of a WeChat PC backup (Backup.db, BAK_n_TEXT/MEDIA)\n\n"
+	    "      --backup-key HEX32  passphrase of a WeChat PC backup (Backup.db, BAK_n_TEXT/MEDIA)\n"
+	    "      --backup-password P password of an encrypted Android (.ab) or Huawei backup\n\n"
 	    "Writes report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/,\n"
 	    "audit.jsonl and manifest.sha256; prints the manifest's SHA-256.  Honours\n"
 	    "SOURCE_DATE_EPOCH.  Exit 1 if the evidence changed during processing.",

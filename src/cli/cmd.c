@@ -130,7 +130,7 @@ run_command(const struct wxf_cmd_entry *e, int argc, char **argv, char *cmdline)
 	lo[n_lo++] = (struct option){ "quiet", no_argument, NULL, 'q' };
 	lo[n_lo++] = (struct option){ "verbose", no_argument, NULL, 'v' };
 	lo[n_lo++] = (struct option){ "json", no_argument, NULL, OPT_JSON };
-	optstring = wxf_xasprintf("+hqv%s", e->optstring ? e->optstring : "");
+	optstring = wxf_xasprintf("hqv%s", e->optstring ? e->optstring : "");
 	state = wxf_xcalloc(1, e->state_size ? e->state_size : 1);
 	memset(&ctx, 0, sizeof(ctx));
 	wxf_err_clear(&err);

@@ -250,13 +250,29 @@ wxf_android_inputs_collect(const char *app_root, const char *acct_dir, const wxf
 	if (app_root != NULL) {
 		for (i = 0; i < sizeof(prefs) / sizeof(prefs[0]); i++) {
 			char *path = wxf_path_join(app_root, prefs[i].file);
-			char *v = prefs_value(path, prefs[i].key, why, sizeof(why));
+			const char *shown = prefs[i].file;
+			char *v, alt_shown[96];
 
-			snprintf(src, sizeof(src), "%s %s", prefs[i].file, prefs[i].key);
+			/* adb backup layout: app root apps/<pkg>/r/, shared_prefs in apps/<pkg>/sp/ */
+			if (!wxf_is_file(path) && strcmp(wxf_path_base(app_root), "r") == 0) {
+				char *alt = wxf_xasprintf("%s/../sp/%s", app_root,
+				    wxf_path_base(prefs[i].file));
+
+				if (wxf_is_file(alt)) {
+					free(path);
+					path = alt;
+					snprintf(alt_shown, sizeof(alt_shown), "sp/%s (adb backup layout)",
+					    wxf_path_base(prefs[i].file));
+					shown = alt_shown;
+				} else
+					free(alt);
+			}
+			v = prefs_value(path, prefs[i].key, why, sizeof(why));
+			snprintf(src, sizeof(src), "%s %s", shown, prefs[i].key);
 			if (v != NULL)
 				add_uin(in, acct_dir, v, src);
 			else
-				note(in, "%s: %s", prefs[i].file, why);
+				note(in, "%s: %s", shown, why);
 			free(v);
 			free(path);
 		}

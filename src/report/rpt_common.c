@@ -578,6 +578,23 @@ rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audi
 
 /* ------------------------------------------------------------------------------ command line */
 
+/* Options whose value is a secret: --key, --raw-key, --backup-key, --backup-password. */
+static int
+is_secret_opt(const char *t, size_t len)
+{
+	static const char *const names[] = { "--key", "--raw-key", "--backup-key",
+	    "--backup-password" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t l = strlen(names[i]);
+
+		if (len >= l && strncmp(t, names[i], l) == 0 && (len == l || t[l] == '='))
+			return 1;
+	}
+	return 0;
+}
+
 char *
 wxf_report_cmdline(const char *cmdline)
 {
@@ -606,8 +623,19 @@ wxf_report_cmdline(const char *cmdline)
 		if (n == 1)
 			wxf_buf_puts(&b, "wxforensic");
 		else if (hide_next) {
-			wxf_buf_puts(&b, "OUTDIR");
+			wxf_buf_puts(&b, hide_next == 2 ? "[redacted]" : "OUTDIR");
 			hide_next = 0;
+		} else if (is_secret_opt(start, len)) {
+			/* keys and passwords never reach the bundle through the command line */
+			const char *eq = memchr(start, '=', len);
+
+			if (eq != NULL) {
+				wxf_buf_add(&b, start, (size_t)(eq - start));
+				wxf_buf_puts(&b, "=[redacted]");
+			} else {
+				wxf_buf_add(&b, start, len);
+				hide_next = 2;
+			}
 		} else if ((len == 2 && strncmp(start, "-o", 2) == 0) ||
 		    (len == 8 && strncmp(start, "--output", 8) == 0)) {
 			wxf_buf_add(&b, start, len);

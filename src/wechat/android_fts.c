@@ -126,9 +126,12 @@ wxf_android_fts_add_row(wxf_android_fts *f, const wxf_sqlrow *row, const wxf_pro
 
 		if (grow((void **)&f->meta, &f->cap_meta, f->n_meta + 1, sizeof(*e)) != 0)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
-		e = &f->meta[f->n_meta++];
+		e = &f->meta[f->n_meta];
 		memset(e, 0, sizeof(*e));
 		e->docid = row->rowid != INT64_MIN ? row->rowid : wxf_sqlval_int(col(row, "docid"), -1);
+		if (e->docid <= 0)
+			return WXF_OK; /* a metadata row without its docid joins nothing */
+		f->n_meta++;
 		e->msg_id = wxf_sqlval_int(col(row, "entity_id"), WXF_INT_UNKNOWN);
 		e->time_ms = wxf_sqlval_int(col(row, "timestamp"), WXF_TIME_UNKNOWN);
 		if (e->time_ms == 0)
@@ -251,6 +254,22 @@ find_message(wxf_model *m, int64_t msg_id)
 	return best;
 }
 
+/* 1 if some message already holds exactly this text (body or recall original). */
+static int
+body_known(const wxf_model *m, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_msgs; i++) {
+		const wxf_msg *x = m->msgs[i];
+
+		if ((x->body != NULL && strcmp(x->body, text) == 0) ||
+		    (x->recall_original != NULL && strcmp(x->recall_original, text) == 0))
+			return 1;
+	}
+	return 0;
+}
+
 int
 wxf_android_fts_apply(wxf_android_fts **fp, wxf_fts_stats *st, wxf_err *err)
 {
@@ -277,7 +296,11 @@ wxf_android_fts_apply(wxf_android_fts **fp, wxf_fts_stats *st, wxf_err *err)
 		    strcmp(f->text[i - 1].text, t->text) == 0)
 			continue; /* the same entry again (live + carved copy) */
 		st->entries++;
-		md = find_meta(f, t->docid);
+		md = t->docid > 0 ? find_meta(f, t->docid) : NULL;
+		if (md == NULL && body_known(m, t->text)) {
+			st->corroborated++; /* a carved copy of text the model already holds */
+			continue;
+		}
 		msg = md != NULL && md->msg_id != WXF_INT_UNKNOWN ? find_message(m, md->msg_id) : NULL;
 		if (msg != NULL && !(msg->kind == WXF_MK_RECALL || msg->is_recall)) {
 			if (msg->body != NULL && strcmp(msg->body, t->text) == 0)
