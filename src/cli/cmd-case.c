@@ -158,35 +158,6 @@ audit_kv(wxf_audit *a, const char *action, const char *key, const char *val)
 	wxf_buf_free(&b);
 }
 
-static void
-audit_items(wxf_audit *a, const wxf_inventory *inv, int after)
-{
-	wxf_buf b;
-	size_t i;
-
-	wxf_buf_init(&b);
-	for (i = 0; i < inv->n_items; i++) {
-		const wxf_item *it = &inv->items[i];
-		const wxf_hashes *h = after ? &it->after : &it->before;
-
-		if (after && !it->have_after)
-			continue;
-		wxf_buf_reset(&b);
-		wxf_buf_puts(&b, "\"input\":");
-		wxf_buf_json_str(&b, it->path, strlen(it->path));
-		if (it->member != NULL) {
-			wxf_buf_puts(&b, ",\"member\":");
-			wxf_buf_json_str(&b, it->member, strlen(it->member));
-		}
-		wxf_buf_printf(&b, ",\"size\":%llu,\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"",
-		    (unsigned long long)it->size, h->md5, h->sha1, h->sha256);
-		if (after)
-			wxf_buf_printf(&b, ",\"changed\":%s", it->changed ? "true" : "false");
-		wxf_audit_add(a, after ? "evidence-hash-after" : "evidence-hash-before", b.p, NULL);
-	}
-	wxf_buf_free(&b);
-}
-
 /* 1 if dir does not exist or is an empty directory. */
 static int
 dir_usable(const char *dir)
@@ -1097,7 +1068,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	wxf_buf_printf(&b, ",\"tz\":\"%s\"", wxf_tz_name(tz));
 	wxf_audit_add(&audit, "case-start", b.p, NULL);
 	wxf_buf_free(&b);
-	audit_items(&audit, &inv, 0);
+	wxf_intake_audit(&audit, &inv, 0);
 
 	if (wxf_model_new(&m, &err) != WXF_OK) {
 		exit_rc = WXF_EXIT_INTERNAL;
@@ -1165,7 +1136,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	wxf_log_progress(&ctx->log, "hashing the evidence again", 0, 0, NULL);
 	changed = wxf_intake_rehash(&inv, &io);
 	wxf_log_progress_end(&ctx->log);
-	audit_items(&audit, &inv, 1);
+	wxf_intake_audit(&audit, &inv, 1);
 	if (changed > 0) {
 		char *l = wxf_xasprintf("%zu evidence file(s) CHANGED between the first and the final "
 		    "hashing.", changed);

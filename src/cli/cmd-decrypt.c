@@ -154,65 +154,6 @@ android_key(struct st *s, const char *db, wxf_key *k, wxf_ctx *ctx, wxf_buf *aud
 }
 
 
-/*
- * cmd.c stops option parsing at the first operand ("+" in its optstring); the documented
- * syntax puts options after the operands (`decrypt DB -o PLAIN`), so the operands left by
- * cmd.c are parsed again here with the same declarative table (GNU permutation).
- * Returns the number of operands (moved to the front of argv) or -1 after a usage message.
- */
-static int
-tail_opts(const struct wxf_cmd_entry *e, wxf_ctx *ctx, void *state, int argc, char **argv)
-{
-	char **v = wxf_xcalloc((size_t)argc + 2, sizeof(char *));
-	struct option lo[64];
-	size_t n = 0;
-	int c, i, rc = 0;
-	char *optstring = wxf_xasprintf("hqv%s", e->optstring ? e->optstring : "");
-	wxf_err err;
-
-	wxf_err_clear(&err);
-	while (e->opts[n].name != NULL && n < 59) {
-		lo[n] = e->opts[n];
-		n++;
-	}
-	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
-	lo[n++] = (struct option){ "quiet", no_argument, NULL, 'q' };
-	lo[n++] = (struct option){ "verbose", no_argument, NULL, 'v' };
-	lo[n++] = (struct option){ "json", no_argument, NULL, 0x1000 };
-	lo[n] = (struct option){ NULL, 0, NULL, 0 };
-	v[0] = (char *)e->name;
-	for (i = 0; i < argc; i++)
-		v[i + 1] = argv[i];
-	optind = 0; /* glibc: full re-initialisation (ordering mode too) */
-	opterr = 0;
-	while ((c = getopt_long(argc + 1, v, optstring, lo, NULL)) != -1) {
-		if (c == 'h') {
-			printf("usage: %s\n", e->usage);
-			rc = -2;
-			break;
-		} else if (c == 'q') {
-			ctx->quiet = 1;
-			ctx->log.level = WXF_LOG_WARN;
-		} else if (c == 'v')
-			ctx->log.level = WXF_LOG_DEBUG;
-		else if (c == 0x1000)
-			ctx->json = 1;
-		else if (c == '?' || c == ':' || e->opt(state, c, optarg, &err) != WXF_OK) {
-			fprintf(stderr, "wxforensic %s: %s\nusage: %s\n", e->name,
-			    err.msg[0] ? err.msg : "invalid option or missing argument", e->usage);
-			rc = -1;
-			break;
-		}
-	}
-	if (rc == 0) {
-		rc = argc + 1 - optind;
-		for (i = 0; i < rc; i++)
-			argv[i] = v[optind + i];
-	}
-	free(v);
-	free(optstring);
-	return rc;
-}
 
 extern const struct wxf_cmd_entry wxf_cmd_decrypt_entry;
 
@@ -231,13 +172,9 @@ exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	char disp[160], desc[160];
 	int rc, findings = 0, have_audit = 0;
 
-	argc = tail_opts(&wxf_cmd_decrypt_entry, ctx, state, argc, argv);
-	if (argc == -2)
-		return WXF_EXIT_OK;
 	if (argc != 1) {
-		if (argc >= 0)
-			fprintf(stderr, "wxforensic decrypt: exactly one DB expected\nusage: %s\n",
-			    wxf_cmd_decrypt_entry.usage);
+		fprintf(stderr, "wxforensic decrypt: exactly one DB expected\nusage: %s\n",
+		    wxf_cmd_decrypt_entry.usage);
 		return WXF_EXIT_USAGE;
 	}
 	db = argv[0];

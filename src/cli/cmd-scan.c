@@ -120,31 +120,6 @@ print_table(const wxf_inventory *inv)
 	    "%u warnings\n", inv->n_items, n_wechat, n_enc, inv->n_accounts, inv->n_warnings);
 }
 
-static void
-audit_items(wxf_audit *a, const wxf_inventory *inv, int after)
-{
-	wxf_buf b;
-	size_t i;
-
-	wxf_buf_init(&b);
-	for (i = 0; i < inv->n_items; i++) {
-		const wxf_item *it = &inv->items[i];
-		const wxf_hashes *h = after ? &it->after : &it->before;
-
-		if (after && !it->have_after)
-			continue;
-		wxf_buf_reset(&b);
-		wxf_buf_puts(&b, "\"input\":");
-		wxf_buf_json_str(&b, it->path, strlen(it->path));
-		wxf_buf_printf(&b, ",\"size\":%llu,\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"",
-		    (unsigned long long)it->size, h->md5, h->sha1, h->sha256);
-		if (after)
-			wxf_buf_printf(&b, ",\"changed\":%s", it->changed ? "true" : "false");
-		wxf_audit_add(a, after ? "evidence-hash-after" : "evidence-hash-before", b.p, NULL);
-	}
-	wxf_buf_free(&b);
-}
-
 static int
 scan_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 {
@@ -194,7 +169,7 @@ scan_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		wxf_buf_json_str(&b, ctx->cmdline, strlen(ctx->cmdline));
 		wxf_audit_add(&audit, "scan-start", b.p, NULL);
 		wxf_buf_free(&b);
-		audit_items(&audit, &inv, 0);
+		wxf_intake_audit(&audit, &inv, 0);
 	}
 	/* Testing aid: widen the window between the two hashings (see wxforensic-scan(1)). */
 	sleep_ms = getenv("WXF_DEBUG_SLEEP_BEFORE_REHASH");
@@ -213,7 +188,7 @@ scan_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		char hex[65];
 		wxf_buf b;
 
-		audit_items(&audit, &inv, 1);
+		wxf_intake_audit(&audit, &inv, 1);
 		if (wxf_file_write(p, j, strlen(j), &err) != WXF_OK)
 			wxf_log_error(&ctx->log, "%s", err.msg);
 		wxf_sha256_hex(j, strlen(j), hex);

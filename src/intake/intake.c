@@ -5,6 +5,7 @@
  */
 #include "config.h"
 #include "intake_int.h"
+#include "base/wxf_audit.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
 #include "base/wxf_mem.h"
@@ -905,6 +906,35 @@ wxf_inventory_free(wxf_inventory *inv)
 	free(inv->accounts);
 	free(inv->roots);
 	memset(inv, 0, sizeof(*inv));
+}
+
+void
+wxf_intake_audit(wxf_audit *a, const wxf_inventory *inv, int after)
+{
+	wxf_buf b;
+	size_t i;
+
+	wxf_buf_init(&b);
+	for (i = 0; i < inv->n_items; i++) {
+		const wxf_item *it = &inv->items[i];
+		const wxf_hashes *h = after ? &it->after : &it->before;
+
+		if (after && !it->have_after)
+			continue;
+		wxf_buf_reset(&b);
+		wxf_buf_puts(&b, "\"input\":");
+		wxf_buf_json_str(&b, it->path, strlen(it->path));
+		if (it->member != NULL) {
+			wxf_buf_puts(&b, ",\"member\":");
+			wxf_buf_json_str(&b, it->member, strlen(it->member));
+		}
+		wxf_buf_printf(&b, ",\"size\":%llu,\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"",
+		    (unsigned long long)it->size, h->md5, h->sha1, h->sha256);
+		if (after)
+			wxf_buf_printf(&b, ",\"changed\":%s", it->changed ? "true" : "false");
+		wxf_audit_add(a, after ? "evidence-hash-after" : "evidence-hash-before", b.p, NULL);
+	}
+	wxf_buf_free(&b);
 }
 
 static void

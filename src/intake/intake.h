@@ -124,6 +124,10 @@ int wxf_intake_unpack(const wxf_inventory *inv, const char *work_dir,
     const wxf_intake_opts *opts, char ***dirs, char ***from, size_t *n, wxf_err *err);
 /* 1 if `path` lies inside any evidence root. */
 int wxf_intake_inside_evidence(const wxf_inventory *inv, const char *path);
+/* Records every item's hashes in the audit log: action "evidence-hash-before" (after = 0) or
+ * "evidence-hash-after" with the changed flag (after = 1). */
+struct wxf_audit;
+void wxf_intake_audit(struct wxf_audit *a, const wxf_inventory *inv, int after);
 /* Writes the inventory as one JSON document (deterministic order) to a malloc'd string. */
 char *wxf_inventory_json(const wxf_inventory *inv);
 
