@@ -138,7 +138,7 @@ note(ctx *c, const char *fmt, ...)
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	s = ar_strndup(c, tmp, strlen(tmp));
-	if (s == NULL || an_agrow(c->ar, (void **)&c->a->notes, &c->cap_notes, c->a->n_notes + 1,
+	if (s == NULL || wxf_arena_grow(c->ar, (void **)&c->a->notes, &c->cap_notes, c->a->n_notes + 1,
 	    sizeof(*c->a->notes)) < 0)
 		return NOMEM(c);
 	c->a->notes[c->a->n_notes++] = s;
@@ -619,7 +619,7 @@ obs_finish(ctx *c, obsv *o, wxf_an_attr *attrs[A_N])
 					val.live = 1;
 			}
 			val.n_refs = nr;
-			if (an_agrow(c->ar, (void **)&vals, &cap, nv + 1, sizeof(*vals)) < 0)
+			if (wxf_arena_grow(c->ar, (void **)&vals, &cap, nv + 1, sizeof(*vals)) < 0)
 				return NOMEM(c);
 			vals[nv++] = val;
 			k = l;
@@ -970,7 +970,7 @@ ref_push(ctx *c, wxf_an_ref **v, size_t *n, size_t *cap, wxf_an_ref_kind kind, c
 		r.prov = *prov;
 	else
 		r.prov.rowid = INT64_MIN;
-	if (an_agrow(c->ar, (void **)v, cap, *n + 1, sizeof(**v)) < 0)
+	if (wxf_arena_grow(c->ar, (void **)v, cap, *n + 1, sizeof(**v)) < 0)
 		return NOMEM(c);
 	(*v)[(*n)++] = r;
 	return WXF_OK;
@@ -1099,7 +1099,7 @@ out:
 static int
 add_room(ctx *c, const char ***v, size_t *n, size_t *cap, const char *room)
 {
-	if (an_agrow(c->ar, (void **)v, cap, *n + 1, sizeof(**v)) < 0)
+	if (wxf_arena_grow(c->ar, (void **)v, cap, *n + 1, sizeof(**v)) < 0)
 		return NOMEM(c);
 	(*v)[(*n)++] = room;
 	return WXF_OK;
@@ -1138,7 +1138,7 @@ shared_groups(ctx *c, wxf_an_person *p, obsv *o)
 			return rc;
 		if (!shared)
 			continue;
-		if (an_agrow(c->ar, (void **)&p->groups, &cap, p->n_groups + 1,
+		if (wxf_arena_grow(c->ar, (void **)&p->groups, &cap, p->n_groups + 1,
 		    sizeof(*p->groups)) < 0)
 			return NOMEM(c);
 		p->groups[p->n_groups++] = g;
@@ -1375,7 +1375,7 @@ typedef struct rows {
 static int
 row_push(ctx *c, rows *rs, const wxf_ledger_row *r)
 {
-	if (an_agrow(c->ar, (void **)&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v)) < 0)
+	if (wxf_arena_grow(c->ar, (void **)&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v)) < 0)
 		return NOMEM(c);
 	rs->v[rs->n++] = *r;
 	return WXF_OK;
@@ -1687,7 +1687,7 @@ hit_cb(void *arg, const wxf_indicator *ind, size_t off, size_t len)
 	x.length = len;
 	x.prov = h->msg->prov;
 	x.snippet = make_snippet(h->c, h->text, off, len);
-	if (x.snippet == NULL || an_agrow(h->c->ar, (void **)&h->v, &h->cap, h->n + 1,
+	if (x.snippet == NULL || wxf_arena_grow(h->c->ar, (void **)&h->v, &h->cap, h->n + 1,
 	    sizeof(*h->v)) < 0) {
 		h->rc = NOMEM(h->c);
 		return;

@@ -14,7 +14,6 @@ typedef struct an_priv {
 } an_priv;
 
 /* Grows an arena vector so that `need` elements fit.  Returns 0 or -1 (no memory). */
-int an_agrow(wxf_arena *a, void **v, size_t *cap, size_t need, size_t elem);
 
 /* Folds one code point for matching: ASCII upper → lower, full-width U+FF01..FF5E → ASCII,
  * U+3000 → ' ', other colon forms (U+FE55, U+2236) → ':'. */

@@ -36,29 +36,6 @@ struct wxf_indicator_set {
 /* ------------------------------------------------------------------------------------------ */
 /* Shared helpers (declared in analysis_int.h) */
 
-int
-an_agrow(wxf_arena *a, void **v, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 4;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > SIZE_MAX / elem)
-		return -1;
-	nv = wxf_arena_alloc(a, ncap * elem);
-	if (nv == NULL)
-		return -1;
-	if (*cap)
-		memcpy(nv, *v, *cap * elem);
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
 uint32_t
 an_fold_cp(uint32_t cp)
 {
@@ -195,7 +172,7 @@ wxf_indicators_add(wxf_indicator_set *s, const char *phrase, const char *categor
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i]->n_cps == n && memcmp(s->v[i]->cps, cps, n * sizeof(*cps)) == 0)
 			return WXF_OK; /* first one keeps its category */
-	if (an_agrow(s->arena, (void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
+	if (wxf_arena_grow(s->arena, (void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
 		goto oom;
 	e = wxf_arena_alloc(s->arena, sizeof(*e));
 	if (e == NULL)

@@ -173,3 +173,31 @@ wxf_arena_used(const wxf_arena *a)
 {
 	return a->total;
 }
+
+int
+wxf_arena_grow(wxf_arena *a, void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	if (elem == 0)
+		return -1;
+	ncap = *cap ? *cap : 4;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return -1;
+		ncap *= 2;
+	}
+	if (ncap > SIZE_MAX / elem)
+		return -1;
+	nv = wxf_arena_alloc(a, ncap * elem);
+	if (nv == NULL)
+		return -1;
+	if (*cap)
+		memcpy(nv, *v, *cap * elem);
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}

@@ -25,5 +25,9 @@ void wxf_arena_free(wxf_arena **a);
 void *wxf_arena_alloc(wxf_arena *a, size_t n);
 char *wxf_arena_strndup(wxf_arena *a, const char *s, size_t n);
 size_t wxf_arena_used(const wxf_arena *a);
+/* Grows an arena-allocated vector *v (capacity *cap elements of `elem` bytes) so that `need`
+ * elements fit, copying the old ones (the old block stays in the arena).  0, or -1 on
+ * allocation failure or size overflow (nothing changed). */
+int wxf_arena_grow(wxf_arena *a, void **v, size_t *cap, size_t need, size_t elem);
 
 #endif

@@ -231,30 +231,6 @@ map_put(wxf_model_map *m, const char *key, void *val)
 /* ------------------------------------------------------------------------------------------ */
 /* Growth helpers */
 
-/* Grows an arena vector so that `need` elements fit.  Returns 0 or -1. */
-static int
-agrow(wxf_model *m, void **v, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 4;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > SIZE_MAX / elem)
-		return -1;
-	nv = wxf_arena_alloc(m->arena, ncap * elem);
-	if (nv == NULL)
-		return -1;
-	if (*cap)
-		memcpy(nv, *v, *cap * elem);
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
 /* Grows a malloc'd vector. */
 static int
 mgrow(void **v, size_t *cap, size_t need, size_t elem)
@@ -493,7 +469,7 @@ wxf_attrs_add(wxf_model *m, wxf_attrs *a, const char *value, const char *source,
 			return WXF_OK;
 		}
 	}
-	if (agrow(m, (void **)&a->v, &a->cap, a->n + 1, sizeof(*a->v)) < 0)
+	if (wxf_arena_grow(m->arena, (void **)&a->v, &a->cap, a->n + 1, sizeof(*a->v)) < 0)
 		return WXF_ENOMEM;
 	at = &a->v[a->n];
 	at->value = wxf_model_strdup(m, value);
@@ -524,7 +500,7 @@ wxf_kvs_add(wxf_model *m, wxf_kvs *kv, const char *key, const char *value)
 {
 	if (key == NULL || value == NULL)
 		return WXF_OK;
-	if (agrow(m, (void **)&kv->v, &kv->cap, kv->n + 1, sizeof(*kv->v)) < 0)
+	if (wxf_arena_grow(m->arena, (void **)&kv->v, &kv->cap, kv->n + 1, sizeof(*kv->v)) < 0)
 		return WXF_ENOMEM;
 	kv->v[kv->n].key = wxf_model_strdup(m, key);
 	kv->v[kv->n].value = wxf_model_strdup(m, value);
@@ -548,7 +524,7 @@ wxf_strs_add(wxf_model *m, wxf_strs *s, const char *v)
 {
 	if (v == NULL)
 		return WXF_OK;
-	if (agrow(m, (void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
+	if (wxf_arena_grow(m->arena, (void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) < 0)
 		return WXF_ENOMEM;
 	s->v[s->n] = wxf_model_strdup(m, v);
 	if (s->v[s->n] == NULL)
@@ -605,7 +581,7 @@ wxf_group_add_member(wxf_model *m, wxf_group *g, const char *username, const cha
 			return WXF_OK;
 		}
 	}
-	if (agrow(m, (void **)&g->members, &g->cap_members, g->n_members + 1,
+	if (wxf_arena_grow(m->arena, (void **)&g->members, &g->cap_members, g->n_members + 1,
 	    sizeof(*g->members)) < 0)
 		return WXF_ENOMEM;
 	gm = &g->members[g->n_members];
@@ -751,7 +727,7 @@ wxf_msg_add_media(wxf_model *m, wxf_msg *msg, const wxf_media *media)
 {
 	wxf_media *d;
 
-	if (agrow(m, (void **)&msg->media, &msg->cap_media, msg->n_media + 1,
+	if (wxf_arena_grow(m->arena, (void **)&msg->media, &msg->cap_media, msg->n_media + 1,
 	    sizeof(*msg->media)) < 0)
 		return WXF_ENOMEM;
 	d = &msg->media[msg->n_media];
@@ -861,7 +837,7 @@ wxf_payment_add_event(wxf_model *m, wxf_payment *p, const wxf_pay_event *ev)
 		    strcmp(ev->msg_id, p->events[i].msg_id) == 0 &&
 		    p->events[i].paysubtype == ev->paysubtype && p->events[i].state == ev->state)
 			return WXF_OK;
-	if (agrow(m, (void **)&p->events, &p->cap_events, p->n_events + 1, sizeof(*p->events)) < 0)
+	if (wxf_arena_grow(m->arena, (void **)&p->events, &p->cap_events, p->n_events + 1, sizeof(*p->events)) < 0)
 		return WXF_ENOMEM;
 	e = &p->events[p->n_events];
 	*e = *ev;
@@ -881,7 +857,7 @@ wxf_payment_add_claim(wxf_model *m, wxf_payment *p, const wxf_hb_claim *c)
 		if (c->msg_id != NULL && p->claims[i].msg_id != NULL &&
 		    strcmp(c->msg_id, p->claims[i].msg_id) == 0)
 			return WXF_OK;
-	if (agrow(m, (void **)&p->claims, &p->cap_claims, p->n_claims + 1, sizeof(*p->claims)) < 0)
+	if (wxf_arena_grow(m->arena, (void **)&p->claims, &p->cap_claims, p->n_claims + 1, sizeof(*p->claims)) < 0)
 		return WXF_ENOMEM;
 	d = &p->claims[p->n_claims];
 	*d = *c;
@@ -902,7 +878,7 @@ wxf_payment_link_msg(wxf_model *m, wxf_payment *p, wxf_msg *msg)
 	for (size_t i = 0; i < p->n_msgs; i++)
 		if (strcmp(p->msg_ids[i], msg->id) == 0)
 			return WXF_OK;
-	if (agrow(m, (void **)&p->msg_ids, &p->cap_msgs, p->n_msgs + 1, sizeof(*p->msg_ids)) < 0)
+	if (wxf_arena_grow(m->arena, (void **)&p->msg_ids, &p->cap_msgs, p->n_msgs + 1, sizeof(*p->msg_ids)) < 0)
 		return WXF_ENOMEM;
 	p->msg_ids[p->n_msgs++] = msg->id;
 	return WXF_OK;
