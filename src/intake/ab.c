@@ -525,6 +525,8 @@ typedef struct ab_chain {
 } ab_chain;
 
 #define AB_CHUNK ((size_t)1 << 16)
+#define AB_BOMB_MIN_OUT ((uLong)256 << 20)
+#define AB_BOMB_RATIO 1000
 
 /* Feeds plaintext payload bytes (after decryption); 0 to continue, -1 to stop. */
 static int
@@ -550,6 +552,16 @@ chain_plain(ab_chain *ch, const uint8_t *p, size_t n)
 		}
 		if (tar_feed(ch->t, ch->zout, AB_CHUNK - ch->z.avail_out) != 0)
 			return -1;
+		/* decompression bomb: real backups (SQLite pages, media) inflate a few times, a
+		 * bomb thousands of times; past 256 MiB out, a ratio above 1000:1 is refused */
+		if (ch->z.total_out > AB_BOMB_MIN_OUT &&
+		    ch->z.total_out / (ch->z.total_in ? ch->z.total_in : 1) > AB_BOMB_RATIO) {
+			ch->rc = WXF_CORRUPT(ch->err, -1, (int64_t)ch->z.total_in,
+			    "%s: zlib stream inflates %lu bytes into more than %lu: refused as a "
+			    "decompression bomb", ch->path, (unsigned long)ch->z.total_in,
+			    (unsigned long)ch->z.total_out);
+			return -1;
+		}
 		if (zrc == Z_STREAM_END) {
 			ch->zdone = 1;
 			return 0;

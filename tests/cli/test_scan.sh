@@ -131,6 +131,26 @@ ok 'grep -q "password-encrypted" "$TMPD/enc.txt"' "encrypted .ab is named as suc
 rc=$?
 ok '[ $rc -eq 0 ] && grep -q "truncated" "$TMPD/trunc.txt"' "truncated .ab: warning, partial inventory, no crash"
 
+# --- decompression bomb: 1 GiB of zeros in one tar member, about 1 MiB compressed ---
+python3 - "$TMPD" <<'PY'
+import sys, zlib
+d = sys.argv[1]
+hdr = bytearray(512); hdr[0:9] = b"bomb.bin\0"; hdr[100:108] = b"0000644\0"
+hdr[124:136] = b"%011o\0" % (1 << 30); hdr[136:148] = b"00000000000\0"; hdr[156:157] = b"0"; hdr[257:263] = b"ustar\0"; hdr[263:265] = b"00"
+hdr[148:156] = b" " * 8; hdr[148:156] = b"%06o\0 " % sum(hdr)
+c = zlib.compressobj(9)
+with open(d + "/bomb.ab", "wb") as f:
+    f.write(b"ANDROID BACKUP\n5\n1\nnone\n" + c.compress(bytes(hdr)))
+    z = bytes(1 << 20)
+    for _ in range(1024):
+        f.write(c.compress(z))
+    f.write(c.flush())
+PY
+"$WXF" scan --no-magic "$TMPD/bomb.ab" > "$TMPD/bomb.txt" 2>&1
+rc=$?
+ok '[ $rc -eq 0 ] && grep -q "decompression bomb" "$TMPD/bomb.txt"' "zlib bomb in a .ab refused with a clear warning, no crash"
+rm -f "$TMPD/bomb.ab"
+
 # --- password-encrypted .ab (AOSP scheme) and MIUI .bak, made with Python + cryptography ---
 python3 - "$TMPD" <<'PY'
 import hashlib, io, os, sys, tarfile, zlib
