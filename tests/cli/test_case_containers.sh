@@ -89,5 +89,11 @@ for name in ab enc hwold; do
 	"$WXF" verify "$TMPD/out-$name" > /dev/null 2>&1
 	is "$?" 0 "$name: verify accepts the bundle"
 done
+# reporting.md item 8: record ids do not depend on the order of the evidence inputs
+SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q -o "$TMPD/out-order1" "$DEMO" "$TMPD/ev/plain.ab" > /dev/null 2>&1
+SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q -o "$TMPD/out-order2" "$TMPD/ev/plain.ab" "$DEMO" > /dev/null 2>&1
+ids() { python3 -c 'import json,sys; print("\n".join(sorted(json.loads(l)["wxf_id"] for l in open(sys.argv[1]))))' "$1"; }
+ids "$TMPD/out-order1/timeline.jsonl" > "$TMPD/ids1"; ids "$TMPD/out-order2/timeline.jsonl" > "$TMPD/ids2"
+ok '[ -s "$TMPD/ids1" ] && cmp -s "$TMPD/ids1" "$TMPD/ids2"' "record ids are the same whatever the order of the evidence inputs ($(wc -l < "$TMPD/ids1") records)"
 is "$(snapshot "$TMPD/ev")" "$before" "evidence containers unchanged"
 done_testing
