@@ -99,7 +99,11 @@ typedef struct cx {
 	uint64_t page_abs;
 	int hint;                   /* sig index suggested by the page's owner, -1 */
 	int old_image;              /* 1: allocated cells of this image are candidates */
-	cv_rec rec_scan, rec_cell;  /* scratch records */
+	cv_rec rec_scan, rec_cell, rec_try; /* scratch records */
+	uint32_t *fb, *fbe;         /* freeblock extents of the current page (U/4 + 1 each) */
+	uint32_t *anc_gen, gen;     /* anchor() memo: valid where anc_gen[e] == gen */
+	uint8_t *anc_val;
+	int live_page;              /* current version of a live b-tree page (mask 0 = unaccounted) */
 	int master_sig;
 	int only_sig;               /* >= 0: the schema-remnant pass looks for this signature only */
 	int n_dropped;
@@ -724,7 +728,7 @@ read_types(const uint8_t *p, size_t pos, size_t lim, cv_rec *r, int first, int c
 
 	for (i = 0; i < count; i++) {
 		uint64_t st;
-		size_t l = wxf_sqlvarint(p, lim, pos, &st);
+		size_t l = cv_varint(p, lim, pos, &st);
 
 		if (l == 0 || st == 10 || st == 11 || st > 0xffffffffULL)
 			return 0;
@@ -759,18 +763,18 @@ intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, i
 
 	if (interior)
 		pos += 4;
-	if ((l = wxf_sqlvarint(page, lim, pos, &P)) == 0 || P < 2 || P > ((uint64_t)1 << 31))
+	if ((l = cv_varint(page, lim, pos, &P)) == 0 || P < 2 || P > ((uint64_t)1 << 31))
 		return 0;
 	pos += l;
 	if (!index) {
-		if ((l = wxf_sqlvarint(page, lim, pos, &rowid)) == 0)
+		if ((l = cv_varint(page, lim, pos, &rowid)) == 0)
 			return 0;
 		pos += l;
 	}
 	local = wxf_sqlite_local_size(x->U, !index, P);
 	if (pos + local + (local < P ? 4 : 0) > lim)
 		return 0;
-	if ((hl = wxf_sqlvarint(page, pos + local, pos, &h)) == 0 || h < 2 || h > local || h > P)
+	if ((hl = cv_varint(page, pos + local, pos, &h)) == 0 || h < 2 || h > local || h > P)
 		return 0;
 	hend = pos + (size_t)h;
 	n = 0;
@@ -779,7 +783,7 @@ intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, i
 
 		while (q < hend) {
 			uint64_t st;
-			size_t k = wxf_sqlvarint(page, hend, q, &st);
+			size_t k = cv_varint(page, hend, q, &st);
 
 			if (k == 0 || st == 10 || st == 11 || n >= CV_MAXCOLS)
 				return 0;
@@ -824,163 +828,336 @@ intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, i
 	return values_ok(x, r, r->body_len);
 }
 
-/* Candidate serial types for a lost first column of affinity a with body size z (or any). */
+/* Plausible (next, size) freeblock header at page[p] whose block ends by lim: what freeSpace()
+ * writes over the first 4 bytes of a freed cell.  It stays behind ("stale") inside a larger
+ * freeblock when a later free coalesces the block into an earlier one, and in the unallocated
+ * gap when the content area shrinks over it. */
 static int
-col0_types(const cv_sig *s, uint64_t *out, int64_t exact)
+fb_header(const cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t *size)
 {
-	int n = 0, a = s->aff[0];
+	uint32_t next, sz;
 
-	if (s->ipk == 0) {
-		out[n++] = 0;
-		return n;
+	if (p + 4 > lim)
+		return 0;
+	next = (uint32_t)page[p] << 8 | page[p + 1];
+	sz = (uint32_t)page[p + 2] << 8 | page[p + 3];
+	if (sz < 4 || sz > x->U - p || (next != 0 && (next < p + sz + 4 || next >= x->U)))
+		return 0; /* the chain ascends and blocks closer than 4 bytes coalesce; the size may
+		           * reach past lim: later inserts reuse the end of a stale block */
+	*size = sz;
+	return 1;
+}
+
+/* A table-leaf cell shape at page[q]: payload length, rowid, a record header whose serial types
+ * add up to the payload, the local part within lim.  Nothing else is checked and nothing is
+ * assembled: this is the lookahead of the segmentation. */
+static int
+cell_shape(const cx *x, const uint8_t *page, uint32_t q, uint32_t lim)
+{
+	uint64_t P, rowid, h, bs = 0;
+	size_t l, pos = q, hend;
+	uint32_t local;
+
+	if ((l = cv_varint(page, lim, pos, &P)) == 0 || P < 2 || P > ((uint64_t)1 << 31))
+		return 0;
+	pos += l;
+	if ((l = cv_varint(page, lim, pos, &rowid)) == 0)
+		return 0;
+	pos += l;
+	local = wxf_sqlite_local_size(x->U, 1, P);
+	if (pos + local + (local < P ? 4 : 0) > lim)
+		return 0;
+	if ((l = cv_varint(page, pos + local, pos, &h)) == 0 || h < 2 || h > local)
+		return 0;
+	hend = pos + (size_t)h;
+	for (pos += l; pos < hend;) {
+		uint64_t st;
+		int64_t z;
+
+		if ((l = cv_varint(page, hend, pos, &st)) == 0 || (z = wxf_sqlite_serial_size(st)) < 0)
+			return 0;
+		bs += (uint64_t)z;
+		pos += l;
 	}
-	if (exact >= 0) {
-		static const uint64_t bysize[9] = { 0, 1, 2, 3, 4, 0, 5, 0, 6 };
+	return bs + h == P;
+}
 
-		if (exact == 0) {
-			if (!s->notnull[0])
-				out[n++] = 0;
-			out[n++] = 8;
-			out[n++] = 9;
-		} else if (exact <= 8 && bysize[exact] != 0 && a != WXF_AFF_TEXT)
-			out[n++] = bysize[exact];
-		if (exact == 8 && (a == WXF_AFF_REAL || a == WXF_AFF_NUMERIC || a == WXF_AFF_BLOB))
-			out[n++] = 7;
-		if (a == WXF_AFF_TEXT || a == WXF_AFF_BLOB || a == WXF_AFF_NUMERIC || exact > 8)
-			out[n++] = (uint64_t)exact * 2 + 13;
-		return n;
+/* How well a record ending at e continues the free run that ends at lim: 2 = at lim or at the
+ * start of a further freed cell (a stale freeblock header, an intact cell), 1 = a fragment
+ * (1..3 bytes) before one, 0 = followed by nothing recognisable. */
+static int
+anchor(const cx *x, const uint8_t *page, uint32_t e, uint32_t lim)
+{
+	uint32_t k, sz;
+
+	for (k = 0; k <= 3 && e + k <= lim; k++) {
+		uint32_t q = e + k;
+
+		if (q == lim || fb_header(x, page, q, lim, &sz) || cell_shape(x, page, q, lim))
+			return k == 0 ? 2 : 1;
 	}
 	return 0;
 }
 
+/* anchor(), memoised per clobbered_cell call (the same end is asked for by every signature). */
+static int
+anchor_m(cx *x, const uint8_t *page, uint32_t e, uint32_t lim)
+{
+	if (e > x->U)
+		return 0;
+	if (x->anc_gen[e] != x->gen) {
+		x->anc_gen[e] = x->gen;
+		x->anc_val[e] = (uint8_t)anchor(x, page, e, lim);
+	}
+	return x->anc_val[e];
+}
+
+static void
+rec_copy(cv_rec *d, const cv_rec *s)
+{
+	d->rowid = s->rowid;
+	d->ncols = s->ncols;
+	memcpy(d->types, s->types, sizeof(uint64_t) * (size_t)(s->ncols > 0 ? s->ncols : 0));
+	d->col0_unknown = s->col0_unknown;
+	d->body = s->body;
+	d->body_len = s->body_len;
+	d->off = s->off;
+	d->len = s->len;
+	d->payload_len = s->payload_len;
+	d->local = s->local;
+	d->overflow = s->overflow;
+	d->truncated = s->truncated;
+	d->base = s->base;
+}
+
+/* Varint length of v. */
+static int
+vlen(uint64_t v)
+{
+	int n = 1;
+
+	while (n < 9 && v >= ((uint64_t)1 << (7 * n)))
+		n++;
+	return n;
+}
+
+typedef struct clob_best {
+	int rank, sig, xs, hdr_bytes;
+	uint32_t len, local, ovfl;
+	uint64_t P;
+} clob_best;
+
+/* Scores candidate t (its types, body in the page) of signature si as a freed cell at p of
+ * cell_len bytes; keeps it in *b / r when it ranks best. */
+static void
+clob_rank(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fbsize, int si, cv_rec *t,
+    int xs, int hdr_bytes, uint64_t P, int hdr_seen, cv_rec *r, clob_best *b)
+{
+	const cv_sig *s = &x->sigs[si];
+	uint32_t local = (uint32_t)P, ovfl = 0, len;
+	size_t avail;
+	int sc, rank;
+
+	if (P > x->U - 35) {
+		local = wxf_sqlite_local_size(x->U, 1, P);
+		len = (uint32_t)xs + local + 4;
+		if (p + len > lim || local < (uint32_t)hdr_bytes)
+			return;
+		ovfl = (uint32_t)page[p + xs + local] << 24 | (uint32_t)page[p + xs + local + 1] << 16 |
+		    (uint32_t)page[p + xs + local + 2] << 8 | page[p + xs + local + 3];
+		if (ovfl < 2 || ovfl > x->main_pages)
+			return;
+		avail = local - (uint32_t)hdr_bytes;
+	} else {
+		len = (uint32_t)(xs + P);
+		if (p + len > lim)
+			return;
+		avail = (size_t)(P - (uint64_t)hdr_bytes);
+	}
+	t->body = page + p + xs + hdr_bytes;
+	t->body_len = avail;
+	if (P == (uint64_t)hdr_bytes + (uint64_t)wxf_sqlite_serial_size(t->types[0]) && xs == 2)
+		return; /* nothing but the guessed first value: no evidence */
+	if (P == (uint64_t)hdr_bytes || (sc = cv_score(s, t)) < 0 || !values_ok(x, t, avail))
+		return;
+	rank = sc * 4 + 60 * anchor_m(x, page, p + len, lim) + (len == fbsize ? 40 : 0) + (hdr_seen ? 20 : 0) +
+	    (si == x->hint ? 12 : 0);
+	if (rank <= b->rank)
+		return;
+	b->rank = rank;
+	b->sig = si;
+	b->xs = xs;
+	b->hdr_bytes = hdr_bytes;
+	b->len = len;
+	b->local = local;
+	b->ovfl = ovfl;
+	b->P = P;
+	rec_copy(r, t);
+	r->base = sc;  /* kept for the caller */
+}
+
 /*
- * A freed cell at a freeblock start f whose first 4 bytes are the freeblock header; the cell
- * lies in [f, lim).  Tries every table signature and split; keeps the best.  Returns 1 and fills
- * r (and *sig, *score) on success.
+ * A freed cell at p whose first 4 bytes were overwritten by a freeblock header (fbsize: its size
+ * field; the cell lies in [p, lim)).  The payload-length and rowid varints (xs bytes together)
+ * and the record's header-length byte at p + xs are gone when they fall in those 4 bytes; with
+ * xs = 2 the first serial type is gone too.  For every table signature and every split xs the
+ * surviving serial types are read, a lost first type is enumerated from the column's affinity
+ * (integer sizes, REAL, NULL/0/1, text and blob lengths), the payload size must equal the header
+ * plus the sum of the serial sizes (or follow the overflow local-size rule), the header-length
+ * byte must match where it survives, and candidates are ranked by schema fit, by how the record
+ * ends (at the block end, or where a further freed cell starts: coalesced blocks are split this
+ * way), by an exact match of the size field, and by the page's owner.  Returns 1 and fills r,
+ * *sig_out, *score_out with the best.
  */
 static int
-clobbered_cell(cx *x, const uint8_t *page, uint32_t f, uint32_t lim, cv_rec *r, int *sig_out,
-    int *score_out)
+clobbered_cell(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fbsize, cv_rec *r,
+    int *sig_out, int *score_out)
 {
-	int si, best_score = -1, found = 0;
-	cv_rec t;
-	uint32_t q = f + 4;
+	cv_rec *t = &x->rec_try;
+	clob_best b;
+	int si;
 
+	memset(&b, 0, sizeof(b));
+	b.rank = -1;
+	if (++x->gen == 0) {
+		memset(x->anc_gen, 0, sizeof(uint32_t) * (x->U + 1));
+		x->gen = 1;
+	}
 	for (si = 0; si < x->n_sigs; si++) {
 		const cv_sig *s = &x->sigs[si];
 		int xs;
 
 		if (s->is_index || (x->only_sig >= 0 && si != x->only_sig))
 			continue;
-		for (xs = 2; xs <= 10; xs++) {
-			uint32_t sp = f + (uint32_t)xs + 1, e;
-			int j = sp < q ? (int)(q - sp) : 0, nt, k;
-			uint64_t cands[8], K, hdr_bytes;
+		for (xs = 2; xs <= 9; xs++) {
+			uint32_t h0 = p + (uint32_t)xs, e;
+			uint64_t K;
+			int hdr_bytes;
 
-			if (j > 1 || s->n - j < 1)
-				continue;
-			t.ncols = s->n;
-			e = (uint32_t)read_types(page, j ? q : sp, lim, &t, j, s->n - j);
-			if (e == 0)
-				continue;
-			hdr_bytes = e - sp + 1; /* header length byte + all types (a lost type: 1 byte) */
-			if (!j && sp - 1 >= q && page[sp - 1] != hdr_bytes)
-				continue;
-			K = body_size(&t, j);
-			if (e + K > lim)
-				continue;
-			if (j) {
-				int64_t exact = (int64_t)(lim - e) - (int64_t)K;
-				uint64_t z;
+			if (h0 + 2 > lim)
+				break;
+			t->ncols = s->n;
+			t->col0_unknown = 0;
+			t->rowid = INT64_MIN;
+			if (xs == 2) {
+				/* header-length byte and first serial type lost (P < 128, rowid < 128) */
+				uint64_t zmax, z;
 
-				nt = col0_types(s, cands, exact >= 0 ? exact : -1);
-				if (nt == 0) {
-					/* no exact fit: a coalesced block; try small integer sizes chained to a next cell */
-					static const uint64_t ints[] = { 1, 2, 3, 4, 5, 6, 7 };
-					cv_rec nx;
+				if (s->n < 2 || (e = (uint32_t)read_types(page, p + 4, lim, t, 1, s->n - 1)) == 0)
+					continue;
+				hdr_bytes = (int)(e - (p + 3)) + 1;
+				if (hdr_bytes > 127)
+					continue;
+				K = body_size(t, 1);
+				if (e + K > lim || 2 + hdr_bytes + K > 127 + 2)
+					continue;
+				zmax = lim - (e + K);
+				if (zmax > 127 - (uint64_t)hdr_bytes - K)
+					zmax = 127 - (uint64_t)hdr_bytes - K;
+				for (z = 0; z <= zmax; z++) {
+					static const uint64_t ints[9] = { 0, 1, 2, 3, 4, 0, 5, 0, 6 };
+					uint64_t c[6];
+					int nc = 0, k;
 
-					for (k = 0; k < 7; k++) {
-						z = (uint64_t)wxf_sqlite_serial_size(ints[k]);
-						if (type_penalty(s, 0, ints[k]) < 0 || e + K + z + 4 > lim)
-							continue;
-						if (intact_cell(x, page, (uint32_t)(e + K + z), lim, 0, 0, &nx)) {
-							cands[nt++] = ints[k];
-							break;
+					if (z > 8 && anchor_m(x, page, (uint32_t)(e + K + z), lim) == 0)
+						continue; /* text/blob lengths only where the record can end */
+					if (s->ipk == 0) {
+						if (z == 0)
+							c[nc++] = 0;
+					} else if (z == 0) {
+						c[nc++] = 0;
+						c[nc++] = 8;
+						c[nc++] = 9;
+					} else if (z <= 8 && ints[z] != 0)
+						c[nc++] = ints[z];
+					if (z == 8 && s->ipk != 0)
+						c[nc++] = 7;
+					if (s->ipk != 0) {
+						c[nc++] = 13 + 2 * z;
+						c[nc++] = 12 + 2 * z;
+					}
+					for (k = 0; k < nc; k++) {
+						int rb = b.rank;
+
+						t->types[0] = c[k];
+						t->col0_unknown = 0;
+						clob_rank(x, page, p, lim, fbsize, si, t, xs, hdr_bytes,
+						    (uint64_t)hdr_bytes + K + z, 0, r, &b);
+						if (b.rank > rb && z == 0 && s->ipk != 0) {
+							/* NULL, 0 and 1 take no bytes: the value stays unknown
+							 * unless the column allows only one of them */
+							int alt = 0, kk;
+
+							for (kk = 0; kk < nc; kk++)
+								if (kk != k && c[kk] < 10 && type_penalty(s, 0, c[kk]) >= 0)
+									alt++;
+							r->col0_unknown = alt > 0;
 						}
 					}
 				}
-				for (k = 0; k < nt; k++) {
-					int sc;
-					uint64_t P;
+				continue;
+			}
+			/* every serial type survives; the header-length byte too when xs >= 4 */
+			if ((e = (uint32_t)read_types(page, h0 + 1, lim, t, 0, s->n)) == 0)
+				continue;
+			hdr_bytes = (int)(e - h0);
+			if (hdr_bytes > 127)
+				continue;
+			if (h0 >= p + 4 && page[h0] != (uint8_t)hdr_bytes)
+				continue;
+			K = body_size(t, 0);
+			{
+				uint64_t P = (uint64_t)hdr_bytes + K;
 
-					t.types[0] = cands[k];
-					t.col0_unknown = nt > 1 && wxf_sqlite_serial_size(cands[0]) == 0 && s->ipk != 0;
-					P = hdr_bytes + K + (uint64_t)wxf_sqlite_serial_size(cands[k]);
-					if (xs - (P < 128 ? 1 : P < 16384 ? 2 : 3) < 1)
-						continue;
-					t.body = page + e;
-					t.body_len = (size_t)(P - hdr_bytes);
-					t.rowid = INT64_MIN;
-					if (!values_ok(x, &t, t.body_len) || (sc = cv_score(s, &t)) < 0)
-						continue;
-					if (si == x->hint)
-						sc += 3;
-					if (sc > best_score) {
-						best_score = sc;
-						*r = t;
-						r->off = f;
-						r->len = (uint32_t)(e + t.body_len - f);
-						*sig_out = si;
-						found = 1;
-					}
-					break;
-				}
-			} else {
-				int sc;
-				uint64_t P = hdr_bytes + K;
-
-				t.col0_unknown = 0;
-				if (xs - (P < 128 ? 1 : P < 16384 ? 2 : 3) < 1)
+				if (xs - vlen(P) < 1)
 					continue;
-				t.body = page + e;
-				t.body_len = (size_t)K;
-				t.rowid = INT64_MIN;
-				if (!values_ok(x, &t, t.body_len) || (sc = cv_score(s, &t)) < 0)
-					continue;
-				if (e + K != lim && lim - (e + K) > 3) {
-					cv_rec nx;
-
-					if (!intact_cell(x, page, (uint32_t)(e + K), lim, 0, 0, &nx))
-						sc -= 10;
-				}
-				if (si == x->hint)
-					sc += 3;
-				if (sc > best_score) {
-					best_score = sc;
-					*r = t;
-					r->off = f;
-					r->len = (uint32_t)(e + K - f);
-					*sig_out = si;
-					found = 1;
-				}
+				clob_rank(x, page, p, lim, fbsize, si, t, xs, hdr_bytes, P, h0 >= p + 4, r, &b);
 			}
 		}
 	}
-	if (found) {
-		r->payload_len = r->body_len;
-		r->overflow = 0;
-		r->truncated = 0;
-		r->base = r->col0_unknown ? 60 : 80;
-		*score_out = best_score > 100 ? 100 : best_score;
-	}
-	return found;
+	if (b.rank < 0)
+		return 0;
+	r->off = p;
+	r->len = b.len;
+	r->payload_len = b.P;
+	r->local = b.local;
+	r->overflow = b.ovfl;
+	r->truncated = 0;
+	r->rowid = INT64_MIN;
+	*score_out = r->base > 100 ? 100 : r->base;
+	*sig_out = b.sig;
+	if (b.ovfl != 0) {
+		const uint8_t *out;
+		size_t olen;
+		int tr = 0;
+
+		if (wxf_sqlite_payload(x->db, page + p + b.xs, b.local, b.P, b.ovfl, &x->s2, &out, &olen, &tr,
+		    NULL) != WXF_OK) {
+			x->oom = 1;
+			return 0;
+		}
+		r->truncated = tr;
+		r->body = out + b.hdr_bytes;
+		r->body_len = olen > (size_t)b.hdr_bytes ? olen - (size_t)b.hdr_bytes : 0;
+	} else
+		r->body_len = (size_t)(b.P - (uint64_t)b.hdr_bytes);
+	r->base = r->col0_unknown ? 60 : 80;
+	if (anchor(x, page, p + b.len, lim) == 0)
+		r->base -= 20;
+	return 1;
 }
 
 /* ---------------------------------------------------------------- pages */
 
 /*
- * Scans free bytes [a, b) of page image `page` for records.  fb: freeblock starts (sorted), nfb.
- * kind: 0 table cells, 1 index cells.
+ * Scans free bytes [a, b) of page image `page` for records.  fb/fbend: freeblock extents (sorted
+ * by start), nfb.  kind: 0 table cells, 1 index cells.  At each offset an intact cell is tried
+ * first; at a freeblock start, or at a stale freeblock header inside free space, a clobbered
+ * cell (clobbered_cell).  A record moves the offset past it, so coalesced blocks are split into
+ * successive records; nothing found moves it by one byte.  On the current version of a live
+ * b-tree page, a record starting in content-area bytes that no freeblock accounts for is a cell
+ * cut off its pointer (damaged or manipulated pointer array), not a deleted one: it is counted
+ * (stats.unreferenced) and not reported.
  */
 static void
 scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *fb,
@@ -989,40 +1166,65 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 	uint32_t o = a;
 	int fi = 0;
 	cv_rec *r = &x->rec_scan;
-	x->st->bytes_scanned += b > a ? b - a : 0;
-	while (o + 3 < b && !x->oom) {
-		int sig, sc;
 
-		while (fi < nfb && fb[fi] < o)
+	x->st->bytes_scanned += b > a ? b - a : 0;
+	if (kind == 1 && !(x->src_mask & WXF_CARVE_INDEX))
+		return;
+	while (o + 3 < b && !x->oom) {
+		int sig = -1, sc = 0, got = 0, in_block;
+		uint32_t fsz;
+
+		while (fi < nfb && fbend[fi] <= o)
 			fi++;
-		x->origin = org;
-		if (fi < nfb && fb[fi] == o && (x->src_mask & WXF_CARVE_FREEBLOCK)) {
-			x->origin = WXF_ORIGIN_FREEBLOCK;
-			if (kind == 0 && clobbered_cell(x, page, o, fbend[fi] <= b ? fbend[fi] : b, r, &sig, &sc)) {
-				take(x, r, sig, sc);
-				o += r->len;
-				continue;
-			}
-		} else if (org == WXF_ORIGIN_UNALLOCATED && !(x->src_mask & WXF_CARVE_UNALLOC)) {
+		in_block = fi < nfb && fb[fi] <= o;
+		x->origin = in_block ? WXF_ORIGIN_FREEBLOCK : org;
+		if (!in_block && org == WXF_ORIGIN_UNALLOCATED && !(x->src_mask & WXF_CARVE_UNALLOC)) {
 			o++;
 			continue;
 		}
-		if (kind == 1 && !(x->src_mask & WXF_CARVE_INDEX))
-			return;
-		if (intact_cell(x, page, o, b, kind, 0, r)) {
+		if (!(in_block && fb[fi] == o) && intact_cell(x, page, o, b, kind, 0, r)) {
 			sig = best_sig(x, r, kind, &sc);
 			if (sig >= 0 && sc >= 40) {
-				if (fi < nfb && o >= fb[fi] && o < fbend[fi])
-					x->origin = WXF_ORIGIN_FREEBLOCK;
-				else if (fi > 0 && o < fbend[fi - 1])
-					x->origin = WXF_ORIGIN_FREEBLOCK;
 				r->base = 90;
-				take(x, r, sig, sc);
-				o += r->len;
+				got = 1;
+			}
+		}
+		if (!got && kind == 0 && (x->src_mask & WXF_CARVE_FREEBLOCK)) {
+			if (in_block && fb[fi] == o) {
+				uint32_t lim = fbend[fi] <= b ? fbend[fi] : b;
+
+				got = clobbered_cell(x, page, o, lim, lim - o, r, &sig, &sc);
+			} else {
+				uint32_t lim = in_block && fbend[fi] < b ? fbend[fi] : b;
+
+				if (fb_header(x, page, o, lim, &fsz))
+					got = clobbered_cell(x, page, o, o + fsz < lim ? o + fsz : lim, fsz, r, &sig,
+					    &sc);
+			}
+		}
+		if (got && r->rowid == INT64_MIN && !(in_block && fb[fi] == o)) {
+			/* a stale header guess yields to an intact cell starting inside its 4 bytes */
+			cv_rec *q = &x->rec_cell;
+			uint32_t k;
+			int s2;
+
+			for (k = 1; k < 4 && got; k++)
+				if (intact_cell(x, page, o + k, b, kind, 0, q) && best_sig(x, q, kind, &s2) >= 0 && s2 >= 40)
+					got = 0;
+			if (!got) {
+				o++;
 				continue;
 			}
 		}
-		o++;
+		if (!got) {
+			o++;
+			continue;
+		}
+		if (x->live_page && x->mask[o] == 0)
+			x->st->unreferenced++; /* a cell its pointer lost, not a deleted one */
+		else
+			take(x, r, sig, sc);
+		o += r->len > 0 ? r->len : 1;
 	}
 }
 
@@ -1035,12 +1237,13 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
     wxf_origin free_origin)
 {
 	wxf_sqlite_page_hdr h;
-	uint32_t fb[256], fbe[256], i, U = x->U;
+	uint32_t *fb = x->fb, *fbe = x->fbe, i, U = x->U;
 	int nfb = 0, kind;
 	uint32_t own = pgno < x->n_owner ? x->owner[pgno] : OWN_NONE;
 
 	x->pgno = pgno;
 	x->st->pages_scanned++;
+	x->live_page = 0;
 	x->hint = own != OWN_NONE && own < OWN_TRUNK ? (int)own - 1 : -1;
 	if (x->hint < 0 && pgno < x->n_owner && x->dropped_of != NULL && x->dropped_of[pgno] != 0)
 		x->hint = x->dropped_of[pgno] - 1;
@@ -1089,11 +1292,11 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 			}
 		}
 	}
-	/* freeblock chain: ascending, bounded */
+	/* freeblock chain: ascending, bounded by the page */
 	{
-		uint32_t f = h.first_freeblock, prev = 0;
+		uint32_t f = h.first_freeblock, prev = 0, lim_fb = U / 4 + 1;
 
-		while (f != 0 && nfb < 256 && f > prev && f + 4 <= U) {
+		while (f != 0 && (uint32_t)nfb < lim_fb && f > prev && f + 4 <= U) {
 			uint16_t next = 0, sz = 0;
 
 			wxf_get_u16be(page, U, f, &next);
@@ -1107,6 +1310,21 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 	}
 	if (h.type == 0x05)
 		return; /* table interior pages hold no records */
+	/* The current version of a live b-tree page: free bytes are the gap below the content start
+	 * and the freeblocks (+ fragments); any other byte not in a cell is unaccounted for. */
+	if (!old_image && cell_origin == WXF_ORIGIN_LIVE) {
+		uint32_t cs = h.content_start < U ? h.content_start : U;
+		int k;
+
+		x->live_page = 1;
+		for (i = h.ptr_end; i < cs; i++)
+			if (x->mask[i] == 0)
+				x->mask[i] = 3;
+		for (k = 0; k < nfb; k++)
+			for (i = fb[k]; i < fbe[k]; i++)
+				if (x->mask[i] == 0)
+					x->mask[i] = 3;
+	}
 	/* free runs */
 	{
 		uint32_t a = h.ptr_end;
@@ -1114,16 +1332,17 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 		while (a < U) {
 			uint32_t b;
 
-			while (a < U && x->mask[a])
+			while (a < U && x->mask[a] == 1)
 				a++;
 			b = a;
-			while (b < U && !x->mask[b])
+			while (b < U && x->mask[b] != 1)
 				b++;
 			if (b > a + 4)
 				scan_region(x, page, a, b, fb, fbe, nfb, kind, free_origin);
 			a = b;
 		}
 	}
+	x->live_page = 0;
 }
 
 /* ---------------------------------------------------------------- emission */
@@ -1521,11 +1740,15 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	x.enc = wxf_sqlite_encoding(db);
 	x.ar = wxf_arena_new();
 	x.mask = malloc(65536 + 16);
+	x.fb = malloc(sizeof(uint32_t) * (x.U / 4 + 2));
+	x.anc_gen = calloc(x.U + 1, sizeof(uint32_t));
+	x.anc_val = malloc(x.U + 1);
+	x.fbe = malloc(sizeof(uint32_t) * (x.U / 4 + 2));
 	x.vals = calloc(2 * CV_MAXCOLS + 2, sizeof(wxf_sqlval));
 	x.n_owner = (x.main_pages > x.n_pages ? x.main_pages : x.n_pages) + 1;
 	x.owner = calloc(x.n_owner, sizeof(uint32_t));
 	x.dropped_of = calloc(x.n_owner, sizeof(uint16_t));
-	if (x.ar == NULL || x.mask == NULL || x.vals == NULL || x.owner == NULL || x.dropped_of == NULL || build_sigs(&x) != WXF_OK) {
+	if (x.ar == NULL || x.mask == NULL || x.fb == NULL || x.fbe == NULL || x.anc_gen == NULL || x.anc_val == NULL || x.vals == NULL || x.owner == NULL || x.dropped_of == NULL || build_sigs(&x) != WXF_OK) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -1604,6 +1827,10 @@ out:
 	wxf_journal_free(&jn);
 	wxf_arena_free(&x.ar);
 	free(x.mask);
+	free(x.fb);
+	free(x.fbe);
+	free(x.anc_gen);
+	free(x.anc_val);
 	free(x.vals);
 	free(x.owner);
 	free(x.dropped_of);
@@ -1625,10 +1852,10 @@ wxf_carve_decode_cell(const wxf_sqlite_db *db, const wxf_sqlite_obj *t, const ui
 
 	if (t == NULL || t->n_cols <= 0 || t->n_cols >= CV_MAXCOLS)
 		return -1;
-	if ((l = wxf_sqlvarint(data, size, pos, &P)) == 0)
+	if ((l = cv_varint(data, size, pos, &P)) == 0)
 		return -1;
 	pos += l;
-	if ((l = wxf_sqlvarint(data, size, pos, &rid)) == 0)
+	if ((l = cv_varint(data, size, pos, &rid)) == 0)
 		return -1;
 	pos += l;
 	if (P > size - pos)

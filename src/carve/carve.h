@@ -99,6 +99,9 @@ typedef struct wxf_carve_stats {
 	uint64_t live_copies;         /* candidates equal to a live row (not reported) */
 	uint64_t per_origin[WXF_ORIGIN_N];
 	uint64_t per_status[WXF_STATUS_N];
+	uint64_t unreferenced;        /* intact cells in the content area of a live page that no cell
+	                                 pointer and no freeblock accounts for (damaged or manipulated
+	                                 pointer array): live rows hidden from the b-tree, not reported */
 } wxf_carve_stats;
 
 /* Carves db (and opts' WAL/journal) and calls cb once per merged record, grouped by table in
