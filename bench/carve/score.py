@@ -15,9 +15,13 @@ numerically).  Per category:
                file ("surviving": serial-encoded body found byte for byte; stated per category)
   precision  = reported records matching some deleted target / all reported records
   live_fp    = reported records that equal a live row (a live row reported as deleted)
+  key_conf   = reported records that equal a row the answer key calls live but which the database
+               itself does not hold (read with python's sqlite3 when its integrity check passes):
+               answer-key errors (09-01 marks all 5000 rows live, its SQL deletes 1148 of them),
+               counted apart instead of as live_fp
 Every database is also run under a timeout: crashes (signal) and hangs are counted.
 """
-import json, math, os, struct, subprocess, sys, time
+import json, math, os, sqlite3, struct, subprocess, sys, time
 import xml.etree.ElementTree as ET
 
 CATS = ["0A", "0B", "0C", "0D", "0E", "17", "18"]
@@ -113,6 +117,41 @@ def body_of(target):
     return out
 
 
+def db_live_rows(db):
+    """{table: set of value tuples (as text)} of the rows the database holds, or None when the
+    database does not pass python's sqlite3 integrity check (then the answer key is trusted)."""
+    try:
+        con = sqlite3.connect("file:%s?mode=ro&immutable=1" % db, uri=True)
+        if con.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            return None
+        out = {}
+        for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
+            rows = con.execute('SELECT * FROM "%s"' % name.replace('"', '""')).fetchall()
+            out[name.lower()] = set(tuple(canon(v) for v in r) for r in rows)
+        con.close()
+        return out
+    except Exception:
+        return None
+
+
+def canon(v):
+    if v is None:
+        return ("s", "")
+    if isinstance(v, bytes):
+        return ("s", v.hex())
+    n = num(v if isinstance(v, str) else str(v))
+    if n is not None:
+        return ("n", n)
+    return ("s", str(v))
+
+
+def key_row_live(t, dblive):
+    if dblive is None:
+        return True
+    rows = dblive.get(t["table"].lower())
+    return rows is not None and tuple(canon(v) for v in t["values"]) in rows
+
+
 def run(wxf, db, timeout):
     t0 = time.time()
     try:
@@ -128,6 +167,10 @@ def run(wxf, db, timeout):
         except ValueError:
             pass
     return recs, "ok" if p.returncode == 0 else "exit%d" % p.returncode, time.time() - t0
+
+
+def rep_needs_live(recs):
+    return any(r.get("status") in ("deleted-recovered", "partially-recovered", "superseded") for r in recs)
 
 
 def main():
@@ -156,7 +199,7 @@ def main():
         if not os.path.isdir(d):
             continue
         S = dict(dbs=0, targets=0, surviving=0, matched=0, matched_surv=0, reported=0, tp_reported=0,
-                 live_fp=0, fragments=0, schema=0, crashes=0, hangs=0, seconds=0.0)
+                 live_fp=0, key_conf=0, fragments=0, schema=0, crashes=0, hangs=0, seconds=0.0)
         for xmlf in sorted(f for f in os.listdir(d) if f.endswith(".xml")):
             stem = xmlf[:-4]
             db = os.path.join(d, stem + ".db")
@@ -175,6 +218,13 @@ def main():
                 recs = []
             deleted = [k for k in key if k["deleted"]]
             live = [k for k in key if not k["deleted"]]
+            if rep_needs_live(recs):
+                dblive = db_live_rows(db)
+                conflict = [k for k in live if not key_row_live(k, dblive)] if dblive is not None else []
+                if conflict:
+                    live = [k for k in live if key_row_live(k, dblive)]
+            else:
+                conflict = []
             rep = [r for r in recs if r.get("status") in ("deleted-recovered", "partially-recovered", "superseded")
                    and not r.get("schema_remnant")]
             S["fragments"] += sum(1 for r in recs if r.get("status") == "fragment")
@@ -188,6 +238,8 @@ def main():
                     hit_t.update(m)
                 elif any(t["table"].lower() == (r.get("table") or "").lower() and matches(t, r) for t in live):
                     S["live_fp"] += 1
+                elif any(t["table"].lower() == (r.get("table") or "").lower() and matches(t, r) for t in conflict):
+                    S["key_conf"] += 1
             S["reported"] += len(rep)
             S["matched"] += len(hit_t)
             for i, t in enumerate(deleted):
@@ -200,13 +252,13 @@ def main():
         S["precision"] = round(S["tp_reported"] / S["reported"], 3) if S["reported"] else None
         S["seconds"] = round(S["seconds"], 2)
         report[cat] = S
-    print("%-4s %4s %7s %6s %7s %7s %8s %9s %7s %5s %5s %5s" % ("cat", "dbs", "targets", "surv", "matched",
-          "recall", "rec/surv", "precision", "live_fp", "frag", "crash", "hang"))
+    print("%-4s %4s %7s %6s %7s %7s %8s %9s %7s %8s %5s %5s %5s" % ("cat", "dbs", "targets", "surv", "matched",
+          "recall", "rec/surv", "precision", "live_fp", "key_conf", "frag", "crash", "hang"))
     for cat, S in report.items():
         f = lambda v: "-" if v is None else "%.3f" % v
-        print("%-4s %4d %7d %6d %7d %7s %8s %9s %7d %5d %5d %5d" % (cat, S["dbs"], S["targets"], S["surviving"],
+        print("%-4s %4d %7d %6d %7d %7s %8s %9s %7d %8d %5d %5d %5d" % (cat, S["dbs"], S["targets"], S["surviving"],
               S["matched"], f(S["recall"]), f(S["recall_surviving"]), f(S["precision"]), S["live_fp"],
-              S["fragments"], S["crashes"], S["hangs"]))
+              S["key_conf"], S["fragments"], S["crashes"], S["hangs"]))
     for db, st in failures:
         print("FAILED", db, st)
     if jout:

@@ -103,6 +103,7 @@ typedef struct cx {
 	uint32_t *fb, *fbe;         /* freeblock extents of the current page (U/4 + 1 each) */
 	uint32_t *anc_gen, gen;     /* anchor() memo: valid where anc_gen[e] == gen */
 	uint8_t *anc_val;
+	int raw_page;               /* the page is not a b-tree page: no freeblock headers in it */
 	int live_page;              /* current version of a live b-tree page (mask 0 = unaccounted) */
 	int master_sig;
 	int only_sig;               /* >= 0: the schema-remnant pass looks for this signature only */
@@ -1197,7 +1198,7 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 			} else {
 				uint32_t lim = in_block && fbend[fi] < b ? fbend[fi] : b;
 
-				if (fb_header(x, page, o, lim, &fsz))
+				if (!x->raw_page && fb_header(x, page, o, lim, &fsz))
 					got = clobbered_cell(x, page, o, o + fsz < lim ? o + fsz : lim, fsz, r, &sig,
 					    &sc);
 			}
@@ -1262,7 +1263,9 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 		/* not a b-tree page: the whole page is residue (dropped or corrupt) */
 		if (pgno == 1)
 			return;
+		x->raw_page = 1;
 		scan_region(x, page, 0, U, NULL, NULL, 0, 0, free_origin);
+		x->raw_page = 0;
 		return;
 	}
 	kind = (h.type == 0x0a || h.type == 0x02) ? 1 : 0;
@@ -1574,6 +1577,9 @@ add_dropped(cx *x)
 		if (o->rootpage != 0) {
 			dropped_ctx dc = { x, (uint16_t)(x->n_sigs + 1) };
 
+			/* the old root itself, even when it became a freelist trunk and no longer
+			 * parses as a b-tree page (a one-page table keeps its rows there) */
+			dropped_visit(&dc, o->rootpage, 0);
 			wxf_sqlite_tree_pages(x->db, o->rootpage, dropped_visit, &dc, 0, NULL);
 		}
 		for (k = 0; k < o->n_cols; k++) {
