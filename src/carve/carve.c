@@ -324,75 +324,156 @@ best_sig(cx *x, const cv_rec *r, int want_index, int *score)
 
 /* ---------------------------------------------------------------- fingerprints */
 
+/* Fingerprint of a record straight from its serial types and body bytes (no decoding): the
+ * same function for live rows and candidates, so equal records have equal fingerprints.  The
+ * rowid-alias column is left out (its NULL says nothing), missing trailing columns count as
+ * NULL, bytes past body_len (a cut-off overflow chain) are left out. */
 static uint64_t
-fp_vals(const cv_sig *s, const wxf_sqlval *v, int n, int sig)
+fp_raw(const cv_sig *s, int sig, const uint64_t *types, int ncols, const uint8_t *body, size_t body_len)
 {
 	uint64_t h = 0x243f6a8885a308d3ULL ^ (uint64_t)(sig + 1);
+	size_t pos = 0;
 	int i;
 
-	for (i = 0; i < n; i++) {
-		if (i == s->ipk)
-			continue;
-		h = cv_mix(h, (uint64_t)v[i].type + 0x100 * (uint64_t)i);
-		switch (v[i].type) {
-		case WXF_SQL_INT:
-			h = cv_mix(h, (uint64_t)v[i].i);
-			break;
-		case WXF_SQL_FLOAT: {
-			uint64_t u;
+	for (i = 0; i < s->n; i++) {
+		uint64_t st = i < ncols ? types[i] : 0;
+		int64_t z = wxf_sqlite_serial_size(st);
+		size_t k, avail;
 
-			memcpy(&u, &v[i].f, 8);
-			h = cv_mix(h, u);
-			break;
-		}
-		case WXF_SQL_TEXT:
-		case WXF_SQL_BLOB: {
-			size_t k = 0;
-
-			h = cv_mix(h, v[i].n);
-			for (; k + 8 <= v[i].n; k += 8) {
+		if (z < 0)
+			z = 0;
+		avail = pos < body_len ? body_len - pos : 0;
+		if ((uint64_t)z < avail)
+			avail = (size_t)z;
+		if (i != s->ipk) {
+			h = cv_mix(h, st ^ ((uint64_t)(i + 1) << 40));
+			for (k = 0; k + 8 <= avail; k += 8) {
 				uint64_t u;
 
-				memcpy(&u, v[i].p + k, 8);
+				memcpy(&u, body + pos + k, 8);
 				h = cv_mix(h, u);
 			}
-			if (k < v[i].n) {
+			if (k < avail) {
 				uint64_t u = 0;
 
-				memcpy(&u, v[i].p + k, v[i].n - k);
-				h = cv_mix(h, u);
+				memcpy(&u, body + pos + k, avail - k);
+				h = cv_mix(h, u ^ ((uint64_t)(avail - k) << 56));
 			}
-			break;
 		}
-		default:
-			break;
-		}
+		pos += (size_t)z;
 	}
-	return h;
+	return h ? h : 1;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
+/* Live fingerprints: an open-addressing set (0 = empty), at most half full. */
 static int
 live_has(const cx *x, uint64_t fp)
 {
-	size_t lo = 0, hi = x->n_live;
+	size_t i;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (x->live_fp[mid] == fp)
+	if (x->cap_live == 0)
+		return 0;
+	for (i = (size_t)(fp ^ (fp >> 29)) & (x->cap_live - 1); x->live_fp[i] != 0; i = (i + 1) & (x->cap_live - 1))
+		if (x->live_fp[i] == fp)
 			return 1;
-		if (x->live_fp[mid] < fp)
-			lo = mid + 1;
-		else
-			hi = mid;
+	return 0;
+}
+
+static int
+live_add(cx *x, uint64_t fp)
+{
+	size_t i;
+
+	if ((x->n_live + 1) * 2 > x->cap_live) {
+		size_t nc = x->cap_live ? x->cap_live * 2 : 4096, k;
+		uint64_t *nv = calloc(nc, sizeof(*nv));
+
+		if (nv == NULL)
+			return WXF_ENOMEM;
+		for (k = 0; k < x->cap_live; k++)
+			if (x->live_fp[k] != 0) {
+				for (i = (size_t)(x->live_fp[k] ^ (x->live_fp[k] >> 29)) & (nc - 1); nv[i] != 0; i = (i + 1) & (nc - 1))
+					;
+				nv[i] = x->live_fp[k];
+			}
+		free(x->live_fp);
+		x->live_fp = nv;
+		x->cap_live = nc;
+	}
+	for (i = (size_t)(fp ^ (fp >> 29)) & (x->cap_live - 1); x->live_fp[i] != 0; i = (i + 1) & (x->cap_live - 1))
+		if (x->live_fp[i] == fp)
+			return WXF_OK;
+	x->live_fp[i] = fp;
+	x->n_live++;
+	return WXF_OK;
+}
+
+/* One walk per b-tree: page ownership, overflow pages, and the fingerprint of every live record
+ * (table leaf cells, index cells), read from the raw cells. */
+typedef struct walk_ctx {
+	cx *x;
+	int sig;                    /* -1: ownership only */
+	uint32_t val;
+} walk_ctx;
+
+static int
+ovfl_mark(void *arg, uint32_t pgno)
+{
+	cx *x = arg;
+
+	if (pgno < x->n_owner && x->owner[pgno] == OWN_NONE)
+		x->owner[pgno] = OWN_OVFL;
+	return 0;
+}
+
+static int
+walk_visit(void *arg, uint32_t pgno, int kind)
+{
+	walk_ctx *wc = arg;
+	cx *x = wc->x;
+	const uint8_t *page;
+	wxf_sqlite_page_hdr h;
+	cv_rec *r = &x->rec_cell;
+	uint32_t i;
+
+	if (pgno < x->n_owner && x->owner[pgno] == OWN_NONE)
+		x->owner[pgno] = wc->val;
+	if (kind != 0x0d && kind != 0x0a && kind != 0x02 && kind != 0x05)
+		return 0;
+	if ((page = wxf_sqlite_page(x->db, pgno, NULL)) == NULL ||
+	    wxf_sqlite_page_header(page, x->U, pgno, &h) != WXF_OK || h.type == 0x05)
+		return 0;
+	for (i = 0; i < h.n_cells; i++) {
+		uint16_t cp;
+		wxf_sqlite_cell cl;
+		const uint8_t *pay;
+		size_t plen, hl;
+		int tr = 0, n;
+
+		if (wxf_get_u16be(page, x->U, h.hdr_off + h.hdr_len + 2 * i, &cp) < 0 ||
+		    wxf_sqlite_cell_parse(page, x->U, h.type, cp, &cl) != WXF_OK)
+			continue;
+		pay = page + cl.payload_off;
+		plen = cl.local;
+		if (cl.overflow != 0) {
+			wxf_sqlite_overflow_walk(x->db, cl.payload_len, cl.local, cl.overflow, ovfl_mark, x);
+			if (wc->sig < 0)
+				continue;
+			if (wxf_sqlite_payload(x->db, page + cl.payload_off, cl.local, cl.payload_len, cl.overflow,
+			    &x->s2, &pay, &plen, &tr, NULL) != WXF_OK) {
+				x->oom = 1;
+				return 1;
+			}
+		}
+		if (wc->sig < 0)
+			continue;
+		n = wxf_sqlite_record_types(pay, plen, r->types, CV_MAXCOLS, &hl);
+		if (n < 0 || n > CV_MAXCOLS)
+			continue;
+		if (live_add(x, fp_raw(&x->sigs[wc->sig], wc->sig, r->types, n, pay + hl, plen - hl)) != WXF_OK) {
+			x->oom = 1;
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -446,33 +527,8 @@ live_row(void *arg, const wxf_sqlrow *row)
 		x->st->reported++;
 		return 0;
 	}
-	if (x->n_live == x->cap_live) {
-		size_t nc = x->cap_live ? x->cap_live * 2 : 1024;
-		uint64_t *nv = realloc(x->live_fp, nc * sizeof(*nv));
-
-		if (nv == NULL) {
-			x->oom = 1;
-			return 1;
-		}
-		x->live_fp = nv;
-		x->cap_live = nc;
-	}
-	x->live_fp[x->n_live++] = fp_vals(s, row->vals, n, lc->sig);
-	return 0;
-}
-
-typedef struct own_ctx {
-	cx *x;
-	uint32_t val;
-} own_ctx;
-
-static int
-own_visit(void *arg, uint32_t pgno, int kind)
-{
-	own_ctx *oc = arg;
-
-	if (pgno < oc->x->n_owner && oc->x->owner[pgno] == OWN_NONE)
-		oc->x->owner[pgno] = kind == 0 ? OWN_OVFL : oc->val;
+	(void)s;
+	(void)n;
 	return 0;
 }
 
@@ -574,6 +630,8 @@ cmp_live(void *arg, const wxf_sqlrow *row)
 	return 0;
 }
 
+static uint64_t body_size(const cv_rec *r, int from);
+
 /* Records candidate r of signature sig found at the current page context. */
 static void
 take(cx *x, cv_rec *r, int sig, int score)
@@ -591,17 +649,8 @@ take(cx *x, cv_rec *r, int sig, int score)
 		return;
 	x->st->candidates++;
 	pay = r->body;
-	if (wxf_sqlite_record_values(x->enc, r->types, n, pay, plen, x->vals, &x->s, &trunc) != WXF_OK) {
-		x->oom = 1;
-		return;
-	}
-	for (k = n; k < s->n; k++)
-		memset(&x->vals[k], 0, sizeof(x->vals[k]));
-	if (s->ipk >= 0 && r->rowid != INT64_MIN) {
-		x->vals[s->ipk].type = WXF_SQL_INT;
-		x->vals[s->ipk].i = r->rowid;
-	}
-	fp = fp_vals(s, x->vals, s->n, sig);
+	trunc = body_size(r, 0) > plen;
+	fp = fp_raw(s, sig, r->types, n, pay, plen);
 	conf = (r->base * score) / 100;
 	if (r->truncated || trunc)
 		conf -= 15;
@@ -623,6 +672,12 @@ take(cx *x, cv_rec *r, int sig, int score)
 	if (!s->is_index && !s->is_master && !s->is_dropped && r->rowid != INT64_MIN) {
 		cmp_ctx cc = { r, s, x, 0, 0 };
 
+		if (wxf_sqlite_record_values(x->enc, r->types, n, pay, plen, x->vals, &x->s, NULL) != WXF_OK) {
+			x->oom = 1;
+			return;
+		}
+		for (k = n; k < s->n; k++)
+			memset(&x->vals[k], 0, sizeof(x->vals[k]));
 		if (wxf_sqlite_find_rowid(x->db, s->obj, r->rowid, cmp_live, &cc, NULL) == 0) {
 			if (cc.differ == 0) {
 				x->st->live_copies++;
@@ -1759,24 +1814,19 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		goto out;
 	}
 	/* ownership and live fingerprints */
-	for (i = 0; i < x.n_sigs; i++) {
-		own_ctx oc = { &x, (uint32_t)i + 1 };
-		live_ctx lc = { &x, i, NULL, NULL, 0 };
+	for (i = 0; i < x.n_sigs && !x.oom; i++) {
+		walk_ctx wc = { &x, i, (uint32_t)i + 1 };
 
-		wxf_sqlite_tree_pages(db, x.sigs[i].obj->rootpage, own_visit, &oc, 1, NULL);
-		if (x.sigs[i].is_index)
-			wxf_sqlite_scan_index(db, x.sigs[i].obj, live_row, &lc, NULL);
-		else
-			wxf_sqlite_scan(db, x.sigs[i].obj, live_row, &lc, NULL);
+		wxf_sqlite_tree_pages(db, x.sigs[i].obj->rootpage, walk_visit, &wc, 0, NULL);
 	}
 	/* objects without a signature (autoindexes, WITHOUT ROWID) still own their pages */
 	{
 		size_t k, n = wxf_sqlite_n_objs(db);
 
-		for (k = 0; k < n; k++) {
-			own_ctx oc = { &x, OWN_PTRMAP };
+		for (k = 0; k < n && !x.oom; k++) {
+			walk_ctx wc = { &x, -1, OWN_PTRMAP };
 
-			wxf_sqlite_tree_pages(db, wxf_sqlite_obj_at(db, k)->rootpage, own_visit, &oc, 1, NULL);
+			wxf_sqlite_tree_pages(db, wxf_sqlite_obj_at(db, k)->rootpage, walk_visit, &wc, 0, NULL);
 		}
 	}
 	wxf_sqlite_freelist_walk(db, fl_visit, &x, NULL);
@@ -1790,8 +1840,6 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	}
 	if (x.oom)
 		goto oom;
-	if (x.n_live > 1)
-		qsort(x.live_fp, x.n_live, sizeof(uint64_t), cmp_u64);
 	if ((x.src_mask & WXF_CARVE_LIVE) && cb != NULL) {
 		for (i = 0; i < x.n_sigs && rc == 0; i++) {
 			live_ctx lc = { &x, i, cb, arg, 1 };

@@ -110,6 +110,76 @@ parse_sources(const char *s, unsigned *mask, wxf_err *err)
 	return WXF_OK;
 }
 
+/* ---- output: the JSON writer is on the hot path of a full carve (one line per record) ---- */
+
+/* Appends the decimal form of v (no printf). */
+static void
+put_i64(wxf_buf *b, int64_t v)
+{
+	char t[24];
+	size_t i = sizeof(t);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		t[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		t[--i] = '-';
+	wxf_buf_add(b, t + i, sizeof(t) - i);
+}
+
+/* Length of the leading run of s[0..n) that JSON carries verbatim: printable ASCII other than
+ * '"' and '\\', and well-formed UTF-8 other than U+2028/2029 (wxf_buf_json_str's rules). */
+static size_t
+json_plain(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+				return i;
+			i++;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			if (i + 1 >= n || (s[i + 1] & 0xc0) != 0x80)
+				return i;
+			i += 2;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			unsigned c1;
+
+			if (i + 2 >= n || ((c1 = s[i + 1]) & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80 ||
+			    (c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0) ||
+			    (c == 0xe2 && c1 == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)))
+				return i;
+			i += 3;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			unsigned c1;
+
+			if (i + 3 >= n || ((c1 = s[i + 1]) & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80 ||
+			    (s[i + 3] & 0xc0) != 0x80 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90))
+				return i;
+			i += 4;
+		} else
+			return i;
+	}
+	return n;
+}
+
+/* wxf_buf_json_str, with the common all-plain string copied in one piece. */
+static void
+put_jstr(wxf_buf *b, const char *s, size_t n)
+{
+	if (s != NULL && json_plain((const unsigned char *)s, n) == n) {
+		wxf_buf_putc(b, '"');
+		wxf_buf_add(b, s, n);
+		wxf_buf_putc(b, '"');
+	} else
+		wxf_buf_json_str(b, s, n);
+}
+
 static void
 put_val(wxf_buf *b, const wxf_sqlval *v, int known)
 {
@@ -124,7 +194,7 @@ put_val(wxf_buf *b, const wxf_sqlval *v, int known)
 		wxf_buf_puts(b, "null");
 		break;
 	case WXF_SQL_INT:
-		wxf_buf_printf(b, "%" PRId64, v->i);
+		put_i64(b, v->i);
 		break;
 	case WXF_SQL_FLOAT:
 		if (!isfinite(v->f)) {
@@ -135,14 +205,18 @@ put_val(wxf_buf *b, const wxf_sqlval *v, int known)
 		wxf_buf_puts(b, tmp);
 		break;
 	case WXF_SQL_TEXT:
-		wxf_buf_json_str(b, (const char *)v->p, v->n);
+		put_jstr(b, (const char *)v->p, v->n);
 		break;
 	case WXF_SQL_BLOB: {
+		static const char hex[] = "0123456789abcdef";
 		size_t i;
 
 		wxf_buf_puts(b, "{\"blob\":\"");
-		for (i = 0; i < v->n; i++)
-			wxf_buf_printf(b, "%02x", v->p[i]);
+		for (i = 0; i < v->n; i++) {
+			char h2[2] = { hex[v->p[i] >> 4], hex[v->p[i] & 15] };
+
+			wxf_buf_add(b, h2, 2);
+		}
 		wxf_buf_puts(b, "\"}");
 		break;
 	}
@@ -155,38 +229,79 @@ struct out_ctx {
 	uint64_t n;
 };
 
+/* "name": column name, or c<i> */
+static void
+put_name(wxf_buf *b, const wxf_sqlite_obj *t, int i)
+{
+	const char *name = t && t->col_names && i < t->n_cols ? t->col_names[i] : NULL;
+
+	if (name == NULL) {
+		wxf_buf_puts(b, "\"c");
+		put_i64(b, i);
+		wxf_buf_putc(b, '"');
+	} else
+		put_jstr(b, name, strlen(name));
+}
+
+/* The values object {"col":value,...}. */
+static void
+put_vals(wxf_buf *b, const wxf_carved *c)
+{
+	int i;
+
+	wxf_buf_putc(b, '{');
+	for (i = 0; i < c->row.n_vals; i++) {
+		if (i)
+			wxf_buf_putc(b, ',');
+		put_name(b, c->row.table, i);
+		wxf_buf_putc(b, ':');
+		put_val(b, &c->row.vals[i], c->known[i]);
+	}
+	wxf_buf_putc(b, '}');
+}
+
+/* ,"page":P,"frame":F,"offset":O,"length":L,"confidence":C */
+static void
+put_where(wxf_buf *b, uint32_t pgno, uint32_t frame, uint64_t offset, uint32_t length, int conf)
+{
+	wxf_buf_puts(b, ",\"page\":");
+	put_i64(b, pgno);
+	wxf_buf_puts(b, ",\"frame\":");
+	put_i64(b, frame);
+	wxf_buf_puts(b, ",\"offset\":");
+	put_i64(b, (int64_t)offset);
+	wxf_buf_puts(b, ",\"length\":");
+	put_i64(b, length);
+	wxf_buf_puts(b, ",\"confidence\":");
+	put_i64(b, conf);
+}
+
+/* Output is collected in oc->line and written in large pieces. */
+static int
+flush_out(struct out_ctx *oc)
+{
+	wxf_buf *b = &oc->line;
+	int ok = b->len == 0 || fwrite(b->p, 1, b->len, stdout) == b->len;
+
+	wxf_buf_reset(b);
+	return ok ? 0 : WXF_EIO;
+}
+
 static int
 print_rec(void *arg, const wxf_carved *c)
 {
 	struct out_ctx *oc = arg;
 	wxf_buf *b = &oc->line;
-	wxf_buf vals;
 	const wxf_sqlite_obj *t = c->row.table;
 	int i;
 	size_t k;
 
-	wxf_buf_reset(b);
-	wxf_buf_init(&vals);
-	wxf_buf_putc(&vals, '{');
-	for (i = 0; i < c->row.n_vals; i++) {
-		char nm[32];
-		const char *name = t && t->col_names && i < t->n_cols ? t->col_names[i] : NULL;
-
-		if (name == NULL) {
-			snprintf(nm, sizeof(nm), "c%d", i);
-			name = nm;
-		}
-		if (i)
-			wxf_buf_putc(&vals, ',');
-		wxf_buf_json_str(&vals, name, strlen(name));
-		wxf_buf_putc(&vals, ':');
-		put_val(&vals, &c->row.vals[i], c->known[i]);
-	}
-	wxf_buf_putc(&vals, '}');
 	if (oc->o->csv) {
 		char rowid[32];
-		wxf_buf src;
+		wxf_buf src, vals;
 
+		wxf_buf_init(&vals);
+		put_vals(&vals, c);
 		wxf_buf_init(&src);
 		for (k = 0; k < c->n_sources; k++)
 			wxf_buf_printf(&src, "%s%s:%s:%u:%u:%" PRIu64 ":%u", k ? ";" : "",
@@ -210,22 +325,28 @@ print_rec(void *arg, const wxf_carved *c)
 		wxf_buf_csv_field(b, vals.p, vals.len);
 		wxf_buf_puts(b, "\r\n");
 		wxf_buf_free(&src);
+		wxf_buf_free(&vals);
 	} else {
 		wxf_buf_puts(b, "{\"table\":");
 		if (t)
-			wxf_buf_json_str(b, t->name, strlen(t->name));
+			put_jstr(b, t->name, strlen(t->name));
 		else
 			wxf_buf_puts(b, "null");
 		if (c->row.rowid == INT64_MIN)
 			wxf_buf_puts(b, ",\"rowid\":null");
-		else
-			wxf_buf_printf(b, ",\"rowid\":%" PRId64, c->row.rowid);
-		wxf_buf_printf(b, ",\"status\":\"%s\",\"origin\":\"%s\",\"file\":", wxf_status_name(c->status),
-		    wxf_origin_name(c->origin));
-		wxf_buf_json_str(b, c->file, strlen(c->file));
-		wxf_buf_printf(b, ",\"page\":%u,\"frame\":%u,\"offset\":%" PRIu64 ",\"length\":%u,"
-		    "\"confidence\":%d,\"values\":", c->pgno, c->frame, c->offset, c->length, c->confidence);
-		wxf_buf_add(b, vals.p, vals.len);
+		else {
+			wxf_buf_puts(b, ",\"rowid\":");
+			put_i64(b, c->row.rowid);
+		}
+		wxf_buf_puts(b, ",\"status\":\"");
+		wxf_buf_puts(b, wxf_status_name(c->status));
+		wxf_buf_puts(b, "\",\"origin\":\"");
+		wxf_buf_puts(b, wxf_origin_name(c->origin));
+		wxf_buf_puts(b, "\",\"file\":");
+		put_jstr(b, c->file, strlen(c->file));
+		put_where(b, c->pgno, c->frame, c->offset, c->length, c->confidence);
+		wxf_buf_puts(b, ",\"values\":");
+		put_vals(b, c);
 		wxf_buf_puts(b, ",\"lost\":[");
 		for (i = 0, k = 0; i < c->row.n_vals; i++)
 			if (!c->known[i]) {
@@ -233,12 +354,12 @@ print_rec(void *arg, const wxf_carved *c)
 
 				if (k++)
 					wxf_buf_putc(b, ',');
-				wxf_buf_json_str(b, name, strlen(name));
+				put_jstr(b, name, strlen(name));
 			}
 		wxf_buf_putc(b, ']');
 		if (c->index) {
 			wxf_buf_puts(b, ",\"index\":");
-			wxf_buf_json_str(b, c->index->name, strlen(c->index->name));
+			put_jstr(b, c->index->name, strlen(c->index->name));
 			wxf_buf_puts(b, ",\"keys\":[");
 			for (i = 0; i < c->n_keys; i++) {
 				if (i)
@@ -253,16 +374,17 @@ print_rec(void *arg, const wxf_carved *c)
 		for (k = 0; k < c->n_sources; k++) {
 			const wxf_carve_src *s = &c->sources[k];
 
-			wxf_buf_printf(b, "%s{\"origin\":\"%s\",\"file\":", k ? "," : "", wxf_origin_name(s->origin));
-			wxf_buf_json_str(b, s->file, strlen(s->file));
-			wxf_buf_printf(b, ",\"page\":%u,\"frame\":%u,\"offset\":%" PRIu64 ",\"length\":%u,"
-			    "\"confidence\":%d}", s->pgno, s->frame, s->offset, s->length, s->confidence);
+			wxf_buf_puts(b, k ? ",{\"origin\":\"" : "{\"origin\":\"");
+			wxf_buf_puts(b, wxf_origin_name(s->origin));
+			wxf_buf_puts(b, "\",\"file\":");
+			put_jstr(b, s->file, strlen(s->file));
+			put_where(b, s->pgno, s->frame, s->offset, s->length, s->confidence);
+			wxf_buf_putc(b, '}');
 		}
 		wxf_buf_puts(b, "]}\n");
 	}
-	wxf_buf_free(&vals);
 	oc->n++;
-	return fwrite(b->p, 1, b->len, stdout) == b->len ? 0 : WXF_EIO;
+	return b->len >= (1u << 18) ? flush_out(oc) : 0;
 }
 
 static int
@@ -320,6 +442,10 @@ carve_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		fputs("table,rowid,status,origin,file,page,frame,offset,length,confidence,index,sources,values\r\n",
 		    stdout);
 	rc = wxf_carve_run_stats(db, &co, print_rec, &oc, &st, &err);
+	if (flush_out(&oc) != 0 && rc == WXF_OK) {
+		rc = WXF_EIO;
+		wxf_err_set(&err, WXF_EIO, "output error");
+	}
 	wxf_buf_free(&oc.line);
 	if (rc == WXF_ENOMEM || rc == WXF_EIO) {
 		fprintf(stderr, "wxforensic carve: %s\n", err.msg[0] ? err.msg : "output error");
