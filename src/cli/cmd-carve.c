@@ -455,10 +455,11 @@ carve_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	if (!ctx->quiet)
 		fprintf(stderr, "carve: %" PRIu64 " records (%" PRIu64 " deleted, %" PRIu64 " partial, %" PRIu64
 		    " fragments, %" PRIu64 " superseded); %" PRIu64 " candidates, %" PRIu64
-		    " live copies skipped; %" PRIu64 " pages, %u corrupt structures\n",
+		    " live copies skipped, %" PRIu64 " unreferenced live cells; %" PRIu64
+		    " pages, %u corrupt structures\n",
 		    oc.n, st.per_status[WXF_STATUS_DELETED_RECOVERED], st.per_status[WXF_STATUS_PARTIALLY_RECOVERED],
 		    st.per_status[WXF_STATUS_FRAGMENT], st.per_status[WXF_STATUS_SUPERSEDED], st.candidates,
-		    st.live_copies, st.pages_scanned, wxf_sqlite_n_warnings(db));
+		    st.live_copies, st.unreferenced, st.pages_scanned, wxf_sqlite_n_warnings(db));
 	fflush(stdout);
 out:
 	wxf_sqlite_close(&db);
