@@ -46,7 +46,7 @@ bad = [x["rowid"] for x in msgs if (x.get("table"), x.get("rowid")) in live and 
        and x["origin"] != "fts" and x["status"] != "superseded"]
 check(not bad, "no live message reported as deleted (%s)" % bad)
 rec = [x for x in msgs if x["status"] in ("deleted-recovered", "partially-recovered")]
-check(len(rec) > 0 and all(x["deleted"] and x.get("origin") not in (None, "live") or x.get("frame") is not None for x in rec)
+check(len(rec) > 0 and all(x["deleted"] is True and x.get("origin") for x in rec)
       and all(x.get("confidence") is not None and 0 < x["confidence"] <= 100 and x.get("offset") is not None
               and x.get("source_file") and x.get("page") is not None for x in rec),
       "every recovered message (%d) is flagged deleted, with source file, page, offset and confidence" % len(rec))
