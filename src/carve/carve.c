@@ -249,6 +249,17 @@ text_ok(int enc, const uint8_t *p, size_t n)
 				i++;
 				continue;
 			}
+			/* well-formed 2-byte and common 3-byte forms (no overlong or surrogate possible):
+			 * the same verdict as wxf_utf8_decode without the call */
+			if (p[i] >= 0xc2 && p[i] <= 0xdf && i + 1 < n && (p[i + 1] & 0xc0) == 0x80) {
+				i += 2;
+				continue;
+			}
+			if (((p[i] >= 0xe1 && p[i] <= 0xec) || p[i] == 0xee || p[i] == 0xef) && i + 2 < n &&
+			    (p[i + 1] & 0xc0) == 0x80 && (p[i + 2] & 0xc0) == 0x80) {
+				i += 3;
+				continue;
+			}
 			l = wxf_utf8_decode(p + i, n - i, &cp);
 			if (l == 0)
 				return i + 4 > n; /* a sequence cut by the end of local bytes is fine */

@@ -223,10 +223,24 @@ put_val(wxf_buf *b, const wxf_sqlval *v, int known)
 	}
 }
 
+/* Escaped JSON pieces cached per table and per file name (records come grouped by table). */
+struct jcache {
+	const wxf_sqlite_obj *t;    /* table the column keys belong to */
+	int n;
+	wxf_buf keys;               /* "col":  for every column, back to back */
+	size_t *off;                /* n + 1 offsets into keys */
+	wxf_buf lost;               /* "col" (for the lost list) */
+	size_t *loff;
+	wxf_buf tname;              /* {"table":"T" */
+	const char *file;
+	wxf_buf fname;              /* "file" */
+};
+
 struct out_ctx {
 	struct carve_opts *o;
 	wxf_buf line;
 	uint64_t n;
+	struct jcache jc;
 };
 
 /* "name": column name, or c<i> */
@@ -260,22 +274,6 @@ put_vals(wxf_buf *b, const wxf_carved *c)
 	wxf_buf_putc(b, '}');
 }
 
-/* ,"page":P,"frame":F,"offset":O,"length":L,"confidence":C */
-static void
-put_where(wxf_buf *b, uint32_t pgno, uint32_t frame, uint64_t offset, uint32_t length, int conf)
-{
-	wxf_buf_puts(b, ",\"page\":");
-	put_i64(b, pgno);
-	wxf_buf_puts(b, ",\"frame\":");
-	put_i64(b, frame);
-	wxf_buf_puts(b, ",\"offset\":");
-	put_i64(b, (int64_t)offset);
-	wxf_buf_puts(b, ",\"length\":");
-	put_i64(b, length);
-	wxf_buf_puts(b, ",\"confidence\":");
-	put_i64(b, conf);
-}
-
 /* Output is collected in oc->line and written in large pieces. */
 static int
 flush_out(struct out_ctx *oc)
@@ -287,13 +285,250 @@ flush_out(struct out_ctx *oc)
 	return ok ? 0 : WXF_EIO;
 }
 
+/* ---- the JSON line writer: bytes are put straight into the buffer after one capacity check ---- */
+
+static void
+ob_grow(wxf_buf *b, size_t n)
+{
+	size_t nc = b->cap ? b->cap : (1u << 16);
+
+	while (nc - b->len < n + 1)
+		nc *= 2;
+	b->p = wxf_xrealloc(b->p, nc);
+	b->cap = nc;
+}
+
+/* Room for n more bytes (and the NUL); returns the write position. */
+static inline char *
+ob_need(wxf_buf *b, size_t n)
+{
+	if (b->cap - b->len < n + 1)
+		ob_grow(b, n);
+	return b->p + b->len;
+}
+
+static inline void
+ob_add(wxf_buf *b, const void *s, size_t n)
+{
+	memcpy(ob_need(b, n), s, n);
+	b->len += n;
+}
+
+#define OB_LIT(b, s) ob_add((b), (s), sizeof(s) - 1)
+
+static inline void
+ob_u64(wxf_buf *b, uint64_t u)
+{
+	char t[24];
+	size_t i = sizeof(t);
+
+	do {
+		t[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	ob_add(b, t + i, sizeof(t) - i);
+}
+
+static inline void
+ob_i64(wxf_buf *b, int64_t v)
+{
+	if (v < 0) {
+		OB_LIT(b, "-");
+		ob_u64(b, (uint64_t)0 - (uint64_t)v);
+	} else
+		ob_u64(b, (uint64_t)v);
+}
+
+/* A JSON string: plain text (the common case, checked by json_plain) is copied whole. */
+static inline void
+ob_jstr(wxf_buf *b, const char *s, size_t n)
+{
+	if (s != NULL && json_plain((const unsigned char *)s, n) == n) {
+		char *w = ob_need(b, n + 2);
+
+		w[0] = '"';
+		memcpy(w + 1, s, n);
+		w[n + 1] = '"';
+		b->len += n + 2;
+	} else
+		wxf_buf_json_str(b, s, n);
+}
+
+static void
+ob_val(wxf_buf *b, const wxf_sqlval *v, int known)
+{
+	if (!known || v->type == WXF_SQL_NULL) {
+		OB_LIT(b, "null");
+		return;
+	}
+	switch (v->type) {
+	case WXF_SQL_INT:
+		ob_i64(b, v->i);
+		break;
+	case WXF_SQL_TEXT:
+		ob_jstr(b, (const char *)v->p, v->n);
+		break;
+	default:
+		put_val(b, v, 1);
+		break;
+	}
+}
+
+/* ,"page":P,"frame":F,"offset":O,"length":L,"confidence":C */
+static inline void
+ob_where(wxf_buf *b, uint32_t pgno, uint32_t frame, uint64_t offset, uint32_t length, int conf)
+{
+	OB_LIT(b, ",\"page\":");
+	ob_u64(b, pgno);
+	OB_LIT(b, ",\"frame\":");
+	ob_u64(b, frame);
+	OB_LIT(b, ",\"offset\":");
+	ob_u64(b, offset);
+	OB_LIT(b, ",\"length\":");
+	ob_u64(b, length);
+	OB_LIT(b, ",\"confidence\":");
+	ob_i64(b, conf);
+}
+
+static void
+jcache_free(struct jcache *jc)
+{
+	wxf_buf_free(&jc->keys);
+	wxf_buf_free(&jc->lost);
+	wxf_buf_free(&jc->tname);
+	wxf_buf_free(&jc->fname);
+	free(jc->off);
+	free(jc->loff);
+	memset(jc, 0, sizeof(*jc));
+}
+
+/* Escaped table name and column keys for table t with n values. */
+static void
+jcache_table(struct jcache *jc, const wxf_sqlite_obj *t, int n)
+{
+	int i;
+
+	if (jc->off != NULL && jc->t == t && jc->n == n)
+		return;
+	free(jc->off);
+	free(jc->loff);
+	jc->off = wxf_xcalloc((size_t)n + 1, sizeof(size_t));
+	jc->loff = wxf_xcalloc((size_t)n + 1, sizeof(size_t));
+	wxf_buf_reset(&jc->keys);
+	wxf_buf_reset(&jc->lost);
+	wxf_buf_reset(&jc->tname);
+	for (i = 0; i < n; i++) {
+		const char *name = t && t->col_names && i < t->n_cols ? t->col_names[i] : NULL;
+
+		jc->off[i] = jc->keys.len;
+		put_name(&jc->keys, t, i);
+		wxf_buf_putc(&jc->keys, ':');
+		jc->loff[i] = jc->lost.len;
+		put_jstr(&jc->lost, name ? name : "", name ? strlen(name) : 0);
+	}
+	jc->off[n] = jc->keys.len;
+	jc->loff[n] = jc->lost.len;
+	wxf_buf_puts(&jc->tname, "{\"table\":");
+	if (t)
+		put_jstr(&jc->tname, t->name, strlen(t->name));
+	else
+		wxf_buf_puts(&jc->tname, "null");
+	jc->t = t;
+	jc->n = n;
+}
+
+/* ,"file":F */
+static void
+ob_file(wxf_buf *b, struct jcache *jc, const char *file)
+{
+	if (jc->fname.len == 0 || jc->file != file) {
+		wxf_buf_reset(&jc->fname);
+		wxf_buf_puts(&jc->fname, ",\"file\":");
+		put_jstr(&jc->fname, file, strlen(file));
+		jc->file = file;
+	}
+	ob_add(b, jc->fname.p, jc->fname.len);
+}
+
+static void
+json_rec(struct out_ctx *oc, const wxf_carved *c)
+{
+	wxf_buf *b = &oc->line;
+	struct jcache *jc = &oc->jc;
+	const char *sn, *on;
+	int i, n = c->row.n_vals > 0 ? c->row.n_vals : 0;
+	size_t k;
+
+	jcache_table(jc, c->row.table, n);
+	ob_add(b, jc->tname.p, jc->tname.len);
+	if (c->row.rowid == INT64_MIN)
+		OB_LIT(b, ",\"rowid\":null");
+	else {
+		OB_LIT(b, ",\"rowid\":");
+		ob_i64(b, c->row.rowid);
+	}
+	sn = wxf_status_name(c->status);
+	on = wxf_origin_name(c->origin);
+	OB_LIT(b, ",\"status\":\"");
+	ob_add(b, sn, strlen(sn));
+	OB_LIT(b, "\",\"origin\":\"");
+	ob_add(b, on, strlen(on));
+	OB_LIT(b, "\"");
+	ob_file(b, jc, c->file);
+	ob_where(b, c->pgno, c->frame, c->offset, c->length, c->confidence);
+	OB_LIT(b, ",\"values\":{");
+	for (i = 0; i < n; i++) {
+		if (i)
+			OB_LIT(b, ",");
+		ob_add(b, jc->keys.p + jc->off[i], jc->off[i + 1] - jc->off[i]);
+		ob_val(b, &c->row.vals[i], c->known[i]);
+	}
+	OB_LIT(b, "},\"lost\":[");
+	for (i = 0, k = 0; i < n; i++)
+		if (!c->known[i]) {
+			if (k++)
+				OB_LIT(b, ",");
+			ob_add(b, jc->lost.p + jc->loff[i], jc->loff[i + 1] - jc->loff[i]);
+		}
+	OB_LIT(b, "]");
+	if (c->index) {
+		OB_LIT(b, ",\"index\":");
+		ob_jstr(b, c->index->name, strlen(c->index->name));
+		OB_LIT(b, ",\"keys\":[");
+		for (i = 0; i < c->n_keys; i++) {
+			if (i)
+				OB_LIT(b, ",");
+			ob_val(b, &c->keys[i], 1);
+		}
+		OB_LIT(b, "]");
+	}
+	if (c->schema_remnant)
+		OB_LIT(b, ",\"schema_remnant\":true");
+	OB_LIT(b, ",\"sources\":[");
+	for (k = 0; k < c->n_sources; k++) {
+		const wxf_carve_src *s = &c->sources[k];
+
+		on = wxf_origin_name(s->origin);
+		if (k)
+			OB_LIT(b, ",{\"origin\":\"");
+		else
+			OB_LIT(b, "{\"origin\":\"");
+		ob_add(b, on, strlen(on));
+		OB_LIT(b, "\"");
+		ob_file(b, jc, s->file);
+		ob_where(b, s->pgno, s->frame, s->offset, s->length, s->confidence);
+		OB_LIT(b, "}");
+	}
+	OB_LIT(b, "]}\n");
+	b->p[b->len] = '\0';
+}
+
 static int
 print_rec(void *arg, const wxf_carved *c)
 {
 	struct out_ctx *oc = arg;
 	wxf_buf *b = &oc->line;
 	const wxf_sqlite_obj *t = c->row.table;
-	int i;
 	size_t k;
 
 	if (oc->o->csv) {
@@ -326,63 +561,8 @@ print_rec(void *arg, const wxf_carved *c)
 		wxf_buf_puts(b, "\r\n");
 		wxf_buf_free(&src);
 		wxf_buf_free(&vals);
-	} else {
-		wxf_buf_puts(b, "{\"table\":");
-		if (t)
-			put_jstr(b, t->name, strlen(t->name));
-		else
-			wxf_buf_puts(b, "null");
-		if (c->row.rowid == INT64_MIN)
-			wxf_buf_puts(b, ",\"rowid\":null");
-		else {
-			wxf_buf_puts(b, ",\"rowid\":");
-			put_i64(b, c->row.rowid);
-		}
-		wxf_buf_puts(b, ",\"status\":\"");
-		wxf_buf_puts(b, wxf_status_name(c->status));
-		wxf_buf_puts(b, "\",\"origin\":\"");
-		wxf_buf_puts(b, wxf_origin_name(c->origin));
-		wxf_buf_puts(b, "\",\"file\":");
-		put_jstr(b, c->file, strlen(c->file));
-		put_where(b, c->pgno, c->frame, c->offset, c->length, c->confidence);
-		wxf_buf_puts(b, ",\"values\":");
-		put_vals(b, c);
-		wxf_buf_puts(b, ",\"lost\":[");
-		for (i = 0, k = 0; i < c->row.n_vals; i++)
-			if (!c->known[i]) {
-				const char *name = t && t->col_names && i < t->n_cols ? t->col_names[i] : "";
-
-				if (k++)
-					wxf_buf_putc(b, ',');
-				put_jstr(b, name, strlen(name));
-			}
-		wxf_buf_putc(b, ']');
-		if (c->index) {
-			wxf_buf_puts(b, ",\"index\":");
-			put_jstr(b, c->index->name, strlen(c->index->name));
-			wxf_buf_puts(b, ",\"keys\":[");
-			for (i = 0; i < c->n_keys; i++) {
-				if (i)
-					wxf_buf_putc(b, ',');
-				put_val(b, &c->keys[i], 1);
-			}
-			wxf_buf_putc(b, ']');
-		}
-		if (c->schema_remnant)
-			wxf_buf_puts(b, ",\"schema_remnant\":true");
-		wxf_buf_puts(b, ",\"sources\":[");
-		for (k = 0; k < c->n_sources; k++) {
-			const wxf_carve_src *s = &c->sources[k];
-
-			wxf_buf_puts(b, k ? ",{\"origin\":\"" : "{\"origin\":\"");
-			wxf_buf_puts(b, wxf_origin_name(s->origin));
-			wxf_buf_puts(b, "\",\"file\":");
-			put_jstr(b, s->file, strlen(s->file));
-			put_where(b, s->pgno, s->frame, s->offset, s->length, s->confidence);
-			wxf_buf_putc(b, '}');
-		}
-		wxf_buf_puts(b, "]}\n");
-	}
+	} else
+		json_rec(oc, c);
 	oc->n++;
 	return b->len >= (1u << 18) ? flush_out(oc) : 0;
 }
@@ -447,6 +627,7 @@ carve_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		wxf_err_set(&err, WXF_EIO, "output error");
 	}
 	wxf_buf_free(&oc.line);
+	jcache_free(&oc.jc);
 	if (rc == WXF_ENOMEM || rc == WXF_EIO) {
 		fprintf(stderr, "wxforensic carve: %s\n", err.msg[0] ? err.msg : "output error");
 		ex = WXF_EXIT_INTERNAL;

@@ -94,37 +94,45 @@ int
 wxf_sqlite_cell_parse(const uint8_t *page, uint32_t usable, uint8_t type, uint32_t off,
     wxf_sqlite_cell *cl)
 {
-	wxf_cur c;
-	uint64_t end;
+	uint64_t end, v;
+	size_t pos = off, l;
 
 	memset(cl, 0, sizeof(*cl));
 	if (off >= usable)
 		return WXF_ECORRUPT;
-	c = wxf_cur_make(page, usable);
-	wxf_cur_seek(&c, off);
 	cl->off = off;
-	if (type == 0x05 || type == 0x02)
-		cl->left_child = wxf_cur_u32be(&c);
-	if (type == 0x05) {
-		cl->rowid = (int64_t)wxf_cur_sqlvarint(&c);
-		if (c.bad)
+	if (type == 0x05 || type == 0x02) {
+		if ((uint64_t)off + 4 > usable)
 			return WXF_ECORRUPT;
-		cl->len = (uint32_t)(c.pos - off);
+		cl->left_child = (uint32_t)page[off] << 24 | (uint32_t)page[off + 1] << 16 |
+		    (uint32_t)page[off + 2] << 8 | page[off + 3];
+		pos += 4;
+	}
+	if (type == 0x05) {
+		if ((l = wxf_sq_varint(page, usable, pos, &v)) == 0)
+			return WXF_ECORRUPT;
+		cl->rowid = (int64_t)v;
+		cl->len = (uint32_t)(pos + l - off);
 		return WXF_OK;
 	}
-	cl->payload_len = wxf_cur_sqlvarint(&c);
-	if (type == 0x0d)
-		cl->rowid = (int64_t)wxf_cur_sqlvarint(&c);
-	if (c.bad)
+	if ((l = wxf_sq_varint(page, usable, pos, &v)) == 0)
 		return WXF_ECORRUPT;
-	cl->payload_off = (uint32_t)c.pos;
+	cl->payload_len = v;
+	pos += l;
+	if (type == 0x0d) {
+		if ((l = wxf_sq_varint(page, usable, pos, &v)) == 0)
+			return WXF_ECORRUPT;
+		cl->rowid = (int64_t)v;
+		pos += l;
+	}
+	cl->payload_off = (uint32_t)pos;
 	cl->local = wxf_sqlite_local_size(usable, type == 0x0d, cl->payload_len);
 	end = (uint64_t)cl->payload_off + cl->local;
 	if (cl->local < cl->payload_len) {
 		if (end + 4 > usable)
 			return WXF_ECORRUPT;
-		wxf_cur_seek(&c, (size_t)end);
-		cl->overflow = wxf_cur_u32be(&c);
+		cl->overflow = (uint32_t)page[end] << 24 | (uint32_t)page[end + 1] << 16 |
+		    (uint32_t)page[end + 2] << 8 | page[end + 3];
 		end += 4;
 	}
 	if (end > usable)
