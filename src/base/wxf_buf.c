@@ -2,6 +2,7 @@
 #include "config.h"
 #include "wxf_buf.h"
 #include "wxf_mem.h"
+#include "wxf_time.h"
 
 #include <stdlib.h>
 
@@ -241,4 +242,63 @@ wxf_buf_csv_field(wxf_buf *b, const char *s, size_t n)
 		wxf_buf_putc(b, s[i]);
 	}
 	wxf_buf_putc(b, '"');
+}
+
+void
+wxf_buf_json_sep(wxf_buf *b)
+{
+	if (b->len > 0 && b->p[b->len - 1] != '{' && b->p[b->len - 1] != '[' &&
+	    b->p[b->len - 1] != ':')
+		wxf_buf_putc(b, ',');
+}
+
+void
+wxf_buf_json_key(wxf_buf *b, const char *k)
+{
+	wxf_buf_json_sep(b);
+	wxf_buf_json_str(b, k, strlen(k));
+	wxf_buf_putc(b, ':');
+}
+
+void
+wxf_buf_json_kstr(wxf_buf *b, const char *k, const char *v)
+{
+	wxf_buf_json_key(b, k);
+	if (v == NULL)
+		wxf_buf_puts(b, "null");
+	else
+		wxf_buf_json_str(b, v, strlen(v));
+}
+
+void
+wxf_buf_json_kint(wxf_buf *b, const char *k, int64_t v)
+{
+	wxf_buf_json_key(b, k);
+	if (v == INT64_MIN)
+		wxf_buf_puts(b, "null");
+	else
+		wxf_buf_printf(b, "%lld", (long long)v);
+}
+
+void
+wxf_buf_json_kbool(wxf_buf *b, const char *k, int v)
+{
+	wxf_buf_json_key(b, k);
+	wxf_buf_puts(b, v ? "true" : "false");
+}
+
+void
+wxf_buf_json_ktime(wxf_buf *b, const char *k, int64_t ms)
+{
+	char t[64], kk[128];
+
+	wxf_buf_json_key(b, k);
+	if (ms == WXF_TIME_UNKNOWN)
+		wxf_buf_puts(b, "null");
+	else {
+		wxf_time_fmt_utc(ms, t, sizeof(t));
+		wxf_buf_json_str(b, t, strlen(t));
+	}
+	snprintf(kk, sizeof(kk), "%s_ms", k);
+	wxf_buf_json_kint(b, kk, ms);
 }

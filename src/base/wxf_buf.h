@@ -36,6 +36,20 @@ void wxf_buf_xml_text(wxf_buf *b, const char *s, size_t n);
 /* CSV field per RFC 4180 (always quoted); a leading = + - @ is prefixed with ' (formula injection). */
 void wxf_buf_csv_field(wxf_buf *b, const char *s, size_t n);
 
+/*
+ * Writers of deterministic JSON objects, shared by model/ and analysis/.  A separator is added
+ * unless the buffer ends with '{', '[' or ':' (or is empty), so objects and arrays are written
+ * member after member without tracking state.  INT64_MIN (WXF_INT_UNKNOWN, WXF_TIME_UNKNOWN)
+ * is written as null, as is a NULL string.
+ */
+void wxf_buf_json_sep(wxf_buf *b);
+void wxf_buf_json_key(wxf_buf *b, const char *k);
+void wxf_buf_json_kstr(wxf_buf *b, const char *k, const char *v);
+void wxf_buf_json_kint(wxf_buf *b, const char *k, int64_t v);
+void wxf_buf_json_kbool(wxf_buf *b, const char *k, int v);
+/* "k":"<UTC ISO 8601>","k_ms":<ms> */
+void wxf_buf_json_ktime(wxf_buf *b, const char *k, int64_t ms);
+
 /* Decodes one UTF-8 scalar at s[0..n); returns length or 0 if invalid (cp untouched). */
 size_t wxf_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* 1 if s[0..n) is valid UTF-8 */
