@@ -238,3 +238,41 @@ wxf_is_dir(const char *path)
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
+
+int
+wxf_pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+	uint8_t *b = buf;
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t k = pread(fd, b + got, n - got, (off_t)(off + got));
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		got += (size_t)k;
+	}
+	return 0;
+}
+
+int
+wxf_pwrite_all(int fd, const void *p, size_t n, uint64_t off, const char *path, wxf_err *err)
+{
+	const uint8_t *b = p;
+
+	while (n > 0) {
+		ssize_t w = pwrite(fd, b, n, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return wxf_err_set(err, WXF_EIO, "%s: write error: %s", path,
+			    w < 0 ? strerror(errno) : "short write");
+		b += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return WXF_OK;
+}

@@ -26,6 +26,12 @@ void wxf_map_close(wxf_map *m);
 int wxf_file_read_small(const char *path, size_t max, uint8_t **out, size_t *len, wxf_err *err);
 int wxf_file_write(const char *path, const void *data, size_t n, wxf_err *err);
 
+/* Reads exactly n bytes at offset off (retrying short reads and EINTR): 0, or -1 on an I/O
+ * error or end of file (errno set on I/O errors). */
+int wxf_pread_all(int fd, void *buf, size_t n, uint64_t off);
+/* Writes all n bytes at offset off: WXF_OK or WXF_EIO naming path. */
+int wxf_pwrite_all(int fd, const void *p, size_t n, uint64_t off, const char *path, wxf_err *err);
+
 /* malloc'd "a/b"; never doubles slashes. */
 char *wxf_path_join(const char *a, const char *b);
 /* 1 if `path` (existing or not) is `dir` or lies below it, after resolving symlinks of the

@@ -43,26 +43,6 @@ wxf_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int
-wxf_pwrite_all(int fd, const void *p, size_t n, uint64_t off, const char *path, wxf_err *err)
-{
-	const uint8_t *b = p;
-
-	while (n > 0) {
-		ssize_t w = pwrite(fd, b, n, (off_t)off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return wxf_err_set(err, WXF_EIO, "%s: write error: %s", path,
-			    w < 0 ? strerror(errno) : "short write");
-		b += w;
-		n -= (size_t)w;
-		off += (uint64_t)w;
-	}
-	return WXF_OK;
-}
-
 /* ------------------------------------------------------------------ keys */
 
 void

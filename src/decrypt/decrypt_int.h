@@ -6,6 +6,7 @@
 #define WXF_DECRYPT_INT_H
 
 #include "decrypt/decrypt.h"
+#include "base/wxf_file.h"
 
 #include <openssl/evp.h>
 
@@ -44,6 +45,5 @@ int wxf_plain_header_ok(const uint8_t *h16, uint32_t page_size, uint32_t reserve
 unsigned wxf_ncpus(void);
 double wxf_now(void);
 /* Writes all n bytes at off; WXF_EIO. */
-int wxf_pwrite_all(int fd, const void *p, size_t n, uint64_t off, const char *path, wxf_err *err);
 
 #endif

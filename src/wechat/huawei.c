@@ -300,23 +300,6 @@ kdf(const void *pw, size_t pw_n, const uint8_t *salt, size_t salt_n, uint8_t out
 }
 
 static int
-pread_all(int fd, uint8_t *buf, size_t n, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t k = pread(fd, buf + got, n - got, (off_t)(off + got));
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		got += (size_t)k;
-	}
-	return 0;
-}
-
-static int
 write_all(int fd, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
@@ -455,7 +438,7 @@ decrypt_archive(const char *in, const char *out, const uint8_t key[32], const ui
 		goto out;
 	size = (uint64_t)st.st_size;
 	if (gcm) {
-		if (size < 16 || pread_all(fi, tag, 16, size - 16) != 0)
+		if (size < 16 || wxf_pread_all(fi, tag, 16, size - 16) != 0)
 			goto out;
 		size -= 16;
 		if (EVP_DecryptInit_ex(x, EVP_aes_256_gcm(), NULL, NULL, NULL) != 1 ||
@@ -471,7 +454,7 @@ decrypt_archive(const char *in, const char *out, const uint8_t key[32], const ui
 	while (pos < size) {
 		size_t k = size - pos < CHUNK ? (size_t)(size - pos) : CHUNK;
 
-		if (pread_all(fi, buf, k, pos) != 0 || EVP_DecryptUpdate(x, ob, &l, buf, (int)k) != 1 ||
+		if (wxf_pread_all(fi, buf, k, pos) != 0 || EVP_DecryptUpdate(x, ob, &l, buf, (int)k) != 1 ||
 		    write_all(fo, ob, (size_t)l) != 0)
 			goto out;
 		*written += (uint64_t)l;

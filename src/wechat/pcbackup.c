@@ -487,24 +487,6 @@ fd_of(ctx *c, int f)
 	return c->fds[f];
 }
 
-/* Reads exactly n bytes at off.  0, or -1 (short file / I/O error). */
-static int
-pread_all(int fd, uint8_t *buf, size_t n, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t k = pread(fd, buf + got, n - got, (off_t)(off + got));
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		got += (size_t)k;
-	}
-	return 0;
-}
-
 /* In-place AES-128-ECB decryption of n (multiple of 16) bytes.  0 or -1. */
 static int
 ecb_decrypt(ctx *c, uint8_t *buf, size_t n)
@@ -1082,7 +1064,7 @@ read_segment(ctx *c, int f, uint64_t off, uint64_t len, int64_t seg_id, const ch
 	buf = malloc(len ? (size_t)len : 1);
 	if (buf == NULL)
 		return -1;
-	if (pread_all(fd, buf, (size_t)len, off) != 0) {
+	if (wxf_pread_all(fd, buf, (size_t)len, off) != 0) {
 		if (!orphan)
 			warn(c, "backup-segment-truncated", where,
 			    "%s segment %" PRId64 ": %" PRIu64 " bytes at %" PRIu64 " not in the file",
@@ -1176,7 +1158,7 @@ hash_range(ctx *c, int f, uint64_t off, uint64_t len, char out[65])
 	while (len > 0 && fd >= 0) {
 		size_t k = len < CHUNK ? (size_t)len : CHUNK;
 
-		if (pread_all(fd, buf, k, off) != 0) {
+		if (wxf_pread_all(fd, buf, k, off) != 0) {
 			rc = 1;
 			break;
 		}
@@ -1432,7 +1414,7 @@ assemble(ctx *c, fseg_row **pc, size_t n, int copy, wxf_err *err)
 		while (left > 0) {
 			size_t k = left < CHUNK ? (size_t)left : CHUNK, w = k;
 
-			if (in < 0 || pread_all(in, buf, k, pos) != 0 || ecb_decrypt(c, buf, k) != 0) {
+			if (in < 0 || wxf_pread_all(in, buf, k, pos) != 0 || ecb_decrypt(c, buf, k) != 0) {
 				warn(c, "backup-media-unreadable", &pc[i]->prov,
 				    "MapKey %" PRId64 ": piece at %" PRIu64 " of %s unreadable",
 				    md->map_key, (uint64_t)pc[i]->off, r->files[pc[i]->file].name);
