@@ -36,18 +36,23 @@
  *
  * Invariants: every read goes through bounds checks against the page's usable size; every loop
  * advances (offsets strictly increase, freeblock chains must ascend, overflow chains are bounded
- * by the payload and the page count); memory is the candidate arena plus fixed scratch.
+ * by the payload and the page count); memory is the candidate arena plus fixed scratch, and on
+ * images over 8 MB one partition's worth (live fingerprints and candidates spill to temporary
+ * files by fingerprint, see sp_open): peak memory does not grow with the file.
  */
 #include "config.h"
 #include "carve_int.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_cur.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define MAX_DROPPED 64
+#define SP_MAXP 128                    /* most spill partitions */
+#define SP_PART_BYTES (8u << 20)       /* image bytes per partition */
 
 enum { OWN_NONE = 0, OWN_TRUNK = 0xfffffff0u, OWN_LEAF, OWN_OVFL, OWN_PTRMAP };
 
@@ -66,6 +71,7 @@ typedef struct cand {
 	uint32_t n_src, cap_src;
 	int truncated;
 	int index_only;             /* index entry not (yet) folded */
+	int body_copied;            /* body lives in the arena (not in a mapped image) */
 } cand;
 
 typedef struct cx {
@@ -109,6 +115,16 @@ typedef struct cx {
 	int only_sig;               /* >= 0: the schema-remnant pass looks for this signature only */
 	int n_dropped;
 	uint16_t *dropped_of;       /* pgno -> dropped table's signature + 1 (its old b-tree) */
+	/* spilling: with n_part > 1, live fingerprints and candidates go to temporary files
+	 * partitioned by fingerprint, are merged one partition at a time, and are emitted one
+	 * (table, rowid) partition at a time; memory is one partition's worth */
+	unsigned n_part;
+	int part_shift;
+	int spill;                  /* take() writes candidates out instead of merging them */
+	FILE **sp_take, **sp_live, **sp_cand;
+	uint8_t *sp_buf;            /* replay buffer for a spilled record's body */
+	size_t sp_cap;
+	wxf_arena *car;             /* arena of the candidates being merged */
 } cx;
 
 /* ---------------------------------------------------------------- signatures and scoring */
@@ -419,6 +435,22 @@ live_add(cx *x, uint64_t fp)
 	return WXF_OK;
 }
 
+/* Partition of fingerprint fp (its top bits). */
+static unsigned
+part_of(const cx *x, uint64_t fp)
+{
+	return x->n_part > 1 ? (unsigned)(fp >> x->part_shift) : 0;
+}
+
+/* A live fingerprint: into the set, or into its partition's file when spilling. */
+static int
+live_put(cx *x, uint64_t fp)
+{
+	if (x->n_part > 1)
+		return fwrite(&fp, sizeof(fp), 1, x->sp_live[part_of(x, fp)]) == 1 ? WXF_OK : WXF_ENOMEM;
+	return live_add(x, fp);
+}
+
 /* One walk per b-tree: page ownership, overflow pages, and the fingerprint of every live record
  * (table leaf cells, index cells), read from the raw cells. */
 typedef struct walk_ctx {
@@ -481,7 +513,7 @@ walk_visit(void *arg, uint32_t pgno, int kind)
 		n = wxf_sqlite_record_types(pay, plen, r->types, CV_MAXCOLS, &hl);
 		if (n < 0 || n > CV_MAXCOLS)
 			continue;
-		if (live_add(x, fp_raw(&x->sigs[wc->sig], wc->sig, r->types, n, pay + hl, plen - hl)) != WXF_OK) {
+		if (live_put(x, fp_raw(&x->sigs[wc->sig], wc->sig, r->types, n, pay + hl, plen - hl)) != WXF_OK) {
 			x->oom = 1;
 			return 1;
 		}
@@ -592,7 +624,7 @@ add_src(cx *x, cand *c, const wxf_carve_src *s)
 			return WXF_OK; /* the same bytes seen twice (e.g. a page both current and old) */
 	if (c->n_src == c->cap_src) {
 		uint32_t nc = c->cap_src ? c->cap_src * 2 : 2;
-		wxf_carve_src *ns = wxf_arena_alloc(x->ar, nc * sizeof(*ns));
+		wxf_carve_src *ns = wxf_arena_alloc(x->car, nc * sizeof(*ns));
 
 		if (ns == NULL)
 			return WXF_ENOMEM;
@@ -643,6 +675,107 @@ cmp_live(void *arg, const wxf_sqlrow *row)
 
 static uint64_t body_size(const cv_rec *r, int from);
 
+/* A spilled candidate (take() when spilling); ncols serial types follow, then body_len body bytes
+ * when body is NULL (an assembled payload; otherwise body points into a mapped image). */
+typedef struct sp_take {
+	uint64_t fp;
+	int64_t rowid;
+	const uint8_t *body;
+	uint64_t body_len;
+	int32_t sig, ncols, status, conf, truncated, col0_unknown;
+	wxf_carve_src src;
+} sp_take;
+
+/* Merges a candidate (after the live comparisons) into the candidate table.  copy_body: body is
+ * not in a mapped image and is copied when the candidate is new. */
+static void
+merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unknown, const uint8_t *body,
+    size_t plen, uint64_t fp, wxf_status status, int conf, int truncated, const wxf_carve_src *src,
+    int copy_body)
+{
+	const cv_sig *s = &x->sigs[sig];
+	size_t i;
+	cand *c;
+
+	if (conf < x->o->min_confidence)
+		return;
+	if (x->n_c * 2 >= x->ht_cap && ht_grow(x) != WXF_OK) {
+		x->oom = 1;
+		return;
+	}
+	i = ht_hash(fp) & (x->ht_cap - 1);
+	while (x->ht[i] != 0) {
+		c = &x->c[x->ht[i] - 1];
+		if (c->fp == fp && c->sig == sig) {
+			if (c->rowid == INT64_MIN && rowid != INT64_MIN) {
+				/* a copy with its rowid intact: its live comparison by rowid decides */
+				c->rowid = rowid;
+				c->status = status;
+			} else if (status == WXF_STATUS_SUPERSEDED ||
+			    (c->status == WXF_STATUS_PARTIALLY_RECOVERED && status == WXF_STATUS_DELETED_RECOVERED))
+				c->status = status;
+			if (add_src(x, c, src) != WXF_OK)
+				x->oom = 1;
+			x->st->per_origin[src->origin]++;
+			return;
+		}
+		i = (i + 1) & (x->ht_cap - 1);
+	}
+	if (x->n_c == x->cap_c) {
+		size_t nc = x->cap_c ? x->cap_c * 2 : 256;
+		cand *nv = realloc(x->c, nc * sizeof(*nv));
+
+		if (nv == NULL) {
+			x->oom = 1;
+			return;
+		}
+		x->c = nv;
+		x->cap_c = nc;
+	}
+	c = &x->c[x->n_c];
+	memset(c, 0, sizeof(*c));
+	c->sig = sig;
+	c->rowid = rowid;
+	c->ncols = n;
+	c->fp = fp;
+	c->status = status;
+	c->truncated = truncated;
+	c->types = wxf_arena_alloc(x->car, sizeof(uint64_t) * (size_t)n);
+	c->known = wxf_arena_alloc(x->car, (size_t)n + 1);
+	if (c->types == NULL || c->known == NULL) {
+		x->oom = 1;
+		return;
+	}
+	memcpy(c->types, types, sizeof(uint64_t) * (size_t)n);
+	memset(c->known, 1, (size_t)n);
+	if (col0_unknown)
+		c->known[0] = 0;
+	/* keep the body: mapped images stay valid for the run; assembled payloads are copied */
+	if (copy_body) {
+		uint8_t *b = wxf_arena_alloc(x->car, plen ? plen : 1);
+
+		if (b == NULL) {
+			x->oom = 1;
+			return;
+		}
+		if (plen > 0)
+			memcpy(b, body, plen);
+		c->body = b;
+		c->body_copied = 1;
+	} else
+		c->body = body;
+	c->body_len = plen;
+	c->index_only = s->is_index;
+	if (add_src(x, c, src) != WXF_OK) {
+		x->oom = 1;
+		return;
+	}
+	c->conf = conf;
+	x->ht[i] = (uint32_t)(x->n_c + 1);
+	x->n_c++;
+	x->st->per_origin[src->origin]++;
+}
+
 /* Records candidate r of signature sig found at the current page context. */
 static void
 take(cx *x, cv_rec *r, int sig, int score)
@@ -651,10 +784,9 @@ take(cx *x, cv_rec *r, int sig, int score)
 	wxf_carve_src src;
 	wxf_status status;
 	const uint8_t *pay;
-	size_t plen = r->body_len, i;
+	size_t plen = r->body_len;
 	uint64_t fp;
-	int trunc = 0, n = r->ncols, conf, k;
-	cand *c;
+	int trunc = 0, n = r->ncols, conf, k, in_scratch;
 
 	if (x->oom)
 		return;
@@ -671,12 +803,8 @@ take(cx *x, cv_rec *r, int sig, int score)
 	    : WXF_STATUS_DELETED_RECOVERED;
 	if (s->is_index)
 		status = WXF_STATUS_FRAGMENT;
-	/* live comparison */
-	if (!s->is_index && !s->is_master && live_has(x, fp)) {
-		x->st->live_copies++;
-		return;
-	}
-	if (s->is_index && live_has(x, fp)) {
+	/* live comparison (when spilling, the fingerprint part runs when the partition is merged) */
+	if (!x->spill && !s->is_master && live_has(x, fp)) {
 		x->st->live_copies++;
 		return;
 	}
@@ -698,8 +826,6 @@ take(cx *x, cv_rec *r, int sig, int score)
 				status = WXF_STATUS_SUPERSEDED;
 		}
 	}
-	if (conf < x->o->min_confidence)
-		return;
 	memset(&src, 0, sizeof(src));
 	src.origin = x->origin;
 	src.file = x->file;
@@ -708,80 +834,31 @@ take(cx *x, cv_rec *r, int sig, int score)
 	src.offset = x->page_abs + r->off;
 	src.length = r->len;
 	src.confidence = conf;
-	/* merge */
-	if (x->n_c * 2 >= x->ht_cap && ht_grow(x) != WXF_OK) {
-		x->oom = 1;
-		return;
-	}
-	i = ht_hash(fp) & (x->ht_cap - 1);
-	while (x->ht[i] != 0) {
-		c = &x->c[x->ht[i] - 1];
-		if (c->fp == fp && c->sig == sig) {
-			if (c->rowid == INT64_MIN && r->rowid != INT64_MIN) {
-				/* a copy with its rowid intact: its live comparison by rowid decides */
-				c->rowid = r->rowid;
-				c->status = status;
-			} else if (status == WXF_STATUS_SUPERSEDED ||
-			    (c->status == WXF_STATUS_PARTIALLY_RECOVERED && status == WXF_STATUS_DELETED_RECOVERED))
-				c->status = status;
-			if (add_src(x, c, &src) != WXF_OK)
-				x->oom = 1;
-			x->st->per_origin[x->origin]++;
-			return;
-		}
-		i = (i + 1) & (x->ht_cap - 1);
-	}
-	if (x->n_c == x->cap_c) {
-		size_t nc = x->cap_c ? x->cap_c * 2 : 256;
-		cand *nv = realloc(x->c, nc * sizeof(*nv));
+	in_scratch = x->s2.pay != NULL && r->body >= x->s2.pay && r->body < x->s2.pay + x->s2.pay_cap;
+	if (x->spill) {
+		sp_take t;
+		FILE *f = x->sp_take[part_of(x, fp)];
 
-		if (nv == NULL) {
+		memset(&t, 0, sizeof(t));
+		t.fp = fp;
+		t.rowid = r->rowid;
+		t.body = in_scratch ? NULL : pay;
+		t.body_len = plen;
+		t.sig = sig;
+		t.ncols = n;
+		t.status = (int32_t)status;
+		t.conf = conf;
+		t.truncated = r->truncated || trunc;
+		t.col0_unknown = r->col0_unknown;
+		t.src = src;
+		if (fwrite(&t, sizeof(t), 1, f) != 1 ||
+		    (n > 0 && fwrite(r->types, sizeof(uint64_t), (size_t)n, f) != (size_t)n) ||
+		    (in_scratch && plen > 0 && fwrite(pay, 1, plen, f) != plen))
 			x->oom = 1;
-			return;
-		}
-		x->c = nv;
-		x->cap_c = nc;
-	}
-	c = &x->c[x->n_c];
-	memset(c, 0, sizeof(*c));
-	c->sig = sig;
-	c->rowid = r->rowid;
-	c->ncols = n;
-	c->fp = fp;
-	c->status = status;
-	c->truncated = r->truncated || trunc;
-	c->types = wxf_arena_alloc(x->ar, sizeof(uint64_t) * (size_t)n);
-	c->known = wxf_arena_alloc(x->ar, (size_t)n + 1);
-	if (c->types == NULL || c->known == NULL) {
-		x->oom = 1;
 		return;
 	}
-	memcpy(c->types, r->types, sizeof(uint64_t) * (size_t)n);
-	memset(c->known, 1, (size_t)n);
-	if (r->col0_unknown)
-		c->known[0] = 0;
-	/* keep the body: mapped images stay valid for the run; assembled payloads are copied */
-	if (x->s2.pay != NULL && r->body >= x->s2.pay && r->body < x->s2.pay + x->s2.pay_cap) {
-		uint8_t *b = wxf_arena_alloc(x->ar, plen ? plen : 1);
-
-		if (b == NULL) {
-			x->oom = 1;
-			return;
-		}
-		memcpy(b, r->body, plen);
-		c->body = b;
-	} else
-		c->body = r->body;
-	c->body_len = plen;
-	c->index_only = s->is_index;
-	if (add_src(x, c, &src) != WXF_OK) {
-		x->oom = 1;
-		return;
-	}
-	c->conf = conf;
-	x->ht[i] = (uint32_t)(x->n_c + 1);
-	x->n_c++;
-	x->st->per_origin[x->origin]++;
+	merge(x, sig, r->rowid, n, r->types, r->col0_unknown, pay, plen, fp, status, conf,
+	    r->truncated || trunc, &src, in_scratch);
 }
 
 /* ---------------------------------------------------------------- record parsing */
@@ -1414,6 +1491,262 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 	x->live_page = 0;
 }
 
+/* ---------------------------------------------------------------- spilling */
+
+static int
+sp_reset(cx *x)
+{
+	wxf_arena_free(&x->car);
+	if ((x->car = wxf_arena_new()) == NULL)
+		return WXF_ENOMEM;
+	x->n_c = 0;
+	if (x->ht != NULL)
+		memset(x->ht, 0, x->ht_cap * sizeof(*x->ht));
+	return WXF_OK;
+}
+
+static int
+sp_need_buf(cx *x, size_t n)
+{
+	if (n <= x->sp_cap)
+		return WXF_OK;
+	free(x->sp_buf);
+	x->sp_cap = 0;
+	if ((x->sp_buf = malloc(n)) == NULL)
+		return WXF_ENOMEM;
+	x->sp_cap = n;
+	return WXF_OK;
+}
+
+static int
+sp_grow_c(cx *x)
+{
+	if (x->n_c == x->cap_c) {
+		size_t nc = x->cap_c ? x->cap_c * 2 : 256;
+		cand *nv = realloc(x->c, nc * sizeof(*nv));
+
+		if (nv == NULL)
+			return WXF_ENOMEM;
+		x->c = nv;
+		x->cap_c = nc;
+	}
+	return WXF_OK;
+}
+
+/* Output partition of a merged candidate: by (table, rowid), so that an index entry lands with
+ * the rows it folds into (an index entry's rowid is its last key column). */
+static unsigned
+cand_part(cx *x, const cand *c)
+{
+	const cv_sig *s = &x->sigs[c->sig];
+	int64_t rowid = c->rowid;
+	int ts = c->sig;
+
+	if (s->is_index) {
+		wxf_sqlval *v = x->vals + CV_MAXCOLS;
+		int tr = 0;
+
+		if (wxf_sqlite_record_values(x->enc, c->types, c->ncols, c->body, c->body_len, v, &x->s, &tr) != WXF_OK) {
+			x->oom = 1;
+			return 0;
+		}
+		rowid = c->ncols == s->n && v[s->n - 1].type == WXF_SQL_INT ? v[s->n - 1].i : INT64_MIN;
+		if (s->table_sig >= 0)
+			ts = s->table_sig;
+	}
+	if (rowid == INT64_MIN)
+		return part_of(x, c->fp); /* joins nothing: spread by fingerprint */
+	return part_of(x, cv_mix(cv_mix(0x13198a2e03707344ULL, (uint64_t)ts + 1), (uint64_t)rowid));
+}
+
+static int
+sp_write_cand(cx *x, const cand *c)
+{
+	unsigned q = cand_part(x, c);
+	size_t n = (size_t)(c->ncols > 0 ? c->ncols : 0);
+	FILE *f;
+
+	if (x->oom)
+		return WXF_ENOMEM;
+	f = x->sp_cand[q];
+	if (fwrite(c, sizeof(*c), 1, f) != 1 || (n > 0 && fwrite(c->types, sizeof(uint64_t), n, f) != n) ||
+	    (n > 0 && fwrite(c->known, 1, n, f) != n) ||
+	    (c->body_copied && c->body_len > 0 && fwrite(c->body, 1, c->body_len, f) != c->body_len) ||
+	    fwrite(c->src, sizeof(*c->src), c->n_src, f) != c->n_src)
+		return WXF_ENOMEM;
+	return WXF_OK;
+}
+
+/* Merges fingerprint partition p: its live fingerprints, then its candidates in the order they
+ * were found (so every merge decision is the one the in-memory run makes); the merged candidates
+ * go to their output partitions. */
+static int
+sp_merge_part(cx *x, unsigned p)
+{
+	FILE *lf = x->sp_live[p], *tf = x->sp_take[p];
+	uint64_t *types = x->rec_try.types, fp;
+	sp_take t;
+	size_t i;
+
+	x->n_live = 0;
+	if (x->live_fp != NULL)
+		memset(x->live_fp, 0, x->cap_live * sizeof(*x->live_fp));
+	rewind(lf);
+	while (fread(&fp, sizeof(fp), 1, lf) == 1)
+		if (live_add(x, fp) != WXF_OK)
+			return WXF_ENOMEM;
+	if (ferror(lf))
+		return WXF_ENOMEM;
+	fclose(lf);
+	x->sp_live[p] = NULL;
+	if (sp_reset(x) != WXF_OK)
+		return WXF_ENOMEM;
+	rewind(tf);
+	while (fread(&t, sizeof(t), 1, tf) == 1) {
+		const uint8_t *body = t.body;
+
+		if (t.ncols < 0 || t.ncols > CV_MAXCOLS || t.sig < 0 || t.sig >= x->n_sigs)
+			return WXF_ENOMEM; /* not what was written: the temporary file is damaged */
+		if (t.ncols > 0 && fread(types, sizeof(uint64_t), (size_t)t.ncols, tf) != (size_t)t.ncols)
+			return WXF_ENOMEM;
+		if (body == NULL) {
+			if (sp_need_buf(x, (size_t)t.body_len + 1) != WXF_OK)
+				return WXF_ENOMEM;
+			if (t.body_len > 0 && fread(x->sp_buf, 1, (size_t)t.body_len, tf) != t.body_len)
+				return WXF_ENOMEM;
+			body = x->sp_buf;
+		}
+		if (!x->sigs[t.sig].is_master && live_has(x, t.fp)) {
+			x->st->live_copies++;
+			continue;
+		}
+		merge(x, t.sig, t.rowid, t.ncols, types, t.col0_unknown, body, (size_t)t.body_len, t.fp,
+		    (wxf_status)t.status, t.conf, t.truncated, &t.src, t.body == NULL);
+		if (x->oom)
+			return WXF_ENOMEM;
+	}
+	if (ferror(tf))
+		return WXF_ENOMEM;
+	fclose(tf);
+	x->sp_take[p] = NULL;
+	for (i = 0; i < x->n_c; i++)
+		if (sp_write_cand(x, &x->c[i]) != WXF_OK)
+			return WXF_ENOMEM;
+	return WXF_OK;
+}
+
+static int emit(cx *x, wxf_carve_cb cb, void *arg);
+
+/* Loads output partition q and emits it (sorted and folded like the in-memory run). */
+static int
+sp_emit_part(cx *x, unsigned q, wxf_carve_cb cb, void *arg)
+{
+	FILE *f = x->sp_cand[q];
+	cand c;
+	int rc;
+
+	if (sp_reset(x) != WXF_OK)
+		return WXF_ENOMEM;
+	rewind(f);
+	while (fread(&c, sizeof(c), 1, f) == 1) {
+		size_t n = (size_t)(c.ncols > 0 ? c.ncols : 0);
+		cand *d;
+
+		if (c.ncols > CV_MAXCOLS || c.sig < 0 || c.sig >= x->n_sigs || c.n_src == 0 || sp_grow_c(x) != WXF_OK)
+			return WXF_ENOMEM;
+		d = &x->c[x->n_c];
+		*d = c;
+		d->types = wxf_arena_alloc(x->car, sizeof(uint64_t) * n + 1);
+		d->known = wxf_arena_alloc(x->car, n + 1);
+		d->src = wxf_arena_alloc(x->car, sizeof(*d->src) * c.n_src);
+		if (d->types == NULL || d->known == NULL || d->src == NULL)
+			return WXF_ENOMEM;
+		d->cap_src = c.n_src;
+		if ((n > 0 && (fread(d->types, sizeof(uint64_t), n, f) != n || fread(d->known, 1, n, f) != n)))
+			return WXF_ENOMEM;
+		if (c.body_copied) {
+			uint8_t *b = wxf_arena_alloc(x->car, c.body_len + 1);
+
+			if (b == NULL || (c.body_len > 0 && fread(b, 1, c.body_len, f) != c.body_len))
+				return WXF_ENOMEM;
+			d->body = b;
+		}
+		if (fread(d->src, sizeof(*d->src), c.n_src, f) != c.n_src)
+			return WXF_ENOMEM;
+		x->n_c++;
+	}
+	if (ferror(f))
+		return WXF_ENOMEM;
+	fclose(f);
+	x->sp_cand[q] = NULL;
+	if (cb == NULL)
+		return WXF_OK;
+	rc = emit(x, cb, arg);
+	return rc;
+}
+
+static void
+sp_close(cx *x)
+{
+	unsigned p;
+
+	for (p = 0; p < x->n_part; p++) {
+		if (x->sp_take != NULL && x->sp_take[p] != NULL)
+			fclose(x->sp_take[p]);
+		if (x->sp_live != NULL && x->sp_live[p] != NULL)
+			fclose(x->sp_live[p]);
+		if (x->sp_cand != NULL && x->sp_cand[p] != NULL)
+			fclose(x->sp_cand[p]);
+	}
+	free(x->sp_take);
+	free(x->sp_live);
+	free(x->sp_cand);
+	x->sp_take = x->sp_live = x->sp_cand = NULL;
+	free(x->sp_buf);
+	x->sp_buf = NULL;
+}
+
+/* Partitions for an image of `bytes` bytes (a power of two); 1 = everything in memory.  Falls back
+ * to 1 when temporary files cannot be made. */
+static void
+sp_open(cx *x, uint64_t bytes)
+{
+	uint64_t per = SP_PART_BYTES;
+	const char *e = getenv("WXF_CARVE_PART_KB"); /* tests: force small partitions */
+	unsigned n = 1, p;
+	int shift = 64;
+
+	if (e != NULL && *e >= '1' && *e <= '9') {
+		unsigned long kb = strtoul(e, NULL, 10);
+
+		if (kb > 0 && kb < (1ul << 22))
+			per = (uint64_t)kb << 10;
+	}
+	while (n < SP_MAXP && (uint64_t)n * per < bytes) {
+		n *= 2;
+		shift--;
+	}
+	x->n_part = 1;
+	if (n == 1)
+		return;
+	x->sp_take = calloc(n, sizeof(FILE *));
+	x->sp_live = calloc(n, sizeof(FILE *));
+	x->sp_cand = calloc(n, sizeof(FILE *));
+	x->n_part = n;
+	x->part_shift = shift;
+	if (x->sp_take == NULL || x->sp_live == NULL || x->sp_cand == NULL)
+		goto fail;
+	for (p = 0; p < n; p++)
+		if ((x->sp_take[p] = tmpfile()) == NULL || (x->sp_live[p] = tmpfile()) == NULL ||
+		    (x->sp_cand[p] = tmpfile()) == NULL)
+			goto fail;
+	return;
+fail:
+	sp_close(x);
+	x->n_part = 1;
+	x->part_shift = 0;
+}
+
 /* ---------------------------------------------------------------- emission */
 
 static int
@@ -1811,6 +2144,13 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	}
 	x.enc = wxf_sqlite_encoding(db);
 	x.ar = wxf_arena_new();
+	x.car = x.ar;
+	{
+		size_t sz = 0;
+
+		wxf_sqlite_image(db, &sz);
+		sp_open(&x, (uint64_t)sz + opts->wal_size + opts->journal_size);
+	}
 	x.mask = malloc(65536 + 16);
 	x.fb = malloc(sizeof(uint32_t) * (x.U / 4 + 2));
 	x.anc_gen = calloc(x.U + 1, sizeof(uint32_t));
@@ -1877,11 +2217,24 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		memset(stats->per_origin, 0, sizeof(stats->per_origin));
 		stats->candidates = stats->live_copies = stats->pages_scanned = stats->bytes_scanned = 0;
 	}
+	if (x.n_part > 1) {
+		x.car = NULL; /* candidates now live in per-partition arenas */
+		x.spill = 1;
+	}
 	if (!x.oom)
 		carve_sources(&x, &jn, 0, &soft);
+	x.spill = 0;
 	if (x.oom)
 		goto oom;
-	if (cb != NULL)
+	if (x.n_part > 1) {
+		unsigned p;
+
+		for (p = 0; p < x.n_part; p++)
+			if (sp_merge_part(&x, p) != WXF_OK)
+				goto oom;
+		for (p = 0; p < x.n_part && rc == 0; p++)
+			rc = sp_emit_part(&x, p, cb, arg);
+	} else if (cb != NULL)
 		rc = emit(&x, cb, arg);
 	if (rc == WXF_OK)
 		rc = soft;
@@ -1890,7 +2243,10 @@ oom:
 	rc = wxf_err_set(err, WXF_ENOMEM, "out of memory while carving");
 out:
 	wxf_journal_free(&jn);
+	if (x.car != x.ar)
+		wxf_arena_free(&x.car);
 	wxf_arena_free(&x.ar);
+	sp_close(&x);
 	free(x.mask);
 	free(x.fb);
 	free(x.fbe);

@@ -15,9 +15,15 @@
  * entries are attributed to their index and folded into the row they point to, or reported as
  * FRAGMENT rows carrying the indexed columns when the row itself is gone.
  *
- * Memory: one arena per run holds the merged candidates (a compact descriptor per candidate;
- * values point into the mapped images, only UTF-16 text and overflow payloads are copied), plus
- * 8 bytes per live row for the live fingerprints.  Nothing is allocated per byte scanned.
+ * Memory: images up to 8 MB (database + WAL + journal) are carved in memory: one arena holds the
+ * merged candidates (values point into the mapped images, only assembled overflow payloads are
+ * copied) plus 8 bytes per live row for the live fingerprints.  Larger images spill: live
+ * fingerprints and candidates go to unnamed temporary files (tmpfile(3)) in up to 128 partitions
+ * by fingerprint (one partition per 8 MB of image), each partition is merged on its own in the
+ * order its candidates were found (the same merge decisions), and the merged records are
+ * emitted one (table, rowid) partition at a time, so that index entries still fold into their
+ * rows.  Memory beyond the mapping is then a few MB whatever the file size.  The environment
+ * variable WXF_CARVE_PART_KB (tests) sets the image bytes per partition.
  */
 #ifndef WXF_CARVE_H
 #define WXF_CARVE_H
@@ -105,7 +111,8 @@ typedef struct wxf_carve_stats {
 } wxf_carve_stats;
 
 /* Carves db (and opts' WAL/journal) and calls cb once per merged record, grouped by table in
- * ascending rowid order (unknown rowids last).  Pointers in *c are valid during the callback.
+ * ascending rowid order (unknown rowids last); a spilling run (see Memory above) keeps that order
+ * within each output partition only.  Pointers in *c are valid during the callback.
  * stats may be NULL.  Returns WXF_OK, the callback's non-zero value, WXF_ENOMEM, or a WAL/journal
  * parse error (WXF_ECORRUPT with sev WARN: the carve still ran without that source). */
 int wxf_carve_run(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb cb, void *arg,

@@ -117,4 +117,13 @@ PY
 timeout 20 "$WXF" carve -q "$TMPD/hostile.db" > /dev/null 2>&1
 rc=$?
 ok '[ $rc -eq 0 ]' "hostile database: no crash, no hang (rc $rc)"
+# bounded-memory mode (spilled partitions, forced small): the same records as in memory
+for db in basic freeblock freelist wal journal autovac; do
+	extra=
+	[ -f "$F/$db.db-wal" ] && extra="--wal $F/$db.db-wal"
+	[ -f "$F/$db.db-journal" ] && extra="--journal $F/$db.db-journal"
+	"$WXF" carve -q $extra "$F/$db.db" | sort > "$TMPD/mem.jsonl"
+	WXF_CARVE_PART_KB=1 "$WXF" carve -q $extra "$F/$db.db" | sort > "$TMPD/spill.jsonl"
+	ok 'cmp -s "$TMPD/mem.jsonl" "$TMPD/spill.jsonl" && [ -s "$TMPD/mem.jsonl" ]' "$db: spilled partitions recover the same records"
+done
 done_testing
