@@ -113,24 +113,7 @@ uint64_t wxf_cur_u64le(wxf_cur *c) { return get_le(c, 8); }
 size_t
 wxf_sqlvarint(const uint8_t *p, size_t n, size_t off, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
-
-	for (i = 0; i < 9; i++) {
-		if (off + i >= n || off + i < off)
-			return 0;
-		if (i == 8) {
-			v = (v << 8) | p[off + i];
-			*out = v;
-			return 9;
-		}
-		v = (v << 7) | (p[off + i] & 0x7f);
-		if ((p[off + i] & 0x80) == 0) {
-			*out = v;
-			return i + 1;
-		}
-	}
-	return 0; /* not reached */
+	return wxf_sqlvarint_fast(p, n, off, out);
 }
 
 uint64_t

@@ -62,4 +62,31 @@ int wxf_get_u32be(const uint8_t *p, size_t n, size_t off, uint32_t *out);
 /* Decodes a SQLite varint at p[off..n); returns its length (1-9) or 0 if truncated. */
 size_t wxf_sqlvarint(const uint8_t *p, size_t n, size_t off, uint64_t *out);
 
+/* The same, inline with a one-byte fast path, for the hot parsers (sqlite/, carve/). */
+static inline size_t
+wxf_sqlvarint_fast(const uint8_t *p, size_t n, size_t off, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (off < n && p[off] < 0x80) {
+		*out = p[off];
+		return 1;
+	}
+	for (i = 0; i < 9; i++) {
+		if (off + i >= n || off + i < off)
+			return 0;
+		if (i == 8) {
+			*out = (v << 8) | p[off + i];
+			return 9;
+		}
+		v = (v << 7) | (p[off + i] & 0x7f);
+		if ((p[off + i] & 0x80) == 0) {
+			*out = v;
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
 #endif

@@ -872,7 +872,7 @@ read_types(const uint8_t *p, size_t pos, size_t lim, cv_rec *r, int first, int c
 
 	for (i = 0; i < count; i++) {
 		uint64_t st;
-		size_t l = cv_varint(p, lim, pos, &st);
+		size_t l = wxf_sqlvarint_fast(p, lim, pos, &st);
 
 		if (l == 0 || st == 10 || st == 11 || st > 0xffffffffULL)
 			return 0;
@@ -907,18 +907,18 @@ intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, i
 
 	if (interior)
 		pos += 4;
-	if ((l = cv_varint(page, lim, pos, &P)) == 0 || P < 2 || P > ((uint64_t)1 << 31))
+	if ((l = wxf_sqlvarint_fast(page, lim, pos, &P)) == 0 || P < 2 || P > ((uint64_t)1 << 31))
 		return 0;
 	pos += l;
 	if (!index) {
-		if ((l = cv_varint(page, lim, pos, &rowid)) == 0)
+		if ((l = wxf_sqlvarint_fast(page, lim, pos, &rowid)) == 0)
 			return 0;
 		pos += l;
 	}
 	local = wxf_sqlite_local_size(x->U, !index, P);
 	if (pos + local + (local < P ? 4 : 0) > lim)
 		return 0;
-	if ((hl = cv_varint(page, pos + local, pos, &h)) == 0 || h < 2 || h > local || h > P)
+	if ((hl = wxf_sqlvarint_fast(page, pos + local, pos, &h)) == 0 || h < 2 || h > local || h > P)
 		return 0;
 	hend = pos + (size_t)h;
 	n = 0;
@@ -927,7 +927,7 @@ intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, i
 
 		while (q < hend) {
 			uint64_t st;
-			size_t k = cv_varint(page, hend, q, &st);
+			size_t k = wxf_sqlvarint_fast(page, hend, q, &st);
 
 			if (k == 0 || st == 10 || st == 11 || n >= CV_MAXCOLS)
 				return 0;
@@ -1002,23 +1002,23 @@ cell_shape(const cx *x, const uint8_t *page, uint32_t q, uint32_t lim)
 	size_t l, pos = q, hend;
 	uint32_t local;
 
-	if ((l = cv_varint(page, lim, pos, &P)) == 0 || P < 2 || P > ((uint64_t)1 << 31))
+	if ((l = wxf_sqlvarint_fast(page, lim, pos, &P)) == 0 || P < 2 || P > ((uint64_t)1 << 31))
 		return 0;
 	pos += l;
-	if ((l = cv_varint(page, lim, pos, &rowid)) == 0)
+	if ((l = wxf_sqlvarint_fast(page, lim, pos, &rowid)) == 0)
 		return 0;
 	pos += l;
 	local = wxf_sqlite_local_size(x->U, 1, P);
 	if (pos + local + (local < P ? 4 : 0) > lim)
 		return 0;
-	if ((l = cv_varint(page, pos + local, pos, &h)) == 0 || h < 2 || h > local)
+	if ((l = wxf_sqlvarint_fast(page, pos + local, pos, &h)) == 0 || h < 2 || h > local)
 		return 0;
 	hend = pos + (size_t)h;
 	for (pos += l; pos < hend;) {
 		uint64_t st;
 		int64_t z;
 
-		if ((l = cv_varint(page, hend, pos, &st)) == 0 || (z = wxf_sqlite_serial_size(st)) < 0)
+		if ((l = wxf_sqlvarint_fast(page, hend, pos, &st)) == 0 || (z = wxf_sqlite_serial_size(st)) < 0)
 			return 0;
 		bs += (uint64_t)z;
 		pos += l;
@@ -2273,10 +2273,10 @@ wxf_carve_decode_cell(const wxf_sqlite_db *db, const wxf_sqlite_obj *t, const ui
 
 	if (t == NULL || t->n_cols <= 0 || t->n_cols >= CV_MAXCOLS)
 		return -1;
-	if ((l = cv_varint(data, size, pos, &P)) == 0)
+	if ((l = wxf_sqlvarint_fast(data, size, pos, &P)) == 0)
 		return -1;
 	pos += l;
-	if ((l = cv_varint(data, size, pos, &rid)) == 0)
+	if ((l = wxf_sqlvarint_fast(data, size, pos, &rid)) == 0)
 		return -1;
 	pos += l;
 	if (P > size - pos)
@@ -2308,4 +2308,21 @@ wxf_carve_decode_cell(const wxf_sqlite_db *db, const wxf_sqlite_obj *t, const ui
 	*rowid = (int64_t)rid;
 	pen += 10 * (t->n_cols - n);
 	return pen > 100 ? 0 : 100 - pen;
+}
+
+void
+wxf_carved_prov(const wxf_carved *cv, const char *file, const char *image, wxf_prov *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->origin = cv->origin;
+	p->status = cv->status;
+	p->confidence = cv->confidence;
+	p->table = cv->row.table != NULL ? cv->row.table->name : NULL;
+	p->rowid = cv->row.rowid;
+	p->pgno = cv->pgno;
+	p->frame = cv->frame;
+	p->offset = cv->offset;
+	p->length = cv->length;
+	p->file = file;
+	p->image = image;
 }

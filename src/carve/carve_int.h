@@ -4,6 +4,7 @@
 #define WXF_CARVE_INT_H
 
 #include "carve/carve.h"
+#include "base/wxf_cur.h"
 #include "base/wxf_mem.h"
 
 #define CV_MAXCOLS 512          /* widest record the carver reconstructs */
@@ -35,34 +36,6 @@ typedef struct cv_rec {
 	int truncated;
 	int base;                   /* structural confidence */
 } cv_rec;
-
-/* SQLite varint at p[off..n): its length (0 if it does not end before n), value in *out.  Inline
- * twin of wxf_sqlvarint with a one-byte fast path (the scanners call it at every free byte). */
-static inline size_t
-cv_varint(const uint8_t *p, size_t n, size_t off, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (off < n && p[off] < 0x80) {
-		*out = p[off];
-		return 1;
-	}
-	for (i = 0; i < 9; i++) {
-		if (off + i >= n || off + i < off)
-			return 0;
-		if (i == 8) {
-			*out = (v << 8) | p[off + i];
-			return 9;
-		}
-		v = (v << 7) | (p[off + i] & 0x7f);
-		if ((p[off + i] & 0x80) == 0) {
-			*out = v;
-			return i + 1;
-		}
-	}
-	return 0;
-}
 
 /* FNV-style 64-bit mixing, 8 bytes at a time. */
 static inline uint64_t

@@ -86,13 +86,6 @@ static const struct option case_long[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void
-set_str(char **dst, const char *v)
-{
-	free(*dst);
-	*dst = v != NULL ? wxf_xstrdup(v) : NULL;
-}
-
 static int
 case_opt(void *state, int c, const char *arg, wxf_err *err)
 {
@@ -100,41 +93,41 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 
 	switch (c) {
 	case 0:
-		set_str(&o->out, NULL);
-		set_str(&o->case_number, NULL);
-		set_str(&o->exhibit, NULL);
-		set_str(&o->examiner, NULL);
-		set_str(&o->organisation, NULL);
-		set_str(&o->tz, NULL);
-		set_str(&o->seller, NULL);
+		wxf_cmd_set_str(&o->out, NULL);
+		wxf_cmd_set_str(&o->case_number, NULL);
+		wxf_cmd_set_str(&o->exhibit, NULL);
+		wxf_cmd_set_str(&o->examiner, NULL);
+		wxf_cmd_set_str(&o->organisation, NULL);
+		wxf_cmd_set_str(&o->tz, NULL);
+		wxf_cmd_set_str(&o->seller, NULL);
 		if (o->key != NULL)
 			memset(o->key, 0, strlen(o->key));
-		set_str(&o->key, NULL);
+		wxf_cmd_set_str(&o->key, NULL);
 		if (o->backup_key != NULL)
 			memset(o->backup_key, 0, strlen(o->backup_key));
-		set_str(&o->backup_key, NULL);
+		wxf_cmd_set_str(&o->backup_key, NULL);
 		if (o->backup_password != NULL)
 			memset(o->backup_password, 0, strlen(o->backup_password));
-		set_str(&o->backup_password, NULL);
+		wxf_cmd_set_str(&o->backup_password, NULL);
 		wxf_cmd_strv_free(&o->imeis);
 		wxf_cmd_strv_free(&o->uins);
 		wxf_cmd_strv_free(&o->indicators);
 		return WXF_OK;
-	case 'o': set_str(&o->out, arg); return WXF_OK;
-	case OPT_CASE: set_str(&o->case_number, arg); return WXF_OK;
-	case OPT_EXHIBIT: set_str(&o->exhibit, arg); return WXF_OK;
-	case OPT_EXAMINER: set_str(&o->examiner, arg); return WXF_OK;
-	case OPT_ORG: set_str(&o->organisation, arg); return WXF_OK;
-	case OPT_TZ: set_str(&o->tz, arg); return WXF_OK;
-	case OPT_SELLER: set_str(&o->seller, arg); return WXF_OK;
-	case OPT_KEY: set_str(&o->key, arg); return WXF_OK;
+	case 'o': wxf_cmd_set_str(&o->out, arg); return WXF_OK;
+	case OPT_CASE: wxf_cmd_set_str(&o->case_number, arg); return WXF_OK;
+	case OPT_EXHIBIT: wxf_cmd_set_str(&o->exhibit, arg); return WXF_OK;
+	case OPT_EXAMINER: wxf_cmd_set_str(&o->examiner, arg); return WXF_OK;
+	case OPT_ORG: wxf_cmd_set_str(&o->organisation, arg); return WXF_OK;
+	case OPT_TZ: wxf_cmd_set_str(&o->tz, arg); return WXF_OK;
+	case OPT_SELLER: wxf_cmd_set_str(&o->seller, arg); return WXF_OK;
+	case OPT_KEY: wxf_cmd_set_str(&o->key, arg); return WXF_OK;
 	case OPT_INDICATORS: wxf_cmd_strv_add(&o->indicators, arg); return WXF_OK;
 	case OPT_IMEI: wxf_cmd_strv_add(&o->imeis, arg); return WXF_OK;
 	case OPT_UIN: wxf_cmd_strv_add(&o->uins, arg); return WXF_OK;
 	case OPT_REVEAL: o->reveal_key = 1; return WXF_OK;
 	case OPT_NO_CARVE: o->no_carve = 1; return WXF_OK;
-	case OPT_BACKUP_KEY: set_str(&o->backup_key, arg); return WXF_OK;
-	case OPT_BACKUP_PASSWORD: set_str(&o->backup_password, arg); return WXF_OK;
+	case OPT_BACKUP_KEY: wxf_cmd_set_str(&o->backup_key, arg); return WXF_OK;
+	case OPT_BACKUP_PASSWORD: wxf_cmd_set_str(&o->backup_password, arg); return WXF_OK;
 	case OPT_JOBS: return wxf_cmd_num(arg, 0, 1024, &o->jobs, "--jobs", err);
 	case OPT_PAGE: return wxf_cmd_num(arg, 10, 1000000, &o->page_msgs, "--page-messages", err);
 	}
@@ -232,23 +225,11 @@ carve_cb(void *arg, const wxf_carved *cv)
 		ca->n_unattributed++;
 		return 0;
 	}
-	memset(&p, 0, sizeof(p));
-	p.origin = cv->origin;
-	p.status = cv->status;
-	p.confidence = cv->confidence;
-	p.table = cv->row.table->name;
-	p.rowid = cv->row.rowid;
-	p.pgno = cv->pgno;
-	p.frame = cv->frame;
-	p.offset = cv->offset;
-	p.length = cv->length;
-	if (cv->origin == WXF_ORIGIN_WAL && ca->ar->wal_image != NULL) {
-		p.file = ca->ar->wal_evidence != NULL ? ca->ar->wal_evidence : ca->ar->db->path;
-		p.image = ca->ar->wal_image;
-	} else {
-		p.file = ca->ar->db->path;
-		p.image = ca->ar->image;
-	}
+	if (cv->origin == WXF_ORIGIN_WAL && ca->ar->wal_image != NULL)
+		wxf_carved_prov(cv, ca->ar->wal_evidence != NULL ? ca->ar->wal_evidence :
+		    ca->ar->db->path, ca->ar->wal_image, &p);
+	else
+		wxf_carved_prov(cv, ca->ar->db->path, ca->ar->image, &p);
 	wxf_err_clear(&e);
 	if (wxf_android_add_row(ca->actx, &cv->row, &p, &e) != WXF_OK)
 		ca->n_failed++;
@@ -458,18 +439,7 @@ fts_carve_cb(void *arg, const wxf_carved *cv)
 
 	if (cv->row.table == NULL)
 		return 0;
-	memset(&p, 0, sizeof(p));
-	p.origin = cv->origin;
-	p.status = cv->status;
-	p.confidence = cv->confidence;
-	p.table = cv->row.table->name;
-	p.rowid = cv->row.rowid;
-	p.pgno = cv->pgno;
-	p.frame = cv->frame;
-	p.offset = cv->offset;
-	p.length = cv->length;
-	p.file = fa->file;
-	p.image = fa->image;
+	wxf_carved_prov(cv, fa->file, fa->image, &p);
 	if (wxf_android_fts_add_row(fa->f, &cv->row, &p, NULL) == WXF_OK)
 		fa->n_fed++;
 	return 0;

@@ -42,13 +42,6 @@ static const struct option opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void
-set_str(char **dst, const char *v)
-{
-	free(*dst);
-	*dst = v ? wxf_xstrdup(v) : NULL;
-}
-
 static int
 opt(void *state, int c, const char *arg, wxf_err *err)
 {
@@ -62,23 +55,23 @@ opt(void *state, int c, const char *arg, wxf_err *err)
 		wxf_cmd_strv_free(&s->imeis);
 		wxf_cmd_strv_free(&s->uins);
 		return WXF_OK;
-	case 'o': set_str(&s->out, arg); return WXF_OK;
+	case 'o': wxf_cmd_set_str(&s->out, arg); return WXF_OK;
 	case O_PROFILE:
 		if (wxf_profile_find(arg) == NULL)
 			return wxf_err_set(err, WXF_EUSAGE, "unknown profile '%s' (see wxforensic-decrypt(1))", arg);
-		set_str(&s->profile, arg);
+		wxf_cmd_set_str(&s->profile, arg);
 		return WXF_OK;
-	case O_KEY: set_str(&s->key, arg); return WXF_OK;
-	case O_RAWKEY: set_str(&s->raw_key, arg); return WXF_OK;
+	case O_KEY: wxf_cmd_set_str(&s->key, arg); return WXF_OK;
+	case O_RAWKEY: wxf_cmd_set_str(&s->raw_key, arg); return WXF_OK;
 	case O_IMEI: wxf_cmd_strv_add(&s->imeis, arg); return WXF_OK;
 	case O_UIN: wxf_cmd_strv_add(&s->uins, arg); return WXF_OK;
-	case O_TREE: set_str(&s->tree, arg); return WXF_OK;
+	case O_TREE: wxf_cmd_set_str(&s->tree, arg); return WXF_OK;
 	case O_JOBS: return wxf_cmd_num(arg, 1, 256, &s->jobs, "--jobs", err);
 	case O_NOSIDE: s->no_sidecars = 1; return WXF_OK;
 	case O_NOX: s->no_xcheck = 1; return WXF_OK;
 	case O_NOHASH: s->no_hash = 1; return WXF_OK;
 	case O_REVEAL: s->reveal = 1; return WXF_OK;
-	case O_AUDIT: set_str(&s->audit, arg); return WXF_OK;
+	case O_AUDIT: wxf_cmd_set_str(&s->audit, arg); return WXF_OK;
 	}
 	return wxf_err_set(err, WXF_EUSAGE, "unknown option");
 }

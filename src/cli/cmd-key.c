@@ -50,13 +50,6 @@ static const struct option opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void
-set_str(char **dst, const char *v)
-{
-	free(*dst);
-	*dst = v ? wxf_xstrdup(v) : NULL;
-}
-
 static int
 opt(void *state, int c, const char *arg, wxf_err *err)
 {
@@ -74,16 +67,16 @@ opt(void *state, int c, const char *arg, wxf_err *err)
 	case O_PROFILE:
 		if (wxf_profile_find(arg) == NULL)
 			return wxf_err_set(err, WXF_EUSAGE, "unknown profile '%s'", arg);
-		set_str(&s->profile, arg);
+		wxf_cmd_set_str(&s->profile, arg);
 		return WXF_OK;
-	case O_KEY: set_str(&s->key, arg); return WXF_OK;
-	case O_RAWKEY: set_str(&s->raw_key, arg); return WXF_OK;
+	case O_KEY: wxf_cmd_set_str(&s->key, arg); return WXF_OK;
+	case O_RAWKEY: wxf_cmd_set_str(&s->raw_key, arg); return WXF_OK;
 	case O_IMEI: wxf_cmd_strv_add(&s->imeis, arg); return WXF_OK;
 	case O_UIN: wxf_cmd_strv_add(&s->uins, arg); return WXF_OK;
 	case O_JOBS: return wxf_cmd_num(arg, 1, 256, &s->jobs, "--jobs", err);
 	case O_REVEAL: s->reveal = 1; return WXF_OK;
-	case O_AUDIT: set_str(&s->audit, arg); return WXF_OK;
-	case O_DUMP: set_str(&s->dump, arg); return WXF_OK;
+	case O_AUDIT: wxf_cmd_set_str(&s->audit, arg); return WXF_OK;
+	case O_DUMP: wxf_cmd_set_str(&s->dump, arg); return WXF_OK;
 	case O_BASE:
 		s->base = strtoull(arg, &end, 0);
 		if (end == arg || *end != '\0')
@@ -91,8 +84,8 @@ opt(void *state, int c, const char *arg, wxf_err *err)
 		return WXF_OK;
 	case O_NORAW: s->no_raw = 1; return WXF_OK;
 	case O_MAXRAW: return wxf_cmd_num(arg, 1, 100000000, &s->max_raw, "--max-raw", err);
-	case O_PREFIX: set_str(&s->prefix, arg); return WXF_OK;
-	case O_RESUME: set_str(&s->resume, arg); return WXF_OK;
+	case O_PREFIX: wxf_cmd_set_str(&s->prefix, arg); return WXF_OK;
+	case O_RESUME: wxf_cmd_set_str(&s->resume, arg); return WXF_OK;
 	case O_MAX: return wxf_cmd_num(arg, 1, 268435456, &s->max, "--max", err);
 	case O_NORATIO: s->no_ratio = 1; return WXF_OK;
 	}

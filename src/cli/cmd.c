@@ -35,6 +35,13 @@ wxf_cmd_num(const char *arg, long long min, long long max, long long *out, const
 }
 
 void
+wxf_cmd_set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v != NULL ? wxf_xstrdup(v) : NULL;
+}
+
+void
 wxf_cmd_strv_add(char ***v, const char *s)
 {
 	size_t n = 0;

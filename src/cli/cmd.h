@@ -41,6 +41,8 @@ extern const struct wxf_cmd_entry *const wxf_cmd_table[];
 /* Parses a decimal integer in [min,max]; WXF_EUSAGE with a message naming `what` otherwise. */
 int wxf_cmd_num(const char *arg, long long min, long long max, long long *out, const char *what,
     wxf_err *err);
+/* Replaces *dst with a copy of v (NULL frees it). */
+void wxf_cmd_set_str(char **dst, const char *v);
 /* Appends to a NULL-terminated string array (for repeatable options). */
 void wxf_cmd_strv_add(char ***v, const char *s);
 void wxf_cmd_strv_free(char ***v);

@@ -109,18 +109,18 @@ wxf_sqlite_cell_parse(const uint8_t *page, uint32_t usable, uint8_t type, uint32
 		pos += 4;
 	}
 	if (type == 0x05) {
-		if ((l = wxf_sq_varint(page, usable, pos, &v)) == 0)
+		if ((l = wxf_sqlvarint_fast(page, usable, pos, &v)) == 0)
 			return WXF_ECORRUPT;
 		cl->rowid = (int64_t)v;
 		cl->len = (uint32_t)(pos + l - off);
 		return WXF_OK;
 	}
-	if ((l = wxf_sq_varint(page, usable, pos, &v)) == 0)
+	if ((l = wxf_sqlvarint_fast(page, usable, pos, &v)) == 0)
 		return WXF_ECORRUPT;
 	cl->payload_len = v;
 	pos += l;
 	if (type == 0x0d) {
-		if ((l = wxf_sq_varint(page, usable, pos, &v)) == 0)
+		if ((l = wxf_sqlvarint_fast(page, usable, pos, &v)) == 0)
 			return WXF_ECORRUPT;
 		cl->rowid = (int64_t)v;
 		pos += l;

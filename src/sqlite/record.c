@@ -39,12 +39,12 @@ wxf_sqlite_record_types(const uint8_t *p, size_t n, uint64_t *types, int max, si
 	size_t pos, len;
 	int k = 0;
 
-	len = wxf_sq_varint(p, n, 0, &h);
+	len = wxf_sqlvarint_fast(p, n, 0, &h);
 	if (len == 0 || h < len || h > n || h > 65536 * 2)
 		return -1;
 	pos = len;
 	while (pos < h) {
-		len = wxf_sq_varint(p, (size_t)h, pos, &st);
+		len = wxf_sqlvarint_fast(p, (size_t)h, pos, &st);
 		if (len == 0 || st == 10 || st == 11)
 			return -1;
 		if (k < max)
