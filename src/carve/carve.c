@@ -45,14 +45,22 @@
 #include "base/wxf_buf.h"
 #include "base/wxf_cur.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#ifdef HAVE_MEMFD_CREATE
+#include <sys/mman.h>
+#endif
 
 #define MAX_DROPPED 64
 #define SP_MAXP 128                    /* most spill partitions */
 #define SP_PART_BYTES (8u << 20)       /* image bytes per partition */
+#define SP_MAXW 16                     /* most carving threads */
 
 enum { OWN_NONE = 0, OWN_TRUNK = 0xfffffff0u, OWN_LEAF, OWN_OVFL, OWN_PTRMAP };
 
@@ -122,9 +130,16 @@ typedef struct cx {
 	int part_shift;
 	int spill;                  /* take() writes candidates out instead of merging them */
 	FILE **sp_take, **sp_live, **sp_cand;
-	uint8_t *sp_buf;            /* replay buffer for a spilled record's body */
-	size_t sp_cap;
 	wxf_arena *car;             /* arena of the candidates being merged */
+	/* parallel spilling run: the master context owns the live-fingerprint streams and the
+	 * workers; each worker carves, merges and writes through its own streams and scratch */
+	uint64_t seq;               /* discovery order of the next candidate (see cv_seq) */
+	struct cx *master;          /* worker: its master; master: itself */
+	struct cx *wk;              /* master: the workers */
+	unsigned n_wk;
+	struct cv_pass *pass;       /* the pass the workers are running */
+	struct sp_head *heads;      /* worker: one stream reader per worker (merge) */
+	wxf_carve_stats wst;        /* worker: its own counters, added to the master's at the end */
 } cx;
 
 /* ---------------------------------------------------------------- signatures and scoring */
@@ -648,15 +663,32 @@ typedef struct cmp_ctx {
 	const cv_rec *r;
 	const cv_sig *s;
 	cx *x;
+	const uint8_t *pay;         /* the candidate's body, decoded into x->vals on the first call */
+	size_t plen;
+	int decoded;
 	int same_some, differ;
 } cmp_ctx;
 
+/* Compares the live row with the candidate's values; the candidate is decoded only when its
+ * rowid turns out to be live (most deleted rowids are not). */
 static int
 cmp_live(void *arg, const wxf_sqlrow *row)
 {
 	cmp_ctx *cc = arg;
 	int i;
 
+	if (!cc->decoded) {
+		cx *x = cc->x;
+
+		if (wxf_sqlite_record_values(x->enc, cc->r->types, cc->r->ncols, cc->pay, cc->plen, x->vals,
+		    &x->s, NULL) != WXF_OK) {
+			x->oom = 1;
+			return 1;
+		}
+		for (i = cc->r->ncols; i < cc->s->n; i++)
+			memset(&x->vals[i], 0, sizeof(x->vals[i]));
+		cc->decoded = 1;
+	}
 	for (i = 0; i < row->n_vals && i < cc->s->n; i++) {
 		const wxf_sqlval *a = &row->vals[i], *b = &cc->x->vals[i];
 
@@ -678,6 +710,7 @@ static uint64_t body_size(const cv_rec *r, int from);
 /* A spilled candidate (take() when spilling); ncols serial types follow, then body_len body bytes
  * when body is NULL (an assembled payload; otherwise body points into a mapped image). */
 typedef struct sp_take {
+	uint64_t seq;               /* discovery order: streams of several workers merge by it */
 	uint64_t fp;
 	int64_t rowid;
 	const uint8_t *body;
@@ -786,7 +819,7 @@ take(cx *x, cv_rec *r, int sig, int score)
 	const uint8_t *pay;
 	size_t plen = r->body_len;
 	uint64_t fp;
-	int trunc = 0, n = r->ncols, conf, k, in_scratch;
+	int trunc = 0, n = r->ncols, conf, in_scratch;
 
 	if (x->oom)
 		return;
@@ -809,15 +842,13 @@ take(cx *x, cv_rec *r, int sig, int score)
 		return;
 	}
 	if (!s->is_index && !s->is_master && !s->is_dropped && r->rowid != INT64_MIN) {
-		cmp_ctx cc = { r, s, x, 0, 0 };
+		cmp_ctx cc = { r, s, x, pay, plen, 0, 0, 0 };
 
-		if (wxf_sqlite_record_values(x->enc, r->types, n, pay, plen, x->vals, &x->s, NULL) != WXF_OK) {
-			x->oom = 1;
+		int found = wxf_sqlite_find_rowid(x->db, s->obj, r->rowid, cmp_live, &cc, NULL) == 0;
+
+		if (x->oom)
 			return;
-		}
-		for (k = n; k < s->n; k++)
-			memset(&x->vals[k], 0, sizeof(x->vals[k]));
-		if (wxf_sqlite_find_rowid(x->db, s->obj, r->rowid, cmp_live, &cc, NULL) == 0) {
+		if (found) {
 			if (cc.differ == 0) {
 				x->st->live_copies++;
 				return;
@@ -840,6 +871,7 @@ take(cx *x, cv_rec *r, int sig, int score)
 		FILE *f = x->sp_take[part_of(x, fp)];
 
 		memset(&t, 0, sizeof(t));
+		t.seq = x->seq++;
 		t.fp = fp;
 		t.rowid = r->rowid;
 		t.body = in_scratch ? NULL : pay;
@@ -1506,19 +1538,6 @@ sp_reset(cx *x)
 }
 
 static int
-sp_need_buf(cx *x, size_t n)
-{
-	if (n <= x->sp_cap)
-		return WXF_OK;
-	free(x->sp_buf);
-	x->sp_cap = 0;
-	if ((x->sp_buf = malloc(n)) == NULL)
-		return WXF_ENOMEM;
-	x->sp_cap = n;
-	return WXF_OK;
-}
-
-static int
 sp_grow_c(cx *x)
 {
 	if (x->n_c == x->cap_c) {
@@ -1560,7 +1579,7 @@ cand_part(cx *x, const cand *c)
 }
 
 static int
-sp_write_cand(cx *x, const cand *c)
+sp_write_cand(cx *x, const cand *c, uint32_t p)
 {
 	unsigned q = cand_part(x, c);
 	size_t n = (size_t)(c->ncols > 0 ? c->ncols : 0);
@@ -1569,7 +1588,8 @@ sp_write_cand(cx *x, const cand *c)
 	if (x->oom)
 		return WXF_ENOMEM;
 	f = x->sp_cand[q];
-	if (fwrite(c, sizeof(*c), 1, f) != 1 || (n > 0 && fwrite(c->types, sizeof(uint64_t), n, f) != n) ||
+	if (fwrite(&p, sizeof(p), 1, f) != 1 || fwrite(c, sizeof(*c), 1, f) != 1 ||
+	    (n > 0 && fwrite(c->types, sizeof(uint64_t), n, f) != n) ||
 	    (n > 0 && fwrite(c->known, 1, n, f) != n) ||
 	    (c->body_copied && c->body_len > 0 && fwrite(c->body, 1, c->body_len, f) != c->body_len) ||
 	    fwrite(c->src, sizeof(*c->src), c->n_src, f) != c->n_src)
@@ -1577,16 +1597,55 @@ sp_write_cand(cx *x, const cand *c)
 	return WXF_OK;
 }
 
+/* A reader of one worker's candidate stream of a partition: the record at its head. */
+typedef struct sp_head {
+	FILE *f;
+	int live;                   /* a record is at the head */
+	sp_take t;
+	uint64_t types[CV_MAXCOLS];
+	uint8_t *body;              /* a spilled body (t.body NULL) */
+	size_t body_cap;
+} sp_head;
+
+/* Reads the next record of h; 0 at the end, -1 when the stream is not what was written. */
+static int
+sp_head_next(const cx *x, sp_head *h)
+{
+	h->live = 0;
+	if (h->f == NULL || fread(&h->t, sizeof(h->t), 1, h->f) != 1)
+		return h->f != NULL && ferror(h->f) ? -1 : 0;
+	if (h->t.ncols < 0 || h->t.ncols > CV_MAXCOLS || h->t.sig < 0 || h->t.sig >= x->n_sigs)
+		return -1;
+	if (h->t.ncols > 0 && fread(h->types, sizeof(uint64_t), (size_t)h->t.ncols, h->f) != (size_t)h->t.ncols)
+		return -1;
+	if (h->t.body == NULL) {
+		if (h->t.body_len + 1 > h->body_cap) {
+			free(h->body);
+			h->body_cap = 0;
+			if ((h->body = malloc((size_t)h->t.body_len + 1)) == NULL)
+				return -1;
+			h->body_cap = (size_t)h->t.body_len + 1;
+		}
+		if (h->t.body_len > 0 && fread(h->body, 1, (size_t)h->t.body_len, h->f) != h->t.body_len)
+			return -1;
+	}
+	h->live = 1;
+	return 1;
+}
+
 /* Merges fingerprint partition p: its live fingerprints, then its candidates in the order they
- * were found (so every merge decision is the one the in-memory run makes); the merged candidates
- * go to their output partitions. */
+ * were found (every worker's stream is in discovery order; they interleave by sequence number,
+ * so every merge decision is the one a single-threaded run makes); the merged candidates go to
+ * this worker's output partitions, tagged with p. */
 static int
 sp_merge_part(cx *x, unsigned p)
 {
-	FILE *lf = x->sp_live[p], *tf = x->sp_take[p];
-	uint64_t *types = x->rec_try.types, fp;
-	sp_take t;
+	cx *m = x->master;
+	FILE *lf = m->sp_live[p];
+	uint64_t fp;
+	unsigned j, nw = m->n_wk;
 	size_t i;
+	int rc = WXF_OK;
 
 	x->n_live = 0;
 	if (x->live_fp != NULL)
@@ -1598,122 +1657,190 @@ sp_merge_part(cx *x, unsigned p)
 	if (ferror(lf))
 		return WXF_ENOMEM;
 	fclose(lf);
-	x->sp_live[p] = NULL;
+	m->sp_live[p] = NULL;
 	if (sp_reset(x) != WXF_OK)
 		return WXF_ENOMEM;
-	rewind(tf);
-	while (fread(&t, sizeof(t), 1, tf) == 1) {
-		const uint8_t *body = t.body;
-
-		if (t.ncols < 0 || t.ncols > CV_MAXCOLS || t.sig < 0 || t.sig >= x->n_sigs)
-			return WXF_ENOMEM; /* not what was written: the temporary file is damaged */
-		if (t.ncols > 0 && fread(types, sizeof(uint64_t), (size_t)t.ncols, tf) != (size_t)t.ncols)
-			return WXF_ENOMEM;
-		if (body == NULL) {
-			if (sp_need_buf(x, (size_t)t.body_len + 1) != WXF_OK)
-				return WXF_ENOMEM;
-			if (t.body_len > 0 && fread(x->sp_buf, 1, (size_t)t.body_len, tf) != t.body_len)
-				return WXF_ENOMEM;
-			body = x->sp_buf;
-		}
-		if (!x->sigs[t.sig].is_master && live_has(x, t.fp)) {
-			x->st->live_copies++;
-			continue;
-		}
-		merge(x, t.sig, t.rowid, t.ncols, types, t.col0_unknown, body, (size_t)t.body_len, t.fp,
-		    (wxf_status)t.status, t.conf, t.truncated, &t.src, t.body == NULL);
-		if (x->oom)
-			return WXF_ENOMEM;
+	for (j = 0; j < nw; j++) {
+		x->heads[j].f = m->wk[j].sp_take[p];
+		rewind(x->heads[j].f);
+		if (sp_head_next(x, &x->heads[j]) < 0)
+			rc = WXF_ENOMEM;
 	}
-	if (ferror(tf))
-		return WXF_ENOMEM;
-	fclose(tf);
-	x->sp_take[p] = NULL;
-	for (i = 0; i < x->n_c; i++)
-		if (sp_write_cand(x, &x->c[i]) != WXF_OK)
-			return WXF_ENOMEM;
-	return WXF_OK;
+	while (rc == WXF_OK) {
+		sp_head *h = NULL;
+		const uint8_t *body;
+
+		for (j = 0; j < nw; j++)
+			if (x->heads[j].live && (h == NULL || x->heads[j].t.seq < h->t.seq))
+				h = &x->heads[j];
+		if (h == NULL)
+			break;
+		body = h->t.body != NULL ? h->t.body : h->body;
+		if (!x->sigs[h->t.sig].is_master && live_has(x, h->t.fp))
+			x->st->live_copies++;
+		else {
+			merge(x, h->t.sig, h->t.rowid, h->t.ncols, h->types, h->t.col0_unknown, body, (size_t)h->t.body_len,
+			    h->t.fp, (wxf_status)h->t.status, h->t.conf, h->t.truncated, &h->t.src, h->t.body == NULL);
+			if (x->oom)
+				rc = WXF_ENOMEM;
+		}
+		if (rc == WXF_OK && sp_head_next(x, h) < 0)
+			rc = WXF_ENOMEM;
+	}
+	for (j = 0; j < nw; j++) {
+		if (x->heads[j].f != NULL)
+			fclose(x->heads[j].f);
+		x->heads[j].f = NULL;
+		x->heads[j].live = 0;
+		m->wk[j].sp_take[p] = NULL;
+	}
+	for (i = 0; i < x->n_c && rc == WXF_OK; i++)
+		rc = sp_write_cand(x, &x->c[i], p);
+	return rc;
 }
 
 static int emit(cx *x, wxf_carve_cb cb, void *arg);
 
-/* Loads output partition q and emits it (sorted and folded like the in-memory run). */
+/* Reads one merged candidate (after its tag) from f into x->c; 0 ok. */
+static int
+sp_read_cand(cx *x, FILE *f)
+{
+	cand c, *d;
+	size_t n;
+
+	if (fread(&c, sizeof(c), 1, f) != 1)
+		return -1;
+	n = (size_t)(c.ncols > 0 ? c.ncols : 0);
+	if (c.ncols > CV_MAXCOLS || c.sig < 0 || c.sig >= x->n_sigs || c.n_src == 0 || sp_grow_c(x) != WXF_OK)
+		return -1;
+	d = &x->c[x->n_c];
+	*d = c;
+	d->types = wxf_arena_alloc(x->car, sizeof(uint64_t) * n + 1);
+	d->known = wxf_arena_alloc(x->car, n + 1);
+	d->src = wxf_arena_alloc(x->car, sizeof(*d->src) * c.n_src);
+	if (d->types == NULL || d->known == NULL || d->src == NULL)
+		return -1;
+	d->cap_src = c.n_src;
+	if ((n > 0 && (fread(d->types, sizeof(uint64_t), n, f) != n || fread(d->known, 1, n, f) != n)))
+		return -1;
+	if (c.body_copied) {
+		uint8_t *b = wxf_arena_alloc(x->car, c.body_len + 1);
+
+		if (b == NULL || (c.body_len > 0 && fread(b, 1, c.body_len, f) != c.body_len))
+			return -1;
+		d->body = b;
+	}
+	if (fread(d->src, sizeof(*d->src), c.n_src, f) != c.n_src)
+		return -1;
+	x->n_c++;
+	return 0;
+}
+
+/* Loads output partition q (every worker's stream, in fingerprint-partition order: the order a
+ * single-threaded run writes it) and emits it, sorted and folded like the in-memory run. */
 static int
 sp_emit_part(cx *x, unsigned q, wxf_carve_cb cb, void *arg)
 {
-	FILE *f = x->sp_cand[q];
-	cand c;
-	int rc;
+	uint32_t tag[SP_MAXW];
+	int has[SP_MAXW];
+	unsigned j, nw = x->n_wk;
 
 	if (sp_reset(x) != WXF_OK)
 		return WXF_ENOMEM;
-	rewind(f);
-	while (fread(&c, sizeof(c), 1, f) == 1) {
-		size_t n = (size_t)(c.ncols > 0 ? c.ncols : 0);
-		cand *d;
-
-		if (c.ncols > CV_MAXCOLS || c.sig < 0 || c.sig >= x->n_sigs || c.n_src == 0 || sp_grow_c(x) != WXF_OK)
-			return WXF_ENOMEM;
-		d = &x->c[x->n_c];
-		*d = c;
-		d->types = wxf_arena_alloc(x->car, sizeof(uint64_t) * n + 1);
-		d->known = wxf_arena_alloc(x->car, n + 1);
-		d->src = wxf_arena_alloc(x->car, sizeof(*d->src) * c.n_src);
-		if (d->types == NULL || d->known == NULL || d->src == NULL)
-			return WXF_ENOMEM;
-		d->cap_src = c.n_src;
-		if ((n > 0 && (fread(d->types, sizeof(uint64_t), n, f) != n || fread(d->known, 1, n, f) != n)))
-			return WXF_ENOMEM;
-		if (c.body_copied) {
-			uint8_t *b = wxf_arena_alloc(x->car, c.body_len + 1);
-
-			if (b == NULL || (c.body_len > 0 && fread(b, 1, c.body_len, f) != c.body_len))
-				return WXF_ENOMEM;
-			d->body = b;
-		}
-		if (fread(d->src, sizeof(*d->src), c.n_src, f) != c.n_src)
-			return WXF_ENOMEM;
-		x->n_c++;
+	for (j = 0; j < nw; j++) {
+		rewind(x->wk[j].sp_cand[q]);
+		has[j] = fread(&tag[j], sizeof(tag[j]), 1, x->wk[j].sp_cand[q]) == 1;
 	}
-	if (ferror(f))
-		return WXF_ENOMEM;
-	fclose(f);
-	x->sp_cand[q] = NULL;
+	for (;;) {
+		int b = -1;
+
+		for (j = 0; j < nw; j++)
+			if (has[j] && (b < 0 || tag[j] < tag[b]))
+				b = (int)j;
+		if (b < 0)
+			break;
+		if (sp_read_cand(x, x->wk[b].sp_cand[q]) != 0)
+			return WXF_ENOMEM;
+		has[b] = fread(&tag[b], sizeof(tag[b]), 1, x->wk[b].sp_cand[q]) == 1;
+	}
+	for (j = 0; j < nw; j++) {
+		if (ferror(x->wk[j].sp_cand[q]))
+			return WXF_ENOMEM;
+		fclose(x->wk[j].sp_cand[q]);
+		x->wk[j].sp_cand[q] = NULL;
+	}
 	if (cb == NULL)
 		return WXF_OK;
-	rc = emit(x, cb, arg);
-	return rc;
+	return emit(x, cb, arg);
+}
+
+static void
+sp_close_set(FILE ***set, unsigned n)
+{
+	unsigned p;
+
+	if (*set == NULL)
+		return;
+	for (p = 0; p < n; p++)
+		if ((*set)[p] != NULL)
+			fclose((*set)[p]);
+	free(*set);
+	*set = NULL;
 }
 
 static void
 sp_close(cx *x)
 {
+	sp_close_set(&x->sp_take, x->n_part);
+	sp_close_set(&x->sp_live, x->n_part);
+	sp_close_set(&x->sp_cand, x->n_part);
+}
+
+/* A temporary file for spilling: an anonymous memory file where the system has one (no
+ * filesystem journal, nothing left behind), else tmpfile(3).  Its pages are the kernel's page
+ * cache, not this process's heap, and can be swapped out under pressure. */
+static FILE *
+sp_tmp(void)
+{
+#ifdef HAVE_MEMFD_CREATE
+	int fd = memfd_create("wxf-carve-spill", MFD_CLOEXEC);
+
+	if (fd >= 0) {
+		FILE *f = fdopen(fd, "w+");
+
+		if (f != NULL)
+			return f;
+		close(fd);
+	}
+#endif
+	return tmpfile();
+}
+
+/* n temporary files; WXF_OK or WXF_ENOMEM (none left open). */
+static int
+sp_open_set(FILE ***set, unsigned n)
+{
 	unsigned p;
 
-	for (p = 0; p < x->n_part; p++) {
-		if (x->sp_take != NULL && x->sp_take[p] != NULL)
-			fclose(x->sp_take[p]);
-		if (x->sp_live != NULL && x->sp_live[p] != NULL)
-			fclose(x->sp_live[p]);
-		if (x->sp_cand != NULL && x->sp_cand[p] != NULL)
-			fclose(x->sp_cand[p]);
-	}
-	free(x->sp_take);
-	free(x->sp_live);
-	free(x->sp_cand);
-	x->sp_take = x->sp_live = x->sp_cand = NULL;
-	free(x->sp_buf);
-	x->sp_buf = NULL;
+	if ((*set = calloc(n, sizeof(FILE *))) == NULL)
+		return WXF_ENOMEM;
+	for (p = 0; p < n; p++)
+		if (((*set)[p] = sp_tmp()) == NULL) {
+			sp_close_set(set, n);
+			return WXF_ENOMEM;
+		}
+	return WXF_OK;
 }
 
 /* Partitions for an image of `bytes` bytes (a power of two); 1 = everything in memory.  Falls back
- * to 1 when temporary files cannot be made. */
+ * to 1 when temporary files cannot be made.  The master keeps the live-fingerprint streams; the
+ * workers open their own candidate streams (wk_init). */
 static void
 sp_open(cx *x, uint64_t bytes)
 {
 	uint64_t per = SP_PART_BYTES;
 	const char *e = getenv("WXF_CARVE_PART_KB"); /* tests: force small partitions */
-	unsigned n = 1, p;
+	unsigned n = 1;
 	int shift = 64;
 
 	if (e != NULL && *e >= '1' && *e <= '9') {
@@ -1729,22 +1856,135 @@ sp_open(cx *x, uint64_t bytes)
 	x->n_part = 1;
 	if (n == 1)
 		return;
-	x->sp_take = calloc(n, sizeof(FILE *));
-	x->sp_live = calloc(n, sizeof(FILE *));
-	x->sp_cand = calloc(n, sizeof(FILE *));
 	x->n_part = n;
 	x->part_shift = shift;
-	if (x->sp_take == NULL || x->sp_live == NULL || x->sp_cand == NULL)
-		goto fail;
-	for (p = 0; p < n; p++)
-		if ((x->sp_take[p] = tmpfile()) == NULL || (x->sp_live[p] = tmpfile()) == NULL ||
-		    (x->sp_cand[p] = tmpfile()) == NULL)
-			goto fail;
-	return;
-fail:
-	sp_close(x);
-	x->n_part = 1;
-	x->part_shift = 0;
+	if (sp_open_set(&x->sp_live, n) != WXF_OK) {
+		x->n_part = 1;
+		x->part_shift = 0;
+	}
+}
+
+/* ---------------------------------------------------------------- workers */
+
+/* A worker context: the master's settings and shared read-only tables (schema signatures, page
+ * owners, the database), its own scratch, counters, candidate table and streams. */
+static int
+wk_init(cx *w, cx *m)
+{
+	*w = *m;
+	memset(&w->wst, 0, sizeof(w->wst));
+	w->st = &w->wst;
+	w->master = m;
+	w->wk = NULL;
+	w->n_wk = 0;
+	w->ar = NULL;
+	w->car = NULL;
+	w->c = NULL;
+	w->n_c = w->cap_c = 0;
+	w->ht = NULL;
+	w->ht_cap = 0;
+	w->live_fp = NULL;
+	w->n_live = w->cap_live = 0;
+	memset(&w->s, 0, sizeof(w->s));
+	memset(&w->s2, 0, sizeof(w->s2));
+	w->sp_take = w->sp_cand = NULL;
+	w->sp_live = NULL;
+	w->oom = 0;
+	w->gen = 0;
+	w->mask = malloc(65536 + 16);
+	w->fb = malloc(sizeof(uint32_t) * (w->U / 4 + 2));
+	w->fbe = malloc(sizeof(uint32_t) * (w->U / 4 + 2));
+	w->anc_gen = calloc(w->U + 1, sizeof(uint32_t));
+	w->anc_val = malloc(w->U + 1);
+	w->vals = calloc(2 * CV_MAXCOLS + 2, sizeof(wxf_sqlval));
+	w->heads = calloc(m->n_wk > 0 ? m->n_wk : 1, sizeof(sp_head));
+	if (w->mask == NULL || w->fb == NULL || w->fbe == NULL || w->anc_gen == NULL || w->anc_val == NULL ||
+	    w->vals == NULL || w->heads == NULL || sp_open_set(&w->sp_take, m->n_part) != WXF_OK ||
+	    sp_open_set(&w->sp_cand, m->n_part) != WXF_OK)
+		return WXF_ENOMEM;
+	return WXF_OK;
+}
+
+static void
+wk_free(cx *w, unsigned n_wk)
+{
+	unsigned j;
+
+	if (w->heads != NULL)
+		for (j = 0; j < n_wk; j++)
+			free(w->heads[j].body);
+	free(w->heads);
+	sp_close_set(&w->sp_take, w->n_part);
+	sp_close_set(&w->sp_cand, w->n_part);
+	if (w->car != NULL)
+		wxf_arena_free(&w->car);
+	free(w->mask);
+	free(w->fb);
+	free(w->fbe);
+	free(w->anc_gen);
+	free(w->anc_val);
+	free(w->vals);
+	free(w->live_fp);
+	free(w->c);
+	free(w->ht);
+	wxf_sqlite_scratch_free(&w->s);
+	wxf_sqlite_scratch_free(&w->s2);
+}
+
+/* Worker count: opts->jobs, or one per online processor; at most SP_MAXW, and fewer where the
+ * descriptor limit does not allow two streams per partition per worker besides the master's. */
+static unsigned
+carve_workers(const cx *x)
+{
+	long n = x->o->jobs > 0 ? x->o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	struct rlimit rl;
+
+	if (n < 1)
+		n = 1;
+	if (n > SP_MAXW)
+		n = SP_MAXW;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		while (n > 1 && (rlim_t)x->n_part * (rlim_t)(2 * n + 1) + 64 > rl.rlim_cur)
+			n--;
+	return (unsigned)n;
+}
+
+/* Adds a worker's counters to the master's. */
+static void
+wk_stats(wxf_carve_stats *d, const wxf_carve_stats *s)
+{
+	int k;
+
+	d->pages_scanned += s->pages_scanned;
+	d->bytes_scanned += s->bytes_scanned;
+	d->candidates += s->candidates;
+	d->reported += s->reported;
+	d->live_copies += s->live_copies;
+	d->unreferenced += s->unreferenced;
+	for (k = 0; k < WXF_ORIGIN_N; k++)
+		d->per_origin[k] += s->per_origin[k];
+	for (k = 0; k < WXF_STATUS_N; k++)
+		d->per_status[k] += s->per_status[k];
+}
+
+/* Runs fn on every worker: worker 0 in the calling thread, the others in threads of their own
+ * (where a thread cannot be made, the calling thread runs that worker after its own). */
+static void
+wk_run(cx *m, void *(*fn)(void *))
+{
+	pthread_t th[SP_MAXW];
+	int started[SP_MAXW];
+	unsigned j;
+
+	for (j = 1; j < m->n_wk; j++)
+		started[j] = pthread_create(&th[j], NULL, fn, &m->wk[j]) == 0;
+	fn(&m->wk[0]);
+	for (j = 1; j < m->n_wk; j++) {
+		if (started[j])
+			pthread_join(th[j], NULL);
+		else
+			fn(&m->wk[j]);
+	}
 }
 
 /* ---------------------------------------------------------------- emission */
@@ -1991,98 +2231,199 @@ add_dropped(cx *x)
 	return WXF_OK;
 }
 
-/* Runs every source once.  schema_pass: only pages that can hold schema records. */
-static void
-carve_sources(cx *x, wxf_journal **jnp, int schema_pass, int *soft)
+/* The work of one carve pass, in discovery order: main pages 1..n_owner-1, then the WAL frames
+ * that are not the current version of their page, then the journal records.  Workers take
+ * chunks of this sequence in increasing order, so each worker's candidate stream is in
+ * discovery order and the merge interleaves them by sequence number (cv_seq). */
+typedef struct cv_pass {
+	const wxf_journal *jn;
+	uint64_t n_main, n_wal, n_jrn, n;
+	int schema_pass;
+	uint64_t chunk;             /* items a worker takes at a time */
+	atomic_uint_fast64_t next;  /* next item (carving) or partition (merging) to take */
+} cv_pass;
+
+/* Sequence number of the first candidate of item idx of stage 0 (main), 1 (WAL) or 2 (journal);
+ * the low 24 bits count the candidates of one item (a 64 KB page yields fewer than 2^18). */
+static uint64_t
+cv_seq(unsigned stage, uint64_t idx)
 {
-	const wxf_wal *wal;
-	uint32_t pgno;
+	return ((uint64_t)stage << 62) | ((idx & ((1ull << 38) - 1)) << 24);
+}
 
-	wal = wxf_sqlite_wal(x->db);
-	/* 1. main file pages (current versions through the WAL overlay) */
-	for (pgno = 1; pgno < x->n_owner && !x->oom; pgno++) {
-		uint32_t own = x->owner[pgno], fr = 0;
-		const uint8_t *cur = pgno <= x->n_pages ? wxf_sqlite_page(x->db, pgno, &fr) : NULL;
-		const uint8_t *mp = wxf_sqlite_page_main(x->db, pgno);
+/* Main-file page pgno: its current version (through the WAL overlay) and the main file's older
+ * version of a page the WAL replaced.  schema_pass: only pages that can hold schema records. */
+static void
+carve_main_page(cx *x, uint32_t pgno, int schema_pass)
+{
+	const wxf_wal *wal = wxf_sqlite_wal(x->db);
+	uint32_t own = x->owner[pgno], fr = 0;
+	const uint8_t *cur = pgno <= x->n_pages ? wxf_sqlite_page(x->db, pgno, &fr) : NULL;
+	const uint8_t *mp = wxf_sqlite_page_main(x->db, pgno);
 
-		if (own == OWN_OVFL || own == OWN_PTRMAP)
-			continue;
-		if (schema_pass && !(own == OWN_NONE || own == OWN_TRUNK || own == OWN_LEAF ||
-		    own == (uint32_t)x->master_sig + 1))
-			continue;
+	if (own == OWN_OVFL || own == OWN_PTRMAP)
+		return;
+	if (schema_pass && !(own == OWN_NONE || own == OWN_TRUNK || own == OWN_LEAF ||
+	    own == (uint32_t)x->master_sig + 1))
+		return;
+	x->frame = 0;
+	if (cur != NULL && own != OWN_NONE && own < OWN_TRUNK) {
+		/* live b-tree page */
+		x->file = fr ? x->walname : x->dbname;
+		x->frame = fr;
+		x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
+		carve_page(x, cur, pgno, 0, WXF_ORIGIN_LIVE, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_UNALLOCATED);
+	} else if (cur != NULL && (own == OWN_TRUNK || own == OWN_LEAF) && (x->src_mask & WXF_CARVE_FREELIST)) {
+		x->file = fr ? x->walname : x->dbname;
+		x->frame = fr;
+		x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
+		carve_page(x, cur, pgno, 1, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST,
+		    fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST);
+	} else if (own == OWN_NONE && (x->src_mask & WXF_CARVE_UNALLOC) && (cur != NULL || mp != NULL)) {
+		x->file = fr ? x->walname : x->dbname;
+		x->frame = fr;
+		x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
+		/* a page no tree owns and not on the freelist: SQLite frees pages onto the freelist,
+		 * so inside the file such a page is an orphan whose cells may be live rows cut off by
+		 * a damaged pointer; its cells count only beyond the db size (slack) or when a dropped
+		 * table's old b-tree reaches it.  Its free space is carved either way. */
+		int cells = pgno > x->n_pages || (x->dropped_of != NULL && x->dropped_of[pgno] != 0);
+
+		carve_page(x, cur ? cur : mp, pgno, cells, WXF_ORIGIN_UNALLOCATED, WXF_ORIGIN_UNALLOCATED);
+	}
+	if (fr != 0 && mp != NULL && (x->src_mask & WXF_CARVE_WAL)) {
+		/* the main file's older version of a page the WAL replaced */
+		x->file = x->dbname;
 		x->frame = 0;
-		if (cur != NULL && own != OWN_NONE && own < OWN_TRUNK) {
-			/* live b-tree page */
-			x->file = fr ? x->walname : x->dbname;
-			x->frame = fr;
-			x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
-			carve_page(x, cur, pgno, 0, WXF_ORIGIN_LIVE, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_UNALLOCATED);
-		} else if (cur != NULL && (own == OWN_TRUNK || own == OWN_LEAF) && (x->src_mask & WXF_CARVE_FREELIST)) {
-			x->file = fr ? x->walname : x->dbname;
-			x->frame = fr;
-			x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
-			carve_page(x, cur, pgno, 1, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST,
-			    fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST);
-		} else if (own == OWN_NONE && (x->src_mask & WXF_CARVE_UNALLOC) && (cur != NULL || mp != NULL)) {
-			x->file = fr ? x->walname : x->dbname;
-			x->frame = fr;
-			x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
-			/* a page no tree owns and not on the freelist: SQLite frees pages onto the freelist,
-			 * so inside the file such a page is an orphan whose cells may be live rows cut off by
-			 * a damaged pointer; its cells count only beyond the db size (slack) or when a dropped
-			 * table's old b-tree reaches it.  Its free space is carved either way. */
-			int cells = pgno > x->n_pages || (x->dropped_of != NULL && x->dropped_of[pgno] != 0);
-
-			carve_page(x, cur ? cur : mp, pgno, cells, WXF_ORIGIN_UNALLOCATED, WXF_ORIGIN_UNALLOCATED);
-		}
-		if (fr != 0 && mp != NULL && (x->src_mask & WXF_CARVE_WAL)) {
-			/* the main file's older version of a page the WAL replaced */
-			x->file = x->dbname;
-			x->frame = 0;
-			x->page_abs = (uint64_t)(pgno - 1) * x->page_size;
-			carve_page(x, mp, pgno, 1, WXF_ORIGIN_LIVE, WXF_ORIGIN_UNALLOCATED);
-		}
+		x->page_abs = (uint64_t)(pgno - 1) * x->page_size;
+		carve_page(x, mp, pgno, 1, WXF_ORIGIN_LIVE, WXF_ORIGIN_UNALLOCATED);
 	}
-	/* 2. WAL frames that are not the current version of their page */
-	if (wal != NULL && (x->src_mask & WXF_CARVE_WAL) && !schema_pass) {
-		size_t k;
+}
 
-		for (k = 0; k < wal->n_frames && !x->oom; k++) {
-			const wxf_wal_frame *f = &wal->frames[k];
-			uint32_t fr = 0;
+/* Item i of pass p. */
+static void
+carve_item(cx *x, const cv_pass *p, uint64_t i)
+{
+	if (i < p->n_main) {
+		x->seq = cv_seq(0, i + 1);
+		carve_main_page(x, (uint32_t)(i + 1), p->schema_pass);
+	} else if (i < p->n_main + p->n_wal) {
+		const wxf_wal *wal = wxf_sqlite_wal(x->db);
+		size_t k = (size_t)(i - p->n_main);
+		const wxf_wal_frame *f = &wal->frames[k];
+		uint32_t fr = 0;
 
-			if (f->state == WXF_WAL_INVALID || f->pgno == 0)
-				continue;
-			if (wxf_sqlite_page(x->db, f->pgno, &fr) != NULL && fr == k + 1)
-				continue;
-			x->file = x->walname;
-			x->frame = (uint32_t)k + 1;
-			x->page_abs = f->offset + 24;
-			carve_page(x, f->page, f->pgno, 1, WXF_ORIGIN_WAL, WXF_ORIGIN_WAL);
-		}
+		/* WAL frames that are not the current version of their page */
+		if (f->state == WXF_WAL_INVALID || f->pgno == 0)
+			return;
+		if (wxf_sqlite_page(x->db, f->pgno, &fr) != NULL && fr == k + 1)
+			return;
+		x->seq = cv_seq(1, k);
+		x->file = x->walname;
+		x->frame = (uint32_t)k + 1;
+		x->page_abs = f->offset + 24;
+		carve_page(x, f->page, f->pgno, 1, WXF_ORIGIN_WAL, WXF_ORIGIN_WAL);
+	} else {
+		size_t k = (size_t)(i - p->n_main - p->n_wal);
+
+		/* journal page records */
+		x->seq = cv_seq(2, k);
+		x->file = x->jname;
+		x->frame = (uint32_t)k + 1;
+		x->page_abs = p->jn->recs[k].offset;
+		carve_page(x, p->jn->recs[k].page, p->jn->recs[k].pgno, 1, WXF_ORIGIN_JOURNAL, WXF_ORIGIN_JOURNAL);
 	}
-	/* 3. journal page records */
-	if (x->o->journal != NULL && (x->src_mask & WXF_CARVE_JOURNAL) && !schema_pass && *jnp == NULL) {
-		wxf_err e2;
+}
 
-		wxf_err_clear(&e2);
-		if (wxf_journal_parse(jnp, x->o->journal, x->o->journal_size, x->page_size, &e2) == WXF_OK &&
-		    (*jnp)->page_size == x->page_size) {
-			size_t k;
+/* Parses the journal once, before the main pass; a damaged one is a soft error. */
+static void
+journal_open(cx *x, wxf_journal **jnp, int *soft)
+{
+	wxf_err e2;
 
-			for (k = 0; k < (*jnp)->n_recs && !x->oom; k++) {
-				x->file = x->jname;
-				x->frame = (uint32_t)k + 1;
-				x->page_abs = (*jnp)->recs[k].offset;
-				carve_page(x, (*jnp)->recs[k].page, (*jnp)->recs[k].pgno, 1, WXF_ORIGIN_JOURNAL,
-				    WXF_ORIGIN_JOURNAL);
-			}
-		} else if (*jnp == NULL) {
-			*soft = WXF_ECORRUPT;
-			if (x->err != NULL && x->err->code == WXF_OK)
-				*x->err = e2;
+	if (x->o->journal == NULL || !(x->src_mask & WXF_CARVE_JOURNAL) || *jnp != NULL)
+		return;
+	wxf_err_clear(&e2);
+	if (wxf_journal_parse(jnp, x->o->journal, x->o->journal_size, x->page_size, &e2) != WXF_OK) {
+		if (*jnp != NULL) {
+			wxf_journal_free(jnp); /* partly parsed: not carved */
+			return;
 		}
+		*soft = WXF_ECORRUPT;
+		if (x->err != NULL && x->err->code == WXF_OK)
+			*x->err = e2;
 	}
+}
+
+static void
+pass_init(cx *x, cv_pass *p, const wxf_journal *jn, int schema_pass)
+{
+	const wxf_wal *wal = wxf_sqlite_wal(x->db);
+
+	memset(p, 0, sizeof(*p));
+	p->jn = jn;
+	p->schema_pass = schema_pass;
+	p->n_main = x->n_owner > 0 ? x->n_owner - 1 : 0;
+	if (wal != NULL && (x->src_mask & WXF_CARVE_WAL) && !schema_pass)
+		p->n_wal = wal->n_frames;
+	if (jn != NULL && jn->page_size == x->page_size && (x->src_mask & WXF_CARVE_JOURNAL) && !schema_pass)
+		p->n_jrn = jn->n_recs;
+	p->n = p->n_main + p->n_wal + p->n_jrn;
+	/* about 8 chunks per worker (load balance), at most 64 pages (scheduling cost is nil) */
+	p->chunk = p->n / (8 * (uint64_t)(x->n_wk > 0 ? x->n_wk : 1));
+	if (p->chunk < 1)
+		p->chunk = 1;
+	if (p->chunk > 64)
+		p->chunk = 64;
+	atomic_init(&p->next, 0);
+}
+
+/* Runs every source once in this context (single-threaded). */
+static void
+carve_sources(cx *x, const wxf_journal *jn, int schema_pass)
+{
+	cv_pass p;
+	uint64_t i;
+
+	pass_init(x, &p, jn, schema_pass);
+	for (i = 0; i < p.n && !x->oom; i++)
+		carve_item(x, &p, i);
+}
+
+/* Worker: carves chunks of the pass until none is left. */
+static void *
+wk_carve(void *arg)
+{
+	cx *x = arg;
+	cv_pass *p = x->master->pass;
+
+	for (;;) {
+		uint64_t a = atomic_fetch_add(&p->next, p->chunk), i;
+
+		if (a >= p->n || x->oom)
+			break;
+		for (i = a; i < p->n && i < a + p->chunk && !x->oom; i++)
+			carve_item(x, p, i);
+	}
+	return NULL;
+}
+
+/* Worker: merges fingerprint partitions until none is left. */
+static void *
+wk_merge(void *arg)
+{
+	cx *x = arg;
+	cv_pass *p = x->master->pass;
+
+	for (;;) {
+		uint64_t q = atomic_fetch_add(&p->next, 1);
+
+		if (q >= x->n_part || x->oom)
+			break;
+		if (sp_merge_part(x, (unsigned)q) != WXF_OK)
+			x->oom = 1;
+	}
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- driver */
@@ -2105,6 +2446,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	int rc = WXF_OK, i, soft = WXF_OK;
 
 	memset(&x, 0, sizeof(x));
+	x.master = &x;
 	x.only_sig = -1;
 	memset(&o0, 0, sizeof(o0));
 	if (opts == NULL)
@@ -2176,7 +2518,12 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 
 		for (k = 0; k < n && !x.oom; k++) {
 			walk_ctx wc = { &x, -1, OWN_PTRMAP };
+			int j;
 
+			for (j = 0; j < x.n_sigs && x.sigs[j].obj != wxf_sqlite_obj_at(db, k); j++)
+				;
+			if (j < x.n_sigs)
+				continue; /* walked above: its pages and overflow pages are marked */
 			wxf_sqlite_tree_pages(db, wxf_sqlite_obj_at(db, k)->rootpage, walk_visit, &wc, 0, NULL);
 		}
 	}
@@ -2207,7 +2554,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	/* schema remnants first: old sqlite_master records name dropped tables */
 	if (x.master_sig >= 0) {
 		x.only_sig = x.master_sig;
-		carve_sources(&x, &jn, 1, &soft);
+		carve_sources(&x, NULL, 1);
 		x.only_sig = -1;
 		if (!x.oom && add_dropped(&x) != WXF_OK)
 			x.oom = 1;
@@ -2217,25 +2564,69 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		memset(stats->per_origin, 0, sizeof(stats->per_origin));
 		stats->candidates = stats->live_copies = stats->pages_scanned = stats->bytes_scanned = 0;
 	}
-	if (x.n_part > 1) {
-		x.car = NULL; /* candidates now live in per-partition arenas */
-		x.spill = 1;
-	}
 	if (!x.oom)
-		carve_sources(&x, &jn, 0, &soft);
-	x.spill = 0;
+		journal_open(&x, &jn, &soft);
 	if (x.oom)
 		goto oom;
-	if (x.n_part > 1) {
-		unsigned p;
+	if (x.n_part == 1) {
+		/* in memory, single-threaded */
+		carve_sources(&x, jn, 0);
+		if (x.oom)
+			goto oom;
+		if (cb != NULL)
+			rc = emit(&x, cb, arg);
+	} else {
+		/* spilling, on n_wk workers: carve, merge the fingerprint partitions, emit */
+		cv_pass pass;
+		unsigned p, j;
 
-		for (p = 0; p < x.n_part; p++)
-			if (sp_merge_part(&x, p) != WXF_OK)
-				goto oom;
+		x.car = NULL; /* candidates now live in per-partition arenas */
+		x.spill = 1;
+		x.n_wk = carve_workers(&x);
+		x.wk = calloc(x.n_wk, sizeof(cx));
+		if (x.wk == NULL)
+			goto oom;
+		for (j = 0; j < x.n_wk; j++)
+			if (wk_init(&x.wk[j], &x) != WXF_OK) {
+				x.n_wk = j + 1;
+				goto oom_wk;
+			}
+		pass_init(&x, &pass, jn, 0);
+		x.pass = &pass;
+		for (j = 0; j < x.n_wk; j++)
+			x.wk[j].spill = 1;
+		wk_run(&x, wk_carve);
+		for (j = 0; j < x.n_wk; j++) {
+			x.wk[j].spill = 0;
+			if (x.wk[j].oom)
+				x.oom = 1;
+		}
+		x.spill = 0;
+		if (x.oom)
+			goto oom_wk;
+		atomic_store(&pass.next, 0);
+		wk_run(&x, wk_merge);
+		for (j = 0; j < x.n_wk; j++)
+			if (x.wk[j].oom)
+				x.oom = 1;
+		if (x.oom)
+			goto oom_wk;
 		for (p = 0; p < x.n_part && rc == 0; p++)
 			rc = sp_emit_part(&x, p, cb, arg);
-	} else if (cb != NULL)
-		rc = emit(&x, cb, arg);
+		for (j = 0; j < x.n_wk; j++)
+			wk_stats(stats, x.wk[j].st);
+		x.pass = NULL;
+		goto done_wk;
+oom_wk:
+		x.oom = 1;
+done_wk:
+		for (j = 0; j < x.n_wk; j++)
+			wk_free(&x.wk[j], x.n_wk);
+		free(x.wk);
+		x.wk = NULL;
+		if (x.oom)
+			goto oom;
+	}
 	if (rc == WXF_OK)
 		rc = soft;
 	goto out;

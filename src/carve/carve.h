@@ -18,11 +18,16 @@
  * Memory: images up to 8 MB (database + WAL + journal) are carved in memory: one arena holds the
  * merged candidates (values point into the mapped images, only assembled overflow payloads are
  * copied) plus 8 bytes per live row for the live fingerprints.  Larger images spill: live
- * fingerprints and candidates go to unnamed temporary files (tmpfile(3)) in up to 128 partitions
+ * fingerprints and candidates go to unnamed temporary files (memfd_create(2), else tmpfile(3)) in
+ * up to 128 partitions
  * by fingerprint (one partition per 8 MB of image), each partition is merged on its own in the
  * order its candidates were found (the same merge decisions), and the merged records are
  * emitted one (table, rowid) partition at a time, so that index entries still fold into their
- * rows.  Memory beyond the mapping is then a few MB whatever the file size.  The environment
+ * rows.  Memory beyond the mapping is then a few MB whatever the file size.  A spilling run uses
+ * opts->jobs threads: pages are carved in chunks taken in increasing order, each candidate
+ * carries its discovery order, and every merge reads the threads' streams interleaved by it, so
+ * the output is byte-identical for any thread count.  The callback is always called from the
+ * calling thread.  The environment
  * variable WXF_CARVE_PART_KB (tests) sets the image bytes per partition.
  */
 #ifndef WXF_CARVE_H
@@ -59,6 +64,8 @@ typedef struct wxf_carve_opts {
 	const char *table;            /* only candidates attributed to this table (NULL = all) */
 	int min_confidence;           /* drop candidates scoring below (0..100) */
 	int keep_unattributed;        /* report records that match no table (table NULL) */
+	int jobs;                     /* threads of a spilling run (see Memory): 0 = one per online
+	                                 processor, at most 16; the output is the same for any value */
 } wxf_carve_opts;
 
 /* One place where a record was found. */

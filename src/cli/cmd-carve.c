@@ -19,10 +19,10 @@
 
 struct carve_opts {
 	char *wal, *journal, *table, *sources;
-	int csv, all, min_conf;
+	int csv, all, min_conf, jobs;
 };
 
-enum { OPT_WAL = 0x2100, OPT_JOURNAL, OPT_FORMAT, OPT_TABLE, OPT_ALL, OPT_MINCONF, OPT_SOURCES };
+enum { OPT_WAL = 0x2100, OPT_JOURNAL, OPT_FORMAT, OPT_TABLE, OPT_ALL, OPT_MINCONF, OPT_SOURCES, OPT_JOBS };
 
 static const struct option carve_long[] = {
 	{ "wal", required_argument, NULL, OPT_WAL },
@@ -32,6 +32,7 @@ static const struct option carve_long[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "min-confidence", required_argument, NULL, OPT_MINCONF },
 	{ "sources", required_argument, NULL, OPT_SOURCES },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -79,6 +80,11 @@ carve_opt(void *state, int c, const char *arg, wxf_err *err)
 		if (wxf_cmd_num(arg, 0, 100, &v, "--min-confidence", err) != WXF_OK)
 			return WXF_EUSAGE;
 		o->min_conf = (int)v;
+		return WXF_OK;
+	case OPT_JOBS:
+		if (wxf_cmd_num(arg, 1, 16, &v, "--jobs", err) != WXF_OK)
+			return WXF_EUSAGE;
+		o->jobs = (int)v;
 		return WXF_OK;
 	}
 	return wxf_err_set(err, WXF_EUSAGE, "unknown option");
@@ -613,6 +619,7 @@ carve_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	co.journal_name = o->journal;
 	co.table = o->table;
 	co.min_confidence = o->min_conf;
+	co.jobs = o->jobs;
 	if (o->table != NULL && wxf_sqlite_table(db, o->table) == NULL)
 		wxf_log_warn(&ctx->log, "carve: no table '%s' in the schema; carving for it anyway", o->table);
 	memset(&oc, 0, sizeof(oc));
@@ -654,7 +661,7 @@ const struct wxf_cmd_entry wxf_cmd_carve_entry = {
 	.name = "carve",
 	.summary = "recover deleted records from a SQLite image, its WAL and journal",
 	.usage = "wxforensic carve DB [--wal FILE] [--journal FILE] [--format jsonl|csv] [--table T]\n"
-	    "       [--all] [--min-confidence N] [--sources LIST]",
+	    "       [--all] [--min-confidence N] [--sources LIST] [--jobs N]",
 	.optstring = "",
 	.opts = carve_long,
 	.state_size = sizeof(struct carve_opts),

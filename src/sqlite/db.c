@@ -46,7 +46,7 @@ wxf_sqlite_warn(wxf_sqlite_db *db, wxf_err *err, uint32_t pgno, uint64_t off, co
 	char msg[512];
 	va_list ap;
 
-	db->n_warn++;
+	__atomic_add_fetch(&db->n_warn, 1, __ATOMIC_RELAXED); /* the carver's threads share db */
 	if (err == NULL || err->code != WXF_OK)
 		return;
 	va_start(ap, fmt);
@@ -176,7 +176,7 @@ uint32_t wxf_sqlite_schema_format(const wxf_sqlite_db *db) { return db->schema_f
 uint32_t wxf_sqlite_freelist_trunk(const wxf_sqlite_db *db) { return db->fl_trunk; }
 uint32_t wxf_sqlite_freelist_count(const wxf_sqlite_db *db) { return db->fl_count; }
 uint32_t wxf_sqlite_autovacuum_root(const wxf_sqlite_db *db) { return db->av_root; }
-uint32_t wxf_sqlite_n_warnings(const wxf_sqlite_db *db) { return db->n_warn; }
+uint32_t wxf_sqlite_n_warnings(const wxf_sqlite_db *db) { return __atomic_load_n(&db->n_warn, __ATOMIC_RELAXED); }
 const wxf_wal *wxf_sqlite_wal(const wxf_sqlite_db *db) { return db->wal; }
 
 const uint8_t *

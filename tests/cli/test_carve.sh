@@ -125,5 +125,31 @@ for db in basic freeblock freelist wal journal autovac; do
 	"$WXF" carve -q $extra "$F/$db.db" | sort > "$TMPD/mem.jsonl"
 	WXF_CARVE_PART_KB=1 "$WXF" carve -q $extra "$F/$db.db" | sort > "$TMPD/spill.jsonl"
 	ok 'cmp -s "$TMPD/mem.jsonl" "$TMPD/spill.jsonl" && [ -s "$TMPD/mem.jsonl" ]' "$db: spilled partitions recover the same records"
+	# threads: byte-identical output (same lines in the same order) for any --jobs
+	WXF_CARVE_PART_KB=1 "$WXF" carve -q --jobs 1 $extra "$F/$db.db" > "$TMPD/j1.jsonl"
+	WXF_CARVE_PART_KB=1 "$WXF" carve -q --jobs 3 $extra "$F/$db.db" > "$TMPD/j3.jsonl"
+	WXF_CARVE_PART_KB=1 "$WXF" carve -q --jobs 16 $extra "$F/$db.db" > "$TMPD/j16.jsonl"
+	ok 'cmp -s "$TMPD/j1.jsonl" "$TMPD/j3.jsonl" && cmp -s "$TMPD/j1.jsonl" "$TMPD/j16.jsonl" && sort "$TMPD/j1.jsonl" | cmp -s - "$TMPD/mem.jsonl"' "$db: --jobs 1, 3 and 16 print the same bytes"
 done
+# threads on a larger image (Python's sqlite3: 20k messages, a block and scattered rows deleted):
+# many chunks per thread, so the threads' candidate streams really interleave
+python3 - "$TMPD/mt.db" <<'PY'
+import random, sqlite3, sys
+r = random.Random(5); con = sqlite3.connect(sys.argv[1])
+con.executescript("PRAGMA secure_delete=OFF; PRAGMA page_size=1024;"
+                  "CREATE TABLE message (msgId INTEGER PRIMARY KEY, msgSvrId INTEGER, talker TEXT, content TEXT);"
+                  "CREATE INDEX svr ON message(msgSvrId);")
+con.executemany("INSERT INTO message VALUES (?,?,?,?)", ((i, 9000000 + i * 7, "wxid_t%03d" % r.randrange(40),
+                "订单%d 已付款 ¥%d" % (i, r.randrange(1, 9000)) * r.randrange(1, 4)) for i in range(1, 20001)))
+con.commit()
+con.execute("DELETE FROM message WHERE msgId BETWEEN 5000 AND 7000 OR msgId % 7 = 3"); con.commit()
+PY
+"$WXF" carve -q "$TMPD/mt.db" | sort > "$TMPD/mt-mem.jsonl"
+WXF_CARVE_PART_KB=64 "$WXF" carve -q --jobs 1 "$TMPD/mt.db" > "$TMPD/mt1.jsonl"
+WXF_CARVE_PART_KB=64 "$WXF" carve -q --jobs 2 "$TMPD/mt.db" > "$TMPD/mt2.jsonl"
+WXF_CARVE_PART_KB=64 "$WXF" carve -q --jobs 7 "$TMPD/mt.db" > "$TMPD/mt7.jsonl"
+ok 'cmp -s "$TMPD/mt1.jsonl" "$TMPD/mt2.jsonl" && cmp -s "$TMPD/mt1.jsonl" "$TMPD/mt7.jsonl"' "larger image: --jobs 1, 2 and 7 print the same bytes"
+ok 'sort "$TMPD/mt1.jsonl" | cmp -s - "$TMPD/mt-mem.jsonl" && [ $(wc -l < "$TMPD/mt-mem.jsonl") -gt 4000 ]' "larger image: threads recover what the in-memory run recovers ($(wc -l < "$TMPD/mt-mem.jsonl") records)"
+"$WXF" carve --jobs 0 "$F/basic.db" > /dev/null 2>&1
+is "$?" 2 "--jobs 0 is a usage error"
 done_testing
