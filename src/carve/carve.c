@@ -1699,7 +1699,8 @@ sp_merge_part(cx *x, unsigned p)
 	return rc;
 }
 
-static int emit(cx *x, wxf_carve_cb cb, void *arg);
+static int emit_prepare(cx *x);
+static int emit_deliver(cx *x, wxf_carve_cb cb, void *arg);
 
 /* Reads one merged candidate (after its tag) from f into x->c; 0 ok. */
 static int
@@ -1737,19 +1738,20 @@ sp_read_cand(cx *x, FILE *f)
 }
 
 /* Loads output partition q (every worker's stream, in fingerprint-partition order: the order a
- * single-threaded run writes it) and emits it, sorted and folded like the in-memory run. */
+ * single-threaded run writes it), sorted and folded like the in-memory run (emit_prepare). */
 static int
-sp_emit_part(cx *x, unsigned q, wxf_carve_cb cb, void *arg)
+sp_load_part(cx *x, unsigned q)
 {
+	cx *m = x->master;
 	uint32_t tag[SP_MAXW];
 	int has[SP_MAXW];
-	unsigned j, nw = x->n_wk;
+	unsigned j, nw = m->n_wk;
 
 	if (sp_reset(x) != WXF_OK)
 		return WXF_ENOMEM;
 	for (j = 0; j < nw; j++) {
-		rewind(x->wk[j].sp_cand[q]);
-		has[j] = fread(&tag[j], sizeof(tag[j]), 1, x->wk[j].sp_cand[q]) == 1;
+		rewind(m->wk[j].sp_cand[q]);
+		has[j] = fread(&tag[j], sizeof(tag[j]), 1, m->wk[j].sp_cand[q]) == 1;
 	}
 	for (;;) {
 		int b = -1;
@@ -1759,19 +1761,122 @@ sp_emit_part(cx *x, unsigned q, wxf_carve_cb cb, void *arg)
 				b = (int)j;
 		if (b < 0)
 			break;
-		if (sp_read_cand(x, x->wk[b].sp_cand[q]) != 0)
+		if (sp_read_cand(x, m->wk[b].sp_cand[q]) != 0)
 			return WXF_ENOMEM;
-		has[b] = fread(&tag[b], sizeof(tag[b]), 1, x->wk[b].sp_cand[q]) == 1;
+		has[b] = fread(&tag[b], sizeof(tag[b]), 1, m->wk[b].sp_cand[q]) == 1;
 	}
 	for (j = 0; j < nw; j++) {
-		if (ferror(x->wk[j].sp_cand[q]))
+		if (ferror(m->wk[j].sp_cand[q]))
 			return WXF_ENOMEM;
-		fclose(x->wk[j].sp_cand[q]);
-		x->wk[j].sp_cand[q] = NULL;
+		fclose(m->wk[j].sp_cand[q]);
+		m->wk[j].sp_cand[q] = NULL;
 	}
-	if (cb == NULL)
-		return WXF_OK;
-	return emit(x, cb, arg);
+	return emit_prepare(x);
+}
+
+/*
+ * Emission of a spilling run: partition q is loaded and prepared in context ctx[q % 2] by a
+ * helper thread while the calling thread delivers partition q - 1 from the other context, so
+ * the callback is still called from the calling thread, in order.
+ */
+typedef struct emit_pipe {
+	cx *ctx[2];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int state[2];               /* 0 free, 1 prepared, 2 failed */
+	int stop;                   /* the caller stopped: the helper quits */
+} emit_pipe;
+
+static void *
+emit_helper(void *arg)
+{
+	emit_pipe *ep = arg;
+	unsigned q, n = ep->ctx[0]->n_part;
+
+	for (q = 0; q < n; q++) {
+		int k = (int)(q & 1), r;
+
+		pthread_mutex_lock(&ep->mu);
+		while (ep->state[k] != 0 && !ep->stop)
+			pthread_cond_wait(&ep->cv, &ep->mu);
+		r = ep->stop;
+		pthread_mutex_unlock(&ep->mu);
+		if (r)
+			break;
+		r = sp_reset(ep->ctx[k]) == WXF_OK ? sp_load_part(ep->ctx[k], q) : WXF_ENOMEM;
+		pthread_mutex_lock(&ep->mu);
+		ep->state[k] = r == WXF_OK ? 1 : 2;
+		pthread_cond_broadcast(&ep->cv);
+		pthread_mutex_unlock(&ep->mu);
+		if (r != WXF_OK)
+			break;
+	}
+	return NULL;
+}
+
+/* Emits every output partition; m is the master.  WXF_OK, the callback's value or WXF_ENOMEM. */
+static int
+sp_emit(cx *m, wxf_carve_cb cb, void *arg)
+{
+	emit_pipe ep;
+	pthread_t th;
+	unsigned q;
+	int rc = WXF_OK;
+
+	if (m->n_wk < 2 || cb == NULL ||
+	    pthread_mutex_init(&ep.mu, NULL) != 0) {
+		for (q = 0; q < m->n_part && rc == WXF_OK; q++) {
+			if (sp_reset(m) != WXF_OK || sp_load_part(m, q) != WXF_OK)
+				return WXF_ENOMEM;
+			if (cb != NULL)
+				rc = emit_deliver(m, cb, arg);
+		}
+		return rc;
+	}
+	memset(ep.state, 0, sizeof(ep.state));
+	ep.stop = 0;
+	ep.ctx[0] = m;
+	ep.ctx[1] = &m->wk[1];
+	if (pthread_cond_init(&ep.cv, NULL) != 0) {
+		pthread_mutex_destroy(&ep.mu);
+		return WXF_ENOMEM;
+	}
+	if (pthread_create(&th, NULL, emit_helper, &ep) != 0) {
+		pthread_cond_destroy(&ep.cv);
+		pthread_mutex_destroy(&ep.mu);
+		for (q = 0; q < m->n_part && rc == WXF_OK; q++) {
+			if (sp_reset(m) != WXF_OK || sp_load_part(m, q) != WXF_OK)
+				return WXF_ENOMEM;
+			rc = emit_deliver(m, cb, arg);
+		}
+		return rc;
+	}
+	for (q = 0; q < m->n_part && rc == WXF_OK; q++) {
+		int k = (int)(q & 1), st;
+
+		pthread_mutex_lock(&ep.mu);
+		while (ep.state[k] == 0)
+			pthread_cond_wait(&ep.cv, &ep.mu);
+		st = ep.state[k];
+		pthread_mutex_unlock(&ep.mu);
+		if (st == 2) {
+			rc = WXF_ENOMEM;
+			break;
+		}
+		rc = emit_deliver(ep.ctx[k], cb, arg);
+		pthread_mutex_lock(&ep.mu);
+		ep.state[k] = 0;
+		pthread_cond_broadcast(&ep.cv);
+		pthread_mutex_unlock(&ep.mu);
+	}
+	pthread_mutex_lock(&ep.mu);
+	ep.stop = 1;
+	pthread_cond_broadcast(&ep.cv);
+	pthread_mutex_unlock(&ep.mu);
+	pthread_join(th, NULL);
+	pthread_cond_destroy(&ep.cv);
+	pthread_mutex_destroy(&ep.mu);
+	return rc;
 }
 
 static void
@@ -2014,12 +2119,11 @@ noop_row(void *arg, const wxf_sqlrow *row)
 	return 0;
 }
 
+/* Sorts the candidates and folds index entries into their rows. */
 static int
-emit(cx *x, wxf_carve_cb cb, void *arg)
+emit_prepare(cx *x)
 {
 	size_t i;
-	int rc = 0;
-	unsigned char known[CV_MAXCOLS];
 	wxf_sqlval *keys = x->vals + CV_MAXCOLS;
 
 	if (x->n_c > 1)
@@ -2061,6 +2165,18 @@ emit(cx *x, wxf_carve_cb cb, void *arg)
 				c->index_only = 2; /* the row is live: an old copy of its entry proves nothing new */
 		}
 	}
+	return WXF_OK;
+}
+
+/* Calls cb for every prepared candidate. */
+static int
+emit_deliver(cx *x, wxf_carve_cb cb, void *arg)
+{
+	size_t i;
+	int rc = 0;
+	unsigned char known[CV_MAXCOLS];
+	wxf_sqlval *keys = x->vals + CV_MAXCOLS;
+
 	for (i = 0; i < x->n_c && rc == 0; i++) {
 		cand *c = &x->c[i];
 		const cv_sig *s = &x->sigs[c->sig];
@@ -2146,6 +2262,14 @@ emit(cx *x, wxf_carve_cb cb, void *arg)
 		rc = cb(arg, &out);
 	}
 	return rc;
+}
+
+static int
+emit(cx *x, wxf_carve_cb cb, void *arg)
+{
+	int rc = emit_prepare(x);
+
+	return rc != WXF_OK ? rc : emit_deliver(x, cb, arg);
 }
 
 
@@ -2578,7 +2702,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	} else {
 		/* spilling, on n_wk workers: carve, merge the fingerprint partitions, emit */
 		cv_pass pass;
-		unsigned p, j;
+		unsigned j;
 
 		x.car = NULL; /* candidates now live in per-partition arenas */
 		x.spill = 1;
@@ -2611,8 +2735,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 				x.oom = 1;
 		if (x.oom)
 			goto oom_wk;
-		for (p = 0; p < x.n_part && rc == 0; p++)
-			rc = sp_emit_part(&x, p, cb, arg);
+		rc = sp_emit(&x, cb, arg);
 		for (j = 0; j < x.n_wk; j++)
 			wk_stats(stats, x.wk[j].st);
 		x.pass = NULL;
