@@ -12,6 +12,7 @@
 #include "carve/carve.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,11 +243,21 @@ struct jcache {
 	wxf_buf fname;              /* "file" */
 };
 
+/* A writer thread: full buffers are written to stdout while the next one is filled. */
+struct out_writer {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	wxf_buf full;               /* handed over, being written */
+	int has_full, done, err, on;
+};
+
 struct out_ctx {
 	struct carve_opts *o;
 	wxf_buf line;
 	uint64_t n;
 	struct jcache jc;
+	struct out_writer w;
 };
 
 /* "name": column name, or c<i> */
@@ -280,15 +291,96 @@ put_vals(wxf_buf *b, const wxf_carved *c)
 	wxf_buf_putc(b, '}');
 }
 
-/* Output is collected in oc->line and written in large pieces. */
+static void *
+out_writer_main(void *arg)
+{
+	struct out_writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->has_full && !w->done)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->has_full)
+			break;
+		pthread_mutex_unlock(&w->mu);
+		if (w->full.len > 0 && fwrite(w->full.p, 1, w->full.len, stdout) != w->full.len)
+			w->err = 1; /* read by the filling thread only after the hand-back below */
+		pthread_mutex_lock(&w->mu);
+		wxf_buf_reset(&w->full);
+		w->has_full = 0;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Starts the writer thread; without one, flush_out writes itself. */
+static void
+out_writer_start(struct out_writer *w)
+{
+	wxf_buf_init(&w->full);
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&w->cv, NULL) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		return;
+	}
+	if (pthread_create(&w->th, NULL, out_writer_main, w) != 0) {
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		return;
+	}
+	w->on = 1;
+}
+
+/* Output is collected in oc->line and written in large pieces: handed to the writer thread
+ * (after the previous piece is written) or written here. */
 static int
 flush_out(struct out_ctx *oc)
 {
+	struct out_writer *w = &oc->w;
 	wxf_buf *b = &oc->line;
-	int ok = b->len == 0 || fwrite(b->p, 1, b->len, stdout) == b->len;
+	int ok;
 
+	if (w->on) {
+		wxf_buf t;
+
+		pthread_mutex_lock(&w->mu);
+		while (w->has_full)
+			pthread_cond_wait(&w->cv, &w->mu);
+		t = w->full;
+		w->full = *b;
+		*b = t;
+		w->has_full = 1;
+		ok = !w->err;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		return ok ? 0 : WXF_EIO;
+	}
+	ok = b->len == 0 || fwrite(b->p, 1, b->len, stdout) == b->len;
 	wxf_buf_reset(b);
 	return ok ? 0 : WXF_EIO;
+}
+
+/* Writes what is left and stops the writer thread. */
+static int
+out_writer_stop(struct out_ctx *oc)
+{
+	struct out_writer *w = &oc->w;
+	int rc = flush_out(oc);
+
+	if (!w->on)
+		return rc;
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	wxf_buf_free(&w->full);
+	w->on = 0;
+	return w->err ? WXF_EIO : rc;
 }
 
 /* ---- the JSON line writer: bytes are put straight into the buffer after one capacity check ---- */
@@ -628,8 +720,10 @@ carve_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	if (o->csv)
 		fputs("table,rowid,status,origin,file,page,frame,offset,length,confidence,index,sources,values\r\n",
 		    stdout);
+	fflush(stdout);
+	out_writer_start(&oc.w);
 	rc = wxf_carve_run_stats(db, &co, print_rec, &oc, &st, &err);
-	if (flush_out(&oc) != 0 && rc == WXF_OK) {
+	if (out_writer_stop(&oc) != 0 && rc == WXF_OK) {
 		rc = WXF_EIO;
 		wxf_err_set(&err, WXF_EIO, "output error");
 	}
