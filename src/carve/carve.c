@@ -140,7 +140,18 @@ typedef struct cx {
 	struct cv_pass *pass;       /* the pass the workers are running */
 	struct sp_head *heads;      /* worker: one stream reader per worker (merge) */
 	wxf_carve_stats wst;        /* worker: its own counters, added to the master's at the end */
+	struct wb_ent *wb;          /* master: b-tree pages whose cells the workers fingerprint */
+	size_t wb_n;
+	atomic_size_t wb_next;
 } cx;
+
+/* A page of the walk batch: its cells are fingerprinted as live rows of signature sig. */
+typedef struct wb_ent {
+	uint32_t pgno;
+	int32_t sig;
+} wb_ent;
+
+#define WB_CAP 16384            /* pages per walk batch */
 
 /* ---------------------------------------------------------------- signatures and scoring */
 
@@ -478,10 +489,51 @@ static int
 ovfl_mark(void *arg, uint32_t pgno)
 {
 	cx *x = arg;
+	uint32_t none = OWN_NONE;
 
-	if (pgno < x->n_owner && x->owner[pgno] == OWN_NONE)
-		x->owner[pgno] = OWN_OVFL;
+	/* atomic: the walk's workers mark overflow pages concurrently */
+	if (pgno < x->n_owner)
+		__atomic_compare_exchange_n(&x->owner[pgno], &none, (uint32_t)OWN_OVFL, 0, __ATOMIC_RELAXED,
+		    __ATOMIC_RELAXED);
 	return 0;
+}
+
+static int walk_cells(cx *x, uint32_t pgno, int sig);
+
+/* Fingerprints the batched pages on the workers (they write to their own streams). */
+static void *
+wk_walk(void *arg)
+{
+	cx *x = arg, *m = x->master;
+
+	for (;;) {
+		size_t a = atomic_fetch_add(&m->wb_next, 64), i;
+
+		if (a >= m->wb_n || x->oom)
+			break;
+		for (i = a; i < m->wb_n && i < a + 64 && !x->oom; i++)
+			if (walk_cells(x, m->wb[i].pgno, m->wb[i].sig) != 0)
+				x->oom = 1;
+	}
+	return NULL;
+}
+
+static void wk_run(cx *m, void *(*fn)(void *));
+static void wk_stop(cx *m);
+
+static void
+wb_flush(cx *m)
+{
+	unsigned j;
+
+	if (m->wb_n == 0)
+		return;
+	atomic_store(&m->wb_next, 0);
+	wk_run(m, wk_walk);
+	for (j = 0; j < m->n_wk; j++)
+		if (m->wk[j].oom)
+			m->oom = 1;
+	m->wb_n = 0;
 }
 
 static int
@@ -489,15 +541,34 @@ walk_visit(void *arg, uint32_t pgno, int kind)
 {
 	walk_ctx *wc = arg;
 	cx *x = wc->x;
-	const uint8_t *page;
-	wxf_sqlite_page_hdr h;
-	cv_rec *r = &x->rec_cell;
-	uint32_t i;
 
 	if (pgno < x->n_owner && x->owner[pgno] == OWN_NONE)
 		x->owner[pgno] = wc->val;
 	if (kind != 0x0d && kind != 0x0a && kind != 0x02 && kind != 0x05)
 		return 0;
+	if (x->wb != NULL && wc->sig >= 0) {
+		/* spilling: the workers fingerprint the cells, a batch at a time */
+		if (kind == 0x05)
+			return 0;
+		x->wb[x->wb_n].pgno = pgno;
+		x->wb[x->wb_n].sig = wc->sig;
+		if (++x->wb_n == WB_CAP)
+			wb_flush(x);
+		return x->oom;
+	}
+	return walk_cells(x, pgno, wc->sig);
+}
+
+/* The cells of b-tree page pgno: overflow pages are marked and, for sig >= 0, each record's
+ * fingerprint is a live one. */
+static int
+walk_cells(cx *x, uint32_t pgno, int sig)
+{
+	const uint8_t *page;
+	wxf_sqlite_page_hdr h;
+	cv_rec *r = &x->rec_cell;
+	uint32_t i;
+
 	if ((page = wxf_sqlite_page(x->db, pgno, NULL)) == NULL ||
 	    wxf_sqlite_page_header(page, x->U, pgno, &h) != WXF_OK || h.type == 0x05)
 		return 0;
@@ -515,7 +586,7 @@ walk_visit(void *arg, uint32_t pgno, int kind)
 		plen = cl.local;
 		if (cl.overflow != 0) {
 			wxf_sqlite_overflow_walk(x->db, cl.payload_len, cl.local, cl.overflow, ovfl_mark, x);
-			if (wc->sig < 0)
+			if (sig < 0)
 				continue;
 			if (wxf_sqlite_payload(x->db, page + cl.payload_off, cl.local, cl.payload_len, cl.overflow,
 			    &x->s2, &pay, &plen, &tr, NULL) != WXF_OK) {
@@ -523,12 +594,12 @@ walk_visit(void *arg, uint32_t pgno, int kind)
 				return 1;
 			}
 		}
-		if (wc->sig < 0)
+		if (sig < 0)
 			continue;
 		n = wxf_sqlite_record_types(pay, plen, r->types, CV_MAXCOLS, &hl);
 		if (n < 0 || n > CV_MAXCOLS)
 			continue;
-		if (live_put(x, fp_raw(&x->sigs[wc->sig], wc->sig, r->types, n, pay + hl, plen - hl)) != WXF_OK) {
+		if (live_put(x, fp_raw(&x->sigs[sig], sig, r->types, n, pay + hl, plen - hl)) != WXF_OK) {
 			x->oom = 1;
 			return 1;
 		}
@@ -1641,7 +1712,6 @@ static int
 sp_merge_part(cx *x, unsigned p)
 {
 	cx *m = x->master;
-	FILE *lf = m->sp_live[p];
 	uint64_t fp;
 	unsigned j, nw = m->n_wk;
 	size_t i;
@@ -1650,14 +1720,18 @@ sp_merge_part(cx *x, unsigned p)
 	x->n_live = 0;
 	if (x->live_fp != NULL)
 		memset(x->live_fp, 0, x->cap_live * sizeof(*x->live_fp));
-	rewind(lf);
-	while (fread(&fp, sizeof(fp), 1, lf) == 1)
-		if (live_add(x, fp) != WXF_OK)
+	for (j = 0; j < nw; j++) {
+		FILE *lf = m->wk[j].sp_live[p];
+
+		rewind(lf);
+		while (fread(&fp, sizeof(fp), 1, lf) == 1)
+			if (live_add(x, fp) != WXF_OK)
+				return WXF_ENOMEM;
+		if (ferror(lf))
 			return WXF_ENOMEM;
-	if (ferror(lf))
-		return WXF_ENOMEM;
-	fclose(lf);
-	m->sp_live[p] = NULL;
+		fclose(lf);
+		m->wk[j].sp_live[p] = NULL;
+	}
 	if (sp_reset(x) != WXF_OK)
 		return WXF_ENOMEM;
 	for (j = 0; j < nw; j++) {
@@ -1937,9 +2011,8 @@ sp_open_set(FILE ***set, unsigned n)
 	return WXF_OK;
 }
 
-/* Partitions for an image of `bytes` bytes (a power of two); 1 = everything in memory.  Falls back
- * to 1 when temporary files cannot be made.  The master keeps the live-fingerprint streams; the
- * workers open their own candidate streams (wk_init). */
+/* Partitions for an image of `bytes` bytes (a power of two); 1 = everything in memory.  The
+ * workers open their streams (wk_init); where they cannot, wk_start falls back to 1. */
 static void
 sp_open(cx *x, uint64_t bytes)
 {
@@ -1963,10 +2036,6 @@ sp_open(cx *x, uint64_t bytes)
 		return;
 	x->n_part = n;
 	x->part_shift = shift;
-	if (sp_open_set(&x->sp_live, n) != WXF_OK) {
-		x->n_part = 1;
-		x->part_shift = 0;
-	}
 }
 
 /* ---------------------------------------------------------------- workers */
@@ -1992,8 +2061,9 @@ wk_init(cx *w, cx *m)
 	w->n_live = w->cap_live = 0;
 	memset(&w->s, 0, sizeof(w->s));
 	memset(&w->s2, 0, sizeof(w->s2));
-	w->sp_take = w->sp_cand = NULL;
-	w->sp_live = NULL;
+	w->sp_take = w->sp_cand = w->sp_live = NULL;
+	w->wb = NULL;
+	w->wb_n = 0;
 	w->oom = 0;
 	w->gen = 0;
 	w->mask = malloc(65536 + 16);
@@ -2005,7 +2075,7 @@ wk_init(cx *w, cx *m)
 	w->heads = calloc(m->n_wk > 0 ? m->n_wk : 1, sizeof(sp_head));
 	if (w->mask == NULL || w->fb == NULL || w->fbe == NULL || w->anc_gen == NULL || w->anc_val == NULL ||
 	    w->vals == NULL || w->heads == NULL || sp_open_set(&w->sp_take, m->n_part) != WXF_OK ||
-	    sp_open_set(&w->sp_cand, m->n_part) != WXF_OK)
+	    sp_open_set(&w->sp_live, m->n_part) != WXF_OK || sp_open_set(&w->sp_cand, m->n_part) != WXF_OK)
 		return WXF_ENOMEM;
 	return WXF_OK;
 }
@@ -2020,6 +2090,7 @@ wk_free(cx *w, unsigned n_wk)
 			free(w->heads[j].body);
 	free(w->heads);
 	sp_close_set(&w->sp_take, w->n_part);
+	sp_close_set(&w->sp_live, w->n_part);
 	sp_close_set(&w->sp_cand, w->n_part);
 	if (w->car != NULL)
 		wxf_arena_free(&w->car);
@@ -2037,7 +2108,7 @@ wk_free(cx *w, unsigned n_wk)
 }
 
 /* Worker count: opts->jobs, or one per online processor; at most SP_MAXW, and fewer where the
- * descriptor limit does not allow two streams per partition per worker besides the master's. */
+ * descriptor limit does not allow three streams per partition per worker. */
 static unsigned
 carve_workers(const cx *x)
 {
@@ -2049,9 +2120,47 @@ carve_workers(const cx *x)
 	if (n > SP_MAXW)
 		n = SP_MAXW;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		while (n > 1 && (rlim_t)x->n_part * (rlim_t)(2 * n + 1) + 64 > rl.rlim_cur)
+		while (n > 1 && (rlim_t)x->n_part * (rlim_t)(3 * n) + 64 > rl.rlim_cur)
 			n--;
 	return (unsigned)n;
+}
+
+/* Starts the workers of a spilling run (their streams and scratch) and the walk batch; where
+ * that fails, the run falls back to memory (one partition, single-threaded). */
+static void
+wk_start(cx *m)
+{
+	unsigned n = carve_workers(m), j;
+
+	m->wk = calloc(n, sizeof(cx));
+	m->wb = malloc(WB_CAP * sizeof(wb_ent));
+	if (m->wk != NULL && m->wb != NULL) {
+		m->n_wk = n;
+		for (j = 0; j < n; j++)
+			if (wk_init(&m->wk[j], m) != WXF_OK) {
+				m->n_wk = j + 1;
+				break;
+			}
+		if (j == n)
+			return;
+	}
+	wk_stop(m);
+	m->n_part = 1;
+	m->part_shift = 0;
+}
+
+static void
+wk_stop(cx *m)
+{
+	unsigned j;
+
+	for (j = 0; j < m->n_wk; j++)
+		wk_free(&m->wk[j], m->n_wk);
+	free(m->wk);
+	free(m->wb);
+	m->wk = NULL;
+	m->wb = NULL;
+	m->n_wk = 0;
 }
 
 /* Adds a worker's counters to the master's. */
@@ -2630,12 +2739,16 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		goto out;
 	}
-	/* ownership and live fingerprints */
+	if (x.n_part > 1)
+		wk_start(&x);
+	/* ownership and live fingerprints (spilling: the workers fingerprint, see walk_visit) */
 	for (i = 0; i < x.n_sigs && !x.oom; i++) {
 		walk_ctx wc = { &x, i, (uint32_t)i + 1 };
 
 		wxf_sqlite_tree_pages(db, x.sigs[i].obj->rootpage, walk_visit, &wc, 0, NULL);
 	}
+	if (!x.oom)
+		wb_flush(&x);
 	/* objects without a signature (autoindexes, WITHOUT ROWID) still own their pages */
 	{
 		size_t k, n = wxf_sqlite_n_objs(db);
@@ -2682,6 +2795,10 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		x.only_sig = -1;
 		if (!x.oom && add_dropped(&x) != WXF_OK)
 			x.oom = 1;
+		for (i = 0; i < (int)x.n_wk; i++) {
+			x.wk[i].n_sigs = x.n_sigs; /* dropped tables' signatures were added */
+			x.wk[i].n_dropped = x.n_dropped;
+		}
 		x.n_c = 0;
 		if (x.ht != NULL)
 			memset(x.ht, 0, x.ht_cap * sizeof(*x.ht));
@@ -2706,15 +2823,6 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 
 		x.car = NULL; /* candidates now live in per-partition arenas */
 		x.spill = 1;
-		x.n_wk = carve_workers(&x);
-		x.wk = calloc(x.n_wk, sizeof(cx));
-		if (x.wk == NULL)
-			goto oom;
-		for (j = 0; j < x.n_wk; j++)
-			if (wk_init(&x.wk[j], &x) != WXF_OK) {
-				x.n_wk = j + 1;
-				goto oom_wk;
-			}
 		pass_init(&x, &pass, jn, 0);
 		x.pass = &pass;
 		for (j = 0; j < x.n_wk; j++)
@@ -2739,14 +2847,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		for (j = 0; j < x.n_wk; j++)
 			wk_stats(stats, x.wk[j].st);
 		x.pass = NULL;
-		goto done_wk;
 oom_wk:
-		x.oom = 1;
-done_wk:
-		for (j = 0; j < x.n_wk; j++)
-			wk_free(&x.wk[j], x.n_wk);
-		free(x.wk);
-		x.wk = NULL;
 		if (x.oom)
 			goto oom;
 	}
@@ -2756,6 +2857,7 @@ done_wk:
 oom:
 	rc = wxf_err_set(err, WXF_ENOMEM, "out of memory while carving");
 out:
+	wk_stop(&x);
 	wxf_journal_free(&jn);
 	if (x.car != x.ar)
 		wxf_arena_free(&x.car);

@@ -286,6 +286,19 @@ wxf_sqlite_scan_index(wxf_sqlite_db *db, const wxf_sqlite_obj *index, wxf_sqlrow
 	return walk(db, index, index->rootpage, 0x0a, cb, arg, err);
 }
 
+/* The key of the interior table cell at off: exactly what wxf_sqlite_cell_parse(0x05) accepts and
+ * yields as rowid, without the rest (the carver looks up every recovered rowid). */
+static int
+interior_key(const uint8_t *pg, uint32_t usable, uint32_t off, int64_t *key)
+{
+	uint64_t v;
+
+	if (off >= usable || (uint64_t)off + 4 > usable || wxf_sqlvarint_fast(pg, usable, off + 4, &v) == 0)
+		return -1;
+	*key = (int64_t)v;
+	return 0;
+}
+
 int
 wxf_sqlite_find_rowid(wxf_sqlite_db *db, const wxf_sqlite_obj *table, int64_t rowid,
     wxf_sqlrow_cb cb, void *arg, wxf_err *err)
@@ -298,8 +311,6 @@ wxf_sqlite_find_rowid(wxf_sqlite_db *db, const wxf_sqlite_obj *table, int64_t ro
 	if (table->without_rowid || table->is_virtual || pgno == 0)
 		return WXF_ENOTFOUND;
 	memset(&b, 0, sizeof(b));
-	if (rowbuf_grow(&b, 64) != WXF_OK)
-		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	for (depth = 0; depth < WALK_DEPTH; depth++) {
 		const uint8_t *pg = wxf_sqlite_page(db, pgno, &fr);
 		wxf_sqlite_page_hdr h;
@@ -319,6 +330,10 @@ wxf_sqlite_find_rowid(wxf_sqlite_db *db, const wxf_sqlite_obj *table, int64_t ro
 				    wxf_sqlite_cell_parse(pg, db->usable, 0x0d, cp, &cl) != WXF_OK)
 					goto out;
 				if (cl.rowid == rowid) {
+					if (rowbuf_grow(&b, 64) != WXF_OK) {
+						rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
+						goto out;
+					}
 					rc = emit_cell(db, table, pg, pgno, fr, &cl, &b, cb, arg, err);
 					goto out;
 				}
@@ -335,11 +350,12 @@ wxf_sqlite_find_rowid(wxf_sqlite_db *db, const wxf_sqlite_obj *table, int64_t ro
 		hi = h.n_cells;
 		while (lo < hi) { /* first cell whose key >= rowid */
 			uint32_t mid = lo + (hi - lo) / 2;
+			int64_t key;
 
 			if (wxf_get_u16be(pg, db->usable, h.ptr_end - 2u * (h.n_cells - mid), &cp) < 0 ||
-			    wxf_sqlite_cell_parse(pg, db->usable, 0x05, cp, &cl) != WXF_OK)
+			    interior_key(pg, db->usable, cp, &key) != 0)
 				goto out;
-			if (cl.rowid < rowid)
+			if (key < rowid)
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -409,6 +425,8 @@ wxf_sqlite_tree_pages(wxf_sqlite_db *db, uint32_t root,
 		}
 		if ((rc = visit(arg, pgno, h.type)) != 0)
 			break;
+		if ((h.type == 0x0d || h.type == 0x0a) && !with_overflow)
+			continue; /* a leaf has no children; its cells matter only for their overflow */
 		for (i = 0; i <= h.n_cells && rc == 0; i++) {
 			uint32_t child = 0;
 
