@@ -2163,6 +2163,23 @@ wk_stop(cx *m)
 	m->n_wk = 0;
 }
 
+/* Frees a worker's merge state (its last partition's candidates and live set). */
+static void
+wk_release(cx *w)
+{
+	if (w->car != NULL)
+		wxf_arena_free(&w->car);
+	w->car = NULL;
+	free(w->c);
+	free(w->ht);
+	free(w->live_fp);
+	w->c = NULL;
+	w->ht = NULL;
+	w->live_fp = NULL;
+	w->n_c = w->cap_c = w->ht_cap = 0;
+	w->n_live = w->cap_live = 0;
+}
+
 /* Adds a worker's counters to the master's. */
 static void
 wk_stats(wxf_carve_stats *d, const wxf_carve_stats *s)
@@ -2838,9 +2855,11 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 			goto oom_wk;
 		atomic_store(&pass.next, 0);
 		wk_run(&x, wk_merge);
-		for (j = 0; j < x.n_wk; j++)
+		for (j = 0; j < x.n_wk; j++) {
 			if (x.wk[j].oom)
 				x.oom = 1;
+			wk_release(&x.wk[j]); /* memory: one partition's worth per context at a time */
+		}
 		if (x.oom)
 			goto oom_wk;
 		rc = sp_emit(&x, cb, arg);
