@@ -140,6 +140,8 @@ typedef struct cx {
 	struct cv_pass *pass;       /* the pass the workers are running */
 	struct sp_head *heads;      /* worker: one stream reader per worker (merge) */
 	wxf_carve_stats wst;        /* worker: its own counters, added to the master's at the end */
+	uint8_t *spb;               /* encoding buffer of merged candidates (sp_write_cand) */
+	size_t spb_cap;
 	struct wb_ent *wb;          /* master: b-tree pages whose cells the workers fingerprint */
 	size_t wb_n;
 	atomic_size_t wb_next;
@@ -778,8 +780,8 @@ cmp_live(void *arg, const wxf_sqlrow *row)
 
 static uint64_t body_size(const cv_rec *r, int from);
 
-/* A spilled candidate (take() when spilling); ncols serial types follow, then body_len body bytes
- * when body is NULL (an assembled payload; otherwise body points into a mapped image). */
+/* A spilled candidate (take() when spilling; written by sp_take_write): body NULL when the body
+ * was an assembled payload and follows the record, otherwise it points into a mapped image. */
 typedef struct sp_take {
 	uint64_t seq;               /* discovery order: streams of several workers merge by it */
 	uint64_t fp;
@@ -789,6 +791,178 @@ typedef struct sp_take {
 	int32_t sig, ncols, status, conf, truncated, col0_unknown;
 	wxf_carve_src src;
 } sp_take;
+
+/* ---- spill records: fixed fields, then one block of LEB128 varints (types, provenance) ---- */
+
+#define SP_BLOCK_MAX (CV_MAXCOLS * 10 + 160)   /* largest varint block of a candidate */
+
+static size_t
+sp_put(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Reads a varint of p[*pos..n); 0, or -1 when the block is not what was written. */
+static int
+sp_get(const uint8_t *p, size_t n, size_t *pos, uint64_t *v)
+{
+	uint64_t r = 0;
+	unsigned sh = 0;
+
+	while (*pos < n && sh < 64) {
+		uint8_t b = p[(*pos)++];
+
+		r |= (uint64_t)(b & 0x7f) << sh;
+		if (!(b & 0x80)) {
+			*v = r;
+			return 0;
+		}
+		sh += 7;
+	}
+	return -1;
+}
+
+static uint64_t
+sp_zz(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t
+sp_unzz(uint64_t u)
+{
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+/* The file label of a source as 0 db, 1 WAL, 2 journal (the only labels the carver sets). */
+static uint64_t
+sp_file_idx(const cx *x, const char *file)
+{
+	return file == x->walname ? 1 : file == x->jname ? 2 : 0;
+}
+
+static const char *
+sp_file_of(const cx *x, uint64_t i)
+{
+	return i == 1 ? x->walname : i == 2 ? x->jname : x->dbname;
+}
+
+static size_t
+sp_put_src(const cx *x, uint8_t *p, const wxf_carve_src *s)
+{
+	size_t n = 0;
+
+	n += sp_put(p + n, (uint64_t)s->origin);
+	n += sp_put(p + n, sp_file_idx(x, s->file));
+	n += sp_put(p + n, s->pgno);
+	n += sp_put(p + n, s->frame);
+	n += sp_put(p + n, s->offset);
+	n += sp_put(p + n, s->length);
+	n += sp_put(p + n, sp_zz(s->confidence));
+	return n;
+}
+
+static int
+sp_get_src(const cx *x, const uint8_t *p, size_t n, size_t *pos, wxf_carve_src *s)
+{
+	uint64_t v[7];
+	int k;
+
+	for (k = 0; k < 7; k++)
+		if (sp_get(p, n, pos, &v[k]) != 0)
+			return -1;
+	if (v[0] >= WXF_ORIGIN_N || v[2] > UINT32_MAX || v[3] > UINT32_MAX || v[5] > UINT32_MAX)
+		return -1;
+	memset(s, 0, sizeof(*s));
+	s->origin = (wxf_origin)v[0];
+	s->file = sp_file_of(x, v[1]);
+	s->pgno = (uint32_t)v[2];
+	s->frame = (uint32_t)v[3];
+	s->offset = v[4];
+	s->length = (uint32_t)v[5];
+	s->confidence = (int)sp_unzz(v[6]);
+	return 0;
+}
+
+/* A candidate found while carving: seq, fp, body pointer (0: the body follows the block), the
+ * block's length (u16), the block, the spilled body. */
+static int
+sp_take_write(cx *x, FILE *f, const sp_take *t, const uint64_t *types, const uint8_t *spilled)
+{
+	uint8_t b[26 + SP_BLOCK_MAX];
+	size_t n = 26;
+	uint64_t bp = (uint64_t)(uintptr_t)t->body;
+	uint16_t len;
+	int k;
+
+	memcpy(b, &t->seq, 8);
+	memcpy(b + 8, &t->fp, 8);
+	memcpy(b + 16, &bp, 8);
+	n += sp_put(b + n, sp_zz(t->rowid));
+	n += sp_put(b + n, t->body_len);
+	n += sp_put(b + n, (uint64_t)t->sig);
+	n += sp_put(b + n, (uint64_t)t->ncols);
+	n += sp_put(b + n, (uint64_t)t->status);
+	n += sp_put(b + n, sp_zz(t->conf));
+	n += sp_put(b + n, (uint64_t)(t->truncated != 0) | (uint64_t)(t->col0_unknown != 0) << 1);
+	n += sp_put_src(x, b + n, &t->src);
+	for (k = 0; k < t->ncols; k++)
+		n += sp_put(b + n, types[k]);
+	len = (uint16_t)(n - 26);
+	memcpy(b + 24, &len, 2);
+	if (fwrite(b, 1, n, f) != n || (spilled != NULL && t->body_len > 0 &&
+	    fwrite(spilled, 1, (size_t)t->body_len, f) != t->body_len))
+		return WXF_ENOMEM;
+	return WXF_OK;
+}
+
+/* Reads what sp_take_write wrote into t and types; 1 ok, 0 end, -1 damaged. */
+static int
+sp_take_read(const cx *x, FILE *f, sp_take *t, uint64_t *types)
+{
+	uint8_t b[26 + SP_BLOCK_MAX];
+	uint64_t bp, v[7];
+	uint16_t len;
+	size_t pos = 0;
+	int k;
+
+	if (fread(b, 1, 26, f) != 26)
+		return ferror(f) ? -1 : 0;
+	memcpy(&len, b + 24, 2);
+	if (len > SP_BLOCK_MAX || fread(b + 26, 1, len, f) != len)
+		return -1;
+	memset(t, 0, sizeof(*t));
+	memcpy(&t->seq, b, 8);
+	memcpy(&t->fp, b + 8, 8);
+	memcpy(&bp, b + 16, 8);
+	t->body = (const uint8_t *)(uintptr_t)bp;
+	for (k = 0; k < 7; k++)
+		if (sp_get(b + 26, len, &pos, &v[k]) != 0)
+			return -1;
+	if (v[2] >= (uint64_t)x->n_sigs || v[3] > CV_MAXCOLS || v[4] >= WXF_STATUS_N)
+		return -1;
+	t->rowid = sp_unzz(v[0]);
+	t->body_len = v[1];
+	t->sig = (int32_t)v[2];
+	t->ncols = (int32_t)v[3];
+	t->status = (int32_t)v[4];
+	t->conf = (int32_t)sp_unzz(v[5]);
+	t->truncated = (int32_t)(v[6] & 1);
+	t->col0_unknown = (int32_t)(v[6] >> 1 & 1);
+	if (sp_get_src(x, b + 26, len, &pos, &t->src) != 0)
+		return -1;
+	for (k = 0; k < t->ncols; k++)
+		if (sp_get(b + 26, len, &pos, &types[k]) != 0)
+			return -1;
+	return 1;
+}
 
 /* Merges a candidate (after the live comparisons) into the candidate table.  copy_body: body is
  * not in a mapped image and is copied when the candidate is new. */
@@ -954,9 +1128,7 @@ take(cx *x, cv_rec *r, int sig, int score)
 		t.truncated = r->truncated || trunc;
 		t.col0_unknown = r->col0_unknown;
 		t.src = src;
-		if (fwrite(&t, sizeof(t), 1, f) != 1 ||
-		    (n > 0 && fwrite(r->types, sizeof(uint64_t), (size_t)n, f) != (size_t)n) ||
-		    (in_scratch && plen > 0 && fwrite(pay, 1, plen, f) != plen))
+		if (sp_take_write(x, f, &t, r->types, in_scratch ? pay : NULL) != WXF_OK)
 			x->oom = 1;
 		return;
 	}
@@ -1653,17 +1825,48 @@ static int
 sp_write_cand(cx *x, const cand *c, uint32_t p)
 {
 	unsigned q = cand_part(x, c);
-	size_t n = (size_t)(c->ncols > 0 ? c->ncols : 0);
-	FILE *f;
+	size_t n = (size_t)(c->ncols > 0 ? c->ncols : 0), need, len = 24, k;
+	uint64_t bp = c->body_copied ? 0 : (uint64_t)(uintptr_t)c->body;
+	uint32_t blen;
+	uint8_t *b;
 
 	if (x->oom)
 		return WXF_ENOMEM;
-	f = x->sp_cand[q];
-	if (fwrite(&p, sizeof(p), 1, f) != 1 || fwrite(c, sizeof(*c), 1, f) != 1 ||
-	    (n > 0 && fwrite(c->types, sizeof(uint64_t), n, f) != n) ||
-	    (n > 0 && fwrite(c->known, 1, n, f) != n) ||
-	    (c->body_copied && c->body_len > 0 && fwrite(c->body, 1, c->body_len, f) != c->body_len) ||
-	    fwrite(c->src, sizeof(*c->src), c->n_src, f) != c->n_src)
+	/* tag, fp, body pointer (0: the copied body follows), block length, block: */
+	need = 24 + 10 * 8 + n * 10 + (n + 7) / 8 + (size_t)c->n_src * 70;
+	if (need > x->spb_cap) {
+		free(x->spb);
+		x->spb_cap = 0;
+		if ((x->spb = malloc(need)) == NULL)
+			return WXF_ENOMEM;
+		x->spb_cap = need;
+	}
+	b = x->spb;
+	memcpy(b, &p, 4);
+	memcpy(b + 4, &c->fp, 8);
+	memcpy(b + 12, &bp, 8);
+	len += sp_put(b + len, (uint64_t)c->sig);
+	len += sp_put(b + len, sp_zz(c->rowid));
+	len += sp_put(b + len, n);
+	len += sp_put(b + len, c->body_len);
+	len += sp_put(b + len, (uint64_t)c->status);
+	len += sp_put(b + len, sp_zz(c->conf));
+	len += sp_put(b + len, (uint64_t)(c->truncated != 0) | (uint64_t)(c->index_only & 3) << 1 |
+	    (uint64_t)(c->body_copied != 0) << 3);
+	len += sp_put(b + len, c->n_src);
+	for (k = 0; k < n; k++)
+		len += sp_put(b + len, c->types[k]);
+	memset(b + len, 0, (n + 7) / 8);
+	for (k = 0; k < n; k++)
+		if (c->known[k])
+			b[len + k / 8] |= (uint8_t)(1u << (k % 8));
+	len += (n + 7) / 8;
+	for (k = 0; k < c->n_src; k++)
+		len += sp_put_src(x, b + len, &c->src[k]);
+	blen = (uint32_t)(len - 24);
+	memcpy(b + 20, &blen, 4);
+	if (fwrite(b, 1, len, x->sp_cand[q]) != len ||
+	    (c->body_copied && c->body_len > 0 && fwrite(c->body, 1, c->body_len, x->sp_cand[q]) != c->body_len))
 		return WXF_ENOMEM;
 	return WXF_OK;
 }
@@ -1682,13 +1885,13 @@ typedef struct sp_head {
 static int
 sp_head_next(const cx *x, sp_head *h)
 {
+	int r;
+
 	h->live = 0;
-	if (h->f == NULL || fread(&h->t, sizeof(h->t), 1, h->f) != 1)
-		return h->f != NULL && ferror(h->f) ? -1 : 0;
-	if (h->t.ncols < 0 || h->t.ncols > CV_MAXCOLS || h->t.sig < 0 || h->t.sig >= x->n_sigs)
-		return -1;
-	if (h->t.ncols > 0 && fread(h->types, sizeof(uint64_t), (size_t)h->t.ncols, h->f) != (size_t)h->t.ncols)
-		return -1;
+	if (h->f == NULL)
+		return 0;
+	if ((r = sp_take_read(x, h->f, &h->t, h->types)) <= 0)
+		return r;
 	if (h->t.body == NULL) {
 		if (h->t.body_len + 1 > h->body_cap) {
 			free(h->body);
@@ -1780,33 +1983,69 @@ static int emit_deliver(cx *x, wxf_carve_cb cb, void *arg);
 static int
 sp_read_cand(cx *x, FILE *f)
 {
-	cand c, *d;
-	size_t n;
+	uint8_t h[20];
+	uint64_t bp, v[8];
+	uint32_t blen;
+	size_t pos = 0, n, k;
+	cand *d;
 
-	if (fread(&c, sizeof(c), 1, f) != 1)
+	if (fread(h, 1, 20, f) != 20 || sp_grow_c(x) != WXF_OK)
 		return -1;
-	n = (size_t)(c.ncols > 0 ? c.ncols : 0);
-	if (c.ncols > CV_MAXCOLS || c.sig < 0 || c.sig >= x->n_sigs || c.n_src == 0 || sp_grow_c(x) != WXF_OK)
+	memcpy(&blen, h + 16, 4);
+	if (blen > x->spb_cap) {
+		free(x->spb);
+		x->spb_cap = 0;
+		if ((x->spb = malloc(blen)) == NULL)
+			return -1;
+		x->spb_cap = blen;
+	}
+	if (fread(x->spb, 1, blen, f) != blen)
 		return -1;
 	d = &x->c[x->n_c];
-	*d = c;
+	memset(d, 0, sizeof(*d));
+	memcpy(&d->fp, h, 8);
+	memcpy(&bp, h + 8, 8);
+	for (k = 0; k < 8; k++)
+		if (sp_get(x->spb, blen, &pos, &v[k]) != 0)
+			return -1;
+	if (v[0] >= (uint64_t)x->n_sigs || v[2] > CV_MAXCOLS || v[4] >= WXF_STATUS_N || v[7] == 0 ||
+	    v[7] > blen)
+		return -1;
+	d->sig = (int)v[0];
+	d->rowid = sp_unzz(v[1]);
+	d->ncols = (int)v[2];
+	d->body_len = (size_t)v[3];
+	d->status = (wxf_status)v[4];
+	d->conf = (int)sp_unzz(v[5]);
+	d->truncated = (int)(v[6] & 1);
+	d->index_only = (int)(v[6] >> 1 & 3);
+	d->body_copied = (int)(v[6] >> 3 & 1);
+	d->n_src = d->cap_src = (uint32_t)v[7];
+	n = (size_t)d->ncols;
 	d->types = wxf_arena_alloc(x->car, sizeof(uint64_t) * n + 1);
 	d->known = wxf_arena_alloc(x->car, n + 1);
-	d->src = wxf_arena_alloc(x->car, sizeof(*d->src) * c.n_src);
+	d->src = wxf_arena_alloc(x->car, sizeof(*d->src) * d->n_src);
 	if (d->types == NULL || d->known == NULL || d->src == NULL)
 		return -1;
-	d->cap_src = c.n_src;
-	if ((n > 0 && (fread(d->types, sizeof(uint64_t), n, f) != n || fread(d->known, 1, n, f) != n)))
+	for (k = 0; k < n; k++)
+		if (sp_get(x->spb, blen, &pos, &d->types[k]) != 0)
+			return -1;
+	if (pos + (n + 7) / 8 > blen)
 		return -1;
-	if (c.body_copied) {
-		uint8_t *b = wxf_arena_alloc(x->car, c.body_len + 1);
+	for (k = 0; k < n; k++)
+		d->known[k] = (x->spb[pos + k / 8] >> (k % 8)) & 1;
+	pos += (n + 7) / 8;
+	for (k = 0; k < d->n_src; k++)
+		if (sp_get_src(x, x->spb, blen, &pos, &d->src[k]) != 0)
+			return -1;
+	if (d->body_copied) {
+		uint8_t *b = wxf_arena_alloc(x->car, d->body_len + 1);
 
-		if (b == NULL || (c.body_len > 0 && fread(b, 1, c.body_len, f) != c.body_len))
+		if (b == NULL || (d->body_len > 0 && fread(b, 1, d->body_len, f) != d->body_len))
 			return -1;
 		d->body = b;
-	}
-	if (fread(d->src, sizeof(*d->src), c.n_src, f) != c.n_src)
-		return -1;
+	} else
+		d->body = (const uint8_t *)(uintptr_t)bp;
 	x->n_c++;
 	return 0;
 }
@@ -2064,6 +2303,8 @@ wk_init(cx *w, cx *m)
 	w->sp_take = w->sp_cand = w->sp_live = NULL;
 	w->wb = NULL;
 	w->wb_n = 0;
+	w->spb = NULL;
+	w->spb_cap = 0;
 	w->oom = 0;
 	w->gen = 0;
 	w->mask = malloc(65536 + 16);
@@ -2092,6 +2333,7 @@ wk_free(cx *w, unsigned n_wk)
 	sp_close_set(&w->sp_take, w->n_part);
 	sp_close_set(&w->sp_live, w->n_part);
 	sp_close_set(&w->sp_cand, w->n_part);
+	free(w->spb);
 	if (w->car != NULL)
 		wxf_arena_free(&w->car);
 	free(w->mask);
@@ -2893,6 +3135,7 @@ out:
 	free(x.live_fp);
 	free(x.c);
 	free(x.ht);
+	free(x.spb);
 	wxf_sqlite_scratch_free(&x.s);
 	wxf_sqlite_scratch_free(&x.s2);
 	return rc;
