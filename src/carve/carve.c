@@ -387,6 +387,7 @@ static uint64_t
 fp_raw(const cv_sig *s, int sig, const uint64_t *types, int ncols, const uint8_t *body, size_t body_len)
 {
 	uint64_t h = 0x243f6a8885a308d3ULL ^ (uint64_t)(sig + 1);
+	uint64_t g = 0x452821e638d01377ULL; /* second lane: odd 8-byte words of long values */
 	size_t pos = 0;
 	int i;
 
@@ -402,11 +403,20 @@ fp_raw(const cv_sig *s, int sig, const uint64_t *types, int ncols, const uint8_t
 			avail = (size_t)z;
 		if (i != s->ipk) {
 			h = cv_mix(h, st ^ ((uint64_t)(i + 1) << 40));
-			for (k = 0; k + 8 <= avail; k += 8) {
+			for (k = 0; k + 16 <= avail; k += 16) {
+				uint64_t u, v;
+
+				memcpy(&u, body + pos + k, 8);
+				memcpy(&v, body + pos + k + 8, 8);
+				h = cv_mix(h, u);
+				g = cv_mix(g, v); /* independent of h: two multiplies in flight */
+			}
+			if (k + 8 <= avail) {
 				uint64_t u;
 
 				memcpy(&u, body + pos + k, 8);
 				h = cv_mix(h, u);
+				k += 8;
 			}
 			if (k < avail) {
 				uint64_t u = 0;
@@ -417,6 +427,7 @@ fp_raw(const cv_sig *s, int sig, const uint64_t *types, int ncols, const uint8_t
 		}
 		pos += (size_t)z;
 	}
+	h = cv_mix(h, g);
 	return h ? h : 1;
 }
 
@@ -1647,6 +1658,51 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 	}
 }
 
+/* The page mask, a word at a time (every page's bytes are classified). */
+#define MASK_LO 0x0101010101010101ULL
+#define MASK_7F 0x7f7f7f7f7f7f7f7fULL
+#define MASK_HI 0x8080808080808080ULL
+
+/* Bytes 0 in m[a..b) become 3 (free space on a live page), the others stay. */
+static void
+mask_zero_to_3(uint8_t *m, uint32_t a, uint32_t b)
+{
+	for (; a < b && (a & 7) != 0; a++)
+		if (m[a] == 0)
+			m[a] = 3;
+	for (; a + 8 <= b; a += 8) {
+		uint64_t w, z;
+
+		memcpy(&w, m + a, 8);
+		z = ~(((w & MASK_7F) + MASK_7F) | w) & MASK_HI; /* 0x80 exactly in the zero bytes */
+		w |= (z >> 7) * 3;
+		memcpy(m + a, &w, 8);
+	}
+	for (; a < b; a++)
+		if (m[a] == 0)
+			m[a] = 3;
+}
+
+/* The first i in [a, n) with m[i] != 1 (allocated bytes are 1), or n. */
+static uint32_t
+mask_skip_ones(const uint8_t *m, uint32_t a, uint32_t n)
+{
+	for (; a < n && (a & 7) != 0; a++)
+		if (m[a] != 1)
+			return a;
+	for (; a + 8 <= n; a += 8) {
+		uint64_t w;
+
+		memcpy(&w, m + a, 8);
+		if (w != MASK_LO)
+			break; /* the byte is in this word */
+	}
+	for (; a < n; a++)
+		if (m[a] != 1)
+			return a;
+	return n;
+}
+
 /*
  * One page image.  old_image: its allocated cells are candidates too.  live_tree: the page is
  * the current version of a live b-tree page (allocated cells are live rows).
@@ -1738,13 +1794,9 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 		int k;
 
 		x->live_page = 1;
-		for (i = h.ptr_end; i < cs; i++)
-			if (x->mask[i] == 0)
-				x->mask[i] = 3;
+		mask_zero_to_3(x->mask, h.ptr_end, cs);
 		for (k = 0; k < nfb; k++)
-			for (i = fb[k]; i < fbe[k]; i++)
-				if (x->mask[i] == 0)
-					x->mask[i] = 3;
+			mask_zero_to_3(x->mask, fb[k], fbe[k]);
 	}
 	/* free runs */
 	{
@@ -1752,12 +1804,11 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 
 		while (a < U) {
 			uint32_t b;
+			const uint8_t *one;
 
-			while (a < U && x->mask[a] == 1)
-				a++;
-			b = a;
-			while (b < U && x->mask[b] != 1)
-				b++;
+			a = mask_skip_ones(x->mask, a, U);
+			one = a < U ? memchr(x->mask + a, 1, U - a) : NULL;
+			b = one != NULL ? (uint32_t)(one - x->mask) : U;
 			if (b > a + 4)
 				scan_region(x, page, a, b, fb, fbe, nfb, kind, free_origin);
 			a = b;
