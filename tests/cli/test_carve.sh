@@ -150,6 +150,26 @@ WXF_CARVE_PART_KB=64 "$WXF" carve -q --jobs 2 "$TMPD/mt.db" > "$TMPD/mt2.jsonl"
 WXF_CARVE_PART_KB=64 "$WXF" carve -q --jobs 7 "$TMPD/mt.db" > "$TMPD/mt7.jsonl"
 ok 'cmp -s "$TMPD/mt1.jsonl" "$TMPD/mt2.jsonl" && cmp -s "$TMPD/mt1.jsonl" "$TMPD/mt7.jsonl"' "larger image: --jobs 1, 2 and 7 print the same bytes"
 ok 'sort "$TMPD/mt1.jsonl" | cmp -s - "$TMPD/mt-mem.jsonl" && [ $(wc -l < "$TMPD/mt-mem.jsonl") -gt 4000 ]' "larger image: threads recover what the in-memory run recovers ($(wc -l < "$TMPD/mt-mem.jsonl") records)"
+# hostile bytes through the threaded spilling path: no crash, the same records as in memory
+WXF_CARVE_PART_KB=1 timeout 20 "$WXF" carve -q --all --jobs 4 "$TMPD/hostile.db" > "$TMPD/h4.jsonl" 2>/dev/null
+rc=$?
+timeout 20 "$WXF" carve -q --all "$TMPD/hostile.db" 2>/dev/null | sort > "$TMPD/hm.jsonl"
+ok '[ $rc -eq 0 ] && sort "$TMPD/h4.jsonl" | cmp -s - "$TMPD/hm.jsonl"' "hostile database, 4 threads, spilled: no crash, same records (rc $rc)"
+# every database of the SQLite forensic corpus (anti-forensic ones included): 3 threads with
+# spilled partitions recover exactly what the in-memory run recovers
+C="$SHARED_DIR/external/sqlite-forensic-corpus"
+if [ -n "$SHARED_DIR" ] && [ -d "$C" ]; then
+	n=0; bad=
+	for f in $(find "$C" -type f \( -name '*.db' -o -name '*.sqlite' -o -name '*.sqlite3' \) | sort); do
+		n=$((n + 1))
+		timeout 60 "$WXF" carve -q --all "$f" 2>/dev/null | sort > "$TMPD/cm.jsonl"
+		WXF_CARVE_PART_KB=1 timeout 60 "$WXF" carve -q --all --jobs 3 "$f" 2>/dev/null | sort > "$TMPD/cs.jsonl"
+		cmp -s "$TMPD/cm.jsonl" "$TMPD/cs.jsonl" || bad="$bad ${f#$C/}"
+	done
+	ok '[ -z "$bad" ] && [ $n -gt 100 ]' "corpus: $n databases, threads + spilling = in memory${bad:+ (differ:$bad)}"
+else
+	skip "SHARED_DIR forensic corpus missing"
+fi
 "$WXF" carve --jobs 0 "$F/basic.db" > /dev/null 2>&1
 is "$?" 2 "--jobs 0 is a usage error"
 done_testing
