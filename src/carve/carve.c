@@ -1703,6 +1703,22 @@ mask_skip_ones(const uint8_t *m, uint32_t a, uint32_t n)
 	return n;
 }
 
+/* Whether the page holds the text "table" in the database encoding.  The schema pass only keeps
+ * sqlite_master records whose first value is "table" (add_dropped); that value starts the record
+ * body, which lies in the page (the local part is at least ~480 bytes), so a page without the
+ * word yields nothing the pass uses. */
+static int
+has_table_word(const cx *x, const uint8_t *page)
+{
+	static const char w8[] = "table", w16le[] = "t\0a\0b\0l\0e\0", w16be[] = "\0t\0a\0b\0l\0e";
+
+	if (x->enc == 2)
+		return memmem(page, x->U, w16le, 10) != NULL;
+	if (x->enc == 3)
+		return memmem(page, x->U, w16be, 10) != NULL;
+	return memmem(page, x->U, w8, 5) != NULL;
+}
+
 /*
  * One page image.  old_image: its allocated cells are candidates too.  live_tree: the page is
  * the current version of a live b-tree page (allocated cells are live rows).
@@ -1719,6 +1735,8 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 	x->pgno = pgno;
 	x->st->pages_scanned++;
 	x->live_page = 0;
+	if (x->only_sig >= 0 && x->only_sig == x->master_sig && !has_table_word(x, page))
+		return; /* the schema pass wants old "table" records: none can start on this page */
 	x->hint = own != OWN_NONE && own < OWN_TRUNK ? (int)own - 1 : -1;
 	if (x->hint < 0 && pgno < x->n_owner && x->dropped_of != NULL && x->dropped_of[pgno] != 0)
 		x->hint = x->dropped_of[pgno] - 1;
