@@ -541,11 +541,19 @@ wb_flush(cx *m)
 
 	if (m->wb_n == 0)
 		return;
-	atomic_store(&m->wb_next, 0);
-	wk_run(m, wk_walk);
-	for (j = 0; j < m->n_wk; j++)
-		if (m->wk[j].oom)
-			m->oom = 1;
+	if (m->n_wk == 0) {
+		size_t i;
+
+		for (i = 0; i < m->wb_n && !m->oom; i++)
+			if (walk_cells(m, m->wb[i].pgno, m->wb[i].sig) != 0)
+				m->oom = 1;
+	} else {
+		atomic_store(&m->wb_next, 0);
+		wk_run(m, wk_walk);
+		for (j = 0; j < m->n_wk; j++)
+			if (m->wk[j].oom)
+				m->oom = 1;
+	}
 	m->wb_n = 0;
 }
 
@@ -560,7 +568,8 @@ walk_visit(void *arg, uint32_t pgno, int kind)
 	if (kind != 0x0d && kind != 0x0a && kind != 0x02 && kind != 0x05)
 		return 0;
 	if (x->wb != NULL && wc->sig >= 0) {
-		/* spilling: the workers fingerprint the cells, a batch at a time */
+		/* a batch at a time (on the workers when spilling): tree pages are owned before the
+		 * overflow pages of the batch's cells are marked, in every mode alike */
 		if (kind == 0x05)
 			return 0;
 		x->wb[x->wb_n].pgno = pgno;
@@ -2196,6 +2205,22 @@ emit_helper(void *arg)
 	return NULL;
 }
 
+/* Emits every output partition in the calling thread alone. */
+static int
+sp_emit_serial(cx *m, wxf_carve_cb cb, void *arg)
+{
+	unsigned q;
+	int rc = WXF_OK;
+
+	for (q = 0; q < m->n_part && rc == WXF_OK; q++) {
+		if (sp_reset(m) != WXF_OK || sp_load_part(m, q) != WXF_OK)
+			return WXF_ENOMEM;
+		if (cb != NULL)
+			rc = emit_deliver(m, cb, arg);
+	}
+	return rc;
+}
+
 /* Emits every output partition; m is the master.  WXF_OK, the callback's value or WXF_ENOMEM. */
 static int
 sp_emit(cx *m, wxf_carve_cb cb, void *arg)
@@ -2205,16 +2230,8 @@ sp_emit(cx *m, wxf_carve_cb cb, void *arg)
 	unsigned q;
 	int rc = WXF_OK;
 
-	if (m->n_wk < 2 || cb == NULL ||
-	    pthread_mutex_init(&ep.mu, NULL) != 0) {
-		for (q = 0; q < m->n_part && rc == WXF_OK; q++) {
-			if (sp_reset(m) != WXF_OK || sp_load_part(m, q) != WXF_OK)
-				return WXF_ENOMEM;
-			if (cb != NULL)
-				rc = emit_deliver(m, cb, arg);
-		}
-		return rc;
-	}
+	if (m->n_wk < 2 || cb == NULL || pthread_mutex_init(&ep.mu, NULL) != 0)
+		return sp_emit_serial(m, cb, arg);
 	memset(ep.state, 0, sizeof(ep.state));
 	ep.stop = 0;
 	ep.ctx[0] = m;
@@ -2226,12 +2243,7 @@ sp_emit(cx *m, wxf_carve_cb cb, void *arg)
 	if (pthread_create(&th, NULL, emit_helper, &ep) != 0) {
 		pthread_cond_destroy(&ep.cv);
 		pthread_mutex_destroy(&ep.mu);
-		for (q = 0; q < m->n_part && rc == WXF_OK; q++) {
-			if (sp_reset(m) != WXF_OK || sp_load_part(m, q) != WXF_OK)
-				return WXF_ENOMEM;
-			rc = emit_deliver(m, cb, arg);
-		}
-		return rc;
+		return sp_emit_serial(m, cb, arg);
 	}
 	for (q = 0; q < m->n_part && rc == WXF_OK; q++) {
 		int k = (int)(q & 1), st;
@@ -2444,8 +2456,7 @@ wk_start(cx *m)
 	unsigned n = carve_workers(m), j;
 
 	m->wk = calloc(n, sizeof(cx));
-	m->wb = malloc(WB_CAP * sizeof(wb_ent));
-	if (m->wk != NULL && m->wb != NULL) {
+	if (m->wk != NULL) {
 		m->n_wk = n;
 		for (j = 0; j < n; j++)
 			if (wk_init(&m->wk[j], m) != WXF_OK) {
@@ -2468,9 +2479,7 @@ wk_stop(cx *m)
 	for (j = 0; j < m->n_wk; j++)
 		wk_free(&m->wk[j], m->n_wk);
 	free(m->wk);
-	free(m->wb);
 	m->wk = NULL;
-	m->wb = NULL;
 	m->n_wk = 0;
 }
 
@@ -3063,7 +3072,8 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	x.n_owner = (x.main_pages > x.n_pages ? x.main_pages : x.n_pages) + 1;
 	x.owner = calloc(x.n_owner, sizeof(uint32_t));
 	x.dropped_of = calloc(x.n_owner, sizeof(uint16_t));
-	if (x.ar == NULL || x.mask == NULL || x.fb == NULL || x.fbe == NULL || x.anc_gen == NULL || x.anc_val == NULL || x.vals == NULL || x.owner == NULL || x.dropped_of == NULL || build_sigs(&x) != WXF_OK) {
+	x.wb = malloc(WB_CAP * sizeof(wb_ent));
+	if (x.wb == NULL || x.ar == NULL || x.mask == NULL || x.fb == NULL || x.fbe == NULL || x.anc_gen == NULL || x.anc_val == NULL || x.vals == NULL || x.owner == NULL || x.dropped_of == NULL || build_sigs(&x) != WXF_OK) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -3205,6 +3215,7 @@ out:
 	free(x.c);
 	free(x.ht);
 	free(x.spb);
+	free(x.wb);
 	wxf_sqlite_scratch_free(&x.s);
 	wxf_sqlite_scratch_free(&x.s2);
 	return rc;
