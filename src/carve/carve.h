@@ -63,7 +63,6 @@ typedef struct wxf_carve_opts {
 	unsigned sources;             /* WXF_CARVE_* mask; 0 = WXF_CARVE_DEFAULT */
 	const char *table;            /* only candidates attributed to this table (NULL = all) */
 	int min_confidence;           /* drop candidates scoring below (0..100) */
-	int keep_unattributed;        /* report records that match no table (table NULL) */
 	int jobs;                     /* threads of a spilling run (see Memory): 0 = one per online
 	                                 processor, at most 16; the output is the same for any value */
 } wxf_carve_opts;
@@ -80,9 +79,10 @@ typedef struct wxf_carve_src {
 } wxf_carve_src;
 
 typedef struct wxf_carved {
-	/* table NULL when unattributed; rowid INT64_MIN when unknown; vals in declared column
-	 * order, n_vals = table->n_cols (record order when unattributed); row.pgno/offset/length/
-	 * wal_frame repeat the first source. */
+	/* Every record is attributed to a schema signature; table is NULL only for a deleted
+	 * entry of an index whose table has no signature (its values are then in keys, and the
+	 * n_vals vals are all lost).  rowid INT64_MIN when unknown; vals in declared column order,
+	 * n_vals = table->n_cols; row.pgno/offset/length/wal_frame repeat the first source. */
 	wxf_sqlrow row;
 	const unsigned char *known;   /* known[i]: 1 = vals[i] recovered, 0 = lost (vals[i] NULL) */
 	wxf_origin origin;            /* of the best source */
