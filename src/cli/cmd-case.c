@@ -303,6 +303,7 @@ read_account(wxf_ctx *ctx, struct case_opts *o, const char *outdir, acct_run *ar
 		memset(&st, 0, sizeof(st));
 		memset(&ca, 0, sizeof(ca));
 		co.db_name = ar->image;
+		co.jobs = (int)o->jobs;
 		if (wal.size > 0) {
 			co.wal = wal.data;
 			co.wal_size = wal.size;
@@ -640,6 +641,7 @@ read_fts(wxf_ctx *ctx, struct case_opts *o, const wxf_inventory *inv, const char
 
 		memset(&co, 0, sizeof(co));
 		co.db_name = fr->image;
+		co.jobs = (int)o->jobs;
 		if (wal.size > 0) {
 			co.wal = wal.data;
 			co.wal_size = wal.size;
@@ -1241,7 +1243,7 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --uin UIN           uin candidate for the Android key (repeatable)\n"
 	    "      --key KEY           the database key (verified before use)\n"
 	    "      --reveal-key        print the key in the report and audit log\n"
-	    "      --jobs N            decryption threads (0 = all CPUs)\n"
+	    "      --jobs N            decryption and carving threads (0 = all CPUs)\n"
 	    "      --page-messages N   messages per conversation page (default 2000)\n"
 	    "      --no-carve          do not recover deleted records\n"
 	    "      --backup-key HEX32  passphrase of a WeChat PC backup (Backup.db, BAK_n_TEXT/MEDIA)\n"

@@ -996,6 +996,19 @@ transfer_final(wxf_payment *p)
 	p->final_time_ms = t;
 }
 
+/* Payments in a total order that does not depend on the order rows were read in (live rows, then
+ * the carver's records, whose order depends on its partitioning): first time, then id. */
+static int
+pay_cmp(const void *pa, const void *pb)
+{
+	const wxf_payment *a = *(const wxf_payment *const *)pa, *b = *(const wxf_payment *const *)pb;
+	int64_t ta = a->begin_time_ms != WXF_TIME_UNKNOWN || a->n_events == 0 ? a->begin_time_ms : a->events[0].time_ms;
+	int64_t tb = b->begin_time_ms != WXF_TIME_UNKNOWN || b->n_events == 0 ? b->begin_time_ms : b->events[0].time_ms;
+	int c = time_cmp(ta, tb);
+
+	return c != 0 ? c : strcmp(a->id, b->id);
+}
+
 static int
 finish_payment(wxf_model *m, wxf_payment *p)
 {
@@ -1159,6 +1172,8 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 	for (size_t i = 0; i < m->n_payments; i++)
 		if (finish_payment(m, m->payments[i]) != WXF_OK)
 			goto oom;
+	if (m->n_payments > 1)
+		qsort(m->payments, m->n_payments, sizeof(*m->payments), pay_cmp);
 	map_free(&live_svr);
 	free(counts);
 	return WXF_OK;

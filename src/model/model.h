@@ -541,7 +541,9 @@ void wxf_model_sort(wxf_model *m);
  *   - marks recovered duplicates (duplicate_of) and copies recovered originals into recall
  *     notices (recall_original) matched by server id;
  *   - orders each payment's events, computes final_state and the witness comparison
- *     (anomaly "witness-disagrees"), amount conflicts.
+ *     (anomaly "witness-disagrees"), amount conflicts;
+ *   - orders payments[] by time (begin, else first event; unknown last), then id, so that
+ *     outputs do not depend on the order rows were read in.
  * Returns WXF_OK or WXF_ENOMEM. */
 int wxf_model_finish(wxf_model *m, wxf_err *err);
 

@@ -60,5 +60,10 @@ check(all(any(x.get("table") == m["table"] and x.get("rowid") == m["msgId"] and 
 PY
 	while read -r line; do case "$line" in ok*) pass "${line#ok - }";; *) fail "${line#not ok - }";; esac; done < "$TMPD/$name.py"
 	ok 'grep -q "已删除·恢复" "$TMPD/$name/report.html"' "$name: the report labels recovered messages in words"
+	# the carver's threaded spilling mode (forced small) feeds the same records: same timeline
+	SOURCE_DATE_EPOCH=1780000000 WXF_CARVE_PART_KB=1 "$WXF" case -q --jobs 3 -o "$TMPD/$name-j3" \
+	    "$top_srcdir/fixtures/android/$name" > /dev/null 2>&1
+	ok 'cmp -s "$TMPD/$name/timeline.jsonl" "$TMPD/$name-j3/timeline.jsonl" && diff -r "$TMPD/$name/csv" "$TMPD/$name-j3/csv" > /dev/null' \
+	    "$name: threaded spilling carve, same timeline and CSV"
 done
 done_testing
