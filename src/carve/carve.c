@@ -2360,6 +2360,38 @@ sp_open(cx *x, uint64_t bytes)
 
 /* ---------------------------------------------------------------- workers */
 
+/* The per-context scratch (page mask, freeblock extents, anchor memo, decoded values). */
+static int
+cx_scratch_alloc(cx *x)
+{
+	x->mask = malloc(65536 + 16);
+	x->fb = malloc(sizeof(uint32_t) * (x->U / 4 + 2));
+	x->fbe = malloc(sizeof(uint32_t) * (x->U / 4 + 2));
+	x->anc_gen = calloc(x->U + 1, sizeof(uint32_t));
+	x->anc_val = malloc(x->U + 1);
+	x->vals = calloc(2 * CV_MAXCOLS + 2, sizeof(wxf_sqlval));
+	return x->mask == NULL || x->fb == NULL || x->fbe == NULL || x->anc_gen == NULL ||
+	    x->anc_val == NULL || x->vals == NULL ? WXF_ENOMEM : WXF_OK;
+}
+
+/* Frees the scratch and the candidate table, live set and encoding buffer of a context. */
+static void
+cx_scratch_free(cx *x)
+{
+	free(x->mask);
+	free(x->fb);
+	free(x->fbe);
+	free(x->anc_gen);
+	free(x->anc_val);
+	free(x->vals);
+	free(x->live_fp);
+	free(x->c);
+	free(x->ht);
+	free(x->spb);
+	wxf_sqlite_scratch_free(&x->s);
+	wxf_sqlite_scratch_free(&x->s2);
+}
+
 /* A worker context: the master's settings and shared read-only tables (schema signatures, page
  * owners, the database), its own scratch, counters, candidate table and streams. */
 static int
@@ -2388,15 +2420,8 @@ wk_init(cx *w, cx *m)
 	w->spb_cap = 0;
 	w->oom = 0;
 	w->gen = 0;
-	w->mask = malloc(65536 + 16);
-	w->fb = malloc(sizeof(uint32_t) * (w->U / 4 + 2));
-	w->fbe = malloc(sizeof(uint32_t) * (w->U / 4 + 2));
-	w->anc_gen = calloc(w->U + 1, sizeof(uint32_t));
-	w->anc_val = malloc(w->U + 1);
-	w->vals = calloc(2 * CV_MAXCOLS + 2, sizeof(wxf_sqlval));
 	w->heads = calloc(m->n_wk > 0 ? m->n_wk : 1, sizeof(sp_head));
-	if (w->mask == NULL || w->fb == NULL || w->fbe == NULL || w->anc_gen == NULL || w->anc_val == NULL ||
-	    w->vals == NULL || w->heads == NULL || sp_open_set(&w->sp_take, m->n_part) != WXF_OK ||
+	if (cx_scratch_alloc(w) != WXF_OK || w->heads == NULL || sp_open_set(&w->sp_take, m->n_part) != WXF_OK ||
 	    sp_open_set(&w->sp_live, m->n_part) != WXF_OK || sp_open_set(&w->sp_cand, m->n_part) != WXF_OK)
 		return WXF_ENOMEM;
 	return WXF_OK;
@@ -2414,20 +2439,9 @@ wk_free(cx *w, unsigned n_wk)
 	sp_close_set(&w->sp_take, w->n_part);
 	sp_close_set(&w->sp_live, w->n_part);
 	sp_close_set(&w->sp_cand, w->n_part);
-	free(w->spb);
 	if (w->car != NULL)
 		wxf_arena_free(&w->car);
-	free(w->mask);
-	free(w->fb);
-	free(w->fbe);
-	free(w->anc_gen);
-	free(w->anc_val);
-	free(w->vals);
-	free(w->live_fp);
-	free(w->c);
-	free(w->ht);
-	wxf_sqlite_scratch_free(&w->s);
-	wxf_sqlite_scratch_free(&w->s2);
+	cx_scratch_free(w);
 }
 
 /* Worker count: opts->jobs, or one per online processor; at most SP_MAXW, and fewer where the
@@ -3063,17 +3077,12 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		wxf_sqlite_image(db, &sz);
 		sp_open(&x, (uint64_t)sz + opts->wal_size + opts->journal_size);
 	}
-	x.mask = malloc(65536 + 16);
-	x.fb = malloc(sizeof(uint32_t) * (x.U / 4 + 2));
-	x.anc_gen = calloc(x.U + 1, sizeof(uint32_t));
-	x.anc_val = malloc(x.U + 1);
-	x.fbe = malloc(sizeof(uint32_t) * (x.U / 4 + 2));
-	x.vals = calloc(2 * CV_MAXCOLS + 2, sizeof(wxf_sqlval));
 	x.n_owner = (x.main_pages > x.n_pages ? x.main_pages : x.n_pages) + 1;
 	x.owner = calloc(x.n_owner, sizeof(uint32_t));
 	x.dropped_of = calloc(x.n_owner, sizeof(uint16_t));
 	x.wb = malloc(WB_CAP * sizeof(wb_ent));
-	if (x.wb == NULL || x.ar == NULL || x.mask == NULL || x.fb == NULL || x.fbe == NULL || x.anc_gen == NULL || x.anc_val == NULL || x.vals == NULL || x.owner == NULL || x.dropped_of == NULL || build_sigs(&x) != WXF_OK) {
+	if (cx_scratch_alloc(&x) != WXF_OK || x.wb == NULL || x.ar == NULL || x.owner == NULL ||
+	    x.dropped_of == NULL || build_sigs(&x) != WXF_OK) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -3203,21 +3212,10 @@ out:
 		wxf_arena_free(&x.car);
 	wxf_arena_free(&x.ar);
 	sp_close(&x);
-	free(x.mask);
-	free(x.fb);
-	free(x.fbe);
-	free(x.anc_gen);
-	free(x.anc_val);
-	free(x.vals);
+	cx_scratch_free(&x);
 	free(x.owner);
 	free(x.dropped_of);
-	free(x.live_fp);
-	free(x.c);
-	free(x.ht);
-	free(x.spb);
 	free(x.wb);
-	wxf_sqlite_scratch_free(&x.s);
-	wxf_sqlite_scratch_free(&x.s2);
 	return rc;
 }
 
