@@ -15,30 +15,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_PROFILE = 0x100, O_KEY, O_RAWKEY, O_IMEI, O_UIN, O_JOBS, O_NOSIDE, O_NOX, O_REVEAL,
-	O_AUDIT, O_TREE, O_NOHASH };
+enum { O_NOSIDE = 0x100, O_NOX, O_TREE, O_NOHASH };
 
 struct st {
-	char *out, *profile, *key, *raw_key, *audit, *tree;
-	char **imeis, **uins;
-	long long jobs;
-	int no_sidecars, no_xcheck, reveal, no_hash;
+	wxf_keyopts k;
+	char *out, *tree;
+	int no_sidecars, no_xcheck, no_hash;
 };
 
 static const struct option opts[] = {
 	{ "output", required_argument, NULL, 'o' },
-	{ "profile", required_argument, NULL, O_PROFILE },
-	{ "key", required_argument, NULL, O_KEY },
-	{ "raw-key", required_argument, NULL, O_RAWKEY },
-	{ "imei", required_argument, NULL, O_IMEI },
-	{ "uin", required_argument, NULL, O_UIN },
+	WXF_KEYOPTS_LONG,
 	{ "tree", required_argument, NULL, O_TREE },
-	{ "jobs", required_argument, NULL, O_JOBS },
 	{ "no-sidecars", no_argument, NULL, O_NOSIDE },
 	{ "no-crosscheck", no_argument, NULL, O_NOX },
 	{ "no-hash", no_argument, NULL, O_NOHASH },
-	{ "reveal-key", no_argument, NULL, O_REVEAL },
-	{ "audit", required_argument, NULL, O_AUDIT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -46,32 +37,19 @@ static int
 opt(void *state, int c, const char *arg, wxf_err *err)
 {
 	struct st *s = state;
+	int rc;
 
+	if (wxf_cmd_keyopt(&s->k, c, arg, err, &rc))
+		return rc;
 	switch (c) {
 	case 0:
-		free(s->out); free(s->profile); free(s->audit); free(s->tree);
-		if (s->key) { memset(s->key, 0, strlen(s->key)); free(s->key); }
-		if (s->raw_key) { memset(s->raw_key, 0, strlen(s->raw_key)); free(s->raw_key); }
-		wxf_cmd_strv_free(&s->imeis);
-		wxf_cmd_strv_free(&s->uins);
+		free(s->out); free(s->tree);
 		return WXF_OK;
 	case 'o': wxf_cmd_set_str(&s->out, arg); return WXF_OK;
-	case O_PROFILE:
-		if (wxf_profile_find(arg) == NULL)
-			return wxf_err_set(err, WXF_EUSAGE, "unknown profile '%s' (see wxforensic-decrypt(1))", arg);
-		wxf_cmd_set_str(&s->profile, arg);
-		return WXF_OK;
-	case O_KEY: wxf_cmd_set_str(&s->key, arg); return WXF_OK;
-	case O_RAWKEY: wxf_cmd_set_str(&s->raw_key, arg); return WXF_OK;
-	case O_IMEI: wxf_cmd_strv_add(&s->imeis, arg); return WXF_OK;
-	case O_UIN: wxf_cmd_strv_add(&s->uins, arg); return WXF_OK;
 	case O_TREE: wxf_cmd_set_str(&s->tree, arg); return WXF_OK;
-	case O_JOBS: return wxf_cmd_num(arg, 1, 256, &s->jobs, "--jobs", err);
 	case O_NOSIDE: s->no_sidecars = 1; return WXF_OK;
 	case O_NOX: s->no_xcheck = 1; return WXF_OK;
 	case O_NOHASH: s->no_hash = 1; return WXF_OK;
-	case O_REVEAL: s->reveal = 1; return WXF_OK;
-	case O_AUDIT: wxf_cmd_set_str(&s->audit, arg); return WXF_OK;
 	}
 	return wxf_err_set(err, WXF_EUSAGE, "unknown option");
 }
@@ -102,35 +80,19 @@ print_part(const char *label, const wxf_page_report *r, const char *unit)
 		printf("%-12s sha256 in  %s\n%-12s sha256 out %s\n", "", r->sha256_in, "", r->sha256_out);
 }
 
-static char *
-parent_dir(const char *path)
-{
-	char *a = wxf_xstrdup(path), *s = strrchr(a, '/');
-
-	if (s == NULL) {
-		free(a);
-		return wxf_xstrdup(".");
-	}
-	if (s == a)
-		s[1] = '\0';
-	else
-		*s = '\0';
-	return a;
-}
-
 /* No key given: derive the Android key from the extraction around DB. */
 static int
 android_key(struct st *s, const char *db, wxf_key *k, wxf_ctx *ctx, wxf_buf *audit_m, wxf_err *err)
 {
 	wxf_android_inputs in;
 	wxf_key_opts ko;
-	char *acct = parent_dir(db), *root;
+	char *acct = wxf_cmd_parent_dir(db), *root;
 	uint64_t tried = 0;
 	int rc;
 
 	memset(&ko, 0, sizeof(ko));
-	ko.imeis = s->imeis;
-	ko.uins = s->uins;
+	ko.imeis = s->k.imeis;
+	ko.uins = s->k.uins;
 	root = wxf_android_app_root(s->tree, acct);
 	rc = wxf_android_inputs_collect(root, acct, &ko, &in, err);
 	if (rc == WXF_OK)
@@ -180,20 +142,20 @@ exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		fprintf(stderr, "wxforensic decrypt: -o PLAIN is required\n");
 		return WXF_EXIT_USAGE;
 	}
-	if (s->key && s->raw_key) {
+	if (s->k.key && s->k.raw_key) {
 		fprintf(stderr, "wxforensic decrypt: --key and --raw-key exclude each other\n");
 		return WXF_EXIT_USAGE;
 	}
-	if (s->audit != NULL) {
-		if (wxf_audit_open(&au, s->audit, ctx->tool, &err) != WXF_OK) {
+	if (s->k.audit != NULL) {
+		if (wxf_audit_open(&au, s->k.audit, ctx->tool, &err) != WXF_OK) {
 			fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
 			return WXF_EXIT_USAGE;
 		}
 		have_audit = 1;
 	}
-	if (s->key || s->raw_key) {
-		rc = wxf_key_from_text(&k, s->key ? s->key : s->raw_key,
-		    s->raw_key ? WXF_KEY_RAW : WXF_KEY_PASSPHRASE, &err);
+	if (s->k.key || s->k.raw_key) {
+		rc = wxf_key_from_text(&k, s->k.key ? s->k.key : s->k.raw_key,
+		    s->k.raw_key ? WXF_KEY_RAW : WXF_KEY_PASSPHRASE, &err);
 		if (rc != WXF_OK) {
 			fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
 			rc = WXF_EXIT_USAGE;
@@ -201,7 +163,7 @@ exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		}
 		k.source = WXF_KEYSRC_GIVEN;
 		snprintf(k.how, sizeof(k.how), "given by the examiner (%s), verified against page 1",
-		    s->raw_key ? "--raw-key, already-derived AES key" : "--key, passphrase");
+		    s->k.raw_key ? "--raw-key, already-derived AES key" : "--key, passphrase");
 	} else {
 		rc = android_key(s, db, &k, ctx, &am, &err);
 		if (rc != WXF_OK) {
@@ -209,15 +171,15 @@ exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 			rc = wxf_err_exit_code(rc);
 			goto out;
 		}
-		if (s->profile == NULL)
-			s->profile = wxf_xstrdup("android");
+		if (s->k.profile == NULL)
+			s->k.profile = wxf_xstrdup("android");
 	}
 	memset(&o, 0, sizeof(o));
-	o.jobs = (unsigned)s->jobs;
+	o.jobs = (unsigned)s->k.jobs;
 	o.log = &ctx->log;
 	o.no_sidecars = s->no_sidecars;
 	o.no_hash = s->no_hash;
-	rc = wxf_decrypt_file(db, s->out, &k, s->profile, &o, &rep, &err);
+	rc = wxf_decrypt_file(db, s->out, &k, s->k.profile, &o, &rep, &err);
 	if (rc != WXF_OK) {
 		fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
 		if (have_audit) {
@@ -242,7 +204,7 @@ exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	}
 	if (rep.db.n_bad || rep.db.trailing || rep.wal.n_bad || rep.journal.n_bad)
 		findings = 1;
-	wxf_key_display(&k, s->reveal, disp, sizeof(disp));
+	wxf_key_display(&k, s->k.reveal, disp, sizeof(disp));
 	wxf_profile_describe(rep.profile, desc, sizeof(desc));
 	if (ctx->json) {
 		char *j = wxf_decrypt_report_json(&rep);

@@ -19,26 +19,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_PROFILE = 0x100, O_KEY, O_RAWKEY, O_IMEI, O_UIN, O_JOBS, O_REVEAL, O_AUDIT, O_DUMP,
-	O_BASE, O_NORAW, O_MAXRAW, O_PREFIX, O_RESUME, O_MAX, O_NORATIO };
+enum { O_DUMP = 0x100, O_BASE, O_NORAW, O_MAXRAW, O_PREFIX, O_RESUME, O_MAX, O_NORATIO };
 
 struct st {
-	char *profile, *key, *raw_key, *audit, *dump, *prefix, *resume;
-	char **imeis, **uins;
-	long long jobs, max_raw, max;
+	wxf_keyopts k;
+	char *dump, *prefix, *resume;
+	long long max_raw, max;
 	unsigned long long base;
-	int reveal, no_raw, no_ratio;
+	int no_raw, no_ratio;
 };
 
 static const struct option opts[] = {
-	{ "profile", required_argument, NULL, O_PROFILE },
-	{ "key", required_argument, NULL, O_KEY },
-	{ "raw-key", required_argument, NULL, O_RAWKEY },
-	{ "imei", required_argument, NULL, O_IMEI },
-	{ "uin", required_argument, NULL, O_UIN },
-	{ "jobs", required_argument, NULL, O_JOBS },
-	{ "reveal-key", no_argument, NULL, O_REVEAL },
-	{ "audit", required_argument, NULL, O_AUDIT },
+	WXF_KEYOPTS_LONG,
 	{ "dump", required_argument, NULL, O_DUMP },
 	{ "base", required_argument, NULL, O_BASE },
 	{ "no-raw", no_argument, NULL, O_NORAW },
@@ -55,27 +47,14 @@ opt(void *state, int c, const char *arg, wxf_err *err)
 {
 	struct st *s = state;
 	char *end;
+	int rc;
 
+	if (wxf_cmd_keyopt(&s->k, c, arg, err, &rc))
+		return rc;
 	switch (c) {
 	case 0:
-		free(s->profile); free(s->audit); free(s->dump); free(s->prefix); free(s->resume);
-		if (s->key) { memset(s->key, 0, strlen(s->key)); free(s->key); }
-		if (s->raw_key) { memset(s->raw_key, 0, strlen(s->raw_key)); free(s->raw_key); }
-		wxf_cmd_strv_free(&s->imeis);
-		wxf_cmd_strv_free(&s->uins);
+		free(s->dump); free(s->prefix); free(s->resume);
 		return WXF_OK;
-	case O_PROFILE:
-		if (wxf_profile_find(arg) == NULL)
-			return wxf_err_set(err, WXF_EUSAGE, "unknown profile '%s'", arg);
-		wxf_cmd_set_str(&s->profile, arg);
-		return WXF_OK;
-	case O_KEY: wxf_cmd_set_str(&s->key, arg); return WXF_OK;
-	case O_RAWKEY: wxf_cmd_set_str(&s->raw_key, arg); return WXF_OK;
-	case O_IMEI: wxf_cmd_strv_add(&s->imeis, arg); return WXF_OK;
-	case O_UIN: wxf_cmd_strv_add(&s->uins, arg); return WXF_OK;
-	case O_JOBS: return wxf_cmd_num(arg, 1, 256, &s->jobs, "--jobs", err);
-	case O_REVEAL: s->reveal = 1; return WXF_OK;
-	case O_AUDIT: wxf_cmd_set_str(&s->audit, arg); return WXF_OK;
 	case O_DUMP: wxf_cmd_set_str(&s->dump, arg); return WXF_OK;
 	case O_BASE:
 		s->base = strtoull(arg, &end, 0);
@@ -101,10 +80,10 @@ audit_key(struct st *s, wxf_ctx *ctx, const char *action, const char *db, const 
 	char disp[160];
 	wxf_err err;
 
-	if (s->audit == NULL)
+	if (s->k.audit == NULL)
 		return;
 	wxf_err_clear(&err);
-	if (wxf_audit_open(&au, s->audit, ctx->tool, &err) != WXF_OK) {
+	if (wxf_audit_open(&au, s->k.audit, ctx->tool, &err) != WXF_OK) {
 		wxf_log_error(&ctx->log, "%s", err.msg);
 		return;
 	}
@@ -113,7 +92,7 @@ audit_key(struct st *s, wxf_ctx *ctx, const char *action, const char *db, const 
 	wxf_buf_json_str(&b, db, strlen(db));
 	wxf_buf_printf(&b, ",\"found\":%s", found ? "true" : "false");
 	if (found) {
-		wxf_key_display(k, s->reveal, disp, sizeof(disp));
+		wxf_key_display(k, s->k.reveal, disp, sizeof(disp));
 		wxf_buf_puts(&b, ",\"how\":");
 		wxf_buf_json_str(&b, k->how, strlen(k->how));
 		wxf_buf_puts(&b, ",\"key\":");
@@ -131,24 +110,8 @@ print_key(struct st *s, const wxf_key *k)
 {
 	char disp[160];
 
-	wxf_key_display(k, s->reveal, disp, sizeof(disp));
+	wxf_key_display(k, s->k.reveal, disp, sizeof(disp));
 	printf("%-10s %s\n%-10s %s\n", "key", disp, "obtained", k->how);
-}
-
-static char *
-parent_dir(const char *path)
-{
-	char *a = wxf_xstrdup(path), *p = strrchr(a, '/');
-
-	if (p == NULL) {
-		free(a);
-		return wxf_xstrdup(".");
-	}
-	if (p == a)
-		p[1] = '\0';
-	else
-		*p = '\0';
-	return a;
 }
 
 static int
@@ -165,8 +128,8 @@ derive_one(struct st *s, wxf_ctx *ctx, const char *tree, const char *acct)
 
 	wxf_err_clear(&err);
 	memset(&ko, 0, sizeof(ko));
-	ko.imeis = s->imeis;
-	ko.uins = s->uins;
+	ko.imeis = s->k.imeis;
+	ko.uins = s->k.uins;
 	root = wxf_android_app_root(tree, acct);
 	wxf_android_inputs_collect(root, acct, &ko, &in, &err);
 	printf("%-10s %s\n%-10s %s\n", "database", db, "app root", root ? root : "(not found)");
@@ -209,7 +172,7 @@ cmd_derive(struct st *s, wxf_ctx *ctx, const char *arg)
 	size_t i;
 
 	if (wxf_is_file(arg)) {
-		char *acct = parent_dir(arg);
+		char *acct = wxf_cmd_parent_dir(arg);
 
 		rc = derive_one(s, ctx, NULL, acct);
 		free(acct);
@@ -243,19 +206,19 @@ cmd_verify(struct st *s, wxf_ctx *ctx, const char *db)
 	int rc;
 
 	wxf_err_clear(&err);
-	if ((s->key == NULL) == (s->raw_key == NULL)) {
+	if ((s->k.key == NULL) == (s->k.raw_key == NULL)) {
 		fprintf(stderr, "wxforensic key verify: give exactly one of --key, --raw-key\n");
 		return WXF_EXIT_USAGE;
 	}
-	if (wxf_key_from_text(&k, s->key ? s->key : s->raw_key,
-	    s->raw_key ? WXF_KEY_RAW : WXF_KEY_PASSPHRASE, &err) != WXF_OK) {
+	if (wxf_key_from_text(&k, s->k.key ? s->k.key : s->k.raw_key,
+	    s->k.raw_key ? WXF_KEY_RAW : WXF_KEY_PASSPHRASE, &err) != WXF_OK) {
 		fprintf(stderr, "wxforensic key verify: %s\n", err.msg);
 		return WXF_EXIT_USAGE;
 	}
 	k.source = WXF_KEYSRC_GIVEN;
 	snprintf(k.how, sizeof(k.how), "given by the examiner (%s)",
-	    s->raw_key ? "--raw-key" : "--key");
-	rc = wxf_decrypt_verify_key(db, &k, s->profile, &p, &err);
+	    s->k.raw_key ? "--raw-key" : "--key");
+	rc = wxf_decrypt_verify_key(db, &k, s->k.profile, &p, &err);
 	if (rc == WXF_OK) {
 		wxf_profile_describe(p, desc, sizeof(desc));
 		printf("%-10s %s\n%-10s opens page 1 (%s)\n%-10s %s (%s)\n", "database", db, "result",
@@ -281,8 +244,8 @@ cmd_search_dump(struct st *s, wxf_ctx *ctx, const char *db)
 
 	wxf_err_clear(&err);
 	memset(&o, 0, sizeof(o));
-	o.jobs = (unsigned)s->jobs;
-	o.profile = s->profile;
+	o.jobs = (unsigned)s->k.jobs;
+	o.profile = s->k.profile;
 	o.base = s->base;
 	o.no_raw = s->no_raw;
 	o.max_raw = (unsigned)s->max_raw;
@@ -325,7 +288,7 @@ cmd_search_android(struct st *s, wxf_ctx *ctx, const char *db)
 
 	wxf_err_clear(&err);
 	memset(&o, 0, sizeof(o));
-	o.jobs = (unsigned)s->jobs;
+	o.jobs = (unsigned)s->k.jobs;
 	o.prefix = s->prefix;
 	o.state_path = s->resume;
 	o.max_candidates = (uint64_t)s->max;

@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_mem.h"
+#include "decrypt/decrypt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +40,78 @@ wxf_cmd_set_str(char **dst, const char *v)
 {
 	free(*dst);
 	*dst = v != NULL ? wxf_xstrdup(v) : NULL;
+}
+
+static void
+wipe_free(char **p)
+{
+	if (*p != NULL) {
+		memset(*p, 0, strlen(*p));
+		free(*p);
+		*p = NULL;
+	}
+}
+
+int
+wxf_cmd_keyopt(wxf_keyopts *k, int c, const char *arg, wxf_err *err, int *rc)
+{
+	*rc = WXF_OK;
+	switch (c) {
+	case 0:
+		wxf_cmd_set_str(&k->profile, NULL);
+		wxf_cmd_set_str(&k->audit, NULL);
+		wipe_free(&k->key);
+		wipe_free(&k->raw_key);
+		wxf_cmd_strv_free(&k->imeis);
+		wxf_cmd_strv_free(&k->uins);
+		return 0; /* the command frees its own options too */
+	case WXF_KO_PROFILE:
+		if (wxf_profile_find(arg) == NULL)
+			*rc = wxf_err_set(err, WXF_EUSAGE, "unknown profile '%s' (see wxforensic-decrypt(1))", arg);
+		else
+			wxf_cmd_set_str(&k->profile, arg);
+		return 1;
+	case WXF_KO_KEY:
+		wipe_free(&k->key);
+		wxf_cmd_set_str(&k->key, arg);
+		return 1;
+	case WXF_KO_RAWKEY:
+		wipe_free(&k->raw_key);
+		wxf_cmd_set_str(&k->raw_key, arg);
+		return 1;
+	case WXF_KO_IMEI:
+		wxf_cmd_strv_add(&k->imeis, arg);
+		return 1;
+	case WXF_KO_UIN:
+		wxf_cmd_strv_add(&k->uins, arg);
+		return 1;
+	case WXF_KO_JOBS:
+		*rc = wxf_cmd_num(arg, 1, 256, &k->jobs, "--jobs", err);
+		return 1;
+	case WXF_KO_REVEAL:
+		k->reveal = 1;
+		return 1;
+	case WXF_KO_AUDIT:
+		wxf_cmd_set_str(&k->audit, arg);
+		return 1;
+	}
+	return 0;
+}
+
+char *
+wxf_cmd_parent_dir(const char *path)
+{
+	char *a = wxf_xstrdup(path), *s = strrchr(a, '/');
+
+	if (s == NULL) {
+		free(a);
+		return wxf_xstrdup(".");
+	}
+	if (s == a)
+		s[1] = '\0';
+	else
+		*s = '\0';
+	return a;
 }
 
 void

@@ -43,6 +43,29 @@ int wxf_cmd_num(const char *arg, long long min, long long max, long long *out, c
     wxf_err *err);
 /* Replaces *dst with a copy of v (NULL frees it). */
 void wxf_cmd_set_str(char **dst, const char *v);
+/* The directory part of path (malloc'd): "." without a slash, "/" for a file at the root. */
+char *wxf_cmd_parent_dir(const char *path);
+/* Key options shared by decrypt and key: put WXF_KEYOPTS_LONG in the option table, a
+ * wxf_keyopts in the state, and let wxf_cmd_keyopt handle them first. */
+enum { WXF_KO_PROFILE = 0x3000, WXF_KO_KEY, WXF_KO_RAWKEY, WXF_KO_IMEI, WXF_KO_UIN, WXF_KO_JOBS,
+	WXF_KO_REVEAL, WXF_KO_AUDIT };
+#define WXF_KEYOPTS_LONG \
+	{ "profile", required_argument, NULL, WXF_KO_PROFILE }, \
+	{ "key", required_argument, NULL, WXF_KO_KEY }, \
+	{ "raw-key", required_argument, NULL, WXF_KO_RAWKEY }, \
+	{ "imei", required_argument, NULL, WXF_KO_IMEI }, \
+	{ "uin", required_argument, NULL, WXF_KO_UIN }, \
+	{ "jobs", required_argument, NULL, WXF_KO_JOBS }, \
+	{ "reveal-key", no_argument, NULL, WXF_KO_REVEAL }, \
+	{ "audit", required_argument, NULL, WXF_KO_AUDIT }
+typedef struct wxf_keyopts {
+	char *profile, *key, *raw_key, *audit;  /* key and raw_key are wiped when freed */
+	char **imeis, **uins;
+	long long jobs;
+	int reveal;
+} wxf_keyopts;
+/* Handles option c when it is a key option (c 0: frees them): returns 1 and sets *rc, else 0. */
+int wxf_cmd_keyopt(wxf_keyopts *k, int c, const char *arg, wxf_err *err, int *rc);
 /* Appends to a NULL-terminated string array (for repeatable options). */
 void wxf_cmd_strv_add(char ***v, const char *s);
 void wxf_cmd_strv_free(char ***v);

@@ -196,6 +196,26 @@ le64(const uint8_t *p)
 	return v;
 }
 
+/* Appends a memory range; -1 when out of memory (the ranges so far stay). */
+static int
+range_push(struct range **rg, size_t *cnt, size_t *cap, uint64_t va, uint64_t off, uint64_t size)
+{
+	if (*cnt == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		struct range *nr = realloc(*rg, nc * sizeof(**rg));
+
+		if (nr == NULL)
+			return -1;
+		*rg = nr;
+		*cap = nc;
+	}
+	(*rg)[*cnt].va = va;
+	(*rg)[*cnt].off = off;
+	(*rg)[*cnt].size = size;
+	(*cnt)++;
+	return 0;
+}
+
 /* Reads the minidump memory lists into *rg; 0 if not a minidump. */
 static size_t
 minidump_ranges(const uint8_t *d, size_t n, struct range **rg)
@@ -231,21 +251,8 @@ minidump_ranges(const uint8_t *d, size_t n, struct range **rg)
 
 				if (s.bad)
 					break;
-				if (off <= n && size <= n - off) {
-					struct range *nr2;
-
-					if (cnt == cap) {
-						cap = cap ? cap * 2 : 64;
-						nr2 = realloc(*rg, cap * sizeof(**rg));
-						if (nr2 == NULL)
-							return cnt;
-						*rg = nr2;
-					}
-					(*rg)[cnt].va = va;
-					(*rg)[cnt].off = off;
-					(*rg)[cnt].size = size;
-					cnt++;
-				}
+				if (off <= n && size <= n - off && range_push(rg, &cnt, &cap, va, off, size) != 0)
+					return cnt;
 				off += size;
 			}
 		} else if (type == 5) {
@@ -257,21 +264,8 @@ minidump_ranges(const uint8_t *d, size_t n, struct range **rg)
 
 				if (s.bad)
 					break;
-				if (r <= n && size <= n - r) {
-					struct range *nr2;
-
-					if (cnt == cap) {
-						cap = cap ? cap * 2 : 64;
-						nr2 = realloc(*rg, cap * sizeof(**rg));
-						if (nr2 == NULL)
-							return cnt;
-						*rg = nr2;
-					}
-					(*rg)[cnt].va = va;
-					(*rg)[cnt].off = r;
-					(*rg)[cnt].size = size;
-					cnt++;
-				}
+				if (r <= n && size <= n - r && range_push(rg, &cnt, &cap, va, r, size) != 0)
+					return cnt;
 			}
 		}
 	}
