@@ -108,8 +108,6 @@ android_key(struct st *s, const char *db, wxf_key *k, wxf_ctx *ctx, wxf_buf *aud
 	return rc;
 }
 
-
-
 extern const struct wxf_cmd_entry wxf_cmd_decrypt_entry;
 
 static int

@@ -328,8 +328,6 @@ cmd_search_android(struct st *s, wxf_ctx *ctx, const char *db)
 	return rc;
 }
 
-
-
 extern const struct wxf_cmd_entry wxf_cmd_key_entry;
 
 static int
