@@ -379,6 +379,33 @@ best_sig(cx *x, const cv_rec *r, int want_index, int *score)
 
 /* ---------------------------------------------------------------- fingerprints */
 
+/* Mixes n bytes into two independent lanes (two multiplies in flight), 16 bytes a step. */
+static void
+fp_bytes(uint64_t *ph, uint64_t *pg, const uint8_t *p, size_t n)
+{
+	uint64_t h = *ph, g = *pg, u, v;
+	size_t k;
+
+	for (k = 0; k + 16 <= n; k += 16) {
+		memcpy(&u, p + k, 8);
+		memcpy(&v, p + k + 8, 8);
+		h = cv_mix(h, u);
+		g = cv_mix(g, v);
+	}
+	if (k + 8 <= n) {
+		memcpy(&u, p + k, 8);
+		h = cv_mix(h, u);
+		k += 8;
+	}
+	if (k < n) {
+		u = 0;
+		memcpy(&u, p + k, n - k);
+		h = cv_mix(h, u ^ ((uint64_t)(n - k) << 56));
+	}
+	*ph = h;
+	*pg = g;
+}
+
 /* Fingerprint of a record straight from its serial types and body bytes (no decoding): the
  * same function for live rows and candidates, so equal records have equal fingerprints.  The
  * rowid-alias column is left out (its NULL says nothing), missing trailing columns count as
@@ -387,47 +414,35 @@ static uint64_t
 fp_raw(const cv_sig *s, int sig, const uint64_t *types, int ncols, const uint8_t *body, size_t body_len)
 {
 	uint64_t h = 0x243f6a8885a308d3ULL ^ (uint64_t)(sig + 1);
-	uint64_t g = 0x452821e638d01377ULL; /* second lane: odd 8-byte words of long values */
-	size_t pos = 0;
+	uint64_t g = 0x452821e638d01377ULL;
+	size_t pos = 0, ipk_off = 0, ipk_len = 0, avail;
 	int i;
 
+	/* the serial types (the column boundaries), then the bytes that exist without the IPK
+	 * column's: equal records give equal bytes column by column, hence as a whole */
 	for (i = 0; i < s->n; i++) {
 		uint64_t st = i < ncols ? types[i] : 0;
 		int64_t z = wxf_sqlite_serial_size(st);
-		size_t k, avail;
 
 		if (z < 0)
 			z = 0;
-		avail = pos < body_len ? body_len - pos : 0;
-		if ((uint64_t)z < avail)
-			avail = (size_t)z;
-		if (i != s->ipk) {
+		if (i == s->ipk) {
+			ipk_off = pos;
+			ipk_len = (size_t)z;
+		} else
 			h = cv_mix(h, st ^ ((uint64_t)(i + 1) << 40));
-			for (k = 0; k + 16 <= avail; k += 16) {
-				uint64_t u, v;
-
-				memcpy(&u, body + pos + k, 8);
-				memcpy(&v, body + pos + k + 8, 8);
-				h = cv_mix(h, u);
-				g = cv_mix(g, v); /* independent of h: two multiplies in flight */
-			}
-			if (k + 8 <= avail) {
-				uint64_t u;
-
-				memcpy(&u, body + pos + k, 8);
-				h = cv_mix(h, u);
-				k += 8;
-			}
-			if (k < avail) {
-				uint64_t u = 0;
-
-				memcpy(&u, body + pos + k, avail - k);
-				h = cv_mix(h, u ^ ((uint64_t)(avail - k) << 56));
-			}
-		}
 		pos += (size_t)z;
 	}
-	h = cv_mix(h, g);
+	avail = pos < body_len ? pos : body_len;
+	if (ipk_len > 0 && ipk_off < avail) {
+		size_t e = ipk_off + ipk_len < avail ? ipk_off + ipk_len : avail;
+
+		fp_bytes(&h, &g, body, ipk_off);
+		fp_bytes(&h, &g, body + e, avail - e);
+		avail -= e - ipk_off;
+	} else
+		fp_bytes(&h, &g, body, avail);
+	h = cv_mix(cv_mix(h, g), (uint64_t)avail);
 	return h ? h : 1;
 }
 
