@@ -18,8 +18,8 @@
  * Memory: images up to 8 MB (database + WAL + journal) are carved in memory: one arena holds the
  * merged candidates (values point into the mapped images, only assembled overflow payloads are
  * copied) plus 8 bytes per live row for the live fingerprints.  Larger images spill: live
- * fingerprints and candidates go to unnamed temporary files (tmpfile(3)) in up to 128 partitions
- * by fingerprint (one partition per 8 MB of image), each partition is merged on its own in the
+ * fingerprints and candidates go to an unnamed temporary file per thread (tmpfile(3)), in up to
+ * 128 partitions by fingerprint (one partition per 8 MB of image), each partition is merged on its own in the
  * order its candidates were found (the same merge decisions), and the merged records are
  * emitted one (table, rowid) partition at a time, so that index entries still fold into their
  * rows.  Memory beyond the mapping is then a few MB whatever the file size.  A spilling run uses
