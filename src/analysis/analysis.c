@@ -545,7 +545,7 @@ obs_attrs(ctx *c, obsv *o, int attr, const wxf_attrs *as, const char *u)
 static int
 ref_cmp(const wxf_an_ref *a, const wxf_an_ref *b)
 {
-	int r = an_time_cmp(a->time_ms, b->time_ms);
+	int r = wxf_time_cmp(a->time_ms, b->time_ms);
 
 	if (r == 0)
 		r = (int)a->kind - (int)b->kind;
@@ -579,7 +579,7 @@ static int
 val_cmp(const void *pa, const void *pb)
 {
 	const wxf_an_value *a = pa, *b = pb;
-	int r = an_time_cmp(a->first_ms, b->first_ms);
+	int r = wxf_time_cmp(a->first_ms, b->first_ms);
 
 	return r != 0 ? r : strcmp(a->value, b->value);
 }
@@ -1324,7 +1324,7 @@ pay_time(const wxf_model *m, const wxf_payment *p)
 	for (size_t i = 0; i < p->n_msgs; i++) {
 		const wxf_msg *msg = wxf_model_find_msg(m, p->msg_ids[i]);
 
-		if (msg != NULL && an_time_cmp(msg->time_ms, t) < 0)
+		if (msg != NULL && wxf_time_cmp(msg->time_ms, t) < 0)
 			t = msg->time_ms;
 	}
 	return t;
@@ -1362,7 +1362,7 @@ static int
 row_cmp(const void *pa, const void *pb)
 {
 	const wxf_ledger_row *a = pa, *b = pb;
-	int r = an_time_cmp(a->time_ms, b->time_ms);
+	int r = wxf_time_cmp(a->time_ms, b->time_ms);
 
 	return r != 0 ? r : strcmp(a->payment_id, b->payment_id);
 }
@@ -1710,7 +1710,7 @@ static int
 hit_cmp(const void *pa, const void *pb)
 {
 	const wxf_indicator_hit *a = pa, *b = pb;
-	int r = an_time_cmp(a->time_ms, b->time_ms);
+	int r = wxf_time_cmp(a->time_ms, b->time_ms);
 
 	if (r == 0)
 		r = strcmp(a->msg_id, b->msg_id);

@@ -27,6 +27,5 @@ int an_is_alnum(uint32_t cp);
 int an_add(int64_t *acc, int64_t v);
 int an_sub(int64_t *acc, int64_t v);
 
-int an_time_cmp(int64_t a, int64_t b);
 
 #endif

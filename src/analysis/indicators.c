@@ -86,17 +86,6 @@ an_sub(int64_t *acc, int64_t v)
 	return 0;
 }
 
-int
-an_time_cmp(int64_t a, int64_t b)
-{
-	if (a == b)
-		return 0;
-	if (a == WXF_TIME_UNKNOWN)
-		return 1;
-	if (b == WXF_TIME_UNKNOWN)
-		return -1;
-	return a < b ? -1 : 1;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Sets */

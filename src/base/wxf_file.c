@@ -120,6 +120,25 @@ wxf_path_join(const char *a, const char *b)
 	return wxf_xasprintf("%.*s/%s", (int)la, a, b);
 }
 
+char *
+wxf_path_dir(const char *path)
+{
+	char *a = wxf_xstrdup(path), *s;
+	size_t n = strlen(a);
+
+	while (n > 1 && a[n - 1] == '/')
+		a[--n] = '\0';
+	if ((s = strrchr(a, '/')) == NULL) {
+		free(a);
+		return wxf_xstrdup(".");
+	}
+	if (s == a)
+		s[1] = '\0';
+	else
+		*s = '\0';
+	return a;
+}
+
 const char *
 wxf_path_base(const char *path)
 {

@@ -40,6 +40,9 @@ int wxf_path_is_inside(const char *path, const char *dir);
 /* mkdir -p; returns WXF_OK or WXF_EIO. */
 int wxf_mkdir_p(const char *path, wxf_err *err);
 const char *wxf_path_base(const char *path);
+/* The directory part of path (malloc'd, trailing slashes ignored): "." without a slash, "/"
+ * for an entry of the root. */
+char *wxf_path_dir(const char *path);
 /* 1 if a regular file / directory exists at path (following links). */
 int wxf_is_file(const char *path);
 int wxf_is_dir(const char *path);

@@ -170,3 +170,15 @@ wxf_time_now_ms(int *from_sde)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+int
+wxf_time_cmp(int64_t a, int64_t b)
+{
+	if (a == b)
+		return 0;
+	if (a == WXF_TIME_UNKNOWN)
+		return 1;
+	if (b == WXF_TIME_UNKNOWN)
+		return -1;
+	return a < b ? -1 : 1;
+}

@@ -86,7 +86,7 @@ android_key(struct st *s, const char *db, wxf_key *k, wxf_ctx *ctx, wxf_buf *aud
 {
 	wxf_android_inputs in;
 	wxf_key_opts ko;
-	char *acct = wxf_cmd_parent_dir(db), *root;
+	char *acct = wxf_path_dir(db), *root;
 	uint64_t tried = 0;
 	int rc;
 

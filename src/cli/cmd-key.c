@@ -172,7 +172,7 @@ cmd_derive(struct st *s, wxf_ctx *ctx, const char *arg)
 	size_t i;
 
 	if (wxf_is_file(arg)) {
-		char *acct = wxf_cmd_parent_dir(arg);
+		char *acct = wxf_path_dir(arg);
 
 		rc = derive_one(s, ctx, NULL, acct);
 		free(acct);

@@ -98,22 +98,6 @@ wxf_cmd_keyopt(wxf_keyopts *k, int c, const char *arg, wxf_err *err, int *rc)
 	return 0;
 }
 
-char *
-wxf_cmd_parent_dir(const char *path)
-{
-	char *a = wxf_xstrdup(path), *s = strrchr(a, '/');
-
-	if (s == NULL) {
-		free(a);
-		return wxf_xstrdup(".");
-	}
-	if (s == a)
-		s[1] = '\0';
-	else
-		*s = '\0';
-	return a;
-}
-
 void
 wxf_cmd_strv_add(char ***v, const char *s)
 {

@@ -43,8 +43,6 @@ int wxf_cmd_num(const char *arg, long long min, long long max, long long *out, c
     wxf_err *err);
 /* Replaces *dst with a copy of v (NULL frees it). */
 void wxf_cmd_set_str(char **dst, const char *v);
-/* The directory part of path (malloc'd): "." without a slash, "/" for a file at the root. */
-char *wxf_cmd_parent_dir(const char *path);
 /* Key options shared by decrypt and key: put WXF_KEYOPTS_LONG in the option table, a
  * wxf_keyopts in the state, and let wxf_cmd_keyopt handle them first. */
 enum { WXF_KO_PROFILE = 0x3000, WXF_KO_KEY, WXF_KO_RAWKEY, WXF_KO_IMEI, WXF_KO_UIN, WXF_KO_JOBS,

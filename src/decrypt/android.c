@@ -418,24 +418,6 @@ walk(const char *dir, int depth, int mode, char ***hits, size_t *n)
 	free(names);
 }
 
-static char *
-parent_of(const char *path)
-{
-	char *a = wxf_xstrdup(path), *s;
-	size_t n = strlen(a);
-
-	while (n > 1 && a[n - 1] == '/')
-		a[--n] = '\0';
-	if ((s = strrchr(a, '/')) == NULL) {
-		free(a);
-		return wxf_xstrdup(".");
-	}
-	if (s == a)
-		s[1] = '\0';
-	else
-		*s = '\0';
-	return a;
-}
 
 char *
 wxf_android_app_root(const char *tree_root, const char *acct_dir)
@@ -444,7 +426,7 @@ wxf_android_app_root(const char *tree_root, const char *acct_dir)
 	size_t n = 0;
 
 	if (acct_dir != NULL) {
-		char *par = parent_of(acct_dir), *gp = parent_of(par);
+		char *par = wxf_path_dir(acct_dir), *gp = wxf_path_dir(par);
 
 		if (has_dir(gp, "MicroMsg"))
 			r = gp;

@@ -917,23 +917,12 @@ wxf_model_anomaly(wxf_model *m, enum wxf_sev sev, const char *code, const char *
 /* ------------------------------------------------------------------------------------------ */
 /* Sort and finish */
 
-static int
-time_cmp(int64_t a, int64_t b)
-{
-	if (a == b)
-		return 0;
-	if (a == WXF_TIME_UNKNOWN)
-		return 1;
-	if (b == WXF_TIME_UNKNOWN)
-		return -1;
-	return a < b ? -1 : 1;
-}
 
 static int
 msg_cmp(const void *pa, const void *pb)
 {
 	const wxf_msg *a = *(const wxf_msg *const *)pa, *b = *(const wxf_msg *const *)pb;
-	int c = time_cmp(a->time_ms, b->time_ms);
+	int c = wxf_time_cmp(a->time_ms, b->time_ms);
 
 	return c != 0 ? c : strcmp(a->id, b->id);
 }
@@ -950,7 +939,7 @@ static int
 ev_cmp(const void *pa, const void *pb)
 {
 	const wxf_pay_event *a = pa, *b = pb;
-	int c = time_cmp(a->time_ms, b->time_ms);
+	int c = wxf_time_cmp(a->time_ms, b->time_ms);
 
 	if (c != 0)
 		return c;
@@ -1004,7 +993,7 @@ pay_cmp(const void *pa, const void *pb)
 	const wxf_payment *a = *(const wxf_payment *const *)pa, *b = *(const wxf_payment *const *)pb;
 	int64_t ta = a->begin_time_ms != WXF_TIME_UNKNOWN || a->n_events == 0 ? a->begin_time_ms : a->events[0].time_ms;
 	int64_t tb = b->begin_time_ms != WXF_TIME_UNKNOWN || b->n_events == 0 ? b->begin_time_ms : b->events[0].time_ms;
-	int c = time_cmp(ta, tb);
+	int c = wxf_time_cmp(ta, tb);
 
 	return c != 0 ? c : strcmp(a->id, b->id);
 }
