@@ -277,6 +277,24 @@ wxf_pread_all(int fd, void *buf, size_t n, uint64_t off)
 }
 
 int
+wxf_write_all(int fd, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int
 wxf_pwrite_all(int fd, const void *p, size_t n, uint64_t off, const char *path, wxf_err *err)
 {
 	const uint8_t *b = p;

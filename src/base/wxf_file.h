@@ -29,6 +29,8 @@ int wxf_file_write(const char *path, const void *data, size_t n, wxf_err *err);
 /* Reads exactly n bytes at offset off (retrying short reads and EINTR): 0, or -1 on an I/O
  * error or end of file (errno set on I/O errors). */
 int wxf_pread_all(int fd, void *buf, size_t n, uint64_t off);
+/* write(2) of all n bytes at the file position, retried on EINTR; 0 or -1. */
+int wxf_write_all(int fd, const void *buf, size_t n);
 /* Writes all n bytes at offset off: WXF_OK or WXF_EIO naming path. */
 int wxf_pwrite_all(int fd, const void *p, size_t n, uint64_t off, const char *path, wxf_err *err);
 

@@ -74,6 +74,17 @@ count_verdict(wxf_page_report *r, wxf_page_verdict v)
 	}
 }
 
+/* Decrypts one WAL frame's or journal record's page (a page number 0 is BAD without trying),
+ * counts its verdict and lists record `no` when it is bad.  WXF_OK or WXF_ENOMEM. */
+static int
+page_verdict(wxf_page_report *r, const wxf_codec *c, wxf_codec_scratch *s, uint32_t pgno,
+    const uint8_t *in, uint8_t *out, uint32_t no, wxf_page_verdict *v)
+{
+	*v = pgno == 0 ? WXF_PAGE_BAD : wxf_codec_page(c, s, pgno, in, out);
+	count_verdict(r, *v);
+	return *v == WXF_PAGE_BAD ? add_bad(r, no) : WXF_OK;
+}
+
 static void
 sha256_of(const uint8_t *p, size_t n, char out[65])
 {
@@ -367,13 +378,7 @@ decrypt_wal(const wxf_codec *c, const char *in_path, const char *out_path, wxf_p
 			if (fsalt1 != salt1 || fsalt2 != salt2 || c0 != s0 || c1 != s1 || pgno == 0)
 				chain = 0;
 		}
-		if (pgno == 0) {
-			v = WXF_PAGE_BAD;
-		} else {
-			v = wxf_codec_page(c, s, pgno, pg, out + off + 24);
-		}
-		count_verdict(r, v);
-		if (v == WXF_PAGE_BAD && add_bad(r, (uint32_t)fno) != WXF_OK) {
+		if (page_verdict(r, c, s, pgno, pg, out + off + 24, (uint32_t)fno, &v) != WXF_OK) {
 			rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 			goto done;
 		}
@@ -478,13 +483,7 @@ decrypt_journal(const wxf_codec *c, const char *in_path, const char *out_path,
 			}
 			rno++;
 			r->n_pages++;
-			if (pgno == 0) {
-				v = WXF_PAGE_BAD;
-			} else {
-				v = wxf_codec_page(c, s, pgno, d, out + rec + 4);
-			}
-			count_verdict(r, v);
-			if (v == WXF_PAGE_BAD && add_bad(r, (uint32_t)rno) != WXF_OK) {
+			if (page_verdict(r, c, s, pgno, d, out + rec + 4, (uint32_t)rno, &v) != WXF_OK) {
 				rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 				goto done;
 			}

@@ -299,22 +299,6 @@ kdf(const void *pw, size_t pw_n, const uint8_t *salt, size_t salt_n, uint8_t out
 	    out) == 1 ? 0 : -1;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* Older scheme: BKEY from e_perbackupkey.  *tag_ok gets the GCM tag verdict. */
 static int
 backup_key(const wxf_hw_info *in, const char *pw, uint8_t bkey[32], int *tag_ok)
@@ -455,7 +439,7 @@ decrypt_archive(const char *in, const char *out, const uint8_t key[32], const ui
 		size_t k = size - pos < CHUNK ? (size_t)(size - pos) : CHUNK;
 
 		if (wxf_pread_all(fi, buf, k, pos) != 0 || EVP_DecryptUpdate(x, ob, &l, buf, (int)k) != 1 ||
-		    write_all(fo, ob, (size_t)l) != 0)
+		    wxf_write_all(fo, ob, (size_t)l) != 0)
 			goto out;
 		*written += (uint64_t)l;
 		pos += k;
@@ -466,7 +450,7 @@ decrypt_archive(const char *in, const char *out, const uint8_t key[32], const ui
 		rc = gcm ? -2 : -1;
 		goto out;
 	}
-	if (l > 0 && write_all(fo, ob, (size_t)l) != 0)
+	if (l > 0 && wxf_write_all(fo, ob, (size_t)l) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -560,7 +544,7 @@ on_data(void *arg, const uint8_t *p, size_t n)
 
 	if (e->fd < 0)
 		return 0;
-	if (write_all(e->fd, p, n) != 0) {
+	if (wxf_write_all(e->fd, p, n) != 0) {
 		hwarn(e->c, "%s: write error on %s", e->a->module, e->cur);
 		close(e->fd);
 		e->fd = -1;

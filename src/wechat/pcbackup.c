@@ -1311,22 +1311,6 @@ cmp_fseg(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static const char *
 mstr_of(const ctx *c, int64_t key, const mm_row **mm)
 {
@@ -1429,7 +1413,7 @@ assemble(ctx *c, fseg_row **pc, size_t n, int copy, wxf_err *err)
 					bad_pad = 1;
 				w = k - p;
 			}
-			if (write_all(fd, buf, w) != 0) {
+			if (wxf_write_all(fd, buf, w) != 0) {
 				rc = wxf_err_set(err, WXF_EIO, "%s: %s", tmp, strerror(errno));
 				goto out;
 			}
