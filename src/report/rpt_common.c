@@ -30,6 +30,23 @@ ev_add(rpt_ctx *c, size_t *cap, const rpt_event *e)
 	c->ev[c->n_ev++] = *e;
 }
 
+/* Event or claim k of payment p (id p-<id>-<tag><k+1>). */
+static void
+add_pay_event(rpt_ctx *c, size_t *cap, rpt_ev_type type, char tag, const wxf_payment *p, size_t k,
+    int64_t time_ms, const wxf_prov *prov)
+{
+	rpt_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = type;
+	snprintf(e.id, sizeof(e.id), "p-%s-%c%zu", p->id, tag, k + 1);
+	e.time_ms = time_ms;
+	e.pay = p;
+	e.k = k;
+	e.prov = prov;
+	ev_add(c, cap, &e);
+}
+
 static int
 ev_cmp(const void *a, const void *b)
 {
@@ -128,30 +145,10 @@ rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 	for (i = 0; i < m->n_payments; i++) {
 		const wxf_payment *p = m->payments[i];
 
-		for (k = 0; k < p->n_events; k++) {
-			rpt_event e;
-
-			memset(&e, 0, sizeof(e));
-			e.type = RPT_EV_PAYMENT;
-			snprintf(e.id, sizeof(e.id), "p-%s-e%zu", p->id, k + 1);
-			e.time_ms = p->events[k].time_ms;
-			e.pay = p;
-			e.k = k;
-			e.prov = &p->events[k].prov;
-			ev_add(c, &cap, &e);
-		}
-		for (k = 0; k < p->n_claims; k++) {
-			rpt_event e;
-
-			memset(&e, 0, sizeof(e));
-			e.type = RPT_EV_CLAIM;
-			snprintf(e.id, sizeof(e.id), "p-%s-c%zu", p->id, k + 1);
-			e.time_ms = p->claims[k].time_ms;
-			e.pay = p;
-			e.k = k;
-			e.prov = &p->claims[k].prov;
-			ev_add(c, &cap, &e);
-		}
+		for (k = 0; k < p->n_events; k++)
+			add_pay_event(c, &cap, RPT_EV_PAYMENT, 'e', p, k, p->events[k].time_ms, &p->events[k].prov);
+		for (k = 0; k < p->n_claims; k++)
+			add_pay_event(c, &cap, RPT_EV_CLAIM, 'c', p, k, p->claims[k].time_ms, &p->claims[k].prov);
 	}
 	for (i = 0; i < m->n_identities; i++) {
 		const wxf_identity *id = m->identities[i];
