@@ -93,7 +93,8 @@ typedef struct sp_stream {
 	uint32_t *blk;              /* the stream's blocks in the file, in order */
 	size_t n_blk, cap_blk;
 	int err;
-	uint8_t *rbuf;              /* reading: current block, position, length, tail read */
+	uint8_t *rbuf;              /* reading: block buffer; the bytes being read (rbuf or buf), */
+	const uint8_t *rsrc;        /* next block, position, length, tail read */
 	size_t rb, rpos, rlen;
 	int rtail;
 } sp_stream;
@@ -571,19 +572,18 @@ sp_read(sp_stream *st, void *data, size_t n)
 				if (wxf_pread_all(st->store->fd, st->rbuf, SP_BLK, (uint64_t)st->blk[st->rb] * SP_BLK) != 0)
 					return -1;
 				st->rb++;
+				st->rsrc = st->rbuf;
 				st->rlen = SP_BLK;
 			} else if (!st->rtail && st->n > 0) {
-				st->rtail = 1; /* the unwritten tail, read from the write buffer */
-				if (st->rbuf == NULL && (st->rbuf = malloc(SP_BLK)) == NULL)
-					return -1;
-				memcpy(st->rbuf, st->buf, st->n);
+				st->rtail = 1; /* the unwritten tail, read in the write buffer */
+				st->rsrc = st->buf;
 				st->rlen = st->n;
 			} else
 				return got == 0 ? 0 : -1;
 			st->rpos = 0;
 		}
 		k = st->rlen - st->rpos < n - got ? st->rlen - st->rpos : n - got;
-		memcpy(p + got, st->rbuf + st->rpos, k);
+		memcpy(p + got, st->rsrc + st->rpos, k);
 		st->rpos += k;
 		got += k;
 	}
