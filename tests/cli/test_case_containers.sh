@@ -8,35 +8,7 @@ DEMO="$top_srcdir/fixtures/android/demo"
 HW="$top_srcdir/fixtures/backup/huawei"
 PW=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["password"])' "$top_srcdir/fixtures/backup/huawei.truth.json")
 mkdir -p "$TMPD/ev"
-python3 - "$DEMO/data/data/com.tencent.mm" "$TMPD/ev" <<'PY'
-import hashlib, io, os, sys, tarfile, zlib
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives import padding
-app, d = sys.argv[1], sys.argv[2]
-buf = io.BytesIO()
-with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
-    for root, dirs, files in os.walk(app):
-        dirs.sort()
-        for f in sorted(files):
-            p = os.path.join(root, f); rel = os.path.relpath(p, app)
-            arc = ("sp/" + rel[len("shared_prefs/"):]) if rel.startswith("shared_prefs/") else "r/" + rel
-            t.add(p, arcname="apps/com.tencent.mm/" + arc)
-tar = buf.getvalue()
-open(d + "/plain.ab", "wb").write(b"ANDROID BACKUP\n5\n1\nnone\n" + zlib.compress(tar))
-open(d + "/miui.bak", "wb").write("MIUI BACKUP\n2\ncom.tencent.mm 微信\n-1\n0\n".encode() + b"ANDROID BACKUP\n5\n0\nnone\n" + tar)
-def enc(key, iv, data):
-    p = padding.PKCS7(128).padder(); data = p.update(data) + p.finalize()
-    e = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor(); return e.update(data) + e.finalize()
-def jutf8(b): return b"".join(bytes([x]) if x < 0x80 else chr(0xFF00 | x).encode() for x in b)
-r = hashlib.sha512(b"case containers fixture").digest() * 4
-us, cs, uiv, mk, miv = r[:64], r[64:128], r[128:144], r[144:176], r[176:192]
-uk = hashlib.pbkdf2_hmac("sha1", b"ab-pass-2026", us, 10000, 32)
-ck = hashlib.pbkdf2_hmac("sha1", jutf8(mk), cs, 10000, 32)
-blob = bytes([16]) + miv + bytes([32]) + mk + bytes([32]) + ck
-hdr = b"ANDROID BACKUP\n5\n1\nAES-256\n" + us.hex().upper().encode() + b"\n" + cs.hex().upper().encode() + \
-      b"\n10000\n" + uiv.hex().upper().encode() + b"\n" + enc(uk, uiv, blob).hex().upper().encode() + b"\n"
-os.makedirs(d + "/enc"); open(d + "/enc/encrypted.ab", "wb").write(hdr + enc(mk, miv, zlib.compress(tar)))
-PY
+python3 "$top_srcdir/tests/tools/make_containers.py" "$DEMO/data/data/com.tencent.mm" "$TMPD/ev"
 cp -r "$HW/old" "$TMPD/ev/huawei-old" && cp -r "$HW/v14" "$TMPD/ev/huawei-v14"
 before=$(snapshot "$TMPD/ev")
 
