@@ -109,3 +109,16 @@ wxf_audit_verify(const char *path, unsigned long *n_lines, wxf_err *err)
 		*n_lines = n;
 	return rc;
 }
+
+void
+wxf_audit_kv(wxf_audit *a, const char *action, const char *key, const char *val)
+{
+	wxf_buf b;
+
+	if (a == NULL || a->f == NULL)
+		return;
+	wxf_buf_init(&b);
+	wxf_buf_json_kstr(&b, key, val);
+	wxf_audit_add(a, action, b.p, NULL);
+	wxf_buf_free(&b);
+}

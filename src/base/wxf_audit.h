@@ -22,6 +22,9 @@ typedef struct wxf_audit {
 int wxf_audit_open(wxf_audit *a, const char *path, const char *tool, wxf_err *err);
 /* `members` is a JSON fragment of object members without braces ("\"inputs\":[...]"), or NULL. */
 int wxf_audit_add(wxf_audit *a, const char *action, const char *members, wxf_err *err);
+/* A record whose one member is a string: "<key>":"<val>" (null when val is NULL).  NULL-safe
+ * on a (no log, nothing recorded). */
+void wxf_audit_kv(wxf_audit *a, const char *action, const char *key, const char *val);
 /* SHA-256 of the last line written (the chain head). */
 const char *wxf_audit_head(const wxf_audit *a);
 void wxf_audit_close(wxf_audit *a);

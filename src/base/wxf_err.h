@@ -6,7 +6,7 @@
  * `wxf_err *err` as its last argument (may be NULL).  The first failure records the code, the
  * severity, the source location and, for corruption, the evidence location (file, page, byte
  * offset).  Each layer above may prepend context with wxf_err_wrap(), giving a backtrace such as
- *   "decrypt: EnMicroMsg.db: page 7: HMAC mismatch".
+ *   "decrypt: message.db: page 7: HMAC mismatch".
  * There is no hidden global error state (CONVENTIONS C2-C4).
  */
 #ifndef WXF_ERR_H

@@ -3,6 +3,7 @@
 #include "wxf_file.h"
 #include "wxf_mem.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -256,6 +257,27 @@ wxf_is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+wxf_dir_empty_or_absent(const char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+	int empty = 1;
+
+	if (!wxf_is_dir(dir))
+		return access(dir, F_OK) != 0;
+	d = opendir(dir);
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+			empty = 0;
+			break;
+		}
+	closedir(d);
+	return empty;
 }
 
 int

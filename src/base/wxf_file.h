@@ -48,5 +48,7 @@ char *wxf_path_dir(const char *path);
 /* 1 if a regular file / directory exists at path (following links). */
 int wxf_is_file(const char *path);
 int wxf_is_dir(const char *path);
+/* 1 if dir does not exist or is an empty directory (a place a new bundle may be written). */
+int wxf_dir_empty_or_absent(const char *dir);
 
 #endif

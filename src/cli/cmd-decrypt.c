@@ -6,6 +6,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "decrypt/decrypt.h"
+#include "wechat/wc_android_keys.h"
 #include "base/wxf_audit.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
@@ -85,7 +86,7 @@ static int
 android_key(struct st *s, const char *db, wxf_key *k, wxf_ctx *ctx, wxf_buf *audit_m, wxf_err *err)
 {
 	wxf_android_inputs in;
-	wxf_key_opts ko;
+	wxf_android_hints ko;
 	char *acct = wxf_path_dir(db), *root;
 	uint64_t tried = 0;
 	int rc;

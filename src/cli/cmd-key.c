@@ -10,6 +10,7 @@
 #include "config.h"
 #include "cmd.h"
 #include "decrypt/decrypt.h"
+#include "wechat/wc_android_keys.h"
 #include "base/wxf_audit.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
@@ -118,10 +119,10 @@ static int
 derive_one(struct st *s, wxf_ctx *ctx, const char *tree, const char *acct)
 {
 	wxf_android_inputs in;
-	wxf_key_opts ko;
+	wxf_android_hints ko;
 	wxf_key k;
 	wxf_err err;
-	char *root, *db = wxf_path_join(acct, "EnMicroMsg.db");
+	char *root, *db = wxf_path_join(acct, WXF_ANDROID_MSGDB);
 	uint64_t tried = 0;
 	size_t i;
 	int rc;
@@ -180,7 +181,7 @@ cmd_derive(struct st *s, wxf_ctx *ctx, const char *arg)
 		char **accts = wxf_android_find_accounts(arg);
 
 		if (accts == NULL) {
-			fprintf(stderr, "wxforensic key: %s: no EnMicroMsg.db found below it\n", arg);
+			fprintf(stderr, "wxforensic key: %s: no " WXF_ANDROID_MSGDB " found below it\n", arg);
 			return WXF_EXIT_EVIDENCE;
 		}
 		for (i = 0; accts[i] != NULL; i++) {

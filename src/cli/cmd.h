@@ -47,14 +47,17 @@ void wxf_cmd_set_str(char **dst, const char *v);
  * wxf_keyopts in the state, and let wxf_cmd_keyopt handle them first. */
 enum { WXF_KO_PROFILE = 0x3000, WXF_KO_KEY, WXF_KO_RAWKEY, WXF_KO_IMEI, WXF_KO_UIN, WXF_KO_JOBS,
 	WXF_KO_REVEAL, WXF_KO_AUDIT };
-#define WXF_KEYOPTS_LONG \
-	{ "profile", required_argument, NULL, WXF_KO_PROFILE }, \
+/* The keys and hints every command that opens databases takes (case, decrypt, key). */
+#define WXF_KEYOPTS_HINTS_LONG \
 	{ "key", required_argument, NULL, WXF_KO_KEY }, \
-	{ "raw-key", required_argument, NULL, WXF_KO_RAWKEY }, \
 	{ "imei", required_argument, NULL, WXF_KO_IMEI }, \
 	{ "uin", required_argument, NULL, WXF_KO_UIN }, \
 	{ "jobs", required_argument, NULL, WXF_KO_JOBS }, \
-	{ "reveal-key", no_argument, NULL, WXF_KO_REVEAL }, \
+	{ "reveal-key", no_argument, NULL, WXF_KO_REVEAL }
+#define WXF_KEYOPTS_LONG \
+	WXF_KEYOPTS_HINTS_LONG, \
+	{ "profile", required_argument, NULL, WXF_KO_PROFILE }, \
+	{ "raw-key", required_argument, NULL, WXF_KO_RAWKEY }, \
 	{ "audit", required_argument, NULL, WXF_KO_AUDIT }
 typedef struct wxf_keyopts {
 	char *profile, *key, *raw_key, *audit;  /* key and raw_key are wiped when freed */

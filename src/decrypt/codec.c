@@ -11,6 +11,7 @@
  */
 #include "config.h"
 #include "decrypt/decrypt_int.h"
+#include "base/wxf_buf.h"
 #include "base/wxf_hash.h"
 
 #include <openssl/core_names.h>
@@ -98,16 +99,20 @@ wxf_key_from_text(wxf_key *k, const char *text, wxf_key_form form, wxf_err *err)
 }
 
 void
-wxf_android_pass(const char *device_id, const char *uin, char out[8])
+wxf_key_add_input(wxf_key *k, const char *name, const char *value, const char *source,
+    const char *label_zh, const char *label_en, const char *prefix)
 {
-	char buf[300], hex[33];
-	int n = snprintf(buf, sizeof(buf), "%s%s", device_id, uin);
+	wxf_key_input *in;
 
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = (int)sizeof(buf) - 1;
-	wxf_md5_hex(buf, (size_t)n, hex);
-	memcpy(out, hex, 7);
-	out[7] = '\0';
+	if (k->n_inputs >= WXF_KEY_MAX_INPUTS)
+		return;
+	in = &k->inputs[k->n_inputs++];
+	snprintf(in->name, sizeof(in->name), "%s", name);
+	snprintf(in->value, sizeof(in->value), "%s", value != NULL ? value : "");
+	snprintf(in->source, sizeof(in->source), "%s", source != NULL ? source : "");
+	in->label_zh = label_zh;
+	in->label_en = label_en;
+	in->prefix = prefix;
 }
 
 void
@@ -133,6 +138,31 @@ wxf_key_display(const wxf_key *k, int reveal, char *out, size_t n)
 		strcat(out, "'");
 	} else if (n > 0)
 		out[0] = '\0';
+}
+
+static const char *const key_sources[] = { "given", "derived", "key-space-search", "memory-dump" };
+
+void
+wxf_key_json(const wxf_key *k, int reveal, wxf_buf *b)
+{
+	char disp[160];
+	size_t i;
+
+	wxf_buf_puts(b, "\"key\":{");
+	wxf_buf_json_kstr(b, "source", k->method != NULL ? k->method :
+	    key_sources[k->source <= WXF_KEYSRC_MEMDUMP ? k->source : 0]);
+	wxf_buf_json_kstr(b, "how", k->how);
+	wxf_buf_json_kstr(b, "form", k->form == WXF_KEY_RAW ? "raw" : "passphrase");
+	for (i = 0; i < k->n_inputs; i++) {
+		char src[40];
+
+		wxf_buf_json_kstr(b, k->inputs[i].name, k->inputs[i].value);
+		snprintf(src, sizeof(src), "%s_source", k->inputs[i].name);
+		wxf_buf_json_kstr(b, src, k->inputs[i].source);
+	}
+	wxf_key_display(k, reveal, disp, sizeof(disp));
+	wxf_buf_json_kstr(b, "value", disp);
+	wxf_buf_putc(b, '}');
 }
 
 /* ------------------------------------------------------------------ KDF */
@@ -380,6 +410,27 @@ wxf_codec_check_page1(const wxf_codec *c, wxf_codec_scratch *s, const uint8_t *p
 	    out[44] == 0 && out[45] == 0 && out[46] == 0 && out[47] <= 4 &&
 	    out[56] == 0 && out[57] == 0 && out[58] == 0 && out[59] <= 3;
 	free(out);
+	return ok;
+}
+
+int
+wxf_key_opens(const wxf_profile *p, const uint8_t *page1, size_t n, const wxf_key *k)
+{
+	wxf_codec *c = NULL;
+	wxf_codec_scratch *s;
+	uint8_t enc[WXF_KEY_SZ];
+	int ok = 0;
+
+	if (p == NULL || page1 == NULL || n < p->page_size)
+		return 0;
+	if (wxf_kdf_derive(p, k, page1, enc, NULL) == WXF_OK &&
+	    wxf_codec_from_enc(&c, p, page1, enc, NULL) == WXF_OK &&
+	    (s = wxf_codec_scratch_new(c)) != NULL) {
+		ok = wxf_codec_check_page1(c, s, page1);
+		wxf_codec_scratch_free(&s);
+	}
+	wxf_codec_free(&c);
+	OPENSSL_cleanse(enc, sizeof(enc));
 	return ok;
 }
 

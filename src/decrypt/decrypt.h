@@ -2,8 +2,10 @@
 /*
  * Public API of the decrypt layer: SQLCipher-compatible page decryption (OpenSSL libcrypto)
  * for every WeChat profile, key material and how it was obtained, whole-file physical
- * decryption with per-page HMAC verdicts, Android key derivation and search, memory-dump key
- * search, and the SQLCipher-library cross-check ("independent witness").
+ * decryption with per-page HMAC verdicts, key verification, the 7-hex-digit key-space search,
+ * memory-dump key search, and the SQLCipher-library cross-check ("independent witness").
+ * Where a platform's key comes from (Android prefs and cfg files, ...) is the platform
+ * driver's business (wechat/); this layer knows profiles, not WeChat's files.
  *
  * Layering: includes base/ only.  Other layers use this header, never decrypt_int.h.
  *
@@ -71,10 +73,22 @@ typedef enum wxf_key_form {
 
 typedef enum wxf_key_source {
 	WXF_KEYSRC_GIVEN = 0,     /* --key / --raw-key */
-	WXF_KEYSRC_ANDROID,       /* md5(device id + uin)[:7] from files of the extraction */
-	WXF_KEYSRC_ANDROID_SEARCH,/* exhaustive 16^7 search */
+	WXF_KEYSRC_DERIVED,       /* derived from files of the extraction (key->inputs) */
+	WXF_KEYSRC_SEARCH,        /* exhaustive search of a key space (16^7) */
 	WXF_KEYSRC_MEMDUMP        /* found in a memory dump */
 } wxf_key_source;
+
+/* One input a key was derived from (a uin, a device id, a dump offset ...), for the record. */
+typedef struct wxf_key_input {
+	char name[24];           /* audit member name: "uin", "device_id" */
+	char value[128];
+	char source[256];        /* where it was read: "shared_prefs/system_config_prefs.xml ..." */
+	const char *label_zh;    /* report row label (static string), e.g. "UIN" */
+	const char *label_en;    /* report row label, English (static string) */
+	const char *prefix;      /* shown before the value in the report (static), e.g. "uin " */
+} wxf_key_input;
+
+#define WXF_KEY_MAX_INPUTS 4
 
 typedef struct wxf_key {
 	wxf_key_form form;
@@ -83,11 +97,12 @@ typedef struct wxf_key {
 	wxf_key_source source;
 	/* How the key was obtained, without the key itself: ready for reports and the audit log. */
 	char how[768];
-	/* Android inputs (empty when not applicable). */
-	char uin[24];
-	char uin_source[256];
-	char device_id[128];
-	char device_id_source[256];
+	/* The audit log's name for the source when a platform has its own ("android-derived");
+	 * NULL: the generic name of `source`.  A static string. */
+	const char *method;
+	/* What it was derived from, platform-neutral (empty when given or found). */
+	wxf_key_input inputs[WXF_KEY_MAX_INPUTS];
+	size_t n_inputs;
 	/* Memory dump: file offset of the key bytes, and kind ("derived" or "raw"). */
 	uint64_t dump_offset;
 	char dump_kind[16];
@@ -98,10 +113,16 @@ void wxf_key_clear(wxf_key *k);
 /* From text: passphrase as given; with form RAW, or "x'64hex'", or 64 hex digits for a desktop
  * passphrase key: decoded to 32 bytes.  WXF_EUSAGE on malformed hex. */
 int wxf_key_from_text(wxf_key *k, const char *text, wxf_key_form form, wxf_err *err);
-/* Android passphrase md5(device_id + uin) first 7 lowercase hex digits (WX7 cd/a.java). */
-void wxf_android_pass(const char *device_id, const char *uin, char out[8]);
+/* Records an input of the key (value and source truncated to fit; labels are static strings).
+ * Inputs beyond WXF_KEY_MAX_INPUTS are dropped. */
+void wxf_key_add_input(wxf_key *k, const char *name, const char *value, const char *source,
+    const char *label_zh, const char *label_en, const char *prefix);
 /* The key for display: "[redacted, 7 bytes]" unless reveal (then the text or hex). */
 void wxf_key_display(const wxf_key *k, int reveal, char *out, size_t n);
+/* Appends the audit member "key":{source, how, form, <input>, <input>_source ..., value} to b
+ * (no separator before it): how the key was obtained, never the key itself unless reveal. */
+struct wxf_buf;
+void wxf_key_json(const wxf_key *k, int reveal, struct wxf_buf *b);
 
 /* ---------------------------------------------------------------- codec */
 
@@ -139,6 +160,11 @@ void wxf_codec_scratch_free(wxf_codec_scratch **s);
 wxf_page_verdict wxf_codec_page(const wxf_codec *c, wxf_codec_scratch *s, uint32_t pgno,
     const uint8_t *in, uint8_t *out);
 
+/* 1 if passphrase or raw key k opens page1 (page_size bytes of the file's first page) with
+ * profile p: the profile's KDF, then page 1's HMAC (or its decrypted header).  A fast test
+ * for key-candidate loops; no error detail. */
+int wxf_key_opens(const wxf_profile *p, const uint8_t *page1, size_t n, const wxf_key *k);
+
 /* Verifies key k against page 1 of the file at db_path (read-only).  *matched gets the
  * profile.  Same returns as wxf_codec_open, plus WXF_EIO. */
 int wxf_decrypt_verify_key(const char *db_path, const wxf_key *k, const char *profile,
@@ -171,6 +197,8 @@ typedef struct wxf_decrypt_opts {
 	wxf_log *log;            /* progress and warnings; may be NULL */
 	int no_sidecars;         /* do not look for DB-wal / DB-journal */
 	int no_hash;             /* skip the SHA-256 of input and output (benchmarks) */
+	const char *record_as;   /* the output's name in the report (bundle-relative), written
+	                            to out_path; NULL: out_path itself */
 } wxf_decrypt_opts;
 
 /*
@@ -217,59 +245,46 @@ typedef struct wxf_crosscheck {
 int wxf_crosscheck_run(const char *enc_path, const char *plain_path, const wxf_profile *p,
     const wxf_key *k, wxf_crosscheck *x, wxf_err *err);
 
-/* ---------------------------------------------------------------- Android keys */
+/* ---------------------------------------------------------------- one database, end to end */
 
-typedef struct wxf_key_opts {
-	char **imeis;            /* examiner-given device ids (NULL-terminated, may be NULL) */
-	char **uins;             /* examiner-given uins (NULL-terminated, may be NULL) */
-	const char *key;         /* examiner-given passphrase: skips derivation, still verified */
-	unsigned jobs;           /* threads for decryption; 0 = all CPUs */
-	int reveal_key;          /* put the key in reports/audit (default: never) */
+/* What happened to one encrypted database: its key, the physical decryption, the witness. */
+typedef struct wxf_decrypt_result {
+	wxf_key key;                   /* the key used and how it was obtained */
+	uint64_t n_tried;              /* candidates tried to find it */
+	wxf_decrypt_report report;     /* per-page verdicts of db, wal, journal */
+	int xcheck_ran;                /* the cross-check ran: xcheck is filled */
+	wxf_crosscheck xcheck;
+} wxf_decrypt_result;
+
+typedef struct wxf_decrypt_db_opts {
+	const char *record_as;   /* the image's name in the record (bundle-relative); NULL:
+	                            out_path */
+	unsigned jobs;           /* threads; 0 = all CPUs */
 	wxf_log *log;            /* may be NULL */
-	wxf_audit *audit;        /* may be NULL: every step is recorded there */
-} wxf_key_opts;
-
-typedef struct wxf_android_cand {
-	char value[128];
-	char source[256];        /* "shared_prefs/system_config_prefs.xml default_uin" */
-	int matches_acct;        /* uin: md5("mm"+uin) equals the account folder name */
-} wxf_android_cand;
-
-typedef struct wxf_android_inputs {
-	wxf_android_cand *uins;  size_t n_uins;
-	wxf_android_cand *ids;   size_t n_ids;
-	char *notes;             /* problems met while reading the sources, one per line, or NULL */
-} wxf_android_inputs;
+	struct wxf_audit *audit; /* may be NULL: "decrypt" and "decrypt.crosscheck" go there */
+	int reveal_key;          /* the key itself may appear in the audit log */
+} wxf_decrypt_db_opts;
 
 /*
- * Collects uin candidates (system_config_prefs.xml default_uin, auth_info_key_prefs.xml
- * _auth_uin, com.tencent.mm_preferences.xml last_login_uin, MicroMsg/systemInfo.cfg key 1,
- * examiner uins; negative uins also as unsigned) and device ids (MicroMsg/CompatibleInfo.cfg
- * key 258, then its other string values, examiner ids, then "1234567890ABCDEF") from the app
- * data root `app_root` (the directory holding shared_prefs/ and MicroMsg/).  acct_dir (may be
- * NULL) is used to mark uins matching the folder name.  Never fails on unreadable sources
- * (they are noted); WXF_ENOMEM only.
+ * The one path from a verified key to a checked plaintext image, for every platform: decrypts
+ * db_path (and its -wal / -journal) with res->key and `profile` into out_path, a physical
+ * image (free pages kept), records "decrypt" (page verdicts, hashes, how the key was obtained,
+ * never the key unless reveal_key), runs the SQLCipher cross-check on the pair and records
+ * "decrypt.crosscheck".  res->key (and n_tried) are the caller's: the key must already open
+ * page 1.  Returns WXF_OK; WXF_EVERIFY when the cross-check disagrees or fails (the image is
+ * kept and res says why); the decryption's error otherwise.  Free res with
+ * wxf_decrypt_result_free.
  */
-int wxf_android_inputs_collect(const char *app_root, const char *acct_dir,
-    const wxf_key_opts *o, wxf_android_inputs *in, wxf_err *err);
-void wxf_android_inputs_free(wxf_android_inputs *in);
+int wxf_decrypt_db(const char *db_path, const char *out_path, const char *profile,
+    const wxf_decrypt_db_opts *o, wxf_decrypt_result *res, wxf_err *err);
+/* Frees the report and wipes the key; res is zeroed. */
+void wxf_decrypt_result_free(wxf_decrypt_result *res);
+/* "agrees", "disagrees", "unavailable", "error". */
+const char *wxf_xcheck_status_name(wxf_xcheck_status s);
 
-/* Finds the app data root for an account directory or a tree: walks up from acct_dir (or down
- * from tree_root, depth <= 8) to the directory holding MicroMsg/.  malloc'd, or NULL. */
-char *wxf_android_app_root(const char *tree_root, const char *acct_dir);
-/* Lists account directories (those holding EnMicroMsg.db) below tree_root, depth <= 10.
- * Returns a malloc'd NULL-terminated array of malloc'd paths (sorted) or NULL when none. */
-char **wxf_android_find_accounts(const char *tree_root);
+/* ---------------------------------------------------------------- key space */
 
-/*
- * Tries every (device id, uin) pair against page 1 of db_path (android profile) and returns
- * the key that opens it with its inputs in k.  WXF_EKEY (message lists what was tried) when
- * none does.
- */
-int wxf_android_key_derive(const char *db_path, const wxf_android_inputs *in, wxf_key *k,
-    uint64_t *n_tried, wxf_err *err);
-
-/* Exhaustive search of the 16^7 passphrase space. */
+/* Exhaustive search of the 16^7 passphrase space (Android's 7 lowercase hex digits). */
 typedef struct wxf_keysearch_opts {
 	unsigned jobs;            /* 0 = all CPUs */
 	const char *prefix;       /* fixed leading hex digits (0-7): restricts the space (tests, hints) */
@@ -319,32 +334,6 @@ typedef struct wxf_memsearch_result {
 /* Scans dump_path for the key of db_path.  WXF_OK (see r->found), WXF_EIO, WXF_ECORRUPT. */
 int wxf_memsearch(const char *dump_path, const char *db_path, const wxf_memsearch_opts *o,
     wxf_memsearch_result *r, wxf_err *err);
-
-/* ---------------------------------------------------------------- pipeline */
-
-typedef struct wxf_decrypt_result {
-	wxf_key key;                   /* winning key + how it was obtained */
-	uint64_t n_tried;              /* candidates tried */
-	wxf_decrypt_report report;     /* per-page verdicts of db, wal, journal */
-	wxf_crosscheck xcheck;
-	char *db_in;                   /* evidence path of EnMicroMsg.db */
-	char *db_out;                  /* OUTDIR/work/<acct>/EnMicroMsg.db (plaintext image) */
-} wxf_decrypt_result;
-
-/*
- * The whole Android step of `case`: collects uin/device-id candidates for acct_dir (the
- * MicroMsg/<md5> folder holding EnMicroMsg.db) from the extraction under tree_root (app root
- * found with wxf_android_app_root), finds the key that opens EnMicroMsg.db (opts->key, when
- * given, is verified instead), decrypts EnMicroMsg.db (+ -wal, -journal) into
- * out_dir/work/<acct>/EnMicroMsg.db, runs the SQLCipher cross-check, and records each step
- * (key inputs and source, never the key unless opts->reveal_key; image hashes and page
- * verdicts; cross-check sentence) in opts->audit.  Returns WXF_OK; WXF_EKEY when no key opens
- * the database; WXF_EVERIFY when the cross-check disagrees (everything written is kept); other
- * codes from the steps.  Free res with wxf_decrypt_result_free.
- */
-int wxf_decrypt_android_account(const char *tree_root, const char *acct_dir, const char *out_dir,
-    const wxf_key_opts *opts, wxf_decrypt_result *res, wxf_err *err);
-void wxf_decrypt_result_free(wxf_decrypt_result *res);
 
 /* ---------------------------------------------------------------- Java serialization */
 

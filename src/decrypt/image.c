@@ -561,6 +561,20 @@ sidecar(const char *db_path, const char *out_path, const char *suffix, char **in
 	return wxf_is_file(*in);
 }
 
+/* The outputs under the names the caller records (the files were written to out_path). */
+static void
+record_as(wxf_decrypt_report *rep, const char *name)
+{
+	static const char *const suffix[] = { "", "-wal", "-journal" };
+	wxf_page_report *r[] = { &rep->db, &rep->wal, &rep->journal };
+
+	for (size_t i = 0; i < 3; i++)
+		if (r[i]->path_out != NULL) {
+			free(r[i]->path_out);
+			r[i]->path_out = wxf_xasprintf("%s%s", name, suffix[i]);
+		}
+}
+
 int
 wxf_decrypt_file(const char *db_path, const char *out_path, const wxf_key *k,
     const char *profile, const wxf_decrypt_opts *o, wxf_decrypt_report *rep, wxf_err *err)
@@ -614,6 +628,8 @@ wxf_decrypt_file(const char *db_path, const char *out_path, const wxf_key *k,
 	}
 out:
 	rep->seconds = wxf_now() - t0;
+	if (o != NULL && o->record_as != NULL)
+		record_as(rep, o->record_as);
 	wxf_codec_free(&c);
 	wxf_map_close(&m);
 	return rc;

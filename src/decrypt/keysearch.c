@@ -311,7 +311,7 @@ wxf_keysearch_android(const char *db_path, const wxf_keysearch_opts *o, wxf_keys
 		memset(&r->key, 0, sizeof(r->key));
 		memcpy(r->key.bytes, k->found_pass, 7);
 		r->key.len = 7;
-		r->key.source = WXF_KEYSRC_ANDROID_SEARCH;
+		r->key.source = WXF_KEYSRC_SEARCH;
 		snprintf(r->key.how, sizeof(r->key.how), "found by exhaustive search of the 7-hex-digit "
 		    "passphrase space%s%s (%llu candidates tested in %.1f s); opens page 1 (profile "
 		    "android)", k->plen ? " with prefix " : "", k->plen ? k->prefix : "",

@@ -26,7 +26,7 @@
 #include <string.h>
 
 static const wxf_profile profiles[] = {
-	{ "android", "WeChat Android EnMicroMsg.db (SQLCipher 1 settings, WCDB)", 1024,
+	{ "android", "WeChat Android databases (SQLCipher 1 settings, WCDB)", 1024,
 	  WXF_KDF_PBKDF2_SHA1, 4000, WXF_HMAC_NONE, 0, 0, 0, 16, 1 },
 	{ "win3", "WeChat Windows 3.x (32-byte key, SQLCipher 3 settings, page 4096)", 4096,
 	  WXF_KDF_PBKDF2_SHA1, 64000, WXF_HMAC_SHA1, 2, 0x3a, 0, 48, 1 },

@@ -54,7 +54,7 @@ typedef struct wxf_item {
 	wxf_kind kind;
 	char *magic;          /* libmagic description */
 	char *mime;           /* libmagic MIME type */
-	char *role;           /* WeChat role, e.g. "Android message database (EnMicroMsg.db)" */
+	char *role;           /* WeChat role, e.g. "Android message database" (intake/classify.c) */
 	wxf_platform platform;
 	int account;          /* index into accounts, -1 none */
 	int wechat;           /* 1 if a WeChat artifact */
@@ -122,6 +122,38 @@ void wxf_inventory_free(wxf_inventory *inv);
  */
 int wxf_intake_unpack(const wxf_inventory *inv, const char *work_dir,
     const wxf_intake_opts *opts, char ***dirs, char ***from, size_t *n, wxf_err *err);
+/* The top-level item (not a container member) at evidence path `path`, or NULL. */
+const wxf_item *wxf_inventory_find(const wxf_inventory *inv, const char *path);
+
+/*
+ * Device containers among the evidence, unpacked for the platform readers: Android backups
+ * (.ab, MIUI .bak; opts->backup_password for encrypted ones) into OUTDIR/work/containers/
+ * and Huawei HiSuite/KoBackup folders into OUTDIR/work/huawei-<n>/ (nothing is written
+ * anywhere else, member names are sanitised).  Each unpacked tree comes back as a
+ * sub-inventory whose item paths read "<container>!/<member>", so provenance names the
+ * evidence container; its files are not evidence (the container is, and is hashed).
+ */
+typedef struct wxf_subinv {
+	wxf_inventory inv;
+	char *from;      /* evidence path of the container ("x.ab", "<folder>/com.tencent.mm.tar") */
+	char *work;      /* bundle-relative folder holding the unpacked tree */
+} wxf_subinv;
+
+typedef struct wxf_unpack_opts {
+	const char *outdir;          /* the bundle on disk */
+	const char *backup_password; /* NULL: encrypted containers are listed, not unpacked */
+	wxf_log *log;
+	struct wxf_audit *audit;     /* "unpack-container" records; may be NULL */
+	void (*limit)(void *arg, const char *line);  /* a limitation for the report; may be NULL */
+	void *limit_arg;
+} wxf_unpack_opts;
+
+/* Unpacks every container of inv (above).  A container that fails is a limitation and the
+ * others go on.  Returns WXF_OK with *subs (n entries, maybe 0). */
+int wxf_intake_unpack_all(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_subinv **subs,
+    size_t *n, wxf_err *err);
+void wxf_subinvs_free(wxf_subinv **subs, size_t n);
+
 /* 1 if `path` lies inside any evidence root. */
 int wxf_intake_inside_evidence(const wxf_inventory *inv, const char *path);
 /* Records every item's hashes in the audit log: action "evidence-hash-before" (after = 0) or

@@ -390,6 +390,31 @@ wxf_model_add_source(wxf_model *m, const char *path, const char *role, wxf_platf
 	return s;
 }
 
+wxf_stmt *
+wxf_source_stmt(wxf_model *m, wxf_source *s)
+{
+	if (s->stmt == NULL && (s->stmt = wxf_arena_alloc(m->arena, sizeof(*s->stmt))) != NULL)
+		memset(s->stmt, 0, sizeof(*s->stmt));
+	return s->stmt;
+}
+
+int
+wxf_stmt_add_input(wxf_model *m, wxf_stmt *st, const char *zh, const char *en, const char *value)
+{
+	wxf_stmt_row *v = wxf_arena_alloc(m->arena, (st->n_inputs + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return WXF_ENOMEM;
+	if (st->n_inputs > 0)
+		memcpy(v, st->inputs, st->n_inputs * sizeof(*v));
+	v[st->n_inputs].zh = wxf_model_strdup(m, zh);
+	v[st->n_inputs].en = wxf_model_strdup(m, en);
+	v[st->n_inputs].value = wxf_model_strdup(m, value);
+	st->inputs = v;
+	st->n_inputs++;
+	return WXF_OK;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Identities */
 

@@ -89,12 +89,54 @@ typedef struct wxf_strs {
 /* ------------------------------------------------------------------------------------------ */
 /* Sources: databases and folders the model was built from (hashes live in intake's custody). */
 
+/* Per-unit verdicts of one decrypted file (database pages, WAL frames, journal records). */
+typedef struct wxf_stmt_pages {
+	int present;            /* the file existed and was decrypted */
+	const char *path_in;    /* evidence path */
+	uint64_t n_units, n_good, n_unverified, n_zero, n_bad, trailing;
+	const char *sha256_in, *sha256_out;
+} wxf_stmt_pages;
+
+/* One labelled line of a statement: a key input and where it was read. */
+typedef struct wxf_stmt_row {
+	const char *zh, *en, *value;
+} wxf_stmt_row;
+
+typedef enum wxf_witness {     /* the SQLCipher-library cross-check, as decrypt/ reports it */
+	WXF_WITNESS_AGREES = 0, WXF_WITNESS_DISAGREES, WXF_WITNESS_UNAVAILABLE, WXF_WITNESS_ERROR
+} wxf_witness;
+
+/*
+ * How a source was made readable, platform-neutral: its decryption or acquisition statement
+ * (report "二、解密说明", timeline.xml <image>).  Filled by case/ from decrypt/'s results, or by
+ * a platform reader that decrypts its own container.  Strings live in the model's arena.
+ */
+typedef struct wxf_stmt {
+	const char *status;          /* one line: "解密成功 (decrypted)", "未能解密 (...): why" */
+	int attempted;               /* a key was looked for: n_tried is meaningful */
+	int keyed;                   /* a key opened it: profile .. key_display are filled */
+	const char *profile;         /* codec profile name ("android", "win3", ...) */
+	const char *profile_desc;    /* "PBKDF2-HMAC-SHA1 4000, page 1024, no HMAC, reserve 16" */
+	const char *equivalent;      /* other profile names with identical parameters, or "" */
+	const char *key_how;         /* how the key was obtained (never the key) */
+	wxf_stmt_row *inputs;        /* what the key was derived from */
+	size_t n_inputs;
+	const char *key_display;     /* "[redacted, ...]" unless the examiner asked to reveal it */
+	uint64_t n_tried;
+	wxf_stmt_pages db, wal, journal;
+	int witness_ran;             /* the cross-check ran: witness* are filled */
+	wxf_witness witness;
+	const char *witness_sentence, *witness_detail;
+} wxf_stmt;
+
 typedef struct wxf_source {
 	const char *path;     /* evidence path as listed by intake */
 	const char *role;     /* "message-db", "wal", "media-dir", "contact-db", ... */
 	const char *image;    /* decrypted image path (bundle-relative) or NULL */
 	wxf_platform platform;
 	const char *account;  /* account folder / user hash, or NULL */
+	wxf_stmt *stmt;       /* how it was made readable; NULL: not a database or container the
+	                         report states (media folders, BAK members ...) */
 } wxf_source;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -472,9 +514,14 @@ const char *wxf_model_strdup(wxf_model *m, const char *s);
 const char *wxf_model_strndup(wxf_model *m, const char *s, size_t n);
 const char *wxf_model_printf(wxf_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Sources */
+/* Sources: get-or-create by (path, role); NULL on allocation failure. */
 wxf_source *wxf_model_add_source(wxf_model *m, const char *path, const char *role,
     wxf_platform platform, const char *account);
+/* The statement of a source, created empty on first use; NULL on allocation failure. */
+wxf_stmt *wxf_source_stmt(wxf_model *m, wxf_source *s);
+/* Appends a row to a statement's key inputs (strings copied); WXF_OK or WXF_ENOMEM. */
+int wxf_stmt_add_input(wxf_model *m, wxf_stmt *st, const char *zh, const char *en,
+    const char *value);
 
 /* Identities: get-or-create by username (lookup is exact, case-sensitive). */
 wxf_identity *wxf_model_identity(wxf_model *m, const char *username, const wxf_prov *prov);

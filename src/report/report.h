@@ -17,7 +17,7 @@
  * element marked "generated-at".  No absolute path of the bundle is ever written: image paths
  * are bundle-relative and the command line's output directory is shown as "OUTDIR".
  *
- * Layering: reads model/, analysis/, intake/ and decrypt/ results; never writes evidence.
+ * Layering: reads model/, analysis/ and intake/ results; never writes evidence.
  * Allocation: abort-on-OOM wrappers (C9: report/ may).
  */
 #ifndef WXF_REPORT_H
@@ -28,7 +28,6 @@
 #include "base/wxf_audit.h"
 #include "base/wxf_err.h"
 #include "base/wxf_time.h"
-#include "decrypt/decrypt.h"
 #include "intake/intake.h"
 #include "model/model.h"
 
@@ -54,21 +53,22 @@ typedef struct wxf_report_meta {
 	size_t page_msgs;          /* messages per conversation page (0 = WXF_REPORT_PAGE_MSGS) */
 } wxf_report_meta;
 
-/* One database read into the model (the decryption statement). */
-typedef struct wxf_report_db {
-	const char *evidence_path;      /* as in the inventory */
-	const char *image;              /* bundle-relative plaintext image, NULL if none */
-	const wxf_decrypt_result *dec;  /* NULL: plaintext evidence or decryption failed */
-	const char *status;             /* one line: "decrypted", "not decrypted: no key", ... */
-	int reveal_key;
-} wxf_report_db;
+/* One account: its own model and analysis.  With several parts the report shows each
+ * account on its own (its owner, seller, ledger, conversations); nothing is merged. */
+typedef struct wxf_report_part {
+	const char *label;              /* heading, e.g. "android ev/a/.../MicroMsg/3f69..." */
+	const char *key;                /* stable id of the account (its folder's evidence path):
+	                                   anchors and event ids of several parts use it */
+	const wxf_model *m;             /* its sources' statements are the decryption section */
+	const struct wxf_analysis *an;  /* may be NULL: no ledger, dossier or indicator hits */
+} wxf_report_part;
 
 typedef struct wxf_report_in {
 	const wxf_report_meta *meta;
 	const wxf_inventory *inv;       /* may be NULL (unit tests) */
-	const wxf_report_db *dbs;
-	size_t n_dbs;
-	const wxf_model *m;
+	const wxf_report_part *parts;   /* the accounts; NULL: the one account {m, an} below */
+	size_t n_parts;
+	const wxf_model *m;             /* one account (used when parts is NULL) */
 	const struct wxf_analysis *an;  /* may be NULL: no ledger, dossier or indicator hits */
 	const char *const *limitations; /* extra lines for the limitations section */
 	size_t n_limitations;

@@ -30,16 +30,17 @@ ev_add(rpt_ctx *c, size_t *cap, const rpt_event *e)
 	c->ev[c->n_ev++] = *e;
 }
 
-/* Event or claim k of payment p (id p-<id>-<tag><k+1>). */
+/* Event or claim k of payment p (id p-[<account tag>]<id>-<tag><k+1>). */
 static void
-add_pay_event(rpt_ctx *c, size_t *cap, rpt_ev_type type, char tag, const wxf_payment *p, size_t k,
-    int64_t time_ms, const wxf_prov *prov)
+add_pay_event(rpt_ctx *c, size_t *cap, size_t part, rpt_ev_type type, char tag,
+    const wxf_payment *p, size_t k, int64_t time_ms, const wxf_prov *prov)
 {
 	rpt_event e;
 
 	memset(&e, 0, sizeof(e));
+	e.part = part;
 	e.type = type;
-	snprintf(e.id, sizeof(e.id), "p-%s-%c%zu", p->id, tag, k + 1);
+	snprintf(e.id, sizeof(e.id), "p-%s%s-%c%zu", c->parts[part].tag, p->id, tag, k + 1);
 	e.time_ms = time_ms;
 	e.pay = p;
 	e.k = k;
@@ -70,39 +71,49 @@ item_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* 12 hex digits of SHA-256(s), or of SHA-256(key LF s) when key is not NULL. */
 static void
-short_hash(const char *s, char out[13])
+short_hash(const char *key, const char *s, char out[13])
 {
 	char hex[65];
 
-	wxf_sha256_hex(s, strlen(s), hex);
+	if (key != NULL) {
+		wxf_buf b;
+
+		wxf_buf_init(&b);
+		wxf_buf_printf(&b, "%s\n%s", key, s);
+		wxf_sha256_hex(b.p, b.len, hex);
+		wxf_buf_free(&b);
+	} else
+		wxf_sha256_hex(s, strlen(s), hex);
 	memcpy(out, hex, 12);
 	out[12] = '\0';
 }
 
 void
-rpt_conv_anchor(const char *talker, char out[16])
+rpt_conv_anchor(const char *key, const char *talker, char out[16])
 {
 	char h[13];
 
-	short_hash(talker != NULL ? talker : "", h);
+	short_hash(key, talker != NULL ? talker : "", h);
 	snprintf(out, 16, "c-%s", h);
 }
 
 static void
-add_attr_events(rpt_ctx *c, size_t *cap, const wxf_identity *id, const char *field,
+add_attr_events(rpt_ctx *c, size_t *cap, size_t part, const wxf_identity *id, const char *field,
     const wxf_attrs *a)
 {
 	size_t i;
 	char h[13];
 
-	short_hash(id->username, h);
+	short_hash(c->parts[part].key, id->username, h);
 	for (i = 0; i < a->n; i++) {
 		rpt_event e;
 
 		if (a->v[i].time_ms == WXF_TIME_UNKNOWN)
 			continue;
 		memset(&e, 0, sizeof(e));
+		e.part = part;
 		e.type = RPT_EV_CONTACT;
 		snprintf(e.id, sizeof(e.id), "i-%s-%s-%zu", h, field, i + 1);
 		e.time_ms = a->v[i].time_ms;
@@ -114,11 +125,66 @@ add_attr_events(rpt_ctx *c, size_t *cap, const wxf_identity *id, const char *fie
 	}
 }
 
+static void
+add_part_events(rpt_ctx *c, size_t *cap, size_t part)
+{
+	const wxf_model *m = c->parts[part].m;
+	size_t i, k;
+
+	for (i = 0; i < m->n_msgs; i++) {
+		rpt_event e;
+
+		memset(&e, 0, sizeof(e));
+		e.part = part;
+		e.type = RPT_EV_MESSAGE;
+		snprintf(e.id, sizeof(e.id), "m-%s", m->msgs[i]->id);
+		e.time_ms = m->msgs[i]->time_ms;
+		e.msg = m->msgs[i];
+		e.prov = &m->msgs[i]->prov;
+		ev_add(c, cap, &e);
+	}
+	for (i = 0; i < m->n_payments; i++) {
+		const wxf_payment *p = m->payments[i];
+
+		for (k = 0; k < p->n_events; k++)
+			add_pay_event(c, cap, part, RPT_EV_PAYMENT, 'e', p, k, p->events[k].time_ms,
+			    &p->events[k].prov);
+		for (k = 0; k < p->n_claims; k++)
+			add_pay_event(c, cap, part, RPT_EV_CLAIM, 'c', p, k, p->claims[k].time_ms,
+			    &p->claims[k].prov);
+	}
+	for (i = 0; i < m->n_identities; i++) {
+		const wxf_identity *id = m->identities[i];
+
+		add_attr_events(c, cap, part, id, "alias", &id->aliases);
+		add_attr_events(c, cap, part, id, "remark", &id->remarks);
+		add_attr_events(c, cap, part, id, "nickname", &id->nicknames);
+		add_attr_events(c, cap, part, id, "phone", &id->phones);
+		add_attr_events(c, cap, part, id, "real-name", &id->real_names);
+	}
+	for (i = 0; i < m->n_convs; i++) {
+		const wxf_conv *cv = m->convs[i];
+		rpt_event e;
+		char a[16];
+
+		if (!cv->deleted)
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.part = part;
+		e.type = RPT_EV_CONV_DELETED;
+		rpt_conv_anchor(c->parts[part].key, cv->talker, a);
+		snprintf(e.id, sizeof(e.id), "d-%s", a + 2);
+		e.time_ms = cv->deleted_time_ms;
+		e.conv = cv;
+		e.prov = &cv->deleted_prov;
+		ev_add(c, cap, &e);
+	}
+}
+
 void
 rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 {
-	const wxf_model *m = in->m;
-	size_t cap = 0, i, k;
+	size_t cap = 0, i;
 
 	memset(c, 0, sizeof(*c));
 	c->in = in;
@@ -129,60 +195,57 @@ rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 		c->n_items = in->inv->n_items;
 		qsort(c->items, c->n_items, sizeof(*c->items), item_cmp);
 	}
-	if (m == NULL)
+	/* the accounts: the input's parts, or its one model (an empty one when none is given) */
+	c->n_parts = in->parts != NULL && in->n_parts > 0 ? in->n_parts : 1;
+	c->parts = wxf_xcalloc(c->n_parts, sizeof(*c->parts));
+	for (i = 0; i < c->n_parts; i++) {
+		rpt_part *p = &c->parts[i];
+
+		if (in->parts != NULL && in->n_parts > 0) {
+			p->m = in->parts[i].m;
+			p->an = in->parts[i].an;
+			p->label = in->parts[i].label;
+			if (c->n_parts > 1)
+				p->key = in->parts[i].key != NULL ? in->parts[i].key : "";
+		} else {
+			p->m = in->m;
+			p->an = in->an;
+		}
+		if (p->m == NULL) {
+			if (c->empty == NULL && (wxf_model_new(&c->empty, NULL) != WXF_OK ||
+			    wxf_model_finish(c->empty, NULL) != WXF_OK)) {
+				fprintf(stderr, "wxforensic: out of memory\n");
+				abort();
+			}
+			p->m = c->empty;
+		}
+		if (p->key != NULL) {
+			char h[13];
+
+			short_hash(NULL, p->key, h);
+			snprintf(p->tag, sizeof(p->tag), "%.8s.", h);
+		}
+	}
+	if (in->parts == NULL && in->m == NULL)
 		return;
-	for (i = 0; i < m->n_msgs; i++) {
-		rpt_event e;
-
-		memset(&e, 0, sizeof(e));
-		e.type = RPT_EV_MESSAGE;
-		snprintf(e.id, sizeof(e.id), "m-%s", m->msgs[i]->id);
-		e.time_ms = m->msgs[i]->time_ms;
-		e.msg = m->msgs[i];
-		e.prov = &m->msgs[i]->prov;
-		ev_add(c, &cap, &e);
-	}
-	for (i = 0; i < m->n_payments; i++) {
-		const wxf_payment *p = m->payments[i];
-
-		for (k = 0; k < p->n_events; k++)
-			add_pay_event(c, &cap, RPT_EV_PAYMENT, 'e', p, k, p->events[k].time_ms, &p->events[k].prov);
-		for (k = 0; k < p->n_claims; k++)
-			add_pay_event(c, &cap, RPT_EV_CLAIM, 'c', p, k, p->claims[k].time_ms, &p->claims[k].prov);
-	}
-	for (i = 0; i < m->n_identities; i++) {
-		const wxf_identity *id = m->identities[i];
-
-		add_attr_events(c, &cap, id, "alias", &id->aliases);
-		add_attr_events(c, &cap, id, "remark", &id->remarks);
-		add_attr_events(c, &cap, id, "nickname", &id->nicknames);
-		add_attr_events(c, &cap, id, "phone", &id->phones);
-		add_attr_events(c, &cap, id, "real-name", &id->real_names);
-	}
-	for (i = 0; i < m->n_convs; i++) {
-		const wxf_conv *cv = m->convs[i];
-		rpt_event e;
-		char a[16];
-
-		if (!cv->deleted)
-			continue;
-		memset(&e, 0, sizeof(e));
-		e.type = RPT_EV_CONV_DELETED;
-		rpt_conv_anchor(cv->talker, a);
-		snprintf(e.id, sizeof(e.id), "d-%s", a + 2);
-		e.time_ms = cv->deleted_time_ms;
-		e.conv = cv;
-		e.prov = &cv->deleted_prov;
-		ev_add(c, &cap, &e);
-	}
+	for (i = 0; i < c->n_parts; i++)
+		add_part_events(c, &cap, i);
 	if (c->n_ev > 1)
 		qsort(c->ev, c->n_ev, sizeof(*c->ev), ev_cmp);
+}
+
+const wxf_model *
+rpt_event_model(const rpt_ctx *c, const rpt_event *e)
+{
+	return c->parts[e->part].m;
 }
 
 void
 rpt_ctx_free(rpt_ctx *c)
 {
 	free(c->ev);
+	free(c->parts);
+	wxf_model_free(&c->empty);
 	free(c->items);
 	memset(c, 0, sizeof(*c));
 }
@@ -410,7 +473,7 @@ rpt_ident_name(const wxf_model *m, const char *username)
 void
 rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b)
 {
-	const wxf_model *m = c->in->m;
+	const wxf_model *m = rpt_event_model(c, e);
 	char amt[48];
 
 	switch (e->type) {

@@ -87,6 +87,8 @@ rpt_jsonl_build(const rpt_ctx *c, wxf_buf *b)
 		j_str(b, "timestamp_desc", ts_desc(e));
 		j_str(b, "wxf_id", e->id);
 		j_str(b, "wxf_type", rpt_ev_type_name(e->type));
+		if (c->parts[e->part].key != NULL)
+			j_str(b, "account", c->parts[e->part].key);
 		if (e->type == RPT_EV_MESSAGE) {
 			j_str(b, "conversation", e->msg->talker);
 			j_str(b, "sender", e->msg->sender);
@@ -196,11 +198,23 @@ csv_end(wxf_buf *b)
 	wxf_buf_puts(b, "\r\n");
 }
 
+/* The header; with several accounts a last column names each row's account. */
 static void
-csv_header(wxf_buf *b, const char *const *cols)
+csv_header(const rpt_ctx *c, wxf_buf *b, const char *const *cols)
 {
 	for (; *cols != NULL; cols++)
 		csv(b, *cols);
+	if (c->n_parts > 1)
+		csv(b, "account");
+	csv_end(b);
+}
+
+/* Ends a row of account `part`. */
+static void
+csv_row_end(const rpt_ctx *c, size_t part, wxf_buf *b)
+{
+	if (c->n_parts > 1)
+		csv(b, c->parts[part].key);
 	csv_end(b);
 }
 
@@ -230,41 +244,44 @@ csv_messages(const rpt_ctx *c, wxf_buf *b)
 	static const char *const cols[] = { "id", "time", "time_utc", "conversation", "sender",
 	    "sender_name", "direction", "kind", "raw_type", "server_id", "text", "recall_original",
 	    "duplicate_of", "payment_id", PROV_COLS, NULL };
-	const wxf_model *m = c->in->m;
-	size_t i;
+	size_t i, part;
 	char t[64], id[24];
 
-	csv_header(b, cols);
-	for (i = 0; m != NULL && i < m->n_msgs; i++) {
-		const wxf_msg *g = m->msgs[i];
+	csv_header(c, b, cols);
+	for (part = 0; part < c->n_parts; part++) {
+		const wxf_model *m = c->parts[part].m;
 
-		snprintf(id, sizeof(id), "m-%s", g->id);
-		csv(b, id);
-		rpt_time(c, g->time_ms, t, sizeof(t));
-		csv(b, t);
-		if (g->time_ms != WXF_TIME_UNKNOWN)
-			wxf_time_fmt_utc(g->time_ms, t, sizeof(t));
-		csv(b, t);
-		csv(b, g->talker);
-		csv(b, g->sender);
-		csv(b, rpt_ident_name(m, g->sender));
-		csv(b, wxf_dir_name(g->dir));
-		csv(b, wxf_msg_kind_name(g->kind));
-		csv_int(b, g->raw_type, g->raw_type != WXF_INT_UNKNOWN);
-		csv(b, g->server_id);
-		csv(b, g->body);
-		csv(b, g->recall_original);
-		csv(b, g->duplicate_of);
-		csv(b, g->payment != NULL ? g->payment->id : NULL);
-		csv_prov(c, b, &g->prov);
-		csv_end(b);
+		for (i = 0; i < m->n_msgs; i++) {
+			const wxf_msg *g = m->msgs[i];
+
+			snprintf(id, sizeof(id), "m-%s", g->id);
+			csv(b, id);
+			rpt_time(c, g->time_ms, t, sizeof(t));
+			csv(b, t);
+			if (g->time_ms != WXF_TIME_UNKNOWN)
+				wxf_time_fmt_utc(g->time_ms, t, sizeof(t));
+			csv(b, t);
+			csv(b, g->talker);
+			csv(b, g->sender);
+			csv(b, rpt_ident_name(m, g->sender));
+			csv(b, wxf_dir_name(g->dir));
+			csv(b, wxf_msg_kind_name(g->kind));
+			csv_int(b, g->raw_type, g->raw_type != WXF_INT_UNKNOWN);
+			csv(b, g->server_id);
+			csv(b, g->body);
+			csv(b, g->recall_original);
+			csv(b, g->duplicate_of);
+			csv(b, g->payment != NULL ? g->payment->id : NULL);
+			csv_prov(c, b, &g->prov);
+			csv_row_end(c, part, b);
+		}
 	}
 }
 
 static const wxf_ledger_row *
-ledger_row_of(const rpt_ctx *c, const wxf_payment *p)
+ledger_row_of(const rpt_ctx *c, size_t part, const wxf_payment *p)
 {
-	const struct wxf_analysis *an = c->in->an;
+	const struct wxf_analysis *an = c->parts[part].an;
 	size_t i;
 
 	if (an == NULL)
@@ -281,49 +298,52 @@ csv_payments(const rpt_ctx *c, wxf_buf *b)
 	static const char *const cols[] = { "id", "kind", "time", "amount_fen", "amount",
 	    "amount_text", "payer", "receiver", "final_state", "transfer_id", "transaction_id",
 	    "memo", "ledger_direction", "ledger_bucket", "messages", PROV_COLS, NULL };
-	const wxf_model *m = c->in->m;
-	size_t i, k;
+	size_t i, k, part;
 	char t[64];
 
-	csv_header(b, cols);
-	for (i = 0; m != NULL && i < m->n_payments; i++) {
-		const wxf_payment *p = m->payments[i];
-		const wxf_ledger_row *lr = ledger_row_of(c, p);
-		int64_t tm = p->begin_time_ms;
-		wxf_buf ids;
+	csv_header(c, b, cols);
+	for (part = 0; part < c->n_parts; part++) {
+		const wxf_model *m = c->parts[part].m;
 
-		if (tm == WXF_TIME_UNKNOWN && p->n_events > 0)
-			tm = p->events[0].time_ms;
-		csv(b, p->id);
-		csv(b, wxf_pay_kind_name(p->kind));
-		rpt_time(c, tm, t, sizeof(t));
-		csv(b, t);
-		csv_int(b, p->amount.fen, p->amount.known);
-		if (p->amount.known)
-			wxf_report_fen(p->amount.fen, t, sizeof(t));
-		csv(b, p->amount.known ? t : "");
-		csv(b, p->amount.text);
-		csv(b, p->payer);
-		csv(b, p->receiver);
-		csv(b, wxf_pay_state_name(p->final_state));
-		csv(b, p->transfer_id);
-		csv(b, p->transaction_id);
-		csv(b, p->memo);
-		csv(b, lr != NULL ? wxf_ledger_dir_name(lr->dir) : NULL);
-		csv(b, lr != NULL ? wxf_ledger_bucket_name(lr->bucket) : NULL);
-		wxf_buf_init(&ids);
-		for (k = 0; k < p->n_msgs; k++)
-			wxf_buf_printf(&ids, "%sm-%s", k ? " " : "", p->msg_ids[k]);
-		csv(b, ids.p != NULL ? ids.p : "");
-		wxf_buf_free(&ids);
-		csv_prov(c, b, &p->prov);
-		csv_end(b);
+		for (i = 0; i < m->n_payments; i++) {
+			const wxf_payment *p = m->payments[i];
+			const wxf_ledger_row *lr = ledger_row_of(c, part, p);
+			int64_t tm = p->begin_time_ms;
+			wxf_buf ids;
+
+			if (tm == WXF_TIME_UNKNOWN && p->n_events > 0)
+				tm = p->events[0].time_ms;
+			csv(b, p->id);
+			csv(b, wxf_pay_kind_name(p->kind));
+			rpt_time(c, tm, t, sizeof(t));
+			csv(b, t);
+			csv_int(b, p->amount.fen, p->amount.known);
+			if (p->amount.known)
+				wxf_report_fen(p->amount.fen, t, sizeof(t));
+			csv(b, p->amount.known ? t : "");
+			csv(b, p->amount.text);
+			csv(b, p->payer);
+			csv(b, p->receiver);
+			csv(b, wxf_pay_state_name(p->final_state));
+			csv(b, p->transfer_id);
+			csv(b, p->transaction_id);
+			csv(b, p->memo);
+			csv(b, lr != NULL ? wxf_ledger_dir_name(lr->dir) : NULL);
+			csv(b, lr != NULL ? wxf_ledger_bucket_name(lr->bucket) : NULL);
+			wxf_buf_init(&ids);
+			for (k = 0; k < p->n_msgs; k++)
+				wxf_buf_printf(&ids, "%sm-%s", k ? " " : "", p->msg_ids[k]);
+			csv(b, ids.p != NULL ? ids.p : "");
+			wxf_buf_free(&ids);
+			csv_prov(c, b, &p->prov);
+			csv_row_end(c, part, b);
+		}
 	}
 }
 
 static void
-csv_attr_rows(const rpt_ctx *c, wxf_buf *b, const wxf_identity *id, const char *field,
-    const wxf_attrs *a)
+csv_attr_rows(const rpt_ctx *c, size_t part, wxf_buf *b, const wxf_identity *id,
+    const char *field, const wxf_attrs *a)
 {
 	size_t i;
 	char t[64];
@@ -338,7 +358,7 @@ csv_attr_rows(const rpt_ctx *c, wxf_buf *b, const wxf_identity *id, const char *
 		rpt_time(c, a->v[i].time_ms, t, sizeof(t));
 		csv(b, t);
 		csv_prov(c, b, &a->v[i].prov);
-		csv_end(b);
+		csv_row_end(c, part, b);
 	}
 }
 
@@ -347,30 +367,33 @@ csv_contacts(const rpt_ctx *c, wxf_buf *b)
 {
 	static const char *const cols[] = { "username", "kind", "owner", "field", "value",
 	    "source_field", "observed", PROV_COLS, NULL };
-	const wxf_model *m = c->in->m;
-	size_t i;
+	size_t i, part;
 
-	csv_header(b, cols);
-	for (i = 0; m != NULL && i < m->n_identities; i++) {
-		const wxf_identity *id = m->identities[i];
+	csv_header(c, b, cols);
+	for (part = 0; part < c->n_parts; part++) {
+		const wxf_model *m = c->parts[part].m;
 
-		csv(b, id->username);
-		csv(b, wxf_id_kind_name(id->kind));
-		csv(b, id->is_owner ? "yes" : "no");
-		csv(b, "username");
-		csv(b, id->username);
-		csv(b, NULL);
-		csv(b, "unknown");
-		csv_prov(c, b, &id->prov);
-		csv_end(b);
-		csv_attr_rows(c, b, id, "alias", &id->aliases);
-		csv_attr_rows(c, b, id, "remark", &id->remarks);
-		csv_attr_rows(c, b, id, "nickname", &id->nicknames);
-		csv_attr_rows(c, b, id, "phone", &id->phones);
-		csv_attr_rows(c, b, id, "real-name", &id->real_names);
-		csv_attr_rows(c, b, id, "bank-card", &id->bank_cards);
-		csv_attr_rows(c, b, id, "encrypt-username", &id->encrypt_usernames);
-		csv_attr_rows(c, b, id, "other", &id->other);
+		for (i = 0; i < m->n_identities; i++) {
+			const wxf_identity *id = m->identities[i];
+
+			csv(b, id->username);
+			csv(b, wxf_id_kind_name(id->kind));
+			csv(b, id->is_owner ? "yes" : "no");
+			csv(b, "username");
+			csv(b, id->username);
+			csv(b, NULL);
+			csv(b, "unknown");
+			csv_prov(c, b, &id->prov);
+			csv_row_end(c, part, b);
+			csv_attr_rows(c, part, b, id, "alias", &id->aliases);
+			csv_attr_rows(c, part, b, id, "remark", &id->remarks);
+			csv_attr_rows(c, part, b, id, "nickname", &id->nicknames);
+			csv_attr_rows(c, part, b, id, "phone", &id->phones);
+			csv_attr_rows(c, part, b, id, "real-name", &id->real_names);
+			csv_attr_rows(c, part, b, id, "bank-card", &id->bank_cards);
+			csv_attr_rows(c, part, b, id, "encrypt-username", &id->encrypt_usernames);
+			csv_attr_rows(c, part, b, id, "other", &id->other);
+		}
 	}
 }
 

@@ -33,11 +33,28 @@ typedef struct loc {
 	char href[64];      /* "conversations/c-xxx-2.html" */
 } loc;
 
+/* One account's state: its conversations in report order and its section ids. */
+typedef struct hpart {
+	const rpt_part *rp;
+	const char *seller;
+	const char *owner;
+	const wxf_conv **convs;
+	size_t n_convs;
+	wxf_conv orphans;    /* messages no conversation holds (no talker): shown last */
+	char sfx[24];        /* section id suffix: "" (one account) or "-a<n>" */
+} hpart;
+
 typedef struct hctx {
 	rpt_ctx *c;
 	const wxf_report_in *in;
+	hpart *hp;           /* every account */
+	size_t n_hp;
+	const hpart *cur;    /* the account being written; the fields below are its */
 	const wxf_model *m;
 	const wxf_analysis *an;
+	const char *sfx;     /* section id suffix */
+	const char *tag;     /* payment id tag ("" with one account) */
+	const char *key;     /* conversation anchor key (NULL with one account) */
 	wxf_buf *b;
 	const char *up;      /* "" in report.html, "../" in conversation pages */
 	const char *page;    /* this page's path relative to the bundle ("report.html") */
@@ -48,7 +65,6 @@ typedef struct hctx {
 	size_t page_msgs;
 	const char *seller;
 	const char *owner;
-	wxf_conv orphans;    /* messages no conversation holds (no talker): shown last */
 } hctx;
 
 /* ------------------------------------------------------------------------------ primitives */
@@ -67,6 +83,38 @@ P(hctx *h, const char *s)
 }
 
 #define F(h, ...) wxf_buf_printf((h)->b, __VA_ARGS__)
+
+/* Makes account i the current one. */
+static void
+use_part(hctx *h, size_t i)
+{
+	const hpart *hp = &h->hp[i];
+
+	h->cur = hp;
+	h->m = hp->rp->m;
+	h->an = hp->rp->an;
+	h->sfx = hp->sfx;
+	h->tag = hp->rp->tag;
+	h->key = hp->rp->key;
+	h->seller = hp->seller;
+	h->owner = hp->owner;
+	h->convs = hp->convs;
+	h->n_convs = hp->n_convs;
+}
+
+/* Opens a section of the current account: id NAME plus the account's suffix, the heading,
+ * and with several accounts the account it belongs to. */
+static void
+sec_open(hctx *h, const char *name, const char *title)
+{
+	F(h, "<section id=\"%s%s\"><h2>%s", name, h->sfx, title);
+	if (h->n_hp > 1) {
+		P(h, " — 账户 <span class=\"en\">(account)</span> <code>");
+		T(h, h->cur->rp->label != NULL ? h->cur->rp->label : h->cur->rp->key);
+		P(h, "</code>");
+	}
+	P(h, "</h2>\n");
+}
 
 static void
 unknown(hctx *h)
@@ -341,39 +389,54 @@ header(hctx *h)
 static void
 toc(hctx *h)
 {
-	size_t i;
+	size_t i, k;
 
 	P(h, "<nav id=\"toc\"><h2 class=\"first\">目录 <span class=\"en\">(Contents)</span></h2><ol>\n");
 	P(h, "<li><a href=\"#summary\">概要 (Summary)</a></li>\n");
 	P(h, "<li><a href=\"#evidence\">电子数据清单 (Evidence list)</a></li>\n");
 	P(h, "<li><a href=\"#decryption\">解密说明 (Decryption)</a></li>\n");
-	P(h, "<li><a href=\"#seller\">卖家身份 (Seller identity)</a></li>\n");
-	P(h, "<li><a href=\"#ledger\">付款明细与赔偿计算 (Payment ledger, CRPL art. 55)</a></li>\n");
-	P(h, "<li><a href=\"#conversations\">聊天记录 (Conversations)</a><ol>\n");
-	for (i = 0; i < h->n_convs; i++) {
-		const wxf_conv *cv = h->convs[i];
-		const char *n = ident_name(h, cv->talker);
-		char a[16];
-
-		rpt_conv_anchor(cv->talker, a);
-		F(h, "<li><a href=\"#%s\">", a);
-		if (n != NULL) {
-			T(h, n);
-			P(h, " — ");
+	for (k = 0; k < h->n_hp; k++) {
+		use_part(h, k);
+		if (h->n_hp > 1) {
+			P(h, "<li>账户 (account) <code>");
+			T(h, h->cur->rp->label != NULL ? h->cur->rp->label : h->cur->rp->key);
+			P(h, "</code><ol>\n");
 		}
-		T(h, cv->talker);
-		F(h, "</a> (%zu)</li>\n", cv->n_msgs);
+		F(h, "<li><a href=\"#seller%s\">卖家身份 (Seller identity)</a></li>\n", h->sfx);
+		F(h, "<li><a href=\"#ledger%s\">付款明细与赔偿计算 (Payment ledger, CRPL art. 55)</a>"
+		    "</li>\n", h->sfx);
+		F(h, "<li><a href=\"#conversations%s\">聊天记录 (Conversations)</a><ol>\n", h->sfx);
+		for (i = 0; i < h->n_convs; i++) {
+			const wxf_conv *cv = h->convs[i];
+			const char *n = ident_name(h, cv->talker);
+			char a[16];
+
+			rpt_conv_anchor(h->key, cv->talker, a);
+			F(h, "<li><a href=\"#%s\">", a);
+			if (n != NULL) {
+				T(h, n);
+				P(h, " — ");
+			}
+			T(h, cv->talker);
+			F(h, "</a> (%zu)</li>\n", cv->n_msgs);
+		}
+		P(h, "</ol></li>\n");
+		F(h, "<li><a href=\"#indicators%s\">关键词命中 (Indicator hits)</a></li>\n", h->sfx);
+		F(h, "<li><a href=\"#contacts%s\">联系人 (Contacts)</a></li>\n", h->sfx);
+		F(h, "<li><a href=\"#anomalies%s\">异常与局限 (Anomalies and limitations)</a></li>\n",
+		    h->sfx);
+		if (h->n_hp > 1)
+			P(h, "</ol></li>\n");
 	}
-	P(h, "</ol></li>\n");
-	P(h, "<li><a href=\"#indicators\">关键词命中 (Indicator hits)</a></li>\n");
-	P(h, "<li><a href=\"#contacts\">联系人 (Contacts)</a></li>\n");
-	P(h, "<li><a href=\"#anomalies\">异常与局限 (Anomalies and limitations)</a></li>\n");
+	if (h->n_hp > 1)
+		P(h, "<li><a href=\"#limitations\">局限 (Limitations)</a></li>\n");
 	P(h, "<li><a href=\"#method\">方法、完整性与复核 (Method, integrity, verification)</a></li>\n");
 	P(h, "</ol></nav>\n");
 }
 
+/* The current account's cards. */
 static void
-summary(hctx *h)
+summary_cards(hctx *h)
 {
 	const wxf_model *m = h->m;
 	size_t i, n_rec = 0, n_recall = 0;
@@ -384,8 +447,12 @@ summary(hctx *h)
 		if (m->msgs[i]->is_recall)
 			n_recall++;
 	}
-	P(h, "<section id=\"summary\"><h2>概要 <span class=\"en\">(Summary)</span></h2>\n"
-	    "<div class=\"cards\">\n");
+	if (h->n_hp > 1) {
+		P(h, "<h3>账户 <span class=\"en\">(account)</span> <code>");
+		T(h, h->cur->rp->label != NULL ? h->cur->rp->label : h->cur->rp->key);
+		P(h, "</code></h3>\n");
+	}
+	P(h, "<div class=\"cards\">\n");
 	P(h, "<div class=\"card\"><div class=\"lbl\">卖家 (seller)</div><div class=\"big\">");
 	if (h->seller != NULL) {
 		const char *n = ident_name(h, h->seller);
@@ -411,12 +478,30 @@ summary(hctx *h)
 		P(h, "<div class=\"card\"><div class=\"lbl\">消法第55条 三倍赔偿 (CRPL art. 55)</div>"
 		    "<div class=\"big\">");
 		money(h, t->crpl55_fen);
-		P(h, "</div><div class=\"lbl\"><a href=\"#crpl55\">计算过程 (calculation)</a></div></div>\n");
+		F(h, "</div><div class=\"lbl\"><a href=\"#crpl55%s\">计算过程 (calculation)</a></div>"
+		    "</div>\n", h->sfx);
 	}
 	F(h, "<div class=\"card\"><div class=\"lbl\">消息 (messages)</div><div class=\"big\">%zu</div>"
 	    "<div class=\"lbl\">其中已删除·恢复 %zu (recovered) · 撤回通知 %zu (recall notices)</div>"
 	    "</div>\n", m->n_msgs, n_rec, n_recall);
-	P(h, "</div>\n<p class=\"note\">本报告只陈述检材中记录的内容及其来源；是否构成欺诈由法院认定。"
+	P(h, "</div>\n");
+}
+
+static void
+summary(hctx *h)
+{
+	size_t k;
+
+	P(h, "<section id=\"summary\"><h2>概要 <span class=\"en\">(Summary)</span></h2>\n");
+	if (h->n_hp > 1)
+		F(h, "<p>本案检材中有 %zu 个微信账户，各自单独读取与分析，互不归并。(The evidence holds %zu "
+		    "WeChat accounts; each is read and analysed on its own, nothing is merged.)</p>\n",
+		    h->n_hp, h->n_hp);
+	for (k = 0; k < h->n_hp; k++) {
+		use_part(h, k);
+		summary_cards(h);
+	}
+	P(h, "<p class=\"note\">本报告只陈述检材中记录的内容及其来源；是否构成欺诈由法院认定。"
 	    "(This report states what the evidence records and where; whether it amounts to fraud "
 	    "is for the court.)</p></section>\n");
 }
@@ -499,7 +584,7 @@ evidence(hctx *h)
 /* ------------------------------------------------------------------------------ decryption */
 
 static void
-page_report(hctx *h, const char *what, const wxf_page_report *r)
+page_report(hctx *h, const char *what, const wxf_stmt_pages *r)
 {
 	if (!r->present)
 		return;
@@ -507,87 +592,87 @@ page_report(hctx *h, const char *what, const wxf_page_report *r)
 	T(h, r->path_in);
 	F(h, "<br>%llu 页/帧 (pages/frames): %llu HMAC 验证通过 (verified), %llu 无 HMAC (no HMAC "
 	    "in this profile), %llu 全零 (zero), <b>%llu 校验失败 (HMAC mismatch)</b>",
-	    (unsigned long long)r->n_pages, (unsigned long long)r->n_good,
+	    (unsigned long long)r->n_units, (unsigned long long)r->n_good,
 	    (unsigned long long)r->n_unverified, (unsigned long long)r->n_zero,
 	    (unsigned long long)r->n_bad);
 	if (r->trailing)
 		F(h, "; %llu 尾部字节原样复制 (trailing bytes copied)", (unsigned long long)r->trailing);
 	F(h, "<br><span class=\"hash\">SHA-256 in %s<br>SHA-256 out %s</span></td></tr>\n",
-	    r->sha256_in, r->sha256_out);
+	    r->sha256_in ? r->sha256_in : "", r->sha256_out ? r->sha256_out : "");
+}
+
+/* One source's decryption or acquisition statement. */
+static void
+statement(hctx *h, const wxf_source *d)
+{
+	const wxf_stmt *r = d->stmt;
+
+	P(h, "<h3><code>");
+	T(h, d->path);
+	P(h, "</code></h3>\n<table class=\"kv\">\n");
+	kv_row(h, "结果", "result", r->status);
+	if (d->image != NULL)
+		kv_row(h, "明文镜像", "plaintext image (in this bundle)", d->image);
+	if (r->keyed && r->profile != NULL) {
+		P(h, "<tr><th scope=\"row\">加密参数 <span class=\"en\">(cipher profile)</span>"
+		    "</th><td>");
+		T(h, r->profile);
+		P(h, ": ");
+		T(h, r->profile_desc);
+		if (r->equivalent != NULL && r->equivalent[0]) {
+			P(h, "<br>等效参数 (equivalent profiles): ");
+			T(h, r->equivalent);
+		}
+		P(h, "</td></tr>\n");
+	}
+	if (r->keyed) {
+		kv_row(h, "密钥来源", "how the key was obtained", r->key_how);
+		for (size_t j = 0; j < r->n_inputs; j++)
+			kv_row(h, r->inputs[j].zh, r->inputs[j].en, r->inputs[j].value);
+		kv_row(h, "密钥", "key", r->key_display);
+	}
+	if (r->attempted)
+		F(h, "<tr><th scope=\"row\">尝试次数 <span class=\"en\">(candidates tried)</span></th>"
+		    "<td>%llu</td></tr>\n", (unsigned long long)r->n_tried);
+	page_report(h, "数据库页校验 (database pages)", &r->db);
+	page_report(h, "WAL 帧校验 (WAL frames)", &r->wal);
+	page_report(h, "日志记录 (journal records)", &r->journal);
+	if (r->witness_ran) {
+		P(h, "<tr><th scope=\"row\">独立复核 <span class=\"en\">(SQLCipher cross-check)</span>"
+		    "</th><td>");
+		switch (r->witness) {
+		case WXF_WITNESS_AGREES: P(h, "<span class=\"ok\">一致 (agrees)</span> "); break;
+		case WXF_WITNESS_DISAGREES: P(h, "<span class=\"warn\">不一致 (DISAGREES)</span> ");
+			break;
+		case WXF_WITNESS_UNAVAILABLE: P(h, "不可用 (unavailable) "); break;
+		default: P(h, "<span class=\"warn\">出错 (error)</span> "); break;
+		}
+		T(h, r->witness_sentence);
+		if (r->witness_detail != NULL && r->witness_detail[0]) {
+			P(h, "<br>");
+			T(h, r->witness_detail);
+		}
+		P(h, "</td></tr>\n");
+	}
+	P(h, "</table>\n");
 }
 
 static void
 decryption(hctx *h)
 {
-	size_t i;
+	size_t i, k, n = 0;
 
 	P(h, "<section id=\"decryption\"><h2>二、解密说明 <span class=\"en\">(Decryption)</span></h2>\n");
-	if (h->in->n_dbs == 0)
+	for (k = 0; k < h->n_hp; k++)
+		for (i = 0; i < h->hp[k].rp->m->n_sources; i++)
+			if (h->hp[k].rp->m->sources[i].stmt != NULL)
+				n++;
+	if (n == 0)
 		P(h, "<p>未读取数据库 (no database was read).</p>\n");
-	for (i = 0; i < h->in->n_dbs; i++) {
-		const wxf_report_db *d = &h->in->dbs[i];
-		const wxf_decrypt_result *r = d->dec;
-
-		P(h, "<h3><code>");
-		T(h, d->evidence_path);
-		P(h, "</code></h3>\n<table class=\"kv\">\n");
-		kv_row(h, "结果", "result", d->status);
-		if (d->image != NULL)
-			kv_row(h, "明文镜像", "plaintext image (in this bundle)", d->image);
-		if (r != NULL) {
-			char desc[256], key[160];
-
-			if (r->report.profile != NULL) {
-				wxf_profile_describe(r->report.profile, desc, sizeof(desc));
-				P(h, "<tr><th scope=\"row\">加密参数 <span class=\"en\">(cipher profile)</span>"
-				    "</th><td>");
-				T(h, r->report.profile->name);
-				P(h, ": ");
-				T(h, desc);
-				if (r->report.equivalent[0]) {
-					P(h, "<br>等效参数 (equivalent profiles): ");
-					T(h, r->report.equivalent);
-				}
-				P(h, "</td></tr>\n");
-			}
-			kv_row(h, "密钥来源", "how the key was obtained", r->key.how);
-			if (r->key.uin[0]) {
-				char s[512];
-
-				snprintf(s, sizeof(s), "uin %s — %s", r->key.uin, r->key.uin_source);
-				kv_row(h, "UIN", "uin and where it was read", s);
-			}
-			if (r->key.device_id[0]) {
-				char s[512];
-
-				snprintf(s, sizeof(s), "%s — %s", r->key.device_id, r->key.device_id_source);
-				kv_row(h, "设备标识", "device id (IMEI) and where it was read", s);
-			}
-			wxf_key_display(&r->key, d->reveal_key, key, sizeof(key));
-			kv_row(h, "密钥", "key", key);
-			F(h, "<tr><th scope=\"row\">尝试次数 <span class=\"en\">(candidates tried)</span></th>"
-			    "<td>%llu</td></tr>\n", (unsigned long long)r->n_tried);
-			page_report(h, "数据库页校验 (database pages)", &r->report.db);
-			page_report(h, "WAL 帧校验 (WAL frames)", &r->report.wal);
-			page_report(h, "日志记录 (journal records)", &r->report.journal);
-			P(h, "<tr><th scope=\"row\">独立复核 <span class=\"en\">(SQLCipher cross-check)</span>"
-			    "</th><td>");
-			switch (r->xcheck.status) {
-			case WXF_XCHECK_AGREES: P(h, "<span class=\"ok\">一致 (agrees)</span> "); break;
-			case WXF_XCHECK_DISAGREES: P(h, "<span class=\"warn\">不一致 (DISAGREES)</span> ");
-				break;
-			case WXF_XCHECK_UNAVAILABLE: P(h, "不可用 (unavailable) "); break;
-			default: P(h, "<span class=\"warn\">出错 (error)</span> "); break;
-			}
-			T(h, r->xcheck.sentence);
-			if (r->xcheck.detail[0]) {
-				P(h, "<br>");
-				T(h, r->xcheck.detail);
-			}
-			P(h, "</td></tr>\n");
-		}
-		P(h, "</table>\n");
-	}
+	for (k = 0; k < h->n_hp; k++)
+		for (i = 0; i < h->hp[k].rp->m->n_sources; i++)
+			if (h->hp[k].rp->m->sources[i].stmt != NULL)
+				statement(h, &h->hp[k].rp->m->sources[i]);
 	P(h, "<p class=\"note\">解密为逐页物理解密：每一页（含空闲页）原位写入明文镜像，"
 	    "已删除记录的残留因此得以保留；密钥本身不写入报告，除非使用 --reveal-key。"
 	    "(Decryption is physical, page by page, free pages included, so deleted remnants survive; "
@@ -648,8 +733,7 @@ seller(hctx *h)
 	const wxf_an_person *s;
 	size_t i;
 
-	P(h, "<section id=\"seller\"><h2>三、卖家身份 <span class=\"en\">(Seller identity card)"
-	    "</span></h2>\n");
+	sec_open(h, "seller", "三、卖家身份 <span class=\"en\">(Seller identity card)</span>");
 	if (an == NULL || an->seller == NULL) {
 		P(h, "<p>未确定卖家 (no seller was determined).</p></section>\n");
 		return;
@@ -764,7 +848,7 @@ lifecycle(hctx *h, const wxf_payment *p)
 	for (k = 0; k < p->n_events; k++) {
 		const wxf_pay_event *e = &p->events[k];
 
-		F(h, "<li id=\"p-%s-e%zu\">", p->id, k + 1);
+		F(h, "<li id=\"p-%s%s-e%zu\">", h->tag, p->id, k + 1);
 		P(h, rpt_state_zh(e->state));
 		F(h, " (%s", wxf_pay_state_name(e->state));
 		if (e->paysubtype != WXF_INT_UNKNOWN)
@@ -802,8 +886,8 @@ ledger_rows(hctx *h, const wxf_ledger_row *rows, size_t n, int transfers)
 		const wxf_ledger_row *r = &rows[i];
 		int counted = r->bucket == WXF_LB_PAID || r->bucket == WXF_LB_RECEIVED;
 
-		F(h, "<tr id=\"pay-%s\" class=\"%s\"><td class=\"num\">%zu</td><td class=\"nw\">",
-		    r->payment_id, counted ? "counted" : "uncounted", i + 1);
+		F(h, "<tr id=\"pay-%s%s\" class=\"%s\"><td class=\"num\">%zu</td><td class=\"nw\">",
+		    h->tag, r->payment_id, counted ? "counted" : "uncounted", i + 1);
 		time_el(h, r->time_ms);
 		P(h, "</td><td>");
 		if (transfers)
@@ -876,8 +960,8 @@ ledger(hctx *h)
 	const wxf_ledger_def *d;
 	char cap[160];
 
-	P(h, "<section id=\"ledger\"><h2>四、付款明细与赔偿计算 <span class=\"en\">(Payment ledger "
-	    "and CRPL art. 55)</span></h2>\n");
+	sec_open(h, "ledger", "四、付款明细与赔偿计算 <span class=\"en\">(Payment ledger and CRPL art. "
+	    "55)</span>");
 	if (an == NULL || an->seller == NULL) {
 		P(h, "<p>未确定卖家，无付款明细 (no seller, no ledger).</p></section>\n");
 		return;
@@ -907,8 +991,8 @@ ledger(hctx *h)
 			F(h, "<p class=\"warn\">%lld 笔金额不明，已列出但未计入合计 (rows with an unknown "
 			    "amount are listed, never summed).</p>\n", (long long)t->n_unknown_amount);
 	}
-	P(h, "<h3 id=\"crpl55\">《消费者权益保护法》第五十五条 <span class=\"en\">(Consumer Rights "
-	    "Protection Law art. 55)</span></h3>\n");
+	F(h, "<h3 id=\"crpl55%s\">《消费者权益保护法》第五十五条 <span class=\"en\">(Consumer Rights "
+	    "Protection Law art. 55)</span></h3>\n", h->sfx);
 	if (t->overflow)
 		P(h, "<p class=\"warn\">金额溢出，合计无效 (totals overflowed and are invalid).</p>\n");
 	else {
@@ -1059,8 +1143,8 @@ bubble_body(hctx *h, const wxf_msg *g)
 		P(h, rpt_state_zh(p->final_state));
 		F(h, " (%s)", wxf_pay_state_name(p->final_state));
 		if (in_ledger(h, p->id))
-			F(h, " · <a href=\"%s#pay-%s\">付款明细 ledger</a>",
-			    strcmp(h->page, "report.html") == 0 ? "" : "../report.html", p->id);
+			F(h, " · <a href=\"%s#pay-%s%s\">付款明细 ledger</a>",
+			    strcmp(h->page, "report.html") == 0 ? "" : "../report.html", h->tag, p->id);
 		P(h, "</span></div>");
 		return;
 	}
@@ -1213,7 +1297,7 @@ conv_head(hctx *h, const wxf_conv *cv, const char *anchor, int with_id)
 	if (!cv->in_chat_list)
 		P(h, " · <span class=\"warn\">不在会话列表中 (not in the chat list)</span>");
 	if (cv->deleted) {
-		rpt_conv_anchor(cv->talker, a);
+		rpt_conv_anchor(h->key, cv->talker, a);
 		F(h, " · <span class=\"flag recovered\" id=\"d-%s\">会话已被删除 (conversation deleted) ",
 		    a + 2);
 		time_el(h, cv->deleted_time_ms);
@@ -1280,8 +1364,8 @@ conversations(hctx *h)
 {
 	size_t i;
 
-	P(h, "<section id=\"conversations\"><h2>五、聊天记录 <span class=\"en\">(Conversations)</span>"
-	    "</h2>\n<p>左侧白色为收到的消息，右侧绿色为本机用户发出的消息，居中灰色为系统通知；"
+	sec_open(h, "conversations", "五、聊天记录 <span class=\"en\">(Conversations)</span>");
+	P(h, "<p>左侧白色为收到的消息，右侧绿色为本机用户发出的消息，居中灰色为系统通知；"
 	    "已删除后恢复的消息以虚线框和文字“已删除·恢复”标出，撤回通知标为“已撤回”。"
 	    "每条消息下方注明其来源（文件、表、行号、页、偏移）。(Received messages on the left, the "
 	    "owner's on the right, system notices centred; recovered and recalled messages are "
@@ -1291,7 +1375,7 @@ conversations(hctx *h)
 		char a[16];
 		int np = conv_pages(h, cv), k;
 
-		rpt_conv_anchor(cv->talker, a);
+		rpt_conv_anchor(h->key, cv->talker, a);
 		conv_head(h, cv, a, 1);
 		if (np == 0) {
 			write_msgs(h, cv, 0, cv->n_msgs);
@@ -1324,8 +1408,8 @@ indicators(hctx *h)
 	const wxf_analysis *an = h->an;
 	size_t i;
 
-	P(h, "<section id=\"indicators\"><h2>六、关键词命中 <span class=\"en\">(Indicator hits in "
-	    "the seller's messages)</span></h2>\n");
+	sec_open(h, "indicators", "六、关键词命中 <span class=\"en\">(Indicator hits in the seller's "
+	    "messages)</span>");
 	if (an == NULL || an->n_hits == 0) {
 		P(h, "<p>无命中 (no hits).</p></section>\n");
 		return;
@@ -1369,8 +1453,9 @@ contacts(hctx *h)
 	const wxf_model *m = h->m;
 	size_t i;
 
-	P(h, "<section id=\"contacts\"><h2>七、联系人 <span class=\"en\">(Contacts and other "
-	    "accounts in the evidence)</span></h2>\n<table><thead><tr><th scope=\"col\">账号<br>"
+	sec_open(h, "contacts", "七、联系人 <span class=\"en\">(Contacts and other accounts in the "
+	    "evidence)</span>");
+	P(h, "<table><thead><tr><th scope=\"col\">账号<br>"
 	    "Account</th><th scope=\"col\">类型<br>Kind</th><th scope=\"col\">微信号<br>Alias</th>"
 	    "<th scope=\"col\">昵称<br>Nickname</th><th scope=\"col\">备注<br>Remark</th></tr></thead>"
 	    "<tbody>\n");
@@ -1398,6 +1483,45 @@ contacts(hctx *h)
 
 /* ------------------------------------------------------------------------------ anomalies */
 
+/* The limitations of the run (the evidence examined, media, recovery, the pipeline's own). */
+static void
+limitations_list(hctx *h, size_t n_unknown_time)
+{
+	size_t i;
+
+	P(h, "<h3>局限 <span class=\"en\">(limitations)</span></h3><ul>\n");
+	P(h, "<li>仅检验了所列检材；云端数据、其他设备、其他应用未检验。(Only the listed evidence was "
+	    "examined; cloud data, other devices and other apps were not.)</li>\n");
+	P(h, "<li>图片、语音、视频只核对文件是否存在并计算哈希，未解读其内容。(Media files were "
+	    "located and hashed, their content was not interpreted.)</li>\n");
+	if (!h->in->carving)
+		P(h, "<li>未进行已删除记录恢复 (deleted-record recovery was not run).</li>\n");
+	else
+		P(h, "<li>已删除记录恢复依据数据库空闲空间、空闲页与 WAL 旧帧；被覆盖的记录无法恢复，"
+		    "“可信度”为工具对记录归属的评分。(Recovery used free space, free pages and old WAL "
+		    "frames; overwritten records cannot be recovered; confidence is the tool's score for "
+		    "the attribution.)</li>\n");
+	if (n_unknown_time > 0)
+		F(h, "<li>%zu 条消息没有时间，标为“不明”，未列入 timeline.jsonl (%zu messages have no "
+		    "time: shown as unknown, left out of timeline.jsonl).</li>\n", n_unknown_time,
+		    n_unknown_time);
+	for (i = 0; i < h->in->n_limitations; i++) {
+		P(h, "<li>");
+		T(h, h->in->limitations[i]);
+		P(h, "</li>\n");
+	}
+	P(h, "</ul>\n");
+}
+
+/* With several accounts the run's limitations are stated once, after the accounts. */
+static void
+limitations(hctx *h)
+{
+	P(h, "<section id=\"limitations\"><h2>局限 <span class=\"en\">(Limitations)</span></h2>\n");
+	limitations_list(h, 0);
+	P(h, "</section>\n");
+}
+
 typedef struct tcount {
 	const char *table;
 	const char *origin;
@@ -1421,8 +1545,7 @@ anomalies(hctx *h)
 	size_t n_tc = 0, cap = 0, i, k, n_unknown_time = 0;
 	char t[64];
 
-	P(h, "<section id=\"anomalies\"><h2>八、异常与局限 <span class=\"en\">(Anomalies and "
-	    "limitations)</span></h2>\n");
+	sec_open(h, "anomalies", "八、异常与局限 <span class=\"en\">(Anomalies and limitations)</span>");
 	/* counts per table and origin */
 	for (i = 0; i < m->n_msgs; i++) {
 		const char *tb = m->msgs[i]->prov.table != NULL ? m->msgs[i]->prov.table :
@@ -1474,7 +1597,7 @@ anomalies(hctx *h)
 			if (a->msg_id != NULL)
 				msg_link(h, a->msg_id);
 			if (a->payment_id != NULL && in_ledger(h, a->payment_id))
-				F(h, " <a href=\"#pay-%s\">p-%s</a>", a->payment_id, a->payment_id);
+				F(h, " <a href=\"#pay-%s%s\">p-%s</a>", h->tag, a->payment_id, a->payment_id);
 			else if (a->payment_id != NULL)
 				F(h, " p-%s", a->payment_id);
 			if (a->where.file != NULL)
@@ -1492,28 +1615,12 @@ anomalies(hctx *h)
 		}
 		P(h, "</ul>\n");
 	}
-	P(h, "<h3>局限 <span class=\"en\">(limitations)</span></h3><ul>\n");
-	P(h, "<li>仅检验了所列检材；云端数据、其他设备、其他应用未检验。(Only the listed evidence was "
-	    "examined; cloud data, other devices and other apps were not.)</li>\n");
-	P(h, "<li>图片、语音、视频只核对文件是否存在并计算哈希，未解读其内容。(Media files were "
-	    "located and hashed, their content was not interpreted.)</li>\n");
-	if (!h->in->carving)
-		P(h, "<li>未进行已删除记录恢复 (deleted-record recovery was not run).</li>\n");
-	else
-		P(h, "<li>已删除记录恢复依据数据库空闲空间、空闲页与 WAL 旧帧；被覆盖的记录无法恢复，"
-		    "“可信度”为工具对记录归属的评分。(Recovery used free space, free pages and old WAL "
-		    "frames; overwritten records cannot be recovered; confidence is the tool's score for "
-		    "the attribution.)</li>\n");
-	if (n_unknown_time > 0)
-		F(h, "<li>%zu 条消息没有时间，标为“不明”，未列入 timeline.jsonl (%zu messages have no "
-		    "time: shown as unknown, left out of timeline.jsonl).</li>\n", n_unknown_time,
+	if (h->n_hp == 1)
+		limitations_list(h, n_unknown_time);
+	else if (n_unknown_time > 0)
+		F(h, "<p>%zu 条消息没有时间，标为“不明”，未列入 timeline.jsonl (%zu messages have no "
+		    "time: shown as unknown, left out of timeline.jsonl).</p>\n", n_unknown_time,
 		    n_unknown_time);
-	for (i = 0; i < h->in->n_limitations; i++) {
-		P(h, "<li>");
-		T(h, h->in->limitations[i]);
-		P(h, "</li>\n");
-	}
-	P(h, "</ul>\n");
 	rpt_time(h->c, WXF_TIME_UNKNOWN, t, sizeof(t));
 	(void)t;
 	P(h, "</section>\n");
@@ -1584,10 +1691,12 @@ conv_has(const wxf_conv *cv, const char *user)
 	return 0;
 }
 
+/* Account hp's conversations in report order: the seller's chat, groups the seller wrote in,
+ * the rest; then the messages no conversation holds. */
 static void
-order_convs(hctx *h)
+order_convs(hpart *hp)
 {
-	const wxf_model *m = h->m;
+	const wxf_model *m = hp->rp->m;
 	ord *o = wxf_xcalloc(m->n_convs + 1, sizeof(*o));
 	size_t i, n = 0;
 
@@ -1597,68 +1706,72 @@ order_convs(hctx *h)
 		if (cv->n_msgs == 0 && !cv->deleted)
 			continue;
 		o[n].cv = cv;
-		if (h->seller != NULL && strcmp(cv->talker, h->seller) == 0)
+		if (hp->seller != NULL && strcmp(cv->talker, hp->seller) == 0)
 			o[n].rank = 0;
-		else if (cv->kind == WXF_CONV_GROUP && conv_has(cv, h->seller))
+		else if (cv->kind == WXF_CONV_GROUP && conv_has(cv, hp->seller))
 			o[n].rank = 1;
 		else
 			o[n].rank = 2;
 		n++;
 	}
 	qsort(o, n, sizeof(*o), ord_cmp);
-	h->convs = wxf_xcalloc(n + 2, sizeof(*h->convs));
+	hp->convs = wxf_xcalloc(n + 2, sizeof(*hp->convs));
 	for (i = 0; i < n; i++)
-		h->convs[i] = o[i].cv;
-	h->n_convs = n;
+		hp->convs[i] = o[i].cv;
+	hp->n_convs = n;
 	free(o);
 	/* rows without a conversation (recovered fragments lacking a talker) */
-	memset(&h->orphans, 0, sizeof(h->orphans));
-	h->orphans.talker = "（未归属会话 no conversation）";
-	h->orphans.kind = WXF_CONV_UNKNOWN;
-	h->orphans.in_chat_list = 1;
-	h->orphans.first_time_ms = h->orphans.last_msg_time_ms = WXF_TIME_UNKNOWN;
+	memset(&hp->orphans, 0, sizeof(hp->orphans));
+	hp->orphans.talker = "（未归属会话 no conversation）";
+	hp->orphans.kind = WXF_CONV_UNKNOWN;
+	hp->orphans.in_chat_list = 1;
+	hp->orphans.first_time_ms = hp->orphans.last_msg_time_ms = WXF_TIME_UNKNOWN;
 	for (i = 0; i < m->n_msgs; i++) {
 		if (m->msgs[i]->conv != NULL)
 			continue;
-		h->orphans.msgs = wxf_xrealloc(h->orphans.msgs, (h->orphans.n_msgs + 1) *
-		    sizeof(*h->orphans.msgs));
-		h->orphans.msgs[h->orphans.n_msgs++] = m->msgs[i];
+		hp->orphans.msgs = wxf_xrealloc(hp->orphans.msgs, (hp->orphans.n_msgs + 1) *
+		    sizeof(*hp->orphans.msgs));
+		hp->orphans.msgs[hp->orphans.n_msgs++] = m->msgs[i];
 		if (m->msgs[i]->prov.status != WXF_STATUS_INTACT)
-			h->orphans.n_recovered++;
+			hp->orphans.n_recovered++;
 		if (m->msgs[i]->time_ms != WXF_TIME_UNKNOWN) {
-			if (h->orphans.first_time_ms == WXF_TIME_UNKNOWN)
-				h->orphans.first_time_ms = m->msgs[i]->time_ms;
-			h->orphans.last_msg_time_ms = m->msgs[i]->time_ms;
+			if (hp->orphans.first_time_ms == WXF_TIME_UNKNOWN)
+				hp->orphans.first_time_ms = m->msgs[i]->time_ms;
+			hp->orphans.last_msg_time_ms = m->msgs[i]->time_ms;
 		}
 	}
-	if (h->orphans.n_msgs > 0)
-		h->convs[h->n_convs++] = &h->orphans;
+	if (hp->orphans.n_msgs > 0)
+		hp->convs[hp->n_convs++] = &hp->orphans;
 }
 
+/* Where every message on a page of its own lives (all accounts: message ids are unique). */
 static void
 build_locs(hctx *h)
 {
-	size_t i, k, cap = 0;
+	size_t i, k, p, cap = 0;
 
-	for (i = 0; i < h->n_convs; i++) {
-		const wxf_conv *cv = h->convs[i];
-		char a[16];
+	for (p = 0; p < h->n_hp; p++) {
+		for (i = 0; i < h->hp[p].n_convs; i++) {
+			const wxf_conv *cv = h->hp[p].convs[i];
+			char a[16];
 
-		if (conv_pages(h, cv) == 0)
-			continue;
-		rpt_conv_anchor(cv->talker, a);
-		for (k = 0; k < cv->n_msgs; k++) {
-			wxf_xgrow((void **)&h->locs, &cap, h->n_locs + 1, sizeof(*h->locs));
-			h->locs[h->n_locs].msg_id = cv->msgs[k]->id;
-			snprintf(h->locs[h->n_locs].href, sizeof(h->locs[0].href),
-			    "conversations/%s-%zu.html", a, k / h->page_msgs + 1);
-			h->n_locs++;
+			if (conv_pages(h, cv) == 0)
+				continue;
+			rpt_conv_anchor(h->hp[p].rp->key, cv->talker, a);
+			for (k = 0; k < cv->n_msgs; k++) {
+				wxf_xgrow((void **)&h->locs, &cap, h->n_locs + 1, sizeof(*h->locs));
+				h->locs[h->n_locs].msg_id = cv->msgs[k]->id;
+				snprintf(h->locs[h->n_locs].href, sizeof(h->locs[0].href),
+				    "conversations/%s-%zu.html", a, k / h->page_msgs + 1);
+				h->n_locs++;
+			}
 		}
 	}
 	if (h->n_locs > 1)
 		qsort(h->locs, h->n_locs, sizeof(*h->locs), loc_cmp);
 }
 
+/* The page files of the current account's large conversations. */
 static int
 conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
@@ -1670,7 +1783,7 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 		int np = conv_pages(h, cv), k;
 		char a[16], rel[64], title[256];
 
-		rpt_conv_anchor(cv->talker, a);
+		rpt_conv_anchor(h->key, cv->talker, a);
 		for (k = 0; rc == WXF_OK && k < np; k++) {
 			size_t from = (size_t)k * h->page_msgs, to = from + h->page_msgs;
 			wxf_buf b;
@@ -1684,8 +1797,8 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 			h->up = "../";
 			h->page = rel;
 			page_open(h, title);
-			P(h, "<p><a href=\"../report.html#conversations\">← 返回报告 (back to the report)"
-			    "</a>");
+			F(h, "<p><a href=\"../report.html#conversations%s\">← 返回报告 (back to the report)"
+			    "</a>", h->sfx);
 			if (k > 0)
 				F(h, " · <a href=\"%s-%d.html\">← 上一部分 (previous)</a>", a, k);
 			if (k + 1 < np)
@@ -1706,31 +1819,34 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 int
 wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
+	static void (*const per_account[])(hctx *) = { seller, ledger, conversations, indicators,
+	    contacts, anomalies };
 	rpt_ctx c;
 	hctx h;
 	wxf_buf b;
-	wxf_model *empty = NULL;
+	size_t i, k;
 	int rc;
 
 	rpt_ctx_init(&c, in);
 	memset(&h, 0, sizeof(h));
 	h.c = &c;
 	h.in = in;
-	h.m = in->m;
-	if (h.m == NULL) {
-		if (wxf_model_new(&empty, err) != WXF_OK) {
-			rpt_ctx_free(&c);
-			return WXF_ENOMEM;
-		}
-		h.m = empty;
-	}
-	h.an = in->an;
 	h.page_msgs = in->meta->page_msgs ? in->meta->page_msgs : WXF_REPORT_PAGE_MSGS;
-	h.owner = h.m->owner != NULL ? h.m->owner->username : NULL;
-	h.seller = in->an != NULL && in->an->seller != NULL ? in->an->seller->username :
-	    in->meta->seller;
-	order_convs(&h);
+	h.n_hp = c.n_parts;
+	h.hp = wxf_xcalloc(h.n_hp, sizeof(*h.hp));
+	for (i = 0; i < h.n_hp; i++) {
+		hpart *hp = &h.hp[i];
+
+		hp->rp = &c.parts[i];
+		hp->owner = hp->rp->m->owner != NULL ? hp->rp->m->owner->username : NULL;
+		hp->seller = hp->rp->an != NULL && hp->rp->an->seller != NULL ?
+		    hp->rp->an->seller->username : in->meta->seller;
+		if (h.n_hp > 1)
+			snprintf(hp->sfx, sizeof(hp->sfx), "-a%zu", i + 1);
+		order_convs(hp);
+	}
 	build_locs(&h);
+	use_part(&h, 0);
 
 	wxf_buf_init(&b);
 	h.b = &b;
@@ -1743,23 +1859,29 @@ wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, w
 	summary(&h);
 	evidence(&h);
 	decryption(&h);
-	seller(&h);
-	ledger(&h);
-	conversations(&h);
-	indicators(&h);
-	contacts(&h);
-	anomalies(&h);
+	/* every account on its own: its seller, ledger, conversations, hits, contacts, anomalies */
+	for (i = 0; i < h.n_hp; i++) {
+		use_part(&h, i);
+		for (k = 0; k < sizeof(per_account) / sizeof(per_account[0]); k++)
+			per_account[k](&h);
+	}
+	if (h.n_hp > 1)
+		limitations(&h);
 	method(&h);
 	P(&h, "<p class=\"note\">— 报告结束 (end of report) —</p>\n");
 	page_close(&h);
 	rc = rpt_write(outdir, "report.html", &b, audit, err);
 	wxf_buf_free(&b);
-	if (rc == WXF_OK)
+	for (i = 0; rc == WXF_OK && i < h.n_hp; i++) {
+		use_part(&h, i);
 		rc = conv_page_files(&h, outdir, audit, err);
+	}
 	free(h.locs);
-	free(h.convs);
-	free(h.orphans.msgs);
-	wxf_model_free(&empty);
+	for (i = 0; i < h.n_hp; i++) {
+		free(h.hp[i].convs);
+		free(h.hp[i].orphans.msgs);
+	}
+	free(h.hp);
 	rpt_ctx_free(&c);
 	return rc;
 }

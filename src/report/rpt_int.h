@@ -21,6 +21,7 @@ typedef enum rpt_ev_type {
 
 typedef struct rpt_event {
 	rpt_ev_type type;
+	size_t part;             /* the account (index into rpt_ctx.parts) */
 	char id[48];             /* deterministic: "m-<msgid>", "p-<payid>-e<k>", ... */
 	int64_t time_ms;
 	const wxf_msg *msg;
@@ -33,8 +34,22 @@ typedef struct rpt_event {
 	const wxf_prov *prov;
 } rpt_event;
 
+/* One account as the writers see it.  With one account key is NULL and tag "", so ids are
+ * those of a single-account bundle; with several, ids that could repeat across accounts
+ * (payments, identities, conversations) carry the account: a tag made from its key. */
+typedef struct rpt_part {
+	const wxf_model *m;
+	const struct wxf_analysis *an;
+	const char *label;
+	const char *key;         /* NULL: the only account */
+	char tag[10];            /* "" or the first 8 hex digits of SHA-256(key) and '.' */
+} rpt_part;
+
 typedef struct rpt_ctx {
 	const wxf_report_in *in;
+	rpt_part *parts;         /* at least one (an empty model when the input has none) */
+	size_t n_parts;
+	struct wxf_model *empty;
 	rpt_event *ev;
 	size_t n_ev;
 	/* inventory items sorted by path for lookups */
@@ -60,10 +75,13 @@ const char *rpt_kind_zh(const char *kind_name);
 const char *rpt_state_zh(wxf_pay_state s);
 const char *rpt_status_words(const wxf_prov *p, char *buf, size_t n);
 const char *rpt_ident_name(const wxf_model *m, const char *username);
+/* The model of an event's account. */
+const wxf_model *rpt_event_model(const rpt_ctx *c, const rpt_event *e);
 /* The one-line description of an event ("message" field of the JSONL). */
 void rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b);
-/* Conversation anchor "c-<12 hex of sha256(talker)>" */
-void rpt_conv_anchor(const char *talker, char out[16]);
+/* Conversation anchor "c-<12 hex of sha256(talker)>"; with an account key (several accounts)
+ * "c-<12 hex of sha256(key LF talker)>". */
+void rpt_conv_anchor(const char *key, const char *talker, char out[16]);
 
 /* Writes buf to outdir/rel (mkdir -p of the parent), records it in the audit log. */
 int rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audit,

@@ -74,7 +74,7 @@ x_header(const rpt_ctx *c, wxf_buf *b)
 	const wxf_report_in *in = c->in;
 	const wxf_report_meta *mt = in->meta;
 	char t[64];
-	size_t i;
+	size_t i, k;
 
 	wxf_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	wxf_buf_puts(b, "<timeline xmlns=\"" WXF_TIMELINE_NS "\" version=\"1\">\n");
@@ -109,19 +109,24 @@ x_header(const rpt_ctx *c, wxf_buf *b)
 			x_hashes(b, &it->after, "after");
 		wxf_buf_puts(b, "    </evidence>\n");
 	}
-	for (i = 0; i < in->n_dbs; i++) {
-		const wxf_report_db *d = &in->dbs[i];
+	for (k = 0; k < c->n_parts; k++) {
+		const wxf_model *m = c->parts[k].m;
 
-		if (d->image == NULL)
-			continue;
-		wxf_buf_puts(b, "    <image");
-		x_attr(b, "path", d->image);
-		x_attr(b, "of", d->evidence_path);
-		if (d->dec != NULL && d->dec->report.db.sha256_out[0])
-			wxf_buf_printf(b, " sha256=\"%s\"", d->dec->report.db.sha256_out);
-		if (d->dec != NULL && d->dec->report.profile != NULL)
-			x_attr(b, "profile", d->dec->report.profile->name);
-		wxf_buf_puts(b, "/>\n");
+		for (i = 0; i < m->n_sources; i++) {
+			const wxf_source *d = &m->sources[i];
+
+			if (d->stmt == NULL || d->image == NULL)
+				continue;
+			wxf_buf_puts(b, "    <image");
+			x_attr(b, "path", d->image);
+			x_attr(b, "of", d->path);
+			if (d->stmt->db.sha256_out != NULL && d->stmt->db.sha256_out[0])
+				wxf_buf_printf(b, " sha256=\"%s\"", d->stmt->db.sha256_out);
+			if (d->stmt->keyed && d->stmt->profile != NULL)
+				x_attr(b, "profile", d->stmt->profile);
+			x_attr(b, "account", c->parts[k].key);
+			wxf_buf_puts(b, "/>\n");
+		}
 	}
 	wxf_buf_puts(b, "  </source>\n");
 }
@@ -148,12 +153,14 @@ x_attrs(const rpt_ctx *c, wxf_buf *b, const char *field, const wxf_attrs *a)
 }
 
 static void
-x_identities(const rpt_ctx *c, wxf_buf *b)
+x_identities(const rpt_ctx *c, const rpt_part *part, wxf_buf *b)
 {
-	const wxf_model *m = c->in->m;
+	const wxf_model *m = part->m;
 	size_t i;
 
-	wxf_buf_printf(b, "  <identities count=\"%zu\">\n", m->n_identities);
+	wxf_buf_printf(b, "  <identities count=\"%zu\"", m->n_identities);
+	x_attr(b, "account", part->key);
+	wxf_buf_puts(b, ">\n");
 	for (i = 0; i < m->n_identities; i++) {
 		const wxf_identity *id = m->identities[i];
 
@@ -261,8 +268,9 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b)
 	wxf_buf s;
 
 	x_header(c, b);
-	if (c->in->m != NULL)
-		x_identities(c, b);
+	if (c->in->m != NULL || c->in->parts != NULL)
+		for (i = 0; i < c->n_parts; i++)
+			x_identities(c, &c->parts[i], b);
 	wxf_buf_init(&s);
 	wxf_buf_printf(b, "  <events count=\"%zu\">\n", c->n_ev);
 	for (i = 0; i < c->n_ev; i++) {
@@ -270,6 +278,7 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b)
 
 		wxf_buf_printf(b, "    <event id=\"%s\" type=\"%s\"", e->id, rpt_ev_type_name(e->type));
 		x_time_attrs(c, e->time_ms, b);
+		x_attr(b, "account", c->parts[e->part].key);
 		wxf_buf_puts(b, ">\n");
 		wxf_buf_reset(&s);
 		rpt_event_summary(c, e, &s);

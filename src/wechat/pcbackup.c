@@ -47,8 +47,8 @@
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "sqlite/sqlite.h"
-#include "wechat/msgdecode.h"
-#include "wechat/protobuf.h"
+#include "wechat/wc_msgdecode.h"
+#include "wechat/wc_protobuf.h"
 
 #define CHUNK ((size_t)1 << 20)   /* pread/decrypt unit for media pieces and region hashes */
 
@@ -211,7 +211,8 @@ typedef struct mref {
 typedef struct ctx {
 	wxf_model *m;
 	wxf_pcbackup_result *res;
-	const char *work_dir;
+	const char *work_dir;            /* on disk */
+	const char *work_rec;            /* its bundle-relative name (recorded) */
 	const char *owner;       /* model string or NULL */
 	const char *db_path;
 	const char *image_rel;
@@ -1462,7 +1463,14 @@ assemble(ctx *c, fseg_row **pc, size_t n, int copy, wxf_err *err)
 			rc = wxf_err_set(err, WXF_EIO, "%s: %s", tmp, strerror(errno));
 			goto out;
 		}
-		md->out_path = fin;
+		/* recorded under the bundle-relative name of the work folder */
+		{
+			char *rd = wxf_path_join(c->work_rec, "media");
+
+			md->out_path = wxf_path_join(rd, wxf_path_base(fin));
+			free(rd);
+			free(fin);
+		}
 	}
 	if (mm != NULL && mm->md5 != NULL && strlen(mm->md5) == 32)
 		md->md5_agrees = strcasecmp(mm->md5, md->md5) == 0;
@@ -1886,6 +1894,20 @@ int
 wxf_pcbackup_read(wxf_model *m, const char *folder, const char *key_hex, const char *work_dir,
     wxf_pcbackup_result *res, wxf_err *err)
 {
+	wxf_pcbackup_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.key_hex = key_hex;
+	o.work_dir = work_dir;
+	return wxf_pcbackup_read_opts(m, folder, &o, res, err);
+}
+
+int
+wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts *o,
+    wxf_pcbackup_result *res, wxf_err *err)
+{
+	const char *key_hex = o->key_hex, *work_dir = o->work_dir;
+	char *image_abs = NULL;
 	ctx c;
 	char acct[256];
 	int rc = WXF_OK;
@@ -1893,17 +1915,16 @@ wxf_pcbackup_read(wxf_model *m, const char *folder, const char *key_hex, const c
 	wxf_map map;
 	wxf_sqlite_db *db = NULL;
 	const wxf_profile *prof = NULL;
-	wxf_decrypt_report rep;
 	int db_idx = -1;
 
 	memset(res, 0, sizeof(*res));
 	memset(&c, 0, sizeof(c));
 	memset(&k, 0, sizeof(k));
 	memset(&map, 0, sizeof(map));
-	memset(&rep, 0, sizeof(rep));
 	c.m = m;
 	c.res = res;
 	c.work_dir = work_dir;
+	c.work_rec = o->record_as != NULL ? o->record_as : work_dir;
 	res->device.start_time_s = res->device.end_time_s = WXF_INT_UNKNOWN;
 	res->folder = strdup(folder);
 	if (res->folder == NULL)
@@ -1943,9 +1964,10 @@ wxf_pcbackup_read(wxf_model *m, const char *folder, const char *key_hex, const c
 		goto done;
 	}
 	c.db_path = res->files[db_idx].path;
-	/* (2) key: page 1, physical decryption, witness */
+	/* (2) key: page 1, then the shared path: physical decryption, witness, audit */
 	if ((rc = wxf_key_from_text(&k, key_hex, WXF_KEY_PASSPHRASE, err)) != WXF_OK)
 		goto done;
+	k.source = WXF_KEYSRC_GIVEN;
 	snprintf(k.how, sizeof(k.how), "examiner-supplied PC backup key (--backup-key)");
 	rc = wxf_decrypt_verify_key(c.db_path, &k, "win3", &prof, err);
 	if (rc == WXF_EKEY || rc == WXF_ECORRUPT) {
@@ -1962,40 +1984,43 @@ wxf_pcbackup_read(wxf_model *m, const char *folder, const char *key_hex, const c
 		rc = WXF_EIO;
 		goto done;
 	}
-	res->image = wxf_path_join(work_dir, "Backup.db");
-	if (res->image == NULL) {
+	res->image = wxf_path_join(o->record_as != NULL ? o->record_as : work_dir, "Backup.db");
+	image_abs = wxf_path_join(work_dir, "Backup.db");
+	if (res->image == NULL || image_abs == NULL) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		goto done;
 	}
 	{
-		wxf_decrypt_opts o;
+		wxf_decrypt_db_opts o2;
 
-		memset(&o, 0, sizeof(o));
-		o.jobs = 1;
-		rc = wxf_decrypt_file(c.db_path, res->image, &k, "win3", &o, &rep, err);
-		if (rc != WXF_OK) {
+		memset(&o2, 0, sizeof(o2));
+		o2.record_as = res->image;
+		o2.jobs = 1;
+		o2.audit = o->audit;
+		o2.reveal_key = o->reveal_key;
+		res->dec.key = k;
+		res->dec.n_tried = 1;
+		rc = wxf_decrypt_db(c.db_path, image_abs, "win3", &o2, &res->dec, err);
+		if (rc != WXF_OK && !res->dec.xcheck_ran) {
 			res->status = WXF_PCB_FAILED;
 			rc = wxf_err_wrap(err, rc, "Backup.db");
 			goto done;
 		}
-		res->db_pages = rep.db.n_pages;
-		res->db_bad_pages = rep.db.n_bad;
-		if (rep.db.n_bad > 0)
+		res->db_pages = res->dec.report.db.n_pages;
+		res->db_bad_pages = res->dec.report.db.n_bad;
+		if (res->dec.report.db.n_bad > 0)
 			warn(&c, "backup-db-bad-pages", NULL, "Backup.db: %" PRIu64 " pages fail "
-			    "their HMAC (decrypted and kept)", rep.db.n_bad);
-	}
-	{
-		wxf_err xe;
-
-		wxf_err_clear(&xe);
-		if (wxf_crosscheck_run(c.db_path, res->image, prof, &k, &res->xcheck, &xe) != WXF_OK)
+			    "their HMAC (decrypted and kept)", res->dec.report.db.n_bad);
+		res->xcheck = res->dec.xcheck;
+		if (rc != WXF_OK)
 			warn(&c, "backup-crosscheck", NULL, "SQLCipher library witness: %s",
-			    res->xcheck.sentence[0] ? res->xcheck.sentence : xe.msg);
+			    res->xcheck.sentence[0] ? res->xcheck.sentence : err->msg);
+		rc = WXF_OK;
 	}
 	c.image_rel = wxf_model_strdup(m, res->image);
 	c.db_path = wxf_model_strdup(m, c.db_path);
 	/* (3) index */
-	if ((rc = wxf_map_open(&map, res->image, err)) != WXF_OK ||
+	if ((rc = wxf_map_open(&map, image_abs, err)) != WXF_OK ||
 	    (rc = wxf_sqlite_open(&db, map.data, map.size, err)) != WXF_OK) {
 		res->status = WXF_PCB_FAILED;
 		rc = wxf_err_wrap(err, rc, "Backup.db plaintext image");
@@ -2096,7 +2121,7 @@ oom:
 done:
 	wxf_key_clear(&k);
 	OPENSSL_cleanse(c.ecb_key, sizeof(c.ecb_key));
-	wxf_decrypt_report_free(&rep);
+	free(image_abs);
 	wxf_sqlite_close(&db);
 	wxf_map_close(&map);
 	if (c.ecb != NULL)
@@ -2146,6 +2171,7 @@ wxf_pcbackup_result_free(wxf_pcbackup_result *res)
 		free(res->files[i].name), free(res->files[i].path);
 	free(res->files);
 	free(res->image);
+	wxf_decrypt_result_free(&res->dec);
 	free(res->device.account_id), free(res->device.device_id);
 	free(res->device.manufacturer), free(res->device.model), free(res->device.platform);
 	free(res->device.os_version), free(res->device.client_version);

@@ -126,6 +126,8 @@ typedef struct wxf_pcbackup_result {
 	char *image;             /* work_dir/Backup.db (plaintext physical image) */
 	uint64_t db_pages, db_bad_pages;
 	wxf_crosscheck xcheck;   /* SQLCipher library witness */
+	wxf_decrypt_result dec;  /* the key, page verdicts and witness of Backup.db (the
+	                            decryption statement) */
 	wxf_pcbackup_device device;
 	/* Counts */
 	size_t n_sessions, n_name2id, n_segment_rows, n_segments_read, n_segments_bad;
@@ -175,6 +177,18 @@ int wxf_pcbackup_probe(const char *folder, char layout[16], char source[16], cha
  * as the work went; free it with wxf_pcbackup_result_free.  Call wxf_model_finish afterwards.
  */
 int wxf_pcbackup_read(wxf_model *m, const char *folder, const char *key_hex, const char *work_dir,
+    wxf_pcbackup_result *res, wxf_err *err);
+
+/* The same with every option: where the bundle records work_dir, and the audit log that the
+ * decryption of Backup.db is recorded in ("decrypt", "decrypt.crosscheck"). */
+typedef struct wxf_pcbackup_opts {
+	const char *key_hex;     /* --backup-key, or NULL */
+	const char *work_dir;    /* on disk (created) */
+	const char *record_as;   /* the bundle-relative name of work_dir; NULL: work_dir */
+	struct wxf_audit *audit; /* may be NULL */
+	int reveal_key;
+} wxf_pcbackup_opts;
+int wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts *o,
     wxf_pcbackup_result *res, wxf_err *err);
 void wxf_pcbackup_result_free(wxf_pcbackup_result *res);
 

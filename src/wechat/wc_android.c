@@ -17,9 +17,9 @@
  * asserted, everything unknown stays unknown.
  */
 #include "config.h"
-#include "wechat/android.h"
-#include "wechat/msgdecode.h"
-#include "wechat/msgxml.h"
+#include "wechat/wc_android.h"
+#include "wechat/wc_msgdecode.h"
+#include "wechat/wc_msgxml.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 

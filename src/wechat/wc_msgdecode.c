@@ -13,8 +13,8 @@
  *      become ms with overflow checks.
  */
 #include "config.h"
-#include "wechat/msgdecode.h"
-#include "wechat/msgxml.h"
+#include "wechat/wc_msgdecode.h"
+#include "wechat/wc_msgxml.h"
 
 #include <stdlib.h>
 #include <string.h>

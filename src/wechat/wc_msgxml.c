@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Hardened message-XML parsing; see msgxml.h for the rules. */
 #include "config.h"
-#include "wechat/msgxml.h"
+#include "wechat/wc_msgxml.h"
 
 #include <libxml/parser.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# The Android full-text index as a witness (src/wechat/android_fts.c) against
+# The Android full-text index as a witness (src/wechat/wc_android_fts.c) against
 # fixtures/android/demo.fts.truth.json: messages deleted from EnMicroMsg.db come back from the
 # index (origin fts, with talker, time and msgId), recalled originals are filled in, live
 # messages are corroborated without duplicates.  Plaintext images made by the sqlcipher CLI.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Fuzz target: the hardened Huawei HiSuite/KoBackup info.xml reader (src/wechat/huawei.c). */
+/* Fuzz target: the hardened Huawei HiSuite/KoBackup info.xml reader (src/intake/huawei.c). */
 #include "config.h"
-#include "wechat/huawei.h"
+#include "intake/huawei.h"
 
 #include <stdint.h>
 #include <string.h>

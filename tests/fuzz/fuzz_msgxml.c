@@ -8,8 +8,8 @@
 #include "config.h"
 #include "base/wxf_buf.h"
 #include "model/model.h"
-#include "wechat/msgdecode.h"
-#include "wechat/msgxml.h"
+#include "wechat/wc_msgdecode.h"
+#include "wechat/wc_msgxml.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Fuzz target: the protobuf walker (src/wechat/protobuf.c) and the PC backup's BakChatMsgList /
+/* Fuzz target: the protobuf walker (src/wechat/wc_protobuf.c) and the PC backup's BakChatMsgList /
  * BakChatMsgItem decoding (src/wechat/pcbackup.c) on one decrypted, unpadded text segment. */
 #include "config.h"
 #include "wechat/pcbackup.h"
-#include "wechat/protobuf.h"
+#include "wechat/wc_protobuf.h"
 
 #include <stdint.h>
 #include <string.h>

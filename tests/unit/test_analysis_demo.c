@@ -14,7 +14,7 @@
 #include "base/wxf_file.h"
 #include "model/model.h"
 #include "sqlite/sqlite.h"
-#include "wechat/android.h"
+#include "wechat/wc_android.h"
 #include "tap.h"
 
 #include <stdio.h>

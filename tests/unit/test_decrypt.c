@@ -7,6 +7,7 @@
 #include "config.h"
 #include "tap.h"
 #include "decrypt/decrypt.h"
+#include "wechat/wc_android_keys.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
@@ -298,8 +299,11 @@ test_android(void)
 	db = path2(acc[0], "EnMicroMsg.db");
 	is_int(wxf_android_key_derive(db, &in, &k, &tried, &e), WXF_OK, "key derived (%s)", e.msg);
 	ok(k.len == 7 && memcmp(k.bytes, "fec34a9", 7) == 0, "key matches the truth file");
-	is_str(k.device_id, "867530912345678", "inputs recorded: device id");
-	is_str(k.uin, "-1234567890", "inputs recorded: uin");
+	is_int((int)k.n_inputs, 2, "two inputs recorded");
+	is_str(k.inputs[0].name, "uin", "inputs recorded: uin first");
+	is_str(k.inputs[0].value, "-1234567890", "inputs recorded: uin");
+	is_str(k.inputs[1].name, "device_id", "inputs recorded: device id second");
+	is_str(k.inputs[1].value, "867530912345678", "inputs recorded: device id");
 	is_int(tried, 1, "first candidate wins");
 	ok(strstr(k.how, "fec34a9") == NULL, "key not in its description");
 	wxf_android_inputs_free(&in);

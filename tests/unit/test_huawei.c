@@ -19,7 +19,8 @@
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
 #include "decrypt/decrypt.h"
-#include "wechat/huawei.h"
+#include "intake/huawei.h"
+#include "wechat/wc_android_keys.h"
 #include "tap.h"
 
 #define PASSWORD "Daigou#2023"

@@ -21,7 +21,7 @@
 #include "base/wxf_hash.h"
 #include "model/model.h"
 #include "wechat/pcbackup.h"
-#include "wechat/protobuf.h"
+#include "wechat/wc_protobuf.h"
 #include "tap.h"
 
 #define KEY "3a7c9e1f5b2d4a6c8e0f1a2b3c4d5e6f"

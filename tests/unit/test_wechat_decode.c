@@ -5,8 +5,8 @@
 #include "config.h"
 #include "tap.h"
 #include "model/model.h"
-#include "wechat/msgdecode.h"
-#include "wechat/msgxml.h"
+#include "wechat/wc_msgdecode.h"
+#include "wechat/wc_msgxml.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,8 +12,8 @@
 #include "base/wxf_file.h"
 #include "model/model.h"
 #include "sqlite/sqlite.h"
-#include "wechat/android.h"
-#include "wechat/android_fts.h"
+#include "wechat/wc_android.h"
+#include "wechat/wc_android_fts.h"
 
 #include <stdio.h>
 #include <string.h>

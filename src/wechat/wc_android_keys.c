@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Android EnMicroMsg.db keys: passphrase = first 7 lowercase hex digits of
- * md5(device id + uin) (WX7 com/tencent/mm/cd/a.java), profile `android`.
+ * md5(device id + uin) (WX7 com/tencent/mm/cd/a.java), profile `android`; the full-text index
+ * FTS5IndexMicroMsg_encrypt.db: md5(uin + device id + wxid)[:7], same profile.
  * See ../shared/formats/wechat-android-ios.md §1.2-1.4.
  *
  * Sources, relative to the app data root (the directory holding shared_prefs/ and MicroMsg/):
@@ -15,7 +16,7 @@
  * without network access and without entity substitution.
  */
 #include "config.h"
-#include "decrypt/decrypt_int.h"
+#include "wechat/wc_android_keys.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
@@ -232,7 +233,7 @@ plausible_id(const char *s)
 }
 
 int
-wxf_android_inputs_collect(const char *app_root, const char *acct_dir, const wxf_key_opts *o,
+wxf_android_inputs_collect(const char *app_root, const char *acct_dir, const wxf_android_hints *o,
     wxf_android_inputs *in, wxf_err *err)
 {
 	static const struct { const char *file, *key; } prefs[] = {
@@ -457,6 +458,30 @@ wxf_android_find_accounts(const char *tree_root)
 
 /* ------------------------------------------------------------------ derivation */
 
+void
+wxf_android_pass(const char *device_id, const char *uin, char out[8])
+{
+	char buf[300], hex[33];
+	int n = snprintf(buf, sizeof(buf), "%s%s", device_id, uin);
+
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = (int)sizeof(buf) - 1;
+	wxf_md5_hex(buf, (size_t)n, hex);
+	memcpy(out, hex, 7);
+	out[7] = '\0';
+}
+
+/* Records uin and device id as the key's inputs (report rows and audit members). */
+void
+wxf_android_key_inputs(wxf_key *k, const wxf_android_cand *uin, const wxf_android_cand *id)
+{
+	k->n_inputs = 0;
+	wxf_key_add_input(k, "uin", uin->value, uin->source, "UIN", "uin and where it was read",
+	    "uin ");
+	wxf_key_add_input(k, "device_id", id->value, id->source, "设备标识",
+	    "device id (IMEI) and where it was read", "");
+}
+
 int
 wxf_android_key_derive(const char *db_path, const wxf_android_inputs *in, wxf_key *k,
     uint64_t *n_tried, wxf_err *err)
@@ -480,41 +505,27 @@ wxf_android_key_derive(const char *db_path, const wxf_android_inputs *in, wxf_ke
 	for (i = 0; i < in->n_ids; i++) {
 		for (j = 0; j < in->n_uins; j++) {
 			wxf_key cand;
-			wxf_codec *c = NULL;
-			wxf_codec_scratch *s;
-			uint8_t enc[32];
 			char pass[8];
-			int ok = 0;
 
 			memset(&cand, 0, sizeof(cand));
 			wxf_android_pass(in->ids[i].value, in->uins[j].value, pass);
 			memcpy(cand.bytes, pass, 7);
 			cand.len = 7;
 			tried++;
-			if (wxf_kdf_derive(p, &cand, m.data, enc, NULL) == WXF_OK &&
-			    wxf_codec_from_enc(&c, p, m.data, enc, NULL) == WXF_OK &&
-			    (s = wxf_codec_scratch_new(c)) != NULL) {
-				ok = wxf_codec_check_page1(c, s, m.data);
-				wxf_codec_scratch_free(&s);
-			}
-			wxf_codec_free(&c);
-			OPENSSL_cleanse(enc, sizeof(enc));
-			if (!ok)
+			if (!wxf_key_opens(p, m.data, m.size, &cand)) {
+				wxf_key_clear(&cand);
 				continue;
+			}
 			*k = cand;
-			k->source = WXF_KEYSRC_ANDROID;
-			snprintf(k->uin, sizeof(k->uin), "%.23s", in->uins[j].value);
-			snprintf(k->uin_source, sizeof(k->uin_source), "%s", in->uins[j].source);
-			snprintf(k->device_id, sizeof(k->device_id), "%s", in->ids[i].value);
-			snprintf(k->device_id_source, sizeof(k->device_id_source), "%s",
-			    in->ids[i].source);
+			wxf_key_clear(&cand);
+			k->source = WXF_KEYSRC_DERIVED;
+			wxf_android_key_inputs(k, &in->uins[j], &in->ids[i]);
 			snprintf(k->how, sizeof(k->how), "derived: md5(device id \"%.64s\" [%.200s] + "
 			    "uin \"%.23s\" [%.200s]) first 7 hex digits%s; opens page 1 (profile android), "
 			    "candidate %llu of %zu", in->ids[i].value, in->ids[i].source,
 			    in->uins[j].value, in->uins[j].source,
 			    in->uins[j].matches_acct ? "; uin matches the account folder md5(\"mm\"+uin)" : "",
 			    (unsigned long long)tried, in->n_ids * in->n_uins);
-			OPENSSL_cleanse(&cand, sizeof(cand));
 			wxf_map_close(&m);
 			if (n_tried)
 				*n_tried = tried;

@@ -3,7 +3,7 @@
  * Protobuf wire-format reader (format table in protobuf.h).  Every byte goes through wxf_cur.
  */
 #include "config.h"
-#include "wechat/protobuf.h"
+#include "wechat/wc_protobuf.h"
 
 #include <string.h>
 

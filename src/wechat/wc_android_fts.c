@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The Android full-text index as a witness for message text: see android_fts.h. */
 #include "config.h"
-#include "wechat/android_fts.h"
+#include "wechat/wc_android_fts.h"
 #include "base/wxf_hash.h"
 
 #include <stdio.h>

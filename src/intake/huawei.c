@@ -10,7 +10,7 @@
  *       extracted from a read-only mapping by intake's tar reader into work_dir/<name>/.
  */
 #include "config.h"
-#include "wechat/huawei.h"
+#include "intake/huawei.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The pipeline of `wxforensic case`, one step after the other, each recorded in
+ * OUTDIR/audit.jsonl.  The steps, and the function that performs each (SQLite pager.c style):
+ *
+ *   1 intake       inventory and MD5/SHA-1/SHA-256 of every evidence file, read-only;
+ *                  OUTDIR checked (new or empty, not inside the evidence); audit opened  case_intake
+ *   2 containers   .ab/MIUI/Huawei backups unpacked below work/ into sub-inventories
+ *                  (wxf_intake_unpack_all)                                            case_containers
+ *   3 accounts     every driver of wechat/wc_drivers.c over every inventory; an item two
+ *                  accounts claim is read by neither (ambiguous)                      case_accounts
+ *   4 databases    per account, per database: key, physical decryption, cross-check
+ *                  (case_db_decrypt), read, recover, feed (case_db_read); or the driver's
+ *                  own run() for folders that are not databases                       case_read
+ *   5 joins        drv->finish, wxf_model_finish, the decryption statements            case_read
+ *   6 analysis     wxf_analysis_run per account (its own owner, seller, ledger)       case_analyse
+ *   7 custody      the evidence hashed again (a change: a finding, the bundle still
+ *                  written)                                                            case_rehash
+ *   8 writers      report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256,
+ *                  then manifest.sha256 whose SHA-256 ends the audit log              case_write
+ *
+ * Every account is read into its own model and analysed on its own: nothing of one account is
+ * attributed to another.  Paths recorded in the bundle are bundle-relative (the work folders
+ * are named by case/, files are written below OUTDIR); the working directory never changes.
+ */
+#include "config.h"
+#include "case/case_int.h"
+#include "base/wxf_buf.h"
+#include "base/wxf_file.h"
+#include "base/wxf_mem.h"
+#include "report/report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+/* ------------------------------------------------------------------------------ helpers */
+
+void
+case_limit(case_run *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *l;
+
+	va_start(ap, fmt);
+	if (vasprintf(&l, fmt, ap) < 0)
+		l = NULL;
+	va_end(ap);
+	if (l == NULL)
+		return;
+	r->limits = wxf_xrealloc(r->limits, (r->n_limits + 2) * sizeof(*r->limits));
+	r->limits[r->n_limits++] = l;
+	r->limits[r->n_limits] = NULL;
+}
+
+static void
+limit_cb(void *arg, const char *line)
+{
+	case_limit(arg, "%s", line);
+}
+
+/* ------------------------------------------------------------------------------ 1 intake */
+
+static int
+case_intake(case_run *r, char *const *evidence, size_t n, wxf_err *err)
+{
+	const wxf_case_opts *o = r->o;
+	wxf_intake_opts io;
+	wxf_buf b;
+	char *ap;
+	int rc;
+
+	memset(&io, 0, sizeof(io));
+	io.log = r->log;
+	r->s->step = WXF_CASE_INTAKE;
+	wxf_log_progress(r->log, "inventory and hashing", 0, 0, NULL);
+	rc = wxf_intake_scan(&r->inv, evidence, n, &io, err);
+	wxf_log_progress_end(r->log);
+	if (rc != WXF_OK)
+		return rc;
+	r->s->step = WXF_CASE_OUTPUT;
+	if (wxf_intake_inside_evidence(&r->inv, o->out))
+		return wxf_err_set(err, WXF_EUSAGE, "refusing to write into the evidence: %s lies "
+		    "inside an evidence path", o->out);
+	if (!wxf_dir_empty_or_absent(o->out))
+		return wxf_err_set(err, WXF_EUSAGE, "%s exists and is not an empty directory; choose "
+		    "a new output directory", o->out);
+	if ((rc = wxf_mkdir_p(o->out, err)) != WXF_OK)
+		return rc;
+	ap = wxf_path_join(o->out, "audit.jsonl");
+	rc = wxf_audit_open(&r->audit, ap, o->tool, err);
+	free(ap);
+	if (rc != WXF_OK)
+		return rc;
+	wxf_buf_init(&b);
+	wxf_buf_json_kstr(&b, "command", r->cmdline);
+	wxf_buf_json_kstr(&b, "tz", wxf_tz_name(r->tz));
+	wxf_audit_add(&r->audit, "case-start", b.p, NULL);
+	wxf_buf_free(&b);
+	wxf_intake_audit(&r->audit, &r->inv, 0);
+	return WXF_OK;
+}
+
+/* ------------------------------------------------------------------------------ 2 containers */
+
+static void
+case_containers(case_run *r)
+{
+	wxf_unpack_opts uo;
+	wxf_err err;
+
+	memset(&uo, 0, sizeof(uo));
+	uo.outdir = r->o->out;
+	uo.backup_password = r->o->backup_password;
+	uo.log = r->log;
+	uo.audit = &r->audit;
+	uo.limit = limit_cb;
+	uo.limit_arg = r;
+	wxf_err_clear(&err);
+	if (wxf_intake_unpack_all(&r->inv, &uo, &r->subs, &r->n_subs, &err) != WXF_OK)
+		case_limit(r, "%s", err.msg);
+}
+
+/* ------------------------------------------------------------------------------ 3 accounts */
+
+/* TSK's rule for two file systems claiming one volume: an item two accounts list is read by
+ * neither, and the report says which claimed it. */
+static void
+drop_ambiguous(case_run *r, size_t first)
+{
+	size_t i, j, k, l;
+
+	for (i = first; i < r->n_accts; i++)
+		for (k = 0; k < r->accts[i]->n_dbs; k++) {
+			wxf_wc_db *d = &r->accts[i]->dbs[k];
+			int dup = 0;
+
+			if (d->item == NULL)
+				continue;
+			for (j = first; j < r->n_accts; j++)
+				for (l = 0; l < r->accts[j]->n_dbs; l++) {
+					wxf_wc_db *e = &r->accts[j]->dbs[l];
+
+					if ((i == j && k == l) || e->item != d->item)
+						continue;
+					case_limit(r, "%s is claimed by two readers (%s, %s): read by neither, "
+					    "never a guess.", d->item->path, r->accts[i]->drv->name,
+					    r->accts[j]->drv->name);
+					wxf_log_warn(r->log, "%s: claimed by %s and %s; not read", d->item->path,
+					    r->accts[i]->drv->name, r->accts[j]->drv->name);
+					e->item = NULL;
+					dup = 1;
+				}
+			if (dup)
+				d->item = NULL;
+		}
+	/* drop the databases no account may read */
+	for (i = first; i < r->n_accts; i++) {
+		wxf_wc_acct *a = r->accts[i];
+
+		for (k = 0, l = 0; k < a->n_dbs; k++)
+			if (a->dbs[k].item != NULL)
+				a->dbs[l++] = a->dbs[k];
+		a->n_dbs = l;
+	}
+}
+
+static int
+case_accounts_of(case_run *r, const wxf_inventory *inv, const char *sub_work, wxf_err *err)
+{
+	size_t first = r->n_accts, i;
+	const wxf_wc_driver *const *dp;
+	int rc;
+
+	for (dp = wxf_wc_drivers; *dp != NULL; dp++) {
+		wxf_wc_acct **v = NULL;
+		size_t n = 0;
+
+		rc = (*dp)->accounts(*dp, inv, &v, &n, err);
+		if (rc != WXF_OK) {
+			for (i = 0; i < n; i++)
+				wxf_wc_acct_free(&v[i]);
+			free(v);
+			return rc;
+		}
+		r->accts = wxf_xrealloc(r->accts, (r->n_accts + n + 1) * sizeof(*r->accts));
+		for (i = 0; i < n; i++)
+			r->accts[r->n_accts++] = v[i];
+		free(v);
+	}
+	for (i = first; i < r->n_accts; i++) {
+		wxf_wc_acct *a = r->accts[i];
+
+		a->env = &r->env;
+		/* the folder is named once the accounts are in their final order */
+		a->work = sub_work != NULL ? wxf_path_join(sub_work, a->work_leaf) :
+		    wxf_xstrdup(a->work_leaf);
+		if ((rc = wxf_model_new(&a->m, err)) != WXF_OK)
+			return rc;
+	}
+	drop_ambiguous(r, first);
+	return WXF_OK;
+}
+
+/* Orders the accounts so that the bundle does not depend on the order the evidence was given
+ * in: by driver (table order), then by the account folder's evidence path. */
+static int
+acct_cmp(const void *x, const void *y)
+{
+	const wxf_wc_acct *a = *(wxf_wc_acct *const *)x, *b = *(wxf_wc_acct *const *)y;
+	const wxf_wc_driver *const *dp;
+	int c;
+
+	if (a->drv != b->drv)
+		for (dp = wxf_wc_drivers; *dp != NULL; dp++) {
+			if (*dp == a->drv)
+				return -1;
+			if (*dp == b->drv)
+				return 1;
+		}
+	if ((c = strcmp(a->dir, b->dir)) != 0)
+		return c;
+	return strcmp(a->id, b->id);
+}
+
+static int
+case_accounts(case_run *r, wxf_err *err)
+{
+	size_t i, j, k;
+	int rc;
+
+	if ((rc = case_accounts_of(r, &r->inv, NULL, err)) != WXF_OK)
+		return rc;
+	for (i = 0; i < r->n_subs; i++)
+		if ((rc = case_accounts_of(r, &r->subs[i].inv, r->subs[i].work, err)) != WXF_OK)
+			return rc;
+	if (r->n_accts > 1)
+		qsort(r->accts, r->n_accts, sizeof(*r->accts), acct_cmp);
+	/* one work folder per account: the same account id in two extractions gets "-2", ... */
+	for (i = 0; i < r->n_accts; i++) {
+		wxf_wc_acct *a = r->accts[i];
+		char *base = a->work;
+
+		a->work = wxf_xstrdup(base);
+		for (k = 2;; k++) {
+			for (j = 0; j < i; j++)
+				if (strcmp(r->accts[j]->work, a->work) == 0)
+					break;
+			if (j == i)
+				break;
+			free(a->work);
+			a->work = wxf_xasprintf("%s-%zu", base, k);
+		}
+		free(base);
+		a->work_abs = wxf_path_join(r->o->out, a->work);
+	}
+	return WXF_OK;
+}
+
+/* ------------------------------------------------------------------------------ 4-5 reading */
+
+static wxf_case_unit *
+unit_of(case_run *r, const char *noun)
+{
+	wxf_case_summary *s = r->s;
+	size_t i;
+
+	for (i = 0; i < s->n_units; i++)
+		if (strcmp(s->units[i].noun, noun) == 0)
+			return &s->units[i];
+	if (s->n_units == sizeof(s->units) / sizeof(s->units[0]))
+		return NULL;
+	s->units[s->n_units].noun = noun;
+	return &s->units[s->n_units++];
+}
+
+static int
+case_read(case_run *r, wxf_err *err)
+{
+	size_t i, k;
+	int rc;
+
+	for (i = 0; i < r->n_accts; i++) {
+		wxf_wc_acct *a = r->accts[i];
+		wxf_err e;
+
+		wxf_err_clear(&e);
+		if (a->drv->run != NULL) {
+			wxf_case_unit *u = unit_of(r, a->drv->unit != NULL ? a->drv->unit : a->drv->name);
+
+			rc = a->drv->run(a, &e);
+			if (u != NULL) {
+				u->n++;
+				if (rc == WXF_OK)
+					u->n_read++;
+			}
+		} else {
+			/* dbs may grow while reading (a reader adds the index it refers to) */
+			for (k = 0; k < a->n_dbs; k++) {
+				if (a->dbs[k].primary)
+					r->s->n_dbs++;
+				if (case_db_decrypt(r, a, k) != WXF_OK)
+					continue;
+				if (case_db_read(r, a, k) == WXF_OK && a->dbs[k].primary)
+					r->s->n_dbs_read++;
+			}
+			if (a->drv->finish != NULL && a->drv->finish(a, &e) != WXF_OK) {
+				wxf_log_warn(r->log, "%s: %s", a->dir, e.msg);
+				case_limit(r, "%s: %s", a->dir, e.msg);
+			}
+		}
+		case_db_statements(r, a);
+		if ((rc = wxf_model_finish(a->m, err)) != WXF_OK)
+			return rc;
+		r->s->n_msgs += a->m->n_msgs;
+		r->s->n_payments += a->m->n_payments;
+	}
+	if (r->n_accts == 0) {
+		wxf_log_warn(r->log, "no WeChat account this version can read was found in the "
+		    "evidence");
+		case_limit(r, "No WeChat message database this version can read was found in the "
+		    "evidence.");
+	}
+	return WXF_OK;
+}
+
+/* ------------------------------------------------------------------------------ 6 analysis */
+
+static int
+case_analyse(case_run *r, wxf_err *err)
+{
+	const wxf_case_opts *o = r->o;
+	wxf_indicator_set *ind = NULL;
+	size_t i, n = r->n_accts;
+	int rc;
+
+	if (n == 0) {
+		if ((rc = wxf_model_new(&r->empty, err)) != WXF_OK ||
+		    (rc = wxf_model_finish(r->empty, err)) != WXF_OK)
+			return rc;
+		n = 1;
+	}
+	/* one phrase list for every account; an unreadable list is the examiner's to fix */
+	rc = wxf_indicators_load(&ind, NULL, o->indicator_files, o->n_indicator_files, err);
+	if (rc != WXF_OK)
+		return rc == WXF_ENOMEM ? rc : wxf_err_wrap(err, WXF_EUSAGE, "indicators");
+	r->ans = wxf_xcalloc(n, sizeof(*r->ans));
+	r->s->accounts = wxf_xcalloc(n, sizeof(*r->s->accounts));
+	for (i = 0; i < n; i++) {
+		const wxf_model *m = r->n_accts > 0 ? r->accts[i]->m : r->empty;
+		wxf_case_account *ca = &r->s->accounts[r->s->n_accounts++];
+		wxf_analysis_opts ao;
+		wxf_analysis *an;
+		wxf_buf b;
+
+		memset(&ao, 0, sizeof(ao));
+		ao.seller = o->seller;
+		ao.indicators = ind;
+		rc = wxf_analysis_run(m, &ao, &r->ans[i], err);
+		if (rc != WXF_OK)
+			break;
+		an = r->ans[i];
+		wxf_buf_init(&b);
+		if (r->n_accts > 1) {
+			wxf_buf_json_kstr(&b, "account", r->accts[i]->id);
+			wxf_buf_json_kstr(&b, "account_dir", r->accts[i]->dir);
+		}
+		wxf_buf_json_kstr(&b, "seller", an->seller != NULL ? an->seller->username : NULL);
+		wxf_buf_printf(&b, ",\"seller_source\":\"%s\",\"transfers\":%zu,\"hits\":%zu",
+		    wxf_seller_source_name(an->seller_source), an->ledger.n_transfers, an->n_hits);
+		if (!an->ledger.totals.overflow)
+			wxf_buf_printf(&b, ",\"net_fen\":%lld,\"crpl55_fen\":%lld",
+			    (long long)an->ledger.totals.net_fen, (long long)an->ledger.totals.crpl55_fen);
+		wxf_audit_add(&r->audit, "analysis", b.p, NULL);
+		wxf_buf_free(&b);
+		if (r->n_accts > 1)
+			ca->label = wxf_xasprintf("%s %s", r->accts[i]->drv->name, r->accts[i]->dir);
+		if (an->seller != NULL) {
+			ca->seller = wxf_xstrdup(an->seller->username);
+			ca->seller_source = wxf_seller_source_name(an->seller_source);
+		}
+		ca->totals_ok = !an->ledger.totals.overflow;
+		ca->net_fen = an->ledger.totals.net_fen;
+		ca->crpl55_fen = an->ledger.totals.crpl55_fen;
+	}
+	/* the analyses keep borrowing the set */
+	r->s->n_accounts = i;
+	if (rc != WXF_OK)
+		wxf_indicators_free(&ind);
+	else
+		r->ind = ind;
+	return rc;
+}
+
+/* ------------------------------------------------------------------------------ 7 custody */
+
+static void
+case_rehash(case_run *r)
+{
+	wxf_intake_opts io;
+
+	memset(&io, 0, sizeof(io));
+	io.log = r->log;
+	wxf_log_progress(r->log, "hashing the evidence again", 0, 0, NULL);
+	r->s->n_changed = wxf_intake_rehash(&r->inv, &io);
+	wxf_log_progress_end(r->log);
+	wxf_intake_audit(&r->audit, &r->inv, 1);
+	if (r->s->n_changed > 0)
+		case_limit(r, "%zu evidence file(s) CHANGED between the first and the final hashing.",
+		    r->s->n_changed);
+}
+
+/* ------------------------------------------------------------------------------ 8 writers */
+
+static int
+case_write(case_run *r, wxf_err *err)
+{
+	const wxf_case_opts *o = r->o;
+	wxf_report_part *parts;
+	wxf_report_meta meta;
+	wxf_report_in rin;
+	struct utsname un;
+	char os[256];
+	size_t i, n = r->n_accts > 0 ? r->n_accts : 1;
+	int sde = 0, rc;
+	wxf_buf b;
+
+	if (uname(&un) == 0)
+		snprintf(os, sizeof(os), "%s %s %s", un.sysname, un.release, un.machine);
+	else
+		snprintf(os, sizeof(os), "unknown");
+	memset(&meta, 0, sizeof(meta));
+	meta.case_number = o->case_number;
+	meta.exhibit = o->exhibit;
+	meta.examiner = o->examiner;
+	meta.organisation = o->organisation;
+	meta.tool_version = o->tool_version;
+	meta.git_id = o->git_id;
+	meta.cmdline = r->cmdline;
+	meta.os = os;
+	meta.tz = r->tz;
+	meta.generated_ms = wxf_time_now_ms(&sde);
+	meta.generated_from_sde = sde;
+	meta.seller = o->seller;
+	meta.page_msgs = o->page_msgs;
+	parts = wxf_xcalloc(n, sizeof(*parts));
+	for (i = 0; i < n; i++) {
+		parts[i].m = r->n_accts > 0 ? r->accts[i]->m : r->empty;
+		parts[i].an = r->ans[i];
+		if (r->n_accts > 1) {
+			parts[i].label = r->s->accounts[i].label;
+			parts[i].key = r->accts[i]->dir;
+		}
+	}
+	memset(&rin, 0, sizeof(rin));
+	rin.meta = &meta;
+	rin.inv = &r->inv;
+	rin.parts = parts;
+	rin.n_parts = n;
+	rin.m = parts[0].m;
+	rin.an = parts[0].an;
+	rin.limitations = (const char *const *)r->limits;
+	rin.n_limitations = r->n_limits;
+	rin.carving = r->carved;
+	wxf_log_info(r->log, "writing the evidence bundle");
+	rc = wxf_report_write_all(&rin, o->out, &r->audit, err);
+	if (rc == WXF_OK)
+		rc = wxf_manifest_write(o->out, r->s->manifest_sha256, err);
+	free(parts);
+	if (rc != WXF_OK) {
+		wxf_audit_kv(&r->audit, "error", "message", err->msg);
+		return rc;
+	}
+	wxf_buf_init(&b);
+	wxf_buf_printf(&b, "\"output\":\"manifest.sha256\",\"manifest_sha256\":\"%s\","
+	    "\"evidence_changed\":%zu", r->s->manifest_sha256, r->s->n_changed);
+	wxf_audit_add(&r->audit, "manifest", b.p, NULL);
+	wxf_buf_free(&b);
+	snprintf(r->s->audit_head, sizeof(r->s->audit_head), "%s", wxf_audit_head(&r->audit));
+	return WXF_OK;
+}
+
+/* ------------------------------------------------------------------------------ the run */
+
+int
+wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_summary *s,
+    wxf_err *err)
+{
+	case_run r;
+	size_t i;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.s = s;
+	r.log = o->log;
+	if (o->out == NULL)
+		return wxf_err_set(err, WXF_EUSAGE, "-o OUTDIR is required");
+	r.tz = wxf_tz_new(o->tz != NULL ? o->tz : "Asia/Shanghai");
+	if (r.tz == NULL)
+		return wxf_err_set(err, WXF_EUSAGE, "unknown time zone '%s'", o->tz);
+	r.cmdline = wxf_report_cmdline(o->cmdline != NULL ? o->cmdline : "wxforensic case");
+	r.env.key = o->key;
+	r.env.imeis = o->imeis;
+	r.env.uins = o->uins;
+	r.env.backup_key = o->backup_key;
+	r.env.jobs = o->jobs;
+	r.env.reveal_key = o->reveal_key;
+	r.env.log = o->log;
+	r.env.audit = &r.audit;
+	r.env.limit = limit_cb;
+	r.env.limit_arg = &r;
+
+	if ((rc = case_intake(&r, evidence, n, err)) != WXF_OK)
+		goto done;
+	s->step = WXF_CASE_READ;
+	case_containers(&r);
+	if ((rc = case_accounts(&r, err)) != WXF_OK)
+		goto done;
+	if ((rc = case_read(&r, err)) != WXF_OK)
+		goto done;
+	s->step = WXF_CASE_ANALYSE;
+	if ((rc = case_analyse(&r, err)) != WXF_OK)
+		goto done;
+	s->step = WXF_CASE_WRITE;
+	case_rehash(&r);
+	if ((rc = case_write(&r, err)) == WXF_OK)
+		s->step = WXF_CASE_DONE;
+done:
+	if (r.audit.f != NULL)
+		wxf_audit_close(&r.audit);
+	for (i = 0; r.ans != NULL && i < (r.n_accts > 0 ? r.n_accts : 1); i++)
+		wxf_analysis_free(&r.ans[i]);
+	free(r.ans);
+	wxf_indicators_free(&r.ind);
+	for (i = 0; i < r.n_accts; i++) {
+		wxf_model_free(&r.accts[i]->m);
+		wxf_wc_acct_free(&r.accts[i]);
+	}
+	free(r.accts);
+	wxf_model_free(&r.empty);
+	wxf_subinvs_free(&r.subs, r.n_subs);
+	for (i = 0; i < r.n_limits; i++)
+		free(r.limits[i]);
+	free(r.limits);
+	free(r.cmdline);
+	wxf_inventory_free(&r.inv);
+	wxf_tz_free(&r.tz);
+	return rc;
+}
+
+void
+wxf_case_summary_free(wxf_case_summary *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_accounts; i++) {
+		free(s->accounts[i].label);
+		free(s->accounts[i].seller);
+	}
+	free(s->accounts);
+	memset(s, 0, sizeof(*s));
+}

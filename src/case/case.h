@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The case layer: the whole pipeline (DESIGN.md "Data flow") as one library call, from the
+ * evidence as given to a written, hashed evidence bundle (case/case.c lists the steps and the
+ * function that performs each).  It knows no platform: every WeChat client family is a driver
+ * in wechat/wc_drivers.c, and every device container an unpacker in intake/.
+ *
+ *   wxf_case_opts o = { .out = "OUTDIR", .tz = "Asia/Shanghai", ... };
+ *   wxf_case_summary s;
+ *   rc = wxf_case_run(paths, n, &o, &s, &err);   // WXF_OK: s says what was found
+ *   wxf_case_summary_free(&s);
+ *
+ * Layering: cli -> case -> intake, decrypt, sqlite, carve, model, wechat, analysis, report.
+ * Allocation: abort-on-OOM wrappers (C9: the pipeline's own bookkeeping, like cli/).
+ */
+#ifndef WXF_CASE_H
+#define WXF_CASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "base/wxf_err.h"
+#include "base/wxf_log.h"
+
+typedef struct wxf_case_opts {
+	const char *out;                 /* OUTDIR: new or empty, not inside the evidence */
+	const char *tool;                /* "wxforensic 0.1.0 (gitid)": audit log */
+	const char *cmdline;             /* the command line as run (rewritten for the record) */
+	const char *tool_version, *git_id;
+	wxf_log *log;
+	/* keys and hints, platform-neutral */
+	const char *key;                 /* --key */
+	char **imeis, **uins;            /* --imei / --uin */
+	const char *backup_key;          /* --backup-key */
+	const char *backup_password;     /* --backup-password (containers) */
+	unsigned jobs;                   /* decryption and carving threads; 0 = all CPUs */
+	int reveal_key;
+	int no_carve;
+	/* analysis */
+	const char *seller;              /* --seller */
+	const char *const *indicator_files;
+	size_t n_indicator_files;
+	/* report */
+	const char *tz;                  /* display zone (NULL: Asia/Shanghai) */
+	const char *case_number, *exhibit, *examiner, *organisation;
+	size_t page_msgs;                /* 0: the report's default */
+} wxf_case_opts;
+
+/* One account as the summary shows it. */
+typedef struct wxf_case_account {
+	char *label;                     /* "android 3f69…" (NULL: the only account) */
+	char *seller;                    /* proposed or given seller, NULL if none */
+	const char *seller_source;       /* "ranked", "given" */
+	int totals_ok;                   /* net/crpl valid (no overflow) */
+	int64_t net_fen, crpl55_fen;
+} wxf_case_account;
+
+/* A driver that reads whole folders (run()): its line in the summary. */
+typedef struct wxf_case_unit {
+	const char *noun;                /* "WeChat PC backups" */
+	size_t n, n_read;
+} wxf_case_unit;
+
+/* Where a run stopped (wxf_case_summary.step): the command line maps it to an exit status. */
+typedef enum wxf_case_step {
+	WXF_CASE_START = 0,              /* options */
+	WXF_CASE_INTAKE,                 /* reading the evidence */
+	WXF_CASE_OUTPUT,                 /* preparing OUTDIR and the audit log */
+	WXF_CASE_READ,                   /* containers, accounts, databases */
+	WXF_CASE_ANALYSE,
+	WXF_CASE_WRITE,
+	WXF_CASE_DONE
+} wxf_case_step;
+
+typedef struct wxf_case_summary {
+	wxf_case_step step;              /* the step reached (WXF_CASE_DONE: bundle written) */
+	size_t n_dbs, n_dbs_read;        /* the accounts' message databases, found and read */
+	wxf_case_unit units[8];          /* one per run() driver that found something */
+	size_t n_units;
+	size_t n_msgs, n_payments;       /* over every account */
+	wxf_case_account *accounts;      /* in report order */
+	size_t n_accounts;
+	size_t n_changed;                /* evidence files changed between the two hashings */
+	char manifest_sha256[65];
+	char audit_head[65];
+} wxf_case_summary;
+
+/*
+ * Runs intake, containers, accounts, keys, decryption, reading, recovery, analysis, the
+ * second hashing and the writers into o->out.  Returns WXF_OK when the bundle was written
+ * (s->n_changed > 0 means the evidence changed: a finding); WXF_EUSAGE (bad OUTDIR, unknown
+ * time zone, an unreadable --indicators file); the intake's error when the evidence cannot be
+ * read (s->step WXF_CASE_INTAKE); WXF_EIO / WXF_ENOMEM when the bundle cannot be written.  err
+ * says why; s is filled as far as the run went.
+ */
+int wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_summary *s,
+    wxf_err *err);
+void wxf_case_summary_free(wxf_case_summary *s);
+
+#endif

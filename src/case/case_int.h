@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Private parts of the case layer: the state of one run, shared by case.c (the pipeline) and
+ * case_db.c (one database).
+ */
+#ifndef WXF_CASE_INT_H
+#define WXF_CASE_INT_H
+
+#include "case/case.h"
+#include "analysis/analysis.h"
+#include "base/wxf_audit.h"
+#include "base/wxf_time.h"
+#include "intake/intake.h"
+#include "model/model.h"
+#include "wechat/wc_driver.h"
+
+typedef struct case_run {
+	const wxf_case_opts *o;
+	wxf_case_summary *s;
+	wxf_log *log;
+	wxf_tz *tz;
+	wxf_inventory inv;             /* the evidence */
+	wxf_subinv *subs;              /* unpacked containers */
+	size_t n_subs;
+	wxf_audit audit;
+	wxf_wc_env env;
+	wxf_wc_acct **accts;           /* every account, in reading order */
+	size_t n_accts;
+	wxf_analysis **ans;            /* per account (n_accts, or 1 for an empty case) */
+	wxf_model *empty;              /* the model shown when no account was found */
+	wxf_indicator_set *ind;        /* the phrase list every analysis borrows */
+	char **limits;                 /* report limitations, NULL-terminated */
+	size_t n_limits;
+	int carved;                    /* deleted-record recovery ran on some database */
+	char *cmdline;
+} case_run;
+
+/* Appends a limitation (copied). */
+void case_limit(case_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* case_db.c: one database of an account.  Decryption (or the plaintext check) and the
+ * statement; returns WXF_OK when an image can be read. */
+int case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t d);
+/* Reading, recovery and the driver's close; returns WXF_OK when read. */
+int case_db_read(case_run *r, wxf_wc_acct *a, size_t d);
+/* The decryption statement of every database of a into its model's sources. */
+void case_db_statements(case_run *r, wxf_wc_acct *a);
+
+#endif

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: Apache-2.0
+# Several accounts in one case are kept apart: three Android extractions (demo and demo-wal hold
+# the same account folder 3f697aed..., hostile another) read in two orders give the same events,
+# sellers and ledgers; each account's analysis equals its single-account run; no event of one
+# account cites another's files; the same account id in two extractions gets two work folders.
+. "$top_srcdir/tests/cli/lib.sh"
+
+tap_py() { while IFS= read -r line; do case "$line" in "ok - "*) pass "${line#ok - }";; "not ok - "*) fail "${line#not ok - }";; *) echo "$line";; esac; done; }
+
+F="$top_srcdir/fixtures/android"
+mkdir -p "$TMPD/ev"
+cp -r "$F/demo" "$F/demo-wal" "$F/hostile" "$TMPD/ev/"
+run() { # name, then evidence folders
+	name=$1; shift
+	(cd "$TMPD/ev" && SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q -o "../$name" "$@" \
+		> "../$name.stdout" 2> "../$name.stderr")
+}
+run multi1 demo hostile demo-wal; is "$?" 0 "three extractions in one case: exit 0"
+run multi2 demo-wal hostile demo; is "$?" 0 "the same three, in another order: exit 0"
+for one in demo demo-wal hostile; do
+	run "single-$one" "$one"; is "$?" 0 "$one alone: exit 0"
+done
+grep -q 'message databases read: 3 of 3' "$TMPD/multi1.stdout"
+is "$?" 0 "all three message databases read"
+is "$(grep -c '^  account android ' "$TMPD/multi1.stdout")" 3 "the summary names three accounts"
+
+# the same events, sellers and ledgers whichever order the folders are given in
+for f in timeline.jsonl csv/messages.csv csv/payments.csv csv/contacts.csv; do
+	ok 'cmp -s "$TMPD/multi1/$f" "$TMPD/multi2/$f"' "$f is byte-identical in both orders"
+done
+ok '"${XMLLINT:-xmllint}" --noout --schema "$top_srcdir/data/timeline.xsd" "$TMPD/multi1/timeline.xml" 2>/dev/null' \
+	"the multi-account timeline.xml validates against data/timeline.xsd"
+ok '(cd "$TMPD/multi1" && sha256sum -c --quiet manifest.sha256)' "the multi-account manifest verifies"
+ok '"$WXF" verify "$TMPD/multi1" > /dev/null 2>&1' "wxforensic verify accepts the multi-account bundle"
+# two accounts with the same folder name never share a work folder
+ok '[ -f "$TMPD/multi1/work/3f697aed723585f78970087d60f92124/EnMicroMsg.db" ] &&
+	[ -f "$TMPD/multi1/work/3f697aed723585f78970087d60f92124-2/EnMicroMsg.db" ] &&
+	! cmp -s "$TMPD/multi1/work/3f697aed723585f78970087d60f92124/EnMicroMsg.db" \
+	"$TMPD/multi1/work/3f697aed723585f78970087d60f92124-2/EnMicroMsg.db"' \
+	"the same account id in two extractions: two work folders, two different images"
+
+python3 - "$TMPD" > "$TMPD/py" <<'PY'
+import json, os, re, sys
+T = sys.argv[1]
+n = 0
+def check(cond, what):
+    global n
+    n += 1
+    print(("ok - " if cond else "not ok - ") + what)
+
+def audit(b):
+    return [json.loads(l) for l in open(os.path.join(T, b, "audit.jsonl"), encoding="utf-8")]
+
+def analyses(b):
+    out = {}
+    for r in audit(b):
+        if r["action"] != "analysis":
+            continue
+        key = r.get("account_dir", "")
+        out[key] = {k: v for k, v in r.items()
+                    if k not in ("seq", "time", "prev", "tool", "account", "account_dir")}
+    return out
+
+def events(b):
+    return [json.loads(l) for l in open(os.path.join(T, b, "timeline.jsonl"), encoding="utf-8")]
+
+roots = {"demo": "demo/", "demo-wal": "demo-wal/", "hostile": "hostile/"}
+multi = analyses("multi1")
+check(len(multi) == 3, "three analyses, one per account (%d)" % len(multi))
+for one, root in roots.items():
+    single = analyses("single-" + one)[""]
+    mine = [v for k, v in multi.items() if k.startswith(root)]
+    check(len(mine) == 1 and mine[0] == single,
+          "%s: its analysis in the multi-account case equals its single run (%s)" % (one, single))
+
+ev = events("multi1")
+accounts = sorted({e.get("account") for e in ev})
+check(len(accounts) == 3 and None not in accounts, "every event names its account: %s" % accounts)
+bad = []
+for e in ev:
+    acct = e["account"]
+    root = acct.split("/data/")[0] + "/"
+    f = e.get("file")
+    if f is not None and not f.startswith(root):
+        bad.append((e["wxf_id"], acct, f))
+check(not bad, "no event of one account cites another account's files (%d)" % len(bad))
+ids = [e["wxf_id"] for e in ev]
+check(len(ids) == len(set(ids)), "event ids are unique across the accounts")
+
+# per account, the multi-account events are the single run's events (payment and contact ids
+# carry the account in a multi-account bundle, and the second account with the same folder name
+# has its images in work/<id>-2/: compare them without that)
+def norm(e):
+    e = {k: v for k, v in e.items() if k != "account"}
+    if e.get("image"):
+        e["image"] = re.sub(r"^(work/[0-9a-f]{32})-[0-9]+/", r"\1/", e["image"])
+    e["wxf_id"] = re.sub(r"^p-[0-9a-f]{8}\.", "p-", e["wxf_id"])
+    if e["wxf_id"].startswith(("i-", "d-")):
+        e["wxf_id"] = e["wxf_id"][:2]
+    return json.dumps(e, sort_keys=True, ensure_ascii=False)
+
+for one, root in roots.items():
+    single = sorted(norm(e) for e in events("single-" + one))
+    mine = sorted(norm(e) for e in ev if e["account"].startswith(root))
+    check(single == mine, "%s: its %d events in the multi-account case are its single run's"
+          % (one, len(single)))
+
+# the seller of each account is that account's: demo and demo-wal propose wxid_seller88, hostile
+# wxid_attacker01; neither is credited with the other's messages
+for r in audit("multi1"):
+    if r["action"] == "analysis":
+        want = "wxid_attacker01" if r["account_dir"].startswith("hostile/") else "wxid_seller88"
+        check(r["seller"] == want, "%s: seller %s" % (r["account_dir"], r["seller"]))
+PY
+[ $? -eq 0 ] || fail "python checks ran"
+tap_py < "$TMPD/py"
+done_testing
