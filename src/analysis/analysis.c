@@ -94,21 +94,10 @@ wxf_seller_source_name(wxf_seller_source s)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Context and small helpers */
+/* Shared helpers (declared in analysis_int.h) */
 
-typedef struct ctx {
-	const wxf_model *m;
-	wxf_analysis *a;
-	wxf_arena *ar;
-	const char *owner;  /* owner username or NULL */
-	wxf_err *err;
-	size_t cap_notes;
-} ctx;
-
-#define NOMEM(c) wxf_err_set((c)->err, WXF_ENOMEM, "analysis: out of memory")
-
-static int
-streq(const char *a, const char *b)
+int
+an_streq(const char *a, const char *b)
 {
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
@@ -121,14 +110,14 @@ strcmp0(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static const char *
-ar_strndup(ctx *c, const char *s, size_t n)
+const char *
+an_strndup(an_ctx *c, const char *s, size_t n)
 {
 	return wxf_arena_strndup(c->ar, s, n);
 }
 
-static int __attribute__((format(printf, 2, 3)))
-note(ctx *c, const char *fmt, ...)
+int
+an_note(an_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 	char tmp[1024];
@@ -137,16 +126,16 @@ note(ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	s = ar_strndup(c, tmp, strlen(tmp));
+	s = an_strndup(c, tmp, strlen(tmp));
 	if (s == NULL || wxf_arena_grow(c->ar, (void **)&c->a->notes, &c->cap_notes, c->a->n_notes + 1,
 	    sizeof(*c->a->notes)) < 0)
-		return NOMEM(c);
+		return AN_NOMEM(c);
 	c->a->notes[c->a->n_notes++] = s;
 	return WXF_OK;
 }
 
-static int
-is_group_id(const char *u)
+int
+an_is_group_id(const char *u)
 {
 	size_t n = u != NULL ? strlen(u) : 0;
 
@@ -169,13 +158,12 @@ person_like(wxf_id_kind k)
 	return k == WXF_ID_PERSON || k == WXF_ID_UNKNOWN || k == WXF_ID_OPENIM;
 }
 
-/* A 1:1 chat (not a group, not the owner's own). */
-static int
-direct_talker(const ctx *c, const char *t)
+int
+an_direct_talker(const an_ctx *c, const char *t)
 {
 	const wxf_conv *cv;
 
-	if (t == NULL || is_group_id(t) || streq(t, c->owner))
+	if (t == NULL || an_is_group_id(t) || an_streq(t, c->owner))
 		return 0;
 	cv = wxf_model_find_conv(c->m, t);
 	if (cv != NULL && cv->kind == WXF_CONV_GROUP)
@@ -183,31 +171,37 @@ direct_talker(const ctx *c, const char *t)
 	return 1;
 }
 
-/* Messages counted: everything except recovered repeats of a live row. */
-static int
-counted(const wxf_msg *msg)
+int
+an_counted(const wxf_msg *msg)
 {
 	return msg->duplicate_of == NULL;
 }
 
-static int
-sent_by_owner(const ctx *c, const wxf_msg *msg)
+int
+an_sent_by_owner(const an_ctx *c, const wxf_msg *msg)
 {
 	if (msg->dir == WXF_DIR_OUT || msg->sender_src == WXF_SENDER_OWNER)
 		return 1;
-	return c->owner != NULL && streq(msg->sender, c->owner);
+	return c->owner != NULL && an_streq(msg->sender, c->owner);
 }
 
-/* Written by u: u is the sender and the row is not a client/server notice.  Readers may name
- * the 1:1 partner as the "sender" of a system notice in that chat (type 10000 "你已添加了…");
- * such notices are not the person's words.  A recalled row (kind recall) was the person's
- * message and counts. */
-static int
-authored_by(const ctx *c, const wxf_msg *msg, const char *u)
+int
+an_authored_by(const an_ctx *c, const wxf_msg *msg, const char *u)
 {
-	if (!streq(msg->sender, u) || sent_by_owner(c, msg))
+	if (!an_streq(msg->sender, u) || an_sent_by_owner(c, msg))
 		return 0;
 	return msg->dir != WXF_DIR_SYSTEM || msg->kind == WXF_MK_RECALL || msg->is_recall;
+}
+
+void
+an_minmax(int64_t *first, int64_t *last, int64_t t)
+{
+	if (t == WXF_TIME_UNKNOWN)
+		return;
+	if (*first == WXF_TIME_UNKNOWN || t < *first)
+		*first = t;
+	if (*last == WXF_TIME_UNKNOWN || t > *last)
+		*last = t;
 }
 
 static const char *
@@ -228,16 +222,12 @@ display_name(const wxf_model *m, const char *u)
 /* ------------------------------------------------------------------------------------------ */
 /* Transfer parties */
 
-typedef struct parties {
-	const char *payer, *receiver, *src;
-} parties;
-
-static parties
-transfer_parties(const ctx *c, const wxf_payment *p)
+an_parties
+an_transfer_parties(const an_ctx *c, const wxf_payment *p)
 {
-	parties r = { p->payer, p->receiver, "payer+receiver" };
+	an_parties r = { p->payer, p->receiver, "payer+receiver" };
 	const char *t = p->talker;
-	int direct = direct_talker(c, t);
+	int direct = an_direct_talker(c, t);
 
 	if (r.payer != NULL && r.receiver != NULL)
 		return r;
@@ -246,10 +236,10 @@ transfer_parties(const ctx *c, const wxf_payment *p)
 		return r;
 	}
 	if (r.payer != NULL) {
-		r.receiver = streq(r.payer, t) ? c->owner : t;
+		r.receiver = an_streq(r.payer, t) ? c->owner : t;
 		r.src = "payer+talker";
 	} else if (r.receiver != NULL) {
-		r.payer = streq(r.receiver, t) ? c->owner : t;
+		r.payer = an_streq(r.receiver, t) ? c->owner : t;
 		r.src = "receiver+talker";
 	} else {
 		r.src = "none";
@@ -275,32 +265,29 @@ transfer_parties(const ctx *c, const wxf_payment *p)
 	return r;
 }
 
-/* The party that is not the owner, for a transfer between the owner and someone; *to = 1 when
- * the owner paid.  NULL when the transfer is not between the owner and one other party.  With
- * the owner unknown, the 1:1 chat partner is the counterparty. */
-static const char *
-counterparty(const ctx *c, const wxf_payment *p, const parties *pt, int *to)
+const char *
+an_counterparty(const an_ctx *c, const wxf_payment *p, const an_parties *pt, int *to)
 {
 	if (c->owner != NULL) {
-		if (streq(pt->payer, c->owner) && pt->receiver != NULL &&
-		    !streq(pt->receiver, c->owner)) {
+		if (an_streq(pt->payer, c->owner) && pt->receiver != NULL &&
+		    !an_streq(pt->receiver, c->owner)) {
 			*to = 1;
 			return pt->receiver;
 		}
-		if (streq(pt->receiver, c->owner) && pt->payer != NULL &&
-		    !streq(pt->payer, c->owner)) {
+		if (an_streq(pt->receiver, c->owner) && pt->payer != NULL &&
+		    !an_streq(pt->payer, c->owner)) {
 			*to = 0;
 			return pt->payer;
 		}
 		return NULL;
 	}
-	if (!direct_talker(c, p->talker))
+	if (!an_direct_talker(c, p->talker))
 		return NULL;
-	if (streq(pt->receiver, p->talker) && !streq(pt->payer, p->talker)) {
+	if (an_streq(pt->receiver, p->talker) && !an_streq(pt->payer, p->talker)) {
 		*to = 1;
 		return p->talker;
 	}
-	if (streq(pt->payer, p->talker) && !streq(pt->receiver, p->talker)) {
+	if (an_streq(pt->payer, p->talker) && !an_streq(pt->receiver, p->talker)) {
 		*to = 0;
 		return p->talker;
 	}
@@ -352,19 +339,8 @@ rank_cmp(const void *pa, const void *pb)
 	return strcmp(a->username, b->username);
 }
 
-static void
-minmax(int64_t *first, int64_t *last, int64_t t)
-{
-	if (t == WXF_TIME_UNKNOWN)
-		return;
-	if (*first == WXF_TIME_UNKNOWN || t < *first)
-		*first = t;
-	if (*last == WXF_TIME_UNKNOWN || t > *last)
-		*last = t;
-}
-
 static int
-build_ranking(ctx *c)
+build_ranking(an_ctx *c)
 {
 	const wxf_model *m = c->m;
 	rk *v = NULL;
@@ -375,13 +351,13 @@ build_ranking(ctx *c)
 		const wxf_msg *msg = m->msgs[i];
 		rk r = { NULL, 0, 0, 0, 0, 0, msg->time_ms, msg->time_ms, 0 };
 
-		if (!counted(msg))
+		if (!an_counted(msg))
 			continue;
-		if (msg->sender != NULL && !streq(msg->sender, c->owner) &&
-		    authored_by(c, msg, msg->sender)) {
+		if (msg->sender != NULL && !an_streq(msg->sender, c->owner) &&
+		    an_authored_by(c, msg, msg->sender)) {
 			r.u = msg->sender;
 			r.from = 1;
-		} else if (sent_by_owner(c, msg) && direct_talker(c, msg->talker)) {
+		} else if (an_sent_by_owner(c, msg) && an_direct_talker(c, msg->talker)) {
 			r.u = msg->talker;
 			r.to = 1;
 		}
@@ -390,14 +366,14 @@ build_ranking(ctx *c)
 	}
 	for (size_t i = 0; i < m->n_payments; i++) {
 		const wxf_payment *p = m->payments[i];
-		parties pt;
+		an_parties pt;
 		int to = 0;
 		rk r = { NULL, 0, 0, 1, 0, 0, WXF_TIME_UNKNOWN, WXF_TIME_UNKNOWN, 0 };
 
 		if (p->kind != WXF_PAY_TRANSFER)
 			continue;
-		pt = transfer_parties(c, p);
-		r.u = counterparty(c, p, &pt, &to);
+		pt = an_transfer_parties(c, p);
+		r.u = an_counterparty(c, p, &pt, &to);
 		if (r.u == NULL)
 			continue;
 		if (to && p->final_state == WXF_PST_ACCEPTED && p->amount.known &&
@@ -427,11 +403,11 @@ build_ranking(ctx *c)
 			r.n_transfers += v[j].n_tr;
 			r.msgs_from += v[j].from;
 			r.msgs_to += v[j].to;
-			minmax(&r.first_ms, &r.last_ms, v[j].first);
+			an_minmax(&r.first_ms, &r.last_ms, v[j].first);
 		}
 		i = j;
 		r.msgs = r.msgs_from + r.msgs_to;
-		if (streq(r.username, c->owner) || !person_like(kind_of(m, r.username)))
+		if (an_streq(r.username, c->owner) || !person_like(kind_of(m, r.username)))
 			continue;
 		if (r.paid_fen == 0 && r.msgs == 0 && r.n_transfers == 0)
 			continue;
@@ -446,13 +422,13 @@ build_ranking(ctx *c)
 	c->a->n_ranking = nr;
 	free(v);
 	for (size_t i = 0; i < nr; i++)
-		if (out[i].overflow && note(c, "ranking: the amounts paid to %s overflow 64 bits",
+		if (out[i].overflow && an_note(c, "ranking: the amounts paid to %s overflow 64 bits",
 		    out[i].username) < 0)
 			return WXF_ENOMEM;
 	return WXF_OK;
 oom:
 	free(v);
-	return NOMEM(c);
+	return AN_NOMEM(c);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -479,7 +455,7 @@ is_ws(char ch)
 
 /* Adds an observation; value trimmed of ASCII white space, empty values ignored. */
 static int
-obs_add(ctx *c, obsv *o, int attr, const char *value, size_t vlen, wxf_an_ref_kind kind,
+obs_add(an_ctx *c, obsv *o, int attr, const char *value, size_t vlen, wxf_an_ref_kind kind,
     const char *id, const char *field, int64_t t, const wxf_prov *prov)
 {
 	const char *b = value, *e;
@@ -496,9 +472,9 @@ obs_add(ctx *c, obsv *o, int attr, const char *value, size_t vlen, wxf_an_ref_ki
 		return WXF_OK;
 	memset(&x, 0, sizeof(x));
 	x.attr = attr;
-	x.value = ar_strndup(c, b, (size_t)(e - b)); /* callers may pass stack buffers */
+	x.value = an_strndup(c, b, (size_t)(e - b)); /* callers may pass stack buffers */
 	if (x.value == NULL)
-		return NOMEM(c);
+		return AN_NOMEM(c);
 	x.ref.kind = kind;
 	x.ref.id = id;
 	x.ref.field = field;
@@ -512,7 +488,7 @@ obs_add(ctx *c, obsv *o, int attr, const char *value, size_t vlen, wxf_an_ref_ki
 		obs *nv = realloc(o->v, nc * sizeof(*nv));
 
 		if (nv == NULL)
-			return NOMEM(c);
+			return AN_NOMEM(c);
 		o->v = nv;
 		o->cap = nc;
 	}
@@ -521,7 +497,7 @@ obs_add(ctx *c, obsv *o, int attr, const char *value, size_t vlen, wxf_an_ref_ki
 }
 
 static int
-obs_str(ctx *c, obsv *o, int attr, const char *value, wxf_an_ref_kind kind, const char *id,
+obs_str(an_ctx *c, obsv *o, int attr, const char *value, wxf_an_ref_kind kind, const char *id,
     const char *field, int64_t t, const wxf_prov *prov)
 {
 	return value != NULL ? obs_add(c, o, attr, value, strlen(value), kind, id, field, t, prov) :
@@ -529,7 +505,7 @@ obs_str(ctx *c, obsv *o, int attr, const char *value, wxf_an_ref_kind kind, cons
 }
 
 static int
-obs_attrs(ctx *c, obsv *o, int attr, const wxf_attrs *as, const char *u)
+obs_attrs(an_ctx *c, obsv *o, int attr, const wxf_attrs *as, const char *u)
 {
 	for (size_t i = 0; i < as->n; i++) {
 		const wxf_attr *x = &as->v[i];
@@ -586,7 +562,7 @@ val_cmp(const void *pa, const void *pb)
 
 /* Groups sorted observations into the attribute lists of p. */
 static int
-obs_finish(ctx *c, obsv *o, wxf_an_attr *attrs[A_N])
+obs_finish(an_ctx *c, obsv *o, wxf_an_attr *attrs[A_N])
 {
 	if (o->n > 1)
 		qsort(o->v, o->n, sizeof(*o->v), obs_cmp);
@@ -608,19 +584,19 @@ obs_finish(ctx *c, obsv *o, wxf_an_attr *attrs[A_N])
 			val.value = o->v[k].value;
 			val.refs = wxf_arena_alloc(c->ar, (l - k) * sizeof(*val.refs));
 			if (val.refs == NULL)
-				return NOMEM(c);
+				return AN_NOMEM(c);
 			val.first_ms = val.last_ms = WXF_TIME_UNKNOWN;
 			for (size_t r = k; r < l; r++) {
 				if (nr > 0 && ref_cmp(&val.refs[nr - 1], &o->v[r].ref) == 0)
 					continue; /* the same evidence twice */
 				val.refs[nr++] = o->v[r].ref;
-				minmax(&val.first_ms, &val.last_ms, o->v[r].ref.time_ms);
+				an_minmax(&val.first_ms, &val.last_ms, o->v[r].ref.time_ms);
 				if (o->v[r].ref.prov.origin == WXF_ORIGIN_LIVE)
 					val.live = 1;
 			}
 			val.n_refs = nr;
 			if (wxf_arena_grow(c->ar, (void **)&vals, &cap, nv + 1, sizeof(*vals)) < 0)
-				return NOMEM(c);
+				return AN_NOMEM(c);
 			vals[nv++] = val;
 			k = l;
 		}
@@ -635,7 +611,7 @@ obs_finish(ctx *c, obsv *o, wxf_an_attr *attrs[A_N])
 
 /* Text between `pre` and the first of the `ends` after it; NULL if absent. */
 static const char *
-between(ctx *c, const char *s, const char *pre, const char *const *ends, size_t *len)
+between(an_ctx *c, const char *s, const char *pre, const char *const *ends, size_t *len)
 {
 	const char *b, *e = NULL;
 
@@ -656,7 +632,7 @@ between(ctx *c, const char *s, const char *pre, const char *const *ends, size_t 
 }
 
 static int
-obs_between(ctx *c, obsv *o, int attr, const wxf_msg *msg, const char *text, const char *pre,
+obs_between(an_ctx *c, obsv *o, int attr, const wxf_msg *msg, const char *text, const char *pre,
     const char *const *ends, const char *field)
 {
 	size_t len = 0;
@@ -675,7 +651,7 @@ obs_between(ctx *c, obsv *o, int attr, const wxf_msg *msg, const char *text, con
 
 /* Phone-like numbers in a text (analysis.h §2).  Calls obs_add for each, normalised. */
 static int
-scan_phones(ctx *c, obsv *o, const wxf_msg *msg, const char *text, const char *field)
+scan_phones(an_ctx *c, obsv *o, const wxf_msg *msg, const char *text, const char *field)
 {
 	size_t n = text != NULL ? strlen(text) : 0;
 	uint32_t prev = 0;
@@ -786,7 +762,7 @@ ends_with_ci(const char *s, const char *suf)
 
 /* Observations from messages for person u. */
 static int
-obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
+obs_messages(an_ctx *c, obsv *o, const char *u, int want_phones)
 {
 	static const char *const end_added[] = { "，现在可以开始聊天了", ",现在可以开始聊天了",
 	    NULL };
@@ -797,14 +773,14 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 
 	for (size_t i = 0; i < m->n_msgs; i++) {
 		const wxf_msg *msg = m->msgs[i];
-		int own = streq(msg->sender, u);
-		int chat = streq(msg->talker, u);
-		int wrote = authored_by(c, msg, u);
+		int own = an_streq(msg->sender, u);
+		int chat = an_streq(msg->talker, u);
+		int wrote = an_authored_by(c, msg, u);
 
-		if (!counted(msg))
+		if (!an_counted(msg))
 			continue;
 		/* wxid named by a card, with the card's nickname and alias */
-		if (msg->kind == WXF_MK_CARD && streq(msg->card_username, u)) {
+		if (msg->kind == WXF_MK_CARD && an_streq(msg->card_username, u)) {
 			if ((rc = obs_str(c, o, A_WXID, u, WXF_REF_MESSAGE, msg->id,
 			    "message.card_username", msg->time_ms, &msg->prov)) < 0 ||
 			    (rc = obs_str(c, o, A_NICK, msg->card_nickname, WXF_REF_MESSAGE, msg->id,
@@ -814,7 +790,7 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 				return rc;
 		}
 		/* system texts of the 1:1 chat that name the person */
-		if (chat && !wrote && !sent_by_owner(c, msg) && msg->body != NULL &&
+		if (chat && !wrote && !an_sent_by_owner(c, msg) && msg->body != NULL &&
 		    (msg->kind == WXF_MK_SYSTEM || msg->dir == WXF_DIR_SYSTEM)) {
 			if ((rc = obs_between(c, o, A_NICK, msg, msg->body, "你已添加了", end_added,
 			    "message.system(added)")) < 0)
@@ -831,7 +807,7 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 		/* recall notices of the person's own messages: "\"X\" 撤回了一条消息" */
 		if ((msg->kind == WXF_MK_RECALL || msg->kind == WXF_MK_REVOKE) &&
 		    msg->recall_text != NULL && msg->recall_text[0] == '"' &&
-		    (own || (chat && !sent_by_owner(c, msg) && msg->kind == WXF_MK_REVOKE))) {
+		    (own || (chat && !an_sent_by_owner(c, msg) && msg->kind == WXF_MK_REVOKE))) {
 			size_t len = 0;
 			const char *e = NULL;
 
@@ -846,12 +822,12 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 		}
 		/* the owner's claim of the person's red packet: "你领取了X的红包" */
 		if (msg->kind == WXF_MK_RED_PACKET_CLAIM && msg->payment != NULL &&
-		    streq(msg->payment->payer, u) &&
+		    an_streq(msg->payment->payer, u) &&
 		    (rc = obs_between(c, o, A_NICK, msg, msg->body != NULL ? msg->body :
 		    msg->content, "你领取了", end_claim, "message.hongbao_claim")) < 0)
 			return rc;
 		/* quotes of the person's messages carry the display name used */
-		if (msg->kind == WXF_MK_QUOTE && streq(msg->quote_from, u))
+		if (msg->kind == WXF_MK_QUOTE && an_streq(msg->quote_from, u))
 			for (size_t k = 0; k < msg->fields.n; k++) {
 				const wxf_kv *kv = &msg->fields.v[k];
 
@@ -862,8 +838,8 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 					return rc;
 			}
 		/* names in payment XML next to the person's username */
-		if (msg->payment != NULL && (streq(msg->payment->payer, u) ||
-		    streq(msg->payment->receiver, u)))
+		if (msg->payment != NULL && (an_streq(msg->payment->payer, u) ||
+		    an_streq(msg->payment->receiver, u)))
 			for (size_t k = 0; k < msg->fields.n; k++) {
 				const wxf_kv *kv = &msg->fields.v[k];
 				int payer_name = ends_with_ci(kv->key, "payer_name") ||
@@ -871,8 +847,8 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 				int recv_name = ends_with_ci(kv->key, "receiver_name") ||
 				    ends_with_ci(kv->key, "receivername");
 
-				if (((payer_name && streq(msg->payment->payer, u)) ||
-				    (recv_name && streq(msg->payment->receiver, u))) &&
+				if (((payer_name && an_streq(msg->payment->payer, u)) ||
+				    (recv_name && an_streq(msg->payment->receiver, u))) &&
 				    (rc = obs_str(c, o, A_NICK, kv->value, WXF_REF_MESSAGE, msg->id,
 				    kv->key, msg->time_ms, &msg->prov)) < 0)
 					return rc;
@@ -880,10 +856,10 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 		if (want_phones && wrote) {
 			if ((rc = scan_phones(c, o, msg, msg->body, "message.body")) < 0)
 				return rc;
-			if (msg->title != NULL && !streq(msg->title, msg->body) &&
+			if (msg->title != NULL && !an_streq(msg->title, msg->body) &&
 			    (rc = scan_phones(c, o, msg, msg->title, "message.title")) < 0)
 				return rc;
-			if (msg->desc != NULL && !streq(msg->desc, msg->body) &&
+			if (msg->desc != NULL && !an_streq(msg->desc, msg->body) &&
 			    (rc = scan_phones(c, o, msg, msg->desc, "message.desc")) < 0)
 				return rc;
 			if (msg->recall_original != NULL &&
@@ -897,7 +873,7 @@ obs_messages(ctx *c, obsv *o, const char *u, int want_phones)
 
 /* Splits chatroom.displayname on '、' when the count matches the member list. */
 static const char *
-positional_name(ctx *c, const wxf_group *g, size_t idx, size_t *len)
+positional_name(an_ctx *c, const wxf_group *g, size_t idx, size_t *len)
 {
 	const char *s = g->displayname_raw, *p;
 	size_t k = 0, cnt = 1;
@@ -925,7 +901,7 @@ positional_name(ctx *c, const wxf_group *g, size_t idx, size_t *len)
 }
 
 static int
-obs_payments(ctx *c, obsv *o, const char *u)
+obs_payments(an_ctx *c, obsv *o, const char *u)
 {
 	const wxf_model *m = c->m;
 	int rc;
@@ -935,14 +911,14 @@ obs_payments(ctx *c, obsv *o, const char *u)
 		int64_t t = p->begin_time_ms != WXF_TIME_UNKNOWN ? p->begin_time_ms :
 		    (p->n_events > 0 ? p->events[0].time_ms : WXF_TIME_UNKNOWN);
 
-		if (streq(p->payer, u) && (rc = obs_str(c, o, A_WXID, u, WXF_REF_PAYMENT, p->id,
+		if (an_streq(p->payer, u) && (rc = obs_str(c, o, A_WXID, u, WXF_REF_PAYMENT, p->id,
 		    p->payer_src != NULL ? p->payer_src : "payment.payer", t, &p->prov)) < 0)
 			return rc;
-		if (streq(p->receiver, u) && (rc = obs_str(c, o, A_WXID, u, WXF_REF_PAYMENT, p->id,
+		if (an_streq(p->receiver, u) && (rc = obs_str(c, o, A_WXID, u, WXF_REF_PAYMENT, p->id,
 		    p->receiver_src != NULL ? p->receiver_src : "payment.receiver", t,
 		    &p->prov)) < 0)
 			return rc;
-		if (p->kind == WXF_PAY_AA && streq(p->aa_launcher, u) &&
+		if (p->kind == WXF_PAY_AA && an_streq(p->aa_launcher, u) &&
 		    (rc = obs_str(c, o, A_WXID, u, WXF_REF_PAYMENT, p->id, "newaa.launcherusername",
 		    t, &p->prov)) < 0)
 			return rc;
@@ -956,7 +932,7 @@ typedef struct gacc {
 } gacc;
 
 static int
-ref_push(ctx *c, wxf_an_ref **v, size_t *n, size_t *cap, wxf_an_ref_kind kind, const char *id,
+ref_push(an_ctx *c, wxf_an_ref **v, size_t *n, size_t *cap, wxf_an_ref_kind kind, const char *id,
     const char *field, int64_t t, const wxf_prov *prov)
 {
 	wxf_an_ref r;
@@ -971,7 +947,7 @@ ref_push(ctx *c, wxf_an_ref **v, size_t *n, size_t *cap, wxf_an_ref_kind kind, c
 	else
 		r.prov.rowid = INT64_MIN;
 	if (wxf_arena_grow(c->ar, (void **)v, cap, *n + 1, sizeof(**v)) < 0)
-		return NOMEM(c);
+		return AN_NOMEM(c);
 	(*v)[(*n)++] = r;
 	return WXF_OK;
 }
@@ -990,7 +966,7 @@ group_cmp(const void *pa, const void *pb)
 
 /* One shared-group entry for room id r, or 0 in *shared when not shared. */
 static int
-group_entry(ctx *c, const char *room, const char *u, wxf_an_group *out, int *shared)
+group_entry(an_ctx *c, const char *room, const char *u, wxf_an_group *out, int *shared)
 {
 	const wxf_model *m = c->m;
 	const wxf_group *g = wxf_model_find_group(m, room);
@@ -1009,18 +985,18 @@ group_entry(ctx *c, const char *room, const char *u, wxf_an_group *out, int *sha
 		for (size_t i = 0; i < g->n_members; i++) {
 			const wxf_group_member *gm = &g->members[i];
 
-			if (streq(gm->username, u) && (rc = ref_push(c, &acc.g.person_refs,
+			if (an_streq(gm->username, u) && (rc = ref_push(c, &acc.g.person_refs,
 			    &acc.g.n_person_refs, &acc.cap_p, WXF_REF_GROUP, room,
 			    "chatroom.memberlist", WXF_TIME_UNKNOWN, &gm->prov)) < 0)
 				return rc;
-			if (c->owner != NULL && streq(gm->username, c->owner) &&
+			if (c->owner != NULL && an_streq(gm->username, c->owner) &&
 			    (rc = ref_push(c, &acc.g.owner_refs, &acc.g.n_owner_refs, &acc.cap_o,
 			    WXF_REF_GROUP, room, "chatroom.memberlist", WXF_TIME_UNKNOWN,
 			    &gm->prov)) < 0)
 				return rc;
 		}
 		for (size_t i = 0; i < g->owners.n; i++)
-			if (streq(g->owners.v[i].value, u)) {
+			if (an_streq(g->owners.v[i].value, u)) {
 				acc.g.person_is_room_owner = 1;
 				if ((rc = ref_push(c, &acc.g.person_refs, &acc.g.n_person_refs,
 				    &acc.cap_p, WXF_REF_GROUP, room, g->owners.v[i].source != NULL ?
@@ -1033,13 +1009,13 @@ group_entry(ctx *c, const char *room, const char *u, wxf_an_group *out, int *sha
 		for (size_t i = 0; i < cv->n_msgs; i++) {
 			const wxf_msg *msg = cv->msgs[i];
 
-			if (!counted(msg))
+			if (!an_counted(msg))
 				continue;
-			if (authored_by(c, msg, u)) {
+			if (an_authored_by(c, msg, u)) {
 				acc.g.person_msgs++;
 				if (first_own == NULL)
 					first_own = msg;
-			} else if (sent_by_owner(c, msg) && first_owner == NULL) {
+			} else if (an_sent_by_owner(c, msg) && first_owner == NULL) {
 				first_owner = msg;
 			}
 		}
@@ -1097,10 +1073,10 @@ out:
 }
 
 static int
-add_room(ctx *c, const char ***v, size_t *n, size_t *cap, const char *room)
+add_room(an_ctx *c, const char ***v, size_t *n, size_t *cap, const char *room)
 {
 	if (wxf_arena_grow(c->ar, (void **)v, cap, *n + 1, sizeof(**v)) < 0)
-		return NOMEM(c);
+		return AN_NOMEM(c);
 	(*v)[(*n)++] = room;
 	return WXF_OK;
 }
@@ -1112,7 +1088,7 @@ cstr_cmp(const void *a, const void *b)
 }
 
 static int
-shared_groups(ctx *c, wxf_an_person *p, obsv *o)
+shared_groups(an_ctx *c, wxf_an_person *p, obsv *o)
 {
 	const wxf_model *m = c->m;
 	const char **rooms = NULL;
@@ -1123,7 +1099,7 @@ shared_groups(ctx *c, wxf_an_person *p, obsv *o)
 		if ((rc = add_room(c, &rooms, &nr, &cr, m->groups[i]->username)) < 0)
 			return rc;
 	for (size_t i = 0; i < m->n_convs; i++)
-		if ((m->convs[i]->kind == WXF_CONV_GROUP || is_group_id(m->convs[i]->talker)) &&
+		if ((m->convs[i]->kind == WXF_CONV_GROUP || an_is_group_id(m->convs[i]->talker)) &&
 		    (rc = add_room(c, &rooms, &nr, &cr, m->convs[i]->talker)) < 0)
 			return rc;
 	if (nr > 1)
@@ -1140,7 +1116,7 @@ shared_groups(ctx *c, wxf_an_person *p, obsv *o)
 			continue;
 		if (wxf_arena_grow(c->ar, (void **)&p->groups, &cap, p->n_groups + 1,
 		    sizeof(*p->groups)) < 0)
-			return NOMEM(c);
+			return AN_NOMEM(c);
 		p->groups[p->n_groups++] = g;
 	}
 	if (p->n_groups > 1)
@@ -1154,7 +1130,7 @@ shared_groups(ctx *c, wxf_an_person *p, obsv *o)
 			size_t len = 0;
 			const char *pn;
 
-			if (!streq(gm->username, p->username))
+			if (!an_streq(gm->username, p->username))
 				continue;
 			if (gm->display_name != NULL) {
 				if ((rc = obs_str(c, o, A_NICK, gm->display_name, WXF_REF_GROUP,
@@ -1173,7 +1149,7 @@ shared_groups(ctx *c, wxf_an_person *p, obsv *o)
 }
 
 static int
-build_person(ctx *c, const char *u, int is_owner, wxf_an_person **out)
+build_person(an_ctx *c, const char *u, int is_owner, wxf_an_person **out)
 {
 	const wxf_model *m = c->m;
 	const wxf_identity *id = wxf_model_find_identity(m, u);
@@ -1184,7 +1160,7 @@ build_person(ctx *c, const char *u, int is_owner, wxf_an_person **out)
 
 	*out = NULL;
 	if (p == NULL)
-		return NOMEM(c);
+		return AN_NOMEM(c);
 	p->username = u;
 	p->ident = id;
 	p->first_ms = p->last_ms = WXF_TIME_UNKNOWN;
@@ -1225,20 +1201,20 @@ build_person(ctx *c, const char *u, int is_owner, wxf_an_person **out)
 		const wxf_msg *msg = m->msgs[i];
 		int from, to, chat;
 
-		if (!counted(msg))
+		if (!an_counted(msg))
 			continue;
 		if (is_owner) {
-			from = sent_by_owner(c, msg);
+			from = an_sent_by_owner(c, msg);
 			to = 0;
 			chat = from;
 		} else {
-			from = authored_by(c, msg, u);
-			to = streq(msg->talker, u) && sent_by_owner(c, msg);
-			chat = from || streq(msg->talker, u);
+			from = an_authored_by(c, msg, u);
+			to = an_streq(msg->talker, u) && an_sent_by_owner(c, msg);
+			chat = from || an_streq(msg->talker, u);
 		}
 		if (from) {
 			p->msgs_from++;
-			if (is_group_id(msg->talker) || (msg->conv != NULL &&
+			if (an_is_group_id(msg->talker) || (msg->conv != NULL &&
 			    msg->conv->kind == WXF_CONV_GROUP))
 				p->msgs_group_from++;
 		}
@@ -1331,7 +1307,7 @@ pay_time(const wxf_model *m, const wxf_payment *p)
 }
 
 static void
-row_init(const ctx *c, wxf_ledger_row *r, const wxf_payment *p)
+row_init(const an_ctx *c, wxf_ledger_row *r, const wxf_payment *p)
 {
 	memset(r, 0, sizeof(*r));
 	r->pay = p;
@@ -1373,10 +1349,10 @@ typedef struct rows {
 } rows;
 
 static int
-row_push(ctx *c, rows *rs, const wxf_ledger_row *r)
+row_push(an_ctx *c, rows *rs, const wxf_ledger_row *r)
 {
 	if (wxf_arena_grow(c->ar, (void **)&rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v)) < 0)
-		return NOMEM(c);
+		return AN_NOMEM(c);
 	rs->v[rs->n++] = *r;
 	return WXF_OK;
 }
@@ -1410,9 +1386,9 @@ mentions(const wxf_an_person *s, const char *text)
 }
 
 static int
-claimed_by_owner(const ctx *c, const wxf_hb_claim *cl)
+claimed_by_owner(const an_ctx *c, const wxf_hb_claim *cl)
 {
-	if (c->owner != NULL && streq(cl->claimer, c->owner))
+	if (c->owner != NULL && an_streq(cl->claimer, c->owner))
 		return 1;
 	if (cl->claimer == NULL && cl->text != NULL && strstr(cl->text, "你领取了") != NULL)
 		return 1;
@@ -1423,13 +1399,13 @@ static int
 shares_group(const wxf_an_person *s, const char *room)
 {
 	for (size_t i = 0; s != NULL && i < s->n_groups; i++)
-		if (streq(s->groups[i].username, room))
+		if (an_streq(s->groups[i].username, room))
 			return 1;
 	return 0;
 }
 
 static int
-build_ledger(ctx *c)
+build_ledger(an_ctx *c)
 {
 	const wxf_model *m = c->m;
 	const wxf_an_person *sp = c->a->seller;
@@ -1447,15 +1423,15 @@ build_ledger(ctx *c)
 
 		row_init(c, &r, p);
 		if (p->kind == WXF_PAY_TRANSFER && s != NULL) {
-			parties pt = transfer_parties(c, p);
+			an_parties pt = an_transfer_parties(c, p);
 			int to = 0;
 			const char *cp;
 
-			if (!streq(pt.payer, s) && !streq(pt.receiver, s))
+			if (!an_streq(pt.payer, s) && !an_streq(pt.receiver, s))
 				continue;
 			r.dir_src = pt.src;
-			cp = counterparty(c, p, &pt, &to);
-			if (cp == NULL || !streq(cp, s))
+			cp = an_counterparty(c, p, &pt, &to);
+			if (cp == NULL || !an_streq(cp, s))
 				r.dir = WXF_LDIR_OTHER;
 			else
 				r.dir = to ? WXF_LDIR_TO_SELLER : WXF_LDIR_FROM_SELLER;
@@ -1492,11 +1468,11 @@ build_ledger(ctx *c)
 			if ((rc = row_push(c, &tr, &r)) < 0)
 				return rc;
 		} else if (p->kind == WXF_PAY_RED_PACKET && s != NULL) {
-			int from_s = streq(p->payer, s) && (streq(p->talker, s) ||
+			int from_s = an_streq(p->payer, s) && (an_streq(p->talker, s) ||
 			    shares_group(sp, p->talker) || (c->owner != NULL &&
-			    streq(p->receiver, c->owner)));
-			int to_s = c->owner != NULL && streq(p->payer, c->owner) &&
-			    (streq(p->receiver, s) || streq(p->talker, s));
+			    an_streq(p->receiver, c->owner)));
+			int to_s = c->owner != NULL && an_streq(p->payer, c->owner) &&
+			    (an_streq(p->receiver, s) || an_streq(p->talker, s));
 
 			if (!from_s && !to_s)
 				continue;
@@ -1530,11 +1506,11 @@ build_ledger(ctx *c)
 			if ((rc = row_push(c, &hb, &r)) < 0)
 				return rc;
 		} else if (p->kind == WXF_PAY_AA && s != NULL) {
-			if (!streq(p->aa_launcher, s) && !list_has(p->aa_payers, s) &&
-			    !list_has(p->aa_receivers, s) && !streq(p->payer, s) &&
-			    !streq(p->receiver, s))
+			if (!an_streq(p->aa_launcher, s) && !list_has(p->aa_payers, s) &&
+			    !list_has(p->aa_receivers, s) && !an_streq(p->payer, s) &&
+			    !an_streq(p->receiver, s))
 				continue;
-			r.dir = streq(p->aa_launcher, s) ? WXF_LDIR_FROM_SELLER : WXF_LDIR_OTHER;
+			r.dir = an_streq(p->aa_launcher, s) ? WXF_LDIR_FROM_SELLER : WXF_LDIR_OTHER;
 			r.dir_src = "newaa";
 			if (r.amount_known)
 				sum(t, &t->aa_fen, r.amount_fen);
@@ -1582,27 +1558,27 @@ build_ledger(ctx *c)
 		(void)wxf_ledger_crpl55(t->net_fen, t);
 	if (t->overflow) {
 		t->crpl_floor_fen = WXF_CRPL55_FLOOR_FEN;
-		if ((rc = note(c, "ledger: a total overflows 64-bit fen; the totals are invalid and "
+		if ((rc = an_note(c, "ledger: a total overflows 64-bit fen; the totals are invalid and "
 		    "are not reported")) < 0)
 			return rc;
 	}
-	if (s != NULL && t->n_unknown_amount > 0 && (rc = note(c,
+	if (s != NULL && t->n_unknown_amount > 0 && (rc = an_note(c,
 	    "ledger: %lld transfer(s) with the seller have no exactly readable amount and are not "
 	    "in any total", (long long)t->n_unknown_amount)) < 0)
 		return rc;
 	for (size_t i = 0; i < tr.n; i++) {
-		if (tr.v[i].witness_disagrees && (rc = note(c,
+		if (tr.v[i].witness_disagrees && (rc = an_note(c,
 		    "ledger: transfer %s: RemittanceRecord.receiveStatus disagrees with the messages "
 		    "(the messages' final state is used)", tr.v[i].transfer_id != NULL ?
 		    tr.v[i].transfer_id : tr.v[i].payment_id)) < 0)
 			return rc;
-		if (tr.v[i].amount_conflict && (rc = note(c,
+		if (tr.v[i].amount_conflict && (rc = an_note(c,
 		    "ledger: transfer %s: its rows disagree on the amount (the first clean amount is "
 		    "used)", tr.v[i].transfer_id != NULL ? tr.v[i].transfer_id :
 		    tr.v[i].payment_id)) < 0)
 			return rc;
 		if (tr.v[i].final_state == WXF_PST_UNKNOWN && tr.v[i].bucket != WXF_LB_NONE &&
-		    (rc = note(c, "ledger: transfer %s has an unknown final state (raw paysubtype "
+		    (rc = an_note(c, "ledger: transfer %s has an unknown final state (raw paysubtype "
 		    "kept); not counted as paid", tr.v[i].transfer_id != NULL ?
 		    tr.v[i].transfer_id : tr.v[i].payment_id)) < 0)
 			return rc;
@@ -1614,7 +1590,7 @@ build_ledger(ctx *c)
 /* Indicator hits */
 
 typedef struct hitacc {
-	ctx *c;
+	an_ctx *c;
 	const wxf_msg *msg;
 	const char *field;
 	const char *text;
@@ -1626,7 +1602,7 @@ typedef struct hitacc {
 #define SNIPPET_CPS 30
 
 static const char *
-make_snippet(ctx *c, const char *text, size_t off, size_t len)
+make_snippet(an_ctx *c, const char *text, size_t off, size_t len)
 {
 	size_t n = strlen(text), b = off, e = off + len, k;
 	const char *r;
@@ -1660,7 +1636,7 @@ make_snippet(ctx *c, const char *text, size_t off, size_t len)
 			memcpy(tmp + w, "\xE2\x80\xA6", 3);
 			w += 3;
 		}
-		r = ar_strndup(c, tmp, w);
+		r = an_strndup(c, tmp, w);
 	}
 	free(tmp);
 	return r;
@@ -1689,7 +1665,7 @@ hit_cb(void *arg, const wxf_indicator *ind, size_t off, size_t len)
 	x.snippet = make_snippet(h->c, h->text, off, len);
 	if (x.snippet == NULL || wxf_arena_grow(h->c->ar, (void **)&h->v, &h->cap, h->n + 1,
 	    sizeof(*h->v)) < 0) {
-		h->rc = NOMEM(h->c);
+		h->rc = AN_NOMEM(h->c);
 		return;
 	}
 	h->v[h->n++] = x;
@@ -1724,7 +1700,7 @@ hit_cmp(const void *pa, const void *pb)
 }
 
 static int
-build_hits(ctx *c, const wxf_indicator_set *set)
+build_hits(an_ctx *c, const wxf_indicator_set *set)
 {
 	const wxf_model *m = c->m;
 	const char *s = c->a->seller != NULL ? c->a->seller->username : NULL;
@@ -1739,7 +1715,7 @@ build_hits(ctx *c, const wxf_indicator_set *set)
 		const char *texts[4] = { msg->body, msg->title, msg->desc, msg->recall_original };
 		static const char *const fields[4] = { "body", "title", "desc", "recall_original" };
 
-		if (!counted(msg) || !authored_by(c, msg, s))
+		if (!an_counted(msg) || !an_authored_by(c, msg, s))
 			continue;
 		if (msg->kind == WXF_MK_RECALL || msg->is_recall)
 			texts[0] = NULL; /* the body is the client's replacement text */
@@ -1795,7 +1771,7 @@ wxf_analysis_run(const wxf_model *m, const wxf_analysis_opts *opts, wxf_analysis
 	static const wxf_analysis_opts none;
 	wxf_analysis *a;
 	an_priv *pv;
-	ctx c;
+	an_ctx c;
 	int rc;
 	const wxf_indicator_set *set = NULL;
 
@@ -1838,7 +1814,7 @@ wxf_analysis_run(const wxf_model *m, const wxf_analysis_opts *opts, wxf_analysis
 	}
 	a->indicators = set;
 
-	if (c.owner == NULL && (rc = note(&c, "owner unknown: transfers are attributed by their "
+	if (c.owner == NULL && (rc = an_note(&c, "owner unknown: transfers are attributed by their "
 	    "1:1 chat; identify the owner (userinfo) or pass the owner explicitly")) < 0)
 		goto fail;
 	if ((rc = build_ranking(&c)) < 0)
@@ -1849,16 +1825,16 @@ wxf_analysis_run(const wxf_model *m, const wxf_analysis_opts *opts, wxf_analysis
 		a->seller_source = WXF_SELLER_GIVEN;
 		a->seller_in_model = wxf_model_find_identity(m, s) != NULL;
 		for (size_t i = 0; i < m->n_msgs && !a->seller_in_model; i++)
-			if (streq(m->msgs[i]->sender, s) || streq(m->msgs[i]->talker, s))
+			if (an_streq(m->msgs[i]->sender, s) || an_streq(m->msgs[i]->talker, s))
 				a->seller_in_model = 1;
 		for (size_t i = 0; i < m->n_payments && !a->seller_in_model; i++)
-			if (streq(m->payments[i]->payer, s) || streq(m->payments[i]->receiver, s))
+			if (an_streq(m->payments[i]->payer, s) || an_streq(m->payments[i]->receiver, s))
 				a->seller_in_model = 1;
-		if (!a->seller_in_model && (rc = note(&c, "--seller %s: no contact, message or "
+		if (!a->seller_in_model && (rc = an_note(&c, "--seller %s: no contact, message or "
 		    "payment in the evidence names this username", s)) < 0)
 			goto fail;
-		if ((s = ar_strndup(&c, s, strlen(s))) == NULL) {
-			rc = NOMEM(&c);
+		if ((s = an_strndup(&c, s, strlen(s))) == NULL) {
+			rc = AN_NOMEM(&c);
 			goto fail;
 		}
 		if ((rc = build_person(&c, s, 0, &a->seller)) < 0)
@@ -1868,19 +1844,19 @@ wxf_analysis_run(const wxf_model *m, const wxf_analysis_opts *opts, wxf_analysis
 		a->seller_in_model = 1;
 		if ((rc = build_person(&c, a->ranking[0].username, 0, &a->seller)) < 0)
 			goto fail;
-		if ((rc = note(&c, "seller not given: %s is proposed as the top-ranked counterparty "
+		if ((rc = an_note(&c, "seller not given: %s is proposed as the top-ranked counterparty "
 		    "(paid %lld fen, %lld messages); the examiner must confirm it",
 		    a->ranking[0].username, (long long)a->ranking[0].paid_fen,
 		    (long long)a->ranking[0].msgs)) < 0)
 			goto fail;
 		if (a->n_ranking > 1 && a->ranking[1].paid_fen == a->ranking[0].paid_fen &&
 		    a->ranking[1].msgs == a->ranking[0].msgs &&
-		    (rc = note(&c, "ranking: %s and %s tie on money and messages; the proposal is "
+		    (rc = an_note(&c, "ranking: %s and %s tie on money and messages; the proposal is "
 		    "by username order only", a->ranking[0].username, a->ranking[1].username)) < 0)
 			goto fail;
 	} else {
 		a->seller_source = WXF_SELLER_NONE;
-		if ((rc = note(&c, "no counterparty with messages or transfers: no seller")) < 0)
+		if ((rc = an_note(&c, "no counterparty with messages or transfers: no seller")) < 0)
 			goto fail;
 	}
 	if (c.owner != NULL && (rc = build_person(&c, c.owner, 1, &a->owner)) < 0)
