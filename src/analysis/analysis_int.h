@@ -77,5 +77,11 @@ an_parties an_transfer_parties(const an_ctx *c, const wxf_payment *p);
 const char *an_counterparty(const an_ctx *c, const wxf_payment *p, const an_parties *pt,
     int *to);
 
+/* ------------------------------------------------------------------------------------------ */
+/* The parts of a run, in the order wxf_analysis_run calls them.  Each returns WXF_OK or
+ * WXF_ENOMEM. */
+
+/* §1: a->ranking (an_rank.c). */
+int an_build_ranking(an_ctx *c);
 
 #endif
