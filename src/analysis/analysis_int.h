@@ -83,5 +83,7 @@ const char *an_counterparty(const an_ctx *c, const wxf_payment *p, const an_part
 
 /* §1: a->ranking (an_rank.c). */
 int an_build_ranking(an_ctx *c);
+/* §2: the identity card of u, the owner's when is_owner (an_dossier.c). */
+int an_build_person(an_ctx *c, const char *u, int is_owner, wxf_an_person **out);
 
 #endif
