@@ -85,5 +85,7 @@ const char *an_counterparty(const an_ctx *c, const wxf_payment *p, const an_part
 int an_build_ranking(an_ctx *c);
 /* §2: the identity card of u, the owner's when is_owner (an_dossier.c). */
 int an_build_person(an_ctx *c, const char *u, int is_owner, wxf_an_person **out);
+/* §3: a->ledger for a->seller (an_ledger.c). */
+int an_build_ledger(an_ctx *c);
 
 #endif
