@@ -87,5 +87,8 @@ int an_build_ranking(an_ctx *c);
 int an_build_person(an_ctx *c, const char *u, int is_owner, wxf_an_person **out);
 /* §3: a->ledger for a->seller (an_ledger.c). */
 int an_build_ledger(an_ctx *c);
+/* §4: a->hits, the set matched against the seller's own messages; nothing without a seller
+ * or a set (an_hits.c). */
+int an_build_hits(an_ctx *c, const wxf_indicator_set *set);
 
 #endif
