@@ -13,8 +13,6 @@ typedef struct an_priv {
 	wxf_indicator_set *own_set;    /* set loaded by wxf_analysis_run, or NULL */
 } an_priv;
 
-/* Grows an arena vector so that `need` elements fit.  Returns 0 or -1 (no memory). */
-
 /* Folds one code point for matching: ASCII upper → lower, full-width U+FF01..FF5E → ASCII,
  * U+3000 → ' ', other colon forms (U+FE55, U+2236) → ':'. */
 uint32_t an_fold_cp(uint32_t cp);
