@@ -61,6 +61,19 @@ limit_cb(void *arg, const char *line)
 	case_limit(arg, "%s", line);
 }
 
+const char *
+case_exhibit_of(const case_run *r, const wxf_wc_acct *a)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_subs; i++)
+		if (a->inv == &r->subs[i].inv)
+			return r->subs[i].from;
+	if (a->root >= 0 && (size_t)a->root < r->inv.n_roots)
+		return r->inv.roots[a->root].given;
+	return NULL;
+}
+
 /* ------------------------------------------------------------------------------ 1 intake */
 
 static int
@@ -156,15 +169,22 @@ drop_ambiguous(case_run *r, size_t first)
 			if (dup)
 				d->item = NULL;
 		}
-	/* drop the databases no account may read */
-	for (i = first; i < r->n_accts; i++) {
+	/* drop the databases no account may read, and the accounts left with none */
+	for (i = first, j = first; i < r->n_accts; i++) {
 		wxf_wc_acct *a = r->accts[i];
+		size_t had = a->n_dbs;
 
 		for (k = 0, l = 0; k < a->n_dbs; k++)
 			if (a->dbs[k].item != NULL)
 				a->dbs[l++] = a->dbs[k];
 		a->n_dbs = l;
+		if (l == 0 && had > 0) {
+			wxf_model_free(&a->m);
+			wxf_wc_acct_free(&r->accts[i]);
+		} else
+			r->accts[j++] = a;
 	}
+	r->n_accts = j;
 }
 
 static int

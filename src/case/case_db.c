@@ -298,6 +298,9 @@ case_db_statements(case_run *r, wxf_wc_acct *a)
 			continue;
 		if (src->image == NULL && d->image != NULL)
 			src->image = wxf_model_strdup(m, d->image);
+		src->exhibit = wxf_model_strdup(m, case_exhibit_of(r, a));
+		if (m->owner != NULL)
+			src->owner = m->owner->username;
 		st->status = wxf_model_strdup(m, d->status);
 		if (!d->have_dec)
 			continue;

@@ -43,7 +43,10 @@ void case_limit(case_run *r, const char *fmt, ...) __attribute__((format(printf,
 int case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t d);
 /* Reading, recovery and the driver's close; returns WXF_OK when read. */
 int case_db_read(case_run *r, wxf_wc_acct *a, size_t d);
-/* The decryption statement of every database of a into its model's sources. */
+/* The decryption statement of every database of a into its model's sources, with the
+ * exhibit they belong to and the account's owner. */
 void case_db_statements(case_run *r, wxf_wc_acct *a);
+/* The evidence an account was found in: its root as given, or its container's evidence path. */
+const char *case_exhibit_of(const case_run *r, const wxf_wc_acct *a);
 
 #endif

@@ -135,6 +135,9 @@ typedef struct wxf_source {
 	const char *image;    /* decrypted image path (bundle-relative) or NULL */
 	wxf_platform platform;
 	const char *account;  /* account folder / user hash, or NULL */
+	const char *exhibit;  /* the evidence it belongs to: the root as given, or the container's
+	                         evidence path; NULL when not recorded */
+	const char *owner;    /* the account's owner (wxid) as read, or NULL */
 	wxf_stmt *stmt;       /* how it was made readable; NULL: not a database or container the
 	                         report states (media folders, BAK members ...) */
 } wxf_source;

@@ -610,6 +610,11 @@ statement(hctx *h, const wxf_source *d)
 	P(h, "<h3><code>");
 	T(h, d->path);
 	P(h, "</code></h3>\n<table class=\"kv\">\n");
+	if (h->n_hp > 1) {
+		kv_row(h, "检材", "exhibit", d->exhibit);
+		kv_row(h, "账户", "account", d->account);
+		kv_row(h, "本机用户", "owner", d->owner);
+	}
 	kv_row(h, "结果", "result", r->status);
 	if (d->image != NULL)
 		kv_row(h, "明文镜像", "plaintext image (in this bundle)", d->image);

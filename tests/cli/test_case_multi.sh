@@ -80,10 +80,11 @@ bad = []
 for e in ev:
     acct = e["account"]
     root = acct.split("/data/")[0] + "/"
-    f = e.get("file")
-    if f is not None and not f.startswith(root):
+    f = e.get("source_file")
+    if f is None or not f.startswith(root):
         bad.append((e["wxf_id"], acct, f))
-check(not bad, "no event of one account cites another account's files (%d)" % len(bad))
+check(not bad, "every event cites a file of its own account's extraction (%d do not: %s)"
+      % (len(bad), bad[:3]))
 ids = [e["wxf_id"] for e in ev]
 check(len(ids) == len(set(ids)), "event ids are unique across the accounts")
 
