@@ -41,7 +41,7 @@ typedef struct wxf_sqlite_obj {
 	const char **col_types; /* declared types, "" when none */
 	int ipk_col;            /* INTEGER PRIMARY KEY column (alias of the rowid), or -1 */
 	int without_rowid;
-	/* added for the carver and WITHOUT ROWID tables: */
+	/* constraints (the carver's signatures, WITHOUT ROWID tables): */
 	const unsigned char *col_notnull; /* 1 when declared NOT NULL (or PRIMARY KEY of a WITHOUT ROWID table) */
 	int n_pk;               /* PRIMARY KEY columns, in key order */
 	const int *pk_cols;
@@ -94,8 +94,8 @@ char *wxf_sqlval_strdup(const wxf_sqlval *v);
 int64_t wxf_sqlval_int(const wxf_sqlval *v, int64_t def);
 
 /* ---------------------------------------------------------------------------------------------
- * Additions (issue 6): lower-level access used by carve/, the fuzz targets and readers that
- * need more than rows.  Everything below borrows the image; nothing allocates per byte.
+ * Lower-level access for carve/, the fuzz targets and readers that need more than rows: pages,
+ * cells, records, overflow chains, index entries, the freelist and the WAL.  Everything below borrows the image; nothing allocates per byte.
  * ------------------------------------------------------------------------------------------- */
 
 /* Text encoding of the database: 1 UTF-8, 2 UTF-16le, 3 UTF-16be. */

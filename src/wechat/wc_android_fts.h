@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The Android full-text index (FTS5IndexMicroMsg_encrypt.db) as a further witness for message
- * text (issue 6; shared/formats/wechat-android-ios.md §1.5).  WeChat indexes a message when it
+ * text (shared/formats/wechat-android-ios.md §1.5).  WeChat indexes a message when it
  * arrives and does not always remove the index row when the message is deleted or recalled, so
  * the index often still holds text the message table lost.
  *

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# `case` on backup containers (issue 7): the Android demo extraction wrapped as a plain .ab, a
+# `case` on backup containers: the Android demo extraction wrapped as a plain .ab, a
 # password-encrypted .ab, a MIUI .bak and the two Huawei backup schemes gives the same live
 # messages, transfers and seller totals as the unwrapped folder; provenance points into the
 # container; keys and passwords never reach the bundle; nothing is written in the evidence.

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Deleted messages put back into their conversations by `case` (issue 6, WeChat accuracy).
+# Deleted messages put back into their conversations by `case`.
 # Ground truth: fixtures/android/<name>.truth.json (which rows were deleted, in which
 # conversation, when); fixtures/android/<name>.residue.json says where a deleted row's bytes
 # still lie in free space (free blocks, unallocated, freelist, WAL).  For every deleted message

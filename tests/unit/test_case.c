@@ -199,13 +199,17 @@ make_db(const char *path, int with_deleted)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* The file dir/name (NUL-terminated), or NULL. */
 static char *
-slurp(const char *path, size_t *n)
+slurp2(const char *dir, const char *name, size_t *n)
 {
+	char *path = name != NULL ? wxf_path_join(dir, name) : wxf_xstrdup(dir);
 	uint8_t *p = NULL;
 	wxf_err e;
+	int rc = wxf_file_read_small(path, 64u << 20, &p, n, &e);
 
-	if (wxf_file_read_small(path, 64u << 20, &p, n, &e) != WXF_OK)
+	free(path);
+	if (rc != WXF_OK)
 		return NULL;
 	p = wxf_xrealloc(p, *n + 1);
 	p[*n] = 0;
@@ -250,14 +254,14 @@ main(void)
 	is_int(toy_rows, 4, "three live rows and one recovered row reached the driver");
 	is_int(toy_recovered, 1, "the deleted row came back through add_row (the carver)");
 	is_int((int)sum.n_msgs, 4, "four messages in the summary");
-	s = slurp(wxf_path_join(out, "report.html"), &n);
+	s = slurp2(out, "report.html", &n);
 	ok(s != NULL && strstr(s, "claimed-twice.db is claimed by two readers (toy, toy): read by "
 	    "neither") != NULL, "the report names the database two accounts claimed");
 	ok(s != NULL && strstr(s, "toy four") != NULL, "the toy messages are in report.html");
 	ok(s != NULL && strstr(s, "账户 <span class=\"en\">(account)</span>") == NULL,
 	    "accounts whose only database was claimed twice are gone: one account, no account headings");
 	free(s);
-	s = slurp(wxf_path_join(out, "timeline.jsonl"), &n);
+	s = slurp2(out, "timeline.jsonl", &n);
 	ok(s != NULL && strstr(s, "the deleted toy message") != NULL &&
 	    strstr(s, "\"status\":\"deleted-recovered\"") != NULL,
 	    "timeline.jsonl holds the recovered message, marked deleted-recovered");
@@ -268,7 +272,7 @@ main(void)
 		unsigned long long off = 0;
 		unsigned len = 0;
 		size_t en;
-		char *evb = slurp(db, &en);
+		char *evb = slurp2(db, NULL, &en);
 
 		int found;
 
@@ -285,11 +289,13 @@ main(void)
 		free(evb);
 	}
 	free(s);
-	s = slurp(wxf_path_join(out, "audit.jsonl"), &n);
+	s = slurp2(out, "audit.jsonl", &n);
 	ok(s != NULL && strstr(s, "\"action\":\"carve\"") != NULL && strstr(s, "\"action\":\"read\"")
 	    != NULL, "the audit log records the read and the carve");
 	free(s);
-	ok(wxf_is_file(wxf_path_join(out, "manifest.sha256")), "manifest written");
+	s = wxf_path_join(out, "manifest.sha256");
+	ok(wxf_is_file(s), "manifest written");
+	free(s);
 	wxf_case_summary_free(&sum);
 	{
 		char cmd[512];
@@ -298,5 +304,9 @@ main(void)
 		if (system(cmd) != 0)
 			diag("could not remove %s", dir);
 	}
+	free(ev);
+	free(db);
+	free(db2);
+	free(out);
 	return tap_done();
 }
