@@ -99,6 +99,66 @@ typedef struct sp_stream {
 	int rtail;
 } sp_stream;
 
+/* The page being scanned: where a candidate is found (its source), hints from the page's owner,
+ * and the scan's scratch. */
+typedef struct cv_scan {
+	wxf_origin origin;
+	const char *file;
+	uint32_t pgno, frame;
+	uint64_t page_abs;
+	uint64_t seq;               /* discovery order of the next candidate (see cv_seq) */
+	int hint;                   /* sig index suggested by the page's owner, -1 */
+	int raw_page;               /* the page is not a b-tree page: no freeblock headers in it */
+	int live_page;              /* current version of a live b-tree page (mask 0 = unaccounted) */
+	cv_rec rec_scan, rec_cell, rec_try; /* scratch records */
+	uint8_t *mask;              /* per page byte: 1 = allocated */
+	uint32_t *fb, *fbe;         /* freeblock extents of the current page (U/4 + 1 each) */
+	uint32_t *anc_gen, gen;     /* anchor() memo: valid where anc_gen[e] == gen */
+	uint8_t *anc_val;
+} cv_scan;
+
+/* The candidate table being merged, its hash index, and the live fingerprints it is compared
+ * with. */
+typedef struct cv_set {
+	cand *c;
+	size_t n_c, cap_c;
+	uint32_t *ht;               /* hash -> cand index + 1 */
+	size_t ht_cap;
+	wxf_arena *car;             /* arena of the candidates being merged */
+	uint64_t *live_fp;
+	size_t n_live, cap_live;
+} cv_set;
+
+/* Spilling: with n_part > 1, live fingerprints and candidates go to temporary files partitioned
+ * by fingerprint, are merged one partition at a time, and are emitted one (table, rowid)
+ * partition at a time; memory is one partition's worth. */
+typedef struct cv_spill {
+	unsigned n_part;
+	int part_shift;
+	int on;                     /* take() writes candidates out instead of merging them */
+	sp_stream *take, *live, *cand; /* worker: n_part streams each, in store */
+	sp_store store;
+	struct sp_head *heads;      /* worker: one stream reader per worker (merge) */
+	uint8_t *buf;               /* encoding buffer of merged candidates (sp_write_cand) */
+	size_t buf_cap;
+} cv_spill;
+
+/* Parallel spilling run: the master context owns the workers and hands them work (a pass, a
+ * walk batch); each worker carves, merges and writes through its own streams and scratch. */
+typedef struct cv_pool {
+	struct cx *master;          /* worker: its master; master: itself */
+	struct cx *wk;              /* master: the workers */
+	unsigned n_wk;
+	struct cv_pass *pass;       /* the pass the workers are running */
+	wxf_carve_stats wst;        /* worker: its own counters, added to the master's at the end */
+	struct wb_ent *wb;          /* master: b-tree pages whose cells the workers fingerprint */
+	size_t wb_n;
+	atomic_size_t wb_next;
+} cv_pool;
+
+/* A carving context: settings and read-only tables shared by every worker, then each role's
+ * state.  The master runs the in-memory carve and the driver; a worker is a copy of it with its
+ * own scratch, candidate set and streams (wk_init). */
 typedef struct cx {
 	wxf_sqlite_db *db;
 	const wxf_carve_opts *o;
@@ -110,59 +170,20 @@ typedef struct cx {
 	unsigned src_mask;
 	cv_sig *sigs;
 	int n_sigs;
+	int master_sig;
+	int only_sig;               /* >= 0: the schema-remnant pass looks for this signature only */
+	int n_dropped;
 	uint32_t *owner;            /* pgno -> sig+1, OWN_* */
 	uint32_t n_owner;
-	uint64_t *live_fp;
-	size_t n_live, cap_live;
-	cand *c;
-	size_t n_c, cap_c;
-	uint32_t *ht;               /* hash -> cand index + 1 */
-	size_t ht_cap;
-	uint8_t *mask;              /* per page byte: 1 = allocated */
+	uint16_t *dropped_of;       /* pgno -> dropped table's signature + 1 (its old b-tree) */
 	wxf_sqlite_scratch s, s2;
 	wxf_sqlval *vals;
 	int oom;
 	const char *dbname, *walname, *jname;
-	/* current page context */
-	wxf_origin origin;
-	const char *file;
-	uint32_t pgno, frame;
-	uint64_t page_abs;
-	int hint;                   /* sig index suggested by the page's owner, -1 */
-	int old_image;              /* 1: allocated cells of this image are candidates */
-	cv_rec rec_scan, rec_cell, rec_try; /* scratch records */
-	uint32_t *fb, *fbe;         /* freeblock extents of the current page (U/4 + 1 each) */
-	uint32_t *anc_gen, gen;     /* anchor() memo: valid where anc_gen[e] == gen */
-	uint8_t *anc_val;
-	int raw_page;               /* the page is not a b-tree page: no freeblock headers in it */
-	int live_page;              /* current version of a live b-tree page (mask 0 = unaccounted) */
-	int master_sig;
-	int only_sig;               /* >= 0: the schema-remnant pass looks for this signature only */
-	int n_dropped;
-	uint16_t *dropped_of;       /* pgno -> dropped table's signature + 1 (its old b-tree) */
-	/* spilling: with n_part > 1, live fingerprints and candidates go to temporary files
-	 * partitioned by fingerprint, are merged one partition at a time, and are emitted one
-	 * (table, rowid) partition at a time; memory is one partition's worth */
-	unsigned n_part;
-	int part_shift;
-	int spill;                  /* take() writes candidates out instead of merging them */
-	sp_stream *sp_take, *sp_live, *sp_cand; /* worker: n_part streams each, in store */
-	sp_store store;
-	wxf_arena *car;             /* arena of the candidates being merged */
-	/* parallel spilling run: the master context owns the live-fingerprint streams and the
-	 * workers; each worker carves, merges and writes through its own streams and scratch */
-	uint64_t seq;               /* discovery order of the next candidate (see cv_seq) */
-	struct cx *master;          /* worker: its master; master: itself */
-	struct cx *wk;              /* master: the workers */
-	unsigned n_wk;
-	struct cv_pass *pass;       /* the pass the workers are running */
-	struct sp_head *heads;      /* worker: one stream reader per worker (merge) */
-	wxf_carve_stats wst;        /* worker: its own counters, added to the master's at the end */
-	uint8_t *spb;               /* encoding buffer of merged candidates (sp_write_cand) */
-	size_t spb_cap;
-	struct wb_ent *wb;          /* master: b-tree pages whose cells the workers fingerprint */
-	size_t wb_n;
-	atomic_size_t wb_next;
+	cv_scan scan;
+	cv_set set;
+	cv_spill sp;
+	cv_pool pool;
 } cx;
 
 /* A page of the walk batch: its cells are fingerprinted as live rows of signature sig. */
@@ -380,7 +401,7 @@ best_sig(cx *x, const cv_rec *r, int want_index, int *score)
 			continue;
 		if ((sc = cv_score(&x->sigs[i], r)) < 0)
 			continue;
-		if (i == x->hint)
+		if (i == x->scan.hint)
 			sc += 3;
 		if (sc > bs) {
 			second = bs;
@@ -389,7 +410,7 @@ best_sig(cx *x, const cv_rec *r, int want_index, int *score)
 		} else if (sc > second)
 			second = sc;
 	}
-	if (best >= 0 && second >= 0 && second + 3 >= bs && best != x->hint)
+	if (best >= 0 && second >= 0 && second + 3 >= bs && best != x->scan.hint)
 		bs -= 20; /* two tables fit as well: attribution uncertain */
 	*score = bs > 100 ? 100 : bs;
 	return best;
@@ -596,10 +617,10 @@ live_has(const cx *x, uint64_t fp)
 {
 	size_t i;
 
-	if (x->cap_live == 0)
+	if (x->set.cap_live == 0)
 		return 0;
-	for (i = (size_t)(fp ^ (fp >> 29)) & (x->cap_live - 1); x->live_fp[i] != 0; i = (i + 1) & (x->cap_live - 1))
-		if (x->live_fp[i] == fp)
+	for (i = (size_t)(fp ^ (fp >> 29)) & (x->set.cap_live - 1); x->set.live_fp[i] != 0; i = (i + 1) & (x->set.cap_live - 1))
+		if (x->set.live_fp[i] == fp)
 			return 1;
 	return 0;
 }
@@ -609,27 +630,27 @@ live_add(cx *x, uint64_t fp)
 {
 	size_t i;
 
-	if ((x->n_live + 1) * 2 > x->cap_live) {
-		size_t nc = x->cap_live ? x->cap_live * 2 : 4096, k;
+	if ((x->set.n_live + 1) * 2 > x->set.cap_live) {
+		size_t nc = x->set.cap_live ? x->set.cap_live * 2 : 4096, k;
 		uint64_t *nv = calloc(nc, sizeof(*nv));
 
 		if (nv == NULL)
 			return WXF_ENOMEM;
-		for (k = 0; k < x->cap_live; k++)
-			if (x->live_fp[k] != 0) {
-				for (i = (size_t)(x->live_fp[k] ^ (x->live_fp[k] >> 29)) & (nc - 1); nv[i] != 0; i = (i + 1) & (nc - 1))
+		for (k = 0; k < x->set.cap_live; k++)
+			if (x->set.live_fp[k] != 0) {
+				for (i = (size_t)(x->set.live_fp[k] ^ (x->set.live_fp[k] >> 29)) & (nc - 1); nv[i] != 0; i = (i + 1) & (nc - 1))
 					;
-				nv[i] = x->live_fp[k];
+				nv[i] = x->set.live_fp[k];
 			}
-		free(x->live_fp);
-		x->live_fp = nv;
-		x->cap_live = nc;
+		free(x->set.live_fp);
+		x->set.live_fp = nv;
+		x->set.cap_live = nc;
 	}
-	for (i = (size_t)(fp ^ (fp >> 29)) & (x->cap_live - 1); x->live_fp[i] != 0; i = (i + 1) & (x->cap_live - 1))
-		if (x->live_fp[i] == fp)
+	for (i = (size_t)(fp ^ (fp >> 29)) & (x->set.cap_live - 1); x->set.live_fp[i] != 0; i = (i + 1) & (x->set.cap_live - 1))
+		if (x->set.live_fp[i] == fp)
 			return WXF_OK;
-	x->live_fp[i] = fp;
-	x->n_live++;
+	x->set.live_fp[i] = fp;
+	x->set.n_live++;
 	return WXF_OK;
 }
 
@@ -637,15 +658,15 @@ live_add(cx *x, uint64_t fp)
 static unsigned
 part_of(const cx *x, uint64_t fp)
 {
-	return x->n_part > 1 ? (unsigned)(fp >> x->part_shift) : 0;
+	return x->sp.n_part > 1 ? (unsigned)(fp >> x->sp.part_shift) : 0;
 }
 
 /* A live fingerprint: into the set, or into its partition's file when spilling. */
 static int
 live_put(cx *x, uint64_t fp)
 {
-	if (x->n_part > 1)
-		return sp_write(&x->sp_live[part_of(x, fp)], &fp, sizeof(fp));
+	if (x->sp.n_part > 1)
+		return sp_write(&x->sp.live[part_of(x, fp)], &fp, sizeof(fp));
 	return live_add(x, fp);
 }
 
@@ -676,15 +697,15 @@ static int walk_cells(cx *x, uint32_t pgno, int sig);
 static void *
 wk_walk(void *arg)
 {
-	cx *x = arg, *m = x->master;
+	cx *x = arg, *m = x->pool.master;
 
 	for (;;) {
-		size_t a = atomic_fetch_add(&m->wb_next, 64), i;
+		size_t a = atomic_fetch_add(&m->pool.wb_next, 64), i;
 
-		if (a >= m->wb_n || x->oom)
+		if (a >= m->pool.wb_n || x->oom)
 			break;
-		for (i = a; i < m->wb_n && i < a + 64 && !x->oom; i++)
-			if (walk_cells(x, m->wb[i].pgno, m->wb[i].sig) != 0)
+		for (i = a; i < m->pool.wb_n && i < a + 64 && !x->oom; i++)
+			if (walk_cells(x, m->pool.wb[i].pgno, m->pool.wb[i].sig) != 0)
 				x->oom = 1;
 	}
 	return NULL;
@@ -698,22 +719,22 @@ wb_flush(cx *m)
 {
 	unsigned j;
 
-	if (m->wb_n == 0)
+	if (m->pool.wb_n == 0)
 		return;
-	if (m->n_wk == 0) {
+	if (m->pool.n_wk == 0) {
 		size_t i;
 
-		for (i = 0; i < m->wb_n && !m->oom; i++)
-			if (walk_cells(m, m->wb[i].pgno, m->wb[i].sig) != 0)
+		for (i = 0; i < m->pool.wb_n && !m->oom; i++)
+			if (walk_cells(m, m->pool.wb[i].pgno, m->pool.wb[i].sig) != 0)
 				m->oom = 1;
 	} else {
-		atomic_store(&m->wb_next, 0);
+		atomic_store(&m->pool.wb_next, 0);
 		wk_run(m, wk_walk);
-		for (j = 0; j < m->n_wk; j++)
-			if (m->wk[j].oom)
+		for (j = 0; j < m->pool.n_wk; j++)
+			if (m->pool.wk[j].oom)
 				m->oom = 1;
 	}
-	m->wb_n = 0;
+	m->pool.wb_n = 0;
 }
 
 static int
@@ -726,14 +747,14 @@ walk_visit(void *arg, uint32_t pgno, int kind)
 		x->owner[pgno] = wc->val;
 	if (kind != 0x0d && kind != 0x0a && kind != 0x02 && kind != 0x05)
 		return 0;
-	if (x->wb != NULL && wc->sig >= 0) {
+	if (x->pool.wb != NULL && wc->sig >= 0) {
 		/* a batch at a time (on the workers when spilling): tree pages are owned before the
 		 * overflow pages of the batch's cells are marked, in every mode alike */
 		if (kind == 0x05)
 			return 0;
-		x->wb[x->wb_n].pgno = pgno;
-		x->wb[x->wb_n].sig = wc->sig;
-		if (++x->wb_n == WB_CAP)
+		x->pool.wb[x->pool.wb_n].pgno = pgno;
+		x->pool.wb[x->pool.wb_n].sig = wc->sig;
+		if (++x->pool.wb_n == WB_CAP)
 			wb_flush(x);
 		return x->oom;
 	}
@@ -747,7 +768,7 @@ walk_cells(cx *x, uint32_t pgno, int sig)
 {
 	const uint8_t *page;
 	wxf_sqlite_page_hdr h;
-	cv_rec *r = &x->rec_cell;
+	cv_rec *r = &x->scan.rec_cell;
 	uint32_t i;
 
 	if ((page = wxf_sqlite_page(x->db, pgno, NULL)) == NULL ||
@@ -807,7 +828,7 @@ live_row(void *arg, const wxf_sqlrow *row)
 	if (lc->emit) {
 		wxf_carved c;
 		wxf_carve_src src;
-		unsigned char *known = (unsigned char *)x->mask; /* scratch: page mask not in use now */
+		unsigned char *known = (unsigned char *)x->scan.mask; /* scratch: page mask not in use now */
 		int rc;
 
 		memset(known, 1, (size_t)(row->n_vals > 0 ? row->n_vals : 1));
@@ -863,21 +884,21 @@ ht_hash(uint64_t fp)
 static int
 ht_grow(cx *x)
 {
-	size_t nc = x->ht_cap ? x->ht_cap * 2 : 1024, i;
+	size_t nc = x->set.ht_cap ? x->set.ht_cap * 2 : 1024, i;
 	uint32_t *nh = calloc(nc, sizeof(*nh));
 
 	if (nh == NULL)
 		return WXF_ENOMEM;
-	for (i = 0; i < x->n_c; i++) {
-		size_t h = ht_hash(x->c[i].fp) & (nc - 1);
+	for (i = 0; i < x->set.n_c; i++) {
+		size_t h = ht_hash(x->set.c[i].fp) & (nc - 1);
 
 		while (nh[h] != 0)
 			h = (h + 1) & (nc - 1);
 		nh[h] = (uint32_t)(i + 1);
 	}
-	free(x->ht);
-	x->ht = nh;
-	x->ht_cap = nc;
+	free(x->set.ht);
+	x->set.ht = nh;
+	x->set.ht_cap = nc;
 	return WXF_OK;
 }
 
@@ -891,7 +912,7 @@ add_src(cx *x, cand *c, const wxf_carve_src *s)
 			return WXF_OK; /* the same bytes seen twice (e.g. a page both current and old) */
 	if (c->n_src == c->cap_src) {
 		uint32_t nc = c->cap_src ? c->cap_src * 2 : 2;
-		wxf_carve_src *ns = wxf_arena_alloc(x->car, nc * sizeof(*ns));
+		wxf_carve_src *ns = wxf_arena_alloc(x->set.car, nc * sizeof(*ns));
 
 		if (ns == NULL)
 			return WXF_ENOMEM;
@@ -1158,13 +1179,13 @@ merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unkn
 
 	if (conf < x->o->min_confidence)
 		return;
-	if (x->n_c * 2 >= x->ht_cap && ht_grow(x) != WXF_OK) {
+	if (x->set.n_c * 2 >= x->set.ht_cap && ht_grow(x) != WXF_OK) {
 		x->oom = 1;
 		return;
 	}
-	i = ht_hash(fp) & (x->ht_cap - 1);
-	while (x->ht[i] != 0) {
-		c = &x->c[x->ht[i] - 1];
+	i = ht_hash(fp) & (x->set.ht_cap - 1);
+	while (x->set.ht[i] != 0) {
+		c = &x->set.c[x->set.ht[i] - 1];
 		if (c->fp == fp && c->sig == sig) {
 			if (c->rowid == INT64_MIN && rowid != INT64_MIN) {
 				/* a copy with its rowid intact: its live comparison by rowid decides */
@@ -1178,20 +1199,20 @@ merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unkn
 			x->st->per_origin[src->origin]++;
 			return;
 		}
-		i = (i + 1) & (x->ht_cap - 1);
+		i = (i + 1) & (x->set.ht_cap - 1);
 	}
-	if (x->n_c == x->cap_c) {
-		size_t nc = x->cap_c ? x->cap_c * 2 : 256;
-		cand *nv = realloc(x->c, nc * sizeof(*nv));
+	if (x->set.n_c == x->set.cap_c) {
+		size_t nc = x->set.cap_c ? x->set.cap_c * 2 : 256;
+		cand *nv = realloc(x->set.c, nc * sizeof(*nv));
 
 		if (nv == NULL) {
 			x->oom = 1;
 			return;
 		}
-		x->c = nv;
-		x->cap_c = nc;
+		x->set.c = nv;
+		x->set.cap_c = nc;
 	}
-	c = &x->c[x->n_c];
+	c = &x->set.c[x->set.n_c];
 	memset(c, 0, sizeof(*c));
 	c->sig = sig;
 	c->rowid = rowid;
@@ -1199,8 +1220,8 @@ merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unkn
 	c->fp = fp;
 	c->status = status;
 	c->truncated = truncated;
-	c->types = wxf_arena_alloc(x->car, sizeof(uint64_t) * (size_t)n);
-	c->known = wxf_arena_alloc(x->car, (size_t)n + 1);
+	c->types = wxf_arena_alloc(x->set.car, sizeof(uint64_t) * (size_t)n);
+	c->known = wxf_arena_alloc(x->set.car, (size_t)n + 1);
 	if (c->types == NULL || c->known == NULL) {
 		x->oom = 1;
 		return;
@@ -1211,7 +1232,7 @@ merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unkn
 		c->known[0] = 0;
 	/* keep the body: mapped images stay valid for the run; assembled payloads are copied */
 	if (copy_body) {
-		uint8_t *b = wxf_arena_alloc(x->car, plen ? plen : 1);
+		uint8_t *b = wxf_arena_alloc(x->set.car, plen ? plen : 1);
 
 		if (b == NULL) {
 			x->oom = 1;
@@ -1230,8 +1251,8 @@ merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unkn
 		return;
 	}
 	c->conf = conf;
-	x->ht[i] = (uint32_t)(x->n_c + 1);
-	x->n_c++;
+	x->set.ht[i] = (uint32_t)(x->set.n_c + 1);
+	x->set.n_c++;
 	x->st->per_origin[src->origin]++;
 }
 
@@ -1263,7 +1284,7 @@ take(cx *x, cv_rec *r, int sig, int score)
 	if (s->is_index)
 		status = WXF_STATUS_FRAGMENT;
 	/* live comparison (when spilling, the fingerprint part runs when the partition is merged) */
-	if (!x->spill && !s->is_master && live_has(x, fp)) {
+	if (!x->sp.on && !s->is_master && live_has(x, fp)) {
 		x->st->live_copies++;
 		return;
 	}
@@ -1284,20 +1305,20 @@ take(cx *x, cv_rec *r, int sig, int score)
 		}
 	}
 	memset(&src, 0, sizeof(src));
-	src.origin = x->origin;
-	src.file = x->file;
-	src.pgno = x->pgno;
-	src.frame = x->frame;
-	src.offset = x->page_abs + r->off;
+	src.origin = x->scan.origin;
+	src.file = x->scan.file;
+	src.pgno = x->scan.pgno;
+	src.frame = x->scan.frame;
+	src.offset = x->scan.page_abs + r->off;
 	src.length = r->len;
 	src.confidence = conf;
 	in_scratch = x->s2.pay != NULL && r->body >= x->s2.pay && r->body < x->s2.pay + x->s2.pay_cap;
-	if (x->spill) {
+	if (x->sp.on) {
 		sp_take t;
-		sp_stream *f = &x->sp_take[part_of(x, fp)];
+		sp_stream *f = &x->sp.take[part_of(x, fp)];
 
 		memset(&t, 0, sizeof(t));
-		t.seq = x->seq++;
+		t.seq = x->scan.seq++;
 		t.fp = fp;
 		t.rowid = r->rowid;
 		t.body = in_scratch ? NULL : pay;
@@ -1505,11 +1526,11 @@ anchor_m(cx *x, const uint8_t *page, uint32_t e, uint32_t lim)
 {
 	if (e > x->U)
 		return 0;
-	if (x->anc_gen[e] != x->gen) {
-		x->anc_gen[e] = x->gen;
-		x->anc_val[e] = (uint8_t)anchor(x, page, e, lim);
+	if (x->scan.anc_gen[e] != x->scan.gen) {
+		x->scan.anc_gen[e] = x->scan.gen;
+		x->scan.anc_val[e] = (uint8_t)anchor(x, page, e, lim);
 	}
-	return x->anc_val[e];
+	return x->scan.anc_val[e];
 }
 
 static void
@@ -1581,7 +1602,7 @@ clob_rank(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fbsize,
 	if (P == (uint64_t)hdr_bytes || (sc = cv_score(s, t)) < 0 || !values_ok(x, t, avail))
 		return;
 	rank = sc * 4 + 60 * anchor_m(x, page, p + len, lim) + (len == fbsize ? 40 : 0) + (hdr_seen ? 20 : 0) +
-	    (si == x->hint ? 12 : 0);
+	    (si == x->scan.hint ? 12 : 0);
 	if (rank <= b->rank)
 		return;
 	b->rank = rank;
@@ -1613,15 +1634,15 @@ static int
 clobbered_cell(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fbsize, cv_rec *r,
     int *sig_out, int *score_out)
 {
-	cv_rec *t = &x->rec_try;
+	cv_rec *t = &x->scan.rec_try;
 	clob_best b;
 	int si;
 
 	memset(&b, 0, sizeof(b));
 	b.rank = -1;
-	if (++x->gen == 0) {
-		memset(x->anc_gen, 0, sizeof(uint32_t) * (x->U + 1));
-		x->gen = 1;
+	if (++x->scan.gen == 0) {
+		memset(x->scan.anc_gen, 0, sizeof(uint32_t) * (x->U + 1));
+		x->scan.gen = 1;
 	}
 	for (si = 0; si < x->n_sigs; si++) {
 		const cv_sig *s = &x->sigs[si];
@@ -1765,7 +1786,7 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 {
 	uint32_t o = a;
 	int fi = 0;
-	cv_rec *r = &x->rec_scan;
+	cv_rec *r = &x->scan.rec_scan;
 
 	x->st->bytes_scanned += b > a ? b - a : 0;
 	if (kind == 1 && !(x->src_mask & WXF_CARVE_INDEX))
@@ -1777,7 +1798,7 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 		while (fi < nfb && fbend[fi] <= o)
 			fi++;
 		in_block = fi < nfb && fb[fi] <= o;
-		x->origin = in_block ? WXF_ORIGIN_FREEBLOCK : org;
+		x->scan.origin = in_block ? WXF_ORIGIN_FREEBLOCK : org;
 		if (!in_block && org == WXF_ORIGIN_UNALLOCATED && !(x->src_mask & WXF_CARVE_UNALLOC)) {
 			o++;
 			continue;
@@ -1797,14 +1818,14 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 			} else {
 				uint32_t lim = in_block && fbend[fi] < b ? fbend[fi] : b;
 
-				if (!x->raw_page && fb_header(x, page, o, lim, &fsz))
+				if (!x->scan.raw_page && fb_header(x, page, o, lim, &fsz))
 					got = clobbered_cell(x, page, o, o + fsz < lim ? o + fsz : lim, fsz, r, &sig,
 					    &sc);
 			}
 		}
 		if (got && r->rowid == INT64_MIN && !(in_block && fb[fi] == o)) {
 			/* a stale header guess yields to an intact cell starting inside its 4 bytes */
-			cv_rec *q = &x->rec_cell;
+			cv_rec *q = &x->scan.rec_cell;
 			uint32_t k;
 			int s2;
 
@@ -1820,7 +1841,7 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 			o++;
 			continue;
 		}
-		if (x->live_page && x->mask[o] == 0)
+		if (x->scan.live_page && x->scan.mask[o] == 0)
 			x->st->unreferenced++; /* a cell its pointer lost, not a deleted one */
 		else
 			take(x, r, sig, sc);
@@ -1898,19 +1919,19 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
     wxf_origin free_origin)
 {
 	wxf_sqlite_page_hdr h;
-	uint32_t *fb = x->fb, *fbe = x->fbe, i, U = x->U;
+	uint32_t *fb = x->scan.fb, *fbe = x->scan.fbe, i, U = x->U;
 	int nfb = 0, kind;
 	uint32_t own = pgno < x->n_owner ? x->owner[pgno] : OWN_NONE;
 
-	x->pgno = pgno;
+	x->scan.pgno = pgno;
 	x->st->pages_scanned++;
-	x->live_page = 0;
+	x->scan.live_page = 0;
 	if (x->only_sig >= 0 && x->only_sig == x->master_sig && !has_table_word(x, page))
 		return; /* the schema pass wants old "table" records: none can start on this page */
-	x->hint = own != OWN_NONE && own < OWN_TRUNK ? (int)own - 1 : -1;
-	if (x->hint < 0 && pgno < x->n_owner && x->dropped_of != NULL && x->dropped_of[pgno] != 0)
-		x->hint = x->dropped_of[pgno] - 1;
-	if (own == OWN_TRUNK && x->page_abs == (uint64_t)(pgno - 1) * x->page_size && x->frame == 0) {
+	x->scan.hint = own != OWN_NONE && own < OWN_TRUNK ? (int)own - 1 : -1;
+	if (x->scan.hint < 0 && pgno < x->n_owner && x->dropped_of != NULL && x->dropped_of[pgno] != 0)
+		x->scan.hint = x->dropped_of[pgno] - 1;
+	if (own == OWN_TRUNK && x->scan.page_abs == (uint64_t)(pgno - 1) * x->page_size && x->scan.frame == 0) {
 		uint32_t n = 0;
 
 		wxf_get_u32be(page, U, 4, &n);
@@ -1925,14 +1946,14 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 		/* not a b-tree page: the whole page is residue (dropped or corrupt) */
 		if (pgno == 1)
 			return;
-		x->raw_page = 1;
+		x->scan.raw_page = 1;
 		scan_region(x, page, 0, U, NULL, NULL, 0, 0, free_origin);
-		x->raw_page = 0;
+		x->scan.raw_page = 0;
 		return;
 	}
 	kind = (h.type == 0x0a || h.type == 0x02) ? 1 : 0;
-	memset(x->mask, 0, U);
-	memset(x->mask, 1, h.ptr_end);
+	memset(x->scan.mask, 0, U);
+	memset(x->scan.mask, 1, h.ptr_end);
 	for (i = 0; i < h.n_cells; i++) {
 		uint16_t cp;
 		wxf_sqlite_cell cl;
@@ -1940,16 +1961,16 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 		if (wxf_get_u16be(page, U, h.hdr_off + h.hdr_len + 2 * i, &cp) < 0 || cp < h.ptr_end ||
 		    wxf_sqlite_cell_parse(page, U, h.type, cp, &cl) != WXF_OK)
 			continue;
-		memset(x->mask + cp, 1, cl.len);
+		memset(x->scan.mask + cp, 1, cl.len);
 		if (old_image && (h.type == 0x0d || h.type == 0x0a || h.type == 0x02)) {
-			cv_rec *r = &x->rec_cell;
+			cv_rec *r = &x->scan.rec_cell;
 			int sig, sc;
 
 			if (intact_cell(x, page, cp, U, kind, h.type == 0x02, r)) {
 				r->off = cp;
 				sig = best_sig(x, r, kind, &sc);
 				if (sig >= 0 && sc >= 30) {
-					x->origin = cell_origin;
+					x->scan.origin = cell_origin;
 					r->base = 98;
 					r->len = cl.len;
 					take(x, r, sig, sc);
@@ -1981,10 +2002,10 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 		uint32_t cs = h.content_start < U ? h.content_start : U;
 		int k;
 
-		x->live_page = 1;
-		mask_zero_to_3(x->mask, h.ptr_end, cs);
+		x->scan.live_page = 1;
+		mask_zero_to_3(x->scan.mask, h.ptr_end, cs);
 		for (k = 0; k < nfb; k++)
-			mask_zero_to_3(x->mask, fb[k], fbe[k]);
+			mask_zero_to_3(x->scan.mask, fb[k], fbe[k]);
 	}
 	/* free runs */
 	{
@@ -1994,15 +2015,15 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 			uint32_t b;
 			const uint8_t *one;
 
-			a = mask_skip_ones(x->mask, a, U);
-			one = a < U ? memchr(x->mask + a, 1, U - a) : NULL;
-			b = one != NULL ? (uint32_t)(one - x->mask) : U;
+			a = mask_skip_ones(x->scan.mask, a, U);
+			one = a < U ? memchr(x->scan.mask + a, 1, U - a) : NULL;
+			b = one != NULL ? (uint32_t)(one - x->scan.mask) : U;
 			if (b > a + 4)
 				scan_region(x, page, a, b, fb, fbe, nfb, kind, free_origin);
 			a = b;
 		}
 	}
-	x->live_page = 0;
+	x->scan.live_page = 0;
 }
 
 /* ---------------------------------------------------------------- spilling */
@@ -2010,26 +2031,26 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 static int
 sp_reset(cx *x)
 {
-	wxf_arena_free(&x->car);
-	if ((x->car = wxf_arena_new()) == NULL)
+	wxf_arena_free(&x->set.car);
+	if ((x->set.car = wxf_arena_new()) == NULL)
 		return WXF_ENOMEM;
-	x->n_c = 0;
-	if (x->ht != NULL)
-		memset(x->ht, 0, x->ht_cap * sizeof(*x->ht));
+	x->set.n_c = 0;
+	if (x->set.ht != NULL)
+		memset(x->set.ht, 0, x->set.ht_cap * sizeof(*x->set.ht));
 	return WXF_OK;
 }
 
 static int
 sp_grow_c(cx *x)
 {
-	if (x->n_c == x->cap_c) {
-		size_t nc = x->cap_c ? x->cap_c * 2 : 256;
-		cand *nv = realloc(x->c, nc * sizeof(*nv));
+	if (x->set.n_c == x->set.cap_c) {
+		size_t nc = x->set.cap_c ? x->set.cap_c * 2 : 256;
+		cand *nv = realloc(x->set.c, nc * sizeof(*nv));
 
 		if (nv == NULL)
 			return WXF_ENOMEM;
-		x->c = nv;
-		x->cap_c = nc;
+		x->set.c = nv;
+		x->set.cap_c = nc;
 	}
 	return WXF_OK;
 }
@@ -2073,14 +2094,14 @@ sp_write_cand(cx *x, const cand *c, uint32_t p)
 		return WXF_ENOMEM;
 	/* tag, fp, body pointer (0: the copied body follows), block length, block: */
 	need = 24 + 10 * 8 + n * 10 + (n + 7) / 8 + (size_t)c->n_src * 70;
-	if (need > x->spb_cap) {
-		free(x->spb);
-		x->spb_cap = 0;
-		if ((x->spb = malloc(need)) == NULL)
+	if (need > x->sp.buf_cap) {
+		free(x->sp.buf);
+		x->sp.buf_cap = 0;
+		if ((x->sp.buf = malloc(need)) == NULL)
 			return WXF_ENOMEM;
-		x->spb_cap = need;
+		x->sp.buf_cap = need;
 	}
-	b = x->spb;
+	b = x->sp.buf;
 	memcpy(b, &p, 4);
 	memcpy(b + 4, &c->fp, 8);
 	memcpy(b + 12, &bp, 8);
@@ -2104,8 +2125,8 @@ sp_write_cand(cx *x, const cand *c, uint32_t p)
 		len += sp_put_src(x, b + len, &c->src[k]);
 	blen = (uint32_t)(len - 24);
 	memcpy(b + 20, &blen, 4);
-	if (sp_write(&x->sp_cand[q], b, len) != WXF_OK ||
-	    (c->body_copied && c->body_len > 0 && sp_write(&x->sp_cand[q], c->body, c->body_len) != WXF_OK))
+	if (sp_write(&x->sp.cand[q], b, len) != WXF_OK ||
+	    (c->body_copied && c->body_len > 0 && sp_write(&x->sp.cand[q], c->body, c->body_len) != WXF_OK))
 		return WXF_ENOMEM;
 	return WXF_OK;
 }
@@ -2153,17 +2174,17 @@ sp_head_next(const cx *x, sp_head *h)
 static int
 sp_merge_part(cx *x, unsigned p)
 {
-	cx *m = x->master;
+	cx *m = x->pool.master;
 	uint64_t fp;
-	unsigned j, nw = m->n_wk;
+	unsigned j, nw = m->pool.n_wk;
 	size_t i;
 	int rc = WXF_OK;
 
-	x->n_live = 0;
-	if (x->live_fp != NULL)
-		memset(x->live_fp, 0, x->cap_live * sizeof(*x->live_fp));
+	x->set.n_live = 0;
+	if (x->set.live_fp != NULL)
+		memset(x->set.live_fp, 0, x->set.cap_live * sizeof(*x->set.live_fp));
 	for (j = 0; j < nw; j++) {
-		sp_stream *lf = &m->wk[j].sp_live[p];
+		sp_stream *lf = &m->pool.wk[j].sp.live[p];
 		long r;
 
 		sp_rewind(lf);
@@ -2177,11 +2198,11 @@ sp_merge_part(cx *x, unsigned p)
 	if (sp_reset(x) != WXF_OK)
 		return WXF_ENOMEM;
 	for (j = 0; j < nw; j++) {
-		x->heads[j].f = &m->wk[j].sp_take[p];
-		if (x->heads[j].f->err)
+		x->sp.heads[j].f = &m->pool.wk[j].sp.take[p];
+		if (x->sp.heads[j].f->err)
 			rc = WXF_ENOMEM;
-		sp_rewind(x->heads[j].f);
-		if (sp_head_next(x, &x->heads[j]) < 0)
+		sp_rewind(x->sp.heads[j].f);
+		if (sp_head_next(x, &x->sp.heads[j]) < 0)
 			rc = WXF_ENOMEM;
 	}
 	while (rc == WXF_OK) {
@@ -2189,8 +2210,8 @@ sp_merge_part(cx *x, unsigned p)
 		const uint8_t *body;
 
 		for (j = 0; j < nw; j++)
-			if (x->heads[j].live && (h == NULL || x->heads[j].t.seq < h->t.seq))
-				h = &x->heads[j];
+			if (x->sp.heads[j].live && (h == NULL || x->sp.heads[j].t.seq < h->t.seq))
+				h = &x->sp.heads[j];
 		if (h == NULL)
 			break;
 		body = h->t.body != NULL ? h->t.body : h->body;
@@ -2206,20 +2227,20 @@ sp_merge_part(cx *x, unsigned p)
 			rc = WXF_ENOMEM;
 	}
 	for (j = 0; j < nw; j++) {
-		if (x->heads[j].f != NULL)
-			sp_stream_free(x->heads[j].f);
-		x->heads[j].f = NULL;
-		x->heads[j].live = 0;
+		if (x->sp.heads[j].f != NULL)
+			sp_stream_free(x->sp.heads[j].f);
+		x->sp.heads[j].f = NULL;
+		x->sp.heads[j].live = 0;
 	}
-	for (i = 0; i < x->n_c && rc == WXF_OK; i++)
-		rc = sp_write_cand(x, &x->c[i], p);
+	for (i = 0; i < x->set.n_c && rc == WXF_OK; i++)
+		rc = sp_write_cand(x, &x->set.c[i], p);
 	return rc;
 }
 
 static int emit_prepare(cx *x);
 static int emit_deliver(cx *x, wxf_carve_cb cb, void *arg);
 
-/* Reads one merged candidate (after its tag) from f into x->c; 0 ok. */
+/* Reads one merged candidate (after its tag) from f into x->set.c; 0 ok. */
 static int
 sp_read_cand(cx *x, sp_stream *f)
 {
@@ -2232,21 +2253,21 @@ sp_read_cand(cx *x, sp_stream *f)
 	if (sp_read(f, h, 20) != 20 || sp_grow_c(x) != WXF_OK)
 		return -1;
 	memcpy(&blen, h + 16, 4);
-	if (blen > x->spb_cap) {
-		free(x->spb);
-		x->spb_cap = 0;
-		if ((x->spb = malloc(blen)) == NULL)
+	if (blen > x->sp.buf_cap) {
+		free(x->sp.buf);
+		x->sp.buf_cap = 0;
+		if ((x->sp.buf = malloc(blen)) == NULL)
 			return -1;
-		x->spb_cap = blen;
+		x->sp.buf_cap = blen;
 	}
-	if (sp_read(f, x->spb, blen) != (long)blen)
+	if (sp_read(f, x->sp.buf, blen) != (long)blen)
 		return -1;
-	d = &x->c[x->n_c];
+	d = &x->set.c[x->set.n_c];
 	memset(d, 0, sizeof(*d));
 	memcpy(&d->fp, h, 8);
 	memcpy(&bp, h + 8, 8);
 	for (k = 0; k < 8; k++)
-		if (sp_get(x->spb, blen, &pos, &v[k]) != 0)
+		if (sp_get(x->sp.buf, blen, &pos, &v[k]) != 0)
 			return -1;
 	if (v[0] >= (uint64_t)x->n_sigs || v[2] > CV_MAXCOLS || v[4] >= WXF_STATUS_N || v[7] == 0 ||
 	    v[7] > blen)
@@ -2262,31 +2283,31 @@ sp_read_cand(cx *x, sp_stream *f)
 	d->body_copied = (int)(v[6] >> 3 & 1);
 	d->n_src = d->cap_src = (uint32_t)v[7];
 	n = (size_t)d->ncols;
-	d->types = wxf_arena_alloc(x->car, sizeof(uint64_t) * n + 1);
-	d->known = wxf_arena_alloc(x->car, n + 1);
-	d->src = wxf_arena_alloc(x->car, sizeof(*d->src) * d->n_src);
+	d->types = wxf_arena_alloc(x->set.car, sizeof(uint64_t) * n + 1);
+	d->known = wxf_arena_alloc(x->set.car, n + 1);
+	d->src = wxf_arena_alloc(x->set.car, sizeof(*d->src) * d->n_src);
 	if (d->types == NULL || d->known == NULL || d->src == NULL)
 		return -1;
 	for (k = 0; k < n; k++)
-		if (sp_get(x->spb, blen, &pos, &d->types[k]) != 0)
+		if (sp_get(x->sp.buf, blen, &pos, &d->types[k]) != 0)
 			return -1;
 	if (pos + (n + 7) / 8 > blen)
 		return -1;
 	for (k = 0; k < n; k++)
-		d->known[k] = (x->spb[pos + k / 8] >> (k % 8)) & 1;
+		d->known[k] = (x->sp.buf[pos + k / 8] >> (k % 8)) & 1;
 	pos += (n + 7) / 8;
 	for (k = 0; k < d->n_src; k++)
-		if (sp_get_src(x, x->spb, blen, &pos, &d->src[k]) != 0)
+		if (sp_get_src(x, x->sp.buf, blen, &pos, &d->src[k]) != 0)
 			return -1;
 	if (d->body_copied) {
-		uint8_t *b = wxf_arena_alloc(x->car, d->body_len + 1);
+		uint8_t *b = wxf_arena_alloc(x->set.car, d->body_len + 1);
 
 		if (b == NULL || (d->body_len > 0 && sp_read(f, b, d->body_len) != (long)d->body_len))
 			return -1;
 		d->body = b;
 	} else
 		d->body = (const uint8_t *)(uintptr_t)bp;
-	x->n_c++;
+	x->set.n_c++;
 	return 0;
 }
 
@@ -2295,18 +2316,18 @@ sp_read_cand(cx *x, sp_stream *f)
 static int
 sp_load_part(cx *x, unsigned q)
 {
-	cx *m = x->master;
+	cx *m = x->pool.master;
 	uint32_t tag[SP_MAXW];
 	int has[SP_MAXW];
-	unsigned j, nw = m->n_wk;
+	unsigned j, nw = m->pool.n_wk;
 
 	if (sp_reset(x) != WXF_OK)
 		return WXF_ENOMEM;
 	for (j = 0; j < nw; j++) {
-		if (m->wk[j].sp_cand[q].err)
+		if (m->pool.wk[j].sp.cand[q].err)
 			return WXF_ENOMEM;
-		sp_rewind(&m->wk[j].sp_cand[q]);
-		if ((has[j] = (int)sp_read(&m->wk[j].sp_cand[q], &tag[j], sizeof(tag[j]))) < 0)
+		sp_rewind(&m->pool.wk[j].sp.cand[q]);
+		if ((has[j] = (int)sp_read(&m->pool.wk[j].sp.cand[q], &tag[j], sizeof(tag[j]))) < 0)
 			return WXF_ENOMEM;
 	}
 	for (;;) {
@@ -2317,13 +2338,13 @@ sp_load_part(cx *x, unsigned q)
 				b = (int)j;
 		if (b < 0)
 			break;
-		if (sp_read_cand(x, &m->wk[b].sp_cand[q]) != 0)
+		if (sp_read_cand(x, &m->pool.wk[b].sp.cand[q]) != 0)
 			return WXF_ENOMEM;
-		if ((has[b] = (int)sp_read(&m->wk[b].sp_cand[q], &tag[b], sizeof(tag[b]))) < 0)
+		if ((has[b] = (int)sp_read(&m->pool.wk[b].sp.cand[q], &tag[b], sizeof(tag[b]))) < 0)
 			return WXF_ENOMEM;
 	}
 	for (j = 0; j < nw; j++)
-		sp_stream_free(&m->wk[j].sp_cand[q]);
+		sp_stream_free(&m->pool.wk[j].sp.cand[q]);
 	return emit_prepare(x);
 }
 
@@ -2344,7 +2365,7 @@ static void *
 emit_helper(void *arg)
 {
 	emit_pipe *ep = arg;
-	unsigned q, n = ep->ctx[0]->n_part;
+	unsigned q, n = ep->ctx[0]->sp.n_part;
 
 	for (q = 0; q < n; q++) {
 		int k = (int)(q & 1), r;
@@ -2374,7 +2395,7 @@ sp_emit_serial(cx *m, wxf_carve_cb cb, void *arg)
 	unsigned q;
 	int rc = WXF_OK;
 
-	for (q = 0; q < m->n_part && rc == WXF_OK; q++) {
+	for (q = 0; q < m->sp.n_part && rc == WXF_OK; q++) {
 		if (sp_reset(m) != WXF_OK || sp_load_part(m, q) != WXF_OK)
 			return WXF_ENOMEM;
 		if (cb != NULL)
@@ -2392,12 +2413,12 @@ sp_emit(cx *m, wxf_carve_cb cb, void *arg)
 	unsigned q;
 	int rc = WXF_OK;
 
-	if (m->n_wk < 2 || cb == NULL || pthread_mutex_init(&ep.mu, NULL) != 0)
+	if (m->pool.n_wk < 2 || cb == NULL || pthread_mutex_init(&ep.mu, NULL) != 0)
 		return sp_emit_serial(m, cb, arg);
 	memset(ep.state, 0, sizeof(ep.state));
 	ep.stop = 0;
 	ep.ctx[0] = m;
-	ep.ctx[1] = &m->wk[1];
+	ep.ctx[1] = &m->pool.wk[1];
 	if (pthread_cond_init(&ep.cv, NULL) != 0) {
 		pthread_mutex_destroy(&ep.mu);
 		return WXF_ENOMEM;
@@ -2407,7 +2428,7 @@ sp_emit(cx *m, wxf_carve_cb cb, void *arg)
 		pthread_mutex_destroy(&ep.mu);
 		return sp_emit_serial(m, cb, arg);
 	}
-	for (q = 0; q < m->n_part && rc == WXF_OK; q++) {
+	for (q = 0; q < m->sp.n_part && rc == WXF_OK; q++) {
 		int k = (int)(q & 1), st;
 
 		pthread_mutex_lock(&ep.mu);
@@ -2491,11 +2512,11 @@ sp_open(cx *x, uint64_t bytes)
 		n *= 2;
 		shift--;
 	}
-	x->n_part = 1;
+	x->sp.n_part = 1;
 	if (n == 1)
 		return;
-	x->n_part = n;
-	x->part_shift = shift;
+	x->sp.n_part = n;
+	x->sp.part_shift = shift;
 }
 
 /* ---------------------------------------------------------------- workers */
@@ -2504,30 +2525,30 @@ sp_open(cx *x, uint64_t bytes)
 static int
 cx_scratch_alloc(cx *x)
 {
-	x->mask = malloc(65536 + 16);
-	x->fb = malloc(sizeof(uint32_t) * (x->U / 4 + 2));
-	x->fbe = malloc(sizeof(uint32_t) * (x->U / 4 + 2));
-	x->anc_gen = calloc(x->U + 1, sizeof(uint32_t));
-	x->anc_val = malloc(x->U + 1);
+	x->scan.mask = malloc(65536 + 16);
+	x->scan.fb = malloc(sizeof(uint32_t) * (x->U / 4 + 2));
+	x->scan.fbe = malloc(sizeof(uint32_t) * (x->U / 4 + 2));
+	x->scan.anc_gen = calloc(x->U + 1, sizeof(uint32_t));
+	x->scan.anc_val = malloc(x->U + 1);
 	x->vals = calloc(2 * CV_MAXCOLS + 2, sizeof(wxf_sqlval));
-	return x->mask == NULL || x->fb == NULL || x->fbe == NULL || x->anc_gen == NULL ||
-	    x->anc_val == NULL || x->vals == NULL ? WXF_ENOMEM : WXF_OK;
+	return x->scan.mask == NULL || x->scan.fb == NULL || x->scan.fbe == NULL || x->scan.anc_gen == NULL ||
+	    x->scan.anc_val == NULL || x->vals == NULL ? WXF_ENOMEM : WXF_OK;
 }
 
 /* Frees the scratch and the candidate table, live set and encoding buffer of a context. */
 static void
 cx_scratch_free(cx *x)
 {
-	free(x->mask);
-	free(x->fb);
-	free(x->fbe);
-	free(x->anc_gen);
-	free(x->anc_val);
+	free(x->scan.mask);
+	free(x->scan.fb);
+	free(x->scan.fbe);
+	free(x->scan.anc_gen);
+	free(x->scan.anc_val);
 	free(x->vals);
-	free(x->live_fp);
-	free(x->c);
-	free(x->ht);
-	free(x->spb);
+	free(x->set.live_fp);
+	free(x->set.c);
+	free(x->set.ht);
+	free(x->sp.buf);
 	wxf_sqlite_scratch_free(&x->s);
 	wxf_sqlite_scratch_free(&x->s2);
 }
@@ -2538,34 +2559,34 @@ static int
 wk_init(cx *w, cx *m)
 {
 	*w = *m;
-	memset(&w->wst, 0, sizeof(w->wst));
-	w->st = &w->wst;
-	w->master = m;
-	w->wk = NULL;
-	w->n_wk = 0;
+	memset(&w->pool.wst, 0, sizeof(w->pool.wst));
+	w->st = &w->pool.wst;
+	w->pool.master = m;
+	w->pool.wk = NULL;
+	w->pool.n_wk = 0;
 	w->ar = NULL;
-	w->car = NULL;
-	w->c = NULL;
-	w->n_c = w->cap_c = 0;
-	w->ht = NULL;
-	w->ht_cap = 0;
-	w->live_fp = NULL;
-	w->n_live = w->cap_live = 0;
+	w->set.car = NULL;
+	w->set.c = NULL;
+	w->set.n_c = w->set.cap_c = 0;
+	w->set.ht = NULL;
+	w->set.ht_cap = 0;
+	w->set.live_fp = NULL;
+	w->set.n_live = w->set.cap_live = 0;
 	memset(&w->s, 0, sizeof(w->s));
 	memset(&w->s2, 0, sizeof(w->s2));
-	w->sp_take = w->sp_cand = w->sp_live = NULL;
-	memset(&w->store, 0, sizeof(w->store));
-	w->wb = NULL;
-	w->wb_n = 0;
-	w->spb = NULL;
-	w->spb_cap = 0;
+	w->sp.take = w->sp.cand = w->sp.live = NULL;
+	memset(&w->sp.store, 0, sizeof(w->sp.store));
+	w->pool.wb = NULL;
+	w->pool.wb_n = 0;
+	w->sp.buf = NULL;
+	w->sp.buf_cap = 0;
 	w->oom = 0;
-	w->gen = 0;
-	w->heads = calloc(m->n_wk > 0 ? m->n_wk : 1, sizeof(sp_head));
-	if (cx_scratch_alloc(w) != WXF_OK || w->heads == NULL || sp_store_open(&w->store) != WXF_OK ||
-	    sp_open_set(&w->sp_take, m->n_part, &w->store) != WXF_OK ||
-	    sp_open_set(&w->sp_live, m->n_part, &w->store) != WXF_OK ||
-	    sp_open_set(&w->sp_cand, m->n_part, &w->store) != WXF_OK)
+	w->scan.gen = 0;
+	w->sp.heads = calloc(m->pool.n_wk > 0 ? m->pool.n_wk : 1, sizeof(sp_head));
+	if (cx_scratch_alloc(w) != WXF_OK || w->sp.heads == NULL || sp_store_open(&w->sp.store) != WXF_OK ||
+	    sp_open_set(&w->sp.take, m->sp.n_part, &w->sp.store) != WXF_OK ||
+	    sp_open_set(&w->sp.live, m->sp.n_part, &w->sp.store) != WXF_OK ||
+	    sp_open_set(&w->sp.cand, m->sp.n_part, &w->sp.store) != WXF_OK)
 		return WXF_ENOMEM;
 	return WXF_OK;
 }
@@ -2575,16 +2596,16 @@ wk_free(cx *w, unsigned n_wk)
 {
 	unsigned j;
 
-	if (w->heads != NULL)
+	if (w->sp.heads != NULL)
 		for (j = 0; j < n_wk; j++)
-			free(w->heads[j].body);
-	free(w->heads);
-	sp_close_set(&w->sp_take, w->n_part);
-	sp_close_set(&w->sp_live, w->n_part);
-	sp_close_set(&w->sp_cand, w->n_part);
-	sp_store_close(&w->store);
-	if (w->car != NULL)
-		wxf_arena_free(&w->car);
+			free(w->sp.heads[j].body);
+	free(w->sp.heads);
+	sp_close_set(&w->sp.take, w->sp.n_part);
+	sp_close_set(&w->sp.live, w->sp.n_part);
+	sp_close_set(&w->sp.cand, w->sp.n_part);
+	sp_store_close(&w->sp.store);
+	if (w->set.car != NULL)
+		wxf_arena_free(&w->set.car);
 	cx_scratch_free(w);
 }
 
@@ -2609,20 +2630,20 @@ wk_start(cx *m)
 {
 	unsigned n = carve_workers(m), j;
 
-	m->wk = calloc(n, sizeof(cx));
-	if (m->wk != NULL) {
-		m->n_wk = n;
+	m->pool.wk = calloc(n, sizeof(cx));
+	if (m->pool.wk != NULL) {
+		m->pool.n_wk = n;
 		for (j = 0; j < n; j++)
-			if (wk_init(&m->wk[j], m) != WXF_OK) {
-				m->n_wk = j + 1;
+			if (wk_init(&m->pool.wk[j], m) != WXF_OK) {
+				m->pool.n_wk = j + 1;
 				break;
 			}
 		if (j == n)
 			return;
 	}
 	wk_stop(m);
-	m->n_part = 1;
-	m->part_shift = 0;
+	m->sp.n_part = 1;
+	m->sp.part_shift = 0;
 }
 
 static void
@@ -2630,28 +2651,28 @@ wk_stop(cx *m)
 {
 	unsigned j;
 
-	for (j = 0; j < m->n_wk; j++)
-		wk_free(&m->wk[j], m->n_wk);
-	free(m->wk);
-	m->wk = NULL;
-	m->n_wk = 0;
+	for (j = 0; j < m->pool.n_wk; j++)
+		wk_free(&m->pool.wk[j], m->pool.n_wk);
+	free(m->pool.wk);
+	m->pool.wk = NULL;
+	m->pool.n_wk = 0;
 }
 
 /* Frees a worker's merge state (its last partition's candidates and live set). */
 static void
 wk_release(cx *w)
 {
-	if (w->car != NULL)
-		wxf_arena_free(&w->car);
-	w->car = NULL;
-	free(w->c);
-	free(w->ht);
-	free(w->live_fp);
-	w->c = NULL;
-	w->ht = NULL;
-	w->live_fp = NULL;
-	w->n_c = w->cap_c = w->ht_cap = 0;
-	w->n_live = w->cap_live = 0;
+	if (w->set.car != NULL)
+		wxf_arena_free(&w->set.car);
+	w->set.car = NULL;
+	free(w->set.c);
+	free(w->set.ht);
+	free(w->set.live_fp);
+	w->set.c = NULL;
+	w->set.ht = NULL;
+	w->set.live_fp = NULL;
+	w->set.n_c = w->set.cap_c = w->set.ht_cap = 0;
+	w->set.n_live = w->set.cap_live = 0;
 }
 
 /* Adds a worker's counters to the master's. */
@@ -2681,14 +2702,14 @@ wk_run(cx *m, void *(*fn)(void *))
 	int started[SP_MAXW];
 	unsigned j;
 
-	for (j = 1; j < m->n_wk; j++)
-		started[j] = pthread_create(&th[j], NULL, fn, &m->wk[j]) == 0;
-	fn(&m->wk[0]);
-	for (j = 1; j < m->n_wk; j++) {
+	for (j = 1; j < m->pool.n_wk; j++)
+		started[j] = pthread_create(&th[j], NULL, fn, &m->pool.wk[j]) == 0;
+	fn(&m->pool.wk[0]);
+	for (j = 1; j < m->pool.n_wk; j++) {
 		if (started[j])
 			pthread_join(th[j], NULL);
 		else
-			fn(&m->wk[j]);
+			fn(&m->pool.wk[j]);
 	}
 }
 
@@ -2726,11 +2747,11 @@ emit_prepare(cx *x)
 	size_t i;
 	wxf_sqlval *keys = x->vals + CV_MAXCOLS;
 
-	if (x->n_c > 1)
-		qsort(x->c, x->n_c, sizeof(*x->c), cmp_cand);
+	if (x->set.n_c > 1)
+		qsort(x->set.c, x->set.n_c, sizeof(*x->set.c), cmp_cand);
 	/* fold index entries into the rows they point to */
-	for (i = 0; i < x->n_c; i++) {
-		cand *c = &x->c[i];
+	for (i = 0; i < x->set.n_c; i++) {
+		cand *c = &x->set.c[i];
 		const cv_sig *s = &x->sigs[c->sig];
 		wxf_sqlval *v = keys;
 		int tr = 0;
@@ -2741,11 +2762,11 @@ emit_prepare(cx *x)
 			return WXF_ENOMEM;
 		c->rowid = c->ncols == s->n && v[s->n - 1].type == WXF_SQL_INT ? v[s->n - 1].i : INT64_MIN;
 		if (s->table_sig >= 0 && c->rowid != INT64_MIN) {
-			size_t lo = 0, hi = x->n_c;
+			size_t lo = 0, hi = x->set.n_c;
 
 			while (lo < hi) { /* candidates are sorted by (signature, rowid) */
 				size_t mid = lo + (hi - lo) / 2;
-				const cand *t = &x->c[mid];
+				const cand *t = &x->set.c[mid];
 
 				if (t->sig < s->table_sig || (t->sig == s->table_sig && t->rowid != INT64_MIN &&
 				    t->rowid < c->rowid))
@@ -2753,11 +2774,11 @@ emit_prepare(cx *x)
 				else
 					hi = mid;
 			}
-			for (; lo < x->n_c && x->c[lo].sig == s->table_sig && x->c[lo].rowid == c->rowid; lo++) {
+			for (; lo < x->set.n_c && x->set.c[lo].sig == s->table_sig && x->set.c[lo].rowid == c->rowid; lo++) {
 				uint32_t k;
 
 				for (k = 0; k < c->n_src; k++)
-					add_src(x, &x->c[lo], &c->src[k]);
+					add_src(x, &x->set.c[lo], &c->src[k]);
 				c->index_only = 2; /* folded */
 			}
 			if (c->index_only != 2 && wxf_sqlite_find_rowid(x->db, x->sigs[s->table_sig].obj, c->rowid,
@@ -2777,8 +2798,8 @@ emit_deliver(cx *x, wxf_carve_cb cb, void *arg)
 	unsigned char known[CV_MAXCOLS];
 	wxf_sqlval *keys = x->vals + CV_MAXCOLS;
 
-	for (i = 0; i < x->n_c && rc == 0; i++) {
-		cand *c = &x->c[i];
+	for (i = 0; i < x->set.n_c && rc == 0; i++) {
+		cand *c = &x->set.c[i];
 		const cv_sig *s = &x->sigs[c->sig];
 		const cv_sig *ts = s;
 		wxf_carved out;
@@ -2897,8 +2918,8 @@ add_dropped(cx *x)
 	size_t i;
 	int tr;
 
-	for (i = 0; i < x->n_c && x->n_dropped < MAX_DROPPED; i++) {
-		cand *c = &x->c[i];
+	for (i = 0; i < x->set.n_c && x->n_dropped < MAX_DROPPED; i++) {
+		cand *c = &x->set.c[i];
 		wxf_sqlval *v = x->vals;
 		wxf_sqlite_obj *o;
 		cv_sig *s;
@@ -2990,23 +3011,23 @@ carve_main_page(cx *x, uint32_t pgno, int schema_pass)
 	if (schema_pass && !(own == OWN_NONE || own == OWN_TRUNK || own == OWN_LEAF ||
 	    own == (uint32_t)x->master_sig + 1))
 		return;
-	x->frame = 0;
+	x->scan.frame = 0;
 	if (cur != NULL && own != OWN_NONE && own < OWN_TRUNK) {
 		/* live b-tree page */
-		x->file = fr ? x->walname : x->dbname;
-		x->frame = fr;
-		x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
+		x->scan.file = fr ? x->walname : x->dbname;
+		x->scan.frame = fr;
+		x->scan.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
 		carve_page(x, cur, pgno, 0, WXF_ORIGIN_LIVE, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_UNALLOCATED);
 	} else if (cur != NULL && (own == OWN_TRUNK || own == OWN_LEAF) && (x->src_mask & WXF_CARVE_FREELIST)) {
-		x->file = fr ? x->walname : x->dbname;
-		x->frame = fr;
-		x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
+		x->scan.file = fr ? x->walname : x->dbname;
+		x->scan.frame = fr;
+		x->scan.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
 		carve_page(x, cur, pgno, 1, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST,
 		    fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST);
 	} else if (own == OWN_NONE && (x->src_mask & WXF_CARVE_UNALLOC) && (cur != NULL || mp != NULL)) {
-		x->file = fr ? x->walname : x->dbname;
-		x->frame = fr;
-		x->page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
+		x->scan.file = fr ? x->walname : x->dbname;
+		x->scan.frame = fr;
+		x->scan.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
 		/* a page no tree owns and not on the freelist: SQLite frees pages onto the freelist,
 		 * so inside the file such a page is an orphan whose cells may be live rows cut off by
 		 * a damaged pointer; its cells count only beyond the db size (slack) or when a dropped
@@ -3017,9 +3038,9 @@ carve_main_page(cx *x, uint32_t pgno, int schema_pass)
 	}
 	if (fr != 0 && mp != NULL && (x->src_mask & WXF_CARVE_WAL)) {
 		/* the main file's older version of a page the WAL replaced */
-		x->file = x->dbname;
-		x->frame = 0;
-		x->page_abs = (uint64_t)(pgno - 1) * x->page_size;
+		x->scan.file = x->dbname;
+		x->scan.frame = 0;
+		x->scan.page_abs = (uint64_t)(pgno - 1) * x->page_size;
 		carve_page(x, mp, pgno, 1, WXF_ORIGIN_LIVE, WXF_ORIGIN_UNALLOCATED);
 	}
 }
@@ -3029,7 +3050,7 @@ static void
 carve_item(cx *x, const cv_pass *p, uint64_t i)
 {
 	if (i < p->n_main) {
-		x->seq = cv_seq(0, i + 1);
+		x->scan.seq = cv_seq(0, i + 1);
 		carve_main_page(x, (uint32_t)(i + 1), p->schema_pass);
 	} else if (i < p->n_main + p->n_wal) {
 		const wxf_wal *wal = wxf_sqlite_wal(x->db);
@@ -3042,19 +3063,19 @@ carve_item(cx *x, const cv_pass *p, uint64_t i)
 			return;
 		if (wxf_sqlite_page(x->db, f->pgno, &fr) != NULL && fr == k + 1)
 			return;
-		x->seq = cv_seq(1, k);
-		x->file = x->walname;
-		x->frame = (uint32_t)k + 1;
-		x->page_abs = f->offset + 24;
+		x->scan.seq = cv_seq(1, k);
+		x->scan.file = x->walname;
+		x->scan.frame = (uint32_t)k + 1;
+		x->scan.page_abs = f->offset + 24;
 		carve_page(x, f->page, f->pgno, 1, WXF_ORIGIN_WAL, WXF_ORIGIN_WAL);
 	} else {
 		size_t k = (size_t)(i - p->n_main - p->n_wal);
 
 		/* journal page records */
-		x->seq = cv_seq(2, k);
-		x->file = x->jname;
-		x->frame = (uint32_t)k + 1;
-		x->page_abs = p->jn->recs[k].offset;
+		x->scan.seq = cv_seq(2, k);
+		x->scan.file = x->jname;
+		x->scan.frame = (uint32_t)k + 1;
+		x->scan.page_abs = p->jn->recs[k].offset;
 		carve_page(x, p->jn->recs[k].page, p->jn->recs[k].pgno, 1, WXF_ORIGIN_JOURNAL, WXF_ORIGIN_JOURNAL);
 	}
 }
@@ -3094,7 +3115,7 @@ pass_init(cx *x, cv_pass *p, const wxf_journal *jn, int schema_pass)
 		p->n_jrn = jn->n_recs;
 	p->n = p->n_main + p->n_wal + p->n_jrn;
 	/* about 8 chunks per worker (load balance), at most 64 pages (scheduling cost is nil) */
-	p->chunk = p->n / (8 * (uint64_t)(x->n_wk > 0 ? x->n_wk : 1));
+	p->chunk = p->n / (8 * (uint64_t)(x->pool.n_wk > 0 ? x->pool.n_wk : 1));
 	if (p->chunk < 1)
 		p->chunk = 1;
 	if (p->chunk > 64)
@@ -3119,7 +3140,7 @@ static void *
 wk_carve(void *arg)
 {
 	cx *x = arg;
-	cv_pass *p = x->master->pass;
+	cv_pass *p = x->pool.master->pool.pass;
 
 	for (;;) {
 		uint64_t a = atomic_fetch_add(&p->next, p->chunk), i;
@@ -3137,12 +3158,12 @@ static void *
 wk_merge(void *arg)
 {
 	cx *x = arg;
-	cv_pass *p = x->master->pass;
+	cv_pass *p = x->pool.master->pool.pass;
 
 	for (;;) {
 		uint64_t q = atomic_fetch_add(&p->next, 1);
 
-		if (q >= x->n_part || x->oom)
+		if (q >= x->sp.n_part || x->oom)
 			break;
 		if (sp_merge_part(x, (unsigned)q) != WXF_OK)
 			x->oom = 1;
@@ -3170,7 +3191,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	int rc = WXF_OK, i, soft = WXF_OK;
 
 	memset(&x, 0, sizeof(x));
-	x.master = &x;
+	x.pool.master = &x;
 	x.only_sig = -1;
 	memset(&o0, 0, sizeof(o0));
 	if (opts == NULL)
@@ -3210,7 +3231,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	}
 	x.enc = wxf_sqlite_encoding(db);
 	x.ar = wxf_arena_new();
-	x.car = x.ar;
+	x.set.car = x.ar;
 	{
 		size_t sz = 0;
 
@@ -3220,13 +3241,13 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	x.n_owner = (x.main_pages > x.n_pages ? x.main_pages : x.n_pages) + 1;
 	x.owner = calloc(x.n_owner, sizeof(uint32_t));
 	x.dropped_of = calloc(x.n_owner, sizeof(uint16_t));
-	x.wb = malloc(WB_CAP * sizeof(wb_ent));
-	if (cx_scratch_alloc(&x) != WXF_OK || x.wb == NULL || x.ar == NULL || x.owner == NULL ||
+	x.pool.wb = malloc(WB_CAP * sizeof(wb_ent));
+	if (cx_scratch_alloc(&x) != WXF_OK || x.pool.wb == NULL || x.ar == NULL || x.owner == NULL ||
 	    x.dropped_of == NULL || build_sigs(&x) != WXF_OK) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (x.n_part > 1)
+	if (x.sp.n_part > 1)
 		wk_start(&x);
 	/* ownership and live fingerprints (spilling: the workers fingerprint, see walk_visit) */
 	for (i = 0; i < x.n_sigs && !x.oom; i++) {
@@ -3282,13 +3303,13 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		x.only_sig = -1;
 		if (!x.oom && add_dropped(&x) != WXF_OK)
 			x.oom = 1;
-		for (i = 0; i < (int)x.n_wk; i++) {
-			x.wk[i].n_sigs = x.n_sigs; /* dropped tables' signatures were added */
-			x.wk[i].n_dropped = x.n_dropped;
+		for (i = 0; i < (int)x.pool.n_wk; i++) {
+			x.pool.wk[i].n_sigs = x.n_sigs; /* dropped tables' signatures were added */
+			x.pool.wk[i].n_dropped = x.n_dropped;
 		}
-		x.n_c = 0;
-		if (x.ht != NULL)
-			memset(x.ht, 0, x.ht_cap * sizeof(*x.ht));
+		x.set.n_c = 0;
+		if (x.set.ht != NULL)
+			memset(x.set.ht, 0, x.set.ht_cap * sizeof(*x.set.ht));
 		memset(stats->per_origin, 0, sizeof(stats->per_origin));
 		stats->candidates = stats->live_copies = stats->pages_scanned = stats->bytes_scanned = 0;
 	}
@@ -3296,7 +3317,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		journal_open(&x, &jn, &soft);
 	if (x.oom)
 		goto oom;
-	if (x.n_part == 1) {
+	if (x.sp.n_part == 1) {
 		/* in memory, single-threaded */
 		carve_sources(&x, jn, 0);
 		if (x.oom)
@@ -3308,34 +3329,34 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		cv_pass pass;
 		unsigned j;
 
-		x.car = NULL; /* candidates now live in per-partition arenas */
-		x.spill = 1;
+		x.set.car = NULL; /* candidates now live in per-partition arenas */
+		x.sp.on = 1;
 		pass_init(&x, &pass, jn, 0);
-		x.pass = &pass;
-		for (j = 0; j < x.n_wk; j++)
-			x.wk[j].spill = 1;
+		x.pool.pass = &pass;
+		for (j = 0; j < x.pool.n_wk; j++)
+			x.pool.wk[j].sp.on = 1;
 		wk_run(&x, wk_carve);
-		for (j = 0; j < x.n_wk; j++) {
-			x.wk[j].spill = 0;
-			if (x.wk[j].oom)
+		for (j = 0; j < x.pool.n_wk; j++) {
+			x.pool.wk[j].sp.on = 0;
+			if (x.pool.wk[j].oom)
 				x.oom = 1;
 		}
-		x.spill = 0;
+		x.sp.on = 0;
 		if (x.oom)
 			goto oom_wk;
 		atomic_store(&pass.next, 0);
 		wk_run(&x, wk_merge);
-		for (j = 0; j < x.n_wk; j++) {
-			if (x.wk[j].oom)
+		for (j = 0; j < x.pool.n_wk; j++) {
+			if (x.pool.wk[j].oom)
 				x.oom = 1;
-			wk_release(&x.wk[j]); /* memory: one partition's worth per context at a time */
+			wk_release(&x.pool.wk[j]); /* memory: one partition's worth per context at a time */
 		}
 		if (x.oom)
 			goto oom_wk;
 		rc = sp_emit(&x, cb, arg);
-		for (j = 0; j < x.n_wk; j++)
-			wk_stats(stats, x.wk[j].st);
-		x.pass = NULL;
+		for (j = 0; j < x.pool.n_wk; j++)
+			wk_stats(stats, x.pool.wk[j].st);
+		x.pool.pass = NULL;
 oom_wk:
 		if (x.oom)
 			goto oom;
@@ -3348,13 +3369,13 @@ oom:
 out:
 	wk_stop(&x);
 	wxf_journal_free(&jn);
-	if (x.car != x.ar)
-		wxf_arena_free(&x.car);
+	if (x.set.car != x.ar)
+		wxf_arena_free(&x.set.car);
 	wxf_arena_free(&x.ar);
 	cx_scratch_free(&x);
 	free(x.owner);
 	free(x.dropped_of);
-	free(x.wb);
+	free(x.pool.wb);
 	return rc;
 }
 
