@@ -38,7 +38,7 @@
  * advances (offsets strictly increase, freeblock chains must ascend, overflow chains are bounded
  * by the payload and the page count); memory is the candidate arena plus fixed scratch, and on
  * images over 8 MB one partition's worth (live fingerprints and candidates spill to temporary
- * files by fingerprint, see sp_open): peak memory does not grow with the file.
+ * files by fingerprint, see cv_sp_open): peak memory does not grow with the file.
  */
 #include "config.h"
 #include "carve_int.h"
@@ -135,7 +135,7 @@ typedef struct cv_set {
 typedef struct cv_spill {
 	unsigned n_part;
 	int part_shift;
-	int on;                     /* take() writes candidates out instead of merging them */
+	int on;                     /* cv_take() writes candidates out instead of merging them */
 	sp_stream *take, *live, *cand; /* worker: n_part streams each, in store */
 	sp_store store;
 	struct sp_head *heads;      /* worker: one stream reader per worker (merge) */
@@ -197,7 +197,7 @@ typedef struct wb_ent {
 /* ---------------------------------------------------------------- signatures and scoring */
 
 static int
-build_sigs(cx *x)
+cv_build_sigs(cx *x)
 {
 	size_t i, n = wxf_sqlite_n_objs(x->db);
 	int k, j;
@@ -256,7 +256,7 @@ build_sigs(cx *x)
 
 /* Penalty of serial type st in a column of affinity a, or -1 if impossible. */
 static int
-type_penalty(const cv_sig *s, int col, uint64_t st)
+cv_type_penalty(const cv_sig *s, int col, uint64_t st)
 {
 	int a = s->aff[col];
 
@@ -304,7 +304,7 @@ cv_score(const cv_sig *s, const cv_rec *r)
 	for (i = 0; i < n; i++) {
 		if (i == 0 && r->col0_unknown)
 			continue;
-		if ((p = type_penalty(s, i, r->types[i])) < 0)
+		if ((p = cv_type_penalty(s, i, r->types[i])) < 0)
 			return -1;
 		pen += p;
 	}
@@ -372,7 +372,7 @@ text_ok(int enc, const uint8_t *p, size_t n)
 
 /* Checks every text value whose bytes lie in body[0..avail). */
 static int
-values_ok(cx *x, const cv_rec *r, size_t avail)
+cv_values_ok(cx *x, const cv_rec *r, size_t avail)
 {
 	size_t pos = 0;
 	int i;
@@ -392,7 +392,7 @@ values_ok(cx *x, const cv_rec *r, size_t avail)
 
 /* Best signature for r among tables (want_index = 0) or indexes; -1 if none. */
 static int
-best_sig(cx *x, const cv_rec *r, int want_index, int *score)
+cv_best_sig(cx *x, const cv_rec *r, int want_index, int *score)
 {
 	int i, best = -1, bs = -1, second = -1, sc;
 
@@ -450,7 +450,7 @@ fp_bytes(uint64_t *ph, uint64_t *pg, const uint8_t *p, size_t n)
  * rowid-alias column is left out (its NULL says nothing), missing trailing columns count as
  * NULL, bytes past body_len (a cut-off overflow chain) are left out. */
 static uint64_t
-fp_raw(const cv_sig *s, int sig, const uint64_t *types, int ncols, const uint8_t *body, size_t body_len)
+cv_fp_raw(const cv_sig *s, int sig, const uint64_t *types, int ncols, const uint8_t *body, size_t body_len)
 {
 	uint64_t h = 0x243f6a8885a308d3ULL ^ (uint64_t)(sig + 1);
 	uint64_t g = 0x452821e638d01377ULL;
@@ -613,52 +613,55 @@ sp_read(sp_stream *st, void *data, size_t n)
 
 /* Live fingerprints: an open-addressing set (0 = empty), at most half full. */
 static int
-live_has(const cx *x, uint64_t fp)
+cv_live_has(const cv_set *set, uint64_t fp)
 {
 	size_t i;
 
-	if (x->set.cap_live == 0)
+	if (set->cap_live == 0)
 		return 0;
-	for (i = (size_t)(fp ^ (fp >> 29)) & (x->set.cap_live - 1); x->set.live_fp[i] != 0; i = (i + 1) & (x->set.cap_live - 1))
-		if (x->set.live_fp[i] == fp)
+	for (i = (size_t)(fp ^ (fp >> 29)) & (set->cap_live - 1); set->live_fp[i] != 0;
+	    i = (i + 1) & (set->cap_live - 1))
+		if (set->live_fp[i] == fp)
 			return 1;
 	return 0;
 }
 
 static int
-live_add(cx *x, uint64_t fp)
+cv_live_add(cv_set *set, uint64_t fp)
 {
 	size_t i;
 
-	if ((x->set.n_live + 1) * 2 > x->set.cap_live) {
-		size_t nc = x->set.cap_live ? x->set.cap_live * 2 : 4096, k;
+	if ((set->n_live + 1) * 2 > set->cap_live) {
+		size_t nc = set->cap_live ? set->cap_live * 2 : 4096, k;
 		uint64_t *nv = calloc(nc, sizeof(*nv));
 
 		if (nv == NULL)
 			return WXF_ENOMEM;
-		for (k = 0; k < x->set.cap_live; k++)
-			if (x->set.live_fp[k] != 0) {
-				for (i = (size_t)(x->set.live_fp[k] ^ (x->set.live_fp[k] >> 29)) & (nc - 1); nv[i] != 0; i = (i + 1) & (nc - 1))
+		for (k = 0; k < set->cap_live; k++)
+			if (set->live_fp[k] != 0) {
+				for (i = (size_t)(set->live_fp[k] ^ (set->live_fp[k] >> 29)) & (nc - 1); nv[i] != 0;
+				    i = (i + 1) & (nc - 1))
 					;
-				nv[i] = x->set.live_fp[k];
+				nv[i] = set->live_fp[k];
 			}
-		free(x->set.live_fp);
-		x->set.live_fp = nv;
-		x->set.cap_live = nc;
+		free(set->live_fp);
+		set->live_fp = nv;
+		set->cap_live = nc;
 	}
-	for (i = (size_t)(fp ^ (fp >> 29)) & (x->set.cap_live - 1); x->set.live_fp[i] != 0; i = (i + 1) & (x->set.cap_live - 1))
-		if (x->set.live_fp[i] == fp)
+	for (i = (size_t)(fp ^ (fp >> 29)) & (set->cap_live - 1); set->live_fp[i] != 0;
+	    i = (i + 1) & (set->cap_live - 1))
+		if (set->live_fp[i] == fp)
 			return WXF_OK;
-	x->set.live_fp[i] = fp;
-	x->set.n_live++;
+	set->live_fp[i] = fp;
+	set->n_live++;
 	return WXF_OK;
 }
 
 /* Partition of fingerprint fp (its top bits). */
 static unsigned
-part_of(const cx *x, uint64_t fp)
+cv_part_of(const cv_spill *sp, uint64_t fp)
 {
-	return x->sp.n_part > 1 ? (unsigned)(fp >> x->sp.part_shift) : 0;
+	return sp->n_part > 1 ? (unsigned)(fp >> sp->part_shift) : 0;
 }
 
 /* A live fingerprint: into the set, or into its partition's file when spilling. */
@@ -666,8 +669,8 @@ static int
 live_put(cx *x, uint64_t fp)
 {
 	if (x->sp.n_part > 1)
-		return sp_write(&x->sp.live[part_of(x, fp)], &fp, sizeof(fp));
-	return live_add(x, fp);
+		return sp_write(&x->sp.live[cv_part_of(&x->sp, fp)], &fp, sizeof(fp));
+	return cv_live_add(&x->set, fp);
 }
 
 /* One walk per b-tree: page ownership, overflow pages, and the fingerprint of every live record
@@ -711,8 +714,8 @@ wk_walk(void *arg)
 	return NULL;
 }
 
-static void wk_run(cx *m, void *(*fn)(void *));
-static void wk_stop(cx *m);
+static void cv_wk_run(cx *m, void *(*fn)(void *));
+static void cv_wk_stop(cx *m);
 
 static void
 wb_flush(cx *m)
@@ -729,7 +732,7 @@ wb_flush(cx *m)
 				m->oom = 1;
 	} else {
 		atomic_store(&m->pool.wb_next, 0);
-		wk_run(m, wk_walk);
+		cv_wk_run(m, wk_walk);
 		for (j = 0; j < m->pool.n_wk; j++)
 			if (m->pool.wk[j].oom)
 				m->oom = 1;
@@ -801,7 +804,7 @@ walk_cells(cx *x, uint32_t pgno, int sig)
 		n = wxf_sqlite_record_types(pay, plen, r->types, CV_MAXCOLS, &hl);
 		if (n < 0 || n > CV_MAXCOLS)
 			continue;
-		if (live_put(x, fp_raw(&x->sigs[sig], sig, r->types, n, pay + hl, plen - hl)) != WXF_OK) {
+		if (live_put(x, cv_fp_raw(&x->sigs[sig], sig, r->types, n, pay + hl, plen - hl)) != WXF_OK) {
 			x->oom = 1;
 			return 1;
 		}
@@ -903,7 +906,7 @@ ht_grow(cx *x)
 }
 
 static int
-add_src(cx *x, cand *c, const wxf_carve_src *s)
+cv_add_src(cx *x, cand *c, const wxf_carve_src *s)
 {
 	uint32_t i;
 
@@ -978,9 +981,9 @@ cmp_live(void *arg, const wxf_sqlrow *row)
 	return 0;
 }
 
-static uint64_t body_size(const cv_rec *r, int from);
+static uint64_t cv_body_size(const cv_rec *r, int from);
 
-/* A spilled candidate (take() when spilling; written by sp_take_write): body NULL when the body
+/* A spilled candidate (cv_take() when spilling; written by sp_take_write): body NULL when the body
  * was an assembled payload and follows the record, otherwise it points into a mapped image. */
 typedef struct sp_take {
 	uint64_t seq;               /* discovery order: streams of several workers merge by it */
@@ -1169,7 +1172,7 @@ sp_take_read(const cx *x, sp_stream *f, sp_take *t, uint64_t *types)
 /* Merges a candidate (after the live comparisons) into the candidate table.  copy_body: body is
  * not in a mapped image and is copied when the candidate is new. */
 static void
-merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unknown, const uint8_t *body,
+cv_merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unknown, const uint8_t *body,
     size_t plen, uint64_t fp, wxf_status status, int conf, int truncated, const wxf_carve_src *src,
     int copy_body)
 {
@@ -1194,7 +1197,7 @@ merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unkn
 			} else if (status == WXF_STATUS_SUPERSEDED ||
 			    (c->status == WXF_STATUS_PARTIALLY_RECOVERED && status == WXF_STATUS_DELETED_RECOVERED))
 				c->status = status;
-			if (add_src(x, c, src) != WXF_OK)
+			if (cv_add_src(x, c, src) != WXF_OK)
 				x->oom = 1;
 			x->st->per_origin[src->origin]++;
 			return;
@@ -1246,7 +1249,7 @@ merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unkn
 		c->body = body;
 	c->body_len = plen;
 	c->index_only = s->is_index;
-	if (add_src(x, c, src) != WXF_OK) {
+	if (cv_add_src(x, c, src) != WXF_OK) {
 		x->oom = 1;
 		return;
 	}
@@ -1258,7 +1261,7 @@ merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unkn
 
 /* Records candidate r of signature sig found at the current page context. */
 static void
-take(cx *x, cv_rec *r, int sig, int score)
+cv_take(cx *x, cv_rec *r, int sig, int score)
 {
 	const cv_sig *s = &x->sigs[sig];
 	wxf_carve_src src;
@@ -1272,8 +1275,8 @@ take(cx *x, cv_rec *r, int sig, int score)
 		return;
 	x->st->candidates++;
 	pay = r->body;
-	trunc = body_size(r, 0) > plen;
-	fp = fp_raw(s, sig, r->types, n, pay, plen);
+	trunc = cv_body_size(r, 0) > plen;
+	fp = cv_fp_raw(s, sig, r->types, n, pay, plen);
 	conf = (r->base * score) / 100;
 	if (r->truncated || trunc)
 		conf -= 15;
@@ -1284,7 +1287,7 @@ take(cx *x, cv_rec *r, int sig, int score)
 	if (s->is_index)
 		status = WXF_STATUS_FRAGMENT;
 	/* live comparison (when spilling, the fingerprint part runs when the partition is merged) */
-	if (!x->sp.on && !s->is_master && live_has(x, fp)) {
+	if (!x->sp.on && !s->is_master && cv_live_has(&x->set, fp)) {
 		x->st->live_copies++;
 		return;
 	}
@@ -1315,7 +1318,7 @@ take(cx *x, cv_rec *r, int sig, int score)
 	in_scratch = x->s2.pay != NULL && r->body >= x->s2.pay && r->body < x->s2.pay + x->s2.pay_cap;
 	if (x->sp.on) {
 		sp_take t;
-		sp_stream *f = &x->sp.take[part_of(x, fp)];
+		sp_stream *f = &x->sp.take[cv_part_of(&x->sp, fp)];
 
 		memset(&t, 0, sizeof(t));
 		t.seq = x->scan.seq++;
@@ -1334,7 +1337,7 @@ take(cx *x, cv_rec *r, int sig, int score)
 			x->oom = 1;
 		return;
 	}
-	merge(x, sig, r->rowid, n, r->types, r->col0_unknown, pay, plen, fp, status, conf,
+	cv_merge(x, sig, r->rowid, n, r->types, r->col0_unknown, pay, plen, fp, status, conf,
 	    r->truncated || trunc, &src, in_scratch);
 }
 
@@ -1360,7 +1363,7 @@ read_types(const uint8_t *p, size_t pos, size_t lim, cv_rec *r, int first, int c
 }
 
 static uint64_t
-body_size(const cv_rec *r, int from)
+cv_body_size(const cv_rec *r, int from)
 {
 	uint64_t t = 0;
 	int i;
@@ -1375,7 +1378,7 @@ body_size(const cv_rec *r, int from)
  * fills r (body points into page, or into x->s2.pay when overflow was assembled) and returns 1.
  */
 static int
-intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, int interior, cv_rec *r)
+cv_intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, int interior, cv_rec *r)
 {
 	uint64_t P, rowid = 0, h, bs;
 	size_t l, pos = off, hl, hend;
@@ -1414,7 +1417,7 @@ intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, i
 	}
 	r->ncols = n;
 	r->col0_unknown = 0;
-	bs = body_size(r, 0);
+	bs = cv_body_size(r, 0);
 	if (bs + h != P)
 		return 0;
 	r->rowid = index ? INT64_MIN : (int64_t)rowid;
@@ -1435,7 +1438,7 @@ intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, i
 		    (uint32_t)page[pos + local + 2] << 8 | page[pos + local + 3];
 		if (r->overflow == 0 || r->overflow > x->main_pages)
 			return 0;
-		if (!values_ok(x, r, local - h))
+		if (!cv_values_ok(x, r, local - h))
 			return 0;
 		if (wxf_sqlite_payload(x->db, page + pos, local, P, r->overflow, &x->s2, &out, &olen, &tr, NULL) != WXF_OK) {
 			x->oom = 1;
@@ -1446,7 +1449,7 @@ intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, i
 		r->body_len = olen > h ? olen - h : 0;
 		return 1;
 	}
-	return values_ok(x, r, r->body_len);
+	return cv_values_ok(x, r, r->body_len);
 }
 
 /* Plausible (next, size) freeblock header at page[p] whose block ends by lim: what freeSpace()
@@ -1454,7 +1457,7 @@ intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, i
  * freeblock when a later free coalesces the block into an earlier one, and in the unallocated
  * gap when the content area shrinks over it. */
 static int
-fb_header(const cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t *size)
+cv_fb_header(const cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t *size)
 {
 	uint32_t next, sz;
 
@@ -1514,13 +1517,13 @@ anchor(const cx *x, const uint8_t *page, uint32_t e, uint32_t lim)
 	for (k = 0; k <= 3 && e + k <= lim; k++) {
 		uint32_t q = e + k;
 
-		if (q == lim || fb_header(x, page, q, lim, &sz) || cell_shape(x, page, q, lim))
+		if (q == lim || cv_fb_header(x, page, q, lim, &sz) || cell_shape(x, page, q, lim))
 			return k == 0 ? 2 : 1;
 	}
 	return 0;
 }
 
-/* anchor(), memoised per clobbered_cell call (the same end is asked for by every signature). */
+/* anchor(), memoised per cv_clobbered_cell call (the same end is asked for by every signature). */
 static int
 anchor_m(cx *x, const uint8_t *page, uint32_t e, uint32_t lim)
 {
@@ -1599,7 +1602,7 @@ clob_rank(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fbsize,
 	t->body_len = avail;
 	if (P == (uint64_t)hdr_bytes + (uint64_t)wxf_sqlite_serial_size(t->types[0]) && xs == 2)
 		return; /* nothing but the guessed first value: no evidence */
-	if (P == (uint64_t)hdr_bytes || (sc = cv_score(s, t)) < 0 || !values_ok(x, t, avail))
+	if (P == (uint64_t)hdr_bytes || (sc = cv_score(s, t)) < 0 || !cv_values_ok(x, t, avail))
 		return;
 	rank = sc * 4 + 60 * anchor_m(x, page, p + len, lim) + (len == fbsize ? 40 : 0) + (hdr_seen ? 20 : 0) +
 	    (si == x->scan.hint ? 12 : 0);
@@ -1631,7 +1634,7 @@ clob_rank(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fbsize,
  * *sig_out, *score_out with the best.
  */
 static int
-clobbered_cell(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fbsize, cv_rec *r,
+cv_clobbered_cell(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fbsize, cv_rec *r,
     int *sig_out, int *score_out)
 {
 	cv_rec *t = &x->scan.rec_try;
@@ -1669,7 +1672,7 @@ clobbered_cell(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fb
 				hdr_bytes = (int)(e - (p + 3)) + 1;
 				if (hdr_bytes > 127)
 					continue;
-				K = body_size(t, 1);
+				K = cv_body_size(t, 1);
 				if (e + K > lim || 2 + hdr_bytes + K > 127 + 2)
 					continue;
 				zmax = lim - (e + K);
@@ -1710,7 +1713,8 @@ clobbered_cell(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fb
 							int alt = 0, kk;
 
 							for (kk = 0; kk < nc; kk++)
-								if (kk != k && c[kk] < 10 && type_penalty(s, 0, c[kk]) >= 0)
+								if (kk != k && c[kk] < 10 &&
+								    cv_type_penalty(s, 0, c[kk]) >= 0)
 									alt++;
 							r->col0_unknown = alt > 0;
 						}
@@ -1726,7 +1730,7 @@ clobbered_cell(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fb
 				continue;
 			if (h0 >= p + 4 && page[h0] != (uint8_t)hdr_bytes)
 				continue;
-			K = body_size(t, 0);
+			K = cv_body_size(t, 0);
 			{
 				uint64_t P = (uint64_t)hdr_bytes + K;
 
@@ -1774,7 +1778,7 @@ clobbered_cell(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fb
  * Scans free bytes [a, b) of page image `page` for records.  fb/fbend: freeblock extents (sorted
  * by start), nfb.  kind: 0 table cells, 1 index cells.  At each offset an intact cell is tried
  * first; at a freeblock start, or at a stale freeblock header inside free space, a clobbered
- * cell (clobbered_cell).  A record moves the offset past it, so coalesced blocks are split into
+ * cell (cv_clobbered_cell).  A record moves the offset past it, so coalesced blocks are split into
  * successive records; nothing found moves it by one byte.  On the current version of a live
  * b-tree page, a record starting in content-area bytes that no freeblock accounts for is a cell
  * cut off its pointer (damaged or manipulated pointer array), not a deleted one: it is counted
@@ -1803,8 +1807,8 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 			o++;
 			continue;
 		}
-		if (!(in_block && fb[fi] == o) && intact_cell(x, page, o, b, kind, 0, r)) {
-			sig = best_sig(x, r, kind, &sc);
+		if (!(in_block && fb[fi] == o) && cv_intact_cell(x, page, o, b, kind, 0, r)) {
+			sig = cv_best_sig(x, r, kind, &sc);
 			if (sig >= 0 && sc >= 40) {
 				r->base = 90;
 				got = 1;
@@ -1814,12 +1818,12 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 			if (in_block && fb[fi] == o) {
 				uint32_t lim = fbend[fi] <= b ? fbend[fi] : b;
 
-				got = clobbered_cell(x, page, o, lim, lim - o, r, &sig, &sc);
+				got = cv_clobbered_cell(x, page, o, lim, lim - o, r, &sig, &sc);
 			} else {
 				uint32_t lim = in_block && fbend[fi] < b ? fbend[fi] : b;
 
-				if (!x->scan.raw_page && fb_header(x, page, o, lim, &fsz))
-					got = clobbered_cell(x, page, o, o + fsz < lim ? o + fsz : lim, fsz, r, &sig,
+				if (!x->scan.raw_page && cv_fb_header(x, page, o, lim, &fsz))
+					got = cv_clobbered_cell(x, page, o, o + fsz < lim ? o + fsz : lim, fsz, r, &sig,
 					    &sc);
 			}
 		}
@@ -1830,7 +1834,8 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 			int s2;
 
 			for (k = 1; k < 4 && got; k++)
-				if (intact_cell(x, page, o + k, b, kind, 0, q) && best_sig(x, q, kind, &s2) >= 0 && s2 >= 40)
+				if (cv_intact_cell(x, page, o + k, b, kind, 0, q) && cv_best_sig(x, q, kind, &s2) >= 0 &&
+				    s2 >= 40)
 					got = 0;
 			if (!got) {
 				o++;
@@ -1844,7 +1849,7 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 		if (x->scan.live_page && x->scan.mask[o] == 0)
 			x->st->unreferenced++; /* a cell its pointer lost, not a deleted one */
 		else
-			take(x, r, sig, sc);
+			cv_take(x, r, sig, sc);
 		o += r->len > 0 ? r->len : 1;
 	}
 }
@@ -1895,7 +1900,7 @@ mask_skip_ones(const uint8_t *m, uint32_t a, uint32_t n)
 }
 
 /* Whether the page holds the text "table" in the database encoding.  The schema pass only keeps
- * sqlite_master records whose first value is "table" (add_dropped); that value starts the record
+ * sqlite_master records whose first value is "table" (cv_add_dropped); that value starts the record
  * body, which lies in the page (the local part is at least ~480 bytes), so a page without the
  * word yields nothing the pass uses. */
 static int
@@ -1915,7 +1920,7 @@ has_table_word(const cx *x, const uint8_t *page)
  * the current version of a live b-tree page (allocated cells are live rows).
  */
 static void
-carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin cell_origin,
+cv_carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin cell_origin,
     wxf_origin free_origin)
 {
 	wxf_sqlite_page_hdr h;
@@ -1966,14 +1971,14 @@ carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin 
 			cv_rec *r = &x->scan.rec_cell;
 			int sig, sc;
 
-			if (intact_cell(x, page, cp, U, kind, h.type == 0x02, r)) {
+			if (cv_intact_cell(x, page, cp, U, kind, h.type == 0x02, r)) {
 				r->off = cp;
-				sig = best_sig(x, r, kind, &sc);
+				sig = cv_best_sig(x, r, kind, &sc);
 				if (sig >= 0 && sc >= 30) {
 					x->scan.origin = cell_origin;
 					r->base = 98;
 					r->len = cl.len;
-					take(x, r, sig, sc);
+					cv_take(x, r, sig, sc);
 				}
 			}
 		}
@@ -2077,8 +2082,8 @@ cand_part(cx *x, const cand *c)
 			ts = s->table_sig;
 	}
 	if (rowid == INT64_MIN)
-		return part_of(x, c->fp); /* joins nothing: spread by fingerprint */
-	return part_of(x, cv_mix(cv_mix(0x13198a2e03707344ULL, (uint64_t)ts + 1), (uint64_t)rowid));
+		return cv_part_of(&x->sp, c->fp); /* joins nothing: spread by fingerprint */
+	return cv_part_of(&x->sp, cv_mix(cv_mix(0x13198a2e03707344ULL, (uint64_t)ts + 1), (uint64_t)rowid));
 }
 
 static int
@@ -2172,7 +2177,7 @@ sp_head_next(const cx *x, sp_head *h)
  * so every merge decision is the one a single-threaded run makes); the merged candidates go to
  * this worker's output partitions, tagged with p. */
 static int
-sp_merge_part(cx *x, unsigned p)
+cv_sp_merge_part(cx *x, unsigned p)
 {
 	cx *m = x->pool.master;
 	uint64_t fp;
@@ -2189,7 +2194,7 @@ sp_merge_part(cx *x, unsigned p)
 
 		sp_rewind(lf);
 		while ((r = sp_read(lf, &fp, sizeof(fp))) > 0)
-			if (live_add(x, fp) != WXF_OK)
+			if (cv_live_add(&x->set, fp) != WXF_OK)
 				return WXF_ENOMEM;
 		if (r < 0 || lf->err)
 			return WXF_ENOMEM;
@@ -2215,10 +2220,10 @@ sp_merge_part(cx *x, unsigned p)
 		if (h == NULL)
 			break;
 		body = h->t.body != NULL ? h->t.body : h->body;
-		if (!x->sigs[h->t.sig].is_master && live_has(x, h->t.fp))
+		if (!x->sigs[h->t.sig].is_master && cv_live_has(&x->set, h->t.fp))
 			x->st->live_copies++;
 		else {
-			merge(x, h->t.sig, h->t.rowid, h->t.ncols, h->types, h->t.col0_unknown, body, (size_t)h->t.body_len,
+			cv_merge(x, h->t.sig, h->t.rowid, h->t.ncols, h->types, h->t.col0_unknown, body, (size_t)h->t.body_len,
 			    h->t.fp, (wxf_status)h->t.status, h->t.conf, h->t.truncated, &h->t.src, h->t.body == NULL);
 			if (x->oom)
 				rc = WXF_ENOMEM;
@@ -2237,8 +2242,8 @@ sp_merge_part(cx *x, unsigned p)
 	return rc;
 }
 
-static int emit_prepare(cx *x);
-static int emit_deliver(cx *x, wxf_carve_cb cb, void *arg);
+static int cv_emit_prepare(cx *x);
+static int cv_emit_deliver(cx *x, wxf_carve_cb cb, void *arg);
 
 /* Reads one merged candidate (after its tag) from f into x->set.c; 0 ok. */
 static int
@@ -2312,7 +2317,7 @@ sp_read_cand(cx *x, sp_stream *f)
 }
 
 /* Loads output partition q (every worker's stream, in fingerprint-partition order: the order a
- * single-threaded run writes it), sorted and folded like the in-memory run (emit_prepare). */
+ * single-threaded run writes it), sorted and folded like the in-memory run (cv_emit_prepare). */
 static int
 sp_load_part(cx *x, unsigned q)
 {
@@ -2345,7 +2350,7 @@ sp_load_part(cx *x, unsigned q)
 	}
 	for (j = 0; j < nw; j++)
 		sp_stream_free(&m->pool.wk[j].sp.cand[q]);
-	return emit_prepare(x);
+	return cv_emit_prepare(x);
 }
 
 /*
@@ -2399,14 +2404,14 @@ sp_emit_serial(cx *m, wxf_carve_cb cb, void *arg)
 		if (sp_reset(m) != WXF_OK || sp_load_part(m, q) != WXF_OK)
 			return WXF_ENOMEM;
 		if (cb != NULL)
-			rc = emit_deliver(m, cb, arg);
+			rc = cv_emit_deliver(m, cb, arg);
 	}
 	return rc;
 }
 
 /* Emits every output partition; m is the master.  WXF_OK, the callback's value or WXF_ENOMEM. */
 static int
-sp_emit(cx *m, wxf_carve_cb cb, void *arg)
+cv_sp_emit(cx *m, wxf_carve_cb cb, void *arg)
 {
 	emit_pipe ep;
 	pthread_t th;
@@ -2440,7 +2445,7 @@ sp_emit(cx *m, wxf_carve_cb cb, void *arg)
 			rc = WXF_ENOMEM;
 			break;
 		}
-		rc = emit_deliver(ep.ctx[k], cb, arg);
+		rc = cv_emit_deliver(ep.ctx[k], cb, arg);
 		pthread_mutex_lock(&ep.mu);
 		ep.state[k] = 0;
 		pthread_cond_broadcast(&ep.cv);
@@ -2493,9 +2498,9 @@ sp_open_set(sp_stream **set, unsigned n, sp_store *s)
 }
 
 /* Partitions for an image of `bytes` bytes (a power of two); 1 = everything in memory.  The
- * workers open their temporary files (wk_init); where they cannot, wk_start falls back to 1. */
+ * workers open their temporary files (wk_init); where they cannot, cv_wk_start falls back to 1. */
 static void
-sp_open(cx *x, uint64_t bytes)
+cv_sp_open(cx *x, uint64_t bytes)
 {
 	uint64_t per = SP_PART_BYTES;
 	const char *e = getenv("WXF_CARVE_PART_KB"); /* tests: force small partitions */
@@ -2523,7 +2528,7 @@ sp_open(cx *x, uint64_t bytes)
 
 /* The per-context scratch (page mask, freeblock extents, anchor memo, decoded values). */
 static int
-cx_scratch_alloc(cx *x)
+cv_scratch_alloc(cx *x)
 {
 	x->scan.mask = malloc(65536 + 16);
 	x->scan.fb = malloc(sizeof(uint32_t) * (x->U / 4 + 2));
@@ -2537,7 +2542,7 @@ cx_scratch_alloc(cx *x)
 
 /* Frees the scratch and the candidate table, live set and encoding buffer of a context. */
 static void
-cx_scratch_free(cx *x)
+cv_scratch_free(cx *x)
 {
 	free(x->scan.mask);
 	free(x->scan.fb);
@@ -2583,7 +2588,7 @@ wk_init(cx *w, cx *m)
 	w->oom = 0;
 	w->scan.gen = 0;
 	w->sp.heads = calloc(m->pool.n_wk > 0 ? m->pool.n_wk : 1, sizeof(sp_head));
-	if (cx_scratch_alloc(w) != WXF_OK || w->sp.heads == NULL || sp_store_open(&w->sp.store) != WXF_OK ||
+	if (cv_scratch_alloc(w) != WXF_OK || w->sp.heads == NULL || sp_store_open(&w->sp.store) != WXF_OK ||
 	    sp_open_set(&w->sp.take, m->sp.n_part, &w->sp.store) != WXF_OK ||
 	    sp_open_set(&w->sp.live, m->sp.n_part, &w->sp.store) != WXF_OK ||
 	    sp_open_set(&w->sp.cand, m->sp.n_part, &w->sp.store) != WXF_OK)
@@ -2606,7 +2611,7 @@ wk_free(cx *w, unsigned n_wk)
 	sp_store_close(&w->sp.store);
 	if (w->set.car != NULL)
 		wxf_arena_free(&w->set.car);
-	cx_scratch_free(w);
+	cv_scratch_free(w);
 }
 
 /* Worker count: opts->jobs, or one per online processor; at most SP_MAXW (each worker has one
@@ -2626,7 +2631,7 @@ carve_workers(const cx *x)
 /* Starts the workers of a spilling run (their streams and scratch) and the walk batch; where
  * that fails, the run falls back to memory (one partition, single-threaded). */
 static void
-wk_start(cx *m)
+cv_wk_start(cx *m)
 {
 	unsigned n = carve_workers(m), j;
 
@@ -2641,13 +2646,13 @@ wk_start(cx *m)
 		if (j == n)
 			return;
 	}
-	wk_stop(m);
+	cv_wk_stop(m);
 	m->sp.n_part = 1;
 	m->sp.part_shift = 0;
 }
 
 static void
-wk_stop(cx *m)
+cv_wk_stop(cx *m)
 {
 	unsigned j;
 
@@ -2660,7 +2665,7 @@ wk_stop(cx *m)
 
 /* Frees a worker's merge state (its last partition's candidates and live set). */
 static void
-wk_release(cx *w)
+cv_wk_release(cx *w)
 {
 	if (w->set.car != NULL)
 		wxf_arena_free(&w->set.car);
@@ -2677,7 +2682,7 @@ wk_release(cx *w)
 
 /* Adds a worker's counters to the master's. */
 static void
-wk_stats(wxf_carve_stats *d, const wxf_carve_stats *s)
+cv_wk_stats(wxf_carve_stats *d, const wxf_carve_stats *s)
 {
 	int k;
 
@@ -2696,7 +2701,7 @@ wk_stats(wxf_carve_stats *d, const wxf_carve_stats *s)
 /* Runs fn on every worker: worker 0 in the calling thread, the others in threads of their own
  * (where a thread cannot be made, the calling thread runs that worker after its own). */
 static void
-wk_run(cx *m, void *(*fn)(void *))
+cv_wk_run(cx *m, void *(*fn)(void *))
 {
 	pthread_t th[SP_MAXW];
 	int started[SP_MAXW];
@@ -2742,7 +2747,7 @@ noop_row(void *arg, const wxf_sqlrow *row)
 
 /* Sorts the candidates and folds index entries into their rows. */
 static int
-emit_prepare(cx *x)
+cv_emit_prepare(cx *x)
 {
 	size_t i;
 	wxf_sqlval *keys = x->vals + CV_MAXCOLS;
@@ -2774,11 +2779,12 @@ emit_prepare(cx *x)
 				else
 					hi = mid;
 			}
-			for (; lo < x->set.n_c && x->set.c[lo].sig == s->table_sig && x->set.c[lo].rowid == c->rowid; lo++) {
+			for (; lo < x->set.n_c && x->set.c[lo].sig == s->table_sig && x->set.c[lo].rowid == c->rowid;
+			    lo++) {
 				uint32_t k;
 
 				for (k = 0; k < c->n_src; k++)
-					add_src(x, &x->set.c[lo], &c->src[k]);
+					cv_add_src(x, &x->set.c[lo], &c->src[k]);
 				c->index_only = 2; /* folded */
 			}
 			if (c->index_only != 2 && wxf_sqlite_find_rowid(x->db, x->sigs[s->table_sig].obj, c->rowid,
@@ -2791,7 +2797,7 @@ emit_prepare(cx *x)
 
 /* Calls cb for every prepared candidate. */
 static int
-emit_deliver(cx *x, wxf_carve_cb cb, void *arg)
+cv_emit_deliver(cx *x, wxf_carve_cb cb, void *arg)
 {
 	size_t i;
 	int rc = 0;
@@ -2886,11 +2892,11 @@ emit_deliver(cx *x, wxf_carve_cb cb, void *arg)
 }
 
 static int
-emit(cx *x, wxf_carve_cb cb, void *arg)
+cv_emit(cx *x, wxf_carve_cb cb, void *arg)
 {
-	int rc = emit_prepare(x);
+	int rc = cv_emit_prepare(x);
 
-	return rc != WXF_OK ? rc : emit_deliver(x, cb, arg);
+	return rc != WXF_OK ? rc : cv_emit_deliver(x, cb, arg);
 }
 
 
@@ -2913,7 +2919,7 @@ dropped_visit(void *arg, uint32_t pgno, int kind)
 
 /* Old sqlite_master records of tables missing from the live schema become signatures. */
 static int
-add_dropped(cx *x)
+cv_add_dropped(cx *x)
 {
 	size_t i;
 	int tr;
@@ -3017,12 +3023,12 @@ carve_main_page(cx *x, uint32_t pgno, int schema_pass)
 		x->scan.file = fr ? x->walname : x->dbname;
 		x->scan.frame = fr;
 		x->scan.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
-		carve_page(x, cur, pgno, 0, WXF_ORIGIN_LIVE, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_UNALLOCATED);
+		cv_carve_page(x, cur, pgno, 0, WXF_ORIGIN_LIVE, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_UNALLOCATED);
 	} else if (cur != NULL && (own == OWN_TRUNK || own == OWN_LEAF) && (x->src_mask & WXF_CARVE_FREELIST)) {
 		x->scan.file = fr ? x->walname : x->dbname;
 		x->scan.frame = fr;
 		x->scan.page_abs = fr ? wal->frames[fr - 1].offset + 24 : (uint64_t)(pgno - 1) * x->page_size;
-		carve_page(x, cur, pgno, 1, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST,
+		cv_carve_page(x, cur, pgno, 1, fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST,
 		    fr ? WXF_ORIGIN_WAL : WXF_ORIGIN_FREELIST);
 	} else if (own == OWN_NONE && (x->src_mask & WXF_CARVE_UNALLOC) && (cur != NULL || mp != NULL)) {
 		x->scan.file = fr ? x->walname : x->dbname;
@@ -3034,20 +3040,20 @@ carve_main_page(cx *x, uint32_t pgno, int schema_pass)
 		 * table's old b-tree reaches it.  Its free space is carved either way. */
 		int cells = pgno > x->n_pages || (x->dropped_of != NULL && x->dropped_of[pgno] != 0);
 
-		carve_page(x, cur ? cur : mp, pgno, cells, WXF_ORIGIN_UNALLOCATED, WXF_ORIGIN_UNALLOCATED);
+		cv_carve_page(x, cur ? cur : mp, pgno, cells, WXF_ORIGIN_UNALLOCATED, WXF_ORIGIN_UNALLOCATED);
 	}
 	if (fr != 0 && mp != NULL && (x->src_mask & WXF_CARVE_WAL)) {
 		/* the main file's older version of a page the WAL replaced */
 		x->scan.file = x->dbname;
 		x->scan.frame = 0;
 		x->scan.page_abs = (uint64_t)(pgno - 1) * x->page_size;
-		carve_page(x, mp, pgno, 1, WXF_ORIGIN_LIVE, WXF_ORIGIN_UNALLOCATED);
+		cv_carve_page(x, mp, pgno, 1, WXF_ORIGIN_LIVE, WXF_ORIGIN_UNALLOCATED);
 	}
 }
 
 /* Item i of pass p. */
 static void
-carve_item(cx *x, const cv_pass *p, uint64_t i)
+cv_carve_item(cx *x, const cv_pass *p, uint64_t i)
 {
 	if (i < p->n_main) {
 		x->scan.seq = cv_seq(0, i + 1);
@@ -3067,7 +3073,7 @@ carve_item(cx *x, const cv_pass *p, uint64_t i)
 		x->scan.file = x->walname;
 		x->scan.frame = (uint32_t)k + 1;
 		x->scan.page_abs = f->offset + 24;
-		carve_page(x, f->page, f->pgno, 1, WXF_ORIGIN_WAL, WXF_ORIGIN_WAL);
+		cv_carve_page(x, f->page, f->pgno, 1, WXF_ORIGIN_WAL, WXF_ORIGIN_WAL);
 	} else {
 		size_t k = (size_t)(i - p->n_main - p->n_wal);
 
@@ -3076,7 +3082,7 @@ carve_item(cx *x, const cv_pass *p, uint64_t i)
 		x->scan.file = x->jname;
 		x->scan.frame = (uint32_t)k + 1;
 		x->scan.page_abs = p->jn->recs[k].offset;
-		carve_page(x, p->jn->recs[k].page, p->jn->recs[k].pgno, 1, WXF_ORIGIN_JOURNAL, WXF_ORIGIN_JOURNAL);
+		cv_carve_page(x, p->jn->recs[k].page, p->jn->recs[k].pgno, 1, WXF_ORIGIN_JOURNAL, WXF_ORIGIN_JOURNAL);
 	}
 }
 
@@ -3132,12 +3138,12 @@ carve_sources(cx *x, const wxf_journal *jn, int schema_pass)
 
 	pass_init(x, &p, jn, schema_pass);
 	for (i = 0; i < p.n && !x->oom; i++)
-		carve_item(x, &p, i);
+		cv_carve_item(x, &p, i);
 }
 
 /* Worker: carves chunks of the pass until none is left. */
 static void *
-wk_carve(void *arg)
+cv_wk_carve(void *arg)
 {
 	cx *x = arg;
 	cv_pass *p = x->pool.master->pool.pass;
@@ -3148,14 +3154,14 @@ wk_carve(void *arg)
 		if (a >= p->n || x->oom)
 			break;
 		for (i = a; i < p->n && i < a + p->chunk && !x->oom; i++)
-			carve_item(x, p, i);
+			cv_carve_item(x, p, i);
 	}
 	return NULL;
 }
 
 /* Worker: merges fingerprint partitions until none is left. */
 static void *
-wk_merge(void *arg)
+cv_wk_merge(void *arg)
 {
 	cx *x = arg;
 	cv_pass *p = x->pool.master->pool.pass;
@@ -3165,7 +3171,7 @@ wk_merge(void *arg)
 
 		if (q >= x->sp.n_part || x->oom)
 			break;
-		if (sp_merge_part(x, (unsigned)q) != WXF_OK)
+		if (cv_sp_merge_part(x, (unsigned)q) != WXF_OK)
 			x->oom = 1;
 	}
 	return NULL;
@@ -3236,19 +3242,19 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		size_t sz = 0;
 
 		wxf_sqlite_image(db, &sz);
-		sp_open(&x, (uint64_t)sz + opts->wal_size + opts->journal_size);
+		cv_sp_open(&x, (uint64_t)sz + opts->wal_size + opts->journal_size);
 	}
 	x.n_owner = (x.main_pages > x.n_pages ? x.main_pages : x.n_pages) + 1;
 	x.owner = calloc(x.n_owner, sizeof(uint32_t));
 	x.dropped_of = calloc(x.n_owner, sizeof(uint16_t));
 	x.pool.wb = malloc(WB_CAP * sizeof(wb_ent));
-	if (cx_scratch_alloc(&x) != WXF_OK || x.pool.wb == NULL || x.ar == NULL || x.owner == NULL ||
-	    x.dropped_of == NULL || build_sigs(&x) != WXF_OK) {
+	if (cv_scratch_alloc(&x) != WXF_OK || x.pool.wb == NULL || x.ar == NULL || x.owner == NULL ||
+	    x.dropped_of == NULL || cv_build_sigs(&x) != WXF_OK) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		goto out;
 	}
 	if (x.sp.n_part > 1)
-		wk_start(&x);
+		cv_wk_start(&x);
 	/* ownership and live fingerprints (spilling: the workers fingerprint, see walk_visit) */
 	for (i = 0; i < x.n_sigs && !x.oom; i++) {
 		walk_ctx wc = { &x, i, (uint32_t)i + 1 };
@@ -3301,7 +3307,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		x.only_sig = x.master_sig;
 		carve_sources(&x, NULL, 1);
 		x.only_sig = -1;
-		if (!x.oom && add_dropped(&x) != WXF_OK)
+		if (!x.oom && cv_add_dropped(&x) != WXF_OK)
 			x.oom = 1;
 		for (i = 0; i < (int)x.pool.n_wk; i++) {
 			x.pool.wk[i].n_sigs = x.n_sigs; /* dropped tables' signatures were added */
@@ -3323,7 +3329,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		if (x.oom)
 			goto oom;
 		if (cb != NULL)
-			rc = emit(&x, cb, arg);
+			rc = cv_emit(&x, cb, arg);
 	} else {
 		/* spilling, on n_wk workers: carve, merge the fingerprint partitions, emit */
 		cv_pass pass;
@@ -3335,7 +3341,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		x.pool.pass = &pass;
 		for (j = 0; j < x.pool.n_wk; j++)
 			x.pool.wk[j].sp.on = 1;
-		wk_run(&x, wk_carve);
+		cv_wk_run(&x, cv_wk_carve);
 		for (j = 0; j < x.pool.n_wk; j++) {
 			x.pool.wk[j].sp.on = 0;
 			if (x.pool.wk[j].oom)
@@ -3345,17 +3351,17 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		if (x.oom)
 			goto oom_wk;
 		atomic_store(&pass.next, 0);
-		wk_run(&x, wk_merge);
+		cv_wk_run(&x, cv_wk_merge);
 		for (j = 0; j < x.pool.n_wk; j++) {
 			if (x.pool.wk[j].oom)
 				x.oom = 1;
-			wk_release(&x.pool.wk[j]); /* memory: one partition's worth per context at a time */
+			cv_wk_release(&x.pool.wk[j]); /* memory: one partition's worth per context at a time */
 		}
 		if (x.oom)
 			goto oom_wk;
-		rc = sp_emit(&x, cb, arg);
+		rc = cv_sp_emit(&x, cb, arg);
 		for (j = 0; j < x.pool.n_wk; j++)
-			wk_stats(stats, x.pool.wk[j].st);
+			cv_wk_stats(stats, x.pool.wk[j].st);
 		x.pool.pass = NULL;
 oom_wk:
 		if (x.oom)
@@ -3367,12 +3373,12 @@ oom_wk:
 oom:
 	rc = wxf_err_set(err, WXF_ENOMEM, "out of memory while carving");
 out:
-	wk_stop(&x);
+	cv_wk_stop(&x);
 	wxf_journal_free(&jn);
 	if (x.set.car != x.ar)
 		wxf_arena_free(&x.set.car);
 	wxf_arena_free(&x.ar);
-	cx_scratch_free(&x);
+	cv_scratch_free(&x);
 	free(x.owner);
 	free(x.dropped_of);
 	free(x.pool.wb);
