@@ -664,12 +664,19 @@ cv_part_of(const cv_spill *sp, uint64_t fp)
 	return sp->n_part > 1 ? (unsigned)(fp >> sp->part_shift) : 0;
 }
 
+/* A live fingerprint, into its partition's stream. */
+static int
+cv_sp_live(cv_spill *sp, uint64_t fp)
+{
+	return sp_write(&sp->live[cv_part_of(sp, fp)], &fp, sizeof(fp));
+}
+
 /* A live fingerprint: into the set, or into its partition's file when spilling. */
 static int
 live_put(cx *x, uint64_t fp)
 {
 	if (x->sp.n_part > 1)
-		return sp_write(&x->sp.live[cv_part_of(&x->sp, fp)], &fp, sizeof(fp));
+		return cv_sp_live(&x->sp, fp);
 	return cv_live_add(&x->set, fp);
 }
 
@@ -874,6 +881,66 @@ fl_visit(void *arg, uint32_t pgno, int trunk)
 	if (pgno < x->n_owner && x->owner[pgno] == OWN_NONE)
 		x->owner[pgno] = trunk ? OWN_TRUNK : OWN_LEAF;
 	return 0;
+}
+
+/* Page ownership (owner[]) and the live fingerprints: one walk per b-tree, then the objects
+ * without a signature, the freelist and the pointer-map pages.  Sets x->oom on failure. */
+static void
+cv_own_walk(cx *x)
+{
+	uint32_t pgno;
+	int i;
+
+	/* ownership and live fingerprints (spilling: the workers fingerprint, see walk_visit) */
+	for (i = 0; i < x->n_sigs && !x->oom; i++) {
+		walk_ctx wc = { x, i, (uint32_t)i + 1 };
+
+		wxf_sqlite_tree_pages(x->db, x->sigs[i].obj->rootpage, walk_visit, &wc, 0, NULL);
+	}
+	if (!x->oom)
+		wb_flush(x);
+	/* objects without a signature (autoindexes, WITHOUT ROWID) still own their pages */
+	{
+		size_t k, n = wxf_sqlite_n_objs(x->db);
+
+		for (k = 0; k < n && !x->oom; k++) {
+			walk_ctx wc = { x, -1, OWN_PTRMAP };
+			int j;
+
+			for (j = 0; j < x->n_sigs && x->sigs[j].obj != wxf_sqlite_obj_at(x->db, k); j++)
+				;
+			if (j < x->n_sigs)
+				continue; /* walked above: its pages and overflow pages are marked */
+			wxf_sqlite_tree_pages(x->db, wxf_sqlite_obj_at(x->db, k)->rootpage, walk_visit, &wc, 0, NULL);
+		}
+	}
+	wxf_sqlite_freelist_walk(x->db, fl_visit, x, NULL);
+	if (wxf_sqlite_autovacuum_root(x->db) != 0) {
+		/* pointer-map pages: page 2 and every (U/5 + 1)th page after it */
+		uint32_t step = x->U / 5 + 1;
+
+		for (pgno = 2; pgno < x->n_owner; pgno += step)
+			if (x->owner[pgno] == OWN_NONE)
+				x->owner[pgno] = OWN_PTRMAP;
+	}
+}
+
+/* Reports every live row of the tables (WXF_CARVE_LIVE); 0 or the callback's value. */
+static int
+cv_live_emit(cx *x, wxf_carve_cb cb, void *arg)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < x->n_sigs && rc == 0; i++) {
+		live_ctx lc = { x, i, cb, arg, 1 };
+
+		if (x->sigs[i].is_index || x->sigs[i].is_master)
+			continue;
+		if (x->o->table != NULL && strcasecmp(x->sigs[i].obj->name, x->o->table) != 0)
+			continue;
+		rc = wxf_sqlite_scan(x->db, x->sigs[i].obj, live_row, &lc, NULL);
+	}
+	return rc;
 }
 
 /* ---------------------------------------------------------------- candidates */
@@ -1169,6 +1236,33 @@ sp_take_read(const cx *x, sp_stream *f, sp_take *t, uint64_t *types)
 	return 1;
 }
 
+/* Writes candidate r of signature sig (fingerprint fp, after the rowid comparison with the live
+ * rows) to its partition's stream, tagged with its discovery order.  in_scratch: its body is an
+ * assembled payload (x->s2), written after the record; otherwise the record points into a
+ * mapped image. */
+static int
+cv_sp_take(cx *x, const cv_rec *r, int sig, uint64_t fp, wxf_status status, int conf, int truncated,
+    const wxf_carve_src *src, int in_scratch)
+{
+	sp_take t;
+	sp_stream *f = &x->sp.take[cv_part_of(&x->sp, fp)];
+
+	memset(&t, 0, sizeof(t));
+	t.seq = x->scan.seq++;
+	t.fp = fp;
+	t.rowid = r->rowid;
+	t.body = in_scratch ? NULL : r->body;
+	t.body_len = r->body_len;
+	t.sig = sig;
+	t.ncols = r->ncols;
+	t.status = (int32_t)status;
+	t.conf = conf;
+	t.truncated = truncated;
+	t.col0_unknown = r->col0_unknown;
+	t.src = *src;
+	return sp_take_write(x, f, &t, r->types, in_scratch ? r->body : NULL);
+}
+
 /* Merges a candidate (after the live comparisons) into the candidate table.  copy_body: body is
  * not in a mapped image and is copied when the candidate is new. */
 static void
@@ -1317,23 +1411,7 @@ cv_take(cx *x, cv_rec *r, int sig, int score)
 	src.confidence = conf;
 	in_scratch = x->s2.pay != NULL && r->body >= x->s2.pay && r->body < x->s2.pay + x->s2.pay_cap;
 	if (x->sp.on) {
-		sp_take t;
-		sp_stream *f = &x->sp.take[cv_part_of(&x->sp, fp)];
-
-		memset(&t, 0, sizeof(t));
-		t.seq = x->scan.seq++;
-		t.fp = fp;
-		t.rowid = r->rowid;
-		t.body = in_scratch ? NULL : pay;
-		t.body_len = plen;
-		t.sig = sig;
-		t.ncols = n;
-		t.status = (int32_t)status;
-		t.conf = conf;
-		t.truncated = r->truncated || trunc;
-		t.col0_unknown = r->col0_unknown;
-		t.src = src;
-		if (sp_take_write(x, f, &t, r->types, in_scratch ? pay : NULL) != WXF_OK)
+		if (cv_sp_take(x, r, sig, fp, status, conf, r->truncated || trunc, &src, in_scratch) != WXF_OK)
 			x->oom = 1;
 		return;
 	}
@@ -2497,6 +2575,36 @@ sp_open_set(sp_stream **set, unsigned n, sp_store *s)
 	return WXF_OK;
 }
 
+/* A worker's spill state: its temporary file, n_part streams of each kind in it, and a stream
+ * reader per worker (n_wk) for the merge. */
+static int
+cv_sp_worker_init(cv_spill *sp, unsigned n_wk)
+{
+	sp->heads = calloc(n_wk > 0 ? n_wk : 1, sizeof(sp_head));
+	if (sp->heads == NULL || sp_store_open(&sp->store) != WXF_OK ||
+	    sp_open_set(&sp->take, sp->n_part, &sp->store) != WXF_OK ||
+	    sp_open_set(&sp->live, sp->n_part, &sp->store) != WXF_OK ||
+	    sp_open_set(&sp->cand, sp->n_part, &sp->store) != WXF_OK)
+		return WXF_ENOMEM;
+	return WXF_OK;
+}
+
+/* Frees what cv_sp_worker_init made (also after it failed half-way). */
+static void
+cv_sp_worker_free(cv_spill *sp, unsigned n_wk)
+{
+	unsigned j;
+
+	if (sp->heads != NULL)
+		for (j = 0; j < n_wk; j++)
+			free(sp->heads[j].body);
+	free(sp->heads);
+	sp_close_set(&sp->take, sp->n_part);
+	sp_close_set(&sp->live, sp->n_part);
+	sp_close_set(&sp->cand, sp->n_part);
+	sp_store_close(&sp->store);
+}
+
 /* Partitions for an image of `bytes` bytes (a power of two); 1 = everything in memory.  The
  * workers open their temporary files (wk_init); where they cannot, cv_wk_start falls back to 1. */
 static void
@@ -2585,13 +2693,10 @@ wk_init(cx *w, cx *m)
 	w->pool.wb_n = 0;
 	w->sp.buf = NULL;
 	w->sp.buf_cap = 0;
+	w->sp.heads = NULL;
 	w->oom = 0;
 	w->scan.gen = 0;
-	w->sp.heads = calloc(m->pool.n_wk > 0 ? m->pool.n_wk : 1, sizeof(sp_head));
-	if (cv_scratch_alloc(w) != WXF_OK || w->sp.heads == NULL || sp_store_open(&w->sp.store) != WXF_OK ||
-	    sp_open_set(&w->sp.take, m->sp.n_part, &w->sp.store) != WXF_OK ||
-	    sp_open_set(&w->sp.live, m->sp.n_part, &w->sp.store) != WXF_OK ||
-	    sp_open_set(&w->sp.cand, m->sp.n_part, &w->sp.store) != WXF_OK)
+	if (cv_scratch_alloc(w) != WXF_OK || cv_sp_worker_init(&w->sp, m->pool.n_wk) != WXF_OK)
 		return WXF_ENOMEM;
 	return WXF_OK;
 }
@@ -2599,16 +2704,7 @@ wk_init(cx *w, cx *m)
 static void
 wk_free(cx *w, unsigned n_wk)
 {
-	unsigned j;
-
-	if (w->sp.heads != NULL)
-		for (j = 0; j < n_wk; j++)
-			free(w->sp.heads[j].body);
-	free(w->sp.heads);
-	sp_close_set(&w->sp.take, w->sp.n_part);
-	sp_close_set(&w->sp.live, w->sp.n_part);
-	sp_close_set(&w->sp.cand, w->sp.n_part);
-	sp_store_close(&w->sp.store);
+	cv_sp_worker_free(&w->sp, n_wk);
 	if (w->set.car != NULL)
 		wxf_arena_free(&w->set.car);
 	cv_scratch_free(w);
@@ -3193,7 +3289,6 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	wxf_carve_stats st0;
 	wxf_carve_opts o0;
 	wxf_journal *jn = NULL;
-	uint32_t pgno;
 	int rc = WXF_OK, i, soft = WXF_OK;
 
 	memset(&x, 0, sizeof(x));
@@ -3255,53 +3350,11 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	}
 	if (x.sp.n_part > 1)
 		cv_wk_start(&x);
-	/* ownership and live fingerprints (spilling: the workers fingerprint, see walk_visit) */
-	for (i = 0; i < x.n_sigs && !x.oom; i++) {
-		walk_ctx wc = { &x, i, (uint32_t)i + 1 };
-
-		wxf_sqlite_tree_pages(db, x.sigs[i].obj->rootpage, walk_visit, &wc, 0, NULL);
-	}
-	if (!x.oom)
-		wb_flush(&x);
-	/* objects without a signature (autoindexes, WITHOUT ROWID) still own their pages */
-	{
-		size_t k, n = wxf_sqlite_n_objs(db);
-
-		for (k = 0; k < n && !x.oom; k++) {
-			walk_ctx wc = { &x, -1, OWN_PTRMAP };
-			int j;
-
-			for (j = 0; j < x.n_sigs && x.sigs[j].obj != wxf_sqlite_obj_at(db, k); j++)
-				;
-			if (j < x.n_sigs)
-				continue; /* walked above: its pages and overflow pages are marked */
-			wxf_sqlite_tree_pages(db, wxf_sqlite_obj_at(db, k)->rootpage, walk_visit, &wc, 0, NULL);
-		}
-	}
-	wxf_sqlite_freelist_walk(db, fl_visit, &x, NULL);
-	if (wxf_sqlite_autovacuum_root(db) != 0) {
-		/* pointer-map pages: page 2 and every (U/5 + 1)th page after it */
-		uint32_t step = x.U / 5 + 1;
-
-		for (pgno = 2; pgno < x.n_owner; pgno += step)
-			if (x.owner[pgno] == OWN_NONE)
-				x.owner[pgno] = OWN_PTRMAP;
-	}
+	cv_own_walk(&x);
 	if (x.oom)
 		goto oom;
-	if ((x.src_mask & WXF_CARVE_LIVE) && cb != NULL) {
-		for (i = 0; i < x.n_sigs && rc == 0; i++) {
-			live_ctx lc = { &x, i, cb, arg, 1 };
-
-			if (x.sigs[i].is_index || x.sigs[i].is_master)
-				continue;
-			if (opts->table != NULL && strcasecmp(x.sigs[i].obj->name, opts->table) != 0)
-				continue;
-			rc = wxf_sqlite_scan(db, x.sigs[i].obj, live_row, &lc, NULL);
-		}
-		if (rc != 0)
-			goto out;
-	}
+	if ((x.src_mask & WXF_CARVE_LIVE) && cb != NULL && (rc = cv_live_emit(&x, cb, arg)) != 0)
+		goto out;
 	/* schema remnants first: old sqlite_master records name dropped tables */
 	if (x.master_sig >= 0) {
 		x.only_sig = x.master_sig;
