@@ -57,146 +57,9 @@
 #define MAX_DROPPED 64
 #define SP_MAXP 128                    /* most spill partitions */
 #define SP_PART_BYTES (8u << 20)       /* image bytes per partition */
-#define SP_MAXW 16                     /* most carving threads */
-
-enum { OWN_NONE = 0, OWN_TRUNK = 0xfffffff0u, OWN_LEAF, OWN_OVFL, OWN_PTRMAP };
-
-typedef struct cand {
-	int sig;
-	int64_t rowid;
-	int ncols;
-	uint64_t *types;
-	unsigned char *known;       /* per record column */
-	const uint8_t *body;
-	size_t body_len;
-	uint64_t fp;
-	wxf_status status;
-	int conf;
-	wxf_carve_src *src;
-	uint32_t n_src, cap_src;
-	int truncated;
-	int index_only;             /* index entry not (yet) folded */
-	int body_copied;            /* body lives in the arena (not in a mapped image) */
-} cand;
-
-/* Spill streams (see sp_write): a worker's temporary file, and one logical stream in it. */
-typedef struct sp_store {
-	FILE *f;
-	int fd;
-	uint32_t next;              /* next free block */
-} sp_store;
-
-typedef struct sp_stream {
-	sp_store *store;
-	uint8_t *buf;               /* write buffer: the unwritten tail */
-	size_t n;
-	uint32_t *blk;              /* the stream's blocks in the file, in order */
-	size_t n_blk, cap_blk;
-	int err;
-	uint8_t *rbuf;              /* reading: block buffer; the bytes being read (rbuf or buf), */
-	const uint8_t *rsrc;        /* next block, position, length, tail read */
-	size_t rb, rpos, rlen;
-	int rtail;
-} sp_stream;
-
-/* The page being scanned: where a candidate is found (its source), hints from the page's owner,
- * and the scan's scratch. */
-typedef struct cv_scan {
-	wxf_origin origin;
-	const char *file;
-	uint32_t pgno, frame;
-	uint64_t page_abs;
-	uint64_t seq;               /* discovery order of the next candidate (see cv_seq) */
-	int hint;                   /* sig index suggested by the page's owner, -1 */
-	int raw_page;               /* the page is not a b-tree page: no freeblock headers in it */
-	int live_page;              /* current version of a live b-tree page (mask 0 = unaccounted) */
-	cv_rec rec_scan, rec_cell, rec_try; /* scratch records */
-	uint8_t *mask;              /* per page byte: 1 = allocated */
-	uint32_t *fb, *fbe;         /* freeblock extents of the current page (U/4 + 1 each) */
-	uint32_t *anc_gen, gen;     /* anchor() memo: valid where anc_gen[e] == gen */
-	uint8_t *anc_val;
-} cv_scan;
-
-/* The candidate table being merged, its hash index, and the live fingerprints it is compared
- * with. */
-typedef struct cv_set {
-	cand *c;
-	size_t n_c, cap_c;
-	uint32_t *ht;               /* hash -> cand index + 1 */
-	size_t ht_cap;
-	wxf_arena *car;             /* arena of the candidates being merged */
-	uint64_t *live_fp;
-	size_t n_live, cap_live;
-} cv_set;
-
-/* Spilling: with n_part > 1, live fingerprints and candidates go to temporary files partitioned
- * by fingerprint, are merged one partition at a time, and are emitted one (table, rowid)
- * partition at a time; memory is one partition's worth. */
-typedef struct cv_spill {
-	unsigned n_part;
-	int part_shift;
-	int on;                     /* cv_take() writes candidates out instead of merging them */
-	sp_stream *take, *live, *cand; /* worker: n_part streams each, in store */
-	sp_store store;
-	struct sp_head *heads;      /* worker: one stream reader per worker (merge) */
-	uint8_t *buf;               /* encoding buffer of merged candidates (sp_write_cand) */
-	size_t buf_cap;
-} cv_spill;
-
-/* Parallel spilling run: the master context owns the workers and hands them work (a pass, a
- * walk batch); each worker carves, merges and writes through its own streams and scratch. */
-typedef struct cv_pool {
-	struct cx *master;          /* worker: its master; master: itself */
-	struct cx *wk;              /* master: the workers */
-	unsigned n_wk;
-	struct cv_pass *pass;       /* the pass the workers are running */
-	wxf_carve_stats wst;        /* worker: its own counters, added to the master's at the end */
-	struct wb_ent *wb;          /* master: b-tree pages whose cells the workers fingerprint */
-	size_t wb_n;
-	atomic_size_t wb_next;
-} cv_pool;
-
-/* A carving context: settings and read-only tables shared by every worker, then each role's
- * state.  The master runs the in-memory carve and the driver; a worker is a copy of it with its
- * own scratch, candidate set and streams (wk_init). */
-typedef struct cx {
-	wxf_sqlite_db *db;
-	const wxf_carve_opts *o;
-	wxf_carve_stats *st;
-	wxf_err *err;
-	wxf_arena *ar;
-	uint32_t U, n_pages, main_pages, page_size;
-	int enc;
-	unsigned src_mask;
-	cv_sig *sigs;
-	int n_sigs;
-	int master_sig;
-	int only_sig;               /* >= 0: the schema-remnant pass looks for this signature only */
-	int n_dropped;
-	uint32_t *owner;            /* pgno -> sig+1, OWN_* */
-	uint32_t n_owner;
-	uint16_t *dropped_of;       /* pgno -> dropped table's signature + 1 (its old b-tree) */
-	wxf_sqlite_scratch s, s2;
-	wxf_sqlval *vals;
-	int oom;
-	const char *dbname, *walname, *jname;
-	cv_scan scan;
-	cv_set set;
-	cv_spill sp;
-	cv_pool pool;
-} cx;
-
-/* A page of the walk batch: its cells are fingerprinted as live rows of signature sig. */
-typedef struct wb_ent {
-	uint32_t pgno;
-	int32_t sig;
-} wb_ent;
-
-#define WB_CAP 16384            /* pages per walk batch */
-
 /* ---------------------------------------------------------------- signatures and scoring */
 
-static int
+int
 cv_build_sigs(cx *x)
 {
 	size_t i, n = wxf_sqlite_n_objs(x->db);
@@ -255,7 +118,7 @@ cv_build_sigs(cx *x)
 }
 
 /* Penalty of serial type st in a column of affinity a, or -1 if impossible. */
-static int
+int
 cv_type_penalty(const cv_sig *s, int col, uint64_t st)
 {
 	int a = s->aff[col];
@@ -289,7 +152,7 @@ cv_type_penalty(const cv_sig *s, int col, uint64_t st)
 }
 
 /* Score of record r against signature s (0..100), or -1. */
-static int
+int
 cv_score(const cv_sig *s, const cv_rec *r)
 {
 	int i, pen = 0, p, n = r->ncols;
@@ -371,7 +234,7 @@ text_ok(int enc, const uint8_t *p, size_t n)
 }
 
 /* Checks every text value whose bytes lie in body[0..avail). */
-static int
+int
 cv_values_ok(cx *x, const cv_rec *r, size_t avail)
 {
 	size_t pos = 0;
@@ -391,7 +254,7 @@ cv_values_ok(cx *x, const cv_rec *r, size_t avail)
 }
 
 /* Best signature for r among tables (want_index = 0) or indexes; -1 if none. */
-static int
+int
 cv_best_sig(cx *x, const cv_rec *r, int want_index, int *score)
 {
 	int i, best = -1, bs = -1, second = -1, sc;
@@ -449,7 +312,7 @@ fp_bytes(uint64_t *ph, uint64_t *pg, const uint8_t *p, size_t n)
  * same function for live rows and candidates, so equal records have equal fingerprints.  The
  * rowid-alias column is left out (its NULL says nothing), missing trailing columns count as
  * NULL, bytes past body_len (a cut-off overflow chain) are left out. */
-static uint64_t
+uint64_t
 cv_fp_raw(const cv_sig *s, int sig, const uint64_t *types, int ncols, const uint8_t *body, size_t body_len)
 {
 	uint64_t h = 0x243f6a8885a308d3ULL ^ (uint64_t)(sig + 1);
@@ -496,6 +359,19 @@ cv_fp_raw(const cv_sig *s, int sig, const uint64_t *types, int ncols, const uint
  * no inode allocation per stream (on ext4 that cost ~8 % of a 338 MB carve).
  */
 #define SP_BLK 4096
+
+struct sp_stream {
+	sp_store *store;
+	uint8_t *buf;               /* write buffer: the unwritten tail */
+	size_t n;
+	uint32_t *blk;              /* the stream's blocks in the file, in order */
+	size_t n_blk, cap_blk;
+	int err;
+	uint8_t *rbuf;              /* reading: block buffer; the bytes being read (rbuf or buf), */
+	const uint8_t *rsrc;        /* next block, position, length, tail read */
+	size_t rb, rpos, rlen;
+	int rtail;
+};
 
 static FILE *sp_tmp(void);
 
@@ -611,22 +487,7 @@ sp_read(sp_stream *st, void *data, size_t n)
 	return (long)n;
 }
 
-/* Live fingerprints: an open-addressing set (0 = empty), at most half full. */
-static int
-cv_live_has(const cv_set *set, uint64_t fp)
-{
-	size_t i;
-
-	if (set->cap_live == 0)
-		return 0;
-	for (i = (size_t)(fp ^ (fp >> 29)) & (set->cap_live - 1); set->live_fp[i] != 0;
-	    i = (i + 1) & (set->cap_live - 1))
-		if (set->live_fp[i] == fp)
-			return 1;
-	return 0;
-}
-
-static int
+int
 cv_live_add(cv_set *set, uint64_t fp)
 {
 	size_t i;
@@ -657,15 +518,8 @@ cv_live_add(cv_set *set, uint64_t fp)
 	return WXF_OK;
 }
 
-/* Partition of fingerprint fp (its top bits). */
-static unsigned
-cv_part_of(const cv_spill *sp, uint64_t fp)
-{
-	return sp->n_part > 1 ? (unsigned)(fp >> sp->part_shift) : 0;
-}
-
 /* A live fingerprint, into its partition's stream. */
-static int
+int
 cv_sp_live(cv_spill *sp, uint64_t fp)
 {
 	return sp_write(&sp->live[cv_part_of(sp, fp)], &fp, sizeof(fp));
@@ -721,8 +575,6 @@ wk_walk(void *arg)
 	return NULL;
 }
 
-static void cv_wk_run(cx *m, void *(*fn)(void *));
-static void cv_wk_stop(cx *m);
 
 static void
 wb_flush(cx *m)
@@ -885,7 +737,7 @@ fl_visit(void *arg, uint32_t pgno, int trunk)
 
 /* Page ownership (owner[]) and the live fingerprints: one walk per b-tree, then the objects
  * without a signature, the freelist and the pointer-map pages.  Sets x->oom on failure. */
-static void
+void
 cv_own_walk(cx *x)
 {
 	uint32_t pgno;
@@ -926,7 +778,7 @@ cv_own_walk(cx *x)
 }
 
 /* Reports every live row of the tables (WXF_CARVE_LIVE); 0 or the callback's value. */
-static int
+int
 cv_live_emit(cx *x, wxf_carve_cb cb, void *arg)
 {
 	int i, rc = 0;
@@ -972,7 +824,7 @@ ht_grow(cx *x)
 	return WXF_OK;
 }
 
-static int
+int
 cv_add_src(cx *x, cand *c, const wxf_carve_src *s)
 {
 	uint32_t i;
@@ -1047,8 +899,6 @@ cmp_live(void *arg, const wxf_sqlrow *row)
 	}
 	return 0;
 }
-
-static uint64_t cv_body_size(const cv_rec *r, int from);
 
 /* A spilled candidate (cv_take() when spilling; written by sp_take_write): body NULL when the body
  * was an assembled payload and follows the record, otherwise it points into a mapped image. */
@@ -1240,7 +1090,7 @@ sp_take_read(const cx *x, sp_stream *f, sp_take *t, uint64_t *types)
  * rows) to its partition's stream, tagged with its discovery order.  in_scratch: its body is an
  * assembled payload (x->s2), written after the record; otherwise the record points into a
  * mapped image. */
-static int
+int
 cv_sp_take(cx *x, const cv_rec *r, int sig, uint64_t fp, wxf_status status, int conf, int truncated,
     const wxf_carve_src *src, int in_scratch)
 {
@@ -1265,7 +1115,7 @@ cv_sp_take(cx *x, const cv_rec *r, int sig, uint64_t fp, wxf_status status, int 
 
 /* Merges a candidate (after the live comparisons) into the candidate table.  copy_body: body is
  * not in a mapped image and is copied when the candidate is new. */
-static void
+void
 cv_merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_unknown, const uint8_t *body,
     size_t plen, uint64_t fp, wxf_status status, int conf, int truncated, const wxf_carve_src *src,
     int copy_body)
@@ -1354,7 +1204,7 @@ cv_merge(cx *x, int sig, int64_t rowid, int n, const uint64_t *types, int col0_u
 }
 
 /* Records candidate r of signature sig found at the current page context. */
-static void
+void
 cv_take(cx *x, cv_rec *r, int sig, int score)
 {
 	const cv_sig *s = &x->sigs[sig];
@@ -1440,22 +1290,11 @@ read_types(const uint8_t *p, size_t pos, size_t lim, cv_rec *r, int first, int c
 	return pos;
 }
 
-static uint64_t
-cv_body_size(const cv_rec *r, int from)
-{
-	uint64_t t = 0;
-	int i;
-
-	for (i = from; i < r->ncols; i++)
-		t += (uint64_t)wxf_sqlite_serial_size(r->types[i]);
-	return t;
-}
-
 /*
  * An intact cell at page[off] within [off, lim): table leaf (index = 0) or index cell.  On success
  * fills r (body points into page, or into x->s2.pay when overflow was assembled) and returns 1.
  */
-static int
+int
 cv_intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index, int interior, cv_rec *r)
 {
 	uint64_t P, rowid = 0, h, bs;
@@ -1528,26 +1367,6 @@ cv_intact_cell(cx *x, const uint8_t *page, uint32_t off, uint32_t lim, int index
 		return 1;
 	}
 	return cv_values_ok(x, r, r->body_len);
-}
-
-/* Plausible (next, size) freeblock header at page[p] whose block ends by lim: what freeSpace()
- * writes over the first 4 bytes of a freed cell.  It stays behind ("stale") inside a larger
- * freeblock when a later free coalesces the block into an earlier one, and in the unallocated
- * gap when the content area shrinks over it. */
-static int
-cv_fb_header(const cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t *size)
-{
-	uint32_t next, sz;
-
-	if (p + 4 > lim)
-		return 0;
-	next = (uint32_t)page[p] << 8 | page[p + 1];
-	sz = (uint32_t)page[p + 2] << 8 | page[p + 3];
-	if (sz < 4 || sz > x->U - p || (next != 0 && (next < p + sz + 4 || next >= x->U)))
-		return 0; /* the chain ascends and blocks closer than 4 bytes coalesce; the size may
-		           * reach past lim: later inserts reuse the end of a stale block */
-	*size = sz;
-	return 1;
 }
 
 /* A table-leaf cell shape at page[q]: payload length, rowid, a record header whose serial types
@@ -1711,7 +1530,7 @@ clob_rank(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fbsize,
  * way), by an exact match of the size field, and by the page's owner.  Returns 1 and fills r,
  * *sig_out, *score_out with the best.
  */
-static int
+int
 cv_clobbered_cell(cx *x, const uint8_t *page, uint32_t p, uint32_t lim, uint32_t fbsize, cv_rec *r,
     int *sig_out, int *score_out)
 {
@@ -1997,7 +1816,7 @@ has_table_word(const cx *x, const uint8_t *page)
  * One page image.  old_image: its allocated cells are candidates too.  live_tree: the page is
  * the current version of a live b-tree page (allocated cells are live rows).
  */
-static void
+void
 cv_carve_page(cx *x, const uint8_t *page, uint32_t pgno, int old_image, wxf_origin cell_origin,
     wxf_origin free_origin)
 {
@@ -2254,7 +2073,7 @@ sp_head_next(const cx *x, sp_head *h)
  * were found (every worker's stream is in discovery order; they interleave by sequence number,
  * so every merge decision is the one a single-threaded run makes); the merged candidates go to
  * this worker's output partitions, tagged with p. */
-static int
+int
 cv_sp_merge_part(cx *x, unsigned p)
 {
 	cx *m = x->pool.master;
@@ -2320,8 +2139,6 @@ cv_sp_merge_part(cx *x, unsigned p)
 	return rc;
 }
 
-static int cv_emit_prepare(cx *x);
-static int cv_emit_deliver(cx *x, wxf_carve_cb cb, void *arg);
 
 /* Reads one merged candidate (after its tag) from f into x->set.c; 0 ok. */
 static int
@@ -2488,7 +2305,7 @@ sp_emit_serial(cx *m, wxf_carve_cb cb, void *arg)
 }
 
 /* Emits every output partition; m is the master.  WXF_OK, the callback's value or WXF_ENOMEM. */
-static int
+int
 cv_sp_emit(cx *m, wxf_carve_cb cb, void *arg)
 {
 	emit_pipe ep;
@@ -2577,7 +2394,7 @@ sp_open_set(sp_stream **set, unsigned n, sp_store *s)
 
 /* A worker's spill state: its temporary file, n_part streams of each kind in it, and a stream
  * reader per worker (n_wk) for the merge. */
-static int
+int
 cv_sp_worker_init(cv_spill *sp, unsigned n_wk)
 {
 	sp->heads = calloc(n_wk > 0 ? n_wk : 1, sizeof(sp_head));
@@ -2590,7 +2407,7 @@ cv_sp_worker_init(cv_spill *sp, unsigned n_wk)
 }
 
 /* Frees what cv_sp_worker_init made (also after it failed half-way). */
-static void
+void
 cv_sp_worker_free(cv_spill *sp, unsigned n_wk)
 {
 	unsigned j;
@@ -2607,7 +2424,7 @@ cv_sp_worker_free(cv_spill *sp, unsigned n_wk)
 
 /* Partitions for an image of `bytes` bytes (a power of two); 1 = everything in memory.  The
  * workers open their temporary files (wk_init); where they cannot, cv_wk_start falls back to 1. */
-static void
+void
 cv_sp_open(cx *x, uint64_t bytes)
 {
 	uint64_t per = SP_PART_BYTES;
@@ -2635,7 +2452,7 @@ cv_sp_open(cx *x, uint64_t bytes)
 /* ---------------------------------------------------------------- workers */
 
 /* The per-context scratch (page mask, freeblock extents, anchor memo, decoded values). */
-static int
+int
 cv_scratch_alloc(cx *x)
 {
 	x->scan.mask = malloc(65536 + 16);
@@ -2649,7 +2466,7 @@ cv_scratch_alloc(cx *x)
 }
 
 /* Frees the scratch and the candidate table, live set and encoding buffer of a context. */
-static void
+void
 cv_scratch_free(cx *x)
 {
 	free(x->scan.mask);
@@ -2726,7 +2543,7 @@ carve_workers(const cx *x)
 
 /* Starts the workers of a spilling run (their streams and scratch) and the walk batch; where
  * that fails, the run falls back to memory (one partition, single-threaded). */
-static void
+void
 cv_wk_start(cx *m)
 {
 	unsigned n = carve_workers(m), j;
@@ -2747,7 +2564,7 @@ cv_wk_start(cx *m)
 	m->sp.part_shift = 0;
 }
 
-static void
+void
 cv_wk_stop(cx *m)
 {
 	unsigned j;
@@ -2760,7 +2577,7 @@ cv_wk_stop(cx *m)
 }
 
 /* Frees a worker's merge state (its last partition's candidates and live set). */
-static void
+void
 cv_wk_release(cx *w)
 {
 	if (w->set.car != NULL)
@@ -2777,7 +2594,7 @@ cv_wk_release(cx *w)
 }
 
 /* Adds a worker's counters to the master's. */
-static void
+void
 cv_wk_stats(wxf_carve_stats *d, const wxf_carve_stats *s)
 {
 	int k;
@@ -2796,7 +2613,7 @@ cv_wk_stats(wxf_carve_stats *d, const wxf_carve_stats *s)
 
 /* Runs fn on every worker: worker 0 in the calling thread, the others in threads of their own
  * (where a thread cannot be made, the calling thread runs that worker after its own). */
-static void
+void
 cv_wk_run(cx *m, void *(*fn)(void *))
 {
 	pthread_t th[SP_MAXW];
@@ -2842,7 +2659,7 @@ noop_row(void *arg, const wxf_sqlrow *row)
 }
 
 /* Sorts the candidates and folds index entries into their rows. */
-static int
+int
 cv_emit_prepare(cx *x)
 {
 	size_t i;
@@ -2892,7 +2709,7 @@ cv_emit_prepare(cx *x)
 }
 
 /* Calls cb for every prepared candidate. */
-static int
+int
 cv_emit_deliver(cx *x, wxf_carve_cb cb, void *arg)
 {
 	size_t i;
@@ -2987,7 +2804,7 @@ cv_emit_deliver(cx *x, wxf_carve_cb cb, void *arg)
 	return rc;
 }
 
-static int
+int
 cv_emit(cx *x, wxf_carve_cb cb, void *arg)
 {
 	int rc = cv_emit_prepare(x);
@@ -3014,7 +2831,7 @@ dropped_visit(void *arg, uint32_t pgno, int kind)
 }
 
 /* Old sqlite_master records of tables missing from the live schema become signatures. */
-static int
+int
 cv_add_dropped(cx *x)
 {
 	size_t i;
@@ -3078,18 +2895,6 @@ cv_add_dropped(cx *x)
 	return WXF_OK;
 }
 
-/* The work of one carve pass, in discovery order: main pages 1..n_owner-1, then the WAL frames
- * that are not the current version of their page, then the journal records.  Workers take
- * chunks of this sequence in increasing order, so each worker's candidate stream is in
- * discovery order and the merge interleaves them by sequence number (cv_seq). */
-typedef struct cv_pass {
-	const wxf_journal *jn;
-	uint64_t n_main, n_wal, n_jrn, n;
-	int schema_pass;
-	uint64_t chunk;             /* items a worker takes at a time */
-	atomic_uint_fast64_t next;  /* next item (carving) or partition (merging) to take */
-} cv_pass;
-
 /* Sequence number of the first candidate of item idx of stage 0 (main), 1 (WAL) or 2 (journal);
  * the low 24 bits count the candidates of one item (a 64 KB page yields fewer than 2^18). */
 static uint64_t
@@ -3148,7 +2953,7 @@ carve_main_page(cx *x, uint32_t pgno, int schema_pass)
 }
 
 /* Item i of pass p. */
-static void
+void
 cv_carve_item(cx *x, const cv_pass *p, uint64_t i)
 {
 	if (i < p->n_main) {
@@ -3238,7 +3043,7 @@ carve_sources(cx *x, const wxf_journal *jn, int schema_pass)
 }
 
 /* Worker: carves chunks of the pass until none is left. */
-static void *
+void *
 cv_wk_carve(void *arg)
 {
 	cx *x = arg;
@@ -3256,7 +3061,7 @@ cv_wk_carve(void *arg)
 }
 
 /* Worker: merges fingerprint partitions until none is left. */
-static void *
+void *
 cv_wk_merge(void *arg)
 {
 	cx *x = arg;
