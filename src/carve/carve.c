@@ -2,37 +2,20 @@
 /*
  * The carver: finds deleted records in every free byte of a SQLite image, its WAL and journal.
  *
- * Free space on a b-tree page (page.c has the header table):
- *
- *   | hdr | cell pointers | unallocated gap | cells, freeblocks, fragments ... | reserve |
- *   0     hdr_len          ptr_end           content_start                     U        page size
- *
- * Freeblock (a chain in ascending offset order from header bytes 1..2):
- *   OFFSET SIZE DESCRIPTION
- *        0    2 offset of the next freeblock, 0 = last
- *        2    2 size of this freeblock, header included (>= 4)
- * A freed cell becomes a freeblock: its first 4 bytes (payload length, rowid, header length and
- * at most one serial type) are overwritten; the rest survives unless secure_delete is on.
- *
- * Per page the carver marks the bytes of live cells; every other byte from ptr_end to U is free
- * space.  In free space it tries, at each offset:
- *   1. an intact table-leaf cell: varint P, varint rowid, record header, body, with
- *      P == header + body exactly, every serial type legal, text valid in the db encoding, and
- *      a schema signature that accepts the serial types (cv_score);
- *   2. at a freeblock start, a clobbered cell: for every split x = len(P)+len(rowid) in 2..10
- *      the surviving serial types are read, a lost first type is inferred from the affinity
- *      and the freeblock size (exact fit, or the next intact cell right after), and the header
- *      length byte is checked where it survives;
- *   3. in index pages, intact index cells (deleted index entries).
- * A success moves the offset past the record, a failure by one byte.  Old page images (freelist
- * leaves, pages no tree owns, WAL frames that are not the current version, main pages the WAL
- * replaced, journal records) also give their allocated cells as intact candidates.
- *
- * Classification: a candidate equal to a live row (fingerprint of its values, IPK excluded) is
- * a live copy and not reported; one whose rowid is live with other values is SUPERSEDED when
- * some non-key value is the same (an UPDATE), else DELETED (rowid reused); otherwise DELETED_
- * RECOVERED, or PARTIALLY_RECOVERED when a value is lost.  Duplicates (same table and values)
- * are merged, keeping every source.
+ * A run (wxf_carve_run_stats):
+ *   1. makes a signature of every table and index of the schema (carve_sig.c) and walks every
+ *      b-tree once for page ownership and the live fingerprints (carve_own.c); with
+ *      WXF_CARVE_LIVE it reports the live rows;
+ *   2. carves the pages that can hold schema records for old sqlite_master records: those naming
+ *      dropped tables give signatures too (carve_sig.c);
+ *   3. carves every page image once, in discovery order (cv_pass: main pages, WAL frames that
+ *      are not the current version of their page, journal records): the free space of each
+ *      (carve_page.c) is searched for records (carve_cell.c), and each record found is compared
+ *      with the live rows and merged with its duplicates (carve_merge.c);
+ *   4. sorts the merged records, folds index entries into their rows and delivers them
+ *      (carve_emit.c).
+ * On images over 8 MB steps 3 and 4 spill (carve_spill.c) and run on opts->jobs workers
+ * (carve_thread.c); the output is the same for any thread count.
  *
  * Invariants: every read goes through bounds checks against the page's usable size; every loop
  * advances (offsets strictly increase, freeblock chains must ascend, overflow chains are bounded
@@ -42,17 +25,12 @@
  */
 #include "config.h"
 #include "carve_int.h"
-#include "base/wxf_buf.h"
-#include "base/wxf_file.h"
-#include "base/wxf_cur.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
+
+/* ---------------------------------------------------------------- passes */
 
 /* Sequence number of the first candidate of item idx of stage 0 (main), 1 (WAL) or 2 (journal);
  * the low 24 bits count the candidates of one item (a 64 KB page yields fewer than 2^18). */
