@@ -79,8 +79,8 @@ scan_region(cx *x, const uint8_t *page, uint32_t a, uint32_t b, const uint32_t *
 			int s2;
 
 			for (k = 1; k < 4 && got; k++)
-				if (cv_intact_cell(x, page, o + k, b, kind, 0, q) && cv_best_sig(x, q, kind, &s2) >= 0 &&
-				    s2 >= 40)
+				if (cv_intact_cell(x, page, o + k, b, kind, 0, q) &&
+				    cv_best_sig(x, q, kind, &s2) >= 0 && s2 >= 40)
 					got = 0;
 			if (!got) {
 				o++;
