@@ -58,6 +58,8 @@ typedef struct cv_rec {
 /* Page owners (cx.owner): a signature index + 1, or one of these. */
 enum { OWN_NONE = 0, OWN_TRUNK = 0xfffffff0u, OWN_LEAF, OWN_OVFL, OWN_PTRMAP };
 
+/* A candidate of the table: its record, fingerprint, classification, confidence and every place it
+ * was found (src[0] the best). */
 typedef struct cand {
 	int sig;
 	int64_t rowid;
@@ -76,7 +78,7 @@ typedef struct cand {
 	int body_copied;            /* body lives in the arena (not in a mapped image) */
 } cand;
 
-/* Spill streams (see sp_write): a worker's temporary file, and one logical stream in it. */
+/* Spill streams (carve_spill.c): a worker's temporary file, and one logical stream in it. */
 typedef struct sp_store {
 	FILE *f;
 	int fd;
