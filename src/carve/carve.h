@@ -121,14 +121,14 @@ typedef struct wxf_carve_stats {
  * within each output partition only.  Pointers in *c are valid during the callback.
  * stats may be NULL.  Returns WXF_OK, the callback's non-zero value, WXF_ENOMEM, or a WAL/journal
  * parse error (WXF_ECORRUPT with sev WARN: the carve still ran without that source). */
-/* Fills p with the provenance of a carved record (origin, status, confidence, table, rowid,
- * page, frame, offset, length); p->file and p->image are set to file and image. */
-void wxf_carved_prov(const wxf_carved *cv, const char *file, const char *image, wxf_prov *p);
-
 int wxf_carve_run(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb cb, void *arg,
     wxf_err *err);
 int wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb cb, void *arg,
     wxf_carve_stats *stats, wxf_err *err);
+
+/* Fills p with the provenance of a carved record (origin, status, confidence, table, rowid,
+ * page, frame, offset, length); p->file and p->image are set to file and image. */
+void wxf_carved_prov(const wxf_carved *cv, const char *file, const char *image, wxf_prov *p);
 
 /* Decodes one record candidate from raw bytes for table t (used by readers feeding recovered
  * WeChat rows and by the fuzzers): the record must start at data[0] as an intact table-leaf cell
