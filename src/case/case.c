@@ -66,9 +66,9 @@ case_exhibit_of(const case_run *r, const wxf_wc_acct *a)
 {
 	size_t i;
 
-	for (i = 0; i < r->n_subs; i++)
-		if (a->inv == &r->subs[i].inv)
-			return r->subs[i].from;
+	for (i = 0; i < r->un.n_subs; i++)
+		if (a->inv == &r->un.subs[i].inv)
+			return r->un.subs[i].from;
 	if (a->root >= 0 && (size_t)a->root < r->inv.n_roots)
 		return r->inv.roots[a->root].given;
 	return NULL;
@@ -132,8 +132,9 @@ case_containers(case_run *r)
 	uo.limit = limit_cb;
 	uo.limit_arg = r;
 	wxf_err_clear(&err);
-	if (wxf_intake_unpack_all(&r->inv, &uo, &r->subs, &r->n_subs, &err) != WXF_OK)
+	if (wxf_intake_unpack_all(&r->inv, &uo, &r->un, &err) != WXF_OK)
 		case_limit(r, "%s", err.msg);
+	r->s->n_unreadable += r->un.n_failed;
 }
 
 /* ------------------------------------------------------------------------------ 3 accounts */
@@ -253,8 +254,8 @@ case_accounts(case_run *r, wxf_err *err)
 
 	if ((rc = case_accounts_of(r, &r->inv, NULL, err)) != WXF_OK)
 		return rc;
-	for (i = 0; i < r->n_subs; i++)
-		if ((rc = case_accounts_of(r, &r->subs[i].inv, r->subs[i].work, err)) != WXF_OK)
+	for (i = 0; i < r->un.n_subs; i++)
+		if ((rc = case_accounts_of(r, &r->un.subs[i].inv, r->un.subs[i].work, err)) != WXF_OK)
 			return rc;
 	if (r->n_accts > 1)
 		qsort(r->accts, r->n_accts, sizeof(*r->accts), acct_cmp);
@@ -562,7 +563,7 @@ done:
 	}
 	free(r.accts);
 	wxf_model_free(&r.empty);
-	wxf_subinvs_free(&r.subs, r.n_subs);
+	wxf_unpack_result_free(&r.un);
 	for (i = 0; i < r.n_limits; i++)
 		free(r.limits[i]);
 	free(r.limits);

@@ -80,6 +80,7 @@ typedef struct wxf_case_summary {
 	wxf_case_account *accounts;      /* in report order */
 	size_t n_accounts;
 	size_t n_changed;                /* evidence files changed between the two hashings */
+	size_t n_unreadable;             /* containers that could not be opened */
 	char manifest_sha256[65];
 	char audit_head[65];
 } wxf_case_summary;

@@ -20,8 +20,7 @@ typedef struct case_run {
 	wxf_log *log;
 	wxf_tz *tz;
 	wxf_inventory inv;             /* the evidence */
-	wxf_subinv *subs;              /* unpacked containers */
-	size_t n_subs;
+	wxf_unpack_result un;          /* unpacked containers */
 	wxf_audit audit;
 	wxf_wc_env env;
 	wxf_wc_acct **accts;           /* every account, in reading order */

@@ -148,11 +148,18 @@ typedef struct wxf_unpack_opts {
 	void *limit_arg;
 } wxf_unpack_opts;
 
-/* Unpacks every container of inv (above).  A container that fails is a limitation and the
- * others go on.  Returns WXF_OK with *subs (n entries, maybe 0). */
-int wxf_intake_unpack_all(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_subinv **subs,
-    size_t *n, wxf_err *err);
-void wxf_subinvs_free(wxf_subinv **subs, size_t n);
+typedef struct wxf_unpack_result {
+	wxf_subinv *subs;            /* the unpacked trees */
+	size_t n_subs;
+	size_t n_failed;             /* containers that could not be opened (password missing or
+	                                wrong, corrupt header): unreadable evidence */
+} wxf_unpack_result;
+
+/* Unpacks every container of inv (above).  A container that fails is counted, recorded in the
+ * audit log and a limitation, and the others go on.  Returns WXF_OK. */
+int wxf_intake_unpack_all(const wxf_inventory *inv, const wxf_unpack_opts *o,
+    wxf_unpack_result *res, wxf_err *err);
+void wxf_unpack_result_free(wxf_unpack_result *res);
 
 /* 1 if `path` lies inside any evidence root. */
 int wxf_intake_inside_evidence(const wxf_inventory *inv, const char *path);

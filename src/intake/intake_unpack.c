@@ -91,8 +91,10 @@ sub_scan(const wxf_unpack_opts *o, const char *dir, const char *from, const char
 }
 
 static void
-unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_subinv **subs, size_t *n_subs)
+unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result *res)
 {
+	wxf_subinv **subs = &res->subs;
+	size_t *n_subs = &res->n_subs;
 	wxf_intake_opts io;
 	char **dirs = NULL, **from = NULL, *work = wxf_path_join(o->outdir, "work");
 	size_t n = 0, i, k = 0, lo = strlen(o->outdir);
@@ -113,9 +115,11 @@ unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_subinv **subs,
 	wxf_log_info(o->log, "unpacking %zu Android backup container(s)", k);
 	if (wxf_intake_unpack(inv, work, &io, &dirs, &from, &n, &err) != WXF_OK)
 		limit(o, "%s", err.msg);
-	if (n < k)
+	if (n < k) {
 		limit(o, "%zu of %zu Android backup container(s) could not be unpacked (see the audit "
 		    "log; an encrypted backup needs --backup-password).", k - n, k);
+		res->n_failed += k - n;
+	}
 	for (i = 0; i < n; i++) {
 		/* the bundle-relative form of OUTDIR/work/containers/<n>-<name> */
 		const char *rel = strncmp(dirs[i], o->outdir, lo) == 0 ? dirs[i] + lo : dirs[i];
@@ -138,16 +142,17 @@ unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_subinv **subs,
 }
 
 static void
-unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_subinv **subs,
-    size_t *n_subs)
+unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result *res)
 {
+	wxf_subinv **subs = &res->subs;
+	size_t *n_subs = &res->n_subs;
 	size_t i, t, k = 0;
 
 	for (i = 0; i < inv->n_roots; i++) {
 		const wxf_root *r = &inv->roots[i];
 		wxf_huawei_result hr;
 		char *hw, *hw_rel;
-		const char *res;
+		const char *what;
 		wxf_err err;
 		wxf_buf b;
 		int rc;
@@ -160,19 +165,20 @@ unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_subinv **s
 		wxf_err_clear(&err);
 		wxf_log_info(o->log, "unpacking Huawei backup %s", r->given);
 		rc = wxf_huawei_unpack(r->abs, o->backup_password, hw, &hr, &err);
-		res = rc == WXF_OK ? "ok" : err.msg;
+		what = rc == WXF_OK ? "ok" : err.msg;
 		wxf_buf_init(&b);
 		wxf_buf_json_kstr(&b, "container", r->given);
 		wxf_buf_printf(&b, ",\"kind\":\"huawei\",\"password_ok\":%s,\"archives\":%zu,"
 		    "\"wechat_trees\":%zu", hr.password_ok ? "true" : "false", hr.n_archives,
 		    hr.n_android_roots);
-		wxf_buf_json_kstr(&b, "result", res);
+		wxf_buf_json_kstr(&b, "result", what);
 		if (o->audit != NULL)
 			wxf_audit_add(o->audit, "unpack-container", b.p, NULL);
 		wxf_buf_free(&b);
 		if (rc != WXF_OK) {
 			wxf_log_warn(o->log, "Huawei backup %s not unpacked: %s", r->given, err.msg);
 			limit(o, "Huawei backup %s not unpacked: %s", r->given, err.msg);
+			res->n_failed++;
 		}
 		for (t = 0; rc == WXF_OK && t < hr.n_android_roots; t++) {
 			const char *tree = hr.android_roots[t];
@@ -191,29 +197,26 @@ unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_subinv **s
 }
 
 int
-wxf_intake_unpack_all(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_subinv **subs,
-    size_t *n, wxf_err *err)
+wxf_intake_unpack_all(const wxf_inventory *inv, const wxf_unpack_opts *o,
+    wxf_unpack_result *res, wxf_err *err)
 {
 	(void)err;
-	*subs = NULL;
-	*n = 0;
-	unpack_ab(inv, o, subs, n);
-	unpack_huawei(inv, o, subs, n);
+	memset(res, 0, sizeof(*res));
+	unpack_ab(inv, o, res);
+	unpack_huawei(inv, o, res);
 	return WXF_OK;
 }
 
 void
-wxf_subinvs_free(wxf_subinv **subs, size_t n)
+wxf_unpack_result_free(wxf_unpack_result *res)
 {
 	size_t i;
 
-	if (*subs == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		wxf_inventory_free(&(*subs)[i].inv);
-		free((*subs)[i].from);
-		free((*subs)[i].work);
+	for (i = 0; i < res->n_subs; i++) {
+		wxf_inventory_free(&res->subs[i].inv);
+		free(res->subs[i].from);
+		free(res->subs[i].work);
 	}
-	free(*subs);
-	*subs = NULL;
+	free(res->subs);
+	memset(res, 0, sizeof(*res));
 }
