@@ -178,7 +178,7 @@ obs_finish(an_ctx *c, obsv *o, wxf_an_attr *attrs[A_N])
 					continue; /* the same evidence twice */
 				val.refs[nr++] = o->v[r].ref;
 				an_minmax(&val.first_ms, &val.last_ms, o->v[r].ref.time_ms);
-				if (o->v[r].ref.prov.origin == WXF_ORIGIN_LIVE)
+				if (!wxf_prov_recovered(&o->v[r].ref.prov))
 					val.live = 1;
 			}
 			val.n_refs = nr;
@@ -789,7 +789,7 @@ an_build_person(an_ctx *c, const char *u, int is_owner, wxf_an_person **out)
 		}
 		if (to)
 			p->msgs_to++;
-		if ((from || to) && msg->prov.origin != WXF_ORIGIN_LIVE)
+		if ((from || to) && wxf_prov_recovered(&msg->prov))
 			p->msgs_recovered++;
 		if (chat && msg->time_ms != WXF_TIME_UNKNOWN) {
 			if (p->first_ms == WXF_TIME_UNKNOWN || msg->time_ms < p->first_ms) {

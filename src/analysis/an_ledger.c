@@ -90,23 +90,23 @@ pay_origin(const wxf_model *m, const wxf_payment *p)
 	size_t live = 0, rec = 0;
 
 	for (size_t i = 0; i < p->n_events; i++) {
-		if (p->events[i].prov.origin == WXF_ORIGIN_LIVE)
-			live++;
-		else
+		if (wxf_prov_recovered(&p->events[i].prov))
 			rec++;
+		else
+			live++;
 	}
 	for (size_t i = 0; i < p->n_msgs; i++) {
 		const wxf_msg *msg = wxf_model_find_msg(m, p->msg_ids[i]);
 
 		if (msg == NULL)
 			continue;
-		if (msg->prov.origin == WXF_ORIGIN_LIVE)
-			live++;
-		else
+		if (wxf_prov_recovered(&msg->prov))
 			rec++;
+		else
+			live++;
 	}
 	if (live == 0 && rec == 0)
-		return p->prov.origin == WXF_ORIGIN_LIVE ? WXF_LO_LIVE : WXF_LO_RECOVERED;
+		return wxf_prov_recovered(&p->prov) ? WXF_LO_RECOVERED : WXF_LO_LIVE;
 	return rec == 0 ? WXF_LO_LIVE : live == 0 ? WXF_LO_RECOVERED : WXF_LO_MIXED;
 }
 

@@ -188,12 +188,76 @@ wxf_buf_json_str(wxf_buf *b, const char *s, size_t n)
 	wxf_buf_putc(b, '"');
 }
 
-/* Characters that can reorder or hide text: shown as visible markers. */
-static int
-is_invisible_control(uint32_t cp)
+int
+wxf_cp_invisible(uint32_t cp)
 {
-	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff || cp == 0x2060 || cp == 0x061c;
+	return (cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || cp == 0x7f ||
+	    (cp >= 0x80 && cp < 0xa0) ||                    /* C1 controls */
+	    cp == 0x061c || cp == 0x115f || cp == 0x1160 || cp == 0x180e ||
+	    (cp >= 0x200b && cp <= 0x200f) ||               /* zero-width, LRM, RLM */
+	    (cp >= 0x2028 && cp <= 0x202e) ||               /* line/paragraph sep., bidi embeds */
+	    (cp >= 0x2060 && cp <= 0x206f) ||               /* joiners, isolates, deprecated */
+	    cp == 0x3164 || cp == 0xfeff || cp == 0xffa0 ||   /* Hangul fillers, BOM */
+	    (cp >= 0xfff9 && cp <= 0xfffb) ||               /* interlinear annotation */
+	    cp == 0xfffe || cp == 0xffff ||
+	    (cp >= 0xe0000 && cp <= 0xe007f);               /* tag characters */
+}
+
+void
+wxf_buf_visible(wxf_buf *b, const char *s, size_t n)
+{
+	size_t i = 0, l;
+	uint32_t cp;
+
+	while (s != NULL && i < n) {
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l == 0) {
+			wxf_buf_puts(b, REPL);
+			i++;
+			continue;
+		}
+		if (wxf_cp_invisible(cp))
+			wxf_buf_printf(b, "[U+%04X]", (unsigned)cp);
+		else
+			wxf_buf_add(b, s + i, l);
+		i += l;
+	}
+}
+
+void
+wxf_buf_json_str_raw(wxf_buf *b, const char *s, size_t n)
+{
+	size_t i = 0, l;
+	uint32_t cp;
+
+	wxf_buf_putc(b, '"');
+	while (s != NULL && i < n) {
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l == 0) {
+			wxf_buf_puts(b, "\\ufffd");
+			i++;
+			continue;
+		}
+		if (cp == '"')
+			wxf_buf_puts(b, "\\\"");
+		else if (cp == '\\')
+			wxf_buf_puts(b, "\\\\");
+		else if (cp == '\n')
+			wxf_buf_puts(b, "\\n");
+		else if (cp == '\r')
+			wxf_buf_puts(b, "\\r");
+		else if (cp == '\t')
+			wxf_buf_puts(b, "\\t");
+		else if (wxf_cp_invisible(cp) && cp > 0xffff)
+			wxf_buf_printf(b, "\\u%04x\\u%04x", (unsigned)(0xd800 + ((cp - 0x10000) >> 10)),
+			    (unsigned)(0xdc00 + ((cp - 0x10000) & 0x3ff)));
+		else if (wxf_cp_invisible(cp))
+			wxf_buf_printf(b, "\\u%04x", (unsigned)cp);
+		else
+			wxf_buf_add(b, s + i, l);
+		i += l;
+	}
+	wxf_buf_putc(b, '"');
 }
 
 void
@@ -216,10 +280,7 @@ wxf_buf_xml_text(wxf_buf *b, const char *s, size_t n)
 		case '"': wxf_buf_puts(b, "&quot;"); break;
 		case '\'': wxf_buf_puts(b, "&#39;"); break;
 		default:
-			if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || cp == 0x7f ||
-			    cp == 0xfffe || cp == 0xffff)
-				wxf_buf_puts(b, REPL);
-			else if (is_invisible_control(cp))
+			if (wxf_cp_invisible(cp))
 				wxf_buf_printf(b, "[U+%04X]", (unsigned)cp);
 			else
 				wxf_buf_add(b, s + i, l);

@@ -29,9 +29,20 @@ char *wxf_buf_steal(wxf_buf *b);
  * U+2028/2029 are escaped; output is plain deterministic ASCII-safe JSON text (non-ASCII UTF-8 kept).
  */
 void wxf_buf_json_str(wxf_buf *b, const char *s, size_t n);
-/* Text for HTML/XML element content and attribute values: & < > " ' escaped; invalid UTF-8 and
- * XML-forbidden control characters replaced by U+FFFD; bidi overrides/isolates and zero-width
- * characters made visible as "[U+202E]" markers so hostile text cannot reorder the page. */
+/* 1 for a code point that can hide or reorder text (wxf_cp_invisible): C0 and C1 controls but
+ * TAB LF CR, bidi embeddings, overrides and isolates, zero-width characters, line and paragraph
+ * separators, Hangul fillers, the BOM, tag characters, non-characters. */
+int wxf_cp_invisible(uint32_t cp);
+/* Evidence text made safe to show, in every output: invalid UTF-8 becomes U+FFFD and every
+ * invisible code point a visible "[U+202E]" marker (no escaping for any format). */
+void wxf_buf_visible(wxf_buf *b, const char *s, size_t n);
+/* JSON string literal of the exact text: invisible code points escaped as \uXXXX (so a viewer
+ * cannot render them), invalid UTF-8 bytes as \ufffd; otherwise as wxf_buf_json_str. */
+void wxf_buf_json_str_raw(wxf_buf *b, const char *s, size_t n);
+/* Text for HTML/XML element content and attribute values: & < > " ' escaped; invalid UTF-8
+ * replaced by U+FFFD; every invisible code point (wxf_cp_invisible: controls, bidi overrides
+ * and isolates, zero-width characters ...) made visible as a "[U+202E]" marker so hostile text
+ * cannot reorder the page. */
 void wxf_buf_xml_text(wxf_buf *b, const char *s, size_t n);
 /* CSV field per RFC 4180 (always quoted); a leading = + - @ is prefixed with ' (formula injection). */
 void wxf_buf_csv_field(wxf_buf *b, const char *s, size_t n);

@@ -64,6 +64,16 @@ typedef struct wxf_prov {
 	int confidence;       /* 0..100; 100 for live rows */
 } wxf_prov;
 
+/* The one definition of "recovered" every count and label uses: a deleted record that came
+ * back, in whole or in part.  Live rows, rows read live from a WAL, backup records, fragments
+ * and older versions of live rows are not recovered messages. */
+static inline int
+wxf_prov_recovered(const wxf_prov *p)
+{
+	return p->status == WXF_STATUS_DELETED_RECOVERED ||
+	    p->status == WXF_STATUS_PARTIALLY_RECOVERED;
+}
+
 static inline const char *
 wxf_origin_name(wxf_origin o)
 {

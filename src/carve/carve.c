@@ -351,7 +351,10 @@ wxf_carved_prov(const wxf_carved *cv, const char *file, const char *image, wxf_p
 	p->origin = cv->origin;
 	p->status = cv->status;
 	p->confidence = cv->confidence;
-	p->table = cv->row.table != NULL ? cv->row.table->name : NULL;
+	/* the cited bytes are the primary source's: an index entry's when no copy of the record
+	 * survives, and then the provenance names that index */
+	p->table = cv->n_sources > 0 && cv->sources[0].index != NULL ? cv->sources[0].index->name :
+	    cv->row.table != NULL ? cv->row.table->name : NULL;
 	p->rowid = cv->row.rowid;
 	p->pgno = cv->pgno;
 	p->frame = cv->frame;

@@ -66,7 +66,8 @@ typedef struct wxf_carve_opts {
 	                                 processor, at most 16; the output is the same for any value */
 } wxf_carve_opts;
 
-/* One place where a record was found. */
+/* One place where a record was found: the record's own bytes, or an index entry that proves
+ * it (index set: those bytes hold the indexed columns and the rowid, not the record). */
 typedef struct wxf_carve_src {
 	wxf_origin origin;
 	const char *file;             /* opts->db_name / wal_name / journal_name */
@@ -75,6 +76,7 @@ typedef struct wxf_carve_src {
 	uint64_t offset;              /* absolute byte offset of the record in `file` */
 	uint32_t length;              /* bytes */
 	int confidence;
+	const wxf_sqlite_obj *index;  /* the index this entry belongs to; NULL: the record itself */
 } wxf_carve_src;
 
 typedef struct wxf_carved {
@@ -87,12 +89,17 @@ typedef struct wxf_carved {
 	wxf_origin origin;            /* of the best source */
 	wxf_status status;            /* DELETED_RECOVERED, PARTIALLY_RECOVERED, FRAGMENT, SUPERSEDED
 	                                 (INTACT only with WXF_CARVE_LIVE) */
-	int confidence;               /* 0..100: best source's score */
-	const char *file;             /* best source: file, page, frame, offset, length */
+	int confidence;               /* 0..100: the primary source's score */
+	const char *file;             /* the primary source: file, page, frame, offset, length */
 	uint32_t pgno, frame;
 	uint64_t offset;
 	uint32_t length;
-	size_t n_sources;             /* every place the same record was found, best first */
+	/* Every place the same record was found, the primary first: the record's own bytes when
+	 * they were found (best score among them), an index entry only when no copy of the
+	 * record survives (a FRAGMENT).  The others are witnesses: more copies of the record,
+	 * then the index entries that point to it (all the indexes of one deleted row are one
+	 * record). */
+	size_t n_sources;
 	const wxf_carve_src *sources;
 	/* deleted index entries: */
 	const wxf_sqlite_obj *index;  /* the index whose entry proves the row (NULL if none) */
@@ -126,8 +133,9 @@ int wxf_carve_run(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb cb
 int wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb cb, void *arg,
     wxf_carve_stats *stats, wxf_err *err);
 
-/* Fills p with the provenance of a carved record (origin, status, confidence, table, rowid,
- * page, frame, offset, length); p->file and p->image are set to file and image. */
+/* Fills p with the provenance of a carved record's primary source (origin, status, confidence,
+ * table, rowid, page, frame, offset, length): table names the index when the primary source
+ * is an index entry (a FRAGMENT); p->file and p->image are set to file and image. */
 void wxf_carved_prov(const wxf_carved *cv, const char *file, const char *image, wxf_prov *p);
 
 /* Decodes one record candidate from raw bytes for table t (used by readers feeding recovered

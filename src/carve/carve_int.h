@@ -74,7 +74,8 @@ typedef struct cand {
 	wxf_carve_src *src;
 	uint32_t n_src, cap_src;
 	int truncated;
-	int index_only;             /* index entry not (yet) folded */
+	int index_only;             /* index entry not (yet) folded; 2: folded into another record */
+	size_t grp_next;            /* index entries of one deleted row: the next member + 1, 0 none */
 	int body_copied;            /* body lives in the arena (not in a mapped image) */
 } cand;
 

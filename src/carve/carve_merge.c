@@ -65,13 +65,16 @@ cv_add_src(cx *x, cand *c, const wxf_carve_src *s)
 		c->cap_src = nc;
 	}
 	c->src[c->n_src++] = *s;
-	if (s->confidence > c->conf) {
+	/* the primary source holds the record's own bytes: a record outranks an index entry
+	 * whatever their scores; among sources of one kind the best score leads */
+	if (c->n_src > 1 && ((s->index == NULL && c->src[0].index != NULL) ||
+	    ((s->index == NULL) == (c->src[0].index == NULL) && s->confidence > c->src[0].confidence))) {
 		wxf_carve_src t = c->src[0];
 
-		c->conf = s->confidence;
 		c->src[0] = c->src[c->n_src - 1];
 		c->src[c->n_src - 1] = t;
 	}
+	c->conf = c->src[0].confidence;
 	return WXF_OK;
 }
 

@@ -112,6 +112,57 @@ struct carve_arg {
 	uint64_t n_fed, n_unattributed, n_failed;
 };
 
+/* 1 if a carved source's bytes are in the -wal image (the carver labels each source with the
+ * name of the image it read: db_name, or wal_name for every WAL frame, whatever its origin). */
+static int
+in_wal(const wxf_wc_db *d, const char *file)
+{
+	return d->wal_image != NULL && file != NULL && strcmp(file, d->wal_image) == 0;
+}
+
+/* The record's other sources (more copies, the index entries that name it) become witnesses
+ * of the message the driver made of it (found by its deterministic id). */
+static int
+add_witnesses(struct carve_arg *ca, const wxf_carved *cv, const wxf_prov *p)
+{
+	const wxf_wc_db *d = ca->d;
+	wxf_msg *msg;
+	char id[17];
+	size_t k;
+
+	wxf_model_row_id(ca->a->drv->platform, p->file, cv->row.table->name, p->rowid, p->origin,
+	    p->offset, id);
+	if ((msg = wxf_model_find_msg(ca->a->m, id)) == NULL)
+		return 0; /* not a message (a contact, a side table ...) */
+	for (k = 1; k < cv->n_sources; k++) {
+		const wxf_carve_src *s = &cv->sources[k];
+		wxf_prov w = *p;
+		wxf_wit_kind kind = s->index != NULL ? WXF_WIT_INDEX :
+		    cv->status == WXF_STATUS_SUPERSEDED ? WXF_WIT_OLDER : WXF_WIT_COPY;
+
+		if (in_wal(d, s->file)) {
+			w.file = d->wal_item != NULL ? d->wal_item->path : d->item->path;
+			w.image = d->wal_image;
+		} else {
+			w.file = d->item->path;
+			w.image = d->image;
+		}
+		if (s->index != NULL) {
+			w.table = s->index->name;
+			w.status = WXF_STATUS_FRAGMENT;
+		}
+		w.pgno = s->pgno;
+		w.frame = s->frame;
+		w.offset = s->offset;
+		w.length = s->length;
+		w.origin = s->origin;
+		w.confidence = s->confidence;
+		if (wxf_msg_add_witness(ca->a->m, msg, kind, NULL, &w) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 carve_cb(void *arg, const wxf_carved *cv)
 {
@@ -125,16 +176,19 @@ carve_cb(void *arg, const wxf_carved *cv)
 		return 0;
 	}
 	/* a record from a WAL frame lives in the -wal file: cite that file and its image */
-	if (cv->origin == WXF_ORIGIN_WAL && d->wal_image != NULL)
+	if (in_wal(d, cv->file))
 		wxf_carved_prov(cv, d->wal_item != NULL ? d->wal_item->path : d->item->path,
 		    d->wal_image, &p);
 	else
 		wxf_carved_prov(cv, d->item->path, d->image, &p);
 	wxf_err_clear(&e);
-	if (ca->a->drv->add_row(ca->rd, &cv->row, &p, &e) != WXF_OK)
+	if (ca->a->drv->add_row(ca->rd, &cv->row, &p, &e) != WXF_OK) {
 		ca->n_failed++;
-	else
-		ca->n_fed++;
+		return 0;
+	}
+	ca->n_fed++;
+	if (cv->n_sources > 1 && add_witnesses(ca, cv, &p) < 0)
+		ca->n_failed++;
 	return 0;
 }
 

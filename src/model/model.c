@@ -339,6 +339,12 @@ wxf_model_printf(wxf_model *m, const char *fmt, ...)
 	return p;
 }
 
+static int
+same_path(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 static wxf_prov
 prov_or_empty(const wxf_prov *p)
 {
@@ -747,6 +753,46 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 	return msg;
 }
 
+const char *
+wxf_wit_kind_name(wxf_wit_kind k)
+{
+	static const char *const n[] = { "copy", "index-entry", "fts", "older-version" };
+
+	return (unsigned)k < WXF_WIT_N ? n[k] : "unknown";
+}
+
+long
+wxf_msg_add_witness(wxf_model *m, wxf_msg *msg, wxf_wit_kind kind, const char *text,
+    const wxf_prov *prov)
+{
+	wxf_witness *w;
+	size_t i;
+
+	for (i = 0; i < msg->n_witnesses; i++) {
+		w = &msg->witnesses[i];
+		if (w->prov.offset == prov->offset && w->prov.length == prov->length &&
+		    same_path(w->prov.file, prov->file) && same_path(w->prov.table, prov->table))
+			return (long)i; /* the same bytes already witness it */
+	}
+	if (wxf_arena_grow(m->arena, (void **)&msg->witnesses, &msg->cap_witnesses,
+	    msg->n_witnesses + 1, sizeof(*msg->witnesses)) != 0)
+		return -1;
+	w = &msg->witnesses[msg->n_witnesses];
+	memset(w, 0, sizeof(*w));
+	w->kind = kind;
+	w->text = wxf_model_strdup(m, text);
+	w->prov = prov_own(m, prov);
+	return (long)msg->n_witnesses++;
+}
+
+const wxf_prov *
+wxf_msg_text_prov(const wxf_msg *msg)
+{
+	if (msg->body_witness > 0 && msg->body_witness <= msg->n_witnesses)
+		return &msg->witnesses[msg->body_witness - 1].prov;
+	return &msg->prov;
+}
+
 int
 wxf_msg_add_media(wxf_model *m, wxf_msg *msg, const wxf_media *media)
 {
@@ -1073,12 +1119,257 @@ same_str(const char *a, const char *b)
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
+/* Moves every witness of `from` (and `from` itself, as a witness of `kind` holding `text`) to
+ * `to`; returns the index of from's own witness, or -1 on allocation failure. */
+static long
+fold_into(wxf_model *m, wxf_msg *to, wxf_msg *from, wxf_wit_kind kind, const char *text)
+{
+	long w = wxf_msg_add_witness(m, to, kind, text, &from->prov);
+	size_t i;
+
+	if (w < 0)
+		return -1;
+	for (i = 0; i < from->n_witnesses; i++)
+		if (wxf_msg_add_witness(m, to, from->witnesses[i].kind, from->witnesses[i].text,
+		    &from->witnesses[i].prov) < 0)
+			return -1;
+	if (to->body == NULL && from->body != NULL && from->body_witness == 0) {
+		to->body = from->body;
+		to->body_witness = (size_t)w + 1;
+	}
+	return w;
+}
+
+/* The message a folded id ended in (a folded message may itself have been folded). */
+static wxf_msg *
+fold_target(wxf_model_map *folded, const char *id)
+{
+	wxf_msg *t = id != NULL ? map_get(folded, id) : NULL, *n;
+	int k;
+
+	for (k = 0; t != NULL && k < 16 && (n = map_get(folded, t->id)) != NULL && n != t; k++)
+		t = n;
+	return t;
+}
+
+/* A message id that was folded: references to it (payment events, claims) now name `to`. */
+static void
+remap_ids(wxf_model *m, wxf_model_map *folded)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < m->n_payments; i++) {
+		wxf_payment *p = m->payments[i];
+
+		for (k = 0; k < p->n_events; k++) {
+			wxf_msg *t = fold_target(folded, p->events[k].msg_id);
+
+			if (t != NULL)
+				p->events[k].msg_id = t->id;
+		}
+		for (k = 0; k < p->n_claims; k++) {
+			wxf_msg *t = fold_target(folded, p->claims[k].msg_id);
+
+			if (t != NULL)
+				p->claims[k].msg_id = t->id;
+		}
+		/* an event repeated by a folded copy (same row, same state) is the same event */
+		for (k = 0; k < p->n_events; k++)
+			for (j = k + 1; j < p->n_events; j++)
+				if (same_path(p->events[k].msg_id, p->events[j].msg_id) &&
+				    p->events[k].paysubtype == p->events[j].paysubtype &&
+				    p->events[k].state == p->events[j].state) {
+					memmove(&p->events[j], &p->events[j + 1],
+					    (p->n_events - j - 1) * sizeof(*p->events));
+					p->n_events--;
+					j--;
+				}
+		for (k = 0, j = 0; k < p->n_msgs; k++) {
+			wxf_msg *t = fold_target(folded, p->msg_ids[k]);
+			const char *id = t != NULL ? t->id : p->msg_ids[k];
+			size_t q;
+
+			for (q = 0; q < j && strcmp(p->msg_ids[q], id) != 0; q++)
+				;
+			if (q == j)
+				p->msg_ids[j++] = id;
+		}
+		p->n_msgs = j;
+	}
+	for (i = 0; i < m->n_anomalies; i++) {
+		wxf_msg *t = fold_target(folded, m->anomalies[i].msg_id);
+
+		if (t != NULL)
+			m->anomalies[i].msg_id = t->id;
+	}
+	for (i = 0; i < m->n_msgs; i++) {
+		wxf_msg *x = m->msgs[i], *t;
+
+		if (x->recall_original_msg != NULL &&
+		    (t = fold_target(folded, x->recall_original_msg)) != NULL)
+			x->recall_original_msg = t == x ? NULL : t->id;
+		if (x->recall_target_msg != NULL && (t = fold_target(folded, x->recall_target_msg)) != NULL)
+			x->recall_target_msg = t->id;
+	}
+}
+
+static int
+textless(const wxf_msg *x)
+{
+	return (x->body == NULL || *x->body == '\0') && x->title == NULL && x->payment == NULL &&
+	    x->n_media == 0 && !x->is_recall && x->recall_original == NULL;
+}
+
+/*
+ * What repeats or proves another message becomes its witness, never a message of its own:
+ *   - a recovered copy of an intact message (same server id, same conversation): a copy, or an
+ *     older version when the carver found it superseded; the older version of a recall notice
+ *     gives the notice its original text;
+ *   - a repeated backup record (duplicate_of set by its reader): a copy;
+ *   - the index entries of a deleted row (a FRAGMENT) whose record was recovered without its
+ *     rowid (a clobbered cell): the record takes the rowid the entries name (same server id);
+ * then the fragments that hold no text, media or payment leave the message list for
+ * m->fragments, and a fragment given its text by a witness (the full-text index) is a
+ * partially recovered message.  Returns 0, or -1 when out of memory.
+ */
+static int
+fold_witnesses(wxf_model *m)
+{
+	wxf_model_map *live = map_new(), *rec = map_new(), *folded = map_new();
+	wxf_model_map *by_text = map_new(), *text_dup = map_new();
+	size_t i, j;
+	int rc = -1;
+
+	if (live == NULL || rec == NULL || folded == NULL || by_text == NULL || text_dup == NULL)
+		goto out;
+	/* the decisions below take the first message of a key: first in the model's total order,
+	 * never in the order the rows happened to be read in */
+	wxf_model_sort(m);
+	for (i = 0; i < m->n_msgs; i++) {
+		wxf_msg *x = m->msgs[i];
+		const char *k;
+
+		if (x->server_id == NULL)
+			continue;
+		/* intact messages by (table, server id), and by server id alone */
+		if (x->prov.status == WXF_STATUS_INTACT && x->duplicate_of == NULL &&
+		    ((k = wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
+		    x->server_id)) == NULL ||
+		    (map_get(live, k) == NULL && map_put(live, k, x) < 0) ||
+		    (map_get(live, x->server_id) == NULL && map_put(live, x->server_id, x) < 0)))
+			goto out;
+		if (wxf_prov_recovered(&x->prov) && map_get(rec, x->server_id) == NULL &&
+		    map_put(rec, x->server_id, x) < 0)
+			goto out;
+	}
+	/* recovered records that lost their rowid, by their text (a text met twice is ambiguous) */
+	for (i = 0; i < m->n_msgs; i++) {
+		wxf_msg *x = m->msgs[i];
+
+		if (!wxf_prov_recovered(&x->prov) || x->local_id != WXF_INT_UNKNOWN ||
+		    x->body == NULL || *x->body == '\0' || x->body_witness != 0)
+			continue;
+		if (map_get(by_text, x->body) != NULL) {
+			if (map_put(text_dup, x->body, x) < 0)
+				goto out;
+		} else if (map_put(by_text, x->body, x) < 0)
+			goto out;
+	}
+	for (i = 0; i < m->n_msgs; i++) {
+		wxf_msg *x = m->msgs[i], *to = NULL;
+		wxf_wit_kind kind = WXF_WIT_COPY;
+		long w;
+
+		if (map_get(folded, x->id) != NULL)
+			continue;
+		if (x->prov.status == WXF_STATUS_INTACT && x->duplicate_of != NULL) {
+			to = map_get(m->idx_msg, x->duplicate_of);
+		} else if (x->prov.status != WXF_STATUS_INTACT && x->server_id != NULL &&
+		    map_get(live, wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
+		    x->server_id)) == NULL && (to = map_get(live, x->server_id)) != NULL &&
+		    wxf_prov_recovered(&x->prov) && map_get(folded, to->id) == NULL) {
+			/* a deleted row whose only live copy is in another table (AppMessage keeps
+			 * the XML of a deleted app message): the row is the message, the copy its
+			 * witness */
+			if (fold_into(m, x, to, WXF_WIT_COPY, NULL) < 0 || map_put(folded, to->id, x) < 0)
+				goto out;
+			continue;
+		} else if (x->prov.status != WXF_STATUS_INTACT && x->server_id != NULL &&
+		    (to = map_get(live, wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
+		    x->server_id))) != NULL && to != x) {
+			if (to->is_recall && !x->is_recall && x->body != NULL) {
+				if ((w = fold_into(m, to, x, WXF_WIT_OLDER, x->body)) < 0)
+					goto out;
+				if (to->recall_original == NULL || to->recall_witness == 0) {
+					to->recall_original = x->body;
+					to->recall_witness = (size_t)w + 1;
+					to->recall_original_msg = NULL;
+				}
+				if (map_put(folded, x->id, to) < 0)
+					goto out;
+				continue;
+			}
+			if (x->is_recall || !same_str(to->talker, x->talker)) {
+				x->duplicate_of = to->id; /* another conversation: kept, marked */
+				continue;
+			}
+			kind = x->prov.status == WXF_STATUS_SUPERSEDED ? WXF_WIT_OLDER : WXF_WIT_COPY;
+		} else if (x->prov.status == WXF_STATUS_FRAGMENT &&
+		    (((x->server_id != NULL && (to = map_get(rec, x->server_id)) != NULL)) ||
+		    /* no server id among the entries: the text a witness gave the entries is the
+		     * text of exactly one recovered record that lost its rowid */
+		    (x->body_witness != 0 && x->body != NULL && map_get(text_dup, x->body) == NULL &&
+		    (to = map_get(by_text, x->body)) != NULL)) &&
+		    to != x && (x->talker == NULL || to->talker == NULL || same_str(x->talker, to->talker))) {
+			kind = WXF_WIT_INDEX;
+			if (to->local_id == WXF_INT_UNKNOWN)
+				to->local_id = x->local_id;
+			if (to->prov.rowid == INT64_MIN)
+				to->prov.rowid = x->prov.rowid;
+		} else
+			continue;
+		if (to == NULL || to == x)
+			continue;
+		if (fold_into(m, to, x, kind, NULL) < 0 || map_put(folded, x->id, to) < 0)
+			goto out;
+	}
+	/* the folded messages leave the list; textless fragments go to m->fragments */
+	for (i = 0, j = 0; i < m->n_msgs; i++) {
+		wxf_msg *x = m->msgs[i];
+
+		if (map_get(folded, x->id) != NULL)
+			continue;
+		if (x->prov.status == WXF_STATUS_FRAGMENT && textless(x)) {
+			if (mgrow((void **)&m->fragments, &m->cap_fragments, m->n_fragments + 1,
+			    sizeof(*m->fragments)) < 0)
+				goto out;
+			m->fragments[m->n_fragments++] = x;
+			continue;
+		}
+		if (x->prov.status == WXF_STATUS_FRAGMENT && x->body_witness != 0)
+			x->prov.status = WXF_STATUS_PARTIALLY_RECOVERED;
+		m->msgs[j++] = x;
+	}
+	m->n_msgs = j; /* removing keeps the order */
+	remap_ids(m, folded);
+	rc = 0;
+out:
+	map_free(&live);
+	map_free(&rec);
+	map_free(&folded);
+	map_free(&by_text);
+	map_free(&text_dup);
+	return rc;
+}
+
 int
 wxf_model_finish(wxf_model *m, wxf_err *err)
 {
 	wxf_model_map *live_svr = NULL;
 	size_t *counts = NULL;
 
+	if (fold_witnesses(m) < 0)
+		goto oom;
 	wxf_model_sort(m);
 
 	/* owner-sent messages whose sender was unknown when read */
@@ -1124,7 +1415,7 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 		if (cv == NULL)
 			continue;
 		cv->msgs[cv->n_msgs++] = msg;
-		if (msg->prov.origin != WXF_ORIGIN_LIVE)
+		if (wxf_prov_recovered(&msg->prov))
 			cv->n_recovered++;
 		if (msg->time_ms != WXF_TIME_UNKNOWN) {
 			if (cv->first_time_ms == WXF_TIME_UNKNOWN)
@@ -1133,33 +1424,17 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 		}
 	}
 
-	/* recovered duplicates and recall originals, matched by server id */
+	/* intact messages by server id: revoke commands (10002) name the recalled row by it */
 	live_svr = map_new();
 	if (live_svr == NULL)
 		goto oom;
 	for (size_t i = 0; i < m->n_msgs; i++) {
 		wxf_msg *msg = m->msgs[i];
 
-		if (msg->prov.origin == WXF_ORIGIN_LIVE && msg->server_id != NULL &&
+		if (msg->prov.status == WXF_STATUS_INTACT && msg->server_id != NULL &&
 		    map_get(live_svr, msg->server_id) == NULL &&
 		    map_put(live_svr, msg->server_id, msg) < 0)
 			goto oom;
-	}
-	for (size_t i = 0; i < m->n_msgs; i++) {
-		wxf_msg *msg = m->msgs[i], *live;
-
-		if (msg->prov.origin == WXF_ORIGIN_LIVE || msg->server_id == NULL)
-			continue;
-		live = map_get(live_svr, msg->server_id);
-		if (live == NULL)
-			continue;
-		if (live->is_recall && !msg->is_recall && msg->body != NULL) {
-			/* the row as it was before the recall overwrote it */
-			live->recall_original = msg->body;
-			live->recall_original_msg = msg->id;
-		} else if (!msg->is_recall && same_str(live->talker, msg->talker)) {
-			msg->duplicate_of = live->id;
-		}
 	}
 	/* revoke commands (10002) name the recalled row by its server id */
 	for (size_t i = 0; i < m->n_msgs; i++) {
@@ -1173,8 +1448,10 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 		msg->recall_target_msg = tgt->id;
 		if (tgt->is_recall) {
 			if (msg->recall_original == NULL && tgt->recall_original != NULL) {
+				/* the recalled row (and its witness) holds the original */
 				msg->recall_original = tgt->recall_original;
-				msg->recall_original_msg = tgt->recall_original_msg;
+				msg->recall_original_msg = tgt->recall_original_msg != NULL ?
+				    tgt->recall_original_msg : tgt->id;
 			}
 		} else if (tgt->body != NULL && msg->recall_original == NULL) {
 			/* the client did not overwrite the row (flag 0x4): the original is still live */

@@ -102,9 +102,9 @@ typedef struct wxf_stmt_row {
 	const char *zh, *en, *value;
 } wxf_stmt_row;
 
-typedef enum wxf_witness {     /* the SQLCipher-library cross-check, as decrypt/ reports it */
+typedef enum wxf_stmt_xcheck { /* the SQLCipher-library cross-check, as decrypt/ reports it */
 	WXF_WITNESS_AGREES = 0, WXF_WITNESS_DISAGREES, WXF_WITNESS_UNAVAILABLE, WXF_WITNESS_ERROR
-} wxf_witness;
+} wxf_stmt_xcheck;
 
 /*
  * How a source was made readable, platform-neutral: its decryption or acquisition statement
@@ -125,7 +125,7 @@ typedef struct wxf_stmt {
 	uint64_t n_tried;
 	wxf_stmt_pages db, wal, journal;
 	int witness_ran;             /* the cross-check ran: witness* are filled */
-	wxf_witness witness;
+	wxf_stmt_xcheck witness;
 	const char *witness_sentence, *witness_detail;
 } wxf_stmt;
 
@@ -324,6 +324,27 @@ typedef struct wxf_location {
 	const char *poiname;
 } wxf_location;
 
+/* Another place where a record, or part of it, was found.  The message's own provenance
+ * (wxf_msg.prov) always cites the bytes that hold the record itself; everything else that
+ * proves or repeats it is a witness, listed under it and never a message of its own. */
+typedef enum wxf_wit_kind {
+	WXF_WIT_COPY = 0,      /* another copy of the record's bytes (an older page, a WAL frame, a
+	                          journal record, a repeated backup segment) */
+	WXF_WIT_INDEX,         /* an index entry naming the row: its indexed columns and rowid */
+	WXF_WIT_FTS,           /* a full-text index entry holding the message's text */
+	WXF_WIT_OLDER,         /* an older version of the row (before an update such as a recall) */
+	WXF_WIT_N
+} wxf_wit_kind;
+const char *wxf_wit_kind_name(wxf_wit_kind k);
+
+typedef struct wxf_witness {
+	wxf_wit_kind kind;
+	const char *text;      /* text this witness holds that the record's own bytes do not (the
+	                          text of a message whose row kept none, a recall's original), or
+	                          NULL */
+	wxf_prov prov;
+} wxf_witness;
+
 typedef struct wxf_msg {
 	char id[17];               /* deterministic, see top of file */
 	wxf_platform platform;
@@ -372,11 +393,17 @@ typedef struct wxf_msg {
 	wxf_payment *payment;      /* transfer / red packet / AA / receipt this row belongs to */
 	/* Parse warnings for this row (also listed as anomalies). */
 	wxf_strs warnings;
+	/* Witnesses (see wxf_witness), in the order they were found. */
+	wxf_witness *witnesses;
+	size_t n_witnesses, cap_witnesses;
+	size_t body_witness;       /* 1 + the witness that holds body when the row kept no text
+	                              (body then comes from there, not from prov's bytes); 0 none */
+	size_t recall_witness;     /* 1 + the witness holding recall_original, 0 none */
 	/* Set by wxf_model_finish() */
 	struct wxf_conv *conv;
-	const char *duplicate_of;  /* id of a live message with the same table+local id or server id,
-	                              for recovered rows that repeat it; NULL otherwise */
-	wxf_prov prov;
+	const char *duplicate_of;  /* id of a live message this repeats when it could not be folded
+	                              into it (another conversation); NULL otherwise */
+	wxf_prov prov;             /* the bytes of the record itself */
 } wxf_msg;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -500,6 +527,9 @@ typedef struct wxf_model {
 	wxf_group **groups;        size_t n_groups, cap_groups;
 	wxf_conv **convs;          size_t n_convs, cap_convs;
 	wxf_msg **msgs;            size_t n_msgs, cap_msgs;
+	/* Recovered fragments without text, media or payment (wxf_model_finish moves them here):
+	 * they prove a record existed; they are not messages and are not counted as such. */
+	wxf_msg **fragments;       size_t n_fragments, cap_fragments;
 	wxf_payment **payments;    size_t n_payments, cap_payments;
 	wxf_anomaly *anomalies;    size_t n_anomalies, cap_anomalies;
 	wxf_model_map *idx_ident, *idx_group, *idx_conv, *idx_msg, *idx_pay;
@@ -562,6 +592,12 @@ wxf_msg *wxf_model_find_msg(const wxf_model *m, const char *id);
 void wxf_model_row_id(wxf_platform platform, const char *file, const char *table, int64_t rowid,
     wxf_origin origin, uint64_t offset, char out[17]);
 int wxf_msg_add_media(wxf_model *m, wxf_msg *msg, const wxf_media *media);
+/* Adds a witness (prov's strings and text copied).  Returns its index, or -1 on allocation
+ * failure. */
+long wxf_msg_add_witness(wxf_model *m, wxf_msg *msg, wxf_wit_kind kind, const char *text,
+    const wxf_prov *prov);
+/* The provenance of the message's text: its own bytes, or the witness it was taken from. */
+const wxf_prov *wxf_msg_text_prov(const wxf_msg *msg);
 /* Adds a warning to the message and an anomaly (sev WARN) pointing at it. */
 int wxf_msg_warn(wxf_model *m, wxf_msg *msg, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -261,8 +261,27 @@ wxf_model_json_msg(const wxf_msg *m, wxf_buf *b)
 		wxf_buf_json_kstr(b, "target_msg", m->recall_target_msg);
 		wxf_buf_json_kstr(b, "original", m->recall_original);
 		wxf_buf_json_kstr(b, "original_msg", m->recall_original_msg);
+		if (m->recall_witness > 0)
+			wxf_buf_json_kint(b, "original_witness", (int64_t)m->recall_witness);
 		wxf_buf_putc(b, '}');
 	}
+	if (m->n_witnesses > 0) {
+		wxf_buf_json_key(b, "witnesses");
+		wxf_buf_putc(b, '[');
+		for (size_t i = 0; i < m->n_witnesses; i++) {
+			const wxf_witness *w = &m->witnesses[i];
+
+			wxf_buf_json_sep(b);
+			wxf_buf_putc(b, '{');
+			wxf_buf_json_kstr(b, "kind", wxf_wit_kind_name(w->kind));
+			wxf_buf_json_kstr(b, "text", w->text);
+			jprov(b, "prov", &w->prov);
+			wxf_buf_putc(b, '}');
+		}
+		wxf_buf_putc(b, ']');
+	}
+	if (m->body_witness > 0)
+		wxf_buf_json_kint(b, "body_witness", (int64_t)m->body_witness);
 #undef OPT
 	wxf_buf_json_kstr(b, "payment", m->payment != NULL ? m->payment->id : NULL);
 	wxf_buf_json_kstr(b, "duplicate_of", m->duplicate_of);

@@ -479,11 +479,25 @@ rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b)
 	switch (e->type) {
 	case RPT_EV_MESSAGE: {
 		const wxf_msg *g = e->msg;
-		const char *who = g->sender != NULL ? g->sender : "unknown sender";
 		const char *text = g->body != NULL ? g->body : (g->title != NULL ? g->title : "");
+		const char *owner = m->owner != NULL ? m->owner->username : "owner";
+		const char *talker = g->talker != NULL ? g->talker : "?";
+		int group = g->talker != NULL && wxf_id_kind_guess(g->talker) == WXF_ID_GROUP;
 
-		wxf_buf_printf(b, "[%s] %s → %s: %s", wxf_msg_kind_name(g->kind), who,
-		    g->talker != NULL ? g->talker : "?", text);
+		/* who wrote to whom: the recipient of a received 1:1 message is the owner */
+		wxf_buf_printf(b, "[%s] ", wxf_msg_kind_name(g->kind));
+		if (g->dir == WXF_DIR_SYSTEM)
+			wxf_buf_printf(b, "system notice in %s: ", talker);
+		else if (g->dir == WXF_DIR_OUT)
+			wxf_buf_printf(b, "%s → %s: ", g->sender != NULL ? g->sender : owner, talker);
+		else if (g->dir == WXF_DIR_IN)
+			wxf_buf_printf(b, "%s → %s: ", g->sender != NULL ? g->sender : "unknown sender",
+			    group ? talker : owner);
+		else if (g->sender != NULL)
+			wxf_buf_printf(b, "%s in %s (direction unknown): ", g->sender, talker);
+		else
+			wxf_buf_printf(b, "sender unknown in %s: ", talker);
+		wxf_buf_visible(b, text, strlen(text));
 		if (g->prov.status != WXF_STATUS_INTACT)
 			wxf_buf_printf(b, " (%s)", wxf_status_name(g->prov.status));
 		break;
@@ -515,8 +529,9 @@ rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b)
 		break;
 	}
 	case RPT_EV_CONTACT:
-		wxf_buf_printf(b, "%s %s seen as \"%s\" (%s)", e->ident->username, e->attr_field,
-		    e->attr->value, e->attr->source != NULL ? e->attr->source : "");
+		wxf_buf_printf(b, "%s %s seen as \"", e->ident->username, e->attr_field);
+		wxf_buf_visible(b, e->attr->value, e->attr->value != NULL ? strlen(e->attr->value) : 0);
+		wxf_buf_printf(b, "\" (%s)", e->attr->source != NULL ? e->attr->source : "");
 		break;
 	case RPT_EV_CONV_DELETED:
 		wxf_buf_printf(b, "conversation with %s deleted (DeletedConversationInfo)",
@@ -525,7 +540,6 @@ rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b)
 	default:
 		break;
 	}
-	(void)m;
 }
 
 /* ------------------------------------------------------------------------------ provenance */
@@ -596,7 +610,7 @@ rpt_prov_json(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b)
 	    "\"status\":\"%s\",\"confidence\":%d,\"deleted\":%s", p->pgno, p->frame,
 	    (unsigned long long)p->offset, p->length, wxf_origin_name(p->origin),
 	    wxf_status_name(p->status), p->confidence,
-	    p->status == WXF_STATUS_INTACT ? "false" : "true");
+	    wxf_prov_recovered(p) ? "true" : "false");
 }
 
 /* ------------------------------------------------------------------------------ output */

@@ -78,6 +78,8 @@ static const char rpt_css[] =
 "font-size:14px;text-align:left}\n"
 ".prov{font-size:11px;color:#5b636b;margin:3px 4px 0;overflow-wrap:anywhere;max-width:100%}\n"
 ".msg.out .prov{text-align:right}\n"
+".wit{font-size:11px;color:#5b636b;margin:2px 4px 0;text-align:left}\n"
+".wit ol{margin:2px 0 0;padding-left:1.4em}\n"
 ".pay{background:#f79c42;color:#fff;border:none;min-width:240px}\n"
 ".msg.out .pay{background:#f79c42;border:none}\n"
 ".pay .amt{font-size:20px;font-weight:700;display:block}\n"

@@ -24,8 +24,8 @@ ts_desc(const rpt_event *e)
 {
 	switch (e->type) {
 	case RPT_EV_MESSAGE:
-		return e->msg->prov.status == WXF_STATUS_INTACT ? "Message sent" :
-		    "Recovered (deleted) message";
+		return wxf_prov_recovered(&e->msg->prov) ? "Recovered (deleted) message" :
+		    "Message sent";
 	case RPT_EV_PAYMENT: {
 		const wxf_pay_event *pe = &e->pay->events[e->k];
 
@@ -62,6 +62,27 @@ j_str(wxf_buf *b, const char *key, const char *v)
 		wxf_buf_puts(b, "null");
 }
 
+/* Evidence text: shown with its invisible code points as "[U+202E]" markers (a viewer cannot
+ * reorder or hide it); when it has any, the exact text follows in "<key>_raw", escaped. */
+static void
+j_text(wxf_buf *b, const char *key, const char *v)
+{
+	wxf_buf vis;
+
+	if (v == NULL) {
+		j_str(b, key, NULL);
+		return;
+	}
+	wxf_buf_init(&vis);
+	wxf_buf_visible(&vis, v, strlen(v));
+	j_str(b, key, vis.p != NULL ? vis.p : "");
+	if (vis.len != strlen(v) || (vis.len > 0 && memcmp(vis.p, v, vis.len) != 0)) {
+		wxf_buf_printf(b, ",\"%s_raw\":", key);
+		wxf_buf_json_str_raw(b, v, strlen(v));
+	}
+	wxf_buf_free(&vis);
+}
+
 void rpt_jsonl_build(const rpt_ctx *c, wxf_buf *b);
 
 void
@@ -79,8 +100,16 @@ rpt_jsonl_build(const rpt_ctx *c, wxf_buf *b)
 			continue;
 		wxf_buf_reset(&s);
 		rpt_event_summary(c, e, &s);
+		/* Timesketch's "message": every invisible code point already made visible */
 		wxf_buf_puts(b, "{\"message\":");
-		wxf_buf_json_str(b, s.p, s.len);
+		{
+			wxf_buf v;
+
+			wxf_buf_init(&v);
+			wxf_buf_visible(&v, s.p, s.len);
+			wxf_buf_json_str(b, v.p != NULL ? v.p : "", v.len);
+			wxf_buf_free(&v);
+		}
 		rpt_time(c, e->time_ms, t, sizeof(t));
 		wxf_buf_printf(b, ",\"datetime\":\"%s\",\"timestamp\":%lld", t,
 		    (long long)e->time_ms * 1000);
@@ -94,7 +123,12 @@ rpt_jsonl_build(const rpt_ctx *c, wxf_buf *b)
 			j_str(b, "sender", e->msg->sender);
 			j_str(b, "direction", wxf_dir_name(e->msg->dir));
 			j_str(b, "kind", wxf_msg_kind_name(e->msg->kind));
-			j_str(b, "text", e->msg->body);
+			j_text(b, "text", e->msg->body);
+			/* witnesses: other places the record was found (timeline.xml lists them);
+			 * text_witness: the one the text is cited from when the record kept none */
+			wxf_buf_printf(b, ",\"witnesses\":%zu", e->msg->n_witnesses);
+			if (e->msg->body_witness > 0)
+				wxf_buf_printf(b, ",\"text_witness\":%zu", e->msg->body_witness);
 		} else if (e->type == RPT_EV_PAYMENT || e->type == RPT_EV_CLAIM) {
 			j_str(b, "payment_id", e->pay->id);
 			j_str(b, "payment_kind", wxf_pay_kind_name(e->pay->kind));
@@ -108,7 +142,7 @@ rpt_jsonl_build(const rpt_ctx *c, wxf_buf *b)
 		} else if (e->type == RPT_EV_CONTACT) {
 			j_str(b, "username", e->ident->username);
 			j_str(b, "field", e->attr_field);
-			j_str(b, "value", e->attr->value);
+			j_text(b, "value", e->attr->value);
 		} else if (e->type == RPT_EV_CONV_DELETED)
 			j_str(b, "conversation", e->conv->talker);
 		wxf_buf_putc(b, ',');
@@ -142,26 +176,7 @@ wxf_report_jsonl(const wxf_report_in *in, const char *outdir, wxf_audit *audit, 
 static void
 csv_clean(wxf_buf *out, const char *s, size_t n)
 {
-	size_t i = 0;
-
-	while (i < n) {
-		uint32_t cp = 0;
-		size_t l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-
-		if (l == 0) {
-			wxf_buf_puts(out, "\xEF\xBF\xBD");
-			i++;
-			continue;
-		}
-		if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || cp == 0x7f ||
-		    (cp >= 0x80 && cp < 0xa0) || cp == 0x061c || cp == 0x180e ||
-		    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff)
-			wxf_buf_printf(out, "[U+%04X]", (unsigned)cp);
-		else
-			wxf_buf_add(out, s + i, l);
-		i += l;
-	}
+	wxf_buf_visible(out, s, n);
 }
 
 static void
@@ -242,8 +257,8 @@ static void
 csv_messages(const rpt_ctx *c, wxf_buf *b)
 {
 	static const char *const cols[] = { "id", "time", "time_utc", "conversation", "sender",
-	    "sender_name", "direction", "kind", "raw_type", "server_id", "text", "recall_original",
-	    "duplicate_of", "payment_id", PROV_COLS, NULL };
+	    "sender_name", "direction", "kind", "raw_type", "server_id", "text", "text_source",
+	    "recall_original", "duplicate_of", "payment_id", "witnesses", PROV_COLS, NULL };
 	size_t i, part;
 	char t[64], id[24];
 
@@ -269,11 +284,46 @@ csv_messages(const rpt_ctx *c, wxf_buf *b)
 			csv_int(b, g->raw_type, g->raw_type != WXF_INT_UNKNOWN);
 			csv(b, g->server_id);
 			csv(b, g->body);
+			if (g->body_witness > 0)
+				snprintf(t, sizeof(t), "witness %zu", g->body_witness);
+			csv(b, g->body == NULL ? NULL : g->body_witness > 0 ? t : "record");
 			csv(b, g->recall_original);
 			csv(b, g->duplicate_of);
 			csv(b, g->payment != NULL ? g->payment->id : NULL);
+			csv_int(b, (int64_t)g->n_witnesses, 1);
 			csv_prov(c, b, &g->prov);
 			csv_row_end(c, part, b);
+		}
+	}
+}
+
+/* csv/fragments.csv: recovered fragments without text (not messages), with every witness. */
+static void
+csv_fragments(const rpt_ctx *c, wxf_buf *b)
+{
+	static const char *const cols[] = { "id", "conversation", "time", "witness", "kind",
+	    PROV_COLS, NULL };
+	size_t i, k, part;
+	char t[64], id[24];
+
+	csv_header(c, b, cols);
+	for (part = 0; part < c->n_parts; part++) {
+		const wxf_model *m = c->parts[part].m;
+
+		for (i = 0; i < m->n_fragments; i++) {
+			const wxf_msg *g = m->fragments[i];
+
+			snprintf(id, sizeof(id), "m-%s", g->id);
+			rpt_time(c, g->time_ms, t, sizeof(t));
+			for (k = 0; k <= g->n_witnesses; k++) {
+				csv(b, id);
+				csv(b, g->talker);
+				csv(b, t);
+				csv_int(b, (int64_t)k, 1);
+				csv(b, k == 0 ? "record" : wxf_wit_kind_name(g->witnesses[k - 1].kind));
+				csv_prov(c, b, k == 0 ? &g->prov : &g->witnesses[k - 1].prov);
+				csv_row_end(c, part, b);
+			}
 		}
 	}
 }
@@ -420,6 +470,11 @@ wxf_report_csv(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wx
 	csv_contacts(&c, &b);
 	if (rc == WXF_OK)
 		rc = rpt_write(outdir, "csv/contacts.csv", &b, audit, err);
+	wxf_buf_reset(&b);
+	wxf_buf_puts(&b, bom);
+	csv_fragments(&c, &b);
+	if (rc == WXF_OK)
+		rc = rpt_write(outdir, "csv/fragments.csv", &b, audit, err);
 	wxf_buf_free(&b);
 	rpt_ctx_free(&c);
 	return rc;

@@ -405,6 +405,8 @@ toc(hctx *h)
 		F(h, "<li><a href=\"#seller%s\">卖家身份 (Seller identity)</a></li>\n", h->sfx);
 		F(h, "<li><a href=\"#ledger%s\">付款明细与赔偿计算 (Payment ledger, CRPL art. 55)</a>"
 		    "</li>\n", h->sfx);
+		F(h, "<li><a href=\"#recovered%s\">已删除并恢复的消息 (Deleted and recovered messages)"
+		    "</a></li>\n", h->sfx);
 		F(h, "<li><a href=\"#conversations%s\">聊天记录 (Conversations)</a><ol>\n", h->sfx);
 		for (i = 0; i < h->n_convs; i++) {
 			const wxf_conv *cv = h->convs[i];
@@ -425,6 +427,9 @@ toc(hctx *h)
 		F(h, "<li><a href=\"#contacts%s\">联系人 (Contacts)</a></li>\n", h->sfx);
 		F(h, "<li><a href=\"#anomalies%s\">异常与局限 (Anomalies and limitations)</a></li>\n",
 		    h->sfx);
+		if (h->m->n_fragments > 0)
+			F(h, "<li><a href=\"#fragments%s\">附录：无文字残片 (Appendix: fragments without text)"
+			    "</a></li>\n", h->sfx);
 		if (h->n_hp > 1)
 			P(h, "</ol></li>\n");
 	}
@@ -442,7 +447,7 @@ summary_cards(hctx *h)
 	size_t i, n_rec = 0, n_recall = 0;
 
 	for (i = 0; i < m->n_msgs; i++) {
-		if (m->msgs[i]->prov.status != WXF_STATUS_INTACT)
+		if (wxf_prov_recovered(&m->msgs[i]->prov))
 			n_rec++;
 		if (m->msgs[i]->is_recall)
 			n_recall++;
@@ -1212,7 +1217,10 @@ bubble_body(hctx *h, const wxf_msg *g)
 		P(h, "<div class=\"orig\">被撤回的原内容（从已删除记录恢复）(original of the recalled "
 		    "message, recovered): ");
 		T(h, g->recall_original);
-		if (g->recall_original_msg != NULL) {
+		if (g->recall_witness > 0)
+			F(h, " · 出处见下方另证 %zu (cited from witness %zu below)", g->recall_witness,
+			    g->recall_witness);
+		else if (g->recall_original_msg != NULL) {
 			P(h, " · ");
 			msg_link(h, g->recall_original_msg);
 		}
@@ -1221,13 +1229,51 @@ bubble_body(hctx *h, const wxf_msg *g)
 	P(h, "</div>");
 }
 
+static const char *
+wit_zh(wxf_wit_kind k)
+{
+	switch (k) {
+	case WXF_WIT_COPY: return "另一副本 (another copy)";
+	case WXF_WIT_INDEX: return "索引项 (index entry)";
+	case WXF_WIT_FTS: return "全文索引 (full-text index)";
+	case WXF_WIT_OLDER: return "旧版本 (older version)";
+	default: return "另证 (witness)";
+	}
+}
+
+/* The other places the record, or part of it, was found (never messages of their own). */
+static void
+witnesses(hctx *h, const wxf_msg *g)
+{
+	size_t i;
+
+	if (g->n_witnesses == 0)
+		return;
+	F(h, "<div class=\"wit\">另证 %zu 处 (%zu witnesses: the same record found elsewhere):<ol>",
+	    g->n_witnesses, g->n_witnesses);
+	for (i = 0; i < g->n_witnesses; i++) {
+		const wxf_witness *w = &g->witnesses[i];
+
+		P(h, "<li>");
+		P(h, wit_zh(w->kind));
+		if (w->text != NULL) {
+			P(h, (i + 1 == g->body_witness || i + 1 == g->recall_witness) ?
+			    "，文字取自此处 (the text shown is cited from here): " : "，其文字 (its text): ");
+			T(h, w->text);
+		}
+		prov(h, &w->prov, NULL);
+		P(h, "</li>");
+	}
+	P(h, "</ol></div>");
+}
+
 static void
 message(hctx *h, const wxf_msg *g)
 {
 	const char *cls = is_system(g) ? "sys" : g->dir == WXF_DIR_OUT ? "out" : "in";
 
 	F(h, "<div class=\"msg %s%s\" id=\"m-%s\">", cls,
-	    g->prov.status != WXF_STATUS_INTACT ? " recovered" : "", g->id);
+	    wxf_prov_recovered(&g->prov) ? " recovered" : "", g->id);
 	P(h, "<div class=\"meta\">");
 	if (!is_system(g)) {
 		person(h, g->sender);
@@ -1251,7 +1297,9 @@ message(hctx *h, const wxf_msg *g)
 		P(h, "</div>");
 	}
 	bubble_body(h, g);
-	prov(h, &g->prov, NULL);
+	prov(h, &g->prov, g->body_witness > 0 ? "记录本身 (the record itself; its text is cited from "
+	    "a witness below)" : NULL);
+	witnesses(h, g);
 	P(h, "</div>\n");
 }
 
@@ -1311,51 +1359,18 @@ conv_head(hctx *h, const wxf_conv *cv, const char *anchor, int with_id)
 	P(h, "</p></div>\n");
 }
 
-/* A recovered fragment that carries no text: listed in a compact table under the chat (with
- * its id and provenance) instead of an empty bubble. */
-static int
-textless_fragment(const wxf_msg *g)
-{
-	return g->prov.status == WXF_STATUS_FRAGMENT && (g->body == NULL || *g->body == '\0') &&
-	    g->title == NULL && g->payment == NULL && g->n_media == 0 && !g->is_recall;
-}
-
 static void
 write_msgs(hctx *h, const wxf_conv *cv, size_t from, size_t to)
 {
 	char last_day[16] = "";
-	size_t i, n_frag = 0;
+	size_t i;
 
 	P(h, "<div class=\"chat\">\n");
 	for (i = from; i < to; i++) {
-		if (textless_fragment(cv->msgs[i])) {
-			n_frag++;
-			continue;
-		}
 		day_marker(h, cv->msgs[i]->time_ms, last_day);
 		message(h, cv->msgs[i]);
 	}
 	P(h, "</div>\n");
-	if (n_frag == 0)
-		return;
-	F(h, "<h4>无文字内容的残片 <span class=\"en\">(recovered fragments without text: %zu; they "
-	    "prove a record existed, its content is lost)</span></h4>\n<table class=\"frag\"><thead>"
-	    "<tr><th scope=\"col\">编号 Id</th><th scope=\"col\">时间 Time</th><th scope=\"col\">"
-	    "类型 Type</th><th scope=\"col\">来源 Provenance</th></tr></thead><tbody>\n", n_frag);
-	for (i = from; i < to; i++) {
-		const wxf_msg *g = cv->msgs[i];
-
-		if (!textless_fragment(g))
-			continue;
-		F(h, "<tr id=\"m-%s\"><td><code>m-%s</code></td><td class=\"nw\">", g->id, g->id);
-		time_el(h, g->time_ms);
-		F(h, "</td><td>%s %s</td><td>", rpt_kind_zh(wxf_msg_kind_name(g->kind)),
-		    wxf_msg_kind_name(g->kind));
-		flag_status(h, &g->prov);
-		prov(h, &g->prov, NULL);
-		P(h, "</td></tr>\n");
-	}
-	P(h, "</tbody></table>\n");
 }
 
 static int
@@ -1364,12 +1379,110 @@ conv_pages(hctx *h, const wxf_conv *cv)
 	return cv->n_msgs > h->page_msgs ? (int)((cv->n_msgs + h->page_msgs - 1) / h->page_msgs) : 0;
 }
 
+/* The deleted messages that came back, in time order, each linked to its place in its chat
+ * (the one definition of "recovered": wxf_prov_recovered). */
+static void
+recovered(hctx *h)
+{
+	const wxf_model *m = h->m;
+	size_t i, n = 0;
+
+	sec_open(h, "recovered", "五、已删除并恢复的消息 <span class=\"en\">(Deleted and recovered "
+	    "messages)</span>");
+	for (i = 0; i < m->n_msgs; i++)
+		if (wxf_prov_recovered(&m->msgs[i]->prov))
+			n++;
+	F(h, "<p>共 %zu 条 (%zu messages deleted from the phone and recovered, in whole or in part; "
+	    "each is shown in its conversation with its provenance).</p>\n", n, n);
+	if (n == 0) {
+		P(h, "</section>\n");
+		return;
+	}
+	P(h, "<table><thead><tr><th scope=\"col\">时间<br>Time</th><th scope=\"col\">会话<br>"
+	    "Conversation</th><th scope=\"col\">发送者<br>Sender</th><th scope=\"col\">内容<br>"
+	    "Content</th><th scope=\"col\">恢复<br>Recovery</th></tr></thead><tbody>\n");
+	for (i = 0; i < m->n_msgs; i++) {
+		const wxf_msg *g = m->msgs[i];
+		const char *text = g->body != NULL ? g->body : g->title;
+		char sw[200];
+
+		if (!wxf_prov_recovered(&g->prov))
+			continue;
+		P(h, "<tr><td class=\"nw\">");
+		time_el(h, g->time_ms);
+		P(h, "</td><td>");
+		if (g->talker != NULL)
+			T(h, g->talker);
+		else
+			unknown(h);
+		P(h, "</td><td>");
+		person(h, g->sender);
+		P(h, "</td><td>");
+		if (text != NULL) {
+			size_t k = 0, chars = 0;
+
+			/* the first 60 characters: the whole text is in the chat */
+			while (text[k] != '\0' && chars < 60) {
+				k++;
+				while (((unsigned char)text[k] & 0xc0) == 0x80)
+					k++;
+				chars++;
+			}
+			wxf_buf_xml_text(h->b, text, k);
+			if (text[k] != '\0')
+				P(h, "…");
+		} else
+			F(h, "(%s)", rpt_kind_zh(wxf_msg_kind_name(g->kind)));
+		P(h, " · ");
+		msg_link(h, g->id);
+		P(h, "</td><td>");
+		T(h, rpt_status_words(&g->prov, sw, sizeof(sw)));
+		P(h, "</td></tr>\n");
+	}
+	P(h, "</tbody></table></section>\n");
+}
+
+/* Recovered fragments that hold no text: they prove that a record existed (an index entry, a
+ * cell's remains), by page; they are not messages and are not counted as such. */
+static void
+fragments(hctx *h)
+{
+	const wxf_model *m = h->m;
+	size_t i;
+
+	if (m->n_fragments == 0)
+		return;
+	sec_open(h, "fragments", "附录、无文字残片 <span class=\"en\">(Appendix: fragments without "
+	    "text)</span>");
+	F(h, "<p>%zu 处残片证明曾有记录存在，但其内容已无法恢复；不计入消息数 (%zu fragments prove that a "
+	    "record existed; its content is lost; they are not counted as messages).</p>\n"
+	    "<table class=\"frag\"><thead><tr><th scope=\"col\">页 Page</th><th scope=\"col\">"
+	    "会话 Conversation</th><th scope=\"col\">时间 Time</th><th scope=\"col\">来源 "
+	    "Provenance</th></tr></thead><tbody>\n", m->n_fragments, m->n_fragments);
+	for (i = 0; i < m->n_fragments; i++) {
+		const wxf_msg *g = m->fragments[i];
+
+		F(h, "<tr id=\"m-%s\"><td class=\"num\">%u</td><td>", g->id, g->prov.pgno);
+		if (g->talker != NULL)
+			T(h, g->talker);
+		else
+			unknown(h);
+		P(h, "</td><td class=\"nw\">");
+		time_el(h, g->time_ms);
+		P(h, "</td><td>");
+		prov(h, &g->prov, NULL);
+		witnesses(h, g);
+		P(h, "</td></tr>\n");
+	}
+	P(h, "</tbody></table></section>\n");
+}
+
 static void
 conversations(hctx *h)
 {
 	size_t i;
 
-	sec_open(h, "conversations", "五、聊天记录 <span class=\"en\">(Conversations)</span>");
+	sec_open(h, "conversations", "六、聊天记录 <span class=\"en\">(Conversations)</span>");
 	P(h, "<p>左侧白色为收到的消息，右侧绿色为本机用户发出的消息，居中灰色为系统通知；"
 	    "已删除后恢复的消息以虚线框和文字“已删除·恢复”标出，撤回通知标为“已撤回”。"
 	    "每条消息下方注明其来源（文件、表、行号、页、偏移）。(Received messages on the left, the "
@@ -1413,7 +1526,7 @@ indicators(hctx *h)
 	const wxf_analysis *an = h->an;
 	size_t i;
 
-	sec_open(h, "indicators", "六、关键词命中 <span class=\"en\">(Indicator hits in the seller's "
+	sec_open(h, "indicators", "七、关键词命中 <span class=\"en\">(Indicator hits in the seller's "
 	    "messages)</span>");
 	if (an == NULL || an->n_hits == 0) {
 		P(h, "<p>无命中 (no hits).</p></section>\n");
@@ -1458,7 +1571,7 @@ contacts(hctx *h)
 	const wxf_model *m = h->m;
 	size_t i;
 
-	sec_open(h, "contacts", "七、联系人 <span class=\"en\">(Contacts and other accounts in the "
+	sec_open(h, "contacts", "八、联系人 <span class=\"en\">(Contacts and other accounts in the "
 	    "evidence)</span>");
 	P(h, "<table><thead><tr><th scope=\"col\">账号<br>"
 	    "Account</th><th scope=\"col\">类型<br>Kind</th><th scope=\"col\">微信号<br>Alias</th>"
@@ -1550,7 +1663,7 @@ anomalies(hctx *h)
 	size_t n_tc = 0, cap = 0, i, k, n_unknown_time = 0;
 	char t[64];
 
-	sec_open(h, "anomalies", "八、异常与局限 <span class=\"en\">(Anomalies and limitations)</span>");
+	sec_open(h, "anomalies", "九、异常与局限 <span class=\"en\">(Anomalies and limitations)</span>");
 	/* counts per table and origin */
 	for (i = 0; i < m->n_msgs; i++) {
 		const char *tb = m->msgs[i]->prov.table != NULL ? m->msgs[i]->prov.table :
@@ -1636,7 +1749,7 @@ anomalies(hctx *h)
 static void
 method(hctx *h)
 {
-	P(h, "<section id=\"method\"><h2>九、方法、完整性与复核 <span class=\"en\">(Method, "
+	P(h, "<section id=\"method\"><h2>十、方法、完整性与复核 <span class=\"en\">(Method, "
 	    "integrity and verification)</span></h2>\n<ol>\n"
 	    "<li>登记检材并计算 MD5/SHA-1/SHA-256（只读）(inventory and hash the evidence, read-only)。"
 	    "</li>\n<li>由检材中的 UIN 与设备标识推导密钥并逐页解密为明文镜像，记录每页 HMAC 校验结果，"
@@ -1737,7 +1850,7 @@ order_convs(hpart *hp)
 		hp->orphans.msgs = wxf_xrealloc(hp->orphans.msgs, (hp->orphans.n_msgs + 1) *
 		    sizeof(*hp->orphans.msgs));
 		hp->orphans.msgs[hp->orphans.n_msgs++] = m->msgs[i];
-		if (m->msgs[i]->prov.status != WXF_STATUS_INTACT)
+		if (wxf_prov_recovered(&m->msgs[i]->prov))
 			hp->orphans.n_recovered++;
 		if (m->msgs[i]->time_ms != WXF_TIME_UNKNOWN) {
 			if (hp->orphans.first_time_ms == WXF_TIME_UNKNOWN)
@@ -1824,8 +1937,8 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 int
 wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
-	static void (*const per_account[])(hctx *) = { seller, ledger, conversations, indicators,
-	    contacts, anomalies };
+	static void (*const per_account[])(hctx *) = { seller, ledger, recovered, conversations,
+	    indicators, contacts, anomalies, fragments };
 	rpt_ctx c;
 	hctx h;
 	wxf_buf b;

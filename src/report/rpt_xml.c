@@ -197,11 +197,20 @@ x_message(const rpt_ctx *c, const wxf_msg *g, wxf_buf *b)
 		wxf_buf_printf(b, "      <raw_type>%lld</raw_type>\n", (long long)g->raw_type);
 	if (g->server_id != NULL)
 		x_elem(b, "      ", "server_id", g->server_id);
-	x_elem(b, "      ", "text", g->body);
+	if (g->body != NULL) {
+		wxf_buf_puts(b, "      <text");
+		if (g->body_witness > 0)
+			wxf_buf_printf(b, " witness=\"%zu\"", g->body_witness);
+		wxf_buf_puts(b, ">");
+		x_text(b, g->body);
+		wxf_buf_puts(b, "</text>\n");
+	}
 	if (g->is_recall || g->recall_original != NULL) {
 		wxf_buf_puts(b, "      <recall");
 		x_attr(b, "target_server_id", g->recall_target_svrid);
 		x_attr(b, "original_message", g->recall_original_msg);
+		if (g->recall_witness > 0)
+			wxf_buf_printf(b, " witness=\"%zu\"", g->recall_witness);
 		wxf_buf_puts(b, ">");
 		x_text(b, g->recall_original);
 		wxf_buf_puts(b, "</recall>\n");
@@ -259,6 +268,49 @@ x_payment(const rpt_ctx *c, const rpt_event *e, wxf_buf *b)
 	wxf_buf_puts(b, "/>\n");
 }
 
+static void
+x_witnesses(const rpt_ctx *c, const wxf_msg *g, wxf_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_witnesses; i++) {
+		const wxf_witness *w = &g->witnesses[i];
+
+		wxf_buf_printf(b, "      <witness n=\"%zu\" kind=\"%s\">\n", i + 1,
+		    wxf_wit_kind_name(w->kind));
+		x_elem(b, "        ", "text", w->text);
+		x_prov(c, &w->prov, b, "        ");
+		wxf_buf_puts(b, "      </witness>\n");
+	}
+}
+
+/* The fragments without text of every account, by page. */
+static void
+x_fragments(const rpt_ctx *c, wxf_buf *b)
+{
+	size_t i, k, n = 0;
+
+	for (k = 0; k < c->n_parts; k++)
+		n += c->parts[k].m->n_fragments;
+	if (n == 0)
+		return;
+	wxf_buf_printf(b, "  <fragments count=\"%zu\">\n", n);
+	for (k = 0; k < c->n_parts; k++)
+		for (i = 0; i < c->parts[k].m->n_fragments; i++) {
+			const wxf_msg *g = c->parts[k].m->fragments[i];
+
+			wxf_buf_printf(b, "    <fragment id=\"m-%s\"", g->id);
+			x_time_attrs(c, g->time_ms, b);
+			x_attr(b, "account", c->parts[k].key);
+			wxf_buf_puts(b, ">\n");
+			x_elem(b, "      ", "conversation", g->talker);
+			x_prov(c, &g->prov, b, "      ");
+			x_witnesses(c, g, b);
+			wxf_buf_puts(b, "    </fragment>\n");
+		}
+	wxf_buf_puts(b, "  </fragments>\n");
+}
+
 void rpt_xml_build(const rpt_ctx *c, wxf_buf *b);
 
 void
@@ -306,9 +358,13 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b)
 			break;
 		}
 		x_prov(c, e->prov, b, "      ");
+		if (e->type == RPT_EV_MESSAGE)
+			x_witnesses(c, e->msg, b);
 		wxf_buf_puts(b, "    </event>\n");
 	}
-	wxf_buf_puts(b, "  </events>\n</timeline>\n");
+	wxf_buf_puts(b, "  </events>\n");
+	x_fragments(c, b);
+	wxf_buf_puts(b, "</timeline>\n");
 	wxf_buf_free(&s);
 }
 

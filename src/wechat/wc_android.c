@@ -129,6 +129,7 @@ struct wxf_android_ctx {
 	wxf_model *m;
 	wxf_sqlite_db *db;
 	const char *evidence, *image, *acct_dir, *root;
+	const char *wal_evidence, *wal_image; /* rows from WAL frames cite the -wal */
 	int no_hash;
 	smap img_by_local, img_by_svr, attach_by_msg, appmsg_by_id, msg_seen, voice_known,
 	    video_known;
@@ -228,6 +229,11 @@ row_prov(wxf_android_ctx *c, const wxf_sqlrow *r)
 	memset(&p, 0, sizeof(p));
 	p.file = c->evidence;
 	p.image = c->image;
+	if (r->wal_frame != 0) {
+		/* a page from a WAL frame: its offset is in the -wal file */
+		p.file = c->wal_evidence != NULL ? c->wal_evidence : c->evidence;
+		p.image = c->wal_image;
+	}
 	p.table = r->table != NULL ? r->table->name : NULL;
 	p.rowid = r->rowid;
 	p.pgno = r->pgno;
@@ -465,7 +471,7 @@ add_message(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 	const wxf_sqlval *v;
 	wxf_msg *msg;
 	int is_new, rc;
-	const char *tname = prov->table != NULL ? prov->table : r->table->name;
+	const char *tname = r->table->name; /* prov->table may name the index that proves it */
 	int64_t t;
 
 	msg = wxf_model_new_msg(m, WXF_PLAT_ANDROID, tname, prov, &is_new);
@@ -1152,6 +1158,8 @@ wxf_android_ctx_new(wxf_android_ctx **cp, wxf_model *m, wxf_sqlite_db *db,
 	c->db = db;
 	c->evidence = wxf_model_strdup(m, o != NULL && o->evidence_path ? o->evidence_path : "");
 	c->image = o != NULL ? wxf_model_strdup(m, o->image_path) : NULL;
+	c->wal_evidence = o != NULL ? wxf_model_strdup(m, o->wal_evidence_path) : NULL;
+	c->wal_image = o != NULL ? wxf_model_strdup(m, o->wal_image_path) : NULL;
 	c->acct_dir = o != NULL ? wxf_model_strdup(m, o->account_dir) : NULL;
 	c->no_hash = o != NULL ? o->no_media_hash : 0;
 	if (c->acct_dir != NULL) {

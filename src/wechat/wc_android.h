@@ -34,6 +34,9 @@
 typedef struct wxf_android_opts {
 	const char *evidence_path; /* the database as listed in the evidence inventory (required) */
 	const char *image_path;    /* decrypted image the offsets refer to, or NULL */
+	const char *wal_evidence_path; /* the -wal in the inventory: rows read from WAL frames cite
+	                                it (their offsets are in the WAL); NULL: evidence_path */
+	const char *wal_image_path;    /* decrypted -wal image, or NULL */
 	const char *account_dir;   /* folder holding image2/, voice2/, video/ …; NULL: media not searched */
 	const char *extraction_root; /* folder holding data/ (for /storage/emulated/0/… attachment
 	                                paths → data/media/0/…); NULL: derived from account_dir */

@@ -290,6 +290,8 @@ android_open(wxf_wc_acct *a, size_t d, wxf_sqlite_db *sdb, void **rdp, wxf_err *
 		memset(&ao, 0, sizeof(ao));
 		ao.evidence_path = db->item->path;
 		ao.image_path = db->image;
+		ao.wal_evidence_path = db->wal_item != NULL ? db->wal_item->path : NULL;
+		ao.wal_image_path = db->wal_image;
 		ao.account_dir = a->dir;
 		rc = wxf_android_ctx_new(&rd->ctx, a->m, sdb, &ao, err);
 	}

@@ -254,20 +254,20 @@ find_message(wxf_model *m, int64_t msg_id)
 	return best;
 }
 
-/* 1 if some message already holds exactly this text (body or recall original). */
-static int
+/* The message that already holds exactly this text (body or recall original), or NULL. */
+static wxf_msg *
 body_known(const wxf_model *m, const char *text)
 {
 	size_t i;
 
 	for (i = 0; i < m->n_msgs; i++) {
-		const wxf_msg *x = m->msgs[i];
+		wxf_msg *x = m->msgs[i];
 
 		if ((x->body != NULL && strcmp(x->body, text) == 0) ||
 		    (x->recall_original != NULL && strcmp(x->recall_original, text) == 0))
-			return 1;
+			return x;
 	}
-	return 0;
+	return NULL;
 }
 
 int
@@ -297,30 +297,47 @@ wxf_android_fts_apply(wxf_android_fts **fp, wxf_fts_stats *st, wxf_err *err)
 			continue; /* the same entry again (live + carved copy) */
 		st->entries++;
 		md = t->docid > 0 ? find_meta(f, t->docid) : NULL;
-		if (md == NULL && body_known(m, t->text)) {
-			st->corroborated++; /* a carved copy of text the model already holds */
+		if (md == NULL && (msg = body_known(m, t->text)) != NULL) {
+			/* a carved copy of text the model already holds: a witness of that message */
+			st->corroborated++;
+			if (wxf_msg_add_witness(m, msg, WXF_WIT_FTS, NULL, &t->prov) < 0)
+				rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 			continue;
 		}
 		msg = md != NULL && md->msg_id != WXF_INT_UNKNOWN ? find_message(m, md->msg_id) : NULL;
-		if (msg != NULL && !(msg->kind == WXF_MK_RECALL || msg->is_recall)) {
-			if (msg->body != NULL && strcmp(msg->body, t->text) == 0)
+		if (msg != NULL) {
+			int recall = msg->kind == WXF_MK_RECALL || msg->is_recall;
+			const char *own = recall ? msg->recall_original : msg->body;
+			long w;
+
+			if (own != NULL && *own != '\0' && strcmp(own, t->text) == 0) {
 				st->corroborated++;
-			else if (msg->body == NULL || *msg->body == '\0') {
-				msg->body = t->text;
-				st->corroborated++;
+				w = wxf_msg_add_witness(m, msg, WXF_WIT_FTS, NULL, &t->prov);
+			} else if (own == NULL || *own == '\0') {
+				/* the row kept no text (a fragment) or a recall overwrote it: the index
+				 * holds it, and the index entry is where it is cited from */
+				w = wxf_msg_add_witness(m, msg, WXF_WIT_FTS, t->text, &t->prov);
+				if (w >= 0 && recall) {
+					msg->recall_original = t->text;
+					msg->recall_witness = (size_t)w + 1;
+					st->recall_filled++;
+				} else if (w >= 0) {
+					msg->body = t->text;
+					msg->body_witness = (size_t)w + 1;
+					st->corroborated++;
+				}
 			} else {
 				st->differ++;
+				w = wxf_msg_add_witness(m, msg, WXF_WIT_FTS, t->text, &t->prov);
 				wxf_model_anomaly(m, WXF_SEV_WARN, "fts-text-differs", msg->id, NULL,
 				    &t->prov, "full-text index docid %lld holds other text than message "
 				    "msgId %lld", (long long)t->docid, (long long)md->msg_id);
 			}
+			if (w < 0)
+				rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 			continue;
 		}
-		if (msg != NULL && msg->recall_original != NULL) {
-			st->corroborated++;
-			continue;
-		}
-		/* Known only from the index (or the original of a recall): a message of its own. */
+		/* Known only from the index: a message of its own, cited from the index entry. */
 		prov = t->prov;
 		if (md != NULL) {
 			prov.status = WXF_STATUS_PARTIALLY_RECOVERED;
@@ -348,18 +365,7 @@ wxf_android_fts_apply(wxf_android_fts **fp, wxf_fts_stats *st, wxf_err *err)
 				fm->time_ms = md->time_ms;
 				fm->talker = md->talker;
 			}
-			if (msg != NULL) {
-				/* the recalled message's original text, with this entry as its source */
-				fm->sender = msg->sender;
-				fm->sender_src = msg->sender_src;
-				fm->dir = msg->dir;
-				msg->recall_original = t->text;
-				msg->recall_original_msg = fm->id;
-				st->recall_filled++;
-				rc = wxf_msg_warn(m, fm, "fts-recall-original", "original text of the "
-				    "recalled message %s, from the full-text index (docid %lld)", msg->id,
-				    (long long)t->docid);
-			} else if (md != NULL) {
+			if (md != NULL) {
 				st->recovered++;
 				rc = wxf_msg_warn(m, fm, "fts-only", "known only from the full-text index "
 				    "(docid %lld): the message row is gone; type, direction and sender "

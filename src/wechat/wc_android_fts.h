@@ -20,13 +20,16 @@
  *     wxf_android_fts_apply(f, &stats, err);         // join and witness, then free
  *     wxf_model_finish(model, err);
  *
- * What apply does, per index entry (docid with text; metadata when present):
- *   - the message (same table "message", msgId = entity_id) is in the model with the same text:
- *     counted as corroborated;
+ * What apply does, per index entry (docid with text; metadata when present).  An entry that
+ * concerns a message in the model becomes a witness of it (wxf_witness, kind fts), never a
+ * message of its own:
+ *   - the message (same table "message", msgId = entity_id) holds the same text: corroborated;
  *   - it is a recall notice without original text: the indexed text becomes recall_original,
- *     and a message of origin WXF_ORIGIN_FTS holding it is added, linked by
- *     recall_original_msg (so the original keeps the index row as its provenance);
- *   - it is in the model with other text: an anomaly "fts-text-differs" (both kept);
+ *     cited from the witness (recall_witness);
+ *   - the row kept no text (a fragment of index entries): the indexed text becomes its body,
+ *     cited from the witness (body_witness);
+ *   - it holds other text: an anomaly "fts-text-differs", the index text kept on the witness;
+ *   - an entry without metadata whose text a message already holds: a witness of it;
  *   - it is NOT in the model (deleted, and not carved from the message db): a new message of
  *     table "message" with origin WXF_ORIGIN_FTS, status partially-recovered (the text, talker,
  *     time and msgId are known; type, direction and sender are not), confidence 70 (60 when the

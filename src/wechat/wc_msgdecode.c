@@ -919,11 +919,12 @@ wxf_wc_decode(wxf_model *m, wxf_msg *msg, const char *content, size_t n)
 			msg->sender = wxf_model_strndup(m, msg->content, ulen);
 			msg->sender_src = WXF_SENDER_GROUP_PREFIX;
 			msg->payload = msg->content + off;
-		} else if (msg->talker != NULL) {
+		} else if (msg->talker != NULL && msg->is_send != WXF_INT_UNKNOWN &&
+		    !(group && !sys)) {
+			/* a received 1:1 message (or notice) comes from the conversation; a row whose
+			 * direction was lost (a fragment) names no sender */
 			msg->sender = msg->talker;
 			msg->sender_src = WXF_SENDER_TALKER;
-			if (group && !sys && msg->is_send == 0)
-				msg->sender_src = WXF_SENDER_NONE, msg->sender = NULL;
 		}
 	}
 	if (msg->payload == NULL) {

@@ -43,10 +43,22 @@ check(all(fts[e["msgId"]]["prov"]["file"] == sys.argv[3] and fts[e["msgId"]]["pr
           and fts[e["msgId"]]["prov"]["status"] == "partially-recovered" and fts[e["msgId"]]["prov"]["offset"] > 0
           for e in gone if e["msgId"] in fts), "recovered index entries carry provenance into the index file")
 rec = [e for e in ents if e["recalled_original"]]
-check(len(rec) == 2 and all(e["msgId"] in fts and fts[e["msgId"]]["body"] == e["text"] for e in rec),
-      "the 2 recalled originals come back from the index")
+def recalled(e):
+    m = live.get(e["msgId"])
+    if m is None or m.get("recall", {}).get("original") != e["text"]:
+        return False
+    w = m.get("witnesses", [])[m["recall"].get("original_witness", 0) - 1]
+    return (m["recall"].get("original_witness") and w["kind"] == "fts" and w["text"] == e["text"]
+            and w["prov"]["file"] == sys.argv[3] and w["prov"]["table"] == "FTS5IndexMessage_content")
+check(len(rec) == 2 and all(recalled(e) for e in rec),
+      "the 2 recalled originals come back from the index, cited from the index entry (a witness of "
+      "the recall notice, not a message)")
 dups = [e["msgId"] for e in ents if e["message_state"] == "live" and not e["recalled_original"] and e["msgId"] in fts]
 check(not dups, "live messages are corroborated, not duplicated (%s)" % dups)
+wit = [e["msgId"] for e in ents if e["message_state"] == "live" and not e["recalled_original"]
+       and e["msgId"] in live and not any(w["kind"] == "fts" and w["prov"]["file"] == sys.argv[3]
+                                          for w in live[e["msgId"]].get("witnesses", []))]
+check(not wit, "every live message the index holds lists the index entry as a witness (%s)" % wit)
 PY
 while read -r line; do case "$line" in ok*) pass "${line#ok - }";; *) fail "${line#not ok - }";; esac; done < "$TMPD/py.out"
 ok 'grep -q "2 recall originals" "$TMPD/err"' "recall originals are linked to their recall notices"

@@ -50,6 +50,7 @@ class Html(html.parser.HTMLParser):
         self.generated = []
         self.in_gen = False
         self.csp = None
+        self.wit_depth = 0       # inside a witness list (class "wit"): not the record's own prov
 
     def owner(self):
         for _, i in reversed(self.stack):
@@ -78,7 +79,9 @@ class Html(html.parser.HTMLParser):
             self.stack.append((tag, own))
         if tag == "a" and a.get("href"):
             self.hrefs.append(a["href"])
-        if "data-k" in a:
+        if "wit" in (a.get("class") or "").split():
+            self.wit_depth = len(self.stack)
+        if "data-k" in a and not self.wit_depth:
             o = self.owner()
             if o:
                 self.cur_k = a["data-k"]
@@ -104,6 +107,8 @@ class Html(html.parser.HTMLParser):
             t, _ = self.stack.pop()
             if t == tag:
                 break
+        if self.wit_depth and len(self.stack) < self.wit_depth:
+            self.wit_depth = 0   # left the witness list: provenance lines count again
 
     def handle_data(self, d):
         if self.cur_k:

@@ -62,6 +62,15 @@ prov(const char *table, int64_t rowid, wxf_origin o, uint64_t off)
 	return p;
 }
 
+static int
+in_msgs(const wxf_model *m, const wxf_msg *x)
+{
+	for (size_t i = 0; i < m->n_msgs; i++)
+		if (m->msgs[i] == x)
+			return 1;
+	return 0;
+}
+
 static wxf_msg *
 mk(wxf_model *m, int64_t rowid, int64_t t, wxf_origin o)
 {
@@ -230,8 +239,85 @@ test_lifecycle(void)
 	o->body = "这批是原单货";
 	wxf_model_finish(m, NULL);
 	is_str(r->recall_original, "这批是原单货", "recall original found in a recovered row");
-	is_str(r->recall_original_msg, o->id, "recall original points at its row");
-	ok(o->duplicate_of == NULL, "the original is not a duplicate");
+	ok(r->recall_witness > 0 && r->recall_witness <= r->n_witnesses &&
+	    r->witnesses[r->recall_witness - 1].kind == WXF_WIT_OLDER &&
+	    r->witnesses[r->recall_witness - 1].prov.offset == 1000 &&
+	    r->witnesses[r->recall_witness - 1].prov.origin == WXF_ORIGIN_FREEBLOCK,
+	    "the recall original is cited from the older version, a witness of the notice");
+	ok(wxf_model_find_msg(m, o->id) != NULL && !in_msgs(m, o),
+	    "the older version is not a message of its own");
+	wxf_model_free(&m);
+}
+
+/* What repeats or proves a message is its witness, never a message of its own. */
+static void
+test_witnesses(void)
+{
+	wxf_model *m = NULL;
+	wxf_msg *live, *copy, *frag, *rec, *app, *orphan, *textfrag;
+	wxf_payment *p;
+	wxf_pay_event ev;
+	wxf_prov pr;
+	size_t n_before;
+
+	ok(wxf_model_new(&m, NULL) == WXF_OK, "model");
+	/* a recovered copy of a live row (same server id, same chat): a copy witness */
+	live = mk(m, 20, 20000, WXF_ORIGIN_LIVE);
+	live->server_id = "5001";
+	live->body = "live text";
+	copy = mk(m, 20, 20000, WXF_ORIGIN_UNALLOCATED);
+	copy->server_id = "5001";
+	copy->body = "live text";
+	memset(&ev, 0, sizeof(ev));
+	p = wxf_model_payment(m, WXF_PAY_TRANSFER, "TX9", NULL, NULL);
+	ev.paysubtype = 1; ev.state = WXF_PST_INITIATED; ev.time_ms = 20000; ev.msg_id = copy->id;
+	wxf_payment_add_event(m, p, &ev);
+	ev.msg_id = live->id;
+	wxf_payment_add_event(m, p, &ev);
+	/* index entries of a deleted row (a FRAGMENT with its rowid) and the row's record that
+	 * lost its rowid (same server id) */
+	pr = prov("messageIdIndex", 30, WXF_ORIGIN_UNALLOCATED, 3000);
+	pr.status = WXF_STATUS_FRAGMENT;
+	frag = wxf_model_new_msg(m, WXF_PLAT_ANDROID, "message", &pr, NULL);
+	frag->local_id = 30;
+	frag->server_id = "6001";
+	frag->talker = "wxid_b";
+	rec = mk(m, INT64_MIN, 30000, WXF_ORIGIN_FREEBLOCK);
+	rec->prov.offset = 9100;
+	rec->server_id = "6001";
+	rec->body = "deleted text";
+	/* a live AppMessage copy of a deleted app message: the deleted row is the message */
+	pr = prov("AppMessage", 1, WXF_ORIGIN_LIVE, 5000);
+	app = wxf_model_new_msg(m, WXF_PLAT_ANDROID, "AppMessage", &pr, NULL);
+	app->server_id = "7001";
+	app->talker = "wxid_b";
+	orphan = mk(m, 40, 40000, WXF_ORIGIN_FREEBLOCK);
+	orphan->server_id = "7001";
+	orphan->body = "app message";
+	/* a fragment without text, media or payment: not a message */
+	pr = prov("messageIdIndex", 50, WXF_ORIGIN_UNALLOCATED, 5100);
+	pr.status = WXF_STATUS_FRAGMENT;
+	textfrag = wxf_model_new_msg(m, WXF_PLAT_ANDROID, "message", &pr, NULL);
+	textfrag->local_id = 50;
+	n_before = m->n_msgs;
+	ok(wxf_model_finish(m, NULL) == WXF_OK, "finish");
+	ok(in_msgs(m, live) && !in_msgs(m, copy) && live->n_witnesses == 1 &&
+	    live->witnesses[0].kind == WXF_WIT_COPY && live->witnesses[0].prov.offset == copy->prov.offset,
+	    "a recovered copy of a live message is its copy witness");
+	ok(p->n_events == 1 && strcmp(p->events[0].msg_id, live->id) == 0,
+	    "the copy's payment event is the live message's event (one event, remapped)");
+	ok(in_msgs(m, rec) && !in_msgs(m, frag) && rec->local_id == 30 && rec->prov.rowid == 30 &&
+	    rec->n_witnesses == 1 && rec->witnesses[0].kind == WXF_WIT_INDEX &&
+	    rec->prov.offset == 9100, "index entries give a clobbered record its rowid and witness "
+	    "it; the record's own bytes stay its provenance");
+	ok(in_msgs(m, orphan) && !in_msgs(m, app) && orphan->n_witnesses == 1 &&
+	    strcmp(orphan->witnesses[0].prov.table, "AppMessage") == 0,
+	    "a deleted row whose live copy is in another table is the message, the copy its witness");
+	ok(!in_msgs(m, textfrag) && m->n_fragments == 1 && m->fragments[0] == textfrag,
+	    "a fragment without text is not a message (m->fragments)");
+	is_int((int)m->n_msgs, (int)n_before - 4, "four records folded or set apart");
+	ok(wxf_prov_recovered(&rec->prov) && !wxf_prov_recovered(&live->prov) &&
+	    !wxf_prov_recovered(&textfrag->prov), "one definition of recovered");
 	wxf_model_free(&m);
 }
 
@@ -242,5 +328,6 @@ main(void)
 	test_ids_sort();
 	test_identities();
 	test_lifecycle();
+	test_witnesses();
 	return tap_done();
 }

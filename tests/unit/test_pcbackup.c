@@ -128,12 +128,27 @@ tget(const tline *t, size_t n, const char *kind, const char *key)
 	return NULL;
 }
 
+/* The message whose bytes are at BAK_0_TEXT+off: its own provenance, or (a repeated copy of
+ * it) one of its copy witnesses; *p gets that provenance, *dup 1 for a witness. */
 static const wxf_msg *
-msg_at(const wxf_model *m, uint64_t off)
+msg_at(const wxf_model *m, uint64_t off, const wxf_prov **p, int *dup)
 {
-	for (size_t i = 0; i < m->n_msgs; i++)
-		if (m->msgs[i]->prov.offset == off && m->msgs[i]->prov.origin == WXF_ORIGIN_BACKUP)
-			return m->msgs[i];
+	for (size_t i = 0; i < m->n_msgs; i++) {
+		const wxf_msg *x = m->msgs[i];
+
+		if (x->prov.offset == off && x->prov.origin == WXF_ORIGIN_BACKUP) {
+			*p = &x->prov;
+			*dup = 0;
+			return x;
+		}
+		for (size_t k = 0; k < x->n_witnesses; k++)
+			if (x->witnesses[k].kind == WXF_WIT_COPY && x->witnesses[k].prov.offset == off &&
+			    x->witnesses[k].prov.origin == WXF_ORIGIN_BACKUP) {
+				*p = &x->witnesses[k].prov;
+				*dup = 1;
+				return x;
+			}
+	}
 	return NULL;
 }
 
@@ -245,32 +260,34 @@ test_good(void)
 	for (size_t i = 0; i < nt; i++) {
 		const tline *l = &t[i];
 		const wxf_msg *msg;
+		const wxf_prov *pv = NULL;
+		int dup = 0;
 		char h[65];
 
 		if (strcmp(l->f[0], "msg") != 0 || l->n < 12)
 			continue;
 		n_msg++;
-		msg = msg_at(m, strtoull(l->f[2], NULL, 10));
+		msg = msg_at(m, strtoull(l->f[2], NULL, 10), &pv, &dup);
 		if (!ok(msg != NULL, "msg %s at BAK_0_TEXT+%s found", l->f[1], l->f[2]))
 			continue;
 		is_str(msg->server_id, l->f[1], "msg %s: server id", l->f[1]);
-		ok(strlen(msg->prov.file) > 10 &&
-		    strcmp(msg->prov.file + strlen(msg->prov.file) - 10, "BAK_0_TEXT") == 0,
+		ok(strlen(pv->file) > 10 && strcmp(pv->file + strlen(pv->file) - 10, "BAK_0_TEXT") == 0,
 		    "msg %s: provenance file is BAK_0_TEXT", l->f[1]);
-		ok(msg->prov.origin == WXF_ORIGIN_BACKUP && msg->platform == WXF_PLAT_BACKUP,
+		ok(pv->origin == WXF_ORIGIN_BACKUP && msg->platform == WXF_PLAT_BACKUP,
 		    "msg %s: origin and platform backup", l->f[1]);
-		is_int(msg->prov.length, strtoll(l->f[3], NULL, 10), "msg %s: item length", l->f[1]);
+		is_int(pv->length, strtoll(l->f[3], NULL, 10), "msg %s: item length", l->f[1]);
 		if (strcmp(l->f[4], "-") == 0)
-			ok(msg->prov.rowid == INT64_MIN, "msg %s: orphan segment (no SegmentId)", l->f[1]);
+			ok(pv->rowid == INT64_MIN, "msg %s: orphan segment (no SegmentId)", l->f[1]);
 		else
-			is_int(msg->prov.rowid, strtoll(l->f[4], NULL, 10), "msg %s: chunk = SegmentId",
+			is_int(pv->rowid, strtoll(l->f[4], NULL, 10), "msg %s: chunk = SegmentId",
 			    l->f[1]);
-		is_int(msg->prov.frame, strtoll(l->f[5], NULL, 10), "msg %s: item index", l->f[1]);
+		is_int(pv->frame, strtoll(l->f[5], NULL, 10), "msg %s: item index", l->f[1]);
 		is_str(msg->talker, l->f[6], "msg %s: talker", l->f[1]);
 		is_int(msg->raw_type, strtoll(l->f[7], NULL, 10), "msg %s: type", l->f[1]);
 		is_int(msg->time_ms, strtoll(l->f[8], NULL, 10), "msg %s: time", l->f[1]);
-		is_int(msg->duplicate_of != NULL, atoi(l->f[9]), "msg %s: duplicate copy flag", l->f[1]);
-		is_int(msg->prov.confidence < 100, atoi(l->f[10]), "msg %s: orphan flag", l->f[1]);
+		is_int(dup, atoi(l->f[9]), "msg %s: a repeated copy is a witness of the first, not a "
+		    "message", l->f[1]);
+		is_int(pv->confidence < 100, atoi(l->f[10]), "msg %s: orphan flag", l->f[1]);
 		wxf_sha256_hex(msg->content ? msg->content : "", msg->content ? strlen(msg->content) : 0, h);
 		is_str(h, l->f[11], "msg %s: content", l->f[1]);
 	}
