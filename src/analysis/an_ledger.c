@@ -38,7 +38,8 @@ const wxf_ledger_def wxf_ledger_defs[] = {
 	{ "crpl55_fen", "Consumer Rights Protection Law art. 55: three times the price paid, at "
 	  "least 500 yuan. crpl_base_fen = max(net_fen, 0); crpl_triple_fen = 3 × crpl_base_fen; "
 	  "crpl_floor_fen = 50000 fen (500 yuan); crpl55_fen = max(crpl_triple_fen, "
-	  "crpl_floor_fen). Integer arithmetic; an overflow invalidates the totals." },
+	  "crpl_floor_fen). Integer arithmetic; an overflow invalidates the totals. Computed only "
+	  "when there is a seller and at least one accepted owner→seller transfer." },
 	{ "hb_from_seller_fen", "Red packets: sum of the amounts the owner claimed from the "
 	  "seller's red packets, where the claim amount is recorded." },
 	{ "hb_to_seller_fen", "Red packets: sum of the amounts of red packets the owner sent to "
@@ -379,6 +380,8 @@ an_build_ledger(an_ctx *c)
 	t->net_fen = net;
 	if (!t->overflow)
 		(void)wxf_ledger_crpl55(t->net_fen, t);
+	/* a compensation figure only where a seller was paid: never ¥500 out of nothing */
+	t->crpl_applicable = s != NULL && t->n_paid > 0 && !t->overflow;
 	if (t->overflow) {
 		t->crpl_floor_fen = WXF_CRPL55_FLOOR_FEN;
 		if ((rc = an_note(c, "ledger: a total overflows 64-bit fen; the totals are invalid and "

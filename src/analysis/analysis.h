@@ -284,6 +284,8 @@ typedef struct wxf_ledger_totals {
 	int64_t net_fen;
 	int64_t crpl_base_fen, crpl_triple_fen, crpl_floor_fen, crpl55_fen;
 	int crpl_floor_applied;   /* 1 when the ¥500 floor is the figure */
+	int crpl_applicable;      /* 1 when there is a seller, at least one accepted owner→seller
+	                             transfer and no overflow: only then is crpl55_fen a figure */
 	int overflow;             /* 1: totals invalid (see §3) */
 	/* Separate lists */
 	int64_t hb_from_seller_fen, hb_to_seller_fen, aa_fen, receipts_fen;

@@ -363,3 +363,116 @@ wxf_buf_json_ktime(wxf_buf *b, const char *k, int64_t ms)
 	snprintf(kk, sizeof(kk), "%s_ms", k);
 	wxf_buf_json_kint(b, kk, ms);
 }
+
+static int
+hex4(const char *s, const char *end, uint32_t *v)
+{
+	int i;
+
+	*v = 0;
+	if (end - s < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		char c = s[i];
+
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (uint32_t)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+static void
+put_utf8(wxf_buf *b, uint32_t cp)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		wxf_buf_putc(b, (char)cp);
+		return;
+	}
+	if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		wxf_buf_add(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		wxf_buf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		wxf_buf_add(b, u, 4);
+	}
+}
+
+char *
+wxf_json_get_str(const char *s, size_t n, const char *key)
+{
+	const char *end = s + n, *p = s;
+	size_t kl = strlen(key);
+	wxf_buf b;
+
+	/* the writers never put an unescaped '"' inside a string, so "key":" is a member */
+	for (;;) {
+		p = memmem(p, (size_t)(end - p), "\"", 1);
+		if (p == NULL || (size_t)(end - p) < kl + 4)
+			return NULL;
+		if (memcmp(p + 1, key, kl) == 0 && memcmp(p + 1 + kl, "\":\"", 3) == 0)
+			break;
+		p++;
+	}
+	p += kl + 4;
+	wxf_buf_init(&b);
+	while (p < end && *p != '"') {
+		uint32_t cp, lo;
+
+		if (*p != '\\') {
+			wxf_buf_putc(&b, *p++);
+			continue;
+		}
+		if (++p == end)
+			break;
+		switch (*p++) {
+		case '"': wxf_buf_putc(&b, '"'); break;
+		case '\\': wxf_buf_putc(&b, '\\'); break;
+		case '/': wxf_buf_putc(&b, '/'); break;
+		case 'b': wxf_buf_putc(&b, '\b'); break;
+		case 'f': wxf_buf_putc(&b, '\f'); break;
+		case 'n': wxf_buf_putc(&b, '\n'); break;
+		case 'r': wxf_buf_putc(&b, '\r'); break;
+		case 't': wxf_buf_putc(&b, '\t'); break;
+		case 'u':
+			if (hex4(p, end, &cp) != 0)
+				goto bad;
+			p += 4;
+			if (cp >= 0xd800 && cp < 0xdc00 && end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+			    hex4(p + 2, end, &lo) == 0 && lo >= 0xdc00 && lo < 0xe000) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				p += 6;
+			} else if (cp >= 0xd800 && cp < 0xe000)
+				cp = 0xfffd;
+			put_utf8(&b, cp);
+			break;
+		default:
+			goto bad;
+		}
+	}
+	if (p == end)
+		goto bad;
+	if (b.p == NULL)
+		wxf_buf_puts(&b, "");
+	return wxf_buf_steal(&b);
+bad:
+	wxf_buf_free(&b);
+	return NULL;
+}

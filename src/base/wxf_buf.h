@@ -61,6 +61,11 @@ void wxf_buf_json_kbool(wxf_buf *b, const char *k, int v);
 /* "k":"<UTC ISO 8601>","k_ms":<ms> */
 void wxf_buf_json_ktime(wxf_buf *b, const char *k, int64_t ms);
 
+/* The string value of member `key` in one JSON object written by the writers above (a line of
+ * audit.jsonl): "key":"..." found at s[0..n), its escapes decoded (\uXXXX and surrogate pairs
+ * included).  Returns a malloc'd string, or NULL when absent or malformed. */
+char *wxf_json_get_str(const char *s, size_t n, const char *key);
+
 /* Decodes one UTF-8 scalar at s[0..n); returns length or 0 if invalid (cp untouched). */
 size_t wxf_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* 1 if s[0..n) is valid UTF-8 */

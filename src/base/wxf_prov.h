@@ -62,6 +62,9 @@ typedef struct wxf_prov {
 	wxf_origin origin;
 	wxf_status status;
 	int confidence;       /* 0..100; 100 for live rows */
+	const char *range_sha256; /* SHA-256 (hex) of the cited bytes [offset, offset+length) of the
+	                             image (or of the file when there is no image), once checked;
+	                             NULL before */
 } wxf_prov;
 
 /* The one definition of "recovered" every count and label uses: a deleted record that came

@@ -13,6 +13,7 @@
  *                  (case_db_decrypt), read, recover, feed (case_db_read); or the driver's
  *                  own run() for folders that are not databases                       case_read
  *   5 joins        drv->finish, wxf_model_finish, the decryption statements            case_read
+ *   5b citations   every cited byte range re-read and hashed, its text looked for     case_cite
  *   6 analysis     wxf_analysis_run per account (its own owner, seller, ledger)       case_analyse
  *   7 custody      the evidence hashed again (a change: a finding, the bundle still
  *                  written)                                                            case_rehash
@@ -70,7 +71,7 @@ case_exhibit_of(const case_run *r, const wxf_wc_acct *a)
 		if (a->inv == &r->un.subs[i].inv)
 			return r->un.subs[i].from;
 	if (a->root >= 0 && (size_t)a->root < r->inv.n_roots)
-		return r->inv.roots[a->root].given;
+		return r->inv.roots[a->root].name;
 	return NULL;
 }
 
@@ -81,18 +82,29 @@ case_intake(case_run *r, char *const *evidence, size_t n, wxf_err *err)
 {
 	const wxf_case_opts *o = r->o;
 	wxf_intake_opts io;
+	const char **names;
 	wxf_buf b;
+	size_t i;
 	char *ap;
 	int rc;
 
 	memset(&io, 0, sizeof(io));
 	io.log = r->log;
+	/* encrypted backups are listed member by member like plain ones, and a wrong password is
+	 * named as such on the container's line */
+	io.backup_password = o->backup_password;
 	r->s->step = WXF_CASE_INTAKE;
 	wxf_log_progress(r->log, "inventory and hashing", 0, 0, NULL);
 	rc = wxf_intake_scan(&r->inv, evidence, n, &io, err);
 	wxf_log_progress_end(r->log);
 	if (rc != WXF_OK)
 		return rc;
+	names = wxf_xcalloc(r->inv.n_roots + 1, sizeof(*names));
+	for (i = 0; i < r->inv.n_roots; i++)
+		names[i] = r->inv.roots[i].name;
+	r->cmdline = wxf_report_cmdline_ev(o->cmdline != NULL ? o->cmdline : "wxforensic case",
+	    (const char *const *)evidence, names, r->inv.n_roots < n ? r->inv.n_roots : n);
+	free(names);
 	r->s->step = WXF_CASE_OUTPUT;
 	if (wxf_intake_inside_evidence(&r->inv, o->out))
 		return wxf_err_set(err, WXF_EUSAGE, "refusing to write into the evidence: %s lies "
@@ -111,6 +123,14 @@ case_intake(case_run *r, char *const *evidence, size_t n, wxf_err *err)
 	wxf_buf_json_kstr(&b, "command", r->cmdline);
 	wxf_buf_json_kstr(&b, "tz", wxf_tz_name(r->tz));
 	wxf_audit_add(&r->audit, "case-start", b.p, NULL);
+	/* where each evidence root was and how it was typed: the bundle names it by name only */
+	for (i = 0; i < r->inv.n_roots; i++) {
+		wxf_buf_reset(&b);
+		wxf_buf_json_kstr(&b, "name", r->inv.roots[i].name);
+		wxf_buf_json_kstr(&b, "given", r->inv.roots[i].given);
+		wxf_buf_json_kstr(&b, "realpath", r->inv.roots[i].abs);
+		wxf_audit_add(&r->audit, "evidence-root", b.p, NULL);
+	}
 	wxf_buf_free(&b);
 	wxf_intake_audit(&r->audit, &r->inv, 0);
 	return WXF_OK;
@@ -191,7 +211,7 @@ drop_ambiguous(case_run *r, size_t first)
 static int
 case_accounts_of(case_run *r, const wxf_inventory *inv, const char *sub_work, wxf_err *err)
 {
-	size_t first = r->n_accts, i;
+	size_t first = r->n_accts, i, k;
 	const wxf_wc_driver *const *dp;
 	int rc;
 
@@ -220,6 +240,20 @@ case_accounts_of(case_run *r, const wxf_inventory *inv, const char *sub_work, wx
 		    wxf_xstrdup(a->work_leaf);
 		if ((rc = wxf_model_new(&a->m, err)) != WXF_OK)
 			return rc;
+		/* record ids from the evidence's content, not from how its path was spelt: the
+		 * files records can be cited in (databases and their -wal/-journal; everything in a
+		 * folder a driver reads itself) */
+		for (k = 0; k < inv->n_items; k++) {
+			const wxf_item *it = &inv->items[k];
+			int cited = it->kind == WXF_KIND_SQLITE || it->kind == WXF_KIND_SQLITE_ENCRYPTED ||
+			    it->kind == WXF_KIND_SQLITE_WAL || it->kind == WXF_KIND_SQLITE_JOURNAL ||
+			    (a->drv->run != NULL && strncmp(it->path, a->dir, strlen(a->dir)) == 0 &&
+			    it->path[strlen(a->dir)] == '/');
+
+			if (it->member == NULL && cited && it->before.sha256[0] != '\0' &&
+			    (rc = wxf_model_set_file_id(a->m, it->path, it->before.sha256)) != WXF_OK)
+				return wxf_err_set(err, rc, "out of memory");
+		}
 	}
 	drop_ambiguous(r, first);
 	return WXF_OK;
@@ -317,6 +351,16 @@ case_read(case_run *r, wxf_err *err)
 				if (rc == WXF_OK)
 					u->n_read++;
 			}
+			if (rc != WXF_OK) {
+				wxf_buf b;
+
+				r->s->n_dbs_unreadable++;
+				wxf_buf_init(&b);
+				wxf_buf_json_kstr(&b, "input", a->dir);
+				wxf_buf_json_kstr(&b, "reason", e.msg);
+				wxf_audit_add(&r->audit, "evidence-unreadable", b.p, NULL);
+				wxf_buf_free(&b);
+			}
 		} else {
 			/* dbs may grow while reading (a reader adds the index it refers to) */
 			for (k = 0; k < a->n_dbs; k++) {
@@ -392,8 +436,10 @@ case_analyse(case_run *r, wxf_err *err)
 		wxf_buf_printf(&b, ",\"seller_source\":\"%s\",\"transfers\":%zu,\"hits\":%zu",
 		    wxf_seller_source_name(an->seller_source), an->ledger.n_transfers, an->n_hits);
 		if (!an->ledger.totals.overflow)
-			wxf_buf_printf(&b, ",\"net_fen\":%lld,\"crpl55_fen\":%lld",
-			    (long long)an->ledger.totals.net_fen, (long long)an->ledger.totals.crpl55_fen);
+			wxf_buf_printf(&b, ",\"net_fen\":%lld", (long long)an->ledger.totals.net_fen);
+		if (an->ledger.totals.crpl_applicable)
+			wxf_buf_printf(&b, ",\"crpl55_fen\":%lld",
+			    (long long)an->ledger.totals.crpl55_fen);
 		wxf_audit_add(&r->audit, "analysis", b.p, NULL);
 		wxf_buf_free(&b);
 		if (r->n_accts > 1)
@@ -403,8 +449,29 @@ case_analyse(case_run *r, wxf_err *err)
 			ca->seller_source = wxf_seller_source_name(an->seller_source);
 		}
 		ca->totals_ok = !an->ledger.totals.overflow;
+		ca->crpl_ok = an->ledger.totals.crpl_applicable;
 		ca->net_fen = an->ledger.totals.net_fen;
 		ca->crpl55_fen = an->ledger.totals.crpl55_fen;
+	}
+	/* a --seller no account knows is a mistake in the command, not a finding */
+	if (rc == WXF_OK && o->seller != NULL && r->n_accts > 0) {
+		size_t k, j;
+		wxf_buf c;
+
+		for (k = 0; k < i && !r->ans[k]->seller_in_model; k++)
+			;
+		if (k == i) {
+			wxf_buf_init(&c);
+			for (k = 0; k < i; k++)
+				for (j = 0; j < r->ans[k]->n_ranking && j < 5; j++)
+					wxf_buf_printf(&c, "%s%s", c.len > 0 ? ", " : "",
+					    r->ans[k]->ranking[j].username);
+			rc = wxf_err_set(err, WXF_EUSAGE, "--seller %s: no contact, message or payment "
+			    "of the evidence names this username; candidates by money and messages: %s",
+			    o->seller, c.len > 0 ? c.p : "(none)");
+			wxf_buf_free(&c);
+			wxf_audit_kv(&r->audit, "error", "message", err->msg);
+		}
 	}
 	/* the analyses keep borrowing the set */
 	r->s->n_accounts = i;
@@ -523,7 +590,6 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	r.tz = wxf_tz_new(o->tz != NULL ? o->tz : "Asia/Shanghai");
 	if (r.tz == NULL)
 		return wxf_err_set(err, WXF_EUSAGE, "unknown time zone '%s'", o->tz);
-	r.cmdline = wxf_report_cmdline(o->cmdline != NULL ? o->cmdline : "wxforensic case");
 	r.env.key = o->key;
 	r.env.imeis = o->imeis;
 	r.env.uins = o->uins;
@@ -543,6 +609,7 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 		goto done;
 	if ((rc = case_read(&r, err)) != WXF_OK)
 		goto done;
+	case_cite(&r);
 	s->step = WXF_CASE_ANALYSE;
 	if ((rc = case_analyse(&r, err)) != WXF_OK)
 		goto done;

@@ -50,7 +50,8 @@ typedef struct wxf_case_account {
 	char *label;                     /* "android 3f69…" (NULL: the only account) */
 	char *seller;                    /* proposed or given seller, NULL if none */
 	const char *seller_source;       /* "ranked", "given" */
-	int totals_ok;                   /* net/crpl valid (no overflow) */
+	int totals_ok;                   /* net valid (no overflow) */
+	int crpl_ok;                     /* crpl55_fen is a figure (a seller was paid) */
 	int64_t net_fen, crpl55_fen;
 } wxf_case_account;
 
@@ -81,6 +82,9 @@ typedef struct wxf_case_summary {
 	size_t n_accounts;
 	size_t n_changed;                /* evidence files changed between the two hashings */
 	size_t n_unreadable;             /* containers that could not be opened */
+	size_t n_dbs_unreadable;         /* databases (or run() folders) not decrypted or not read */
+	size_t n_cites, n_cites_text;    /* cited byte ranges checked; of them, with text */
+	size_t n_cites_failed;           /* ranges that do not hold what the bundle reports */
 	char manifest_sha256[65];
 	char audit_head[65];
 } wxf_case_summary;
@@ -96,5 +100,46 @@ typedef struct wxf_case_summary {
 int wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_summary *s,
     wxf_err *err);
 void wxf_case_summary_free(wxf_case_summary *s);
+
+/*
+ * Cited bytes (case_cite.c).  A provenance's range re-read, hashed, and searched for the text
+ * the bundle reports for it (the needle: wxf_cite_needle).  `case` checks every provenance
+ * before it writes; wxf_cite_verify_bundle checks a written bundle's timeline.xml again.
+ */
+typedef struct wxf_cite_cache wxf_cite_cache;
+typedef struct wxf_cite_ref {
+	uint64_t offset;
+	uint32_t length;
+	uint32_t pgno, frame;            /* as cited; a SQLite record is decoded when frame is 0 */
+	const char *needle;              /* what the range must hold; NULL: nothing to look for */
+	size_t needle_len;
+} wxf_cite_ref;
+typedef struct wxf_cite_result {
+	size_t n_checked;                /* ranges read and hashed */
+	size_t n_text;                   /* of them, checked for their text too */
+	size_t n_failed;                 /* unreadable, hash differs, or text not there */
+	char **listed;                   /* "<item>: <why>", the first 200 failures */
+	size_t n_listed;
+} wxf_cite_result;
+
+wxf_cite_cache *wxf_cite_new(void);
+void wxf_cite_free(wxf_cite_cache **c);
+/* The needle of a text in its visible form (wxf_buf_visible; the form timeline.xml holds): the
+ * first piece of at least 8 bytes, else the longest, of the text cut at "[U+XXXX]" markers,
+ * U+FFFD, whitespace and & < > " ', at most 24 bytes, from the first 512 bytes.  Returns its
+ * length (0: none) and points *needle into vis. */
+size_t wxf_cite_needle(const char *vis, size_t n, const char **needle);
+/* Reads ref's range of the file at path: hex gets its SHA-256; *text_ok is 1 when it (or the
+ * SQLite record whose cell starts there) holds the needle, 0 when not, -1 without a needle.
+ * WXF_OK, or the error when the file cannot be read or the range lies beyond its end. */
+int wxf_cite_check(wxf_cite_cache *c, const char *path, const wxf_cite_ref *ref, char hex[65],
+    int *text_ok, wxf_err *err);
+/* Checks every provenance of OUTDIR/timeline.xml: the range of its image (in the bundle) or of
+ * its evidence file (relative to evidence_base, or as written when NULL), against its
+ * range_sha256 and the text the bundle reports for it.  WXF_OK when the timeline was read (r
+ * says what failed); WXF_EIO / WXF_ECORRUPT when it cannot be. */
+int wxf_cite_verify_bundle(const char *outdir, const char *evidence_base, wxf_cite_result *r,
+    wxf_err *err);
+void wxf_cite_result_free(wxf_cite_result *r);
 
 #endif

@@ -26,6 +26,21 @@
 
 /* ------------------------------------------------------------------------------ decryption */
 
+/* A database this run could not read: counted (exit status 3), and recorded in the audit log
+ * with the reason (the limitation is the caller's). */
+static void
+db_unreadable(case_run *r, const wxf_wc_db *d, const char *why)
+{
+	wxf_buf b;
+
+	r->s->n_dbs_unreadable++;
+	wxf_buf_init(&b);
+	wxf_buf_json_kstr(&b, "input", d->item->path);
+	wxf_buf_json_kstr(&b, "reason", why);
+	wxf_audit_add(&r->audit, "evidence-unreadable", b.p, NULL);
+	wxf_buf_free(&b);
+}
+
 int
 case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t i)
 {
@@ -46,6 +61,7 @@ case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t i)
 		d->status = wxf_xasprintf("未能解密 (not decrypted): no key source is known for %s",
 		    d->item->path);
 		case_limit(r, "%s", d->status);
+		db_unreadable(r, d, "no key source is known");
 		return WXF_EKEY;
 	}
 	wxf_log_info(r->log, "decrypting %s", d->item->path);
@@ -56,9 +72,10 @@ case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t i)
 		d->status = wxf_xasprintf("未能解密 (not decrypted): %s", err.msg);
 		wxf_log_error(r->log, "%s: %s", d->item->path, err.msg);
 		case_limit(r, "%s", d->status);
+		db_unreadable(r, d, err.msg);
 		return rc;
 	}
-	wxf_log_info(r->log, "%s: key %s", d->item->abs, d->dec.key.how);
+	wxf_log_info(r->log, "%s: key %s", d->item->path, d->dec.key.how);
 	d->image = wxf_path_join(a->work, name);
 	out_abs = wxf_path_join(r->o->out, d->image);
 	dir = wxf_path_dir(out_abs);
@@ -67,6 +84,7 @@ case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t i)
 	if (rc == WXF_OK) {
 		memset(&dopt, 0, sizeof(dopt));
 		dopt.record_as = d->image;
+		dopt.record_in = d->item->path;
 		dopt.jobs = r->o->jobs;
 		dopt.log = r->log;
 		dopt.audit = &r->audit;
@@ -96,6 +114,7 @@ case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t i)
 		d->status = wxf_xasprintf("未能解密 (not decrypted): %s", err.msg);
 		wxf_log_error(r->log, "%s: %s", d->item->path, err.msg);
 		case_limit(r, "%s", d->status);
+		db_unreadable(r, d, err.msg);
 		free(d->image);
 		d->image = NULL;
 	}
@@ -130,8 +149,8 @@ add_witnesses(struct carve_arg *ca, const wxf_carved *cv, const wxf_prov *p)
 	char id[17];
 	size_t k;
 
-	wxf_model_row_id(ca->a->drv->platform, p->file, cv->row.table->name, p->rowid, p->origin,
-	    p->offset, id);
+	wxf_model_msg_id(ca->a->m, ca->a->drv->platform, p->file, cv->row.table->name, p->rowid,
+	    p->origin, p->offset, id);
 	if ((msg = wxf_model_find_msg(ca->a->m, id)) == NULL)
 		return 0; /* not a message (a contact, a side table ...) */
 	for (k = 1; k < cv->n_sources; k++) {
@@ -273,6 +292,7 @@ case_db_read(case_run *r, wxf_wc_acct *a, size_t i)
 	if (rc != WXF_OK) {
 		wxf_log_error(r->log, "%s: cannot read the database: %s", d->item->path, err.msg);
 		case_limit(r, "%s could not be read: %s", d->item->path, err.msg);
+		db_unreadable(r, d, err.msg);
 		goto out;
 	}
 	rc = a->drv->open(a, i, db, &rd, &err);
@@ -289,6 +309,7 @@ case_db_read(case_run *r, wxf_wc_acct *a, size_t i)
 
 		wxf_log_error(r->log, "%s: %s", d->item->path, err.msg);
 		case_limit(r, "%s could not be read: %s", d->item->path, err.msg);
+		db_unreadable(r, d, err.msg);
 		wxf_err_clear(&e2);
 		if (rd != NULL)
 			a->drv->close(a, i, &rd, 0, &e2);
@@ -302,6 +323,7 @@ case_db_read(case_run *r, wxf_wc_acct *a, size_t i)
 	if (rc != WXF_OK) {
 		wxf_log_error(r->log, "%s: %s", d->item->path, err.msg);
 		case_limit(r, "%s could not be read: %s", d->item->path, err.msg);
+		db_unreadable(r, d, err.msg);
 		goto out;
 	}
 	d->read_ok = 1;

@@ -37,6 +37,10 @@ typedef struct case_run {
 /* Appends a limitation (copied). */
 void case_limit(case_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* case_cite.c: every provenance of every account checked (range_sha256 set; a mismatch is an
+ * audit record and a limitation, counted in the summary). */
+void case_cite(case_run *r);
+
 /* case_db.c: one database of an account.  Decryption (or the plaintext check) and the
  * statement; returns WXF_OK when an image can be read. */
 int case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t d);

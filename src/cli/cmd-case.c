@@ -127,10 +127,18 @@ print_summary(const struct case_opts *o, const wxf_case_summary *s)
 		if (a->totals_ok) {
 			wxf_report_fen(a->net_fen, t, sizeof(t));
 			printf("  %snet paid: %s", a->label != NULL ? "  " : "", t);
-			wxf_report_fen(a->crpl55_fen, t, sizeof(t));
-			printf("   CRPL art. 55 figure: %s\n", t);
+			if (a->crpl_ok) {
+				wxf_report_fen(a->crpl55_fen, t, sizeof(t));
+				printf("   CRPL art. 55 figure: %s", t);
+			}
+			putchar('\n');
 		}
 	}
+	printf("  cited byte ranges re-read: %zu (%zu checked for their text); mismatches: %zu\n",
+	    s->n_cites, s->n_cites_text, s->n_cites_failed);
+	if (s->n_unreadable + s->n_dbs_unreadable > 0)
+		printf("  UNREADABLE evidence: %zu container(s), %zu database(s) or backup(s) (see the "
+		    "report's limitations)\n", s->n_unreadable, s->n_dbs_unreadable);
 	printf("  audit log head: %s\n", s->audit_head);
 	printf("manifest.sha256 SHA-256: %s\n", s->manifest_sha256);
 }
@@ -188,13 +196,26 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		return exit_rc;
 	}
 	print_summary(o, &s);
+	/* 1 before 3: a changed evidence file or a cited range that does not hold its record
+	 * is worse than evidence left unread */
 	exit_rc = WXF_EXIT_OK;
 	if (s.n_changed > 0) {
 		fprintf(stderr, "\n*** EVIDENCE INTEGRITY FAILURE: %zu evidence file(s) changed during "
 		    "processing; see the report's evidence list. ***\n", s.n_changed);
 		exit_rc = WXF_EXIT_FINDINGS;
-	} else if (s.n_dbs > 0 && s.n_dbs_read == 0)
-		exit_rc = WXF_EXIT_EVIDENCE;
+	}
+	if (s.n_cites_failed > 0) {
+		fprintf(stderr, "\n*** PROVENANCE FAILURE: %zu cited byte range(s) do not hold what the "
+		    "bundle reports; see audit.jsonl (provenance-mismatch). ***\n", s.n_cites_failed);
+		exit_rc = WXF_EXIT_FINDINGS;
+	}
+	if (s.n_unreadable + s.n_dbs_unreadable > 0 || (s.n_dbs > 0 && s.n_dbs_read == 0)) {
+		fprintf(stderr, "wxforensic case: part of the evidence could not be read (%zu "
+		    "container(s), %zu database(s) or backup(s)); the bundle was written without it: "
+		    "see the report's limitations\n", s.n_unreadable, s.n_dbs_unreadable);
+		if (exit_rc == WXF_EXIT_OK)
+			exit_rc = WXF_EXIT_EVIDENCE;
+	}
 	wxf_case_summary_free(&s);
 	return exit_rc;
 }
@@ -223,8 +244,11 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --backup-password P password of an encrypted Android (.ab) or Huawei backup\n\n"
 	    "Every WeChat account found is read and analysed on its own.  Writes report.html,\n"
 	    "timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/, audit.jsonl and\n"
-	    "manifest.sha256; prints the manifest's SHA-256.  Honours SOURCE_DATE_EPOCH.  Exit 1\n"
-	    "if the evidence changed during processing.",
+	    "manifest.sha256; prints the manifest's SHA-256.  Honours SOURCE_DATE_EPOCH.  Every\n"
+	    "cited byte range is re-read and checked before writing.  Exit 1 if the evidence\n"
+	    "changed during processing or a cited range does not hold its record; 3 if some\n"
+	    "evidence could not be read (wrong or missing password or key, corrupt container or\n"
+	    "database): the bundle is still written, without it.",
 	.optstring = "o:",
 	.opts = case_long,
 	.state_size = sizeof(struct case_opts),

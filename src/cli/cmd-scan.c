@@ -124,7 +124,8 @@ static int
 scan_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 {
 	struct scan_opts *o = state;
-	wxf_intake_opts io = { &ctx->log, o->no_magic, 0, o->backup_password };
+	wxf_intake_opts io = { .log = &ctx->log, .no_magic = o->no_magic,
+	    .backup_password = o->backup_password };
 	wxf_inventory inv;
 	wxf_audit audit;
 	wxf_err err;

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * wxforensic verify OUTDIR
+ * wxforensic verify [--provenance] [-C DIR] OUTDIR
  * Re-hashes every file the manifest lists, looks for files added to the bundle, re-checks the
  * audit log's hash chain and that it ends by recording this manifest's SHA-256, and re-hashes
- * the evidence files of evidence.sha256 that are reachable (paths as given to `case`, relative
- * to the current directory or to -C DIR).  Exit 0 when everything matches, 1 naming each change.
+ * the evidence files of evidence.sha256 that are reachable (below -C DIR, else where the audit
+ * log says each evidence root was).  With --provenance, also re-reads every cited byte range of
+ * timeline.xml (case/case_verify.c).  Exit 0 when everything matches, 1 naming each change.
  */
 #include "config.h"
 #include "cmd.h"
 #include "base/wxf_mem.h"
+#include "case/case.h"
 #include "report/report.h"
 
 #include <stdio.h>
@@ -17,10 +19,14 @@
 
 struct verify_opts {
 	char *base;
+	int provenance;
 };
+
+enum { OPT_PROVENANCE = 256 };
 
 static const struct option verify_long[] = {
 	{ "evidence-base", required_argument, NULL, 'C' },
+	{ "provenance", no_argument, NULL, OPT_PROVENANCE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -37,6 +43,9 @@ verify_opt(void *state, int c, const char *arg, wxf_err *err)
 	case 'C':
 		free(o->base);
 		o->base = wxf_xstrdup(arg);
+		return WXF_OK;
+	case OPT_PROVENANCE:
+		o->provenance = 1;
 		return WXF_OK;
 	}
 	return wxf_err_set(err, WXF_EUSAGE, "unknown option");
@@ -56,8 +65,10 @@ verify_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 {
 	struct verify_opts *o = state;
 	wxf_verify_result r;
-	wxf_err err;
-	int rc;
+	wxf_cite_result cr;
+	wxf_err err, perr;
+	size_t n_bad, i;
+	int rc, prc;
 
 	wxf_err_clear(&err);
 	rc = wxf_verify_bundle(argv[0], o->base, &r, &err);
@@ -81,25 +92,45 @@ verify_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	    r.n_evidence_unreachable);
 	print_list(r.evidence, r.n_evidence);
 	if (r.n_evidence_checked == 0 && r.n_evidence_unreachable > 0)
-		printf("  note: the evidence was not reachable from here; run in the directory where "
-		    "`case` ran, or give -C DIR\n");
-	if (rc == WXF_OK)
+		printf("  note: the evidence was not reachable from here; give -C DIR, the folder "
+		    "holding the evidence\n");
+	n_bad = r.n_changed + r.n_missing + r.n_extra + r.n_evidence + (r.audit_ok ? 0 : 1);
+	if (o->provenance) {
+		wxf_err_clear(&perr);
+		prc = wxf_cite_verify_bundle(argv[0], o->base, &cr, &perr);
+		printf("  provenance: %zu cited byte ranges re-read, %zu of them checked for their "
+		    "text; %zu mismatch(es)\n", cr.n_checked, cr.n_text, cr.n_failed);
+		for (i = 0; i < cr.n_listed; i++)
+			printf("  MISMATCH  %s\n", cr.listed[i]);
+		if (cr.n_failed > cr.n_listed)
+			printf("  ... and %zu more\n", cr.n_failed - cr.n_listed);
+		if (prc != WXF_OK) {
+			printf("  CHANGED  %s\n", perr.msg);
+			n_bad++;
+		}
+		n_bad += cr.n_failed;
+		wxf_cite_result_free(&cr);
+	}
+	if (n_bad == 0)
 		printf("VERIFIED: nothing changed\n");
 	else {
-		printf("NOT VERIFIED: %zu change(s)\n", r.n_changed + r.n_missing + r.n_extra +
-		    r.n_evidence + (r.audit_ok ? 0 : 1));
-		wxf_log_error(&ctx->log, "%s", err.msg);
+		printf("NOT VERIFIED: %zu finding(s)\n", n_bad);
+		wxf_log_error(&ctx->log, "%s", rc != WXF_OK ? err.msg :
+		    "the cited bytes do not hold what the bundle says");
 	}
 	wxf_verify_result_free(&r);
-	return rc == WXF_OK ? WXF_EXIT_OK : WXF_EXIT_FINDINGS;
+	return n_bad == 0 ? WXF_EXIT_OK : WXF_EXIT_FINDINGS;
 }
 
 const struct wxf_cmd_entry wxf_cmd_verify_entry = {
 	.name = "verify",
-	.summary = "re-check an evidence bundle: manifest, audit chain, evidence hashes",
-	.usage = "wxforensic verify [-C DIR] OUTDIR\n\n"
-	    "  -C, --evidence-base DIR  resolve relative evidence paths against DIR\n"
-	    "                           (default: the current directory)\n\n"
+	.summary = "re-check an evidence bundle: manifest, audit chain, evidence hashes, cited bytes",
+	.usage = "wxforensic verify [--provenance] [-C DIR] OUTDIR\n\n"
+	    "      --provenance         also re-read every cited byte range of timeline.xml: its\n"
+	    "                           SHA-256 and that it holds the reported text\n"
+	    "  -C, --evidence-base DIR  the folder holding the evidence (bundle paths start with\n"
+	    "                           the evidence's own name); default: where the audit log\n"
+	    "                           says it was, else the current directory\n\n"
 	    "Exit status 0 when every file matches, 1 naming each change.",
 	.optstring = "C:",
 	.opts = verify_long,

@@ -199,6 +199,8 @@ typedef struct wxf_decrypt_opts {
 	int no_hash;             /* skip the SHA-256 of input and output (benchmarks) */
 	const char *record_as;   /* the output's name in the report (bundle-relative), written
 	                            to out_path; NULL: out_path itself */
+	const char *record_in;   /* the input's name in the report (its evidence path), read
+	                            from db_path; NULL: db_path itself */
 } wxf_decrypt_opts;
 
 /*
@@ -259,6 +261,8 @@ typedef struct wxf_decrypt_result {
 typedef struct wxf_decrypt_db_opts {
 	const char *record_as;   /* the image's name in the record (bundle-relative); NULL:
 	                            out_path */
+	const char *record_in;   /* the database's name in the record (its evidence path, never
+	                            where it happens to be mounted); NULL: db_path */
 	unsigned jobs;           /* threads; 0 = all CPUs */
 	wxf_log *log;            /* may be NULL */
 	struct wxf_audit *audit; /* may be NULL: "decrypt" and "decrypt.crosscheck" go there */

@@ -49,6 +49,7 @@ wxf_decrypt_db(const char *db_path, const char *out_path, const char *profile,
 	dopt.jobs = o != NULL ? o->jobs : 0;
 	dopt.log = o != NULL ? o->log : NULL;
 	dopt.record_as = name;
+	dopt.record_in = o != NULL ? o->record_in : NULL;
 	wxf_buf_init(&b);
 	/* physical decryption */
 	rc = wxf_decrypt_file(db_path, out_path, &res->key, profile, &dopt, &res->report, err);
@@ -71,7 +72,7 @@ wxf_decrypt_db(const char *db_path, const char *out_path, const char *profile,
 	    err);
 	res->xcheck_ran = 1;
 	if (o != NULL && o->audit != NULL) {
-		wxf_buf_json_kstr(&b, "original", db_path);
+		wxf_buf_json_kstr(&b, "original", o->record_in != NULL ? o->record_in : db_path);
 		wxf_buf_json_kstr(&b, "image", name);
 		wxf_buf_json_kstr(&b, "status", wxf_xcheck_status_name(res->xcheck.status));
 		wxf_buf_json_kstr(&b, "library", res->xcheck.lib_version);

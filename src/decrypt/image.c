@@ -561,18 +561,22 @@ sidecar(const char *db_path, const char *out_path, const char *suffix, char **in
 	return wxf_is_file(*in);
 }
 
-/* The outputs under the names the caller records (the files were written to out_path). */
+/* The inputs or outputs under the names the caller records (out: the files written to
+ * out_path; else the files read from db_path). */
 static void
-record_as(wxf_decrypt_report *rep, const char *name)
+record_as(wxf_decrypt_report *rep, const char *name, int out)
 {
 	static const char *const suffix[] = { "", "-wal", "-journal" };
 	wxf_page_report *r[] = { &rep->db, &rep->wal, &rep->journal };
 
-	for (size_t i = 0; i < 3; i++)
-		if (r[i]->path_out != NULL) {
-			free(r[i]->path_out);
-			r[i]->path_out = wxf_xasprintf("%s%s", name, suffix[i]);
+	for (size_t i = 0; i < 3; i++) {
+		char **p = out ? &r[i]->path_out : &r[i]->path_in;
+
+		if (*p != NULL) {
+			free(*p);
+			*p = wxf_xasprintf("%s%s", name, suffix[i]);
 		}
+	}
 }
 
 int
@@ -629,7 +633,9 @@ wxf_decrypt_file(const char *db_path, const char *out_path, const wxf_key *k,
 out:
 	rep->seconds = wxf_now() - t0;
 	if (o != NULL && o->record_as != NULL)
-		record_as(rep, o->record_as);
+		record_as(rep, o->record_as, 1);
+	if (o != NULL && o->record_in != NULL)
+		record_as(rep, o->record_in, 0);
 	wxf_codec_free(&c);
 	wxf_map_close(&m);
 	return rc;

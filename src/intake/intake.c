@@ -362,6 +362,16 @@ ab_end(void *arg)
 	return 0;
 }
 
+/* A reader's message without the "<path on this machine>: " it starts with: the bundle names
+ * evidence by its bundle path only. */
+static const char *
+without_path(const char *msg, const char *abs)
+{
+	size_t la = strlen(abs);
+
+	return strncmp(msg, abs, la) == 0 && strncmp(msg + la, ": ", 2) == 0 ? msg + la + 2 : msg;
+}
+
 static void
 scan_ab(scan *s, int root, const char *abs, const char *shown)
 {
@@ -384,7 +394,7 @@ scan_ab(scan *s, int root, const char *abs, const char *shown)
 		wxf_item *it = &s->inv->items[container];
 
 		free(it->note);
-		it->note = wxf_xstrdup(e.msg);
+		it->note = wxf_xstrdup(without_path(e.msg, abs));
 		if (rc == WXF_EUNSUPPORTED)
 			s->inv->n_warnings++;
 		else
@@ -638,6 +648,25 @@ out:
 	free(manifest);
 }
 
+/* The display name of root i: its realpath's last component ("/" for the file system root),
+ * "~2", "~3"... appended when an earlier root has the same name. */
+static char *
+root_name(const wxf_inventory *inv, size_t i)
+{
+	const char *b = wxf_path_base(inv->roots[i].abs);
+	char *name = wxf_xstrdup(*b != '\0' ? b : "/");
+	unsigned k = 1;
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(inv->roots[j].name, name) == 0) {
+			free(name);
+			name = wxf_xasprintf("%s~%u", *b != '\0' ? b : "/", ++k);
+			j = (size_t)-1;   /* look again from the first */
+		}
+	return name;
+}
+
 static void
 root_layout(wxf_root *r)
 {
@@ -722,6 +751,7 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 			    strerror(errno));
 		}
 		r->abs = abs;
+		r->name = root_name(inv, i);
 		r->is_dir = wxf_is_dir(abs);
 		root_layout(r);
 		if (r->is_dir) {
@@ -730,7 +760,7 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 				return wxf_err_set(err, WXF_EIO, "%s: evidence folder not readable",
 				    paths[i]);
 			}
-			scan_dir(&s, (int)i, abs, paths[i], "", 0);
+			scan_dir(&s, (int)i, abs, r->name, "", 0);
 			itunes_map(&s, r);
 		} else {
 			const char *b = wxf_path_base(abs);
@@ -742,7 +772,7 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 				wxf_magic_free(&s.magic);
 				return wxf_err_set(err, WXF_EIO, "%s: evidence file not readable", paths[i]);
 			}
-			scan_file(&s, (int)i, abs, paths[i], rel);
+			scan_file(&s, (int)i, abs, r->name, rel);
 			free(rel);
 			it = &inv->items[inv->n_items - 1];
 			if (it->kind == WXF_KIND_ANDROID_BACKUP) {
@@ -750,7 +780,7 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 				r->layout = wxf_xstrdup("Android adb backup (.ab)");
 				r->platform = WXF_PLAT_ANDROID;
 				it->role = wxf_xstrdup("Android adb backup container");
-				scan_ab(&s, (int)i, abs, paths[i]);
+				scan_ab(&s, (int)i, abs, r->name);
 			}
 		}
 	}
@@ -845,6 +875,9 @@ wxf_intake_unpack(const wxf_inventory *inv, const char *work_dir, const wxf_inta
 		if (rc != WXF_OK) {
 			if (opts->log)
 				wxf_log_warn(opts->log, "%s: not unpacked: %s", it->path, e.msg);
+			if (opts->unpack_failed != NULL)
+				opts->unpack_failed(opts->unpack_failed_arg, it->path,
+				    without_path(e.msg, it->abs));
 			free(dir);
 			continue;
 		}
@@ -896,6 +929,7 @@ wxf_inventory_free(wxf_inventory *inv)
 	}
 	for (i = 0; i < inv->n_roots; i++) {
 		free(inv->roots[i].given);
+		free(inv->roots[i].name);
 		free(inv->roots[i].abs);
 		free(inv->roots[i].layout);
 	}
@@ -970,7 +1004,7 @@ wxf_inventory_json(const wxf_inventory *inv)
 		const wxf_root *r = &inv->roots[i];
 
 		wxf_buf_puts(&b, i ? ",{" : "{");
-		jstr(&b, "path", r->given);
+		jstr(&b, "path", r->name);
 		wxf_buf_putc(&b, ',');
 		jstr(&b, "layout", r->layout);
 		wxf_buf_putc(&b, ',');

@@ -75,7 +75,11 @@ typedef struct wxf_account {
 } wxf_account;
 
 typedef struct wxf_root {
-	char *given;          /* as given on the command line */
+	char *given;          /* as given on the command line (terminal and audit log only) */
+	char *name;           /* the name every path of the bundle starts with: the last component
+	                         of the realpath ("demo" for both "ev/demo" and "/mnt/x/ev/demo/"),
+	                         made unique with "~2", "~3"... so that the same evidence gives the
+	                         same bundle whatever the spelling of its path */
 	char *abs;            /* realpath */
 	int is_dir;
 	wxf_platform platform;
@@ -99,6 +103,10 @@ typedef struct wxf_intake_opts {
 	int no_magic;         /* skip libmagic (tests) */
 	uint64_t max_member_size; /* refuse container members larger than this (0 = 64 GiB) */
 	const char *backup_password; /* for password-encrypted Android backups, or NULL */
+	/* wxf_intake_unpack: called for each container that could not be unpacked, with the
+	 * reason (wrong password, password missing, corrupt header ...); may be NULL */
+	void (*unpack_failed)(void *arg, const char *path, const char *why);
+	void *unpack_failed_arg;
 } wxf_intake_opts;
 
 /* Inventories and hashes every evidence root.  Unreadable roots are WXF_EIO (exit 3);

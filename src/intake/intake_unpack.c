@@ -90,6 +90,24 @@ sub_scan(const wxf_unpack_opts *o, const char *dir, const char *from, const char
 	(*n)++;
 }
 
+/* An Android backup that could not be unpacked: an audit record and a limitation, each with
+ * the reason wxf_ab_extract gave. */
+static void
+ab_failed(void *arg, const char *path, const char *why)
+{
+	const wxf_unpack_opts *o = arg;
+	wxf_buf b;
+
+	wxf_buf_init(&b);
+	wxf_buf_json_kstr(&b, "container", path);
+	wxf_buf_printf(&b, ",\"kind\":\"android-backup\"");
+	wxf_buf_json_kstr(&b, "result", why);
+	if (o->audit != NULL)
+		wxf_audit_add(o->audit, "unpack-container", b.p, NULL);
+	wxf_buf_free(&b);
+	limit(o, "Android backup %s could not be unpacked: %s", path, why);
+}
+
 static void
 unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result *res)
 {
@@ -111,13 +129,15 @@ unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result 
 	memset(&io, 0, sizeof(io));
 	io.log = o->log;
 	io.backup_password = o->backup_password;
+	io.unpack_failed = ab_failed;
+	io.unpack_failed_arg = (void *)o;
 	wxf_err_clear(&err);
 	wxf_log_info(o->log, "unpacking %zu Android backup container(s)", k);
 	if (wxf_intake_unpack(inv, work, &io, &dirs, &from, &n, &err) != WXF_OK)
 		limit(o, "%s", err.msg);
 	if (n < k) {
-		limit(o, "%zu of %zu Android backup container(s) could not be unpacked (see the audit "
-		    "log; an encrypted backup needs --backup-password).", k - n, k);
+		limit(o, "%zu of %zu Android backup container(s) could not be unpacked; their contents "
+		    "are not in this report.", k - n, k);
 		res->n_failed += k - n;
 	}
 	for (i = 0; i < n; i++) {
@@ -128,7 +148,9 @@ unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result 
 			rel++;
 		wxf_buf_init(&b);
 		wxf_buf_json_kstr(&b, "container", from[i]);
+		wxf_buf_printf(&b, ",\"kind\":\"android-backup\"");
 		wxf_buf_json_kstr(&b, "unpacked_to", rel);
+		wxf_buf_json_kstr(&b, "result", "ok");
 		if (o->audit != NULL)
 			wxf_audit_add(o->audit, "unpack-container", b.p, NULL);
 		wxf_buf_free(&b);
@@ -163,11 +185,11 @@ unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 		hw = wxf_path_join(o->outdir, hw_rel);
 		memset(&hr, 0, sizeof(hr));
 		wxf_err_clear(&err);
-		wxf_log_info(o->log, "unpacking Huawei backup %s", r->given);
+		wxf_log_info(o->log, "unpacking Huawei backup %s", r->name);
 		rc = wxf_huawei_unpack(r->abs, o->backup_password, hw, &hr, &err);
 		what = rc == WXF_OK ? "ok" : err.msg;
 		wxf_buf_init(&b);
-		wxf_buf_json_kstr(&b, "container", r->given);
+		wxf_buf_json_kstr(&b, "container", r->name);
 		wxf_buf_printf(&b, ",\"kind\":\"huawei\",\"password_ok\":%s,\"archives\":%zu,"
 		    "\"wechat_trees\":%zu", hr.password_ok ? "true" : "false", hr.n_archives,
 		    hr.n_android_roots);
@@ -176,14 +198,14 @@ unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 			wxf_audit_add(o->audit, "unpack-container", b.p, NULL);
 		wxf_buf_free(&b);
 		if (rc != WXF_OK) {
-			wxf_log_warn(o->log, "Huawei backup %s not unpacked: %s", r->given, err.msg);
-			limit(o, "Huawei backup %s not unpacked: %s", r->given, err.msg);
+			wxf_log_warn(o->log, "Huawei backup %s not unpacked: %s", r->name, err.msg);
+			limit(o, "Huawei backup %s not unpacked: %s", r->name, err.msg);
 			res->n_failed++;
 		}
 		for (t = 0; rc == WXF_OK && t < hr.n_android_roots; t++) {
 			const char *tree = hr.android_roots[t];
 			const char *base = wxf_path_base(tree);
-			char *from_s = wxf_xasprintf("%s/%s.tar", r->given, base);
+			char *from_s = wxf_xasprintf("%s/%s.tar", r->name, base);
 			char *work_s = wxf_xasprintf("%s/%s", hw_rel, base);
 
 			sub_scan(o, tree, from_s, work_s, subs, n_subs);

@@ -299,6 +299,7 @@ wxf_model_free(wxf_model **mp)
 	map_free(&m->idx_conv);
 	map_free(&m->idx_msg);
 	map_free(&m->idx_pay);
+	map_free(&m->file_ids);
 	wxf_arena_free(&m->arena);
 	free(m);
 	*mp = NULL;
@@ -369,6 +370,7 @@ prov_own(wxf_model *m, const wxf_prov *p)
 	r.file = wxf_model_strdup(m, r.file);
 	r.image = wxf_model_strdup(m, r.image);
 	r.table = wxf_model_strdup(m, r.table);
+	r.range_sha256 = wxf_model_strdup(m, r.range_sha256);
 	return r;
 }
 
@@ -712,6 +714,30 @@ wxf_model_find_msg(const wxf_model *m, const char *id)
 	return map_get(m->idx_msg, id);
 }
 
+int
+wxf_model_set_file_id(wxf_model *m, const char *path, const char *sha256_hex)
+{
+	const char *id;
+
+	if (path == NULL || sha256_hex == NULL || strlen(sha256_hex) != 64)
+		return WXF_OK;
+	if (m->file_ids == NULL && (m->file_ids = map_new()) == NULL)
+		return WXF_ENOMEM;
+	if ((id = wxf_model_printf(m, "sha256:%s", sha256_hex)) == NULL ||
+	    map_put(m->file_ids, wxf_model_strdup(m, path), (void *)id) < 0)
+		return WXF_ENOMEM;
+	return WXF_OK;
+}
+
+void
+wxf_model_msg_id(const wxf_model *m, wxf_platform platform, const char *file, const char *table,
+    int64_t rowid, wxf_origin origin, uint64_t offset, char out[17])
+{
+	const char *id = m->file_ids != NULL && file != NULL ? map_get(m->file_ids, file) : NULL;
+
+	wxf_model_row_id(platform, id != NULL ? id : file, table, rowid, origin, offset, out);
+}
+
 wxf_msg *
 wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const wxf_prov *prov,
     int *is_new)
@@ -724,7 +750,7 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 		*is_new = 0;
 	if (table == NULL)
 		table = p.table;
-	wxf_model_row_id(platform, p.file, table, p.rowid, p.origin, p.offset, id);
+	wxf_model_msg_id(m, platform, p.file, table, p.rowid, p.origin, p.offset, id);
 	msg = map_get(m->idx_msg, id);
 	if (msg != NULL)
 		return msg;
@@ -751,6 +777,67 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 	if (is_new != NULL)
 		*is_new = 1;
 	return msg;
+}
+
+/* The text a message's provenance (or one of its witnesses) must hold. */
+static const char *
+cited_text(const wxf_msg *x, size_t w)
+{
+	if (w == 0)
+		return x->body_witness == 0 ? x->body : NULL;
+	if (x->witnesses[w - 1].text != NULL)
+		return x->witnesses[w - 1].text;
+	return NULL;
+}
+
+void
+wxf_model_each_prov(wxf_model *m, void (*fn)(void *arg, wxf_prov *p, const char *text,
+    const char *what), void *arg)
+{
+	size_t i, k;
+
+	for (i = 0; i < m->n_msgs + m->n_fragments; i++) {
+		wxf_msg *x = i < m->n_msgs ? m->msgs[i] : m->fragments[i - m->n_msgs];
+
+		fn(arg, &x->prov, cited_text(x, 0), x->id);
+		for (k = 0; k < x->n_witnesses; k++)
+			fn(arg, &x->witnesses[k].prov, cited_text(x, k + 1), x->id);
+		for (k = 0; k < x->n_media; k++)
+			fn(arg, &x->media[k].prov, NULL, x->id);
+	}
+	for (i = 0; i < m->n_payments; i++) {
+		wxf_payment *p = m->payments[i];
+
+		fn(arg, &p->prov, NULL, p->id);
+		for (k = 0; k < p->n_events; k++)
+			fn(arg, &p->events[k].prov, NULL, p->id);
+		for (k = 0; k < p->n_claims; k++)
+			fn(arg, &p->claims[k].prov, NULL, p->id);
+		if (p->witness_status != WXF_INT_UNKNOWN)
+			fn(arg, &p->witness_prov, NULL, p->id);
+	}
+	for (i = 0; i < m->n_identities; i++) {
+		wxf_identity *id = m->identities[i];
+		wxf_attrs *a[] = { &id->aliases, &id->remarks, &id->nicknames, &id->phones,
+		    &id->real_names, &id->bank_cards, &id->encrypt_usernames, &id->other };
+
+		fn(arg, &id->prov, id->username, id->username);
+		for (k = 0; k < sizeof(a) / sizeof(a[0]); k++)
+			for (size_t j = 0; j < a[k]->n; j++)
+				fn(arg, &a[k]->v[j].prov, a[k]->v[j].value, id->username);
+	}
+	for (i = 0; i < m->n_groups; i++) {
+		wxf_group *g = m->groups[i];
+
+		fn(arg, &g->prov, g->username, g->username);
+		for (k = 0; k < g->n_members; k++)
+			fn(arg, &g->members[k].prov, NULL, g->username);
+	}
+	for (i = 0; i < m->n_convs; i++) {
+		fn(arg, &m->convs[i]->prov, m->convs[i]->talker, m->convs[i]->talker);
+		if (m->convs[i]->deleted)
+			fn(arg, &m->convs[i]->deleted_prov, NULL, m->convs[i]->talker);
+	}
 }
 
 const char *
@@ -1346,8 +1433,21 @@ fold_witnesses(wxf_model *m)
 			m->fragments[m->n_fragments++] = x;
 			continue;
 		}
-		if (x->prov.status == WXF_STATUS_FRAGMENT && x->body_witness != 0)
+		if (x->prov.status == WXF_STATUS_FRAGMENT && x->body_witness != 0 &&
+		    x->body_witness <= x->n_witnesses) {
+			/* the row is gone but for an index entry; its text survives in the witness
+			 * (the full-text index): those bytes are the message's own, and the index
+			 * entry that proves the row existed becomes their witness */
+			wxf_witness *w = &x->witnesses[x->body_witness - 1];
+			wxf_prov idx = x->prov;
+
+			x->prov = w->prov;
 			x->prov.status = WXF_STATUS_PARTIALLY_RECOVERED;
+			w->kind = WXF_WIT_INDEX;
+			w->text = NULL;
+			w->prov = idx;
+			x->body_witness = 0;
+		}
 		m->msgs[j++] = x;
 	}
 	m->n_msgs = j; /* removing keeps the order */

@@ -26,6 +26,9 @@
  * Deterministic ids.  Messages get the first 16 hex digits of SHA-256 over
  *   "<platform>|<evidence file>|<table>|<rowid>|<origin>|<offset>"
  * (wxf_model_row_id), so the same evidence gives the same ids whatever the order it is read in.
+ * The evidence file stands in it by its content ("sha256:<hex>") when the caller registered
+ * the file's hash (wxf_model_set_file_id), so an id cited in a brief survives a re-examination
+ * from another mount point or spelling of the path.
  * Payments get SHA-256 over "pay|<kind>|<key>" where key is the transfer id / sendid / billno,
  * or the first message id when there is none.
  */
@@ -533,6 +536,7 @@ typedef struct wxf_model {
 	wxf_payment **payments;    size_t n_payments, cap_payments;
 	wxf_anomaly *anomalies;    size_t n_anomalies, cap_anomalies;
 	wxf_model_map *idx_ident, *idx_group, *idx_conv, *idx_msg, *idx_pay;
+	wxf_model_map *file_ids;   /* evidence path -> "sha256:<hex>" (wxf_model_set_file_id) */
 	int sorted;                /* msgs[] are in wxf_model_sort order */
 } wxf_model;
 
@@ -589,6 +593,12 @@ wxf_conv *wxf_model_find_conv(const wxf_model *m, const char *talker);
 wxf_msg *wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table,
     const wxf_prov *prov, int *is_new);
 wxf_msg *wxf_model_find_msg(const wxf_model *m, const char *id);
+/* Registers the content id of an evidence file (its SHA-256): message ids of rows in that file
+ * use it instead of the path.  WXF_OK or WXF_ENOMEM. */
+int wxf_model_set_file_id(wxf_model *m, const char *path, const char *sha256_hex);
+/* The id wxf_model_new_msg gives a row of `file` (the registered content id when there is one). */
+void wxf_model_msg_id(const wxf_model *m, wxf_platform platform, const char *file,
+    const char *table, int64_t rowid, wxf_origin origin, uint64_t offset, char out[17]);
 void wxf_model_row_id(wxf_platform platform, const char *file, const char *table, int64_t rowid,
     wxf_origin origin, uint64_t offset, char out[17]);
 int wxf_msg_add_media(wxf_model *m, wxf_msg *msg, const wxf_media *media);
@@ -596,6 +606,12 @@ int wxf_msg_add_media(wxf_model *m, wxf_msg *msg, const wxf_media *media);
  * failure. */
 long wxf_msg_add_witness(wxf_model *m, wxf_msg *msg, wxf_wit_kind kind, const char *text,
     const wxf_prov *prov);
+/* Calls fn for every provenance the model holds (messages and fragments with their witnesses
+ * and media, payments and their events, identities and attributes, groups, conversations);
+ * text: what the cited bytes must hold (a message's text, or a witness's), else NULL; what:
+ * the id of the object it belongs to.  fn may set p->range_sha256 (an arena string). */
+void wxf_model_each_prov(wxf_model *m, void (*fn)(void *arg, wxf_prov *p, const char *text,
+    const char *what), void *arg);
 /* The provenance of the message's text: its own bytes, or the witness it was taken from. */
 const wxf_prov *wxf_msg_text_prov(const wxf_msg *msg);
 /* Adds a warning to the message and an anomaly (sev WARN) pointing at it. */

@@ -79,6 +79,11 @@ typedef struct wxf_report_in {
  * "wxforensic" and the value of -o/--output becomes OUTDIR (the bundle's own location is no
  * fact about the evidence).  Returns a malloc'd string. */
 char *wxf_report_cmdline(const char *cmdline);
+/* The same, and every word equal to given[i] (an evidence path as typed) becomes names[i] (its
+ * name in the bundle, wxf_root.name): the record does not depend on where the evidence was
+ * mounted or how its path was spelt (that spelling is in the audit log's "evidence-root"). */
+char *wxf_report_cmdline_ev(const char *cmdline, const char *const *given,
+    const char *const *names, size_t n_ev);
 
 /* Each writer writes one file below outdir (created as needed) and records an audit line
  * (action "write", output name, SHA-256, size) when audit is not NULL.  WXF_OK or WXF_EIO. */
@@ -96,6 +101,21 @@ int wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit 
  * paths, sorted bytewise, "<sha256>  <path>\n".  hex gets the manifest's own SHA-256.
  * WXF_EIO; WXF_EUNSUPPORTED for a symbolic link or special file in the bundle. */
 int wxf_manifest_write(const char *outdir, char hex[65], wxf_err *err);
+
+/* Where the evidence of a bundle lies on this machine.  Bundle paths start with the root's name
+ * ("demo/data/..."); the audit log's "evidence-root" records say where each root was when the
+ * bundle was made. */
+typedef struct wxf_evidence_roots {
+	char **name, **realpath;
+	size_t n;
+} wxf_evidence_roots;
+/* Reads the "evidence-root" records of OUTDIR/audit.jsonl (none: an empty list). */
+void wxf_evidence_roots_read(const char *outdir, wxf_evidence_roots *r);
+/* The file a bundle evidence path names: below base when base is given (the folder holding
+ * the evidence roots), else below the root's recorded realpath, else the path as written
+ * (relative to the working directory).  malloc'd. */
+char *wxf_evidence_locate(const wxf_evidence_roots *r, const char *base, const char *path);
+void wxf_evidence_roots_free(wxf_evidence_roots *r);
 
 /* Result of a verification; each list holds one line per finding. */
 typedef struct wxf_verify_result {

@@ -572,8 +572,11 @@ rpt_prov_xml_attrs(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b)
 		wxf_buf_printf(b, " page=\"%u\"", p->pgno);
 	if (p->frame != 0)
 		wxf_buf_printf(b, " frame=\"%u\"", p->frame);
-	wxf_buf_printf(b, " offset=\"%llu\" length=\"%u\" origin=\"%s\" status=\"%s\" "
-	    "confidence=\"%d\"", (unsigned long long)p->offset, p->length,
+	wxf_buf_printf(b, " offset=\"%llu\" length=\"%u\"", (unsigned long long)p->offset,
+	    p->length);
+	if (p->range_sha256 != NULL)
+		wxf_buf_printf(b, " range_sha256=\"%s\"", p->range_sha256);
+	wxf_buf_printf(b, " origin=\"%s\" status=\"%s\" confidence=\"%d\"",
 	    wxf_origin_name(p->origin), wxf_status_name(p->status), p->confidence);
 }
 
@@ -606,10 +609,15 @@ rpt_prov_json(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b)
 		wxf_buf_printf(b, ",\"rowid\":%lld", (long long)p->rowid);
 	else
 		wxf_buf_puts(b, ",\"rowid\":null");
-	wxf_buf_printf(b, ",\"page\":%u,\"frame\":%u,\"offset\":%llu,\"length\":%u,\"origin\":\"%s\","
-	    "\"status\":\"%s\",\"confidence\":%d,\"deleted\":%s", p->pgno, p->frame,
-	    (unsigned long long)p->offset, p->length, wxf_origin_name(p->origin),
-	    wxf_status_name(p->status), p->confidence,
+	wxf_buf_printf(b, ",\"page\":%u,\"frame\":%u,\"offset\":%llu,\"length\":%u", p->pgno,
+	    p->frame, (unsigned long long)p->offset, p->length);
+	wxf_buf_puts(b, ",\"range_sha256\":");
+	if (p->range_sha256 != NULL)
+		wxf_buf_printf(b, "\"%s\"", p->range_sha256);
+	else
+		wxf_buf_puts(b, "null");
+	wxf_buf_printf(b, ",\"origin\":\"%s\",\"status\":\"%s\",\"confidence\":%d,\"deleted\":%s",
+	    wxf_origin_name(p->origin), wxf_status_name(p->status), p->confidence,
 	    wxf_prov_recovered(p) ? "true" : "false");
 }
 
@@ -669,8 +677,55 @@ is_secret_opt(const char *t, size_t len)
 	return 0;
 }
 
+/* The token t (len bytes, quoted as cli/cmd.c quotes) without its quoting: malloc'd. */
+static char *
+unquote(const char *t, size_t len)
+{
+	wxf_buf b;
+	size_t i;
+	int q = 0;
+
+	wxf_buf_init(&b);
+	for (i = 0; i < len; i++) {
+		if (t[i] == '\'')
+			q = !q;
+		else if (t[i] == '\\' && !q && i + 1 < len)
+			wxf_buf_putc(&b, t[++i]);
+		else
+			wxf_buf_putc(&b, t[i]);
+	}
+	if (b.p == NULL)
+		wxf_buf_puts(&b, "");
+	return wxf_buf_steal(&b);
+}
+
+/* s quoted as cli/cmd.c quotes a word. */
+static void
+put_word(wxf_buf *b, const char *s)
+{
+	if (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_./=:,+@%~") == strlen(s)) {
+		wxf_buf_puts(b, s);
+		return;
+	}
+	wxf_buf_putc(b, '\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			wxf_buf_puts(b, "'\\''");
+		else
+			wxf_buf_putc(b, *s);
+	wxf_buf_putc(b, '\'');
+}
+
 char *
 wxf_report_cmdline(const char *cmdline)
+{
+	return wxf_report_cmdline_ev(cmdline, NULL, NULL, 0);
+}
+
+char *
+wxf_report_cmdline_ev(const char *cmdline, const char *const *given, const char *const *names,
+    size_t n_ev)
 {
 	wxf_buf b;
 	const char *p = cmdline != NULL ? cmdline : "";
@@ -718,8 +773,20 @@ wxf_report_cmdline(const char *cmdline)
 			wxf_buf_puts(&b, "--output=OUTDIR");
 		else if (len > 2 && strncmp(start, "-o", 2) == 0 && start[2] != '-')
 			wxf_buf_puts(&b, "-oOUTDIR");
-		else
-			wxf_buf_add(&b, start, len);
+		else {
+			/* an evidence path: its name in the bundle, not its spelling */
+			char *w = n_ev > 0 ? unquote(start, len) : NULL;
+			size_t i;
+
+			for (i = 0; i < n_ev; i++)
+				if (strcmp(w, given[i]) == 0)
+					break;
+			if (i < n_ev)
+				put_word(&b, names[i]);
+			else
+				wxf_buf_add(&b, start, len);
+			free(w);
+		}
 	}
 	if (b.p == NULL)
 		wxf_buf_puts(&b, "");

@@ -248,10 +248,11 @@ csv_prov(const rpt_ctx *c, wxf_buf *b, const wxf_prov *p)
 	csv_int(b, p->frame, p->frame != 0);
 	csv_int(b, (int64_t)p->offset, 1);
 	csv_int(b, p->length, 1);
+	csv(b, p->range_sha256);
 }
 
 #define PROV_COLS "status", "origin", "confidence", "source_file", "source_sha256", "image", \
-	"table", "rowid", "page", "frame", "offset", "length"
+	"table", "rowid", "page", "frame", "offset", "length", "range_sha256"
 
 static void
 csv_messages(const rpt_ctx *c, wxf_buf *b)

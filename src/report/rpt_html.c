@@ -278,6 +278,9 @@ prov(hctx *h, const wxf_prov *p, const char *label)
 	F(h, " · 偏移 offset <span data-k=\"offset\">%llu</span> (0x%llx) · 长度 length "
 	    "<span data-k=\"length\">%u</span> B", (unsigned long long)p->offset,
 	    (unsigned long long)p->offset, p->length);
+	if (p->range_sha256 != NULL)
+		F(h, " · 字节 SHA-256 range <span class=\"hash\" data-k=\"range_sha256\">%s</span>",
+		    p->range_sha256);
 	F(h, " · <span data-k=\"origin\">%s</span> / <span data-k=\"status\">%s</span> · "
 	    "可信度 confidence <span data-k=\"confidence\">%d</span>%%",
 	    wxf_origin_name(p->origin), wxf_status_name(p->status), p->confidence);
@@ -482,9 +485,13 @@ summary_cards(hctx *h)
 		    (long long)t->n_paid);
 		P(h, "<div class=\"card\"><div class=\"lbl\">消法第55条 三倍赔偿 (CRPL art. 55)</div>"
 		    "<div class=\"big\">");
-		money(h, t->crpl55_fen);
-		F(h, "</div><div class=\"lbl\"><a href=\"#crpl55%s\">计算过程 (calculation)</a></div>"
-		    "</div>\n", h->sfx);
+		if (t->crpl_applicable)
+			money(h, t->crpl55_fen);
+		else
+			P(h, "不适用 (n/a)");
+		F(h, "</div><div class=\"lbl\"><a href=\"#crpl55%s\">%s</a></div></div>\n", h->sfx,
+		    t->crpl_applicable ? "计算过程 (calculation)" : "未计算：无卖家或无已收款付款 (not "
+		    "computed: no seller or no accepted payment)");
 	}
 	F(h, "<div class=\"card\"><div class=\"lbl\">消息 (messages)</div><div class=\"big\">%zu</div>"
 	    "<div class=\"lbl\">其中已删除·恢复 %zu (recovered) · 撤回通知 %zu (recall notices)</div>"
@@ -529,7 +536,7 @@ evidence(hctx *h)
 	for (i = 0; i < inv->n_roots; i++) {
 		P(h, i ? "；" : "");
 		P(h, "<code>");
-		T(h, inv->roots[i].given);
+		T(h, inv->roots[i].name);
 		P(h, "</code>（");
 		T(h, inv->roots[i].layout);
 		P(h, "）");
@@ -1005,6 +1012,9 @@ ledger(hctx *h)
 	    "Protection Law art. 55)</span></h3>\n", h->sfx);
 	if (t->overflow)
 		P(h, "<p class=\"warn\">金额溢出，合计无效 (totals overflowed and are invalid).</p>\n");
+	else if (!t->crpl_applicable)
+		P(h, "<p>未计算赔偿额：没有确定卖家，或没有向卖家付款并已被收款的转账 (no figure: there is "
+		    "no seller, or no transfer to the seller that was accepted).</p>\n");
 	else {
 		P(h, "<div class=\"formula\"><p>公式 (formula): 赔偿额 = max(3 × 净付款, ¥500.00)"
 		    "<br><span class=\"en\">additional compensation = max(3 × net price paid, ¥500.00); "
@@ -1767,7 +1777,12 @@ method(hctx *h)
 	    "(decrypted images), <code>audit.jsonl</code>, <code>manifest.sha256</code>.</p>\n"
 	    "<p>复核方法 (how to verify): <code>wxforensic verify OUTDIR</code> 重新计算每个文件的 "
 	    "SHA-256、检查审计日志哈希链，并在检材可访问时复核检材哈希；也可用 "
-	    "<code>sha256sum -c manifest.sha256</code>。报告无法包含自身的哈希值：manifest.sha256 "
+	    "<code>sha256sum -c manifest.sha256</code>。每条记录的出处注明文件、偏移、长度及该字节范围"
+	    "的 SHA-256；写出前已逐条复核其字节含有所报告的内容，"
+	    "<code>wxforensic verify --provenance OUTDIR</code> 可随时再次复核 (every provenance gives "
+	    "the file, offset, length and the SHA-256 of that byte range; before writing, each range was "
+	    "re-read and checked to hold the reported text, and <code>wxforensic verify --provenance "
+	    "OUTDIR</code> repeats the check at any time)。报告无法包含自身的哈希值：manifest.sha256 "
 	    "的 SHA-256 在运行结束时输出并写入审计日志，应记入检验笔录/清单。(A report cannot contain "
 	    "its own hash: the SHA-256 of manifest.sha256 is printed at the end of the run and written "
 	    "to the audit log; record it in the examination record.)</p>\n"

@@ -295,9 +295,79 @@ each_line(char *text, void (*fn)(void *arg, char *line), void *arg)
 	}
 }
 
+void
+wxf_evidence_roots_read(const char *outdir, wxf_evidence_roots *r)
+{
+	char *path = wxf_path_join(outdir, "audit.jsonl"), *p, *nl, *end;
+	uint8_t *text = NULL;
+	size_t len = 0;
+	wxf_err e;
+
+	memset(r, 0, sizeof(*r));
+	wxf_err_clear(&e);
+	if (wxf_file_read_small(path, (size_t)1 << 30, &text, &len, &e) != WXF_OK) {
+		free(path);
+		return;
+	}
+	free(path);
+	end = (char *)text + len;
+	for (p = (char *)text; p < end; p = nl + 1) {
+		char *name, *real;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (memmem(p, (size_t)(nl - p), "\"action\":\"evidence-root\"", 24) == NULL)
+			continue;
+		name = wxf_json_get_str(p, (size_t)(nl - p), "name");
+		real = wxf_json_get_str(p, (size_t)(nl - p), "realpath");
+		if (name == NULL || real == NULL) {
+			free(name);
+			free(real);
+			continue;
+		}
+		r->name = wxf_xrealloc(r->name, (r->n + 1) * sizeof(*r->name));
+		r->realpath = wxf_xrealloc(r->realpath, (r->n + 1) * sizeof(*r->realpath));
+		r->name[r->n] = name;
+		r->realpath[r->n++] = real;
+	}
+	free(text);
+}
+
+char *
+wxf_evidence_locate(const wxf_evidence_roots *r, const char *base, const char *path)
+{
+	const char *slash = strchr(path, '/');
+	size_t nl = slash != NULL ? (size_t)(slash - path) : strlen(path), i;
+
+	if (base != NULL)
+		return wxf_path_join(base, path);
+	for (i = 0; r != NULL && i < r->n; i++)
+		if (strlen(r->name[i]) == nl && strncmp(r->name[i], path, nl) == 0 &&
+		    access(r->realpath[i], F_OK) == 0)
+			return slash != NULL ? wxf_path_join(r->realpath[i], slash + 1) :
+			    wxf_xstrdup(r->realpath[i]);
+	return wxf_xstrdup(path);
+}
+
+void
+wxf_evidence_roots_free(wxf_evidence_roots *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->name[i]);
+		free(r->realpath[i]);
+	}
+	free(r->name);
+	free(r->realpath);
+	memset(r, 0, sizeof(*r));
+}
+
 struct vctx {
 	const char *outdir;
 	const char *base;
+	wxf_evidence_roots roots;
 	wxf_verify_result *r;
 	strv listed;
 	int bad_lines;
@@ -343,10 +413,7 @@ check_evidence_line(void *arg, char *line)
 		    line, ""));
 		return;
 	}
-	if (path[0] == '/' || v->base == NULL)
-		full = wxf_xstrdup(path);
-	else
-		full = wxf_path_join(v->base, path);
+	full = wxf_evidence_locate(&v->roots, v->base, path);
 	wxf_err_clear(&e);
 	if (!wxf_is_file(full))
 		v->r->n_evidence_unreachable++;
@@ -457,6 +524,7 @@ wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_resu
 	free(path);
 
 	/* (4) evidence */
+	wxf_evidence_roots_read(outdir, &v.roots);
 	path = wxf_path_join(outdir, "evidence.sha256");
 	wxf_err_clear(&e);
 	if (wxf_is_file(path) && wxf_file_read_small(path, (size_t)1 << 30, &text, &len, &e) ==
@@ -465,6 +533,7 @@ wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_resu
 		free(text);
 	}
 	free(path);
+	wxf_evidence_roots_free(&v.roots);
 
 	if (r->n_changed || r->n_missing || r->n_extra || r->n_evidence || !r->audit_ok)
 		return wxf_err_set(err, WXF_EVERIFY, "%s: the bundle does not verify", outdir);

@@ -129,6 +129,7 @@ struct wxf_android_ctx {
 	wxf_model *m;
 	wxf_sqlite_db *db;
 	const char *evidence, *image, *acct_dir, *root;
+	const char *acct_disk, *root_disk;   /* the same folders on this machine */
 	const char *wal_evidence, *wal_image; /* rows from WAL frames cite the -wal */
 	int no_hash;
 	smap img_by_local, img_by_svr, attach_by_msg, appmsg_by_id, msg_seen, voice_known,
@@ -310,13 +311,14 @@ safe_rel(const char *p)
 	return 1;
 }
 
-/* Looks for the file base/rel and records it on the message (present or missing). */
+/* Looks for the file disk/rel and records it on the message (present or missing), named
+ * base/rel (its evidence path). */
 static int
-add_media(wxf_android_ctx *c, wxf_msg *msg, const char *role, const char *base, const char *rel,
-    const char *expected, const char *source, const wxf_prov *prov)
+add_media(wxf_android_ctx *c, wxf_msg *msg, const char *role, const char *base, const char *disk,
+    const char *rel, const char *expected, const char *source, const wxf_prov *prov)
 {
 	wxf_media md;
-	char *full = NULL;
+	char *full = NULL, *shown = NULL;
 	int rc;
 
 	memset(&md, 0, sizeof(md));
@@ -332,15 +334,19 @@ add_media(wxf_android_ctx *c, wxf_msg *msg, const char *role, const char *base, 
 		wxf_msg_warn(c->m, msg, "media-path-refused", "media path \"%.200s\" refused "
 		    "(absolute or with ..)", rel != NULL ? rel : "");
 	} else {
-		full = wxf_path_join(base, rel);
-		if (full == NULL)
+		full = wxf_path_join(disk != NULL ? disk : base, rel);
+		shown = wxf_path_join(base, rel);
+		if (full == NULL || shown == NULL) {
+			free(full);
+			free(shown);
 			return WXF_ENOMEM;
+		}
 		if (wxf_is_file(full)) {
 			wxf_hashes h;
 			wxf_err e;
 
 			md.state = WXF_MEDIA_PRESENT;
-			md.path = full;
+			md.path = shown;
 			md.magic = magic_of(full);
 			wxf_err_clear(&e);
 			if (!c->no_hash && wxf_hash_file(full, &h, &e) == WXF_OK) {
@@ -356,6 +362,7 @@ add_media(wxf_android_ctx *c, wxf_msg *msg, const char *role, const char *base, 
 		rc = wxf_model_anomaly(c->m, WXF_SEV_WARN, "media-missing", msg->id, NULL, &msg->prov,
 		    "%s file not in the extraction: %s", role, expected);
 	free(full);
+	free(shown);
 	return rc;
 }
 
@@ -410,7 +417,7 @@ link_media(wxf_android_ctx *c, wxf_msg *msg, const wxf_sqlrow *r)
 		if (th != NULL) {
 			const char *rel = image2_rel(m, th);
 
-			rc = add_media(c, msg, "image-thumb", c->acct_dir, rel, rel, "message.imgPath",
+			rc = add_media(c, msg, "image-thumb", c->acct_dir, c->acct_disk, rel, rel, "message.imgPath",
 			    &msg->prov);
 		}
 		if (msg->local_id != WXF_INT_UNKNOWN) {
@@ -423,7 +430,7 @@ link_media(wxf_android_ctx *c, wxf_msg *msg, const wxf_sqlrow *r)
 		    strncmp(ii->big, "SERVERID://", 11) != 0) {
 			const char *rel = image2_rel(m, ii->big);
 
-			rc = add_media(c, msg, "image", c->acct_dir, rel, rel, "ImgInfo2.bigImgPath",
+			rc = add_media(c, msg, "image", c->acct_dir, c->acct_disk, rel, rel, "ImgInfo2.bigImgPath",
 			    &ii->prov);
 		}
 	} else if (base == 34 && img != NULL) {
@@ -432,14 +439,14 @@ link_media(wxf_android_ctx *c, wxf_msg *msg, const wxf_sqlrow *r)
 
 		wxf_md5_hex(img, strlen(img), h);
 		rel = wxf_model_printf(m, "voice2/%.2s/%.2s/msg_%s.amr", h, h + 2, img);
-		rc = add_media(c, msg, "voice", c->acct_dir, rel, rel, "message.imgPath", &msg->prov);
+		rc = add_media(c, msg, "voice", c->acct_dir, c->acct_disk, rel, rel, "message.imgPath", &msg->prov);
 	} else if ((base == 43 || base == 62) && img != NULL) {
 		const char *rel = wxf_model_printf(m, "video/%s.mp4", img);
 
-		rc = add_media(c, msg, "video", c->acct_dir, rel, rel, "message.imgPath", &msg->prov);
+		rc = add_media(c, msg, "video", c->acct_dir, c->acct_disk, rel, rel, "message.imgPath", &msg->prov);
 		if (rc == WXF_OK) {
 			rel = wxf_model_printf(m, "video/%s.jpg", img);
-			rc = add_media(c, msg, "video-thumb", c->acct_dir, rel, rel, "message.imgPath",
+			rc = add_media(c, msg, "video-thumb", c->acct_dir, c->acct_disk, rel, rel, "message.imgPath",
 			    &msg->prov);
 		}
 	} else if (msg->kind == WXF_MK_FILE && msg->local_id != WXF_INT_UNKNOWN) {
@@ -454,7 +461,7 @@ link_media(wxf_android_ctx *c, wxf_msg *msg, const wxf_sqlrow *r)
 				wxf_msg_warn(m, msg, "media-path-unmapped",
 				    "attachment path %.200s not mapped into the extraction", ai->path);
 			else
-				rc = add_media(c, msg, "file", c->root, rel, ai->path,
+				rc = add_media(c, msg, "file", c->root, c->root_disk, rel, ai->path,
 				    "appattach.fileFullPath", &ai->prov);
 		}
 	}
@@ -1141,6 +1148,24 @@ scan_named(wxf_android_ctx *c, const char *name, wxf_err *err)
 	return scan_table(c, wxf_sqlite_table(c->db, name), err);
 }
 
+/* The extraction root: the folder holding data/data/com.tencent.mm/… above an account folder,
+ * NULL when it cannot be told. */
+static const char *
+extraction_root(wxf_model *m, const char *acct)
+{
+	const char *p;
+
+	if (acct == NULL)
+		return NULL;
+	if ((p = strstr(acct, "/data/data/")) != NULL)
+		return wxf_model_strndup(m, acct, (size_t)(p - acct));
+	if (strncmp(acct, "data/data/", 10) == 0)
+		return ".";
+	if ((p = strstr(acct, "/data/user/0/")) != NULL)
+		return wxf_model_strndup(m, acct, (size_t)(p - acct));
+	return NULL;
+}
+
 int
 wxf_android_ctx_new(wxf_android_ctx **cp, wxf_model *m, wxf_sqlite_db *db,
     const wxf_android_opts *o, wxf_err *err)
@@ -1162,19 +1187,12 @@ wxf_android_ctx_new(wxf_android_ctx **cp, wxf_model *m, wxf_sqlite_db *db,
 	c->wal_image = o != NULL ? wxf_model_strdup(m, o->wal_image_path) : NULL;
 	c->acct_dir = o != NULL ? wxf_model_strdup(m, o->account_dir) : NULL;
 	c->no_hash = o != NULL ? o->no_media_hash : 0;
-	if (c->acct_dir != NULL) {
-		/* the extraction root: the folder holding data/data/com.tencent.mm/… */
-		const char *p = strstr(c->acct_dir, "/data/data/");
-
-		if (p != NULL)
-			c->root = wxf_model_strndup(m, c->acct_dir, (size_t)(p - c->acct_dir));
-		else if (strncmp(c->acct_dir, "data/data/", 10) == 0)
-			c->root = ".";
-		else if ((p = strstr(c->acct_dir, "/data/user/0/")) != NULL)
-			c->root = wxf_model_strndup(m, c->acct_dir, (size_t)(p - c->acct_dir));
-	}
+	c->acct_disk = o != NULL && o->account_dir_disk != NULL ?
+	    wxf_model_strdup(m, o->account_dir_disk) : c->acct_dir;
+	c->root = extraction_root(m, c->acct_dir);
+	c->root_disk = extraction_root(m, c->acct_disk);
 	if (o != NULL && o->extraction_root != NULL)
-		c->root = wxf_model_strdup(m, o->extraction_root);
+		c->root = c->root_disk = wxf_model_strdup(m, o->extraction_root);
 	wxf_model_add_source(m, c->evidence, "message-db", WXF_PLAT_ANDROID,
 	    c->acct_dir != NULL ? wxf_path_base(c->acct_dir) : NULL);
 	if (c->acct_dir != NULL)

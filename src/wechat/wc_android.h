@@ -37,7 +37,10 @@ typedef struct wxf_android_opts {
 	const char *wal_evidence_path; /* the -wal in the inventory: rows read from WAL frames cite
 	                                it (their offsets are in the WAL); NULL: evidence_path */
 	const char *wal_image_path;    /* decrypted -wal image, or NULL */
-	const char *account_dir;   /* folder holding image2/, voice2/, video/ …; NULL: media not searched */
+	const char *account_dir;   /* folder holding image2/, voice2/, video/ … as the bundle names
+	                              it (evidence path); NULL: media not searched */
+	const char *account_dir_disk; /* the same folder on this machine (files are looked for
+	                              there); NULL: account_dir */
 	const char *extraction_root; /* folder holding data/ (for /storage/emulated/0/… attachment
 	                                paths → data/media/0/…); NULL: derived from account_dir */
 	int no_media_hash;         /* 1: locate media but do not hash (speed) */

@@ -118,6 +118,28 @@ json_cands(wxf_buf *b, const char *name, const wxf_android_cand *c, size_t n)
 	wxf_buf_putc(b, ']');
 }
 
+/* The app data root in the form the evidence was given in (it lies above the account folder:
+ * the same path components come off both), or NULL when it does not. */
+static char *
+app_root_evidence(const wxf_wc_acct *a, const char *app_root)
+{
+	size_t la, ld, le;
+	const char *suffix;
+
+	if (app_root == NULL)
+		return NULL;
+	la = strlen(app_root);
+	ld = strlen(a->dir_abs);
+	if (la > ld || strncmp(a->dir_abs, app_root, la) != 0 || (la < ld && a->dir_abs[la] != '/'))
+		return NULL;
+	suffix = a->dir_abs + la;   /* "/MicroMsg/<account>" */
+	le = strlen(a->dir);
+	if (strlen(suffix) > le || strcmp(a->dir + le - strlen(suffix), suffix) != 0)
+		return NULL;
+	return le == strlen(suffix) ? wxf_xstrdup(".") :
+	    wxf_xstrndup(a->dir, le - strlen(suffix));
+}
+
 /* The inputs of this account's keys, collected once from the extraction and the hints. */
 static int
 inputs(wxf_wc_acct *a, wxf_err *err)
@@ -169,8 +191,13 @@ key_message(wxf_wc_acct *a, const wxf_wc_db *d, wxf_key *k, uint64_t *n_tried, w
 		snprintf(p->win_id.source, sizeof(p->win_id.source), "%s", k->inputs[1].source);
 	}
 	wxf_buf_init(&b);
-	wxf_buf_json_kstr(&b, "database", d->item->abs);
-	wxf_buf_json_kstr(&b, "app_root", p->app_root != NULL ? p->app_root : "");
+	wxf_buf_json_kstr(&b, "database", d->item->path);
+	{
+		char *ar = app_root_evidence(a, p->app_root);
+
+		wxf_buf_json_kstr(&b, "app_root", ar != NULL ? ar : "");
+		free(ar);
+	}
 	json_cands(&b, "uins", p->in.uins, p->in.n_uins);
 	json_cands(&b, "device_ids", p->in.ids, p->in.n_ids);
 	wxf_buf_json_kstr(&b, "notes", p->in.notes != NULL ? p->in.notes : "");
@@ -293,6 +320,7 @@ android_open(wxf_wc_acct *a, size_t d, wxf_sqlite_db *sdb, void **rdp, wxf_err *
 		ao.wal_evidence_path = db->wal_item != NULL ? db->wal_item->path : NULL;
 		ao.wal_image_path = db->wal_image;
 		ao.account_dir = a->dir;
+		ao.account_dir_disk = a->dir_abs;
 		rc = wxf_android_ctx_new(&rd->ctx, a->m, sdb, &ao, err);
 	}
 	if (rc != WXF_OK) {

@@ -42,7 +42,7 @@ ok 'grep -q "work/backup-1/media" "$TMPD/out/manifest.sha256"' "media files in t
 ok 'grep -q "\"pc-backup-result\"" "$TMPD/out/audit.jsonl"' "the backup step is in the audit log"
 
 "$WXF" case -o "$TMPD/nokey" "$F" >"$TMPD/stdout2" 2>"$TMPD/stderr2"
-is "$?" 0 "case without the key exits 0"
+is "$?" 3 "case without the key exits 3 (evidence unreadable), the bundle written"
 ok 'grep -q "backup key (--backup-key)" "$TMPD/stderr2" && grep -q "key-required" "$TMPD/nokey/audit.jsonl"' "without the key: key required, reported"
 
 "$WXF" case --backup-key 00000000000000000000000000000000 -o "$TMPD/wrong" "$F" >/dev/null 2>"$TMPD/stderr3"

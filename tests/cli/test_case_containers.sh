@@ -38,7 +38,7 @@ def load(name):
     msgs = {}
     for l in open("%s/out-%s/timeline.jsonl" % (d, name), encoding="utf-8"):
         o = json.loads(l)
-        if o.get("wxf_type") != "message" or o.get("origin") != "live":
+        if o.get("wxf_type") != "message" or o.get("status") != "intact":
             continue
         msgs[(o.get("table"), o.get("rowid"))] = (o.get("text"), o.get("sender"), o.get("timestamp"), o.get("kind"))
     return msgs

@@ -16,7 +16,8 @@ if [ -d "$DEMO" ]; then
 	python3 - "$TMPD/scan.json" "$TRUTH" "$DEMO" > "$TMPD/py.out" <<'PY'
 import hashlib, json, os, sys
 inv = json.load(open(sys.argv[1])); truth = json.load(open(sys.argv[2])); root = sys.argv[3]
-items = {i["path"][len(root):].lstrip("/"): i for i in inv["items"]}
+# bundle paths start with the evidence root's own name ("demo/..."), whatever its spelling
+items = {i["path"].split("/", 1)[1] if "/" in i["path"] else "": i for i in inv["items"]}
 def check(cond, name):
     print(("ok" if cond else "not ok") + " - " + name)
 acct = [a for a in inv["accounts"] if a["platform"] == "android"]

@@ -284,8 +284,8 @@ main(void)
 		    memmem(evb + off, len, "toy four", 8) != NULL,
 		    "the cited offset and length in the evidence file hold the message (%llu+%u)", off,
 		    len);
-		ok(ln != NULL && strstr(ln, "\"source_file\":\"") != NULL &&
-		    strstr(ln, "/ev/toy-messages.db\"") != NULL, "the message cites the evidence file");
+		ok(ln != NULL && strstr(ln, "\"source_file\":\"ev/toy-messages.db\"") != NULL,
+		    "the message cites the evidence file, named from its root (ev/toy-messages.db)");
 		free(evb);
 	}
 	free(s);
