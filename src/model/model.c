@@ -292,6 +292,7 @@ wxf_model_free(wxf_model **mp)
 	free(m->groups);
 	free(m->convs);
 	free(m->msgs);
+	free(m->fragments);
 	free(m->payments);
 	free(m->anomalies);
 	map_free(&m->idx_ident);
