@@ -229,31 +229,6 @@ map_put(wxf_model_map *m, const char *key, void *val)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Growth helpers */
-
-/* Grows a malloc'd vector. */
-static int
-mgrow(void **v, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > SIZE_MAX / elem)
-		return -1;
-	nv = realloc(*v, ncap * elem);
-	if (nv == NULL)
-		return -1;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
-/* ------------------------------------------------------------------------------------------ */
 /* Model */
 
 int
@@ -376,7 +351,7 @@ wxf_model_add_source(wxf_model *m, const char *path, const char *role, wxf_platf
 		if (path != NULL && strcmp(m->sources[i].path, path) == 0 && role != NULL &&
 		    m->sources[i].role != NULL && strcmp(m->sources[i].role, role) == 0)
 			return &m->sources[i];
-	if (mgrow((void **)&m->sources, &m->cap_sources, m->n_sources + 1, sizeof(*s)) < 0)
+	if (wxf_grow((void **)&m->sources, &m->cap_sources, m->n_sources + 1, sizeof(*s)) < 0)
 		return NULL;
 	s = &m->sources[m->n_sources];
 	memset(s, 0, sizeof(*s));
@@ -444,7 +419,7 @@ wxf_model_identity(wxf_model *m, const char *username, const wxf_prov *prov)
 	id->type_flags = id->verify_flag = id->delete_flag = WXF_INT_UNKNOWN;
 	id->prov = prov_own(m, prov);
 	id->flags_prov = prov_or_empty(NULL);
-	if (mgrow((void **)&m->identities, &m->cap_identities, m->n_identities + 1,
+	if (wxf_grow((void **)&m->identities, &m->cap_identities, m->n_identities + 1,
 	    sizeof(*m->identities)) < 0 || map_put(m->idx_ident, id->username, id) < 0)
 		return NULL;
 	m->identities[m->n_identities++] = id;
@@ -583,7 +558,7 @@ wxf_model_group(wxf_model *m, const char *username, const wxf_prov *prov)
 	g->username = wxf_model_strdup(m, username);
 	g->prov = prov_own(m, prov);
 	if (g->username == NULL ||
-	    mgrow((void **)&m->groups, &m->cap_groups, m->n_groups + 1, sizeof(*m->groups)) < 0 ||
+	    wxf_grow((void **)&m->groups, &m->cap_groups, m->n_groups + 1, sizeof(*m->groups)) < 0 ||
 	    map_put(m->idx_group, g->username, g) < 0)
 		return NULL;
 	m->groups[m->n_groups++] = g;
@@ -662,7 +637,7 @@ wxf_model_conv(wxf_model *m, const char *talker, const wxf_prov *prov)
 	c->prov = prov_own(m, prov);
 	c->deleted_prov = prov_or_empty(NULL);
 	if (c->talker == NULL ||
-	    mgrow((void **)&m->convs, &m->cap_convs, m->n_convs + 1, sizeof(*m->convs)) < 0 ||
+	    wxf_grow((void **)&m->convs, &m->cap_convs, m->n_convs + 1, sizeof(*m->convs)) < 0 ||
 	    map_put(m->idx_conv, c->talker, c) < 0)
 		return NULL;
 	m->convs[m->n_convs++] = c;
@@ -737,7 +712,7 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 	msg->prov = prov_own(m, &p);
 	if (msg->prov.table == NULL)
 		msg->prov.table = msg->table;
-	if (mgrow((void **)&m->msgs, &m->cap_msgs, m->n_msgs + 1, sizeof(*m->msgs)) < 0 ||
+	if (wxf_grow((void **)&m->msgs, &m->cap_msgs, m->n_msgs + 1, sizeof(*m->msgs)) < 0 ||
 	    map_put(m->idx_msg, msg->id, msg) < 0)
 		return NULL;
 	m->msgs[m->n_msgs++] = msg;
@@ -842,7 +817,7 @@ wxf_model_payment(wxf_model *m, wxf_pay_kind kind, const char *key, const wxf_pr
 	p->aa_status = WXF_INT_UNKNOWN;
 	p->prov = prov_own(m, prov);
 	p->witness_prov = prov_or_empty(NULL);
-	if (mgrow((void **)&m->payments, &m->cap_payments, m->n_payments + 1,
+	if (wxf_grow((void **)&m->payments, &m->cap_payments, m->n_payments + 1,
 	    sizeof(*m->payments)) < 0 || map_put(m->idx_pay, mk, p) < 0)
 		return NULL;
 	m->payments[m->n_payments++] = p;
@@ -923,7 +898,7 @@ wxf_model_anomaly(wxf_model *m, enum wxf_sev sev, const char *code, const char *
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (mgrow((void **)&m->anomalies, &m->cap_anomalies, m->n_anomalies + 1,
+	if (wxf_grow((void **)&m->anomalies, &m->cap_anomalies, m->n_anomalies + 1,
 	    sizeof(*m->anomalies)) < 0)
 		return WXF_ENOMEM;
 	a = &m->anomalies[m->n_anomalies];

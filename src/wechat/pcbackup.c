@@ -46,6 +46,7 @@
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_mem.h"
 #include "sqlite/sqlite.h"
 #include "wechat/wc_msgdecode.h"
 #include "wechat/wc_protobuf.h"
@@ -145,27 +146,6 @@ smap_free(smap *m)
 	free(m->k);
 	free(m->v);
 	memset(m, 0, sizeof(*m));
-}
-
-/* ------------------------------------------------------------------ growable arrays */
-
-static int
-grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t c;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	c = *cap ? *cap : 16;
-	while (c < need)
-		c *= 2;
-	q = realloc(*p, c * size);
-	if (q == NULL)
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
 }
 
 /* ------------------------------------------------------------------ context */
@@ -435,7 +415,7 @@ inventory(ctx *c, const char *folder, wxf_err *err)
 			free(path);
 			continue;
 		}
-		if (grow((void **)&r->files, &cap, r->n_files + 1, sizeof(*r->files)) < 0) {
+		if (wxf_grow((void **)&r->files, &cap, r->n_files + 1, sizeof(*r->files)) < 0) {
 			free(path);
 			closedir(d);
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
@@ -582,7 +562,7 @@ cb_session(void *arg, const wxf_sqlrow *row)
 	ctx *c = a->c;
 	sess_row *s;
 
-	if (grow((void **)&c->sess, &c->cap_sess, c->n_sess + 1, sizeof(*s)) < 0)
+	if (wxf_grow((void **)&c->sess, &c->cap_sess, c->n_sess + 1, sizeof(*s)) < 0)
 		return c->oom = 1;
 	s = &c->sess[c->n_sess++];
 	s->talker = sval(row, a->col[0]);
@@ -602,7 +582,7 @@ cb_idrow(void *arg, const wxf_sqlrow *row)
 	id_row **arr = names ? &c->names : &c->mstrs;
 	size_t *n = names ? &c->n_names : &c->n_mstrs, *cap = names ? &c->cap_names : &c->cap_mstrs;
 
-	if (grow((void **)arr, cap, *n + 1, sizeof(id_row)) < 0)
+	if (wxf_grow((void **)arr, cap, *n + 1, sizeof(id_row)) < 0)
 		return c->oom = 1;
 	(*arr)[*n].rowid = row->rowid;
 	(*arr)[*n].s = sval(row, a->col[0]);
@@ -617,7 +597,7 @@ cb_segment(void *arg, const wxf_sqlrow *row)
 	ctx *c = a->c;
 	seg_row *s;
 
-	if (grow((void **)&c->segs, &c->cap_segs, c->n_segs + 1, sizeof(*s)) < 0)
+	if (wxf_grow((void **)&c->segs, &c->cap_segs, c->n_segs + 1, sizeof(*s)) < 0)
 		return c->oom = 1;
 	s = &c->segs[c->n_segs++];
 	memset(s, 0, sizeof(*s));
@@ -641,7 +621,7 @@ cb_fseg(void *arg, const wxf_sqlrow *row)
 	ctx *c = a->c;
 	fseg_row *s;
 
-	if (grow((void **)&c->fsegs, &c->cap_fsegs, c->n_fsegs + 1, sizeof(*s)) < 0)
+	if (wxf_grow((void **)&c->fsegs, &c->cap_fsegs, c->n_fsegs + 1, sizeof(*s)) < 0)
 		return c->oom = 1;
 	s = &c->fsegs[c->n_fsegs++];
 	memset(s, 0, sizeof(*s));
@@ -663,7 +643,7 @@ cb_media(void *arg, const wxf_sqlrow *row)
 	ctx *c = a->c;
 	mm_row *s;
 
-	if (grow((void **)&c->mms, &c->cap_mms, c->n_mms + 1, sizeof(*s)) < 0)
+	if (wxf_grow((void **)&c->mms, &c->cap_mms, c->n_mms + 1, sizeof(*s)) < 0)
 		return c->oom = 1;
 	s = &c->mms[c->n_mms++];
 	s->talker_id = ival(row, a->col[0], WXF_INT_UNKNOWN);
@@ -1034,7 +1014,7 @@ add_item(void *arg, size_t index, size_t off, size_t len)
 			return c->oom = 1;
 		if (msg->duplicate_of == NULL && smap_put(&c->by_mstr, ms, msg) < 0)
 			return c->oom = 1;
-		if (grow((void **)&c->refs, &c->cap_refs, c->n_refs + 1, sizeof(mref)) < 0)
+		if (wxf_grow((void **)&c->refs, &c->cap_refs, c->n_refs + 1, sizeof(mref)) < 0)
 			return c->oom = 1;
 		c->refs[c->n_refs].msg = msg;
 		c->refs[c->n_refs].mstr = ms;
@@ -1124,7 +1104,7 @@ read_segment(ctx *c, int f, uint64_t off, uint64_t len, int64_t seg_id, const ch
 static int
 add_cov(ctx *c, int f, uint64_t off, uint64_t len)
 {
-	if (grow((void **)&c->cov, &c->cap_cov, c->n_cov + 1, sizeof(*c->cov)) < 0)
+	if (wxf_grow((void **)&c->cov, &c->cap_cov, c->n_cov + 1, sizeof(*c->cov)) < 0)
 		return -1;
 	c->cov[c->n_cov].file = f;
 	c->cov[c->n_cov].off = off;
@@ -1182,9 +1162,9 @@ add_region(ctx *c, int f, uint64_t off, uint64_t len, size_t n_msgs)
 	wxf_pcbackup_region *g;
 	size_t cap = r->n_regions;
 
-	if (grow((void **)&r->regions, &cap, r->n_regions + 1, sizeof(*g)) < 0)
+	if (wxf_grow((void **)&r->regions, &cap, r->n_regions + 1, sizeof(*g)) < 0)
 		return -1;
-	/* grow() only reallocates past `cap`; keep it exact so the next call grows again */
+	/* wxf_grow() only reallocates past `cap`; keep it exact so the next call grows again */
 	g = &r->regions[r->n_regions++];
 	memset(g, 0, sizeof(*g));
 	g->file = strdup(r->files[f].name);
@@ -1354,7 +1334,7 @@ assemble(ctx *c, fseg_row **pc, size_t n, int copy, wxf_err *err)
 	if (used == 0)
 		return WXF_OK;   /* nothing starts at 0: reported by the caller's count */
 
-	if (grow((void **)&r->media, &cap, r->n_media + 1, sizeof(*md)) < 0)
+	if (wxf_grow((void **)&r->media, &cap, r->n_media + 1, sizeof(*md)) < 0)
 		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	md = &r->media[r->n_media++];
 	memset(md, 0, sizeof(*md));

@@ -22,6 +22,7 @@
 #include "wechat/wc_msgxml.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -913,21 +914,6 @@ add_aarecord(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 	return WXF_OK;
 }
 
-static int
-mgrow_appmsg(wxf_android_ctx *c)
-{
-	if (c->n_appmsgs == c->cap_appmsgs) {
-		size_t nc = c->cap_appmsgs ? c->cap_appmsgs * 2 : 16;
-		appmsg_info **n = realloc(c->appmsgs, nc * sizeof(*n));
-
-		if (n == NULL)
-			return -1;
-		c->appmsgs = n;
-		c->cap_appmsgs = nc;
-	}
-	return 0;
-}
-
 /* Side tables kept for joins */
 static int
 load_side(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
@@ -976,7 +962,8 @@ load_side(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 		ai->prov.table = wxf_model_strdup(m, prov->table);
 		if (mid != NULL && smap_put(&c->appmsg_by_id, mid, ai) < 0)
 			return WXF_ENOMEM;
-		if (mgrow_appmsg(c) < 0)
+		if (wxf_grow((void **)&c->appmsgs, &c->cap_appmsgs, c->n_appmsgs + 1,
+		    sizeof(*c->appmsgs)) < 0)
 			return WXF_ENOMEM;
 		c->appmsgs[c->n_appmsgs++] = ai;
 	} else if (tname_is(r, "voiceinfo") || tname_is(r, "videoinfo2")) {

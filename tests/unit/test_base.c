@@ -5,6 +5,7 @@
 #include "base/wxf_audit.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_cur.h"
+#include "base/wxf_err.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
@@ -105,6 +106,24 @@ test_escape(void)
 }
 
 static void
+test_grow(void)
+{
+	int *v = NULL;
+	size_t cap = 0;
+
+	is_int(wxf_grow((void **)&v, &cap, 1, sizeof(int)), WXF_OK, "grow: first element");
+	is_int(cap, 16, "grow: capacity starts at 16");
+	is_int(wxf_grow((void **)&v, &cap, 17, sizeof(int)), WXF_OK, "grow: past the capacity");
+	is_int(cap, 32, "grow: capacity doubles");
+	is_int(wxf_grow((void **)&v, &cap, 20, sizeof(int)), WXF_OK, "grow: within the capacity");
+	is_int(cap, 32, "grow: nothing reallocated when it fits");
+	is_int(wxf_grow((void **)&v, &cap, SIZE_MAX / 2, sizeof(int)), WXF_ENOMEM,
+	    "grow: size overflow is WXF_ENOMEM");
+	ok(v != NULL && cap == 32, "grow: a failure leaves the vector as it was");
+	free(v);
+}
+
+static void
 test_time(void)
 {
 	wxf_tz *tz = wxf_tz_new("Asia/Shanghai"), *fx = wxf_tz_new("-05:30");
@@ -179,6 +198,7 @@ main(void)
 	test_cursor();
 	test_hash();
 	test_escape();
+	test_grow();
 	test_time();
 	test_paths_and_audit();
 	return tap_done();
