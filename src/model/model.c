@@ -130,105 +130,6 @@ wxf_id_kind_guess(const char *u)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* String -> pointer map (open addressing, FNV-1a) */
-
-struct slot {
-	const char *key;
-	void *val;
-};
-
-struct wxf_model_map {
-	struct slot *s;
-	size_t cap, n;
-};
-
-static uint64_t
-fnv(const char *k)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *k != '\0'; k++) {
-		h ^= (unsigned char)*k;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static wxf_model_map *
-map_new(void)
-{
-	wxf_model_map *m = calloc(1, sizeof(*m));
-
-	if (m == NULL)
-		return NULL;
-	m->cap = 64;
-	m->s = calloc(m->cap, sizeof(*m->s));
-	if (m->s == NULL) {
-		free(m);
-		return NULL;
-	}
-	return m;
-}
-
-static void
-map_free(wxf_model_map **m)
-{
-	if (*m == NULL)
-		return;
-	free((*m)->s);
-	free(*m);
-	*m = NULL;
-}
-
-static void *
-map_get(const wxf_model_map *m, const char *key)
-{
-	size_t i;
-
-	if (m == NULL || key == NULL)
-		return NULL;
-	for (i = fnv(key) & (m->cap - 1); m->s[i].key != NULL; i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->s[i].key, key) == 0)
-			return m->s[i].val;
-	return NULL;
-}
-
-/* key must outlive the map (arena string).  Returns 0 or -1 (OOM). Replaces existing. */
-static int
-map_put(wxf_model_map *m, const char *key, void *val)
-{
-	size_t i;
-
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t ncap = m->cap * 2;
-		struct slot *ns = calloc(ncap, sizeof(*ns));
-
-		if (ns == NULL)
-			return -1;
-		for (size_t j = 0; j < m->cap; j++) {
-			if (m->s[j].key == NULL)
-				continue;
-			for (i = fnv(m->s[j].key) & (ncap - 1); ns[i].key != NULL; i = (i + 1) & (ncap - 1))
-				;
-			ns[i] = m->s[j];
-		}
-		free(m->s);
-		m->s = ns;
-		m->cap = ncap;
-	}
-	for (i = fnv(key) & (m->cap - 1); m->s[i].key != NULL; i = (i + 1) & (m->cap - 1)) {
-		if (strcmp(m->s[i].key, key) == 0) {
-			m->s[i].val = val;
-			return 0;
-		}
-	}
-	m->s[i].key = key;
-	m->s[i].val = val;
-	m->n++;
-	return 0;
-}
-
-/* ------------------------------------------------------------------------------------------ */
 /* Model */
 
 int
@@ -240,13 +141,7 @@ wxf_model_new(wxf_model **mp, wxf_err *err)
 	if (m == NULL)
 		return wxf_err_set(err, WXF_ENOMEM, "model: out of memory");
 	m->arena = wxf_arena_new();
-	m->idx_ident = map_new();
-	m->idx_group = map_new();
-	m->idx_conv = map_new();
-	m->idx_msg = map_new();
-	m->idx_pay = map_new();
-	if (m->arena == NULL || m->idx_ident == NULL || m->idx_group == NULL ||
-	    m->idx_conv == NULL || m->idx_msg == NULL || m->idx_pay == NULL) {
+	if (m->arena == NULL) {
 		wxf_model_free(&m);
 		return wxf_err_set(err, WXF_ENOMEM, "model: out of memory");
 	}
@@ -269,11 +164,11 @@ wxf_model_free(wxf_model **mp)
 	free(m->msgs);
 	free(m->payments);
 	free(m->anomalies);
-	map_free(&m->idx_ident);
-	map_free(&m->idx_group);
-	map_free(&m->idx_conv);
-	map_free(&m->idx_msg);
-	map_free(&m->idx_pay);
+	wxf_strmap_free(&m->idx_ident);
+	wxf_strmap_free(&m->idx_group);
+	wxf_strmap_free(&m->idx_conv);
+	wxf_strmap_free(&m->idx_msg);
+	wxf_strmap_free(&m->idx_pay);
 	wxf_arena_free(&m->arena);
 	free(m);
 	*mp = NULL;
@@ -396,7 +291,7 @@ wxf_stmt_add_input(wxf_model *m, wxf_stmt *st, const char *zh, const char *en, c
 wxf_identity *
 wxf_model_find_identity(const wxf_model *m, const char *username)
 {
-	return map_get(m->idx_ident, username);
+	return wxf_strmap_get(&m->idx_ident, username);
 }
 
 wxf_identity *
@@ -406,7 +301,7 @@ wxf_model_identity(wxf_model *m, const char *username, const wxf_prov *prov)
 
 	if (username == NULL || *username == '\0')
 		return NULL;
-	id = map_get(m->idx_ident, username);
+	id = wxf_strmap_get(&m->idx_ident, username);
 	if (id != NULL)
 		return id;
 	id = wxf_arena_alloc(m->arena, sizeof(*id));
@@ -420,7 +315,7 @@ wxf_model_identity(wxf_model *m, const char *username, const wxf_prov *prov)
 	id->prov = prov_own(m, prov);
 	id->flags_prov = prov_or_empty(NULL);
 	if (wxf_grow((void **)&m->identities, &m->cap_identities, m->n_identities + 1,
-	    sizeof(*m->identities)) < 0 || map_put(m->idx_ident, id->username, id) < 0)
+	    sizeof(*m->identities)) < 0 || wxf_strmap_put(&m->idx_ident, id->username, id) < 0)
 		return NULL;
 	m->identities[m->n_identities++] = id;
 	return id;
@@ -539,7 +434,7 @@ wxf_strs_add(wxf_model *m, wxf_strs *s, const char *v)
 wxf_group *
 wxf_model_find_group(const wxf_model *m, const char *username)
 {
-	return map_get(m->idx_group, username);
+	return wxf_strmap_get(&m->idx_group, username);
 }
 
 wxf_group *
@@ -549,7 +444,7 @@ wxf_model_group(wxf_model *m, const char *username, const wxf_prov *prov)
 
 	if (username == NULL || *username == '\0')
 		return NULL;
-	g = map_get(m->idx_group, username);
+	g = wxf_strmap_get(&m->idx_group, username);
 	if (g != NULL)
 		return g;
 	g = wxf_arena_alloc(m->arena, sizeof(*g));
@@ -559,7 +454,7 @@ wxf_model_group(wxf_model *m, const char *username, const wxf_prov *prov)
 	g->prov = prov_own(m, prov);
 	if (g->username == NULL ||
 	    wxf_grow((void **)&m->groups, &m->cap_groups, m->n_groups + 1, sizeof(*m->groups)) < 0 ||
-	    map_put(m->idx_group, g->username, g) < 0)
+	    wxf_strmap_put(&m->idx_group, g->username, g) < 0)
 		return NULL;
 	m->groups[m->n_groups++] = g;
 	return g;
@@ -601,7 +496,7 @@ wxf_group_add_member(wxf_model *m, wxf_group *g, const char *username, const cha
 wxf_conv *
 wxf_model_find_conv(const wxf_model *m, const char *talker)
 {
-	return map_get(m->idx_conv, talker);
+	return wxf_strmap_get(&m->idx_conv, talker);
 }
 
 static wxf_conv_kind
@@ -623,7 +518,7 @@ wxf_model_conv(wxf_model *m, const char *talker, const wxf_prov *prov)
 
 	if (talker == NULL)
 		return NULL;
-	c = map_get(m->idx_conv, talker);
+	c = wxf_strmap_get(&m->idx_conv, talker);
 	if (c != NULL)
 		return c;
 	c = wxf_arena_alloc(m->arena, sizeof(*c));
@@ -638,7 +533,7 @@ wxf_model_conv(wxf_model *m, const char *talker, const wxf_prov *prov)
 	c->deleted_prov = prov_or_empty(NULL);
 	if (c->talker == NULL ||
 	    wxf_grow((void **)&m->convs, &m->cap_convs, m->n_convs + 1, sizeof(*m->convs)) < 0 ||
-	    map_put(m->idx_conv, c->talker, c) < 0)
+	    wxf_strmap_put(&m->idx_conv, c->talker, c) < 0)
 		return NULL;
 	m->convs[m->n_convs++] = c;
 	return c;
@@ -678,7 +573,7 @@ wxf_model_row_id(wxf_platform platform, const char *file, const char *table, int
 wxf_msg *
 wxf_model_find_msg(const wxf_model *m, const char *id)
 {
-	return map_get(m->idx_msg, id);
+	return wxf_strmap_get(&m->idx_msg, id);
 }
 
 wxf_msg *
@@ -694,7 +589,7 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 	if (table == NULL)
 		table = p.table;
 	wxf_model_row_id(platform, p.file, table, p.rowid, p.origin, p.offset, id);
-	msg = map_get(m->idx_msg, id);
+	msg = wxf_strmap_get(&m->idx_msg, id);
 	if (msg != NULL)
 		return msg;
 	msg = wxf_arena_alloc(m->arena, sizeof(*msg));
@@ -713,7 +608,7 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 	if (msg->prov.table == NULL)
 		msg->prov.table = msg->table;
 	if (wxf_grow((void **)&m->msgs, &m->cap_msgs, m->n_msgs + 1, sizeof(*m->msgs)) < 0 ||
-	    map_put(m->idx_msg, msg->id, msg) < 0)
+	    wxf_strmap_put(&m->idx_msg, msg->id, msg) < 0)
 		return NULL;
 	m->msgs[m->n_msgs++] = msg;
 	m->sorted = 0;
@@ -775,7 +670,7 @@ wxf_model_find_payment(const wxf_model *m, wxf_pay_kind kind, const char *key)
 	if (key == NULL)
 		return NULL;
 	snprintf(buf, sizeof(buf), "%d|%s", (int)kind, key);
-	return map_get(m->idx_pay, buf);
+	return wxf_strmap_get(&m->idx_pay, buf);
 }
 
 wxf_payment *
@@ -818,7 +713,7 @@ wxf_model_payment(wxf_model *m, wxf_pay_kind kind, const char *key, const wxf_pr
 	p->prov = prov_own(m, prov);
 	p->witness_prov = prov_or_empty(NULL);
 	if (wxf_grow((void **)&m->payments, &m->cap_payments, m->n_payments + 1,
-	    sizeof(*m->payments)) < 0 || map_put(m->idx_pay, mk, p) < 0)
+	    sizeof(*m->payments)) < 0 || wxf_strmap_put(&m->idx_pay, mk, p) < 0)
 		return NULL;
 	m->payments[m->n_payments++] = p;
 	if (is_new != NULL)
@@ -1051,7 +946,7 @@ same_str(const char *a, const char *b)
 int
 wxf_model_finish(wxf_model *m, wxf_err *err)
 {
-	wxf_model_map *live_svr = NULL;
+	wxf_strmap live_svr = WXF_STRMAP_INIT;
 	size_t *counts = NULL;
 
 	wxf_model_sort(m);
@@ -1109,15 +1004,11 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 	}
 
 	/* recovered duplicates and recall originals, matched by server id */
-	live_svr = map_new();
-	if (live_svr == NULL)
-		goto oom;
 	for (size_t i = 0; i < m->n_msgs; i++) {
 		wxf_msg *msg = m->msgs[i];
 
 		if (msg->prov.origin == WXF_ORIGIN_LIVE && msg->server_id != NULL &&
-		    map_get(live_svr, msg->server_id) == NULL &&
-		    map_put(live_svr, msg->server_id, msg) < 0)
+		    wxf_strmap_put_new(&live_svr, msg->server_id, msg) < 0)
 			goto oom;
 	}
 	for (size_t i = 0; i < m->n_msgs; i++) {
@@ -1125,7 +1016,7 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 
 		if (msg->prov.origin == WXF_ORIGIN_LIVE || msg->server_id == NULL)
 			continue;
-		live = map_get(live_svr, msg->server_id);
+		live = wxf_strmap_get(&live_svr, msg->server_id);
 		if (live == NULL)
 			continue;
 		if (live->is_recall && !msg->is_recall && msg->body != NULL) {
@@ -1142,7 +1033,7 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 
 		if (msg->kind != WXF_MK_REVOKE || msg->recall_target_svrid == NULL)
 			continue;
-		tgt = map_get(live_svr, msg->recall_target_svrid);
+		tgt = wxf_strmap_get(&live_svr, msg->recall_target_svrid);
 		if (tgt == NULL || tgt == msg)
 			continue;
 		msg->recall_target_msg = tgt->id;
@@ -1163,11 +1054,11 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 			goto oom;
 	if (m->n_payments > 1)
 		qsort(m->payments, m->n_payments, sizeof(*m->payments), pay_cmp);
-	map_free(&live_svr);
+	wxf_strmap_free(&live_svr);
 	free(counts);
 	return WXF_OK;
 oom:
-	map_free(&live_svr);
+	wxf_strmap_free(&live_svr);
 	free(counts);
 	return wxf_err_set(err, WXF_ENOMEM, "model: out of memory while finishing");
 }

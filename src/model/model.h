@@ -35,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "base/wxf_err.h"
+#include "base/wxf_strmap.h"
 #include "base/wxf_mem.h"
 #include "base/wxf_prov.h"
 #include "base/wxf_time.h"
@@ -487,8 +488,6 @@ typedef struct wxf_anomaly {
 /* ------------------------------------------------------------------------------------------ */
 /* The model */
 
-typedef struct wxf_model_map wxf_model_map; /* private string -> pointer hash map */
-
 typedef struct wxf_model {
 	wxf_arena *arena;
 	wxf_source *sources;       size_t n_sources, cap_sources;
@@ -499,7 +498,7 @@ typedef struct wxf_model {
 	wxf_msg **msgs;            size_t n_msgs, cap_msgs;
 	wxf_payment **payments;    size_t n_payments, cap_payments;
 	wxf_anomaly *anomalies;    size_t n_anomalies, cap_anomalies;
-	wxf_model_map *idx_ident, *idx_group, *idx_conv, *idx_msg, *idx_pay;
+	wxf_strmap idx_ident, idx_group, idx_conv, idx_msg, idx_pay;  /* lookups by key (model strings) */
 	int sorted;                /* msgs[] are in wxf_model_sort order */
 } wxf_model;
 

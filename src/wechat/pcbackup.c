@@ -46,6 +46,7 @@
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_strmap.h"
 #include "base/wxf_mem.h"
 #include "sqlite/sqlite.h"
 #include "wechat/wc_msgdecode.h"
@@ -61,91 +62,6 @@ wxf_pcbackup_status_name(wxf_pcbackup_status s)
 	static const char *const n[] = { "not-a-backup", "key-required", "key-wrong", "read",
 	    "failed" };
 	return (unsigned)s <= WXF_PCB_FAILED ? n[s] : "unknown";
-}
-
-/* ------------------------------------------------------------------ small string map */
-
-typedef struct smap {
-	char **k;
-	void **v;
-	size_t cap, n;
-} smap;
-
-static uint64_t
-shash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static void *
-smap_get(const smap *m, const char *k)
-{
-	if (m->cap == 0 || k == NULL)
-		return NULL;
-	for (size_t i = shash(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		if (m->k[i] == NULL)
-			return NULL;
-		if (strcmp(m->k[i], k) == 0)
-			return m->v[i];
-	}
-}
-
-/* Inserts if absent.  0, or -1 on OOM. */
-static int
-smap_put(smap *m, const char *k, void *v)
-{
-	if (k == NULL || smap_get(m, k) != NULL)
-		return 0;
-	if ((m->n + 1) * 2 > m->cap) {
-		smap o = *m;
-		size_t cap = o.cap ? o.cap * 2 : 64;
-
-		m->k = calloc(cap, sizeof(char *));
-		m->v = calloc(cap, sizeof(void *));
-		if (m->k == NULL || m->v == NULL) {
-			free(m->k);
-			free(m->v);
-			*m = o;
-			return -1;
-		}
-		m->cap = cap;
-		m->n = 0;
-		for (size_t i = 0; i < o.cap; i++)
-			if (o.k[i] != NULL) {
-				size_t j = shash(o.k[i]) & (cap - 1);
-
-				while (m->k[j] != NULL)
-					j = (j + 1) & (cap - 1);
-				m->k[j] = o.k[i];
-				m->v[j] = o.v[i];
-				m->n++;
-			}
-		free(o.k);
-		free(o.v);
-	}
-	for (size_t i = shash(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1))
-		if (m->k[i] == NULL) {
-			m->k[i] = strdup(k);
-			if (m->k[i] == NULL)
-				return -1;
-			m->v[i] = v;
-			m->n++;
-			return 0;
-		}
-}
-
-static void
-smap_free(smap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->k[i]);
-	free(m->k);
-	free(m->v);
-	memset(m, 0, sizeof(*m));
 }
 
 /* ------------------------------------------------------------------ context */
@@ -211,8 +127,8 @@ typedef struct ctx {
 	/* coverage of BAK files by valid rows: [off, len, file] */
 	struct cov { int file; uint64_t off, len; } *cov; size_t n_cov, cap_cov;
 	/* messages */
-	smap by_svr;             /* server id → wxf_msg* (first copy) */
-	smap by_mstr;            /* MediaIdStr → wxf_msg* (first message naming it) */
+	wxf_strmap by_svr;          /* server id → wxf_msg* (first copy); keys are model strings */
+	wxf_strmap by_mstr;         /* MediaIdStr → wxf_msg* (first message naming it); model strings */
 	mref *refs; size_t n_refs, cap_refs;
 	/* current segment (for message provenance) */
 	int cur_file;
@@ -980,7 +896,7 @@ add_item(void *arg, size_t index, size_t off, size_t len)
 		return c->oom = 1;
 
 	if (svr[0])
-		first = smap_get(&c->by_svr, svr);
+		first = wxf_strmap_get(&c->by_svr, svr);
 	if (first != NULL && same_bytes(first->content, it.content, it.content_n)) {
 		copy_decoded(msg, first);
 		msg->duplicate_of = first->id;
@@ -1003,7 +919,8 @@ add_item(void *arg, size_t index, size_t off, size_t len)
 				return c->oom = 1;
 		} else {
 			c->cur_new++;
-			if (svr[0] && smap_put(&c->by_svr, svr, msg) < 0)
+			if (svr[0] && (msg->server_id == NULL ||
+			    wxf_strmap_put_new(&c->by_svr, msg->server_id, msg) < 0))
 				return c->oom = 1;
 		}
 	}
@@ -1012,7 +929,7 @@ add_item(void *arg, size_t index, size_t off, size_t len)
 
 		if (ms == NULL)
 			return c->oom = 1;
-		if (msg->duplicate_of == NULL && smap_put(&c->by_mstr, ms, msg) < 0)
+		if (msg->duplicate_of == NULL && wxf_strmap_put_new(&c->by_mstr, ms, msg) < 0)
 			return c->oom = 1;
 		if (wxf_grow((void **)&c->refs, &c->cap_refs, c->n_refs + 1, sizeof(mref)) < 0)
 			return c->oom = 1;
@@ -1605,7 +1522,7 @@ link_media(ctx *c)
 
 	for (size_t i = 0; i < r->n_media; i++) {
 		wxf_pcbackup_media *md = &r->media[i];
-		wxf_msg *msg = md->media_id_str ? smap_get(&c->by_mstr, md->media_id_str) : NULL;
+		wxf_msg *msg = md->media_id_str ? wxf_strmap_get(&c->by_mstr, md->media_id_str) : NULL;
 		const mm_row *mm;
 		wxf_media x;
 		char src[96];
@@ -1615,7 +1532,7 @@ link_media(ctx *c)
 			char svr[24];
 
 			snprintf(svr, sizeof(svr), "%" PRIu64, (uint64_t)mm->svr_id);
-			msg = smap_get(&c->by_svr, svr);
+			msg = wxf_strmap_get(&c->by_svr, svr);
 		}
 		if (msg == NULL)
 			continue;
@@ -2133,8 +2050,8 @@ done:
 	free(c.config);
 	free(c.cov);
 	free(c.refs);
-	smap_free(&c.by_svr);
-	smap_free(&c.by_mstr);
+	wxf_strmap_free(&c.by_svr);
+	wxf_strmap_free(&c.by_mstr);
 	if (rc == WXF_OK && c.oom)
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	return rc;

@@ -9,8 +9,10 @@
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_strmap.h"
 #include "base/wxf_time.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -124,6 +126,37 @@ test_grow(void)
 }
 
 static void
+test_strmap(void)
+{
+	wxf_strmap m = WXF_STRMAP_INIT;
+	static char keys[1000][8];
+	int a = 1, b = 2, ok_all = 1;
+
+	ok(wxf_strmap_get(&m, "x") == NULL && wxf_strmap_get(&m, NULL) == NULL, "strmap: empty");
+	is_int(wxf_strmap_put(&m, "x", &a), WXF_OK, "strmap: put");
+	ok(wxf_strmap_get(&m, "x") == &a, "strmap: get");
+	is_int(wxf_strmap_put(&m, "x", &b), WXF_OK, "strmap: put again");
+	ok(wxf_strmap_get(&m, "x") == &b, "strmap: put replaces");
+	is_int(wxf_strmap_put_new(&m, "x", &a), 0, "strmap: put_new on a present key says 0");
+	ok(wxf_strmap_get(&m, "x") == &b, "strmap: put_new keeps the first value");
+	is_int(wxf_strmap_put_new(&m, "y", &a), 1, "strmap: put_new on a new key says 1");
+	is_int(wxf_strmap_put(&m, NULL, &a), WXF_OK, "strmap: a NULL key is not stored");
+	is_int(wxf_strmap_count(&m), 2, "strmap: two keys");
+	for (int i = 0; i < 1000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+		if (wxf_strmap_put_new(&m, keys[i], keys[i]) != 1)
+			ok_all = 0;
+	}
+	for (int i = 0; i < 1000; i++)
+		if (wxf_strmap_get(&m, keys[i]) != keys[i])
+			ok_all = 0;
+	ok(ok_all && wxf_strmap_count(&m) == 1002 && m.cap >= 2 * 1002,
+	    "strmap: 1000 more keys through growth, at most half full");
+	wxf_strmap_free(&m);
+	ok(m.cap == 0 && wxf_strmap_get(&m, "x") == NULL, "strmap: freed map is empty");
+}
+
+static void
 test_time(void)
 {
 	wxf_tz *tz = wxf_tz_new("Asia/Shanghai"), *fx = wxf_tz_new("-05:30");
@@ -199,6 +232,7 @@ main(void)
 	test_hash();
 	test_escape();
 	test_grow();
+	test_strmap();
 	test_time();
 	test_paths_and_audit();
 	return tap_done();
