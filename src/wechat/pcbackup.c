@@ -46,6 +46,7 @@
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_sniff.h"
 #include "base/wxf_strmap.h"
 #include "base/wxf_mem.h"
 #include "sqlite/sqlite.h"
@@ -1157,44 +1158,6 @@ gaps(ctx *c, int k)
 
 /* ------------------------------------------------------------------ media */
 
-static const char *
-magic_short(const uint8_t *p, size_t n)
-{
-	if (n >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
-		return "jpeg";
-	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "png";
-	if (n >= 4 && memcmp(p, "GIF8", 4) == 0)
-		return "gif";
-	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
-		return "webp";
-	if (n >= 4 && memcmp(p, "wxgf", 4) == 0)
-		return "wxgf";
-	if ((n >= 9 && memcmp(p, "#!SILK_V3", 9) == 0) || (n >= 10 && memcmp(p + 1, "#!SILK_V3", 9) == 0))
-		return "silk";
-	if (n >= 5 && memcmp(p, "#!AMR", 5) == 0)
-		return "amr";
-	if (n >= 8 && memcmp(p + 4, "ftyp", 4) == 0)
-		return "mp4";
-	if (n >= 4 && memcmp(p, "%PDF", 4) == 0)
-		return "pdf";
-	if (n >= 4 && memcmp(p, "PK\x03\x04", 4) == 0)
-		return "zip";
-	if (n >= 4 && memcmp(p, "Rar!", 4) == 0)
-		return "rar";
-	return "unknown";
-}
-
-static const char *
-ext_of(const char *magic)
-{
-	if (strcmp(magic, "jpeg") == 0)
-		return "jpg";
-	if (strcmp(magic, "unknown") == 0)
-		return "bin";
-	return magic;
-}
-
 static int
 cmp_fseg(const void *a, const void *b)
 {
@@ -1339,7 +1302,7 @@ assemble(ctx *c, fseg_row **pc, size_t n, int copy, wxf_err *err)
 	memcpy(md->md5, hs.md5, 33);
 	md->size = hs.size;
 	md->complete = complete;
-	snprintf(md->magic, sizeof(md->magic), "%s", magic_short(head, head_n));
+	snprintf(md->magic, sizeof(md->magic), "%s", wxf_sniff(head, head_n));
 	if (c->magic != NULL) {
 		const char *d = magic_buffer(c->magic, head, head_n);
 
@@ -1354,7 +1317,7 @@ assemble(ctx *c, fseg_row **pc, size_t n, int copy, wxf_err *err)
 			goto out;
 		}
 		memcpy(fin, tmp, tl - 5); /* drop ".part" */
-		snprintf(fin + tl - 5, 21, ".%s", complete ? ext_of(md->magic) : "partial");
+		snprintf(fin + tl - 5, 21, ".%s", complete ? wxf_sniff_ext(md->magic) : "partial");
 		if (rename(tmp, fin) != 0) {
 			free(fin);
 			rc = wxf_err_set(err, WXF_EIO, "%s: %s", tmp, strerror(errno));

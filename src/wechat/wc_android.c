@@ -22,6 +22,7 @@
 #include "wechat/wc_msgxml.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_sniff.h"
 #include "base/wxf_strmap.h"
 #include "base/wxf_mem.h"
 
@@ -183,10 +184,11 @@ wxf_android_is_message_table(const wxf_sqlite_obj *t)
 /* ------------------------------------------------------------------------------------------ */
 /* Media */
 
+/* The type of the file at path (wxf_sniff), or NULL if it cannot be opened. */
 static const char *
 magic_of(const char *path)
 {
-	unsigned char b[16];
+	unsigned char b[WXF_SNIFF_HEAD];
 	size_t n;
 	FILE *f = fopen(path, "rb");
 
@@ -194,27 +196,7 @@ magic_of(const char *path)
 		return NULL;
 	n = fread(b, 1, sizeof(b), f);
 	fclose(f);
-	if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
-		return "jpeg";
-	if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "png";
-	if (n >= 4 && memcmp(b, "GIF8", 4) == 0)
-		return "gif";
-	if (n >= 12 && memcmp(b, "RIFF", 4) == 0 && memcmp(b + 8, "WEBP", 4) == 0)
-		return "webp";
-	if (n >= 4 && memcmp(b, "wxgf", 4) == 0)
-		return "wxgf";
-	if (n >= 5 && memcmp(b, "#!AMR", 5) == 0)
-		return "amr";
-	if ((n >= 6 && memcmp(b, "#!SILK", 6) == 0) || (n >= 7 && memcmp(b + 1, "#!SILK", 6) == 0))
-		return "silk";
-	if (n >= 8 && memcmp(b + 4, "ftyp", 4) == 0)
-		return "mp4";
-	if (n >= 4 && memcmp(b, "%PDF", 4) == 0)
-		return "pdf";
-	if (n >= 4 && memcmp(b, "PK\x03\x04", 4) == 0)
-		return "zip";
-	return "unknown";
+	return wxf_sniff(b, n);
 }
 
 /* A relative path from evidence must stay inside its folder. */

@@ -9,6 +9,7 @@
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_sniff.h"
 #include "base/wxf_strmap.h"
 #include "base/wxf_time.h"
 
@@ -157,6 +158,42 @@ test_strmap(void)
 }
 
 static void
+test_sniff(void)
+{
+	static const struct { const char *bytes; size_t n; const char *type; } v[] = {
+		{ "\xff\xd8\xff\xe0", 4, "jpeg" },
+		{ "\x89PNG\r\n\x1a\n", 8, "png" },
+		{ "GIF89a", 6, "gif" },
+		{ "RIFF\0\0\0\0WEBP", 12, "webp" },
+		{ "RIFF\0\0\0\0WAVE", 12, "unknown" },
+		{ "wxgf\1", 5, "wxgf" },
+		{ "#!SILK_V3\x0c", 10, "silk" },
+		{ "\x02#!SILK_V3", 10, "silk" },
+		{ "\x01#!SILK_V3", 10, "unknown" },   /* only WeChat's 02 may precede the header */
+		{ "#!SILK\n", 7, "unknown" },         /* a bare "#!SILK" is not a SILK header */
+		{ "\x02#!SILK", 7, "unknown" },
+		{ "#!AMR\n", 6, "amr" },
+		{ "#!AMR-WB\n", 9, "amr" },
+		{ "\0\0\0\x18" "ftypmp42", 12, "mp4" },
+		{ "%PDF-1.7", 8, "pdf" },
+		{ "PK\x03\x04", 4, "zip" },
+		{ "Rar!\x1a\x07", 6, "rar" },
+		{ "\xff\xd8", 2, "unknown" },        /* too short for the signature */
+		{ "", 0, "unknown" },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		is_str(wxf_sniff((const uint8_t *)v[i].bytes, v[i].n), v[i].type, "sniff: case %zu is %s",
+		    i, v[i].type);
+	is_str(wxf_sniff(NULL, 0), "unknown", "sniff: no bytes");
+	is_str(wxf_sniff_ext("jpeg"), "jpg", "sniff: jpeg files end .jpg");
+	is_str(wxf_sniff_ext("silk"), "silk", "sniff: silk files end .silk");
+	is_str(wxf_sniff_ext("unknown"), "bin", "sniff: unknown files end .bin");
+	ok(wxf_sniff_is_media("silk") && wxf_sniff_is_media("mp4") && !wxf_sniff_is_media("zip") &&
+	    !wxf_sniff_is_media("unknown"), "sniff: images, voice and video are media, documents not");
+}
+
+static void
 test_time(void)
 {
 	wxf_tz *tz = wxf_tz_new("Asia/Shanghai"), *fx = wxf_tz_new("-05:30");
@@ -233,6 +270,7 @@ main(void)
 	test_escape();
 	test_grow();
 	test_strmap();
+	test_sniff();
 	test_time();
 	test_paths_and_audit();
 	return tap_done();
