@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <magic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +48,7 @@
 #include "base/wxf_sniff.h"
 #include "base/wxf_strmap.h"
 #include "base/wxf_mem.h"
+#include "intake/intake.h"
 #include "sqlite/sqlite.h"
 #include "wechat/wc_msgdecode.h"
 #include "wechat/wc_protobuf.h"
@@ -116,7 +116,7 @@ typedef struct ctx {
 	uint8_t ecb_key[16];
 	EVP_CIPHER_CTX *ecb;
 	int *fds;                /* per res->files, -1 closed */
-	magic_t magic;
+	wxf_magic *magic;        /* descriptions of reassembled media, NULL without libmagic */
 	/* index */
 	seg_row *segs; size_t n_segs, cap_segs;
 	fseg_row *fsegs; size_t n_fsegs, cap_fsegs;
@@ -1303,11 +1303,7 @@ assemble(ctx *c, fseg_row **pc, size_t n, int copy, wxf_err *err)
 	md->size = hs.size;
 	md->complete = complete;
 	snprintf(md->magic, sizeof(md->magic), "%s", wxf_sniff(head, head_n));
-	if (c->magic != NULL) {
-		const char *d = magic_buffer(c->magic, head, head_n);
-
-		md->description = d != NULL ? strdup(d) : NULL;
-	}
+	wxf_magic_buffer(c->magic, head, head_n, &md->description, NULL);
 	{
 		size_t tl = strlen(tmp);
 		char *fin = malloc(tl + 16);
@@ -1960,11 +1956,7 @@ wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts
 		goto oom;
 	for (size_t i = 0; i < res->n_files; i++)
 		c.fds[i] = -1;
-	c.magic = magic_open(MAGIC_NONE);
-	if (c.magic != NULL && magic_load(c.magic, NULL) != 0) {
-		magic_close(c.magic);
-		c.magic = NULL;
-	}
+	c.magic = wxf_magic_new();
 	if ((rc = text(&c, err)) != WXF_OK)
 		goto done;
 	if ((rc = media(&c, err)) != WXF_OK)
@@ -1986,8 +1978,7 @@ done:
 	wxf_map_close(&map);
 	if (c.ecb != NULL)
 		EVP_CIPHER_CTX_free(c.ecb);
-	if (c.magic != NULL)
-		magic_close(c.magic);
+	wxf_magic_free(&c.magic);
 	for (size_t i = 0; c.fds != NULL && i < res->n_files; i++)
 		if (c.fds[i] >= 0)
 			close(c.fds[i]);
