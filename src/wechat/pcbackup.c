@@ -39,9 +39,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
@@ -113,8 +110,7 @@ typedef struct ctx {
 	const char *owner;       /* model string or NULL */
 	const char *db_path;
 	const char *image_rel;
-	uint8_t ecb_key[16];
-	EVP_CIPHER_CTX *ecb;
+	wxf_aes128_ecb *ecb;     /* BAK files: key = the first 16 characters of the passphrase */
 	int *fds;                /* per res->files, -1 closed */
 	wxf_magic *magic;        /* descriptions of reassembled media, NULL without libmagic */
 	/* index */
@@ -383,28 +379,6 @@ fd_of(ctx *c, int f)
 	if (c->fds[f] < 0)
 		c->fds[f] = open(c->res->files[f].path, O_RDONLY | O_CLOEXEC);
 	return c->fds[f];
-}
-
-/* In-place AES-128-ECB decryption of n (multiple of 16) bytes.  0 or -1. */
-static int
-ecb_decrypt(ctx *c, uint8_t *buf, size_t n)
-{
-	int outl = 0;
-
-	if (n == 0)
-		return 0;
-	if (EVP_DecryptInit_ex(c->ecb, EVP_aes_128_ecb(), NULL, c->ecb_key, NULL) != 1 ||
-	    EVP_CIPHER_CTX_set_padding(c->ecb, 0) != 1)
-		return -1;
-	while (n > 0) {
-		int step = n > ((size_t)1 << 30) ? 1 << 30 : (int)n;
-
-		if (EVP_DecryptUpdate(c->ecb, buf, &outl, buf, step) != 1 || outl != step)
-			return -1;
-		buf += step;
-		n -= (size_t)step;
-	}
-	return 0;
 }
 
 /* PKCS#7: the padding length (1..16) of the last block, or 0 if invalid. */
@@ -971,7 +945,7 @@ read_segment(ctx *c, int f, uint64_t off, uint64_t len, int64_t seg_id, const ch
 		free(buf);
 		return 0;
 	}
-	if (ecb_decrypt(c, buf, (size_t)len) != 0) {
+	if (wxf_aes128_ecb_decrypt(c->ecb, buf, (size_t)len) != WXF_OK) {
 		free(buf);
 		warn(c, "backup-crypto", where, "AES-128-ECB failed");
 		return 0;
@@ -1259,7 +1233,8 @@ assemble(ctx *c, fseg_row **pc, size_t n, int copy, wxf_err *err)
 		while (left > 0) {
 			size_t k = left < CHUNK ? (size_t)left : CHUNK, w = k;
 
-			if (in < 0 || wxf_pread_all(in, buf, k, pos) != 0 || ecb_decrypt(c, buf, k) != 0) {
+			if (in < 0 || wxf_pread_all(in, buf, k, pos) != 0 ||
+			    wxf_aes128_ecb_decrypt(c->ecb, buf, k) != WXF_OK) {
 				warn(c, "backup-media-unreadable", &pc[i]->prov,
 				    "MapKey %" PRId64 ": piece at %" PRIu64 " of %s unreadable",
 				    md->map_key, (uint64_t)pc[i]->off, r->files[pc[i]->file].name);
@@ -1949,10 +1924,8 @@ wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts
 	if (sessions(&c) < 0)
 		goto oom;
 	/* (4)(5) text, (6)(7) media */
-	memcpy(c.ecb_key, key_hex, 16);
-	c.ecb = EVP_CIPHER_CTX_new();
 	c.fds = malloc((res->n_files ? res->n_files : 1) * sizeof(int));
-	if (c.ecb == NULL || c.fds == NULL)
+	if (c.fds == NULL || wxf_aes128_ecb_new(&c.ecb, (const uint8_t *)key_hex, err) != WXF_OK)
 		goto oom;
 	for (size_t i = 0; i < res->n_files; i++)
 		c.fds[i] = -1;
@@ -1972,12 +1945,10 @@ oom:
 	rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 done:
 	wxf_key_clear(&k);
-	OPENSSL_cleanse(c.ecb_key, sizeof(c.ecb_key));
 	free(image_abs);
 	wxf_sqlite_close(&db);
 	wxf_map_close(&map);
-	if (c.ecb != NULL)
-		EVP_CIPHER_CTX_free(c.ecb);
+	wxf_aes128_ecb_free(&c.ecb);
 	wxf_magic_free(&c.magic);
 	for (size_t i = 0; c.fds != NULL && i < res->n_files; i++)
 		if (c.fds[i] >= 0)
