@@ -27,6 +27,8 @@ char *wxf_buf_steal(wxf_buf *b);
 /*
  * JSON string literal with quotes.  Invalid UTF-8 bytes become U+FFFD; control characters,
  * U+2028/2029 are escaped; output is plain deterministic ASCII-safe JSON text (non-ASCII UTF-8 kept).
+ * The leading run that needs no escaping (in practice most strings whole) is copied in one
+ * piece after one capacity check, so hot writers (the carver's JSON lines) call it directly.
  */
 void wxf_buf_json_str(wxf_buf *b, const char *s, size_t n);
 /* Text for HTML/XML element content and attribute values: & < > " ' escaped; invalid UTF-8 and

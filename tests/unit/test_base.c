@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static void
@@ -88,6 +89,41 @@ test_hash(void)
 	}
 }
 
+/* The escaping rules of wxf_buf_json_str one character at a time, to hold its fast path to. */
+static void
+json_ref(wxf_buf *b, const char *s, size_t n)
+{
+	size_t i = 0, l;
+	uint32_t cp;
+	char t[8];
+
+	wxf_buf_putc(b, '"');
+	while (i < n) {
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l == 0) {
+			wxf_buf_puts(b, "\xef\xbf\xbd");
+			i++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\') {
+			wxf_buf_putc(b, '\\');
+			wxf_buf_putc(b, (char)cp);
+		} else if (cp == '\n')
+			wxf_buf_puts(b, "\\n");
+		else if (cp == '\r')
+			wxf_buf_puts(b, "\\r");
+		else if (cp == '\t')
+			wxf_buf_puts(b, "\\t");
+		else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029) {
+			snprintf(t, sizeof(t), "\\u%04x", (unsigned)cp);
+			wxf_buf_puts(b, t);
+		} else
+			wxf_buf_add(b, s + i, l);
+		i += l;
+	}
+	wxf_buf_putc(b, '"');
+}
+
 static void
 test_escape(void)
 {
@@ -105,6 +141,37 @@ test_escape(void)
 	ok(wxf_utf8_valid("\xe4\xb8\xad\xe6\x96\x87", 6), "valid UTF-8");
 	ok(!wxf_utf8_valid("\xc0\xaf", 2), "overlong UTF-8 rejected");
 	ok(!wxf_utf8_valid("\xed\xa0\x80", 3), "surrogate rejected");
+	wxf_buf_reset(&b);
+	wxf_buf_json_str(&b, NULL, 5);
+	is_str(b.p, "\"\"", "JSON: a NULL string is empty");
+	{
+		/* random strings over the bytes where the rules change: fast path = reference */
+		static const uint8_t alpha[] = { 'a', '"', '\\', 0x01, 0x7f, 0xc2, 0x80, 0xdf, 0xe0,
+		    0xa0, 0xed, 0xe2, 0xa8, 0xa9, 0xef, 0xbf, 0xf0, 0x90, 0xf4, 0x8f, 0xf5, 0xff };
+		uint32_t x = 12345;
+		int same = 1;
+		wxf_buf r;
+
+		wxf_buf_init(&r);
+		for (int k = 0; k < 20000 && same; k++) {
+			char s[12];
+			size_t n = (size_t)(k % 12);
+
+			for (size_t i = 0; i < n; i++) {
+				x = x * 1103515245u + 12345u;
+				s[i] = (char)alpha[(x >> 16) % sizeof(alpha)];
+			}
+			wxf_buf_reset(&b);
+			wxf_buf_reset(&r);
+			wxf_buf_putc(&b, '{');
+			wxf_buf_putc(&r, '{');
+			wxf_buf_json_str(&b, s, n);
+			json_ref(&r, s, n);
+			same = b.len == r.len && memcmp(b.p, r.p, b.len) == 0 && b.p[b.len] == '\0';
+		}
+		ok(same, "JSON: the plain-run fast path writes what the per-character rules write");
+		wxf_buf_free(&r);
+	}
 	wxf_buf_free(&b);
 }
 
