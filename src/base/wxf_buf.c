@@ -329,6 +329,13 @@ wxf_buf_json_kint(wxf_buf *b, const char *k, int64_t v)
 }
 
 void
+wxf_buf_json_kuint(wxf_buf *b, const char *k, uint64_t v)
+{
+	wxf_buf_json_key(b, k);
+	wxf_buf_printf(b, "%llu", (unsigned long long)v);
+}
+
+void
 wxf_buf_json_kbool(wxf_buf *b, const char *k, int v)
 {
 	wxf_buf_json_key(b, k);

@@ -48,6 +48,8 @@ void wxf_buf_json_sep(wxf_buf *b);
 void wxf_buf_json_key(wxf_buf *b, const char *k);
 void wxf_buf_json_kstr(wxf_buf *b, const char *k, const char *v);
 void wxf_buf_json_kint(wxf_buf *b, const char *k, int64_t v);
+/* An unsigned count or size (never null). */
+void wxf_buf_json_kuint(wxf_buf *b, const char *k, uint64_t v);
 void wxf_buf_json_kbool(wxf_buf *b, const char *k, int v);
 /* "k":"<UTC ISO 8601>","k_ms":<ms> */
 void wxf_buf_json_ktime(wxf_buf *b, const char *k, int64_t ms);

@@ -937,25 +937,20 @@ wxf_intake_audit(wxf_audit *a, const wxf_inventory *inv, int after)
 	wxf_buf_free(&b);
 }
 
-static void
-jstr(wxf_buf *b, const char *key, const char *v)
-{
-	wxf_buf_printf(b, "\"%s\":", key);
-	if (v == NULL)
-		wxf_buf_puts(b, "null");
-	else
-		wxf_buf_json_str(b, v, strlen(v));
-}
-
+/* "key":{"md5":…,"sha1":…,"sha256":…}, or "key":null when not computed */
 static void
 jhashes(wxf_buf *b, const char *key, const wxf_hashes *h, int have)
 {
+	wxf_buf_json_key(b, key);
 	if (!have || h->sha256[0] == '\0') {
-		wxf_buf_printf(b, "\"%s\":null", key);
+		wxf_buf_puts(b, "null");
 		return;
 	}
-	wxf_buf_printf(b, "\"%s\":{\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"}", key, h->md5,
-	    h->sha1, h->sha256);
+	wxf_buf_putc(b, '{');
+	wxf_buf_json_kstr(b, "md5", h->md5);
+	wxf_buf_json_kstr(b, "sha1", h->sha1);
+	wxf_buf_json_kstr(b, "sha256", h->sha256);
+	wxf_buf_putc(b, '}');
 }
 
 char *
@@ -969,30 +964,25 @@ wxf_inventory_json(const wxf_inventory *inv)
 	for (i = 0; i < inv->n_roots; i++) {
 		const wxf_root *r = &inv->roots[i];
 
-		wxf_buf_puts(&b, i ? ",{" : "{");
-		jstr(&b, "path", r->given);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "layout", r->layout);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "platform", wxf_platform_name(r->platform));
+		wxf_buf_json_sep(&b);
+		wxf_buf_putc(&b, '{');
+		wxf_buf_json_kstr(&b, "path", r->given);
+		wxf_buf_json_kstr(&b, "layout", r->layout);
+		wxf_buf_json_kstr(&b, "platform", wxf_platform_name(r->platform));
 		wxf_buf_putc(&b, '}');
 	}
 	wxf_buf_puts(&b, "],\"accounts\":[");
 	for (i = 0; i < inv->n_accounts; i++) {
 		const wxf_account *a = &inv->accounts[i];
 
-		wxf_buf_puts(&b, i ? ",{" : "{");
-		jstr(&b, "platform", wxf_platform_name(a->platform));
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "id", a->id);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "folder", a->folder);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "uin", a->uin);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "wxid", a->wxid);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "how", a->how);
+		wxf_buf_json_sep(&b);
+		wxf_buf_putc(&b, '{');
+		wxf_buf_json_kstr(&b, "platform", wxf_platform_name(a->platform));
+		wxf_buf_json_kstr(&b, "id", a->id);
+		wxf_buf_json_kstr(&b, "folder", a->folder);
+		wxf_buf_json_kstr(&b, "uin", a->uin);
+		wxf_buf_json_kstr(&b, "wxid", a->wxid);
+		wxf_buf_json_kstr(&b, "how", a->how);
 		wxf_buf_putc(&b, '}');
 	}
 	wxf_buf_puts(&b, "],\"items\":[");
@@ -1000,33 +990,26 @@ wxf_inventory_json(const wxf_inventory *inv)
 		const wxf_item *it = &inv->items[i];
 
 		wxf_buf_puts(&b, i ? ",\n{" : "\n{");
-		jstr(&b, "path", it->path);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "member", it->member);
-		wxf_buf_printf(&b, ",\"size\":%llu,\"mtime\":%lld,", (unsigned long long)it->size,
-		    (long long)it->mtime_s);
-		jstr(&b, "kind", wxf_kind_name(it->kind));
-		wxf_buf_printf(&b, ",\"encrypted\":%s,\"wechat\":%s,\"entropy\":%.3f,",
-		    it->kind == WXF_KIND_SQLITE_ENCRYPTED ? "true" : "false",
-		    it->wechat ? "true" : "false", it->entropy);
-		jstr(&b, "role", it->role);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "platform", wxf_platform_name(it->platform));
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "magic", it->magic);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "mime", it->mime);
-		wxf_buf_putc(&b, ',');
-		if (it->account >= 0)
-			jstr(&b, "account", inv->accounts[it->account].id);
-		else
-			jstr(&b, "account", NULL);
-		wxf_buf_putc(&b, ',');
+		wxf_buf_json_kstr(&b, "path", it->path);
+		wxf_buf_json_kstr(&b, "member", it->member);
+		wxf_buf_json_kuint(&b, "size", it->size);
+		wxf_buf_json_key(&b, "mtime");
+		wxf_buf_printf(&b, "%lld", (long long)it->mtime_s);
+		wxf_buf_json_kstr(&b, "kind", wxf_kind_name(it->kind));
+		wxf_buf_json_kbool(&b, "encrypted", it->kind == WXF_KIND_SQLITE_ENCRYPTED);
+		wxf_buf_json_kbool(&b, "wechat", it->wechat);
+		wxf_buf_json_key(&b, "entropy");
+		wxf_buf_printf(&b, "%.3f", it->entropy);
+		wxf_buf_json_kstr(&b, "role", it->role);
+		wxf_buf_json_kstr(&b, "platform", wxf_platform_name(it->platform));
+		wxf_buf_json_kstr(&b, "magic", it->magic);
+		wxf_buf_json_kstr(&b, "mime", it->mime);
+		wxf_buf_json_kstr(&b, "account", it->account >= 0 ? inv->accounts[it->account].id :
+		    NULL);
 		jhashes(&b, "before", &it->before, 1);
-		wxf_buf_putc(&b, ',');
 		jhashes(&b, "after", &it->after, it->have_after);
-		wxf_buf_printf(&b, ",\"changed\":%s,", it->changed ? "true" : "false");
-		jstr(&b, "note", it->note);
+		wxf_buf_json_kbool(&b, "changed", it->changed);
+		wxf_buf_json_kstr(&b, "note", it->note);
 		wxf_buf_putc(&b, '}');
 	}
 	wxf_buf_printf(&b, "\n],\"warnings\":%u}\n", inv->n_warnings);

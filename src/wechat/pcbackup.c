@@ -2011,126 +2011,119 @@ wxf_pcbackup_result_free(wxf_pcbackup_result *res)
 
 /* ------------------------------------------------------------------ JSON */
 
-static void
-jstr(wxf_buf *b, const char *k, const char *v)
-{
-	wxf_buf_printf(b, "\"%s\":", k);
-	if (v == NULL)
-		wxf_buf_puts(b, "null");
-	else
-		wxf_buf_json_str(b, v, strlen(v));
-}
-
-static void
-jint(wxf_buf *b, const char *k, int64_t v)
-{
-	if (v == WXF_INT_UNKNOWN)
-		wxf_buf_printf(b, "\"%s\":null", k);
-	else
-		wxf_buf_printf(b, "\"%s\":%" PRId64, k, v);
-}
-
 char *
 wxf_pcbackup_result_json(const wxf_pcbackup_result *r)
 {
 	wxf_buf b;
 
 	wxf_buf_init(&b);
-	wxf_buf_puts(&b, "{");
-	jstr(&b, "status", wxf_pcbackup_status_name(r->status));
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "folder", r->folder);
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "layout", r->layout);
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "source", r->source[0] ? r->source : NULL);
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "account", r->account);
-	wxf_buf_printf(&b, ",\"key_given\":%d,\"key_ok\":%d,", r->key_given, r->key_ok);
-	jstr(&b, "profile", r->profile[0] ? r->profile : NULL);
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "image", r->image);
-	wxf_buf_printf(&b, ",\"db_pages\":%" PRIu64 ",\"db_bad_pages\":%" PRIu64 ",",
-	    r->db_pages, r->db_bad_pages);
-	jstr(&b, "crosscheck", r->xcheck.sentence[0] ? r->xcheck.sentence : NULL);
-	wxf_buf_puts(&b, ",\"files\":[");
+	wxf_buf_putc(&b, '{');
+	wxf_buf_json_kstr(&b, "status", wxf_pcbackup_status_name(r->status));
+	wxf_buf_json_kstr(&b, "folder", r->folder);
+	wxf_buf_json_kstr(&b, "layout", r->layout);
+	wxf_buf_json_kstr(&b, "source", r->source[0] ? r->source : NULL);
+	wxf_buf_json_kstr(&b, "account", r->account);
+	wxf_buf_json_kint(&b, "key_given", r->key_given);
+	wxf_buf_json_kint(&b, "key_ok", r->key_ok);
+	wxf_buf_json_kstr(&b, "profile", r->profile[0] ? r->profile : NULL);
+	wxf_buf_json_kstr(&b, "image", r->image);
+	wxf_buf_json_kuint(&b, "db_pages", r->db_pages);
+	wxf_buf_json_kuint(&b, "db_bad_pages", r->db_bad_pages);
+	wxf_buf_json_kstr(&b, "crosscheck", r->xcheck.sentence[0] ? r->xcheck.sentence : NULL);
+	wxf_buf_json_key(&b, "files");
+	wxf_buf_putc(&b, '[');
 	for (size_t i = 0; i < r->n_files; i++) {
 		const wxf_pcbackup_file *f = &r->files[i];
 
-		wxf_buf_puts(&b, i ? ",{" : "{");
-		jstr(&b, "name", f->name);
-		wxf_buf_puts(&b, ",");
-		jstr(&b, "path", f->path);
-		wxf_buf_printf(&b, ",\"size\":%" PRIu64 ",", f->size);
-		jstr(&b, "sha256", f->sha256[0] ? f->sha256 : NULL);
-		wxf_buf_printf(&b, ",\"index_rows\":%" PRIu64 ",\"unreferenced\":%" PRIu64 "}",
-		    f->n_segments, f->unreferenced);
+		wxf_buf_json_sep(&b);
+		wxf_buf_putc(&b, '{');
+		wxf_buf_json_kstr(&b, "name", f->name);
+		wxf_buf_json_kstr(&b, "path", f->path);
+		wxf_buf_json_kuint(&b, "size", f->size);
+		wxf_buf_json_kstr(&b, "sha256", f->sha256[0] ? f->sha256 : NULL);
+		wxf_buf_json_kuint(&b, "index_rows", f->n_segments);
+		wxf_buf_json_kuint(&b, "unreferenced", f->unreferenced);
+		wxf_buf_putc(&b, '}');
 	}
-	wxf_buf_puts(&b, "],\"device\":{");
-	jstr(&b, "account_id", r->device.account_id);
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "device_id", r->device.device_id);
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "manufacturer", r->device.manufacturer);
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "model", r->device.model);
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "platform", r->device.platform);
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "os_version", r->device.os_version);
-	wxf_buf_puts(&b, ",");
-	jstr(&b, "client_version", r->device.client_version);
-	wxf_buf_puts(&b, ",");
-	jint(&b, "start_time_s", r->device.start_time_s);
-	wxf_buf_puts(&b, ",");
-	jint(&b, "end_time_s", r->device.end_time_s);
-	wxf_buf_printf(&b, "},\"counts\":{\"sessions\":%zu,\"segment_rows\":%zu,"
-	    "\"segments_read\":%zu,\"segments_bad\":%zu,\"segments_duplicate\":%zu,"
-	    "\"segments_orphan\":%zu,\"messages\":%zu,\"messages_duplicate\":%zu,"
-	    "\"messages_orphan\":%zu,\"items_bad\":%zu,\"file_segment_rows\":%zu,"
-	    "\"file_segment_bad\":%zu,\"media_objects\":%zu,\"media_complete\":%zu,"
-	    "\"media_copies\":%zu,\"media_orphan\":%zu,\"media_linked\":%zu,\"media_missing\":%zu},",
-	    r->n_sessions, r->n_segment_rows, r->n_segments_read, r->n_segments_bad,
-	    r->n_segments_duplicate, r->n_segments_orphan, r->n_messages, r->n_messages_duplicate,
-	    r->n_messages_orphan, r->n_items_bad, r->n_file_segment_rows, r->n_file_segment_bad,
-	    r->n_media_objects, r->n_media_complete, r->n_media_copies, r->n_media_orphan,
-	    r->n_media_linked, r->n_media_missing);
-	wxf_buf_puts(&b, "\"media\":[");
+	wxf_buf_putc(&b, ']');
+	wxf_buf_json_key(&b, "device");
+	wxf_buf_putc(&b, '{');
+	wxf_buf_json_kstr(&b, "account_id", r->device.account_id);
+	wxf_buf_json_kstr(&b, "device_id", r->device.device_id);
+	wxf_buf_json_kstr(&b, "manufacturer", r->device.manufacturer);
+	wxf_buf_json_kstr(&b, "model", r->device.model);
+	wxf_buf_json_kstr(&b, "platform", r->device.platform);
+	wxf_buf_json_kstr(&b, "os_version", r->device.os_version);
+	wxf_buf_json_kstr(&b, "client_version", r->device.client_version);
+	wxf_buf_json_kint(&b, "start_time_s", r->device.start_time_s);
+	wxf_buf_json_kint(&b, "end_time_s", r->device.end_time_s);
+	wxf_buf_putc(&b, '}');
+	wxf_buf_json_key(&b, "counts");
+	wxf_buf_putc(&b, '{');
+	wxf_buf_json_kuint(&b, "sessions", r->n_sessions);
+	wxf_buf_json_kuint(&b, "segment_rows", r->n_segment_rows);
+	wxf_buf_json_kuint(&b, "segments_read", r->n_segments_read);
+	wxf_buf_json_kuint(&b, "segments_bad", r->n_segments_bad);
+	wxf_buf_json_kuint(&b, "segments_duplicate", r->n_segments_duplicate);
+	wxf_buf_json_kuint(&b, "segments_orphan", r->n_segments_orphan);
+	wxf_buf_json_kuint(&b, "messages", r->n_messages);
+	wxf_buf_json_kuint(&b, "messages_duplicate", r->n_messages_duplicate);
+	wxf_buf_json_kuint(&b, "messages_orphan", r->n_messages_orphan);
+	wxf_buf_json_kuint(&b, "items_bad", r->n_items_bad);
+	wxf_buf_json_kuint(&b, "file_segment_rows", r->n_file_segment_rows);
+	wxf_buf_json_kuint(&b, "file_segment_bad", r->n_file_segment_bad);
+	wxf_buf_json_kuint(&b, "media_objects", r->n_media_objects);
+	wxf_buf_json_kuint(&b, "media_complete", r->n_media_complete);
+	wxf_buf_json_kuint(&b, "media_copies", r->n_media_copies);
+	wxf_buf_json_kuint(&b, "media_orphan", r->n_media_orphan);
+	wxf_buf_json_kuint(&b, "media_linked", r->n_media_linked);
+	wxf_buf_json_kuint(&b, "media_missing", r->n_media_missing);
+	wxf_buf_putc(&b, '}');
+	wxf_buf_json_key(&b, "media");
+	wxf_buf_putc(&b, '[');
 	for (size_t i = 0; i < r->n_media; i++) {
 		const wxf_pcbackup_media *md = &r->media[i];
 
-		wxf_buf_printf(&b, "%s{\"map_key\":%" PRId64 ",", i ? "," : "", md->map_key);
-		jstr(&b, "media_id_str", md->media_id_str);
-		wxf_buf_printf(&b, ",\"copy\":%d,\"orphan\":%d,\"complete\":%d,\"identical\":%d,"
-		    "\"pieces\":%zu,\"pieces_skipped\":%zu,\"total_len\":%" PRIu64 ",\"size\":%" PRIu64
-		    ",\"md5_agrees\":%d,", md->copy, md->orphan, md->complete, md->identical,
-		    md->n_pieces, md->n_pieces_skipped, md->total_len, md->size, md->md5_agrees);
-		jstr(&b, "sha256", md->sha256);
-		wxf_buf_puts(&b, ",");
-		jstr(&b, "magic", md->magic);
-		wxf_buf_puts(&b, ",");
-		jstr(&b, "description", md->description);
-		wxf_buf_puts(&b, ",");
-		jstr(&b, "path", md->out_path);
-		wxf_buf_puts(&b, ",");
-		jstr(&b, "msg_id", md->msg_id);
-		wxf_buf_puts(&b, "}");
+		wxf_buf_json_sep(&b);
+		wxf_buf_putc(&b, '{');
+		wxf_buf_json_kint(&b, "map_key", md->map_key);
+		wxf_buf_json_kstr(&b, "media_id_str", md->media_id_str);
+		wxf_buf_json_kint(&b, "copy", md->copy);
+		wxf_buf_json_kint(&b, "orphan", md->orphan);
+		wxf_buf_json_kint(&b, "complete", md->complete);
+		wxf_buf_json_kint(&b, "identical", md->identical);
+		wxf_buf_json_kuint(&b, "pieces", md->n_pieces);
+		wxf_buf_json_kuint(&b, "pieces_skipped", md->n_pieces_skipped);
+		wxf_buf_json_kuint(&b, "total_len", md->total_len);
+		wxf_buf_json_kuint(&b, "size", md->size);
+		wxf_buf_json_kint(&b, "md5_agrees", md->md5_agrees);
+		wxf_buf_json_kstr(&b, "sha256", md->sha256);
+		wxf_buf_json_kstr(&b, "magic", md->magic);
+		wxf_buf_json_kstr(&b, "description", md->description);
+		wxf_buf_json_kstr(&b, "path", md->out_path);
+		wxf_buf_json_kstr(&b, "msg_id", md->msg_id);
+		wxf_buf_putc(&b, '}');
 	}
-	wxf_buf_puts(&b, "],\"regions\":[");
+	wxf_buf_putc(&b, ']');
+	wxf_buf_json_key(&b, "regions");
+	wxf_buf_putc(&b, '[');
 	for (size_t i = 0; i < r->n_regions; i++) {
 		const wxf_pcbackup_region *g = &r->regions[i];
 
-		wxf_buf_puts(&b, i ? ",{" : "{");
-		jstr(&b, "file", g->file);
-		wxf_buf_printf(&b, ",\"offset\":%" PRIu64 ",\"length\":%" PRIu64 ",\"messages\":%zu,",
-		    g->offset, g->length, g->n_messages);
-		jstr(&b, "sha256", g->sha256[0] ? g->sha256 : NULL);
-		wxf_buf_puts(&b, "}");
+		wxf_buf_json_sep(&b);
+		wxf_buf_putc(&b, '{');
+		wxf_buf_json_kstr(&b, "file", g->file);
+		wxf_buf_json_kuint(&b, "offset", g->offset);
+		wxf_buf_json_kuint(&b, "length", g->length);
+		wxf_buf_json_kuint(&b, "messages", g->n_messages);
+		wxf_buf_json_kstr(&b, "sha256", g->sha256[0] ? g->sha256 : NULL);
+		wxf_buf_putc(&b, '}');
 	}
-	wxf_buf_puts(&b, "],\"warnings\":[");
+	wxf_buf_putc(&b, ']');
+	wxf_buf_json_key(&b, "warnings");
+	wxf_buf_putc(&b, '[');
 	for (size_t i = 0; i < r->n_warnings; i++) {
-		if (i)
-			wxf_buf_puts(&b, ",");
+		wxf_buf_json_sep(&b);
 		wxf_buf_json_str(&b, r->warnings[i], strlen(r->warnings[i]));
 	}
 	wxf_buf_puts(&b, "]}");
