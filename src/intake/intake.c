@@ -9,6 +9,7 @@
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_xml.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,8 +20,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <sqlcipher/sqlite3.h>
 
 #define HEAD_MAX 4096
@@ -144,7 +143,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 static void add_uin(wxf_inventory *inv, const char *v);
-static void prefs_uins(wxf_inventory *inv, const uint8_t *data, size_t n);
+static void prefs_uins(scan *s, const char *shown, const uint8_t *data, size_t n);
 
 static void
 scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel)
@@ -202,7 +201,7 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 		size_t n;
 
 		if (wxf_file_read_small(abs, PREFS_MAX, &data, &n, NULL) == WXF_OK) {
-			prefs_uins(s->inv, data, n);
+			prefs_uins(s, shown, data, n);
 			free(data);
 		}
 	}
@@ -355,7 +354,7 @@ ab_end(void *arg)
 	it->have_after = 0;
 	describe(a->s, it, a->head, a->hn, it->member);
 	if (it->kind == WXF_KIND_SHARED_PREFS && a->prefs != NULL)
-		prefs_uins(a->s->inv, a->prefs, a->prefs_n);
+		prefs_uins(a->s, it->path, a->prefs, a->prefs_n);
 	free(a->prefs);
 	a->prefs = NULL;
 	a->active = 0;
@@ -392,7 +391,7 @@ scan_ab(scan *s, int root, const char *abs, const char *shown)
 	}
 }
 
-/* ---- uins from SharedPreferences (libxml2, no network, no entities) ---- */
+/* ---- uins from SharedPreferences (base/wxf_xml.h: hardened, no DTD, no entities) ---- */
 
 static void
 add_uin(wxf_inventory *inv, const char *v)
@@ -413,38 +412,25 @@ add_uin(wxf_inventory *inv, const char *v)
 	inv->uins[inv->n_uins++] = wxf_xstrdup(v);
 }
 
-static void
-prefs_uins(wxf_inventory *inv, const uint8_t *data, size_t n)
+static int
+prefs_uin_entry(void *arg, const char *name, const char *value)
 {
-	xmlDocPtr doc;
-	xmlNodePtr root, c;
+	if (strcmp(name, "default_uin") == 0 || strcmp(name, "_auth_uin") == 0 ||
+	    strcmp(name, "last_login_uin") == 0)
+		add_uin(arg, value);
+	return 0;
+}
+
+/* The uins of one SharedPreferences file; a refused or malformed file is a warning. */
+static void
+prefs_uins(scan *s, const char *shown, const uint8_t *data, size_t n)
+{
+	const char *why = NULL;
 
 	if (n > PREFS_MAX)
 		return;
-	doc = xmlReadMemory((const char *)data, (int)n, "prefs.xml", NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL)
-		return;
-	root = xmlDocGetRootElement(doc);
-	for (c = root ? root->children : NULL; c != NULL; c = c->next) {
-		xmlChar *name, *val;
-
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		name = xmlGetProp(c, (const xmlChar *)"name");
-		if (name != NULL && (strcmp((char *)name, "default_uin") == 0 ||
-		    strcmp((char *)name, "_auth_uin") == 0 ||
-		    strcmp((char *)name, "last_login_uin") == 0)) {
-			if (strcmp((const char *)c->name, "string") == 0)
-				val = xmlNodeGetContent(c);
-			else
-				val = xmlGetProp(c, (const xmlChar *)"value");
-			add_uin(inv, (const char *)val);
-			xmlFree(val);
-		}
-		xmlFree(name);
-	}
-	xmlFreeDoc(doc);
+	if (wxf_xml_prefs((const char *)data, n, prefs_uin_entry, s->inv, &why) != WXF_OK)
+		warn(s, "%s: SharedPreferences not read: %s", shown, why);
 }
 
 /* ---- accounts ---- */

@@ -12,6 +12,7 @@
 #include "base/wxf_sniff.h"
 #include "base/wxf_strmap.h"
 #include "base/wxf_time.h"
+#include "base/wxf_xml.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,6 +261,74 @@ test_sniff(void)
 	    !wxf_sniff_is_media("unknown"), "sniff: images, voice and video are media, documents not");
 }
 
+/* "Billion laughs": nine levels of ten references, 10^9 copies of ten bytes if expanded. */
+static char *
+laughs(const char *body)
+{
+	wxf_buf b;
+
+	wxf_buf_init(&b);
+	wxf_buf_puts(&b, "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<!DOCTYPE map [");
+	wxf_buf_puts(&b, "<!ENTITY a \"1234567890\">");
+	for (char c = 'b'; c <= 'i'; c++) {
+		wxf_buf_printf(&b, "<!ENTITY %c \"", c);
+		for (int k = 0; k < 10; k++)
+			wxf_buf_printf(&b, "&%c;", c - 1);
+		wxf_buf_puts(&b, "\">");
+	}
+	wxf_buf_printf(&b, "]>\n%s\n", body);
+	return wxf_buf_steal(&b);
+}
+
+static int
+prefs_cb(void *arg, const char *name, const char *value)
+{
+	wxf_buf *b = arg;
+
+	wxf_buf_printf(b, "%s=%s;", name, value != NULL ? value : "(null)");
+	return 0;
+}
+
+static void
+test_xml(void)
+{
+	static const char good[] = "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n"
+	    "<map>\n    <int name=\"default_uin\" value=\"-1234567890\" />\n"
+	    "    <string name=\"last_login_uin\">1&lt;2</string>\n    <boolean name=\"b\" />\n"
+	    "    <string>no name</string>\n</map>\n";
+	char *bad = laughs("<map><string name=\"last_login_uin\">&i;</string></map>");
+	const char *why = NULL;
+	xmlDocPtr doc;
+	wxf_buf got;
+	wxf_xml_limits lim = { 1 << 20, 2, 100 };
+
+	wxf_xml_init();
+	wxf_buf_init(&got);
+	is_int(wxf_xml_prefs(good, strlen(good), prefs_cb, &got, &why), WXF_OK, "prefs: read");
+	is_str(got.p, "default_uin=-1234567890;last_login_uin=1<2;b=(null);",
+	    "prefs: value attributes, <string> text, entries without a value, nameless skipped");
+	wxf_buf_reset(&got);
+	is_int(wxf_xml_prefs(bad, strlen(bad), prefs_cb, &got, &why), WXF_ECORRUPT,
+	    "prefs: billion laughs refused");
+	ok(why != NULL && strstr(why, "DOCTYPE") != NULL, "prefs: the reason names the DOCTYPE (%s)",
+	    why ? why : "");
+	ok(got.len == 0, "prefs: nothing read from a refused file");
+	doc = wxf_xml_parse(bad, strlen(bad), &why);
+	ok(doc == NULL && strstr(why, "DOCTYPE") != NULL, "xml: billion laughs refused before parsing");
+	is_int(wxf_xml_prefs("<map><int", 9, prefs_cb, &got, &why), WXF_ECORRUPT,
+	    "prefs: malformed refused");
+	doc = wxf_xml_parse_lim("<a><b><c/></b></a>", 18, &lim, &why);
+	ok(doc != NULL, "xml: depth 2 within a depth-2 limit");
+	xmlFreeDoc(doc);
+	doc = wxf_xml_parse_lim("<a><b><c><d/></c></b></a>", 25, &lim, &why);
+	ok(doc == NULL && strstr(why, "deep") != NULL, "xml: depth 3 refused by a depth-2 limit");
+	lim.max_size = 10;
+	doc = wxf_xml_parse_lim("<a><b><c/></b></a>", 18, &lim, &why);
+	ok(doc == NULL && strstr(why, "size") != NULL, "xml: size limit");
+	wxf_buf_free(&got);
+	free(bad);
+}
+
 static void
 test_time(void)
 {
@@ -338,6 +407,7 @@ main(void)
 	test_grow();
 	test_strmap();
 	test_sniff();
+	test_xml();
 	test_time();
 	test_paths_and_audit();
 	return tap_done();
