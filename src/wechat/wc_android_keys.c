@@ -187,6 +187,7 @@ read_cfg(const char *path, wxf_jmap *m, char *why, size_t why_n)
 	wxf_err e;
 	int rc;
 
+	why[0] = '\0';
 	wxf_err_clear(&e);
 	memset(m, 0, sizeof(*m));
 	if (wxf_file_read_small(path, MAX_CFG, &buf, &len, &e) != WXF_OK) {

@@ -48,4 +48,6 @@ is "$(grep -c '^note .*shared_prefs/.*not read: XML with a DOCTYPE' "$TMPD/key.o
 	"key derive: each prefs file refused, as a note"
 ok "grep -q '^uins .*MicroMsg/systemInfo.cfg key 1' '$TMPD/key.out'" \
 	"key derive: the uin still comes from systemInfo.cfg"
+ok "! grep -q '^note .*\\.cfg:' '$TMPD/key.out'" \
+	"key derive: the cfg files, read fine, carry no note (no reason left over from the prefs)"
 done_testing
