@@ -46,8 +46,8 @@
  * Evidence is only read (O_RDONLY, pread in bounded chunks: a multi-GB BAK file is never
  * loaded); every output is written below work_dir with names made from integers only.
  */
-#ifndef WXF_WECHAT_PCBACKUP_H
-#define WXF_WECHAT_PCBACKUP_H
+#ifndef WXF_WECHAT_WC_BACKUP_H
+#define WXF_WECHAT_WC_BACKUP_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * WeChat PC "Backup & Restore" reader (layout, tables, crypto and provenance rules: pcbackup.h).
+ * WeChat PC "Backup & Restore" reader (layout, tables, crypto and provenance rules: wc_backup.h).
  *
  * BakChatMsgList / BakChatMsgItem (proto2, notes section 1.3):
  *
@@ -25,7 +25,7 @@
  *   (7) unreferenced media bytes listed with their hash.
  */
 #include "config.h"
-#include "wechat/pcbackup.h"
+#include "wechat/wc_backup.h"
 
 #include <ctype.h>
 #include <dirent.h>
