@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the protobuf walker (src/wechat/wc_protobuf.c) and the PC backup's BakChatMsgList /
- * BakChatMsgItem decoding (src/wechat/wc_backup_read.c) on one decrypted, unpadded text segment. */
+ * BakChatMsgItem decoding (src/wechat/wc_backup_text.c) on one decrypted, unpadded text segment. */
 #include "config.h"
 #include "wechat/wc_backup.h"
 #include "wechat/wc_protobuf.h"
