@@ -152,16 +152,65 @@ wxf_utf8_valid(const char *s, size_t n)
 
 static const char REPL[] = "\xef\xbf\xbd";
 
+/* Length of the leading run of s[0..n) that JSON carries verbatim: printable ASCII other than
+ * '"' and '\\', and well-formed UTF-8 other than U+2028/2029 (the rules of the escaping loop
+ * below, checked here a byte class at a time). */
+static size_t
+json_plain(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+				return i;
+			i++;
+		} else if (c >= 0xc2 && c <= 0xdf) {
+			if (i + 1 >= n || (s[i + 1] & 0xc0) != 0x80)
+				return i;
+			i += 2;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			unsigned c1;
+
+			if (i + 2 >= n || ((c1 = s[i + 1]) & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80 ||
+			    (c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0) ||
+			    (c == 0xe2 && c1 == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)))
+				return i;
+			i += 3;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			unsigned c1;
+
+			if (i + 3 >= n || ((c1 = s[i + 1]) & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80 ||
+			    (s[i + 3] & 0xc0) != 0x80 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90))
+				return i;
+			i += 4;
+		} else
+			return i;
+	}
+	return n;
+}
+
 void
 wxf_buf_json_str(wxf_buf *b, const char *s, size_t n)
 {
-	size_t i = 0, l;
+	size_t i = s != NULL ? json_plain((const unsigned char *)s, n) : 0, l;
 	uint32_t cp;
 
-	wxf_buf_putc(b, '"');
-	while (s != NULL && i < n) {
-		unsigned char ch = (unsigned char)s[i];
-
+	/* the plain leading run, in the common case the whole string, goes in one piece */
+	reserve(b, i + 2);
+	b->p[b->len++] = '"';
+	if (i > 0)
+		memcpy(b->p + b->len, s, i);
+	b->len += i;
+	if (s == NULL || i == n) {
+		b->p[b->len++] = '"';
+		b->p[b->len] = '\0';
+		return;
+	}
+	b->p[b->len] = '\0';
+	while (i < n) {
 		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
 		if (l == 0) {
 			wxf_buf_puts(b, REPL);
@@ -182,7 +231,6 @@ wxf_buf_json_str(wxf_buf *b, const char *s, size_t n)
 			wxf_buf_printf(b, "\\u%04x", (unsigned)cp);
 		else
 			wxf_buf_add(b, s + i, l);
-		(void)ch;
 		i += l;
 	}
 	wxf_buf_putc(b, '"');
@@ -339,6 +387,13 @@ wxf_buf_json_kint(wxf_buf *b, const char *k, int64_t v)
 		wxf_buf_puts(b, "null");
 	else
 		wxf_buf_printf(b, "%lld", (long long)v);
+}
+
+void
+wxf_buf_json_kuint(wxf_buf *b, const char *k, uint64_t v)
+{
+	wxf_buf_json_key(b, k);
+	wxf_buf_printf(b, "%llu", (unsigned long long)v);
 }
 
 void

@@ -27,6 +27,8 @@ char *wxf_buf_steal(wxf_buf *b);
 /*
  * JSON string literal with quotes.  Invalid UTF-8 bytes become U+FFFD; control characters,
  * U+2028/2029 are escaped; output is plain deterministic ASCII-safe JSON text (non-ASCII UTF-8 kept).
+ * The leading run that needs no escaping (in practice most strings whole) is copied in one
+ * piece after one capacity check, so hot writers (the carver's JSON lines) call it directly.
  */
 void wxf_buf_json_str(wxf_buf *b, const char *s, size_t n);
 /* 1 for a code point that can hide or reorder text (wxf_cp_invisible): C0 and C1 controls but
@@ -57,6 +59,8 @@ void wxf_buf_json_sep(wxf_buf *b);
 void wxf_buf_json_key(wxf_buf *b, const char *k);
 void wxf_buf_json_kstr(wxf_buf *b, const char *k, const char *v);
 void wxf_buf_json_kint(wxf_buf *b, const char *k, int64_t v);
+/* An unsigned count or size (never null). */
+void wxf_buf_json_kuint(wxf_buf *b, const char *k, uint64_t v);
 void wxf_buf_json_kbool(wxf_buf *b, const char *k, int v);
 /* "k":"<UTC ISO 8601>","k_ms":<ms> */
 void wxf_buf_json_ktime(wxf_buf *b, const char *k, int64_t ms);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 #include "wxf_mem.h"
+#include "wxf_err.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -95,6 +96,32 @@ wxf_xgrow(void **arr, size_t *cap, size_t need, size_t size)
 	*arr = wxf_xrealloc(*arr, ncap * size);
 	memset((char *)*arr + *cap * size, 0, (ncap - *cap) * size);
 	*cap = ncap;
+}
+
+int
+wxf_grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *nv;
+
+	if (need <= *cap)
+		return WXF_OK;
+	if (elem == 0)
+		return WXF_ENOMEM;
+	ncap = *cap ? *cap : 16;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return WXF_ENOMEM;
+		ncap *= 2;
+	}
+	if (ncap > SIZE_MAX / elem)
+		return WXF_ENOMEM;
+	nv = realloc(*v, ncap * elem);
+	if (nv == NULL)
+		return WXF_ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return WXF_OK;
 }
 
 struct chunk {

@@ -136,57 +136,6 @@ put_i64(wxf_buf *b, int64_t v)
 	wxf_buf_add(b, t + i, sizeof(t) - i);
 }
 
-/* Length of the leading run of s[0..n) that JSON carries verbatim: printable ASCII other than
- * '"' and '\\', and well-formed UTF-8 other than U+2028/2029 (wxf_buf_json_str's rules). */
-static size_t
-json_plain(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
-				return i;
-			i++;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			if (i + 1 >= n || (s[i + 1] & 0xc0) != 0x80)
-				return i;
-			i += 2;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			unsigned c1;
-
-			if (i + 2 >= n || ((c1 = s[i + 1]) & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80 ||
-			    (c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0) ||
-			    (c == 0xe2 && c1 == 0x80 && (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)))
-				return i;
-			i += 3;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			unsigned c1;
-
-			if (i + 3 >= n || ((c1 = s[i + 1]) & 0xc0) != 0x80 || (s[i + 2] & 0xc0) != 0x80 ||
-			    (s[i + 3] & 0xc0) != 0x80 || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 >= 0x90))
-				return i;
-			i += 4;
-		} else
-			return i;
-	}
-	return n;
-}
-
-/* wxf_buf_json_str, with the common all-plain string copied in one piece. */
-static void
-put_jstr(wxf_buf *b, const char *s, size_t n)
-{
-	if (s != NULL && json_plain((const unsigned char *)s, n) == n) {
-		wxf_buf_putc(b, '"');
-		wxf_buf_add(b, s, n);
-		wxf_buf_putc(b, '"');
-	} else
-		wxf_buf_json_str(b, s, n);
-}
-
 static void
 put_val(wxf_buf *b, const wxf_sqlval *v, int known)
 {
@@ -212,7 +161,7 @@ put_val(wxf_buf *b, const wxf_sqlval *v, int known)
 		wxf_buf_puts(b, tmp);
 		break;
 	case WXF_SQL_TEXT:
-		put_jstr(b, (const char *)v->p, v->n);
+		wxf_buf_json_str(b, (const char *)v->p, v->n);
 		break;
 	case WXF_SQL_BLOB: {
 		static const char hex[] = "0123456789abcdef";
@@ -271,7 +220,7 @@ put_name(wxf_buf *b, const wxf_sqlite_obj *t, int i)
 		put_i64(b, i);
 		wxf_buf_putc(b, '"');
 	} else
-		put_jstr(b, name, strlen(name));
+		wxf_buf_json_str(b, name, strlen(name));
 }
 
 /* The values object {"col":value,...}. */
@@ -437,21 +386,6 @@ ob_i64(wxf_buf *b, int64_t v)
 		ob_u64(b, (uint64_t)v);
 }
 
-/* A JSON string: plain text (the common case, checked by json_plain) is copied whole. */
-static inline void
-ob_jstr(wxf_buf *b, const char *s, size_t n)
-{
-	if (s != NULL && json_plain((const unsigned char *)s, n) == n) {
-		char *w = ob_need(b, n + 2);
-
-		w[0] = '"';
-		memcpy(w + 1, s, n);
-		w[n + 1] = '"';
-		b->len += n + 2;
-	} else
-		wxf_buf_json_str(b, s, n);
-}
-
 static void
 ob_val(wxf_buf *b, const wxf_sqlval *v, int known)
 {
@@ -464,7 +398,7 @@ ob_val(wxf_buf *b, const wxf_sqlval *v, int known)
 		ob_i64(b, v->i);
 		break;
 	case WXF_SQL_TEXT:
-		ob_jstr(b, (const char *)v->p, v->n);
+		wxf_buf_json_str(b, (const char *)v->p, v->n);
 		break;
 	default:
 		put_val(b, v, 1);
@@ -522,13 +456,13 @@ jcache_table(struct jcache *jc, const wxf_sqlite_obj *t, int n)
 		put_name(&jc->keys, t, i);
 		wxf_buf_putc(&jc->keys, ':');
 		jc->loff[i] = jc->lost.len;
-		put_jstr(&jc->lost, name ? name : "", name ? strlen(name) : 0);
+		wxf_buf_json_str(&jc->lost, name ? name : "", name ? strlen(name) : 0);
 	}
 	jc->off[n] = jc->keys.len;
 	jc->loff[n] = jc->lost.len;
 	wxf_buf_puts(&jc->tname, "{\"table\":");
 	if (t)
-		put_jstr(&jc->tname, t->name, strlen(t->name));
+		wxf_buf_json_str(&jc->tname, t->name, strlen(t->name));
 	else
 		wxf_buf_puts(&jc->tname, "null");
 	jc->t = t;
@@ -542,7 +476,7 @@ ob_file(wxf_buf *b, struct jcache *jc, const char *file)
 	if (jc->fname.len == 0 || jc->file != file) {
 		wxf_buf_reset(&jc->fname);
 		wxf_buf_puts(&jc->fname, ",\"file\":");
-		put_jstr(&jc->fname, file, strlen(file));
+		wxf_buf_json_str(&jc->fname, file, strlen(file));
 		jc->file = file;
 	}
 	ob_add(b, jc->fname.p, jc->fname.len);
@@ -591,7 +525,7 @@ json_rec(struct out_ctx *oc, const wxf_carved *c)
 	OB_LIT(b, "]");
 	if (c->index) {
 		OB_LIT(b, ",\"index\":");
-		ob_jstr(b, c->index->name, strlen(c->index->name));
+		wxf_buf_json_str(b, c->index->name, strlen(c->index->name));
 		OB_LIT(b, ",\"keys\":[");
 		for (i = 0; i < c->n_keys; i++) {
 			if (i)

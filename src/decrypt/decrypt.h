@@ -124,6 +124,22 @@ void wxf_key_display(const wxf_key *k, int reveal, char *out, size_t n);
 struct wxf_buf;
 void wxf_key_json(const wxf_key *k, int reveal, struct wxf_buf *b);
 
+/* ---------------------------------------------------------------- AES-128-ECB */
+
+/*
+ * AES-128 in ECB mode without padding, for formats that encrypt whole 16-byte blocks with one
+ * key (the WeChat PC backup's BAK files).  A context holds the key and one libcrypto cipher
+ * context for all the pieces of a file; wxf_aes128_ecb_free wipes the key.  Padding (PKCS#7
+ * or none) is the caller's business.
+ */
+typedef struct wxf_aes128_ecb wxf_aes128_ecb;
+/* WXF_OK or WXF_ENOMEM. */
+int wxf_aes128_ecb_new(wxf_aes128_ecb **c, const uint8_t key[16], wxf_err *err);
+/* Decrypts buf[0..n) in place; n must be a multiple of 16 (0: nothing to do).  WXF_OK, or
+ * WXF_ECRYPTO (n not whole blocks, or libcrypto failed: buf is then undefined). */
+int wxf_aes128_ecb_decrypt(wxf_aes128_ecb *c, uint8_t *buf, size_t n);
+void wxf_aes128_ecb_free(wxf_aes128_ecb **c);
+
 /* ---------------------------------------------------------------- codec */
 
 /* A verified key for one file: derived AES and MAC keys bound to its salt. Opaque. */

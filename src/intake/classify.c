@@ -8,12 +8,14 @@
  *   bytes 0..3   ac ed 00 05                   Java serialization stream (STREAM_MAGIC, VERSION)
  *   "ANDROID BACKUP\n"                         adb backup
  *   "bplist00" / "<plist"                      property list
- *   "#!AMR\n", "#!SILK_V3", "\x02#!SILK_V3"    WeChat voice
+ *   images, voice, video, documents            base/wxf_sniff.h's table: its media types
+ *                                              are "media", the others (pdf, zip, rar) "other"
  * Encrypted SQLite (SQLCipher/WCDB) has no header: page-multiple size and near-random bytes
  * (the first 16 bytes are the salt, the rest ciphertext), so entropy of the first 4 KiB > 7.6.
  */
 #include "config.h"
 #include "intake_int.h"
+#include "base/wxf_sniff.h"
 
 #include <math.h>
 #include <string.h>
@@ -61,6 +63,7 @@ wxf_kind
 wxf_classify(const char *name, const uint8_t *h, size_t n, uint64_t size, double *entropy)
 {
 	static const uint8_t journal[8] = { 0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7 };
+	const char *type;
 
 	*entropy = wxf_entropy(h, n);
 	if (n >= 16 && memcmp(h, "SQLite format 3", 16) == 0)
@@ -86,9 +89,9 @@ wxf_classify(const char *name, const uint8_t *h, size_t n, uint64_t size, double
 	if (n > 0 && memmem(h, n < 512 ? n : 512, "<map", 4) != NULL &&
 	    memmem(h, n < 64 ? n : 64, "<?xml", 5) != NULL)
 		return WXF_KIND_SHARED_PREFS;
-	if ((n >= 6 && memcmp(h, "#!AMR\n", 6) == 0) || (n >= 9 && memcmp(h, "#!SILK_V3", 9) == 0) ||
-	    (n >= 10 && memcmp(h, "\x02#!SILK_V3", 10) == 0))
-		return WXF_KIND_MEDIA;
+	type = wxf_sniff(h, n);
+	if (strcmp(type, "unknown") != 0)   /* a known file type is never an encrypted database */
+		return wxf_sniff_is_media(type) ? WXF_KIND_MEDIA : WXF_KIND_OTHER;
 	if (n >= 4 && memcmp(h, "RMFH", 4) == 0)
 		return WXF_KIND_OTHER; /* WeChat 4.x ChatPackage (role from the path rules) */
 	if (size >= 1024 && size % 512 == 0 && n >= 1024 && *entropy > 7.6)

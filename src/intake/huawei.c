@@ -3,7 +3,7 @@
  * Huawei HiSuite / KoBackup unpacking (format and schemes: huawei.h).
  *
  * Steps of wxf_huawei_unpack:
- *   (1) info.xml → wxf_hw_info (hardened libxml2 parse, limits);
+ *   (1) info.xml → wxf_hw_info (base/wxf_xml.h's hardened parse, WXF_HW_MAX_* limits);
  *   (2) scheme and password check (checkMsg for the older scheme; for HiSuite 14 the
  *       checkMsgV3 HMAC of each archive, else its GCM tag) — a wrong password stops here;
  *   (3) each com.tencent.mm*.tar: hashed, decrypted by streaming into work_dir/<name>.plain,
@@ -24,14 +24,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_xml.h"
 #include "intake/intake.h"
 
 #define CHUNK ((size_t)1 << 20)
@@ -46,17 +45,6 @@ wxf_hw_scheme_name(wxf_hw_scheme s)
 }
 
 /* ------------------------------------------------------------------ info.xml */
-
-static int
-ci_find(const uint8_t *p, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-
-	for (size_t i = 0; i + k <= n; i++)
-		if (strncasecmp((const char *)p + i, needle, k) == 0)
-			return 1;
-	return 0;
-}
 
 static size_t
 unhex_field(const char *s, uint8_t *out, size_t max)
@@ -75,33 +63,6 @@ xstr(const xmlChar *s)
 	return s != NULL ? strdup((const char *)s) : NULL;
 }
 
-/* Checks depth and node count of the tree without recursion.  0 or -1. */
-static int
-tree_limits(xmlNodePtr root)
-{
-	xmlNodePtr n = root;
-	int depth = 0;
-	size_t nodes = 0;
-
-	while (n != NULL) {
-		if (++nodes > WXF_HW_MAX_NODES || depth > WXF_HW_MAX_DEPTH)
-			return -1;
-		if (n->children != NULL) {
-			n = n->children;
-			depth++;
-			continue;
-		}
-		while (n != NULL && n->next == NULL && n != root) {
-			n = n->parent;
-			depth--;
-		}
-		if (n == NULL || n == root)
-			break;
-		n = n->next;
-	}
-	return 0;
-}
-
 static int
 set_str(char **dst, const char *v)
 {
@@ -114,8 +75,12 @@ set_str(char **dst, const char *v)
 int
 wxf_hw_info_parse(const uint8_t *xml, size_t n, wxf_hw_info *info, wxf_err *err)
 {
+	/* HiSuite writes no DTD (refused: it could declare entities) and a flat table */
+	static const wxf_xml_limits info_limits = { WXF_HW_MAX_INFO, WXF_HW_MAX_DEPTH,
+	    WXF_HW_MAX_NODES };
 	xmlDocPtr doc;
 	xmlNodePtr root;
+	const char *why = NULL;
 	int rc = WXF_OK;
 	size_t cap = 0;
 
@@ -124,24 +89,13 @@ wxf_hw_info_parse(const uint8_t *xml, size_t n, wxf_hw_info *info, wxf_err *err)
 	if (n > WXF_HW_MAX_INFO)
 		return wxf_err_set(err, WXF_ECORRUPT, "info.xml: %zu bytes, over the %zu limit", n,
 		    WXF_HW_MAX_INFO);
-	if (n > INT32_MAX)
-		return wxf_err_set(err, WXF_ECORRUPT, "info.xml: too large");
-	/* HiSuite never writes a DTD; refusing it closes entities before libxml2 sees them */
-	if (ci_find(xml, n, "<!DOCTYPE") || ci_find(xml, n, "<!ENTITY"))
-		return wxf_err_set(err, WXF_ECORRUPT, "info.xml: DOCTYPE/ENTITY refused");
-	doc = xmlReadMemory((const char *)xml, (int)n, "info.xml", NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = wxf_xml_parse_lim((const char *)xml, n, &info_limits, &why);
 	if (doc == NULL)
-		return wxf_err_set(err, WXF_ECORRUPT, "info.xml: not well-formed XML");
+		return wxf_err_set(err, WXF_ECORRUPT, "info.xml: %s", why);
 	root = xmlDocGetRootElement(doc);
-	if (root == NULL || xmlStrcmp(root->name, BAD_CAST "info.xml") != 0) {
+	if (xmlStrcmp(root->name, BAD_CAST "info.xml") != 0) {
 		xmlFreeDoc(doc);
 		return wxf_err_set(err, WXF_ECORRUPT, "info.xml: root element is not <info.xml>");
-	}
-	if (tree_limits(root) != 0) {
-		xmlFreeDoc(doc);
-		return wxf_err_set(err, WXF_ECORRUPT, "info.xml: deeper than %d or more than %d nodes",
-		    WXF_HW_MAX_DEPTH, WXF_HW_MAX_NODES);
 	}
 	for (xmlNodePtr row = root->children; row != NULL && rc == WXF_OK; row = row->next) {
 		xmlChar *table;

@@ -23,8 +23,8 @@
  *           HMAC-SHA256(key = lowercase hex text of PBKDF2-HMAC-SHA256(password, salt, 5000,
  *           32), data = the encrypted file) == HMAC;  without an item the GCM tag decides.
  *
- * Safety: info.xml is parsed with XML_PARSE_NONET, without entity substitution or DTD loading,
- * any DOCTYPE refused, size / depth / node limits; archives are decrypted by streaming
+ * Safety: info.xml is parsed by base/wxf_xml.h (XML_PARSE_NONET, no entity substitution or DTD
+ * loading, any DOCTYPE refused) with the size / depth / node limits below; archives are decrypted by streaming
  * (1 MiB chunks) into work_dir, the tar is read through a read-only mapping; member names are
  * sanitised (wxf_member_path_sanitise), links and devices are recorded and never created, and
  * nothing is written outside work_dir.

@@ -9,6 +9,7 @@
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_xml.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,8 +20,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <sqlcipher/sqlite3.h>
 
 #define HEAD_MAX 4096
@@ -144,7 +143,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 static void add_uin(wxf_inventory *inv, const char *v);
-static void prefs_uins(wxf_inventory *inv, const uint8_t *data, size_t n);
+static void prefs_uins(scan *s, const char *shown, const uint8_t *data, size_t n);
 
 static void
 scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel)
@@ -202,7 +201,7 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 		size_t n;
 
 		if (wxf_file_read_small(abs, PREFS_MAX, &data, &n, NULL) == WXF_OK) {
-			prefs_uins(s->inv, data, n);
+			prefs_uins(s, shown, data, n);
 			free(data);
 		}
 	}
@@ -355,7 +354,7 @@ ab_end(void *arg)
 	it->have_after = 0;
 	describe(a->s, it, a->head, a->hn, it->member);
 	if (it->kind == WXF_KIND_SHARED_PREFS && a->prefs != NULL)
-		prefs_uins(a->s->inv, a->prefs, a->prefs_n);
+		prefs_uins(a->s, it->path, a->prefs, a->prefs_n);
 	free(a->prefs);
 	a->prefs = NULL;
 	a->active = 0;
@@ -402,7 +401,7 @@ scan_ab(scan *s, int root, const char *abs, const char *shown)
 	}
 }
 
-/* ---- uins from SharedPreferences (libxml2, no network, no entities) ---- */
+/* ---- uins from SharedPreferences (base/wxf_xml.h: hardened, no DTD, no entities) ---- */
 
 static void
 add_uin(wxf_inventory *inv, const char *v)
@@ -423,38 +422,25 @@ add_uin(wxf_inventory *inv, const char *v)
 	inv->uins[inv->n_uins++] = wxf_xstrdup(v);
 }
 
-static void
-prefs_uins(wxf_inventory *inv, const uint8_t *data, size_t n)
+static int
+prefs_uin_entry(void *arg, const char *name, const char *value)
 {
-	xmlDocPtr doc;
-	xmlNodePtr root, c;
+	if (strcmp(name, "default_uin") == 0 || strcmp(name, "_auth_uin") == 0 ||
+	    strcmp(name, "last_login_uin") == 0)
+		add_uin(arg, value);
+	return 0;
+}
+
+/* The uins of one SharedPreferences file; a refused or malformed file is a warning. */
+static void
+prefs_uins(scan *s, const char *shown, const uint8_t *data, size_t n)
+{
+	const char *why = NULL;
 
 	if (n > PREFS_MAX)
 		return;
-	doc = xmlReadMemory((const char *)data, (int)n, "prefs.xml", NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL)
-		return;
-	root = xmlDocGetRootElement(doc);
-	for (c = root ? root->children : NULL; c != NULL; c = c->next) {
-		xmlChar *name, *val;
-
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		name = xmlGetProp(c, (const xmlChar *)"name");
-		if (name != NULL && (strcmp((char *)name, "default_uin") == 0 ||
-		    strcmp((char *)name, "_auth_uin") == 0 ||
-		    strcmp((char *)name, "last_login_uin") == 0)) {
-			if (strcmp((const char *)c->name, "string") == 0)
-				val = xmlNodeGetContent(c);
-			else
-				val = xmlGetProp(c, (const xmlChar *)"value");
-			add_uin(inv, (const char *)val);
-			xmlFree(val);
-		}
-		xmlFree(name);
-	}
-	xmlFreeDoc(doc);
+	if (wxf_xml_prefs((const char *)data, n, prefs_uin_entry, s->inv, &why) != WXF_OK)
+		warn(s, "%s: SharedPreferences not read: %s", shown, why);
 }
 
 /* ---- accounts ---- */
@@ -971,25 +957,20 @@ wxf_intake_audit(wxf_audit *a, const wxf_inventory *inv, int after)
 	wxf_buf_free(&b);
 }
 
-static void
-jstr(wxf_buf *b, const char *key, const char *v)
-{
-	wxf_buf_printf(b, "\"%s\":", key);
-	if (v == NULL)
-		wxf_buf_puts(b, "null");
-	else
-		wxf_buf_json_str(b, v, strlen(v));
-}
-
+/* "key":{"md5":…,"sha1":…,"sha256":…}, or "key":null when not computed */
 static void
 jhashes(wxf_buf *b, const char *key, const wxf_hashes *h, int have)
 {
+	wxf_buf_json_key(b, key);
 	if (!have || h->sha256[0] == '\0') {
-		wxf_buf_printf(b, "\"%s\":null", key);
+		wxf_buf_puts(b, "null");
 		return;
 	}
-	wxf_buf_printf(b, "\"%s\":{\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"}", key, h->md5,
-	    h->sha1, h->sha256);
+	wxf_buf_putc(b, '{');
+	wxf_buf_json_kstr(b, "md5", h->md5);
+	wxf_buf_json_kstr(b, "sha1", h->sha1);
+	wxf_buf_json_kstr(b, "sha256", h->sha256);
+	wxf_buf_putc(b, '}');
 }
 
 char *
@@ -1003,30 +984,25 @@ wxf_inventory_json(const wxf_inventory *inv)
 	for (i = 0; i < inv->n_roots; i++) {
 		const wxf_root *r = &inv->roots[i];
 
-		wxf_buf_puts(&b, i ? ",{" : "{");
-		jstr(&b, "path", r->name);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "layout", r->layout);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "platform", wxf_platform_name(r->platform));
+		wxf_buf_json_sep(&b);
+		wxf_buf_putc(&b, '{');
+		wxf_buf_json_kstr(&b, "path", r->name);
+		wxf_buf_json_kstr(&b, "layout", r->layout);
+		wxf_buf_json_kstr(&b, "platform", wxf_platform_name(r->platform));
 		wxf_buf_putc(&b, '}');
 	}
 	wxf_buf_puts(&b, "],\"accounts\":[");
 	for (i = 0; i < inv->n_accounts; i++) {
 		const wxf_account *a = &inv->accounts[i];
 
-		wxf_buf_puts(&b, i ? ",{" : "{");
-		jstr(&b, "platform", wxf_platform_name(a->platform));
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "id", a->id);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "folder", a->folder);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "uin", a->uin);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "wxid", a->wxid);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "how", a->how);
+		wxf_buf_json_sep(&b);
+		wxf_buf_putc(&b, '{');
+		wxf_buf_json_kstr(&b, "platform", wxf_platform_name(a->platform));
+		wxf_buf_json_kstr(&b, "id", a->id);
+		wxf_buf_json_kstr(&b, "folder", a->folder);
+		wxf_buf_json_kstr(&b, "uin", a->uin);
+		wxf_buf_json_kstr(&b, "wxid", a->wxid);
+		wxf_buf_json_kstr(&b, "how", a->how);
 		wxf_buf_putc(&b, '}');
 	}
 	wxf_buf_puts(&b, "],\"items\":[");
@@ -1034,33 +1010,26 @@ wxf_inventory_json(const wxf_inventory *inv)
 		const wxf_item *it = &inv->items[i];
 
 		wxf_buf_puts(&b, i ? ",\n{" : "\n{");
-		jstr(&b, "path", it->path);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "member", it->member);
-		wxf_buf_printf(&b, ",\"size\":%llu,\"mtime\":%lld,", (unsigned long long)it->size,
-		    (long long)it->mtime_s);
-		jstr(&b, "kind", wxf_kind_name(it->kind));
-		wxf_buf_printf(&b, ",\"encrypted\":%s,\"wechat\":%s,\"entropy\":%.3f,",
-		    it->kind == WXF_KIND_SQLITE_ENCRYPTED ? "true" : "false",
-		    it->wechat ? "true" : "false", it->entropy);
-		jstr(&b, "role", it->role);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "platform", wxf_platform_name(it->platform));
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "magic", it->magic);
-		wxf_buf_putc(&b, ',');
-		jstr(&b, "mime", it->mime);
-		wxf_buf_putc(&b, ',');
-		if (it->account >= 0)
-			jstr(&b, "account", inv->accounts[it->account].id);
-		else
-			jstr(&b, "account", NULL);
-		wxf_buf_putc(&b, ',');
+		wxf_buf_json_kstr(&b, "path", it->path);
+		wxf_buf_json_kstr(&b, "member", it->member);
+		wxf_buf_json_kuint(&b, "size", it->size);
+		wxf_buf_json_key(&b, "mtime");
+		wxf_buf_printf(&b, "%lld", (long long)it->mtime_s);
+		wxf_buf_json_kstr(&b, "kind", wxf_kind_name(it->kind));
+		wxf_buf_json_kbool(&b, "encrypted", it->kind == WXF_KIND_SQLITE_ENCRYPTED);
+		wxf_buf_json_kbool(&b, "wechat", it->wechat);
+		wxf_buf_json_key(&b, "entropy");
+		wxf_buf_printf(&b, "%.3f", it->entropy);
+		wxf_buf_json_kstr(&b, "role", it->role);
+		wxf_buf_json_kstr(&b, "platform", wxf_platform_name(it->platform));
+		wxf_buf_json_kstr(&b, "magic", it->magic);
+		wxf_buf_json_kstr(&b, "mime", it->mime);
+		wxf_buf_json_kstr(&b, "account", it->account >= 0 ? inv->accounts[it->account].id :
+		    NULL);
 		jhashes(&b, "before", &it->before, 1);
-		wxf_buf_putc(&b, ',');
 		jhashes(&b, "after", &it->after, it->have_after);
-		wxf_buf_printf(&b, ",\"changed\":%s,", it->changed ? "true" : "false");
-		jstr(&b, "note", it->note);
+		wxf_buf_json_kbool(&b, "changed", it->changed);
+		wxf_buf_json_kstr(&b, "note", it->note);
 		wxf_buf_putc(&b, '}');
 	}
 	wxf_buf_printf(&b, "\n],\"warnings\":%u}\n", inv->n_warnings);

@@ -42,6 +42,20 @@ typedef enum wxf_kind {
 
 const char *wxf_kind_name(wxf_kind k);
 
+/*
+ * libmagic, opened once and used for many buffers (intake's inventory, the media a platform
+ * reader reassembles): MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_TAR | MAGIC_ERROR, the system
+ * magic database.  wxf_magic_new returns NULL when libmagic or its database is unavailable;
+ * then there are no descriptions, never a failure.
+ */
+typedef struct wxf_magic wxf_magic;
+wxf_magic *wxf_magic_new(void);
+void wxf_magic_free(wxf_magic **m);
+/* Describes a buffer (the first bytes of a file): *desc the description ("data" when libmagic
+ * has none), *mime the MIME type; each malloc'd, NULL with m NULL or out of memory.  Either
+ * output may be NULL when not wanted (libmagic is then not asked for it). */
+void wxf_magic_buffer(wxf_magic *m, const void *data, size_t n, char **desc, char **mime);
+
 
 typedef struct wxf_item {
 	char *path;           /* evidence path as shown: root-relative ("<root>/a/b" style) */

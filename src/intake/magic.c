@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* libmagic classification of files that our own content rules do not recognise. */
+/* libmagic descriptions and MIME types (intake.h). */
 #include "config.h"
 #include "intake_int.h"
 
@@ -45,13 +45,20 @@ wxf_magic_free(wxf_magic **mp)
 void
 wxf_magic_buffer(wxf_magic *m, const void *data, size_t n, char **desc, char **mime)
 {
-	const char *d = NULL, *t = NULL;
+	const char *d, *t;
 
-	*desc = *mime = NULL;
+	if (desc != NULL)
+		*desc = NULL;
+	if (mime != NULL)
+		*mime = NULL;
 	if (m == NULL)
 		return;
-	d = magic_buffer(m->desc, data, n);
-	t = magic_buffer(m->mime, data, n);
-	*desc = strdup(d ? d : "data");
-	*mime = strdup(t ? t : "application/octet-stream");
+	if (desc != NULL) {
+		d = magic_buffer(m->desc, data, n);
+		*desc = strdup(d ? d : "data");
+	}
+	if (mime != NULL) {
+		t = magic_buffer(m->mime, data, n);
+		*mime = strdup(t ? t : "application/octet-stream");
+	}
 }

@@ -130,130 +130,6 @@ wxf_id_kind_guess(const char *u)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* String -> pointer map (open addressing, FNV-1a) */
-
-struct slot {
-	const char *key;
-	void *val;
-};
-
-struct wxf_model_map {
-	struct slot *s;
-	size_t cap, n;
-};
-
-static uint64_t
-fnv(const char *k)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *k != '\0'; k++) {
-		h ^= (unsigned char)*k;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static wxf_model_map *
-map_new(void)
-{
-	wxf_model_map *m = calloc(1, sizeof(*m));
-
-	if (m == NULL)
-		return NULL;
-	m->cap = 64;
-	m->s = calloc(m->cap, sizeof(*m->s));
-	if (m->s == NULL) {
-		free(m);
-		return NULL;
-	}
-	return m;
-}
-
-static void
-map_free(wxf_model_map **m)
-{
-	if (*m == NULL)
-		return;
-	free((*m)->s);
-	free(*m);
-	*m = NULL;
-}
-
-static void *
-map_get(const wxf_model_map *m, const char *key)
-{
-	size_t i;
-
-	if (m == NULL || key == NULL)
-		return NULL;
-	for (i = fnv(key) & (m->cap - 1); m->s[i].key != NULL; i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->s[i].key, key) == 0)
-			return m->s[i].val;
-	return NULL;
-}
-
-/* key must outlive the map (arena string).  Returns 0 or -1 (OOM). Replaces existing. */
-static int
-map_put(wxf_model_map *m, const char *key, void *val)
-{
-	size_t i;
-
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t ncap = m->cap * 2;
-		struct slot *ns = calloc(ncap, sizeof(*ns));
-
-		if (ns == NULL)
-			return -1;
-		for (size_t j = 0; j < m->cap; j++) {
-			if (m->s[j].key == NULL)
-				continue;
-			for (i = fnv(m->s[j].key) & (ncap - 1); ns[i].key != NULL; i = (i + 1) & (ncap - 1))
-				;
-			ns[i] = m->s[j];
-		}
-		free(m->s);
-		m->s = ns;
-		m->cap = ncap;
-	}
-	for (i = fnv(key) & (m->cap - 1); m->s[i].key != NULL; i = (i + 1) & (m->cap - 1)) {
-		if (strcmp(m->s[i].key, key) == 0) {
-			m->s[i].val = val;
-			return 0;
-		}
-	}
-	m->s[i].key = key;
-	m->s[i].val = val;
-	m->n++;
-	return 0;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Growth helpers */
-
-/* Grows a malloc'd vector. */
-static int
-mgrow(void **v, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	if (ncap > SIZE_MAX / elem)
-		return -1;
-	nv = realloc(*v, ncap * elem);
-	if (nv == NULL)
-		return -1;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
-/* ------------------------------------------------------------------------------------------ */
 /* Model */
 
 int
@@ -265,13 +141,7 @@ wxf_model_new(wxf_model **mp, wxf_err *err)
 	if (m == NULL)
 		return wxf_err_set(err, WXF_ENOMEM, "model: out of memory");
 	m->arena = wxf_arena_new();
-	m->idx_ident = map_new();
-	m->idx_group = map_new();
-	m->idx_conv = map_new();
-	m->idx_msg = map_new();
-	m->idx_pay = map_new();
-	if (m->arena == NULL || m->idx_ident == NULL || m->idx_group == NULL ||
-	    m->idx_conv == NULL || m->idx_msg == NULL || m->idx_pay == NULL) {
+	if (m->arena == NULL) {
 		wxf_model_free(&m);
 		return wxf_err_set(err, WXF_ENOMEM, "model: out of memory");
 	}
@@ -295,12 +165,12 @@ wxf_model_free(wxf_model **mp)
 	free(m->fragments);
 	free(m->payments);
 	free(m->anomalies);
-	map_free(&m->idx_ident);
-	map_free(&m->idx_group);
-	map_free(&m->idx_conv);
-	map_free(&m->idx_msg);
-	map_free(&m->idx_pay);
-	map_free(&m->file_ids);
+	wxf_strmap_free(&m->idx_ident);
+	wxf_strmap_free(&m->idx_group);
+	wxf_strmap_free(&m->idx_conv);
+	wxf_strmap_free(&m->idx_msg);
+	wxf_strmap_free(&m->idx_pay);
+	wxf_strmap_free(&m->file_ids);
 	wxf_arena_free(&m->arena);
 	free(m);
 	*mp = NULL;
@@ -385,7 +255,7 @@ wxf_model_add_source(wxf_model *m, const char *path, const char *role, wxf_platf
 		if (path != NULL && strcmp(m->sources[i].path, path) == 0 && role != NULL &&
 		    m->sources[i].role != NULL && strcmp(m->sources[i].role, role) == 0)
 			return &m->sources[i];
-	if (mgrow((void **)&m->sources, &m->cap_sources, m->n_sources + 1, sizeof(*s)) < 0)
+	if (wxf_grow((void **)&m->sources, &m->cap_sources, m->n_sources + 1, sizeof(*s)) < 0)
 		return NULL;
 	s = &m->sources[m->n_sources];
 	memset(s, 0, sizeof(*s));
@@ -430,7 +300,7 @@ wxf_stmt_add_input(wxf_model *m, wxf_stmt *st, const char *zh, const char *en, c
 wxf_identity *
 wxf_model_find_identity(const wxf_model *m, const char *username)
 {
-	return map_get(m->idx_ident, username);
+	return wxf_strmap_get(&m->idx_ident, username);
 }
 
 wxf_identity *
@@ -440,7 +310,7 @@ wxf_model_identity(wxf_model *m, const char *username, const wxf_prov *prov)
 
 	if (username == NULL || *username == '\0')
 		return NULL;
-	id = map_get(m->idx_ident, username);
+	id = wxf_strmap_get(&m->idx_ident, username);
 	if (id != NULL)
 		return id;
 	id = wxf_arena_alloc(m->arena, sizeof(*id));
@@ -453,8 +323,8 @@ wxf_model_identity(wxf_model *m, const char *username, const wxf_prov *prov)
 	id->type_flags = id->verify_flag = id->delete_flag = WXF_INT_UNKNOWN;
 	id->prov = prov_own(m, prov);
 	id->flags_prov = prov_or_empty(NULL);
-	if (mgrow((void **)&m->identities, &m->cap_identities, m->n_identities + 1,
-	    sizeof(*m->identities)) < 0 || map_put(m->idx_ident, id->username, id) < 0)
+	if (wxf_grow((void **)&m->identities, &m->cap_identities, m->n_identities + 1,
+	    sizeof(*m->identities)) < 0 || wxf_strmap_put(&m->idx_ident, id->username, id) < 0)
 		return NULL;
 	m->identities[m->n_identities++] = id;
 	return id;
@@ -573,7 +443,7 @@ wxf_strs_add(wxf_model *m, wxf_strs *s, const char *v)
 wxf_group *
 wxf_model_find_group(const wxf_model *m, const char *username)
 {
-	return map_get(m->idx_group, username);
+	return wxf_strmap_get(&m->idx_group, username);
 }
 
 wxf_group *
@@ -583,7 +453,7 @@ wxf_model_group(wxf_model *m, const char *username, const wxf_prov *prov)
 
 	if (username == NULL || *username == '\0')
 		return NULL;
-	g = map_get(m->idx_group, username);
+	g = wxf_strmap_get(&m->idx_group, username);
 	if (g != NULL)
 		return g;
 	g = wxf_arena_alloc(m->arena, sizeof(*g));
@@ -592,8 +462,8 @@ wxf_model_group(wxf_model *m, const char *username, const wxf_prov *prov)
 	g->username = wxf_model_strdup(m, username);
 	g->prov = prov_own(m, prov);
 	if (g->username == NULL ||
-	    mgrow((void **)&m->groups, &m->cap_groups, m->n_groups + 1, sizeof(*m->groups)) < 0 ||
-	    map_put(m->idx_group, g->username, g) < 0)
+	    wxf_grow((void **)&m->groups, &m->cap_groups, m->n_groups + 1, sizeof(*m->groups)) < 0 ||
+	    wxf_strmap_put(&m->idx_group, g->username, g) < 0)
 		return NULL;
 	m->groups[m->n_groups++] = g;
 	return g;
@@ -635,7 +505,7 @@ wxf_group_add_member(wxf_model *m, wxf_group *g, const char *username, const cha
 wxf_conv *
 wxf_model_find_conv(const wxf_model *m, const char *talker)
 {
-	return map_get(m->idx_conv, talker);
+	return wxf_strmap_get(&m->idx_conv, talker);
 }
 
 static wxf_conv_kind
@@ -657,7 +527,7 @@ wxf_model_conv(wxf_model *m, const char *talker, const wxf_prov *prov)
 
 	if (talker == NULL)
 		return NULL;
-	c = map_get(m->idx_conv, talker);
+	c = wxf_strmap_get(&m->idx_conv, talker);
 	if (c != NULL)
 		return c;
 	c = wxf_arena_alloc(m->arena, sizeof(*c));
@@ -671,8 +541,8 @@ wxf_model_conv(wxf_model *m, const char *talker, const wxf_prov *prov)
 	c->prov = prov_own(m, prov);
 	c->deleted_prov = prov_or_empty(NULL);
 	if (c->talker == NULL ||
-	    mgrow((void **)&m->convs, &m->cap_convs, m->n_convs + 1, sizeof(*m->convs)) < 0 ||
-	    map_put(m->idx_conv, c->talker, c) < 0)
+	    wxf_grow((void **)&m->convs, &m->cap_convs, m->n_convs + 1, sizeof(*m->convs)) < 0 ||
+	    wxf_strmap_put(&m->idx_conv, c->talker, c) < 0)
 		return NULL;
 	m->convs[m->n_convs++] = c;
 	return c;
@@ -712,7 +582,7 @@ wxf_model_row_id(wxf_platform platform, const char *file, const char *table, int
 wxf_msg *
 wxf_model_find_msg(const wxf_model *m, const char *id)
 {
-	return map_get(m->idx_msg, id);
+	return wxf_strmap_get(&m->idx_msg, id);
 }
 
 int
@@ -722,10 +592,8 @@ wxf_model_set_file_id(wxf_model *m, const char *path, const char *sha256_hex)
 
 	if (path == NULL || sha256_hex == NULL || strlen(sha256_hex) != 64)
 		return WXF_OK;
-	if (m->file_ids == NULL && (m->file_ids = map_new()) == NULL)
-		return WXF_ENOMEM;
 	if ((id = wxf_model_printf(m, "sha256:%s", sha256_hex)) == NULL ||
-	    map_put(m->file_ids, wxf_model_strdup(m, path), (void *)id) < 0)
+	    wxf_strmap_put(&m->file_ids, wxf_model_strdup(m, path), (void *)id) < 0)
 		return WXF_ENOMEM;
 	return WXF_OK;
 }
@@ -734,7 +602,7 @@ void
 wxf_model_msg_id(const wxf_model *m, wxf_platform platform, const char *file, const char *table,
     int64_t rowid, wxf_origin origin, uint64_t offset, char out[17])
 {
-	const char *id = m->file_ids != NULL && file != NULL ? map_get(m->file_ids, file) : NULL;
+	const char *id = file != NULL ? wxf_strmap_get(&m->file_ids, file) : NULL;
 
 	wxf_model_row_id(platform, id != NULL ? id : file, table, rowid, origin, offset, out);
 }
@@ -752,7 +620,7 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 	if (table == NULL)
 		table = p.table;
 	wxf_model_msg_id(m, platform, p.file, table, p.rowid, p.origin, p.offset, id);
-	msg = map_get(m->idx_msg, id);
+	msg = wxf_strmap_get(&m->idx_msg, id);
 	if (msg != NULL)
 		return msg;
 	msg = wxf_arena_alloc(m->arena, sizeof(*msg));
@@ -770,8 +638,8 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 	msg->prov = prov_own(m, &p);
 	if (msg->prov.table == NULL)
 		msg->prov.table = msg->table;
-	if (mgrow((void **)&m->msgs, &m->cap_msgs, m->n_msgs + 1, sizeof(*m->msgs)) < 0 ||
-	    map_put(m->idx_msg, msg->id, msg) < 0)
+	if (wxf_grow((void **)&m->msgs, &m->cap_msgs, m->n_msgs + 1, sizeof(*m->msgs)) < 0 ||
+	    wxf_strmap_put(&m->idx_msg, msg->id, msg) < 0)
 		return NULL;
 	m->msgs[m->n_msgs++] = msg;
 	m->sorted = 0;
@@ -934,7 +802,7 @@ wxf_model_find_payment(const wxf_model *m, wxf_pay_kind kind, const char *key)
 	if (key == NULL)
 		return NULL;
 	snprintf(buf, sizeof(buf), "%d|%s", (int)kind, key);
-	return map_get(m->idx_pay, buf);
+	return wxf_strmap_get(&m->idx_pay, buf);
 }
 
 wxf_payment *
@@ -976,8 +844,8 @@ wxf_model_payment(wxf_model *m, wxf_pay_kind kind, const char *key, const wxf_pr
 	p->aa_status = WXF_INT_UNKNOWN;
 	p->prov = prov_own(m, prov);
 	p->witness_prov = prov_or_empty(NULL);
-	if (mgrow((void **)&m->payments, &m->cap_payments, m->n_payments + 1,
-	    sizeof(*m->payments)) < 0 || map_put(m->idx_pay, mk, p) < 0)
+	if (wxf_grow((void **)&m->payments, &m->cap_payments, m->n_payments + 1,
+	    sizeof(*m->payments)) < 0 || wxf_strmap_put(&m->idx_pay, mk, p) < 0)
 		return NULL;
 	m->payments[m->n_payments++] = p;
 	if (is_new != NULL)
@@ -1057,7 +925,7 @@ wxf_model_anomaly(wxf_model *m, enum wxf_sev sev, const char *code, const char *
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (mgrow((void **)&m->anomalies, &m->cap_anomalies, m->n_anomalies + 1,
+	if (wxf_grow((void **)&m->anomalies, &m->cap_anomalies, m->n_anomalies + 1,
 	    sizeof(*m->anomalies)) < 0)
 		return WXF_ENOMEM;
 	a = &m->anomalies[m->n_anomalies];
@@ -1230,19 +1098,19 @@ fold_into(wxf_model *m, wxf_msg *to, wxf_msg *from, wxf_wit_kind kind, const cha
 
 /* The message a folded id ended in (a folded message may itself have been folded). */
 static wxf_msg *
-fold_target(wxf_model_map *folded, const char *id)
+fold_target(wxf_strmap *folded, const char *id)
 {
-	wxf_msg *t = id != NULL ? map_get(folded, id) : NULL, *n;
+	wxf_msg *t = id != NULL ? wxf_strmap_get(folded, id) : NULL, *n;
 	int k;
 
-	for (k = 0; t != NULL && k < 16 && (n = map_get(folded, t->id)) != NULL && n != t; k++)
+	for (k = 0; t != NULL && k < 16 && (n = wxf_strmap_get(folded, t->id)) != NULL && n != t; k++)
 		t = n;
 	return t;
 }
 
 /* A message id that was folded: references to it (payment events, claims) now name `to`. */
 static void
-remap_ids(wxf_model *m, wxf_model_map *folded)
+remap_ids(wxf_model *m, wxf_strmap *folded)
 {
 	size_t i, k, j;
 
@@ -1323,13 +1191,11 @@ textless(const wxf_msg *x)
 static int
 fold_witnesses(wxf_model *m)
 {
-	wxf_model_map *live = map_new(), *rec = map_new(), *folded = map_new();
-	wxf_model_map *by_text = map_new(), *text_dup = map_new();
+	wxf_strmap live = WXF_STRMAP_INIT, rec = WXF_STRMAP_INIT, folded = WXF_STRMAP_INIT;
+	wxf_strmap by_text = WXF_STRMAP_INIT, text_dup = WXF_STRMAP_INIT;
 	size_t i, j;
 	int rc = -1;
 
-	if (live == NULL || rec == NULL || folded == NULL || by_text == NULL || text_dup == NULL)
-		goto out;
 	/* the decisions below take the first message of a key: first in the model's total order,
 	 * never in the order the rows happened to be read in */
 	wxf_model_sort(m);
@@ -1343,11 +1209,11 @@ fold_witnesses(wxf_model *m)
 		if (x->prov.status == WXF_STATUS_INTACT && x->duplicate_of == NULL &&
 		    ((k = wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
 		    x->server_id)) == NULL ||
-		    (map_get(live, k) == NULL && map_put(live, k, x) < 0) ||
-		    (map_get(live, x->server_id) == NULL && map_put(live, x->server_id, x) < 0)))
+		    (wxf_strmap_get(&live, k) == NULL && wxf_strmap_put(&live, k, x) < 0) ||
+		    (wxf_strmap_get(&live, x->server_id) == NULL && wxf_strmap_put(&live, x->server_id, x) < 0)))
 			goto out;
-		if (wxf_prov_recovered(&x->prov) && map_get(rec, x->server_id) == NULL &&
-		    map_put(rec, x->server_id, x) < 0)
+		if (wxf_prov_recovered(&x->prov) && wxf_strmap_get(&rec, x->server_id) == NULL &&
+		    wxf_strmap_put(&rec, x->server_id, x) < 0)
 			goto out;
 	}
 	/* recovered records that lost their rowid, by their text (a text met twice is ambiguous) */
@@ -1357,10 +1223,10 @@ fold_witnesses(wxf_model *m)
 		if (!wxf_prov_recovered(&x->prov) || x->local_id != WXF_INT_UNKNOWN ||
 		    x->body == NULL || *x->body == '\0' || x->body_witness != 0)
 			continue;
-		if (map_get(by_text, x->body) != NULL) {
-			if (map_put(text_dup, x->body, x) < 0)
+		if (wxf_strmap_get(&by_text, x->body) != NULL) {
+			if (wxf_strmap_put(&text_dup, x->body, x) < 0)
 				goto out;
-		} else if (map_put(by_text, x->body, x) < 0)
+		} else if (wxf_strmap_put(&by_text, x->body, x) < 0)
 			goto out;
 	}
 	for (i = 0; i < m->n_msgs; i++) {
@@ -1368,22 +1234,22 @@ fold_witnesses(wxf_model *m)
 		wxf_wit_kind kind = WXF_WIT_COPY;
 		long w;
 
-		if (map_get(folded, x->id) != NULL)
+		if (wxf_strmap_get(&folded, x->id) != NULL)
 			continue;
 		if (x->prov.status == WXF_STATUS_INTACT && x->duplicate_of != NULL) {
-			to = map_get(m->idx_msg, x->duplicate_of);
+			to = wxf_strmap_get(&m->idx_msg, x->duplicate_of);
 		} else if (x->prov.status != WXF_STATUS_INTACT && x->server_id != NULL &&
-		    map_get(live, wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
-		    x->server_id)) == NULL && (to = map_get(live, x->server_id)) != NULL &&
-		    wxf_prov_recovered(&x->prov) && map_get(folded, to->id) == NULL) {
+		    wxf_strmap_get(&live, wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
+		    x->server_id)) == NULL && (to = wxf_strmap_get(&live, x->server_id)) != NULL &&
+		    wxf_prov_recovered(&x->prov) && wxf_strmap_get(&folded, to->id) == NULL) {
 			/* a deleted row whose only live copy is in another table (AppMessage keeps
 			 * the XML of a deleted app message): the row is the message, the copy its
 			 * witness */
-			if (fold_into(m, x, to, WXF_WIT_COPY, NULL) < 0 || map_put(folded, to->id, x) < 0)
+			if (fold_into(m, x, to, WXF_WIT_COPY, NULL) < 0 || wxf_strmap_put(&folded, to->id, x) < 0)
 				goto out;
 			continue;
 		} else if (x->prov.status != WXF_STATUS_INTACT && x->server_id != NULL &&
-		    (to = map_get(live, wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
+		    (to = wxf_strmap_get(&live, wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
 		    x->server_id))) != NULL && to != x) {
 			if (to->is_recall && !x->is_recall && x->body != NULL) {
 				if ((w = fold_into(m, to, x, WXF_WIT_OLDER, x->body)) < 0)
@@ -1393,7 +1259,7 @@ fold_witnesses(wxf_model *m)
 					to->recall_witness = (size_t)w + 1;
 					to->recall_original_msg = NULL;
 				}
-				if (map_put(folded, x->id, to) < 0)
+				if (wxf_strmap_put(&folded, x->id, to) < 0)
 					goto out;
 				continue;
 			}
@@ -1403,11 +1269,11 @@ fold_witnesses(wxf_model *m)
 			}
 			kind = x->prov.status == WXF_STATUS_SUPERSEDED ? WXF_WIT_OLDER : WXF_WIT_COPY;
 		} else if (x->prov.status == WXF_STATUS_FRAGMENT &&
-		    (((x->server_id != NULL && (to = map_get(rec, x->server_id)) != NULL)) ||
+		    (((x->server_id != NULL && (to = wxf_strmap_get(&rec, x->server_id)) != NULL)) ||
 		    /* no server id among the entries: the text a witness gave the entries is the
 		     * text of exactly one recovered record that lost its rowid */
-		    (x->body_witness != 0 && x->body != NULL && map_get(text_dup, x->body) == NULL &&
-		    (to = map_get(by_text, x->body)) != NULL)) &&
+		    (x->body_witness != 0 && x->body != NULL && wxf_strmap_get(&text_dup, x->body) == NULL &&
+		    (to = wxf_strmap_get(&by_text, x->body)) != NULL)) &&
 		    to != x && (x->talker == NULL || to->talker == NULL || same_str(x->talker, to->talker))) {
 			kind = WXF_WIT_INDEX;
 			if (to->local_id == WXF_INT_UNKNOWN)
@@ -1418,17 +1284,17 @@ fold_witnesses(wxf_model *m)
 			continue;
 		if (to == NULL || to == x)
 			continue;
-		if (fold_into(m, to, x, kind, NULL) < 0 || map_put(folded, x->id, to) < 0)
+		if (fold_into(m, to, x, kind, NULL) < 0 || wxf_strmap_put(&folded, x->id, to) < 0)
 			goto out;
 	}
 	/* the folded messages leave the list; textless fragments go to m->fragments */
 	for (i = 0, j = 0; i < m->n_msgs; i++) {
 		wxf_msg *x = m->msgs[i];
 
-		if (map_get(folded, x->id) != NULL)
+		if (wxf_strmap_get(&folded, x->id) != NULL)
 			continue;
 		if (x->prov.status == WXF_STATUS_FRAGMENT && textless(x)) {
-			if (mgrow((void **)&m->fragments, &m->cap_fragments, m->n_fragments + 1,
+			if (wxf_grow((void **)&m->fragments, &m->cap_fragments, m->n_fragments + 1,
 			    sizeof(*m->fragments)) < 0)
 				goto out;
 			m->fragments[m->n_fragments++] = x;
@@ -1452,21 +1318,21 @@ fold_witnesses(wxf_model *m)
 		m->msgs[j++] = x;
 	}
 	m->n_msgs = j; /* removing keeps the order */
-	remap_ids(m, folded);
+	remap_ids(m, &folded);
 	rc = 0;
 out:
-	map_free(&live);
-	map_free(&rec);
-	map_free(&folded);
-	map_free(&by_text);
-	map_free(&text_dup);
+	wxf_strmap_free(&live);
+	wxf_strmap_free(&rec);
+	wxf_strmap_free(&folded);
+	wxf_strmap_free(&by_text);
+	wxf_strmap_free(&text_dup);
 	return rc;
 }
 
 int
 wxf_model_finish(wxf_model *m, wxf_err *err)
 {
-	wxf_model_map *live_svr = NULL;
+	wxf_strmap live_svr = WXF_STRMAP_INIT;
 	size_t *counts = NULL;
 
 	if (fold_witnesses(m) < 0)
@@ -1526,15 +1392,12 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 	}
 
 	/* intact messages by server id: revoke commands (10002) name the recalled row by it */
-	live_svr = map_new();
-	if (live_svr == NULL)
-		goto oom;
 	for (size_t i = 0; i < m->n_msgs; i++) {
 		wxf_msg *msg = m->msgs[i];
 
 		if (msg->prov.status == WXF_STATUS_INTACT && msg->server_id != NULL &&
-		    map_get(live_svr, msg->server_id) == NULL &&
-		    map_put(live_svr, msg->server_id, msg) < 0)
+		    wxf_strmap_get(&live_svr, msg->server_id) == NULL &&
+		    wxf_strmap_put(&live_svr, msg->server_id, msg) < 0)
 			goto oom;
 	}
 	/* revoke commands (10002) name the recalled row by its server id */
@@ -1543,7 +1406,7 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 
 		if (msg->kind != WXF_MK_REVOKE || msg->recall_target_svrid == NULL)
 			continue;
-		tgt = map_get(live_svr, msg->recall_target_svrid);
+		tgt = wxf_strmap_get(&live_svr, msg->recall_target_svrid);
 		if (tgt == NULL || tgt == msg)
 			continue;
 		msg->recall_target_msg = tgt->id;
@@ -1566,11 +1429,11 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 			goto oom;
 	if (m->n_payments > 1)
 		qsort(m->payments, m->n_payments, sizeof(*m->payments), pay_cmp);
-	map_free(&live_svr);
+	wxf_strmap_free(&live_svr);
 	free(counts);
 	return WXF_OK;
 oom:
-	map_free(&live_svr);
+	wxf_strmap_free(&live_svr);
 	free(counts);
 	return wxf_err_set(err, WXF_ENOMEM, "model: out of memory while finishing");
 }

@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "base/wxf_err.h"
+#include "base/wxf_strmap.h"
 #include "base/wxf_mem.h"
 #include "base/wxf_prov.h"
 #include "base/wxf_time.h"
@@ -520,8 +521,6 @@ typedef struct wxf_anomaly {
 /* ------------------------------------------------------------------------------------------ */
 /* The model */
 
-typedef struct wxf_model_map wxf_model_map; /* private string -> pointer hash map */
-
 typedef struct wxf_model {
 	wxf_arena *arena;
 	wxf_source *sources;       size_t n_sources, cap_sources;
@@ -535,8 +534,8 @@ typedef struct wxf_model {
 	wxf_msg **fragments;       size_t n_fragments, cap_fragments;
 	wxf_payment **payments;    size_t n_payments, cap_payments;
 	wxf_anomaly *anomalies;    size_t n_anomalies, cap_anomalies;
-	wxf_model_map *idx_ident, *idx_group, *idx_conv, *idx_msg, *idx_pay;
-	wxf_model_map *file_ids;   /* evidence path -> "sha256:<hex>" (wxf_model_set_file_id) */
+	wxf_strmap idx_ident, idx_group, idx_conv, idx_msg, idx_pay;  /* lookups by key (model strings) */
+	wxf_strmap file_ids;       /* evidence path -> "sha256:<hex>" (wxf_model_set_file_id) */
 	int sorted;                /* msgs[] are in wxf_model_sort order */
 } wxf_model;
 

@@ -22,90 +22,14 @@
 #include "wechat/wc_msgxml.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_sniff.h"
+#include "base/wxf_strmap.h"
+#include "base/wxf_mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* ------------------------------------------------------------------------------------------ */
-/* A small string map (side tables) */
-
-struct ent {
-	char *key;
-	void *val;
-};
-
-typedef struct smap {
-	struct ent *e;
-	size_t cap, n;
-} smap;
-
-static uint64_t
-shash(const char *k)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *k; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-	return h;
-}
-
-static void *
-smap_get(const smap *m, const char *k)
-{
-	if (m->cap == 0 || k == NULL)
-		return NULL;
-	for (size_t i = shash(k) & (m->cap - 1); m->e[i].key; i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->e[i].key, k) == 0)
-			return m->e[i].val;
-	return NULL;
-}
-
-/* Key is copied; replaces an existing value.  0 or -1. */
-static int
-smap_put(smap *m, const char *k, void *v)
-{
-	size_t i;
-
-	if ((m->n + 1) * 2 > m->cap) {
-		size_t nc = m->cap ? m->cap * 2 : 64;
-		struct ent *ne = calloc(nc, sizeof(*ne));
-
-		if (ne == NULL)
-			return -1;
-		for (size_t j = 0; j < m->cap; j++) {
-			if (m->e[j].key == NULL)
-				continue;
-			for (i = shash(m->e[j].key) & (nc - 1); ne[i].key; i = (i + 1) & (nc - 1))
-				;
-			ne[i] = m->e[j];
-		}
-		free(m->e);
-		m->e = ne;
-		m->cap = nc;
-	}
-	for (i = shash(k) & (m->cap - 1); m->e[i].key; i = (i + 1) & (m->cap - 1))
-		if (strcmp(m->e[i].key, k) == 0) {
-			m->e[i].val = v;
-			return 0;
-		}
-	m->e[i].key = strdup(k);
-	if (m->e[i].key == NULL)
-		return -1;
-	m->e[i].val = v;
-	m->n++;
-	return 0;
-}
-
-static void
-smap_free(smap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->e[i].key);
-	free(m->e);
-	memset(m, 0, sizeof(*m));
-}
 
 /* ------------------------------------------------------------------------------------------ */
 
@@ -132,8 +56,9 @@ struct wxf_android_ctx {
 	const char *acct_disk, *root_disk;   /* the same folders on this machine */
 	const char *wal_evidence, *wal_image; /* rows from WAL frames cite the -wal */
 	int no_hash;
-	smap img_by_local, img_by_svr, attach_by_msg, appmsg_by_id, msg_seen, voice_known,
-	    video_known;
+	/* side tables by message id; keys are model strings, msg_seen's are in `keys` */
+	wxf_strmap img_by_local, img_by_svr, attach_by_msg, appmsg_by_id, msg_seen;
+	wxf_arena *keys;
 	appmsg_info **appmsgs;
 	size_t n_appmsgs, cap_appmsgs;
 	/* owner values read before id 2 */
@@ -266,10 +191,11 @@ wxf_android_is_message_table(const wxf_sqlite_obj *t)
 /* ------------------------------------------------------------------------------------------ */
 /* Media */
 
+/* The type of the file at path (wxf_sniff), or NULL if it cannot be opened. */
 static const char *
 magic_of(const char *path)
 {
-	unsigned char b[16];
+	unsigned char b[WXF_SNIFF_HEAD];
 	size_t n;
 	FILE *f = fopen(path, "rb");
 
@@ -277,27 +203,7 @@ magic_of(const char *path)
 		return NULL;
 	n = fread(b, 1, sizeof(b), f);
 	fclose(f);
-	if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
-		return "jpeg";
-	if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "png";
-	if (n >= 4 && memcmp(b, "GIF8", 4) == 0)
-		return "gif";
-	if (n >= 12 && memcmp(b, "RIFF", 4) == 0 && memcmp(b + 8, "WEBP", 4) == 0)
-		return "webp";
-	if (n >= 4 && memcmp(b, "wxgf", 4) == 0)
-		return "wxgf";
-	if (n >= 5 && memcmp(b, "#!AMR", 5) == 0)
-		return "amr";
-	if ((n >= 6 && memcmp(b, "#!SILK", 6) == 0) || (n >= 7 && memcmp(b + 1, "#!SILK", 6) == 0))
-		return "silk";
-	if (n >= 8 && memcmp(b + 4, "ftyp", 4) == 0)
-		return "mp4";
-	if (n >= 4 && memcmp(b, "%PDF", 4) == 0)
-		return "pdf";
-	if (n >= 4 && memcmp(b, "PK\x03\x04", 4) == 0)
-		return "zip";
-	return "unknown";
+	return wxf_sniff(b, n);
 }
 
 /* A relative path from evidence must stay inside its folder. */
@@ -422,10 +328,10 @@ link_media(wxf_android_ctx *c, wxf_msg *msg, const wxf_sqlrow *r)
 		}
 		if (msg->local_id != WXF_INT_UNKNOWN) {
 			snprintf(key, sizeof(key), "%lld", (long long)msg->local_id);
-			ii = smap_get(&c->img_by_local, key);
+			ii = wxf_strmap_get(&c->img_by_local, key);
 		}
 		if (ii == NULL && msg->server_id != NULL)
-			ii = smap_get(&c->img_by_svr, msg->server_id);
+			ii = wxf_strmap_get(&c->img_by_svr, msg->server_id);
 		if (rc == WXF_OK && ii != NULL && ii->big != NULL &&
 		    strncmp(ii->big, "SERVERID://", 11) != 0) {
 			const char *rel = image2_rel(m, ii->big);
@@ -453,7 +359,7 @@ link_media(wxf_android_ctx *c, wxf_msg *msg, const wxf_sqlrow *r)
 		attach_info *ai;
 
 		snprintf(key, sizeof(key), "%lld", (long long)msg->local_id);
-		ai = smap_get(&c->attach_by_msg, key);
+		ai = wxf_strmap_get(&c->attach_by_msg, key);
 		if (ai != NULL && ai->path != NULL) {
 			const char *rel = device_rel(m, ai->path);
 
@@ -552,7 +458,7 @@ add_message(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 		appmsg_info *ai;
 
 		snprintf(key, sizeof(key), "%lld", (long long)msg->local_id);
-		ai = smap_get(&c->appmsg_by_id, key);
+		ai = wxf_strmap_get(&c->appmsg_by_id, key);
 		if (ai != NULL && ai->xml != NULL && msg->recall_original == NULL)
 			msg->recall_original = ai->xml;
 	}
@@ -560,8 +466,11 @@ add_message(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 	    msg->local_id != WXF_INT_UNKNOWN && prov->origin == WXF_ORIGIN_LIVE) {
 		char key[32];
 
+		const char *k;
+
 		snprintf(key, sizeof(key), "%lld", (long long)msg->local_id);
-		if (smap_put(&c->msg_seen, key, msg) < 0)
+		k = wxf_arena_strndup(c->keys, key, strlen(key));
+		if (k == NULL || wxf_strmap_put(&c->msg_seen, k, msg) < 0)
 			return WXF_ENOMEM;
 	}
 	return WXF_OK;
@@ -926,21 +835,6 @@ add_aarecord(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 	return WXF_OK;
 }
 
-static int
-mgrow_appmsg(wxf_android_ctx *c)
-{
-	if (c->n_appmsgs == c->cap_appmsgs) {
-		size_t nc = c->cap_appmsgs ? c->cap_appmsgs * 2 : 16;
-		appmsg_info **n = realloc(c->appmsgs, nc * sizeof(*n));
-
-		if (n == NULL)
-			return -1;
-		c->appmsgs = n;
-		c->cap_appmsgs = nc;
-	}
-	return 0;
-}
-
 /* Side tables kept for joins */
 static int
 load_side(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
@@ -958,8 +852,8 @@ load_side(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 		ii->hevc = cstr_ne(m, r, "hevcPath");
 		ii->prov = *prov;
 		ii->prov.table = wxf_model_strdup(m, prov->table);
-		if ((lid != NULL && strcmp(lid, "0") != 0 && smap_put(&c->img_by_local, lid, ii) < 0) ||
-		    (sid != NULL && strcmp(sid, "0") != 0 && smap_put(&c->img_by_svr, sid, ii) < 0))
+		if ((lid != NULL && strcmp(lid, "0") != 0 && wxf_strmap_put(&c->img_by_local, lid, ii) < 0) ||
+		    (sid != NULL && strcmp(sid, "0") != 0 && wxf_strmap_put(&c->img_by_svr, sid, ii) < 0))
 			return WXF_ENOMEM;
 	} else if (tname_is(r, "appattach")) {
 		attach_info *ai = wxf_arena_alloc(m->arena, sizeof(*ai));
@@ -970,7 +864,7 @@ load_side(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 		ai->path = cstr_ne(m, r, "fileFullPath");
 		ai->prov = *prov;
 		ai->prov.table = wxf_model_strdup(m, prov->table);
-		if (mid != NULL && smap_put(&c->attach_by_msg, mid, ai) < 0)
+		if (mid != NULL && wxf_strmap_put(&c->attach_by_msg, mid, ai) < 0)
 			return WXF_ENOMEM;
 	} else if (tname_is(r, "AppMessage")) {
 		appmsg_info *ai = wxf_arena_alloc(m->arena, sizeof(*ai));
@@ -987,9 +881,10 @@ load_side(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 		ai->type = cint(r, "type");
 		ai->prov = *prov;
 		ai->prov.table = wxf_model_strdup(m, prov->table);
-		if (mid != NULL && smap_put(&c->appmsg_by_id, mid, ai) < 0)
+		if (mid != NULL && wxf_strmap_put(&c->appmsg_by_id, mid, ai) < 0)
 			return WXF_ENOMEM;
-		if (mgrow_appmsg(c) < 0)
+		if (wxf_grow((void **)&c->appmsgs, &c->cap_appmsgs, c->n_appmsgs + 1,
+		    sizeof(*c->appmsgs)) < 0)
 			return WXF_ENOMEM;
 		c->appmsgs[c->n_appmsgs++] = ai;
 	} else if (tname_is(r, "voiceinfo") || tname_is(r, "videoinfo2")) {
@@ -1017,7 +912,7 @@ appmessage_orphans(wxf_android_ctx *c)
 		if (ai->msg_id == WXF_INT_UNKNOWN || ai->xml == NULL)
 			continue;
 		snprintf(key, sizeof(key), "%lld", (long long)ai->msg_id);
-		if (smap_get(&c->msg_seen, key) != NULL)
+		if (wxf_strmap_get(&c->msg_seen, key) != NULL)
 			continue;
 		msg = wxf_model_new_msg(m, WXF_PLAT_ANDROID, ai->prov.table, &ai->prov, &is_new);
 		if (msg == NULL)
@@ -1176,8 +1071,10 @@ wxf_android_ctx_new(wxf_android_ctx **cp, wxf_model *m, wxf_sqlite_db *db,
 
 	*cp = NULL;
 	c = calloc(1, sizeof(*c));
-	if (c == NULL)
+	if (c == NULL || (c->keys = wxf_arena_new()) == NULL) {
+		free(c);
 		return wxf_err_set(err, WXF_ENOMEM, "android: out of memory");
+	}
 	wxf_xml_init();
 	c->m = m;
 	c->db = db;
@@ -1215,13 +1112,12 @@ wxf_android_ctx_free(wxf_android_ctx **cp)
 	if (cp == NULL || *cp == NULL)
 		return;
 	c = *cp;
-	smap_free(&c->img_by_local);
-	smap_free(&c->img_by_svr);
-	smap_free(&c->attach_by_msg);
-	smap_free(&c->appmsg_by_id);
-	smap_free(&c->msg_seen);
-	smap_free(&c->voice_known);
-	smap_free(&c->video_known);
+	wxf_strmap_free(&c->img_by_local);
+	wxf_strmap_free(&c->img_by_svr);
+	wxf_strmap_free(&c->attach_by_msg);
+	wxf_strmap_free(&c->appmsg_by_id);
+	wxf_strmap_free(&c->msg_seen);
+	wxf_arena_free(&c->keys);
 	free(c->appmsgs);
 	free(c);
 	*cp = NULL;

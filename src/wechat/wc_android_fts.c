@@ -3,6 +3,7 @@
 #include "config.h"
 #include "wechat/wc_android_fts.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,25 +60,6 @@ wxf_android_fts_new(wxf_android_fts **fp, wxf_model *m, const char *evidence_pat
 	return WXF_OK;
 }
 
-static int
-grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	void *p;
-	size_t ncap;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*arr, ncap * size);
-	if (p == NULL)
-		return -1;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
-
 static const wxf_sqlval *
 col(const wxf_sqlrow *row, const char *name)
 {
@@ -124,7 +106,7 @@ wxf_android_fts_add_row(wxf_android_fts *f, const wxf_sqlrow *row, const wxf_pro
 	if (strcasecmp(row->table->name, "FTS5MetaMessage") == 0) {
 		fts_meta *e;
 
-		if (grow((void **)&f->meta, &f->cap_meta, f->n_meta + 1, sizeof(*e)) != 0)
+		if (wxf_grow((void **)&f->meta, &f->cap_meta, f->n_meta + 1, sizeof(*e)) != 0)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		e = &f->meta[f->n_meta];
 		memset(e, 0, sizeof(*e));
@@ -147,7 +129,7 @@ wxf_android_fts_add_row(wxf_android_fts *f, const wxf_sqlrow *row, const wxf_pro
 
 		if (s == NULL || *s == '\0')
 			return WXF_OK;
-		if (grow((void **)&f->text, &f->cap_text, f->n_text + 1, sizeof(*t)) != 0)
+		if (wxf_grow((void **)&f->text, &f->cap_text, f->n_text + 1, sizeof(*t)) != 0)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		t = &f->text[f->n_text++];
 		t->docid = row->rowid != INT64_MIN ? row->rowid : wxf_sqlval_int(col(row, "id"), -1);

@@ -12,8 +12,9 @@
  *         MicroMsg/systemInfo.cfg                     Java HashMap, key 1 (Integer)
  *   id    MicroMsg/CompatibleInfo.cfg                 Java HashMap, key 258 (String)
  *         other string values of that map, examiner --imei, then "1234567890ABCDEF"
- * A negative uin is tried signed and as unsigned (+2^32).  Prefs XML is parsed by libxml2
- * without network access and without entity substitution.
+ * A negative uin is tried signed and as unsigned (+2^32).  Prefs XML is read through
+ * base/wxf_xml.h (hardened: a DOCTYPE is refused, sizes and depth bounded); a refused file
+ * becomes a note and the other sources still count.
  */
 #include "config.h"
 #include "wechat/wc_android_keys.h"
@@ -21,9 +22,7 @@
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
-
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include "base/wxf_xml.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -135,15 +134,33 @@ add_uin(wxf_android_inputs *in, const char *acct_dir, const char *value, const c
 	}
 }
 
-/* Value of the prefs entry `key` (int/long value attribute or string text), malloc'd. */
+struct prefs_find {
+	const char *key;
+	char *out;
+	int oom;
+};
+
+static int
+prefs_entry(void *arg, const char *name, const char *value)
+{
+	struct prefs_find *f = arg;
+
+	if (strcmp(name, f->key) != 0 || value == NULL)
+		return 0;
+	f->out = strdup(value);
+	f->oom = f->out == NULL;
+	return 1;
+}
+
+/* Value of the prefs entry `key` (int/long value attribute or string text), malloc'd; NULL
+ * with the reason in why (a refused or malformed file, no such entry). */
 static char *
 prefs_value(const char *path, const char *key, char *why, size_t why_n)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
-	xmlDocPtr doc;
-	xmlNodePtr root, n;
-	char *out = NULL;
+	struct prefs_find f = { key, NULL, 0 };
+	const char *bad = NULL;
 	wxf_err e;
 
 	why[0] = '\0';
@@ -152,38 +169,14 @@ prefs_value(const char *path, const char *key, char *why, size_t why_n)
 		snprintf(why, why_n, "%.400s", e.msg);
 		return NULL;
 	}
-	doc = xmlReadMemory((const char *)buf, (int)len, "prefs.xml", NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (wxf_xml_prefs((const char *)buf, len, prefs_entry, &f, &bad) != WXF_OK)
+		snprintf(why, why_n, "not read: %s", bad);
 	free(buf);
-	if (doc == NULL) {
-		snprintf(why, why_n, "not well-formed XML");
-		return NULL;
-	}
-	root = xmlDocGetRootElement(doc);
-	for (n = root ? root->children : NULL; n != NULL && out == NULL; n = n->next) {
-		xmlChar *name;
-
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		name = xmlGetProp(n, (const xmlChar *)"name");
-		if (name != NULL && strcmp((const char *)name, key) == 0) {
-			xmlChar *v = NULL;
-
-			if (xmlStrcmp(n->name, (const xmlChar *)"string") == 0)
-				v = xmlNodeGetContent(n);
-			else
-				v = xmlGetProp(n, (const xmlChar *)"value");
-			if (v != NULL) {
-				out = wxf_xstrdup((const char *)v);
-				xmlFree(v);
-			}
-		}
-		xmlFree(name);
-	}
-	xmlFreeDoc(doc);
-	if (out == NULL && !why[0])
+	if (f.oom)
+		snprintf(why, why_n, "out of memory");
+	if (f.out == NULL && !why[0])
 		snprintf(why, why_n, "no entry '%s'", key);
-	return out;
+	return f.out;
 }
 
 static int
@@ -194,6 +187,7 @@ read_cfg(const char *path, wxf_jmap *m, char *why, size_t why_n)
 	wxf_err e;
 	int rc;
 
+	why[0] = '\0';
 	wxf_err_clear(&e);
 	memset(m, 0, sizeof(*m));
 	if (wxf_file_read_small(path, MAX_CFG, &buf, &len, &e) != WXF_OK) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The PC backup driver: WeChat's "Backup & Restore" folders (Backup.db + BAK_<n>_TEXT/MEDIA,
- * pcbackup.h) as one entry of the platform table.  The folder is not a set of databases read
+ * wc_backup.h) as one entry of the platform table.  The folder is not a set of databases read
  * row by row, so the driver reads it whole (run): the reader verifies the examiner's key on
  * Backup.db, decrypts it through the shared path (decrypt/: physical image, cross-check,
  * audit), decodes the BAK files and writes the media below the account's work folder.  The
@@ -9,7 +9,7 @@
  */
 #include "config.h"
 #include "wechat/wc_driver.h"
-#include "wechat/pcbackup.h"
+#include "wechat/wc_backup.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
 #include "base/wxf_mem.h"

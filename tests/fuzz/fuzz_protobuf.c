@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the protobuf walker (src/wechat/wc_protobuf.c) and the PC backup's BakChatMsgList /
- * BakChatMsgItem decoding (src/wechat/pcbackup.c) on one decrypted, unpadded text segment. */
+ * BakChatMsgItem decoding (src/wechat/wc_backup_text.c) on one decrypted, unpadded text segment. */
 #include "config.h"
-#include "wechat/pcbackup.h"
+#include "wechat/wc_backup.h"
 #include "wechat/wc_protobuf.h"
 
 #include <stdint.h>

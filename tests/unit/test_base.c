@@ -5,12 +5,18 @@
 #include "base/wxf_audit.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_cur.h"
+#include "base/wxf_err.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_sniff.h"
+#include "base/wxf_strmap.h"
 #include "base/wxf_time.h"
+#include "base/wxf_xml.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static void
@@ -84,6 +90,41 @@ test_hash(void)
 	}
 }
 
+/* The escaping rules of wxf_buf_json_str one character at a time, to hold its fast path to. */
+static void
+json_ref(wxf_buf *b, const char *s, size_t n)
+{
+	size_t i = 0, l;
+	uint32_t cp;
+	char t[8];
+
+	wxf_buf_putc(b, '"');
+	while (i < n) {
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l == 0) {
+			wxf_buf_puts(b, "\xef\xbf\xbd");
+			i++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\') {
+			wxf_buf_putc(b, '\\');
+			wxf_buf_putc(b, (char)cp);
+		} else if (cp == '\n')
+			wxf_buf_puts(b, "\\n");
+		else if (cp == '\r')
+			wxf_buf_puts(b, "\\r");
+		else if (cp == '\t')
+			wxf_buf_puts(b, "\\t");
+		else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029) {
+			snprintf(t, sizeof(t), "\\u%04x", (unsigned)cp);
+			wxf_buf_puts(b, t);
+		} else
+			wxf_buf_add(b, s + i, l);
+		i += l;
+	}
+	wxf_buf_putc(b, '"');
+}
+
 static void
 test_escape(void)
 {
@@ -101,7 +142,191 @@ test_escape(void)
 	ok(wxf_utf8_valid("\xe4\xb8\xad\xe6\x96\x87", 6), "valid UTF-8");
 	ok(!wxf_utf8_valid("\xc0\xaf", 2), "overlong UTF-8 rejected");
 	ok(!wxf_utf8_valid("\xed\xa0\x80", 3), "surrogate rejected");
+	wxf_buf_reset(&b);
+	wxf_buf_json_str(&b, NULL, 5);
+	is_str(b.p, "\"\"", "JSON: a NULL string is empty");
+	{
+		/* random strings over the bytes where the rules change: fast path = reference */
+		static const uint8_t alpha[] = { 'a', '"', '\\', 0x01, 0x7f, 0xc2, 0x80, 0xdf, 0xe0,
+		    0xa0, 0xed, 0xe2, 0xa8, 0xa9, 0xef, 0xbf, 0xf0, 0x90, 0xf4, 0x8f, 0xf5, 0xff };
+		uint32_t x = 12345;
+		int same = 1;
+		wxf_buf r;
+
+		wxf_buf_init(&r);
+		for (int k = 0; k < 20000 && same; k++) {
+			char s[12];
+			size_t n = (size_t)(k % 12);
+
+			for (size_t i = 0; i < n; i++) {
+				x = x * 1103515245u + 12345u;
+				s[i] = (char)alpha[(x >> 16) % sizeof(alpha)];
+			}
+			wxf_buf_reset(&b);
+			wxf_buf_reset(&r);
+			wxf_buf_putc(&b, '{');
+			wxf_buf_putc(&r, '{');
+			wxf_buf_json_str(&b, s, n);
+			json_ref(&r, s, n);
+			same = b.len == r.len && memcmp(b.p, r.p, b.len) == 0 && b.p[b.len] == '\0';
+		}
+		ok(same, "JSON: the plain-run fast path writes what the per-character rules write");
+		wxf_buf_free(&r);
+	}
 	wxf_buf_free(&b);
+}
+
+static void
+test_grow(void)
+{
+	int *v = NULL;
+	size_t cap = 0;
+
+	is_int(wxf_grow((void **)&v, &cap, 1, sizeof(int)), WXF_OK, "grow: first element");
+	is_int(cap, 16, "grow: capacity starts at 16");
+	is_int(wxf_grow((void **)&v, &cap, 17, sizeof(int)), WXF_OK, "grow: past the capacity");
+	is_int(cap, 32, "grow: capacity doubles");
+	is_int(wxf_grow((void **)&v, &cap, 20, sizeof(int)), WXF_OK, "grow: within the capacity");
+	is_int(cap, 32, "grow: nothing reallocated when it fits");
+	is_int(wxf_grow((void **)&v, &cap, SIZE_MAX / 2, sizeof(int)), WXF_ENOMEM,
+	    "grow: size overflow is WXF_ENOMEM");
+	ok(v != NULL && cap == 32, "grow: a failure leaves the vector as it was");
+	free(v);
+}
+
+static void
+test_strmap(void)
+{
+	wxf_strmap m = WXF_STRMAP_INIT;
+	static char keys[1000][8];
+	int a = 1, b = 2, ok_all = 1;
+
+	ok(wxf_strmap_get(&m, "x") == NULL && wxf_strmap_get(&m, NULL) == NULL, "strmap: empty");
+	is_int(wxf_strmap_put(&m, "x", &a), WXF_OK, "strmap: put");
+	ok(wxf_strmap_get(&m, "x") == &a, "strmap: get");
+	is_int(wxf_strmap_put(&m, "x", &b), WXF_OK, "strmap: put again");
+	ok(wxf_strmap_get(&m, "x") == &b, "strmap: put replaces");
+	is_int(wxf_strmap_put_new(&m, "x", &a), 0, "strmap: put_new on a present key says 0");
+	ok(wxf_strmap_get(&m, "x") == &b, "strmap: put_new keeps the first value");
+	is_int(wxf_strmap_put_new(&m, "y", &a), 1, "strmap: put_new on a new key says 1");
+	is_int(wxf_strmap_put(&m, NULL, &a), WXF_OK, "strmap: a NULL key is not stored");
+	is_int(wxf_strmap_count(&m), 2, "strmap: two keys");
+	for (int i = 0; i < 1000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+		if (wxf_strmap_put_new(&m, keys[i], keys[i]) != 1)
+			ok_all = 0;
+	}
+	for (int i = 0; i < 1000; i++)
+		if (wxf_strmap_get(&m, keys[i]) != keys[i])
+			ok_all = 0;
+	ok(ok_all && wxf_strmap_count(&m) == 1002 && m.cap >= 2 * 1002,
+	    "strmap: 1000 more keys through growth, at most half full");
+	wxf_strmap_free(&m);
+	ok(m.cap == 0 && wxf_strmap_get(&m, "x") == NULL, "strmap: freed map is empty");
+}
+
+static void
+test_sniff(void)
+{
+	static const struct { const char *bytes; size_t n; const char *type; } v[] = {
+		{ "\xff\xd8\xff\xe0", 4, "jpeg" },
+		{ "\x89PNG\r\n\x1a\n", 8, "png" },
+		{ "GIF89a", 6, "gif" },
+		{ "RIFF\0\0\0\0WEBP", 12, "webp" },
+		{ "RIFF\0\0\0\0WAVE", 12, "unknown" },
+		{ "wxgf\1", 5, "wxgf" },
+		{ "#!SILK_V3\x0c", 10, "silk" },
+		{ "\x02#!SILK_V3", 10, "silk" },
+		{ "\x01#!SILK_V3", 10, "unknown" },   /* only WeChat's 02 may precede the header */
+		{ "#!SILK\n", 7, "unknown" },         /* a bare "#!SILK" is not a SILK header */
+		{ "\x02#!SILK", 7, "unknown" },
+		{ "#!AMR\n", 6, "amr" },
+		{ "#!AMR-WB\n", 9, "amr" },
+		{ "\0\0\0\x18" "ftypmp42", 12, "mp4" },
+		{ "%PDF-1.7", 8, "pdf" },
+		{ "PK\x03\x04", 4, "zip" },
+		{ "Rar!\x1a\x07", 6, "rar" },
+		{ "\xff\xd8", 2, "unknown" },        /* too short for the signature */
+		{ "", 0, "unknown" },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		is_str(wxf_sniff((const uint8_t *)v[i].bytes, v[i].n), v[i].type, "sniff: case %zu is %s",
+		    i, v[i].type);
+	is_str(wxf_sniff(NULL, 0), "unknown", "sniff: no bytes");
+	is_str(wxf_sniff_ext("jpeg"), "jpg", "sniff: jpeg files end .jpg");
+	is_str(wxf_sniff_ext("silk"), "silk", "sniff: silk files end .silk");
+	is_str(wxf_sniff_ext("unknown"), "bin", "sniff: unknown files end .bin");
+	ok(wxf_sniff_is_media("silk") && wxf_sniff_is_media("mp4") && !wxf_sniff_is_media("zip") &&
+	    !wxf_sniff_is_media("unknown"), "sniff: images, voice and video are media, documents not");
+}
+
+/* "Billion laughs": nine levels of ten references, 10^9 copies of ten bytes if expanded. */
+static char *
+laughs(const char *body)
+{
+	wxf_buf b;
+
+	wxf_buf_init(&b);
+	wxf_buf_puts(&b, "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<!DOCTYPE map [");
+	wxf_buf_puts(&b, "<!ENTITY a \"1234567890\">");
+	for (char c = 'b'; c <= 'i'; c++) {
+		wxf_buf_printf(&b, "<!ENTITY %c \"", c);
+		for (int k = 0; k < 10; k++)
+			wxf_buf_printf(&b, "&%c;", c - 1);
+		wxf_buf_puts(&b, "\">");
+	}
+	wxf_buf_printf(&b, "]>\n%s\n", body);
+	return wxf_buf_steal(&b);
+}
+
+static int
+prefs_cb(void *arg, const char *name, const char *value)
+{
+	wxf_buf *b = arg;
+
+	wxf_buf_printf(b, "%s=%s;", name, value != NULL ? value : "(null)");
+	return 0;
+}
+
+static void
+test_xml(void)
+{
+	static const char good[] = "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n"
+	    "<map>\n    <int name=\"default_uin\" value=\"-1234567890\" />\n"
+	    "    <string name=\"last_login_uin\">1&lt;2</string>\n    <boolean name=\"b\" />\n"
+	    "    <string>no name</string>\n</map>\n";
+	char *bad = laughs("<map><string name=\"last_login_uin\">&i;</string></map>");
+	const char *why = NULL;
+	xmlDocPtr doc;
+	wxf_buf got;
+	wxf_xml_limits lim = { 1 << 20, 2, 100 };
+
+	wxf_xml_init();
+	wxf_buf_init(&got);
+	is_int(wxf_xml_prefs(good, strlen(good), prefs_cb, &got, &why), WXF_OK, "prefs: read");
+	is_str(got.p, "default_uin=-1234567890;last_login_uin=1<2;b=(null);",
+	    "prefs: value attributes, <string> text, entries without a value, nameless skipped");
+	wxf_buf_reset(&got);
+	is_int(wxf_xml_prefs(bad, strlen(bad), prefs_cb, &got, &why), WXF_ECORRUPT,
+	    "prefs: billion laughs refused");
+	ok(why != NULL && strstr(why, "DOCTYPE") != NULL, "prefs: the reason names the DOCTYPE (%s)",
+	    why ? why : "");
+	ok(got.len == 0, "prefs: nothing read from a refused file");
+	doc = wxf_xml_parse(bad, strlen(bad), &why);
+	ok(doc == NULL && strstr(why, "DOCTYPE") != NULL, "xml: billion laughs refused before parsing");
+	is_int(wxf_xml_prefs("<map><int", 9, prefs_cb, &got, &why), WXF_ECORRUPT,
+	    "prefs: malformed refused");
+	doc = wxf_xml_parse_lim("<a><b><c/></b></a>", 18, &lim, &why);
+	ok(doc != NULL, "xml: depth 2 within a depth-2 limit");
+	xmlFreeDoc(doc);
+	doc = wxf_xml_parse_lim("<a><b><c><d/></c></b></a>", 25, &lim, &why);
+	ok(doc == NULL && strstr(why, "deep") != NULL, "xml: depth 3 refused by a depth-2 limit");
+	lim.max_size = 10;
+	doc = wxf_xml_parse_lim("<a><b><c/></b></a>", 18, &lim, &why);
+	ok(doc == NULL && strstr(why, "size") != NULL, "xml: size limit");
+	wxf_buf_free(&got);
+	free(bad);
 }
 
 static void
@@ -179,6 +404,10 @@ main(void)
 	test_cursor();
 	test_hash();
 	test_escape();
+	test_grow();
+	test_strmap();
+	test_sniff();
+	test_xml();
 	test_time();
 	test_paths_and_audit();
 	return tap_done();

@@ -357,6 +357,31 @@ test_searches(void)
 	free(state);
 }
 
+/* FIPS-197 appendix C.1 (AES-128) as two ECB blocks; whole blocks only. */
+static void
+test_aes128_ecb(void)
+{
+	uint8_t key[16], pt[16], ct[16], buf[32];
+	wxf_aes128_ecb *c = NULL;
+
+	wxf_unhex("000102030405060708090a0b0c0d0e0f", key, 16);
+	wxf_unhex("00112233445566778899aabbccddeeff", pt, 16);
+	wxf_unhex("69c4e0d86a7b0430d8cdb78070b4c55a", ct, 16);
+	is_int(wxf_aes128_ecb_new(&c, key, NULL), WXF_OK, "aes128-ecb: context");
+	memcpy(buf, ct, 16);
+	memcpy(buf + 16, ct, 16);
+	is_int(wxf_aes128_ecb_decrypt(c, buf, 32), WXF_OK, "aes128-ecb: two blocks decrypt");
+	ok(memcmp(buf, pt, 16) == 0 && memcmp(buf + 16, pt, 16) == 0,
+	    "aes128-ecb: FIPS-197 C.1 plaintext, each block alone (ECB)");
+	is_int(wxf_aes128_ecb_decrypt(c, buf, 0), WXF_OK, "aes128-ecb: nothing to do");
+	is_int(wxf_aes128_ecb_decrypt(c, buf, 20), WXF_ECRYPTO, "aes128-ecb: partial block refused");
+	memcpy(buf, ct, 16);
+	is_int(wxf_aes128_ecb_decrypt(c, buf, 16), WXF_OK, "aes128-ecb: usable after a refusal");
+	ok(memcmp(buf, pt, 16) == 0, "aes128-ecb: same plaintext after the refusal");
+	wxf_aes128_ecb_free(&c);
+	ok(c == NULL, "aes128-ecb: freed");
+}
+
 int
 main(void)
 {
@@ -375,6 +400,7 @@ main(void)
 	if (mkdtemp(tmpdir) == NULL)
 		return 1;
 	test_profiles();
+	test_aes128_ecb();
 	test_refdbs();
 	test_damage();
 	test_javaser();

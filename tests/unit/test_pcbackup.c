@@ -20,7 +20,7 @@
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "model/model.h"
-#include "wechat/pcbackup.h"
+#include "wechat/wc_backup.h"
 #include "wechat/wc_protobuf.h"
 #include "tap.h"
 

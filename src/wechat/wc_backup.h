@@ -46,8 +46,8 @@
  * Evidence is only read (O_RDONLY, pread in bounded chunks: a multi-GB BAK file is never
  * loaded); every output is written below work_dir with names made from integers only.
  */
-#ifndef WXF_WECHAT_PCBACKUP_H
-#define WXF_WECHAT_PCBACKUP_H
+#ifndef WXF_WECHAT_WC_BACKUP_H
+#define WXF_WECHAT_WC_BACKUP_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -93,7 +93,7 @@ typedef struct wxf_pcbackup_media {
 	char sha256[65], md5[33];
 	int md5_agrees;          /* -1 no MD5 in MsgMedia, 0 differs, 1 agrees */
 	char magic[16];          /* short type: jpeg png gif mp4 silk amr pdf zip … unknown */
-	char *description;       /* libmagic description (magic_buffer), or NULL */
+	char *description;       /* libmagic description (wxf_magic), NULL without libmagic */
 	char *out_path;          /* work_dir/media/<MapKey>[.copyN].<ext> */
 	const char *msg_id;      /* linked message (first copy of it), or NULL */
 	const char *first_file;  /* BAK_n_MEDIA of the first piece */
