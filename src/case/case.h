@@ -113,6 +113,10 @@ typedef struct wxf_cite_ref {
 	uint32_t pgno, frame;            /* as cited; a SQLite record is decoded when frame is 0 */
 	const char *needle;              /* what the range must hold; NULL: nothing to look for */
 	size_t needle_len;
+	const char *name;                /* the file as the bundle names it: a zero-length
+	                                    citation of a folder (a value known from a folder's
+	                                    name, such as a PC backup's wxid) holds the needle in
+	                                    that name */
 } wxf_cite_ref;
 typedef struct wxf_cite_result {
 	size_t n_checked;                /* ranges read and hashed */
@@ -131,6 +135,7 @@ void wxf_cite_free(wxf_cite_cache **c);
 size_t wxf_cite_needle(const char *vis, size_t n, const char **needle);
 /* Reads ref's range of the file at path: hex gets its SHA-256; *text_ok is 1 when it (or the
  * SQLite record whose cell starts there) holds the needle, 0 when not, -1 without a needle.
+ * A folder cited with length 0 gives the SHA-256 of nothing and holds the needle in ref->name.
  * WXF_OK, or the error when the file cannot be read or the range lies beyond its end. */
 int wxf_cite_check(wxf_cite_cache *c, const char *path, const wxf_cite_ref *ref, char hex[65],
     int *text_ok, wxf_err *err);

@@ -14,8 +14,8 @@
  * The needle.  The bundle shows text in a visible form (invisible code points as "[U+202E]",
  * undecodable bytes as U+FFFD, XML and CSV escapes), so the check looks for what both forms
  * keep verbatim: the reported text is cut at every marker, U+FFFD, whitespace, XML-special
- * character (& < > " ') and '|' (which joins composed values such as a bank card's), and the first piece of at least 8 bytes (else the longest piece) is
- * the needle, at most 24 bytes of it.  The case writer and the verifier derive it the same way,
+ * character (& < > " ') and '|' (which joins composed values such as a bank card's), and the
+ * first piece of at least 8 bytes (else the longest piece) is the needle, at most 24 bytes of it.  The case writer and the verifier derive it the same way,
  * from the raw text and from the text read back from timeline.xml.
  */
 #include "config.h"
@@ -206,11 +206,19 @@ int
 wxf_cite_check(wxf_cite_cache *c, const char *path, const wxf_cite_ref *ref, char hex[65],
     int *text_ok, wxf_err *err)
 {
-	cite_file *f = cite_open(c, path, err);
+	cite_file *f;
 	const uint8_t *r;
 
 	hex[0] = '\0';
 	*text_ok = -1;
+	if (ref->length == 0 && wxf_is_dir(path)) {
+		wxf_sha256_hex((const uint8_t *)"", 0, hex);
+		if (ref->needle != NULL && ref->needle_len > 0)
+			*text_ok = ref->name != NULL && memmem(ref->name, strlen(ref->name), ref->needle,
+			    ref->needle_len) != NULL;
+		return WXF_OK;
+	}
+	f = cite_open(c, path, err);
 	if (f == NULL)
 		return err->code != WXF_OK ? err->code : wxf_err_set(err, WXF_EIO, "%s: not readable",
 		    path);
@@ -335,6 +343,24 @@ paths_add(cite_run *cr, size_t *cap, const wxf_inventory *inv, const wxf_subinv 
 	}
 }
 
+/* The folder an evidence path names, on disk (malloc'd), when some evidence file lies below
+ * it; NULL otherwise. */
+static char *
+folder_of(const cite_run *cr, const char *path)
+{
+	size_t n = strlen(path), i;
+
+	for (i = 0; i < cr->n_paths; i++) {
+		const cite_path *q = &cr->paths[i];
+		size_t lq = strlen(q->path), la = strlen(q->abs);
+
+		if (q->work == NULL && lq > n && strncmp(q->path, path, n) == 0 && q->path[n] == '/' &&
+		    la >= lq - n)
+			return wxf_xstrndup(q->abs, la - (lq - n));
+	}
+	return NULL;
+}
+
 /* A failure: counted, named, and (the first MAX_LISTED) recorded in the audit log. */
 static void
 cite_fail(cite_run *cr, const wxf_prov *p, const char *what, const char *why)
@@ -360,7 +386,7 @@ cite_prov(void *arg, wxf_prov *p, const char *text, const char *what)
 	cite_run *cr = arg;
 	const cite_path *cp = NULL;
 	wxf_cite_ref ref;
-	char hex[65], buf[1024], *path;
+	char hex[65], buf[1024], *path, *folder = NULL;
 	const char *why;
 
 	if (p->file == NULL && p->image == NULL)
@@ -370,6 +396,8 @@ cite_prov(void *arg, wxf_prov *p, const char *text, const char *what)
 
 		key.path = p->file;
 		cp = bsearch(&key, cr->paths, cr->n_paths, sizeof(*cr->paths), path_cmp);
+		if (cp == NULL && p->length == 0 && (folder = folder_of(cr, p->file)) != NULL)
+			goto check;
 		if (cp == NULL) {
 			cr->res.n_checked++;
 			cite_fail(cr, p, what, "the cited file is not in the evidence inventory");
@@ -380,8 +408,11 @@ cite_prov(void *arg, wxf_prov *p, const char *text, const char *what)
 			p->image = wxf_model_printf(cr->m, "%s/%s", cp->work, cp->path + cp->from_len +
 			    2);
 	}
-	path = p->image != NULL ? wxf_path_join(cr->r->o->out, p->image) : wxf_xstrdup(cp->abs);
+check:
+	path = p->image != NULL ? wxf_path_join(cr->r->o->out, p->image) :
+	    folder != NULL ? folder : wxf_xstrdup(cp->abs);
 	memset(&ref, 0, sizeof(ref));
+	ref.name = p->image != NULL ? p->image : p->file;
 	ref.offset = p->offset;
 	ref.length = p->length;
 	ref.pgno = p->pgno;

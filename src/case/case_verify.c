@@ -163,6 +163,7 @@ check_prov(vstate *v, xmlTextReaderPtr rd)
 	ref.length = (uint32_t)l;
 	ref.pgno = (uint32_t)pg;
 	ref.frame = (uint32_t)fr;
+	ref.name = shown;
 	if (text != NULL) {
 		/* the text as the bundle shows it is already in its visible form */
 		ref.needle_len = wxf_cite_needle(text, strlen(text), &ref.needle);

@@ -588,12 +588,13 @@ wxf_model_find_msg(const wxf_model *m, const char *id)
 int
 wxf_model_set_file_id(wxf_model *m, const char *path, const char *sha256_hex)
 {
-	const char *id;
+	const char *id, *key;
 
 	if (path == NULL || sha256_hex == NULL || strlen(sha256_hex) != 64)
 		return WXF_OK;
 	if ((id = wxf_model_printf(m, "sha256:%s", sha256_hex)) == NULL ||
-	    wxf_strmap_put(&m->file_ids, wxf_model_strdup(m, path), (void *)id) < 0)
+	    (key = wxf_model_strdup(m, path)) == NULL ||
+	    wxf_strmap_put(&m->file_ids, key, (void *)id) < 0)
 		return WXF_ENOMEM;
 	return WXF_OK;
 }

@@ -76,6 +76,7 @@ backup_run(wxf_wc_acct *a, wxf_err *err)
 	o.key_hex = env->backup_key;
 	o.work_dir = a->work_abs;
 	o.record_as = a->work;
+	o.record_in = a->dir;
 	o.audit = env->audit;
 	o.reveal_key = env->reveal_key;
 	wxf_log_info(env->log, "reading WeChat PC backup %s", d->item->path);

@@ -71,7 +71,8 @@ const char *wxf_pcbackup_status_name(wxf_pcbackup_status s);
 
 typedef struct wxf_pcbackup_file {
 	char *name;              /* "Backup.db", "BAK_0_TEXT", … */
-	char *path;              /* folder/name */
+	char *path;              /* folder/name, on this machine */
+	char *shown;             /* record_in/name: the evidence path the bundle names it by */
 	int kind;                /* 0 index db, 1 text, 2 media, 3 other */
 	uint64_t size;
 	char sha256[65];         /* of the evidence file, "" if unreadable */
@@ -97,7 +98,7 @@ typedef struct wxf_pcbackup_media {
 	char *out_path;          /* work_dir/media/<MapKey>[.copyN].<ext> */
 	const char *msg_id;      /* linked message (first copy of it), or NULL */
 	const char *first_file;  /* BAK_n_MEDIA of the first piece */
-	uint64_t first_offset;
+	uint64_t first_offset, first_len;  /* the first piece's bytes in it */
 } wxf_pcbackup_media;
 
 typedef struct wxf_pcbackup_region {
@@ -185,6 +186,8 @@ typedef struct wxf_pcbackup_opts {
 	const char *key_hex;     /* --backup-key, or NULL */
 	const char *work_dir;    /* on disk (created) */
 	const char *record_as;   /* the bundle-relative name of work_dir; NULL: work_dir */
+	const char *record_in;   /* the folder's evidence path (provenance names files below it);
+	                            NULL: folder */
 	struct wxf_audit *audit; /* may be NULL */
 	int reveal_key;
 } wxf_pcbackup_opts;

@@ -177,6 +177,7 @@ cb_config(void *arg, const wxf_sqlrow *row)
 		return c->oom = 1;
 	memcpy(c->config, b->p, b->n);
 	c->config_n = b->n;
+	row_prov(c, row, "Config", &c->config_prov);
 	return 0;
 }
 

@@ -63,6 +63,10 @@ typedef struct ctx {
 	wxf_pcbackup_result *res;
 	const char *work_dir;            /* on disk */
 	const char *work_rec;            /* its bundle-relative name (recorded) */
+	const char *record_in;           /* the folder's evidence path, or NULL */
+	int *text_fds;                   /* per res->files: the plaintext image of a BAK_n_TEXT
+	                                    (work_dir/text/<name>, segments at their offsets) */
+	const char **text_images;        /* per res->files: its bundle-relative name, or NULL */
 	const char *owner;       /* model string or NULL */
 	const char *db_path;
 	const char *image_rel;
@@ -77,6 +81,7 @@ typedef struct ctx {
 	id_row *mstrs; size_t n_mstrs, cap_mstrs;
 	sess_row *sess; size_t n_sess, cap_sess;
 	uint8_t *config; size_t config_n;
+	wxf_prov config_prov;            /* the Config 100000 row's cell */
 	/* coverage of BAK files by valid rows: [off, len, file] */
 	struct cov { int file; uint64_t off, len; } *cov; size_t n_cov, cap_cov;
 	/* messages */

@@ -91,6 +91,7 @@ assemble(ctx *c, fseg_row **pc, size_t n, int copy, wxf_err *err)
 	md->md5_agrees = -1;
 	md->first_file = r->files[pc[0]->file].name;
 	md->first_offset = (uint64_t)pc[0]->off;
+	md->first_len = (uint64_t)pc[0]->len;
 	ms = mstr_of(c, md->map_key, &mm);
 	md->media_id_str = ms != NULL && c->m ? wxf_model_strdup(c->m, ms) : NULL;
 	md->orphan = ms == NULL;
@@ -378,11 +379,12 @@ wxf_bak_link_media(ctx *c)
 		    "MsgFileSegment%.0d%s", md->copy, md->complete ? "" : ", incomplete");
 		x.source = wxf_model_strdup(m, src);
 		memset(&x.prov, 0, sizeof(x.prov));
-		x.prov.file = r->files[wxf_bak_find_file(c, md->first_file, FK_MEDIA)].path;
+		x.prov.file = r->files[wxf_bak_find_file(c, md->first_file, FK_MEDIA)].shown;
 		x.prov.table = "MsgFileSegment";
 		x.prov.rowid = md->map_key;
+		/* the bytes cited are the first piece's; the others are listed by MsgFileSegment */
 		x.prov.offset = md->first_offset;
-		x.prov.length = md->total_len > UINT32_MAX ? UINT32_MAX : (uint32_t)md->total_len;
+		x.prov.length = md->first_len > UINT32_MAX ? UINT32_MAX : (uint32_t)md->first_len;
 		x.prov.origin = WXF_ORIGIN_BACKUP;
 		x.prov.status = md->complete ? WXF_STATUS_INTACT : WXF_STATUS_PARTIALLY_RECOVERED;
 		x.prov.confidence = 100;

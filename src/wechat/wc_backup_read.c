@@ -246,9 +246,10 @@ inventory(ctx *c, const char *folder, wxf_err *err)
 		memset(f, 0, sizeof(*f));
 		f->name = strdup(de->d_name);
 		f->path = path;
+		f->shown = wxf_path_join(c->record_in != NULL ? c->record_in : folder, de->d_name);
 		f->kind = k;
 		f->size = (uint64_t)st.st_size;
-		if (f->name == NULL) {
+		if (f->name == NULL || f->shown == NULL) {
 			closedir(d);
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		}
@@ -329,6 +330,48 @@ wxf_pcbackup_read(wxf_model *m, const char *folder, const char *key_hex, const c
 	return wxf_pcbackup_read_opts(m, folder, &o, res, err);
 }
 
+/* The plaintext image of every BAK_n_TEXT: work_dir/text/<name>, as long as the evidence file,
+ * each segment decrypted at its own offset (wxf_bak_text writes them), the rest zero.  The
+ * provenance of a backup message cites it, so its bytes can be read back at the offsets the
+ * bundle gives. */
+static int
+text_images(ctx *c, const char *work_dir, wxf_err *err)
+{
+	wxf_pcbackup_result *r = c->res;
+	char *dir = wxf_path_join(work_dir, "text");
+	int rc = WXF_OK;
+
+	c->text_fds = malloc((r->n_files ? r->n_files : 1) * sizeof(int));
+	c->text_images = calloc(r->n_files ? r->n_files : 1, sizeof(char *));
+	if (dir == NULL || c->text_fds == NULL || c->text_images == NULL) {
+		free(dir);
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < r->n_files; i++)
+		c->text_fds[i] = -1;
+	for (size_t i = 0; i < r->n_files && rc == WXF_OK; i++) {
+		char *abs;
+
+		if (r->files[i].kind != FK_TEXT)
+			continue;
+		if ((rc = wxf_mkdir_p(dir, err)) != WXF_OK)
+			break;
+		abs = wxf_path_join(dir, r->files[i].name);
+		c->text_images[i] = wxf_model_printf(c->m, "%s/text/%s", c->work_rec, r->files[i].name);
+		if (abs == NULL || c->text_images[i] == NULL) {
+			free(abs);
+			rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
+			break;
+		}
+		c->text_fds[i] = open(abs, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (c->text_fds[i] < 0 || ftruncate(c->text_fds[i], (off_t)r->files[i].size) != 0)
+			rc = wxf_err_set(err, WXF_EIO, "%s: %s", abs, strerror(errno));
+		free(abs);
+	}
+	free(dir);
+	return rc;
+}
+
 int
 wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts *o,
     wxf_pcbackup_result *res, wxf_err *err)
@@ -352,6 +395,7 @@ wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts
 	c.res = res;
 	c.work_dir = work_dir;
 	c.work_rec = o->record_as != NULL ? o->record_as : work_dir;
+	c.record_in = o->record_in;
 	res->device.start_time_s = res->device.end_time_s = WXF_INT_UNKNOWN;
 	res->folder = strdup(folder);
 	if (res->folder == NULL)
@@ -422,6 +466,7 @@ wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts
 
 		memset(&o2, 0, sizeof(o2));
 		o2.record_as = res->image;
+		o2.record_in = res->files[db_idx].shown;
 		o2.jobs = 1;
 		o2.audit = o->audit;
 		o2.reveal_key = o->reveal_key;
@@ -445,7 +490,7 @@ wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts
 		rc = WXF_OK;
 	}
 	c.image_rel = wxf_model_strdup(m, res->image);
-	c.db_path = wxf_model_strdup(m, c.db_path);
+	c.db_path = wxf_model_strdup(m, res->files[db_idx].shown);
 	/* (3) index */
 	if ((rc = wxf_map_open(&map, image_abs, err)) != WXF_OK ||
 	    (rc = wxf_sqlite_open(&db, map.data, map.size, err)) != WXF_OK) {
@@ -470,12 +515,17 @@ wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts
 		wxf_prov p;
 
 		memset(&p, 0, sizeof(p));
-		p.file = c.db_path;
-		p.image = c.image_rel;
-		p.table = res->device.account_id ? "Config" : NULL;
-		p.rowid = res->device.account_id ? 100000 : INT64_MIN;
-		p.origin = WXF_ORIGIN_LIVE;
-		p.confidence = 100;
+		if (res->device.account_id != NULL && c.config_prov.table != NULL) {
+			/* the Config 100000 cell holds the account id (protobuf field 1) */
+			p = c.config_prov;
+		} else {
+			/* from the folder's name only (WeChat Files/<wxid>/BackupFiles/...): no bytes
+			 * of a file hold it */
+			p.file = c.record_in != NULL ? c.record_in : folder;
+			p.rowid = INT64_MIN;
+			p.origin = WXF_ORIGIN_LIVE;
+			p.confidence = 100;
+		}
 		if (own != NULL) {
 			if (wxf_model_set_owner(m, own, &p) == NULL)
 				goto oom;
@@ -495,7 +545,7 @@ wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts
 		s->image = c.image_rel;
 		for (size_t i = 0; i < res->n_files; i++)
 			if (res->files[i].kind != FK_DB && wxf_model_add_source(m,
-			    wxf_model_strdup(m, res->files[i].path), res->files[i].kind == FK_TEXT ?
+			    wxf_model_strdup(m, res->files[i].shown), res->files[i].kind == FK_TEXT ?
 			    "backup-text" : "backup-media", WXF_PLAT_BACKUP, c.owner) == NULL)
 				goto oom;
 	}
@@ -508,7 +558,8 @@ wxf_pcbackup_read_opts(wxf_model *m, const char *folder, const wxf_pcbackup_opts
 	for (size_t i = 0; i < res->n_files; i++)
 		c.fds[i] = -1;
 	c.magic = wxf_magic_new();
-	if ((rc = wxf_bak_text(&c, err)) != WXF_OK)
+	if ((rc = text_images(&c, work_dir, err)) != WXF_OK ||
+	    (rc = wxf_bak_text(&c, err)) != WXF_OK)
 		goto done;
 	if ((rc = wxf_bak_media(&c, err)) != WXF_OK)
 		goto done;
@@ -532,6 +583,11 @@ done:
 		if (c.fds[i] >= 0)
 			close(c.fds[i]);
 	free(c.fds);
+	for (size_t i = 0; c.text_fds != NULL && i < res->n_files; i++)
+		if (c.text_fds[i] >= 0 && close(c.text_fds[i]) != 0 && rc == WXF_OK)
+			rc = wxf_err_set(err, WXF_EIO, "%s: %s", c.text_images[i], strerror(errno));
+	free(c.text_fds);
+	free(c.text_images);
 	for (size_t i = 0; i < c.n_segs; i++)
 		free(c.segs[i].usr), free(c.segs[i].file_path);
 	free(c.segs);
@@ -568,7 +624,7 @@ wxf_pcbackup_result_free(wxf_pcbackup_result *res)
 	free(res->folder);
 	free(res->account);
 	for (size_t i = 0; i < res->n_files; i++)
-		free(res->files[i].name), free(res->files[i].path);
+		free(res->files[i].name), free(res->files[i].path), free(res->files[i].shown);
 	free(res->files);
 	free(res->image);
 	wxf_decrypt_result_free(&res->dec);
@@ -616,7 +672,7 @@ wxf_pcbackup_result_json(const wxf_pcbackup_result *r)
 		wxf_buf_json_sep(&b);
 		wxf_buf_putc(&b, '{');
 		wxf_buf_json_kstr(&b, "name", f->name);
-		wxf_buf_json_kstr(&b, "path", f->path);
+		wxf_buf_json_kstr(&b, "path", f->shown);
 		wxf_buf_json_kuint(&b, "size", f->size);
 		wxf_buf_json_kstr(&b, "sha256", f->sha256[0] ? f->sha256 : NULL);
 		wxf_buf_json_kuint(&b, "index_rows", f->n_segments);

@@ -217,7 +217,8 @@ add_item(void *arg, size_t index, size_t off, size_t len)
 
 	wxf_err_clear(&e);
 	memset(&p, 0, sizeof(p));
-	p.file = r->files[c->cur_file].path;
+	p.file = r->files[c->cur_file].shown;
+	p.image = c->text_images != NULL ? c->text_images[c->cur_file] : NULL;
 	p.table = "BakChatMsgItem";
 	p.rowid = c->cur_orphan ? INT64_MIN : c->cur_seg_id;
 	p.frame = index + 1 > UINT32_MAX ? UINT32_MAX : (uint32_t)(index + 1);
@@ -399,6 +400,15 @@ read_segment(ctx *c, int f, uint64_t off, uint64_t len, int64_t seg_id, const ch
 		free(buf);
 		return 0;
 	}
+	/* the plaintext image holds the segment at its offset: the cited bytes of its items */
+	if (c->text_fds != NULL && c->text_fds[f] >= 0) {
+		wxf_err we;
+
+		wxf_err_clear(&we);
+		if (wxf_pwrite_all(c->text_fds[f], buf, (size_t)len, off, c->text_images[f], &we) !=
+		    WXF_OK)
+			wxf_bak_warn(c, "backup-image-write", where, "%s", we.msg);
+	}
 	c->cur_file = f;
 	c->cur_seg_off = off;
 	c->cur_seg_id = seg_id;
@@ -530,7 +540,7 @@ wxf_bak_gaps(ctx *c, int k)
 				int ok = 0;
 
 				memset(&where, 0, sizeof(where));
-				where.file = r->files[f].path;
+				where.file = r->files[f].shown;
 				where.offset = pos;
 				where.length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 				where.origin = WXF_ORIGIN_BACKUP;

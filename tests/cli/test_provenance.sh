@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Evidence that survives cross-examination.  Over every fixture bundle (the demo, demo-wal and
 # hostile extractions, the demo wrapped as a plain and an encrypted .ab, the Huawei backup, the
-# WeChat PC backup):
+# WeChat PC backup and its hostile variant):
 #   - every cited byte range is re-read by an independent checker (tests/tools/
 #     check_provenance.py, Python's standard library): the cited file exists (a WAL frame in a
 #     -wal), its SHA-256 matches range_sha256 and it holds the reported text, in the range or in
@@ -92,6 +92,11 @@ is "$rc" 0 "PC backup: case exits 0"
 check_bundle pc
 again pc / "$PC" --backup-key "$PCKEY"
 same pc
+# the hostile PC backup has no Config row: its owner is known from the folder's name only, a
+# zero-length citation of that folder whose name must hold it
+run pch "$FX/backup/pc-hostile" "WeChat Files" --backup-key "$PCKEY"
+is "$rc" 0 "hostile PC backup: case exits 0"
+check_bundle pch
 
 # --- tampering is caught and named ----------------------------------------------------------
 cp -r "$TMPD/a/demo" "$TMPD/t1"

@@ -156,6 +156,17 @@ def main():
         path = locate(out, rts, prov)
         if prov.get("image") and (prov.get("image").startswith("/") or ".." in prov.get("image").split("/")):
             return fail(item, "image outside the bundle")
+        off, ln = int(prov.get("offset")), int(prov.get("length"))
+        if ln == 0 and os.path.isdir(path):
+            # a value known from a folder's name: nothing read, the name holds the text
+            if prov.get("range_sha256") != hashlib.sha256(b"").hexdigest():
+                return fail(item, "range_sha256 of a zero-length citation is not that of nothing")
+            nd = needle(text) if text is not None else b""
+            if nd:
+                res["text_checked"] += 1
+                if nd not in (prov.get("image") or prov.get("file")).encode("utf-8"):
+                    return fail(item, "the folder name %s does not hold %r" % (prov.get("file"), nd))
+            return
         if not os.path.isfile(path):
             return fail(item, "cited file %s does not exist" % path)
         if path not in cache:
@@ -163,10 +174,13 @@ def main():
         data = cache[path]
         off, ln = int(prov.get("offset")), int(prov.get("length"))
         fr = int(prov.get("frame", "0"))
-        if fr:
+        is_frame = fr and prov.get("origin") != "backup"  # a backup item's number is no frame
+        if is_frame:
+            # a record read from a WAL frame or journal record is cited in that file
+            suf = "-journal" if prov.get("origin") == "journal" else "-wal"
             res["wal_frames"] += 1
-            if not prov.get("file", "").endswith("-wal") or (prov.get("image") and not prov.get("image").endswith("-wal")):
-                return fail(item, "a WAL frame cited in %s, not in a -wal file" % prov.get("file"))
+            if not prov.get("file", "").endswith(suf) or (prov.get("image") and not prov.get("image").endswith(suf)):
+                return fail(item, "a %s frame cited in %s, not in a %s file" % (prov.get("origin"), prov.get("file"), suf))
         fs = prov.get("file_sha256")
         if fs and prov.get("file") in ev and ev[prov.get("file")] != fs:
             return fail(item, "file_sha256 is not the SHA-256 evidence.sha256 lists for %s" % prov.get("file"))
@@ -183,7 +197,7 @@ def main():
         res["text_checked"] += 1
         if nd in rng:
             return
-        pl = record_payload(data, int(prov.get("page", "0")), off) if not fr else None
+        pl = record_payload(data, int(prov.get("page", "0")), off) if not is_frame else None
         if pl is not None and nd in pl:
             return
         fail(item, "bytes %d+%d of %s do not hold %r" % (off, ln, path, nd.decode("utf-8", "replace")))
