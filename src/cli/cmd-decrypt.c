@@ -83,12 +83,11 @@ print_part(const char *label, const wxf_page_report *r, const char *unit)
 
 /* No key given: derive the Android key from the extraction around DB. */
 static int
-android_key(struct st *s, const char *db, wxf_key *k, wxf_ctx *ctx, wxf_buf *audit_m, wxf_err *err)
+android_key(struct st *s, const char *db, wxf_key *k, uint64_t *tried, wxf_ctx *ctx, wxf_err *err)
 {
 	wxf_android_inputs in;
 	wxf_android_hints ko;
 	char *acct = wxf_path_dir(db), *root;
-	uint64_t tried = 0;
 	int rc;
 
 	memset(&ko, 0, sizeof(ko));
@@ -97,12 +96,11 @@ android_key(struct st *s, const char *db, wxf_key *k, wxf_ctx *ctx, wxf_buf *aud
 	root = wxf_android_app_root(s->tree, acct);
 	rc = wxf_android_inputs_collect(root, acct, &ko, &in, err);
 	if (rc == WXF_OK)
-		rc = wxf_android_key_derive(db, &in, k, &tried, err);
+		rc = wxf_android_key_derive(db, &in, k, tried, err);
 	if (rc == WXF_OK)
 		wxf_log_info(&ctx->log, "key: %s", k->how);
 	else if (in.notes)
 		wxf_log_info(&ctx->log, "key sources: %s", in.notes);
-	wxf_buf_printf(audit_m, "\"key_candidates_tried\":%llu,", (unsigned long long)tried);
 	wxf_android_inputs_free(&in);
 	free(root);
 	free(acct);
@@ -115,14 +113,12 @@ static int
 exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 {
 	struct st *s = state;
-	const char *db;
-	wxf_key k;
-	wxf_err err;
-	wxf_decrypt_report rep;
-	wxf_decrypt_opts o;
-	wxf_crosscheck x;
+	const char *db, *xs;
+	wxf_decrypt_result res;
+	wxf_decrypt_db_opts o;
+	wxf_decrypt_report *rep = &res.report;
 	wxf_audit au;
-	wxf_buf am;
+	wxf_err err;
 	char disp[160], desc[160];
 	int rc, findings = 0, have_audit = 0;
 
@@ -133,10 +129,7 @@ exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	}
 	db = argv[0];
 	wxf_err_clear(&err);
-	memset(&k, 0, sizeof(k));
-	memset(&x, 0, sizeof(x));
-	memset(&rep, 0, sizeof(rep));
-	wxf_buf_init(&am);
+	memset(&res, 0, sizeof(res));
 	if (s->out == NULL) {
 		fprintf(stderr, "wxforensic decrypt: -o PLAIN is required\n");
 		return WXF_EXIT_USAGE;
@@ -153,18 +146,19 @@ exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		have_audit = 1;
 	}
 	if (s->k.key || s->k.raw_key) {
-		rc = wxf_key_from_text(&k, s->k.key ? s->k.key : s->k.raw_key,
+		rc = wxf_key_from_text(&res.key, s->k.key ? s->k.key : s->k.raw_key,
 		    s->k.raw_key ? WXF_KEY_RAW : WXF_KEY_PASSPHRASE, &err);
 		if (rc != WXF_OK) {
 			fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
 			rc = WXF_EXIT_USAGE;
 			goto out;
 		}
-		k.source = WXF_KEYSRC_GIVEN;
-		snprintf(k.how, sizeof(k.how), "given by the examiner (%s), verified against page 1",
-		    s->k.raw_key ? "--raw-key, already-derived AES key" : "--key, passphrase");
+		res.key.source = WXF_KEYSRC_GIVEN;
+		snprintf(res.key.how, sizeof(res.key.how), "given by the examiner (%s), verified "
+		    "against page 1", s->k.raw_key ? "--raw-key, already-derived AES key" :
+		    "--key, passphrase");
 	} else {
-		rc = android_key(s, db, &k, ctx, &am, &err);
+		rc = android_key(s, db, &res.key, &res.n_tried, ctx, &err);
 		if (rc != WXF_OK) {
 			fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
 			rc = wxf_err_exit_code(rc);
@@ -173,88 +167,63 @@ exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		if (s->k.profile == NULL)
 			s->k.profile = wxf_xstrdup("android");
 	}
+	/* the one path every platform takes: decryption, witness, audit records */
 	memset(&o, 0, sizeof(o));
 	o.jobs = (unsigned)s->k.jobs;
 	o.log = &ctx->log;
+	o.audit = have_audit ? &au : NULL;
+	o.reveal_key = s->k.reveal;
+	o.no_crosscheck = s->no_xcheck;
 	o.no_sidecars = s->no_sidecars;
 	o.no_hash = s->no_hash;
-	rc = wxf_decrypt_file(db, s->out, &k, s->k.profile, &o, &rep, &err);
-	if (rc != WXF_OK) {
+	rc = wxf_decrypt_db(db, s->out, s->k.profile, &o, &res, &err);
+	if (rc != WXF_OK && !res.xcheck_ran) {
 		fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
-		if (have_audit) {
-			wxf_buf_puts(&am, "\"input\":");
-			wxf_buf_json_str(&am, db, strlen(db));
-			wxf_buf_puts(&am, ",\"error\":");
-			wxf_buf_json_str(&am, err.msg, strlen(err.msg));
-			wxf_audit_add(&au, "decrypt", am.p, NULL);
-		}
 		rc = wxf_err_exit_code(rc);
 		goto out;
 	}
-	if (!s->no_xcheck) {
-		wxf_err xe;
-
-		wxf_err_clear(&xe);
-		wxf_crosscheck_run(db, s->out, rep.profile, &k, &x, &xe);
-		if (x.status == WXF_XCHECK_DISAGREES || x.status == WXF_XCHECK_ERROR) {
-			wxf_log_error(&ctx->log, "%s", x.sentence);
-			findings = 1;
-		}
-	}
-	if (rep.db.n_bad || rep.db.trailing || rep.wal.n_bad || rep.journal.n_bad)
+	if (res.xcheck_ran && (res.xcheck.status == WXF_XCHECK_DISAGREES ||
+	    res.xcheck.status == WXF_XCHECK_ERROR)) {
+		wxf_log_error(&ctx->log, "%s", res.xcheck.sentence);
 		findings = 1;
-	wxf_key_display(&k, s->k.reveal, disp, sizeof(disp));
-	wxf_profile_describe(rep.profile, desc, sizeof(desc));
+	}
+	if (rep->db.n_bad || rep->db.trailing || rep->wal.n_bad || rep->journal.n_bad)
+		findings = 1;
+	xs = res.xcheck_ran ? res.xcheck.sentence : "skipped (--no-crosscheck)";
+	wxf_key_display(&res.key, s->k.reveal, disp, sizeof(disp));
+	wxf_profile_describe(rep->profile, desc, sizeof(desc));
 	if (ctx->json) {
-		char *j = wxf_decrypt_report_json(&rep);
+		char *j = wxf_decrypt_report_json(rep);
 		wxf_buf b;
 
 		wxf_buf_init(&b);
 		wxf_buf_printf(&b, "{%s,\"key_how\":", j);
-		wxf_buf_json_str(&b, k.how, strlen(k.how));
+		wxf_buf_json_str(&b, res.key.how, strlen(res.key.how));
 		wxf_buf_puts(&b, ",\"key\":");
 		wxf_buf_json_str(&b, disp, strlen(disp));
 		wxf_buf_puts(&b, ",\"crosscheck\":");
-		wxf_buf_json_str(&b, s->no_xcheck ? "skipped (--no-crosscheck)" : x.sentence,
-		    strlen(s->no_xcheck ? "skipped (--no-crosscheck)" : x.sentence));
-		wxf_buf_printf(&b, ",\"seconds\":%.3f}", rep.seconds);
+		wxf_buf_json_str(&b, xs, strlen(xs));
+		wxf_buf_printf(&b, ",\"seconds\":%.3f}", rep->seconds);
 		printf("%s\n", b.p);
 		wxf_buf_free(&b);
 		free(j);
 	} else {
-		printf("%-12s %s (%s)%s%s%s\n", "profile", rep.profile->name, desc,
-		    rep.equivalent[0] ? "; same parameters as " : "", rep.equivalent,
-		    rep.equivalent[0] ? "" : "");
-		printf("%-12s %s\n%-12s %s\n", "key", disp, "obtained", k.how);
-		print_part("database", &rep.db, "pages");
-		if (rep.wal.present)
-			print_part("wal", &rep.wal, "frames");
-		if (rep.journal.present)
-			print_part("journal", &rep.journal, "records");
-		printf("%-12s %s\n", "cross-check", s->no_xcheck ? "skipped (--no-crosscheck)" : x.sentence);
-		printf("%-12s %.2f s\n", "time", rep.seconds);
-	}
-	if (have_audit) {
-		char *j = wxf_decrypt_report_json(&rep);
-
-		wxf_buf_puts(&am, j);
-		free(j);
-		wxf_buf_puts(&am, ",\"key\":{\"how\":");
-		wxf_buf_json_str(&am, k.how, strlen(k.how));
-		wxf_buf_puts(&am, ",\"value\":");
-		wxf_buf_json_str(&am, disp, strlen(disp));
-		wxf_buf_puts(&am, "},\"crosscheck\":");
-		wxf_buf_json_str(&am, s->no_xcheck ? "skipped" : x.sentence,
-		    strlen(s->no_xcheck ? "skipped" : x.sentence));
-		wxf_audit_add(&au, "decrypt", am.p, NULL);
+		printf("%-12s %s (%s)%s%s\n", "profile", rep->profile->name, desc,
+		    rep->equivalent[0] ? "; same parameters as " : "", rep->equivalent);
+		printf("%-12s %s\n%-12s %s\n", "key", disp, "obtained", res.key.how);
+		print_part("database", &rep->db, "pages");
+		if (rep->wal.present)
+			print_part("wal", &rep->wal, "frames");
+		if (rep->journal.present)
+			print_part("journal", &rep->journal, "records");
+		printf("%-12s %s\n", "cross-check", xs);
+		printf("%-12s %.2f s\n", "time", rep->seconds);
 	}
 	rc = findings ? WXF_EXIT_FINDINGS : WXF_EXIT_OK;
 out:
 	if (have_audit)
 		wxf_audit_close(&au);
-	wxf_buf_free(&am);
-	wxf_decrypt_report_free(&rep);
-	wxf_key_clear(&k);
+	wxf_decrypt_result_free(&res);
 	return rc;
 }
 

@@ -283,6 +283,9 @@ typedef struct wxf_decrypt_db_opts {
 	wxf_log *log;            /* may be NULL */
 	struct wxf_audit *audit; /* may be NULL: "decrypt" and "decrypt.crosscheck" go there */
 	int reveal_key;          /* the key itself may appear in the audit log */
+	int no_crosscheck;       /* skip the SQLCipher witness (xcheck_ran stays 0) */
+	int no_sidecars;         /* ignore -wal / -journal */
+	int no_hash;             /* no input/output SHA-256 */
 } wxf_decrypt_db_opts;
 
 /*

@@ -50,6 +50,8 @@ wxf_decrypt_db(const char *db_path, const char *out_path, const char *profile,
 	dopt.log = o != NULL ? o->log : NULL;
 	dopt.record_as = name;
 	dopt.record_in = o != NULL ? o->record_in : NULL;
+	dopt.no_sidecars = o != NULL ? o->no_sidecars : 0;
+	dopt.no_hash = o != NULL ? o->no_hash : 0;
 	wxf_buf_init(&b);
 	/* physical decryption */
 	rc = wxf_decrypt_file(db_path, out_path, &res->key, profile, &dopt, &res->report, err);
@@ -60,12 +62,13 @@ wxf_decrypt_db(const char *db_path, const char *out_path, const char *profile,
 		free(rj);
 		wxf_buf_json_sep(&b);
 		wxf_key_json(&res->key, o->reveal_key, &b);
+		wxf_buf_printf(&b, ",\"key_candidates_tried\":%llu", (unsigned long long)res->n_tried);
 		wxf_buf_json_kstr(&b, "result", rc == WXF_OK ? "ok" : err != NULL ? err->msg :
 		    "failed");
 		wxf_audit_add(o->audit, "decrypt", b.p, NULL);
 		wxf_buf_reset(&b);
 	}
-	if (rc != WXF_OK)
+	if (rc != WXF_OK || (o != NULL && o->no_crosscheck))
 		goto out;
 	/* the independent witness */
 	rc = wxf_crosscheck_run(db_path, out_path, res->report.profile, &res->key, &res->xcheck,
