@@ -331,6 +331,30 @@ itunes_paths(wxf_subinv *s, const char *given, int encrypted, struct restored *v
 	}
 }
 
+/* Every restored file, hashed, in the audit log ("unpack-member"): the custody of what the
+ * readers will read, named "<container>!/<member>". */
+static void
+audit_members(const wxf_unpack_opts *o, const wxf_inventory *inv)
+{
+	wxf_buf b;
+	size_t i;
+
+	if (o->audit == NULL)
+		return;
+	wxf_buf_init(&b);
+	for (i = 0; i < inv->n_items; i++) {
+		const wxf_item *it = &inv->items[i];
+
+		wxf_buf_reset(&b);
+		wxf_buf_json_kstr(&b, "input", it->path);
+		wxf_buf_json_kstr(&b, "logical", it->logical);
+		wxf_buf_printf(&b, ",\"size\":%llu,\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"",
+		    (unsigned long long)it->size, it->before.md5, it->before.sha1, it->before.sha256);
+		wxf_audit_add(o->audit, "unpack-member", b.p, NULL);
+	}
+	wxf_buf_free(&b);
+}
+
 static void
 unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result *res)
 {
@@ -404,8 +428,10 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 				size_t before = res->n_subs;
 
 				sub_scan(o, files, r->given, files_rel, &res->subs, &res->n_subs);
-				if (res->n_subs > before)
+				if (res->n_subs > before) {
 					itunes_paths(&res->subs[before], r->given, b.unlocked, a.v, a.n);
+					audit_members(o, &res->subs[before].inv);
+				}
 			} else
 				limit(o, "iTunes/Finder backup %s holds no WeChat files (domains "
 				    "AppDomain-com.tencent.xin, AppDomainGroup-group.com.tencent.xin).",

@@ -25,7 +25,7 @@
 struct wxf_ios_ctx {
 	wxf_model *m;
 	wxf_sqlite_db *db;
-	const char *evidence, *image;
+	const char *evidence, *image, *wal, *wal_image;
 	wxf_ios_opts o;
 	wxf_ios_stats st;
 };
@@ -614,8 +614,8 @@ row_prov(const wxf_ios_ctx *c, const wxf_sqlrow *r)
 	wxf_prov p;
 
 	memset(&p, 0, sizeof(p));
-	p.file = c->evidence;
-	p.image = c->image;
+	p.file = r->wal_frame != 0 && c->wal != NULL ? c->wal : c->evidence;
+	p.image = r->wal_frame != 0 && c->wal != NULL ? c->wal_image : c->image;
 	p.table = r->table != NULL ? r->table->name : NULL;
 	p.rowid = r->rowid;
 	p.pgno = r->pgno;
@@ -720,6 +720,8 @@ wxf_ios_ctx_new(wxf_ios_ctx **cp, wxf_model *m, wxf_sqlite_db *db, const wxf_ios
 	c->o = *o;
 	c->evidence = wxf_model_strdup(m, o->evidence_path != NULL ? o->evidence_path : "");
 	c->image = wxf_model_strdup(m, o->image_path);
+	c->wal = wxf_model_strdup(m, o->wal_path);
+	c->wal_image = wxf_model_strdup(m, o->wal_image_path);
 	*cp = c;
 	return WXF_OK;
 }

@@ -38,6 +38,9 @@
 typedef struct wxf_ios_opts {
 	const char *evidence_path;   /* the database as listed in the inventory (required) */
 	const char *image_path;      /* the file the offsets refer to (bundle-relative) or NULL */
+	/* The -wal (inventory path, bundle-relative image or NULL): a live row read from a WAL
+	 * frame has its offset in that file, so it is cited there. */
+	const char *wal_path, *wal_image_path;
 	/* The username whose md5 is md5hex (32 lowercase hex digits), or NULL. */
 	const char *(*talker_of)(void *arg, const char *md5hex);
 	/* Fills md (path, state, sha256, size, magic) for the file rel below the account folder

@@ -580,6 +580,10 @@ ios_open(wxf_wc_acct *a, size_t d, wxf_sqlite_db *sdb, void **rdp, wxf_err *err)
 	memset(&o, 0, sizeof(o));
 	o.evidence_path = db->item->path;
 	o.image_path = db->image;
+	if (db->wal_item != NULL) {
+		o.wal_path = db->wal_item->path;
+		o.wal_image_path = rd->image_is_evidence ? NULL : db->wal_image;
+	}
 	o.talker_of = talker_of;
 	o.media = media_cb;
 	o.arg = p;
