@@ -169,6 +169,21 @@ wxf_wechat_role(const char *rel, wxf_platform *platform)
 		*platform = WXF_PLAT_IOS;
 		return "iOS message database (message_N.sqlite)";
 	}
+	if (strstr(rel, "/DB/") != NULL && (ends_with(base, ".sqlite-wal") || ends_with(base, ".sqlite-shm")) &&
+	    (strncmp(base, "message_", 8) == 0 || strncmp(base, "MM.sqlite", 9) == 0 ||
+	    strncmp(base, "WCDB_Contact.sqlite", 19) == 0)) {
+		*platform = WXF_PLAT_IOS;
+		return ends_with(base, "-wal") ? "WAL of an iOS WeChat database (the newest rows live here)" :
+		    "WAL index of an iOS WeChat database";
+	}
+	if (strstr(rel, "/Documents/") != NULL && (strstr(rel, "/Img/") || strstr(rel, "/Audio/") ||
+	    strstr(rel, "/Video/") || strstr(rel, "/OpenData/")) &&
+	    (strstr(rel, "tencent.xin") || strstr(rel, "/Containers/Data/Application/"))) {
+		*platform = WXF_PLAT_IOS;
+		return strstr(rel, "/Img/") ? "iOS image store (Img/)" : strstr(rel, "/Audio/") ?
+		    "iOS voice store (Audio/, SILK or AMR)" : strstr(rel, "/Video/") ?
+		    "iOS video store (Video/)" : "iOS file store (OpenData/)";
+	}
 	if (strncmp(base, "MSG", 3) == 0 && ends_with(base, ".db") && strstr(rel, "/Multi/") &&
 	    is_digits(base + 3, strlen(base) - 6)) {
 		*platform = WXF_PLAT_WIN3;
