@@ -147,6 +147,26 @@ is_digits(const char *s, size_t n)
 	return 1;
 }
 
+int
+wxf_ios_container_of(const char *path, size_t *len)
+{
+	static const char tail[] = "/DB/MM.sqlite";
+	const char *d, *h;
+	size_t lp = strlen(path), lt = strlen(tail), i;
+
+	if (lp < lt + 44 || strcmp(path + lp - lt, tail) != 0)
+		return 0;
+	h = path + lp - lt - 32;
+	d = h - 11;
+	if (memcmp(d, "/Documents/", 11) != 0)
+		return 0;
+	for (i = 0; i < 32; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+			return 0;
+	*len = (size_t)(d - path);
+	return 1;
+}
+
 const char *
 wxf_wechat_role(const char *rel, wxf_platform *platform)
 {

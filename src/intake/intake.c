@@ -764,7 +764,7 @@ itunes_map(scan *s, wxf_root *r)
  * (private/var/mobile/Containers/Data/Application/<UUID>/, .../Shared/AppGroup/<UUID>/):
  * WeChat's is the one whose .com.apple.mobile_container_manager.metadata.plist names
  * com.tencent.xin (group.com.tencent.xin for the shared container), or, without that file,
- * the one laid out like WeChat (Documents/<32 hex>/DB/MM.sqlite).  Its files get the logical
+ * the one laid out like WeChat (wxf_ios_container_of, classify.c).  Its files get the logical
  * path an iTunes backup would give them ("<domain>/<path below the container>"). */
 #define MCM_PLIST ".com.apple.mobile_container_manager.metadata.plist"
 
@@ -795,7 +795,7 @@ ios_containers(scan *s)
 
 	for (i = 0; i < inv->n_items; i++) {
 		wxf_item *it = &inv->items[i];
-		const char *b = wxf_path_base(it->path), *c;
+		const char *b = wxf_path_base(it->path);
 
 		if (it->member != NULL || it->logical != NULL)
 			continue;
@@ -819,13 +819,8 @@ ios_containers(scan *s)
 			plist_free(pl);
 			continue;
 		}
-		/* layout: <container>/Documents/<32 hex>/DB/MM.sqlite */
-		if (strcmp(b, "MM.sqlite") != 0)
-			continue;
-		if ((c = component_after(it->path, "Documents", &len)) != NULL && is_hex32(c, len) &&
-		    strncmp(c + len, "/DB/MM.sqlite", 13) == 0 && c - it->path >= 10)
-			container_add(&v, &n, it->path, (size_t)(c - it->path) - 11,
-			    "AppDomain-com.tencent.xin");
+		if (wxf_ios_container_of(it->path, &len))
+			container_add(&v, &n, it->path, len, "AppDomain-com.tencent.xin");
 	}
 	for (i = 0; i < inv->n_items; i++) {
 		wxf_item *it = &inv->items[i];

@@ -389,8 +389,7 @@ exists_in(const char *dir, const char *name)
 int
 wxf_itunes_probe(const char *dir)
 {
-	return exists_in(dir, "Manifest.plist") &&
-	    (exists_in(dir, "Manifest.db") || exists_in(dir, "Manifest.mbdb"));
+	return exists_in(dir, "Manifest.db") || exists_in(dir, "Manifest.mbdb");
 }
 
 static void
@@ -423,6 +422,8 @@ wxf_itunes_info_read(const char *dir, wxf_itunes_info *bi, wxf_err *err)
 	bi->full_backup = -1;
 	bi->manifest_db = exists_in(dir, "Manifest.db");
 	bi->manifest_mbdb = exists_in(dir, "Manifest.mbdb");
+	if (!exists_in(dir, "Manifest.plist"))
+		goto others;    /* a bare index: described as such, read as not encrypted */
 	if ((man = read_plist(dir, "Manifest.plist", err)) == NULL)
 		return wxf_err_wrap(err, WXF_ECORRUPT, "Manifest.plist");
 	bi->have_manifest_plist = 1;
@@ -452,6 +453,7 @@ wxf_itunes_info_read(const char *dir, wxf_itunes_info *bi, wxf_err *err)
 		bi->manifest_key_len = n;
 	}
 	plist_free(man);
+others:
 	if ((info = read_plist(dir, "Info.plist", NULL)) != NULL) {
 		bi->have_info = 1;
 		if (bi->device[0] == '\0')
@@ -516,7 +518,8 @@ wxf_itunes_describe(const wxf_itunes_info *bi)
 	    bi->device[0] ? "\", " : "", bi->product_type, bi->product_version[0] ? ", iOS " : "",
 	    bi->product_version, date[0] ? ", backed up " : "", date);
 	clean(dev);
-	out = wxf_xasprintf("iTunes/Finder backup (%s)%s%s; %s; %s", bi->manifest_db ? "Manifest.db" :
+	out = wxf_xasprintf("iTunes/Finder backup (%s)%s%s; %s; %s", !bi->have_manifest_plist ?
+	    "Manifest.db without Manifest.plist" : bi->manifest_db ? "Manifest.db" :
 	    "Manifest.mbdb, before iOS 10: not read", dev[0] ? " of " : "", dev,
 	    bi->encrypted ? (bi->manifest_key_len > 0 ? "encrypted (iOS 10.2+ keybag)" :
 	    "encrypted (keybag without ManifestKey: before iOS 10.2)") : "not encrypted",

@@ -113,7 +113,9 @@ typedef struct wxf_itunes_info {
 	size_t manifest_key_len;
 } wxf_itunes_info;
 
-/* 1 if dir looks like a backup folder: Manifest.plist and Manifest.db or Manifest.mbdb. */
+/* 1 if dir looks like a backup folder: Manifest.db or Manifest.mbdb (Manifest.plist, which
+ * says whether it is encrypted, may be missing from a partial copy: then it is read as not
+ * encrypted, and said so). */
 int wxf_itunes_probe(const char *dir);
 /* Reads the three plists (missing Info/Status plists are not errors).  WXF_OK, or
  * WXF_ECORRUPT when Manifest.plist is unreadable. */
