@@ -321,6 +321,7 @@ itunes_paths(wxf_subinv *s, const char *given, int encrypted, struct restored *v
 		hit = bsearch(&key, v, n, sizeof(*v), restore_cmp);
 		if (hit == NULL)
 			continue;
+		free(it->logical);
 		it->logical = wxf_xstrdup(hit->logical);
 		free(it->path);
 		it->path = wxf_xasprintf("%s/%.2s/%s!/%s", given, hit->id, hit->id, hit->logical);
