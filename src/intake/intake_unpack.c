@@ -304,20 +304,28 @@ itunes_file(void *arg, const char *id, const char *dom, const char *rel, int64_t
 	return 0;
 }
 
-/* Rewrites the restored tree's item paths to "<given>/<id[0:2]>/<id>!/<logical>". */
+/* Rewrites the restored tree's item paths to "<given>/<id[0:2]>/<id>!/<logical>"; an item's
+ * logical path is where it lies below the folder `files` it was restored into. */
 static void
-itunes_paths(wxf_subinv *s, const char *given, int encrypted, struct restored *v, size_t n)
+itunes_paths(wxf_subinv *s, const char *given, const char *files, int encrypted,
+    struct restored *v, size_t n)
 {
-	size_t i, lg = strlen(given);
+	char *rf = realpath(files, NULL);
+	size_t i, lf;
+
+	if (rf == NULL)
+		return;
+	files = rf;
+	lf = strlen(files);
 
 	qsort(v, n, sizeof(*v), restore_cmp);
 	for (i = 0; i < s->inv.n_items; i++) {
 		wxf_item *it = &s->inv.items[i];
 		struct restored key, *hit;
 
-		if (strncmp(it->path, given, lg) != 0 || strncmp(it->path + lg, "!/", 2) != 0)
+		if (it->abs == NULL || strncmp(it->abs, files, lf) != 0 || it->abs[lf] != '/')
 			continue;
-		key.logical = it->path + lg + 2;
+		key.logical = it->abs + lf + 1;
 		hit = bsearch(&key, v, n, sizeof(*v), restore_cmp);
 		if (hit == NULL)
 			continue;
@@ -330,6 +338,7 @@ itunes_paths(wxf_subinv *s, const char *given, int encrypted, struct restored *v
 		    encrypted ? "decrypted with the backup password" : "copied", hit->note ? "; " : "",
 		    hit->note ? hit->note : "");
 	}
+	free(rf);
 }
 
 /* Every restored file, hashed, in the audit log ("unpack-member"): the custody of what the
@@ -380,22 +389,22 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 		memset(&a, 0, sizeof(a));
 		memset(&b, 0, sizeof(b));
 		wxf_err_clear(&err);
-		wxf_log_info(o->log, "reading iTunes/Finder backup %s", r->given);
+		wxf_log_info(o->log, "reading iTunes/Finder backup %s", r->name);
 		rc = wxf_mkdir_p(dir, &err);
 		if (rc == WXF_OK)
 			rc = wxf_itunes_open(&b, r->abs, o->backup_password, man, o->log, &err);
 		if (rc == WXF_OK) {
 			if (b.unlocked)
 				wxf_log_info(o->log, "%s: backup password accepted (keybag: %zu class keys "
-				    "unwrapped); key derived in %.2f s", r->given, b.n_class_keys, b.kdf_secs);
+				    "unwrapped); key derived in %.2f s", r->name, b.n_class_keys, b.kdf_secs);
 			a.b = &b;
 			a.o = o;
-			a.given = r->given;
+			a.given = r->name;
 			a.files = files;
 			rc = wxf_itunes_files(&b, wechat_domains, itunes_file, &a, &err);
 		}
 		wxf_buf_init(&bb);
-		wxf_buf_json_kstr(&bb, "container", r->given);
+		wxf_buf_json_kstr(&bb, "container", r->name);
 		wxf_buf_printf(&bb, ",\"kind\":\"itunes\",\"encrypted\":%s",
 		    b.info.encrypted ? "true" : "false");
 		if (rc == WXF_OK || b.unlocked)
@@ -413,30 +422,30 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 			wxf_audit_add(o->audit, "unpack-container", bb.p, NULL);
 		wxf_buf_free(&bb);
 		if (rc != WXF_OK) {
-			wxf_log_error(o->log, "iTunes backup %s not read: %s", r->given, err.msg);
-			limit(o, "iTunes/Finder backup %s could not be read: %s", r->given, err.msg);
+			wxf_log_error(o->log, "iTunes backup %s not read: %s", r->name, err.msg);
+			limit(o, "iTunes/Finder backup %s could not be read: %s", r->name, err.msg);
 			res->n_failed++;
 		} else {
 			if (!wxf_itunes_complete(&b.info))
 				limit(o, "iTunes/Finder backup %s is partial: Status.plist %s%s%s; files may be "
-				    "missing.", r->given, b.info.have_status ? "SnapshotState \"" : "is absent",
+				    "missing.", r->name, b.info.have_status ? "SnapshotState \"" : "is absent",
 				    b.info.snapshot, b.info.have_status ? "\"" : "");
 			if (a.n_missing > 0 || a.n_failed > 0)
 				limit(o, "iTunes/Finder backup %s: %zu WeChat file(s) listed in Manifest.db are "
-				    "not in the backup and %zu could not be restored (see the log).", r->given,
+				    "not in the backup and %zu could not be restored (see the log).", r->name,
 				    a.n_missing, a.n_failed);
 			if (a.n > 0) {
 				size_t before = res->n_subs;
 
-				sub_scan(o, files, r->given, files_rel, &res->subs, &res->n_subs);
+				sub_scan(o, files, r->name, files_rel, &res->subs, &res->n_subs);
 				if (res->n_subs > before) {
-					itunes_paths(&res->subs[before], r->given, b.unlocked, a.v, a.n);
+					itunes_paths(&res->subs[before], r->name, files, b.unlocked, a.v, a.n);
 					audit_members(o, &res->subs[before].inv);
 				}
 			} else
 				limit(o, "iTunes/Finder backup %s holds no WeChat files (domains "
 				    "AppDomain-com.tencent.xin, AppDomainGroup-group.com.tencent.xin).",
-				    r->given);
+				    r->name);
 		}
 		for (j = 0; j < a.n; j++) {
 			free(a.v[j].logical);
