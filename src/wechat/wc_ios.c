@@ -575,6 +575,15 @@ add_chat_row(wxf_ios_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov, const ch
 	msg->status = cint(r, "Status");
 	msg->talker = talker != NULL ? wxf_model_strdup(m, talker) :
 	    wxf_model_printf(m, "unknown-conversation-%s", h);
+	if (talker == NULL && wxf_model_find_conv(m, msg->talker) == NULL) {
+		/* a name made here, not read: the conversation cites no bytes of its own */
+		wxf_prov none;
+
+		memset(&none, 0, sizeof(none));
+		none.rowid = INT64_MIN;
+		if (wxf_model_conv(m, msg->talker, &none) == NULL)
+			return WXF_ENOMEM;
+	}
 	if (r->truncated)
 		wxf_msg_warn(m, msg, "row-truncated", "row cut short (overflow chain broken)");
 	v = col(r, "Message");
@@ -594,6 +603,7 @@ add_chat_row(wxf_ios_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov, const ch
 		msg->body = rc == WXF_OK && wxf_kvs_get(&msg->fields, "compression") != NULL &&
 		    strstr(wxf_kvs_get(&msg->fields, "compression"), "dictionary") != NULL ?
 		    DICT_TEXT : "〔压缩内容无法解码 compressed, not decodable〕";
+		msg->body_placeholder = 1;
 		if (strcmp(msg->body, DICT_TEXT) == 0 && (rc = wxf_msg_warn(m, msg,
 		    "compressed-dictionary", "Message is zstd-compressed with a dictionary that is not "
 		    "available; kept raw, not decoded")) != WXF_OK)

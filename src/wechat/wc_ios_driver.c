@@ -332,13 +332,21 @@ ios_accounts(const wxf_wc_driver *drv, const wxf_inventory *inv, wxf_wc_acct ***
 
 /* ------------------------------------------------------------------------------ owner */
 
+static char *bundle_rel(const ios_acct *p, const char *abs);
+
+/* A whole account file (LoginInfo2.dat, mmsetting.archive) as provenance: the evidence path,
+ * and the restored copy the bytes are read from when there is one. */
 static wxf_prov
-file_prov(const wxf_item *it)
+file_prov(wxf_wc_acct *a, const wxf_item *it)
 {
+	char *img = bundle_rel(a->priv, it->abs);
 	wxf_prov p;
 
 	memset(&p, 0, sizeof(p));
 	p.file = it->path;
+	if (img != NULL && a->m != NULL)
+		p.image = wxf_model_strdup(a->m, img);
+	free(img);
 	p.rowid = INT64_MIN;
 	p.origin = WXF_ORIGIN_LIVE;
 	p.status = WXF_STATUS_INTACT;
@@ -347,12 +355,24 @@ file_prov(const wxf_item *it)
 	return p;
 }
 
+/* 1 when the attribute list already holds v. */
+static int
+has_value(const wxf_attrs *l, const char *v)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < l->n; i++)
+		if (strcmp(l->v[i].value, v) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 owner_from(wxf_wc_acct *a, const wxf_item *it, const wxf_ios_owner *o, const char *src)
 {
 	ios_acct *p = a->priv;
 	wxf_model *m = a->m;
-	wxf_prov pv = file_prov(it);
+	wxf_prov pv = file_prov(a, it);
 	char h[33], s[96];
 	wxf_identity *id;
 
@@ -367,15 +387,19 @@ owner_from(wxf_wc_acct *a, const wxf_item *it, const wxf_ios_owner *o, const cha
 	pv.file = wxf_model_strdup(m, it->path);
 	if ((id = wxf_model_set_owner(m, o->wxid, &pv)) == NULL)
 		return WXF_ENOMEM;
+	/* a value an earlier file gave is not repeated: mmsetting.archive is a binary plist whose
+	 * non-ASCII strings are UTF-16, so its bytes cannot be cited as holding UTF-8 text */
 	snprintf(s, sizeof(s), "%s (alias)", src);
-	if (wxf_attrs_add(m, &id->aliases, o->alias, wxf_model_strdup(m, s), WXF_TIME_UNKNOWN,
-	    &pv) != WXF_OK)
+	if (!has_value(&id->aliases, o->alias) && wxf_attrs_add(m, &id->aliases, o->alias,
+	    wxf_model_strdup(m, s), WXF_TIME_UNKNOWN, &pv) != WXF_OK)
 		return WXF_ENOMEM;
 	snprintf(s, sizeof(s), "%s (nickname)", src);
-	if (wxf_attrs_add(m, &id->nicknames, o->nickname, wxf_model_strdup(m, s), WXF_TIME_UNKNOWN,
-	    &pv) != WXF_OK)
+	if (!has_value(&id->nicknames, o->nickname) && wxf_attrs_add(m, &id->nicknames, o->nickname,
+	    wxf_model_strdup(m, s), WXF_TIME_UNKNOWN, &pv) != WXF_OK)
 		return WXF_ENOMEM;
 	snprintf(s, sizeof(s), "%s (phone)", src);
+	if (has_value(&id->phones, o->phone))
+		return WXF_OK;
 	return wxf_attrs_add(m, &id->phones, o->phone, wxf_model_strdup(m, s), WXF_TIME_UNKNOWN,
 	    &pv);
 }
@@ -403,7 +427,7 @@ read_owner(wxf_wc_acct *a)
 			rc = owner_from(a, li, &o, "LoginInfo2.dat");
 			wxf_ios_owner_free(&o);
 		} else if (r < 0) {
-			wxf_prov pv = file_prov(li);
+			wxf_prov pv = file_prov(a, li);
 
 			wxf_model_anomaly(a->m, WXF_SEV_WARN, "protobuf-malformed", NULL, NULL, &pv,
 			    "LoginInfo2.dat is not a well-formed protobuf");
@@ -418,7 +442,7 @@ read_owner(wxf_wc_acct *a)
 			rc = owner_from(a, mi, &o, "mmsetting.archive");
 			wxf_ios_owner_free(&o);
 		} else {
-			wxf_prov pv = file_prov(mi);
+			wxf_prov pv = file_prov(a, mi);
 
 			wxf_model_anomaly(a->m, WXF_SEV_WARN, "archive-unreadable", NULL, NULL, &pv,
 			    "mmsetting.archive: %s", e.msg);

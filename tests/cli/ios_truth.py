@@ -3,6 +3,9 @@
 
     python3 ios_truth.py TRUTH NAME BUNDLE [BUNDLE_OF_REFERENCE]
 
+Evidence paths in the bundle start with the evidence folder's own name; they are resolved
+in the folder that holds the truth file (fixtures/ios/).
+
 Prints "ok - ..." / "not ok - ..." lines.  Checks: every live and WAL-only message (text,
 sender, time, conversation), recovered deleted messages in their conversation, the transfers'
 lifecycle and final state, the dictionary-compressed row flagged and never garbled, the
@@ -21,6 +24,11 @@ ref = sys.argv[4] if len(sys.argv) > 4 else None
 recs = [json.loads(l) for l in open(os.path.join(out, "timeline.jsonl"), encoding="utf-8")]
 msgs = [r for r in recs if r.get("wxf_type") == "message"]
 fails = 0
+FX = os.path.dirname(os.path.abspath(sys.argv[1]))
+
+
+def ev(path):
+    return path if os.path.isabs(path) else os.path.join(FX, path)
 
 
 def check(c, n):
@@ -130,7 +138,7 @@ for x in msgs:
                                                      and t["body"][:12] in (x.get("text") or "")))), None)
     if t is None or t["kind"] != "text" or t.get("compression") or x.get("offset") is None:
         continue
-    f = os.path.join(out, x["image"]) if x.get("image") else x["source_file"]
+    f = os.path.join(out, x["image"]) if x.get("image") else ev(x["source_file"])
     with open(f, "rb") as fh:
         fh.seek(x["offset"])
         b = fh.read(x["length"])
@@ -139,8 +147,8 @@ for x in msgs:
     if needle not in b:
         pv.append(x["wxf_id"])
     # a plain backup file holds the same bytes as its restored copy
-    if x.get("image") and "!/" in x["source_file"] and os.path.exists(x["source_file"].split("!/")[0]):
-        blob = x["source_file"].split("!/")[0]
+    if x.get("image") and "!/" in x["source_file"] and os.path.isfile(ev(x["source_file"].split("!/")[0])):
+        blob = ev(x["source_file"].split("!/")[0])
         with open(blob, "rb") as fh:
             fh.seek(x["offset"])
             if name == "plain" and fh.read(x["length"]) != b:
