@@ -23,6 +23,7 @@
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_sniff.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -512,10 +513,11 @@ talker_of(void *arg, const char *md5hex)
 
 /* ------------------------------------------------------------------------------ media */
 
+/* The file's type from its first bytes (base/wxf_sniff.h, the project's one signature table). */
 static const char *
 sniff(const char *abs)
 {
-	unsigned char b[16];
+	unsigned char b[64];
 	size_t n;
 	FILE *f = fopen(abs, "rb");
 
@@ -523,21 +525,7 @@ sniff(const char *abs)
 		return NULL;
 	n = fread(b, 1, sizeof(b), f);
 	fclose(f);
-	if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
-		return "jpeg";
-	if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "png";
-	if (n >= 4 && memcmp(b, "wxgf", 4) == 0)
-		return "wxgf";
-	if (n >= 5 && memcmp(b, "#!AMR", 5) == 0)
-		return "amr";
-	if ((n >= 9 && memcmp(b, "#!SILK_V3", 9) == 0) || (n >= 10 && memcmp(b + 1, "#!SILK_V3", 9) == 0))
-		return "silk";
-	if (n >= 8 && memcmp(b + 4, "ftyp", 4) == 0)
-		return "mp4";
-	if (n >= 4 && memcmp(b, "%PDF", 4) == 0)
-		return "pdf";
-	return "unknown";
+	return wxf_sniff(b, n);
 }
 
 static int
