@@ -506,6 +506,7 @@ static int
 case_write(case_run *r, wxf_err *err)
 {
 	const wxf_case_opts *o = r->o;
+	const wxf_inventory **subs;
 	wxf_report_part *parts;
 	wxf_report_meta meta;
 	wxf_report_in rin;
@@ -542,9 +543,14 @@ case_write(case_run *r, wxf_err *err)
 			parts[i].key = r->accts[i]->dir;
 		}
 	}
+	subs = wxf_xcalloc(r->un.n_subs + 1, sizeof(*subs));
+	for (i = 0; i < r->un.n_subs; i++)
+		subs[i] = &r->un.subs[i].inv;
 	memset(&rin, 0, sizeof(rin));
 	rin.meta = &meta;
 	rin.inv = &r->inv;
+	rin.subs = subs;
+	rin.n_subs = r->un.n_subs;
 	rin.parts = parts;
 	rin.n_parts = n;
 	rin.m = parts[0].m;
@@ -557,6 +563,7 @@ case_write(case_run *r, wxf_err *err)
 	if (rc == WXF_OK)
 		rc = wxf_manifest_write(o->out, r->s->manifest_sha256, err);
 	free(parts);
+	free(subs);
 	if (rc != WXF_OK) {
 		wxf_audit_kv(&r->audit, "error", "message", err->msg);
 		return rc;

@@ -6,6 +6,7 @@
  * than one event.  What each provenance must hold:
  *
  *   event (message)   the event's <text>, unless it came from a witness (<text witness="n">)
+ *                     or is a placeholder (<text placeholder="true">)
  *   event (contact)   the value of its <contact>
  *   witness           the witness's <text>
  *   identity          its username;  attribute: its value
@@ -247,11 +248,13 @@ on_start(vstate *v, xmlTextReaderPtr rd, const char *name)
 		if (v->wit_n > 0)
 			set(&v->wit_text, elem_text(rd));
 		else if (v->ev_type != NULL && strcmp(v->ev_type, "message") == 0) {
-			char *w = attr(rd, "witness");
+			char *w = attr(rd, "witness"), *ph = attr(rd, "placeholder");
 
-			/* text taken from a witness is checked there, not in the row's bytes */
-			set(&v->ev_text, w == NULL ? elem_text(rd) : NULL);
+			/* text taken from a witness is checked there, not in the row's bytes; a
+			 * placeholder describes bytes it is not */
+			set(&v->ev_text, w == NULL && ph == NULL ? elem_text(rd) : NULL);
 			free(w);
+			free(ph);
 		}
 	} else if (strcmp(name, "contact") == 0)
 		set(&v->ev_text, attr(rd, "value"));

@@ -147,6 +147,26 @@ is_digits(const char *s, size_t n)
 	return 1;
 }
 
+int
+wxf_ios_container_of(const char *path, size_t *len)
+{
+	static const char tail[] = "/DB/MM.sqlite";
+	const char *d, *h;
+	size_t lp = strlen(path), lt = strlen(tail), i;
+
+	if (lp < lt + 44 || strcmp(path + lp - lt, tail) != 0)
+		return 0;
+	h = path + lp - lt - 32;
+	d = h - 11;
+	if (memcmp(d, "/Documents/", 11) != 0)
+		return 0;
+	for (i = 0; i < 32; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+			return 0;
+	*len = (size_t)(d - path);
+	return 1;
+}
+
 const char *
 wxf_wechat_role(const char *rel, wxf_platform *platform)
 {
@@ -168,6 +188,21 @@ wxf_wechat_role(const char *rel, wxf_platform *platform)
 	    is_digits(base + 8, strlen(base) - 15)) {
 		*platform = WXF_PLAT_IOS;
 		return "iOS message database (message_N.sqlite)";
+	}
+	if (strstr(rel, "/DB/") != NULL && (ends_with(base, ".sqlite-wal") || ends_with(base, ".sqlite-shm")) &&
+	    (strncmp(base, "message_", 8) == 0 || strncmp(base, "MM.sqlite", 9) == 0 ||
+	    strncmp(base, "WCDB_Contact.sqlite", 19) == 0)) {
+		*platform = WXF_PLAT_IOS;
+		return ends_with(base, "-wal") ? "WAL of an iOS WeChat database (the newest rows live here)" :
+		    "WAL index of an iOS WeChat database";
+	}
+	if (strstr(rel, "/Documents/") != NULL && (strstr(rel, "/Img/") || strstr(rel, "/Audio/") ||
+	    strstr(rel, "/Video/") || strstr(rel, "/OpenData/")) &&
+	    (strstr(rel, "tencent.xin") || strstr(rel, "/Containers/Data/Application/"))) {
+		*platform = WXF_PLAT_IOS;
+		return strstr(rel, "/Img/") ? "iOS image store (Img/)" : strstr(rel, "/Audio/") ?
+		    "iOS voice store (Audio/, SILK or AMR)" : strstr(rel, "/Video/") ?
+		    "iOS video store (Video/)" : "iOS file store (OpenData/)";
 	}
 	if (strncmp(base, "MSG", 3) == 0 && ends_with(base, ".db") && strstr(rel, "/Multi/") &&
 	    is_digits(base + 3, strlen(base) - 6)) {

@@ -9,7 +9,9 @@
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_plist.h"
 #include "base/wxf_xml.h"
+#include "intake/itunes.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -565,73 +567,282 @@ find_accounts(wxf_inventory *inv)
 	}
 }
 
-/* iTunes/Finder backup: map fileID blobs to domain/relativePath through Manifest.db, opened
- * with SQLite's immutable URI so that nothing (no -wal, no -shm, no lock) is written. */
+/* ---- iTunes/Finder backups and iOS app containers ---- */
+
+/* Sorted (basename, item) pairs of one root, to find a backup file by its fileID. */
+struct by_name {
+	const char *name;
+	size_t idx;
+};
+
+static int
+by_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct by_name *)a)->name, ((const struct by_name *)b)->name);
+}
+
+struct map_arg {
+	scan *s;
+	int root;
+	struct by_name *v;
+	size_t n;
+	size_t n_mapped, n_wechat, n_missing, n_mismatch;
+};
+
+static int
+map_file(void *arg, const char *id, const char *dom, const char *rel, int64_t flags,
+    const uint8_t *rec, size_t rec_n)
+{
+	struct map_arg *m = arg;
+	struct by_name key = { id, 0 }, *hit;
+	wxf_item *it;
+	wxf_platform p = WXF_PLAT_IOS;
+	const char *role;
+	char *full;
+	size_t len;
+	const char *c;
+
+	(void)rec;
+	(void)rec_n;
+	if (flags != 1)
+		return 0;
+	hit = bsearch(&key, m->v, m->n, sizeof(*m->v), by_name_cmp);
+	if (hit == NULL) {
+		if (strstr(dom, "tencent.xin") != NULL)
+			m->n_missing++;
+		return 0;
+	}
+	it = &m->s->inv->items[hit->idx];
+	full = wxf_xasprintf("%s/%s", dom, rel);
+	m->n_mapped++;
+	free(it->logical);
+	it->logical = wxf_xstrdup(full);
+	free(it->note);
+	if (!wxf_itunes_id_matches(id, dom, rel)) {
+		m->n_mismatch++;
+		it->note = wxf_xasprintf("backup file for %s (its name is NOT SHA-1 of the domain and "
+		    "path)", full);
+	} else
+		it->note = wxf_xasprintf("backup file for %s", full);
+	if (strstr(dom, "tencent.xin") != NULL) {
+		m->n_wechat++;
+		it->wechat = 1;
+		it->platform = WXF_PLAT_IOS;
+		role = wxf_wechat_role(full, &p);
+		if (role != NULL) {
+			free(it->role);
+			it->role = wxf_xstrdup(role);
+		}
+		/* an account folder Documents/<md5(wxid)>/ inside the app domain */
+		c = component_after(full, "Documents", &len);
+		if (c != NULL && is_hex32(c, len))
+			it->account = account_add(m->s->inv, WXF_PLAT_IOS, c, len, full,
+			    (size_t)(c - full) + len);
+	}
+	free(full);
+	return 0;
+}
+
+/* The backup's own files: roles and the description of the root. */
+static void
+itunes_describe(scan *s, wxf_root *r, int ri, const wxf_itunes_info *bi)
+{
+	static const struct { const char *name, *role; } own[] = {
+		{ "Manifest.db", "iTunes/Finder backup index (Manifest.db)" },
+		{ "Manifest.mbdb", "iTunes backup index before iOS 10 (Manifest.mbdb)" },
+		{ "Manifest.plist", "iTunes/Finder backup properties and keybag (Manifest.plist)" },
+		{ "Info.plist", "iTunes/Finder backup device information (Info.plist)" },
+		{ "Status.plist", "iTunes/Finder backup status (Status.plist)" },
+	};
+	size_t i, k, lr = strlen(r->abs);
+
+	r->platform = WXF_PLAT_IOS;
+	free(r->layout);
+	r->layout = wxf_itunes_describe(bi);
+	for (i = 0; i < s->inv->n_items; i++) {
+		wxf_item *it = &s->inv->items[i];
+
+		if (it->root != ri || it->member != NULL || strncmp(it->abs, r->abs, lr) != 0 ||
+		    it->abs[lr] != '/' || strchr(it->abs + lr + 1, '/') != NULL)
+			continue;
+		for (k = 0; k < sizeof(own) / sizeof(own[0]); k++)
+			if (strcmp(it->abs + lr + 1, own[k].name) == 0) {
+				free(it->role);
+				it->role = wxf_xstrdup(own[k].role);
+				it->platform = WXF_PLAT_IOS;
+				if (k == 0 && bi->encrypted) {
+					free(it->note);
+					it->note = wxf_xstrdup("encrypted (AES-256-CBC under the ManifestKey): "
+					    "files are mapped with the backup password");
+				}
+				if (k == 4 && !wxf_itunes_complete(bi)) {
+					free(it->note);
+					it->note = wxf_xasprintf("SnapshotState \"%s\": the backup is partial",
+					    bi->snapshot);
+				}
+			}
+	}
+}
+
+/* iTunes/Finder backup: describe it from its plists and map fileID blobs to
+ * domain/relativePath through Manifest.db, opened with SQLite's immutable URI so that nothing
+ * (no -wal, no -shm, no lock) is written.  An encrypted backup's Manifest.db is decrypted into
+ * a temporary file (removed at once) when a password was given. */
 static void
 itunes_map(scan *s, wxf_root *r)
 {
-	char *manifest = wxf_path_join(r->abs, "Manifest.db"), *uri;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
+	int ri = (int)(r - s->inv->roots);
+	wxf_itunes_info bi;
+	wxf_itunes b;
+	struct map_arg m;
+	char tmp[4096] = "";
+	const char *td = getenv("TMPDIR");
+	wxf_err e;
 	size_t i;
+	int rc;
 
-	if (!wxf_is_file(manifest)) {
-		free(manifest);
+	if (!wxf_itunes_probe(r->abs))
+		return;
+	wxf_err_clear(&e);
+	if (wxf_itunes_info_read(r->abs, &bi, &e) != WXF_OK) {
+		warn(s, "%s: iTunes backup: %s", r->given, e.msg);
 		return;
 	}
-	r->platform = WXF_PLAT_IOS;
-	free(r->layout);
-	r->layout = wxf_xstrdup("iTunes/Finder backup (Manifest.db)");
-	uri = wxf_xasprintf("file:%s?mode=ro&immutable=1", manifest);
-	if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT fileID, domain, relativePath FROM Files WHERE flags = 1 "
-	    "AND domain LIKE '%tencent.xin%'", -1, &st, NULL) != SQLITE_OK) {
-		warn(s, "%s: %s", manifest, "Manifest.db unreadable (encrypted backup?)");
-		goto out;
+	itunes_describe(s, r, ri, &bi);
+	if (bi.encrypted && s->opts->backup_password == NULL) {
+		wxf_itunes_info_free(&bi);
+		return;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		const char *dom = (const char *)sqlite3_column_text(st, 1);
-		const char *rel = (const char *)sqlite3_column_text(st, 2);
+	wxf_itunes_info_free(&bi);
+	if (s->opts->backup_password != NULL) {
+		int fd;
 
-		if (id == NULL || dom == NULL || rel == NULL || strlen(id) != 40)
+		snprintf(tmp, sizeof(tmp), "%s/wxf-manifest.XXXXXX", td != NULL && *td ? td : "/tmp");
+		if ((fd = mkstemp(tmp)) < 0) {
+			warn(s, "%s: cannot create a temporary file: %s", r->given, strerror(errno));
+			return;
+		}
+		close(fd);
+		unlink(tmp);
+	}
+	rc = wxf_itunes_open(&b, r->abs, s->opts->backup_password, tmp, s->opts->log, &e);
+	if (rc != WXF_OK) {
+		warn(s, "%s: %s", r->given, e.msg);
+		wxf_itunes_close(&b);
+		if (tmp[0])
+			unlink(tmp);
+		return;
+	}
+	memset(&m, 0, sizeof(m));
+	m.s = s;
+	m.root = ri;
+	for (i = 0; i < s->inv->n_items; i++) {
+		wxf_item *it = &s->inv->items[i];
+
+		if (it->root != ri || it->member != NULL || strlen(wxf_path_base(it->abs)) != 40)
 			continue;
-		for (i = 0; i < s->inv->n_items; i++) {
-			wxf_item *it = &s->inv->items[i];
-			const char *b = wxf_path_base(it->abs);
-			char *full;
-			wxf_platform p = WXF_PLAT_IOS;
-			const char *role;
+		m.v = wxf_xrealloc(m.v, (m.n + 1) * sizeof(*m.v));
+		m.v[m.n].name = wxf_path_base(it->abs);
+		m.v[m.n++].idx = i;
+	}
+	qsort(m.v, m.n, sizeof(*m.v), by_name_cmp);
+	if (wxf_itunes_files(&b, NULL, map_file, &m, &e) != WXF_OK)
+		warn(s, "%s: %s", r->given, e.msg);
+	if (m.n_missing > 0)
+		warn(s, "%s: %zu WeChat file(s) listed in Manifest.db are not in the backup folder",
+		    r->given, m.n_missing);
+	if (m.n_mismatch > 0)
+		warn(s, "%s: %zu backup file name(s) are not SHA-1 of their domain and path",
+		    r->given, m.n_mismatch);
+	free(m.v);
+	wxf_itunes_close(&b);
+	if (tmp[0])
+		unlink(tmp);
+}
 
-			if (it->root != (int)(r - s->inv->roots) || strcmp(b, id) != 0)
+/* iOS app containers in a full-file-system extraction
+ * (private/var/mobile/Containers/Data/Application/<UUID>/, .../Shared/AppGroup/<UUID>/):
+ * WeChat's is the one whose .com.apple.mobile_container_manager.metadata.plist names
+ * com.tencent.xin (group.com.tencent.xin for the shared container), or, without that file,
+ * the one laid out like WeChat (wxf_ios_container_of, classify.c).  Its files get the logical
+ * path an iTunes backup would give them ("<domain>/<path below the container>"). */
+#define MCM_PLIST ".com.apple.mobile_container_manager.metadata.plist"
+
+struct container {
+	char *dir;          /* evidence path of the container folder */
+	const char *domain;
+};
+
+static void
+container_add(struct container **v, size_t *n, const char *dir, size_t len, const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strlen((*v)[i].dir) == len && strncmp((*v)[i].dir, dir, len) == 0)
+			return;
+	*v = wxf_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n].dir = wxf_xstrndup(dir, len);
+	(*v)[(*n)++].domain = domain;
+}
+
+static void
+ios_containers(scan *s)
+{
+	struct container *v = NULL;
+	size_t n = 0, i, k, len;
+	wxf_inventory *inv = s->inv;
+
+	for (i = 0; i < inv->n_items; i++) {
+		wxf_item *it = &inv->items[i];
+		const char *b = wxf_path_base(it->path);
+
+		if (it->member != NULL || it->logical != NULL)
+			continue;
+		if (strcmp(b, MCM_PLIST) == 0 && it->size < (1u << 20)) {
+			plist_t pl = NULL;
+			const char *id;
+
+			if (wxf_plist_read_file(it->abs, 1u << 20, &pl, NULL) != WXF_OK)
 				continue;
-			full = wxf_xasprintf("%s/%s", dom, rel);
-			free(it->note);
-			it->note = wxf_xasprintf("backup file for %s", full);
-			role = wxf_wechat_role(full, &p);
-			it->wechat = 1;
-			it->platform = WXF_PLAT_IOS;
-			if (role != NULL) {
-				free(it->role);
-				it->role = wxf_xstrdup(role);
+			id = wxf_plist_str(pl, "MCMMetadataIdentifier");
+			if (id != NULL && (strcmp(id, "com.tencent.xin") == 0 ||
+			    strcmp(id, "group.com.tencent.xin") == 0)) {
+				it->role = (free(it->role), wxf_xasprintf("iOS app container metadata (%s)",
+				    id));
+				it->wechat = 1;
+				it->platform = WXF_PLAT_IOS;
+				container_add(&v, &n, it->path, strlen(it->path) - strlen(b) - 1,
+				    id[0] == 'g' ? "AppDomainGroup-group.com.tencent.xin" :
+				    "AppDomain-com.tencent.xin");
 			}
-			/* an account folder Documents/<md5(wxid)>/ inside the app domain */
-			{
-				size_t len;
-				const char *c = component_after(full, "Documents", &len);
+			plist_free(pl);
+			continue;
+		}
+		if (wxf_ios_container_of(it->path, &len))
+			container_add(&v, &n, it->path, len, "AppDomain-com.tencent.xin");
+	}
+	for (i = 0; i < inv->n_items; i++) {
+		wxf_item *it = &inv->items[i];
 
-				if (c != NULL && is_hex32(c, len))
-					it->account = account_add(s->inv, WXF_PLAT_IOS, c, len, full,
-					    (size_t)(c - full) + len);
+		if (it->member != NULL || it->logical != NULL)
+			continue;
+		for (k = 0; k < n; k++) {
+			size_t l = strlen(v[k].dir);
+
+			if (strncmp(it->path, v[k].dir, l) == 0 && it->path[l] == '/' &&
+			    strcmp(wxf_path_base(it->path), MCM_PLIST) != 0) {
+				it->logical = wxf_xasprintf("%s/%s", v[k].domain, it->path + l + 1);
+				it->wechat = 1;
+				if (it->platform == WXF_PLAT_UNKNOWN)
+					it->platform = WXF_PLAT_IOS;
+				break;
 			}
-			free(full);
 		}
 	}
-out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	free(uri);
-	free(manifest);
+	for (k = 0; k < n; k++)
+		free(v[k].dir);
+	free(v);
 }
 
 /* The display name of root i: its realpath's last component ("/" for the file system root),
@@ -682,6 +893,7 @@ refine_layouts(wxf_inventory *inv)
 		{ "/Android/data/com.tencent.mm/", "Android sdcard (Android/data/com.tencent.mm)", WXF_PLAT_ANDROID },
 		{ "/WeChat Files/", "Windows WeChat Files folder", WXF_PLAT_WIN3 },
 		{ "/xwechat_files/", "WeChat 4.x xwechat_files folder", WXF_PLAT_WX4 },
+		{ "/Containers/Data/Application/", "iOS full-file-system extraction (app containers)", WXF_PLAT_IOS },
 		{ "/Documents/", "iOS app container (Documents/)", WXF_PLAT_IOS },
 	};
 	size_t i, j, k;
@@ -772,6 +984,7 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 	}
 	if (opts->log != NULL)
 		wxf_log_progress_end(opts->log);
+	ios_containers(&s);
 	find_accounts(inv);
 	refine_layouts(inv);
 	wxf_magic_free(&s.magic);
@@ -901,6 +1114,7 @@ wxf_inventory_free(wxf_inventory *inv)
 		free(it->path);
 		free(it->abs);
 		free(it->member);
+		free(it->logical);
 		free(it->magic);
 		free(it->mime);
 		free(it->role);
@@ -1012,6 +1226,7 @@ wxf_inventory_json(const wxf_inventory *inv)
 		wxf_buf_puts(&b, i ? ",\n{" : "\n{");
 		wxf_buf_json_kstr(&b, "path", it->path);
 		wxf_buf_json_kstr(&b, "member", it->member);
+		wxf_buf_json_kstr(&b, "logical", it->logical);
 		wxf_buf_json_kuint(&b, "size", it->size);
 		wxf_buf_json_key(&b, "mtime");
 		wxf_buf_printf(&b, "%lld", (long long)it->mtime_s);

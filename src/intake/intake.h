@@ -61,6 +61,10 @@ typedef struct wxf_item {
 	char *path;           /* evidence path as shown: root-relative ("<root>/a/b" style) */
 	char *abs;            /* absolute path on disk (container file for members) */
 	char *member;         /* member name inside a container, or NULL */
+	char *logical;        /* where the file lived on the phone, as an iOS backup names it:
+	                         "<domain>/<relativePath>" (AppDomain-com.tencent.xin/Documents/...)
+	                         for a backup file, a file restored from one, or a file of an
+	                         app container in a full-file-system extraction; NULL otherwise */
 	int root;             /* index of the evidence root */
 	uint64_t size;
 	int64_t mtime_s;      /* modification time, seconds (members: tar header) */
@@ -149,11 +153,14 @@ const wxf_item *wxf_inventory_find(const wxf_inventory *inv, const char *path);
 
 /*
  * Device containers among the evidence, unpacked for the platform readers: Android backups
- * (.ab, MIUI .bak; opts->backup_password for encrypted ones) into OUTDIR/work/containers/
- * and Huawei HiSuite/KoBackup folders into OUTDIR/work/huawei-<n>/ (nothing is written
- * anywhere else, member names are sanitised).  Each unpacked tree comes back as a
- * sub-inventory whose item paths read "<container>!/<member>", so provenance names the
- * evidence container; its files are not evidence (the container is, and is hashed).
+ * (.ab, MIUI .bak; opts->backup_password for encrypted ones) into OUTDIR/work/containers/,
+ * Huawei HiSuite/KoBackup folders into OUTDIR/work/huawei-<n>/, and WeChat's two domains of
+ * iTunes/Finder backups (plain, or encrypted with opts->backup_password; intake/itunes.h)
+ * into OUTDIR/work/itunes-<n>/files/<domain>/<relativePath> (nothing is written anywhere
+ * else, member names are sanitised).  Each unpacked tree comes back as a sub-inventory whose
+ * item paths read "<container>!/<member>" (for a backup: "<backup file>!/<domain>/<path>",
+ * with item->logical set), so provenance names the evidence container; its files are not
+ * evidence (the container is, and is hashed).
  */
 typedef struct wxf_subinv {
 	wxf_inventory inv;

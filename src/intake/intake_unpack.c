@@ -3,12 +3,16 @@
  * Device containers -> sub-inventories: every Android backup (.ab, MIUI .bak) and Huawei
  * HiSuite/KoBackup folder among the evidence is unpacked below the bundle's work area and its
  * tree inventoried like evidence, with item paths rewritten to "<container>!/<member>" so that
- * provenance names the evidence container and the member.  Adding a container kind (iTunes
- * backups) means adding its unpacker here; the platform drivers see only inventories.
+ * provenance names the evidence container and the member.  iTunes/Finder backups restore
+ * WeChat's two domains, each file named "<backup file>!/<domain>/<relativePath>" (the blob it
+ * came from, then where it lived on the phone) with that logical path in item->logical.
+ * Adding a container kind means adding its unpacker here; the platform drivers see only
+ * inventories.
  */
 #include "config.h"
 #include "intake/intake.h"
 #include "intake/huawei.h"
+#include "intake/itunes.h"
 #include "base/wxf_audit.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
@@ -57,6 +61,7 @@ sub_scan(const wxf_unpack_opts *o, const char *dir, const char *from, const char
 {
 	wxf_intake_opts io;
 	wxf_subinv *s;
+	const char *root;
 	char *paths[1];
 	size_t i, lp;
 	wxf_err err;
@@ -73,10 +78,13 @@ sub_scan(const wxf_unpack_opts *o, const char *dir, const char *from, const char
 		wxf_inventory_free(&s->inv);
 		return;
 	}
-	lp = strlen(dir);
+	/* the scan named the tree by its own name ("<name>/..."): the member path follows it */
+	root = s->inv.n_roots > 0 ? s->inv.roots[0].name : dir;
+	lp = strlen(root);
 	for (i = 0; i < s->inv.n_items; i++) {
 		wxf_item *it = &s->inv.items[i];
-		const char *rel = strncmp(it->path, dir, lp) == 0 ? it->path + lp : it->path;
+		const char *rel = strncmp(it->path, root, lp) == 0 &&
+		    (it->path[lp] == '/' || it->path[lp] == '\0') ? it->path + lp : it->path;
 		char *np;
 
 		while (*rel == '/')
@@ -218,6 +226,246 @@ unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 	}
 }
 
+/* ------------------------------------------------------------------------------ iTunes */
+
+/* The domains restored from an iTunes/Finder backup: WeChat's app and its shared group. */
+static const char *const wechat_domains[] = {
+	"AppDomain-com.tencent.xin", "AppDomainGroup-group.com.tencent.xin", NULL
+};
+
+struct restored {
+	char *logical;   /* "<domain>/<relativePath>", sanitised */
+	char *id;        /* fileID */
+	char *note;      /* a mismatch worth showing, or NULL */
+};
+
+struct itunes_arg {
+	const wxf_itunes *b;
+	const wxf_unpack_opts *o;
+	const char *given, *files;
+	struct restored *v;
+	size_t n;
+	uint64_t bytes;
+	size_t n_failed, n_missing, n_links, n_renamed;
+};
+
+static int
+restore_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct restored *)a)->logical, ((const struct restored *)b)->logical);
+}
+
+static int
+itunes_file(void *arg, const char *id, const char *dom, const char *rel, int64_t flags,
+    const uint8_t *rec, size_t rec_n)
+{
+	struct itunes_arg *a = arg;
+	char name[4096], *raw, *out, *dir, *note = NULL;
+	uint64_t w = 0;
+	wxf_err err;
+	int rc;
+
+	if (flags == 4)
+		a->n_links++;
+	if (flags != 1)
+		return 0;
+	raw = wxf_xasprintf("%s/%s", dom, rel);
+	if (wxf_member_path_sanitise(raw, name, sizeof(name)) != 0 || strchr(name, '/') == NULL) {
+		wxf_log_warn(a->o->log, "%s: %s: name refused (absolute or with ..); not restored",
+		    a->given, raw);
+		a->n_failed++;
+		free(raw);
+		return 0;
+	}
+	if (strcmp(name, raw) != 0)
+		a->n_renamed++;
+	free(raw);
+	out = wxf_path_join(a->files, name);
+	dir = wxf_path_dir(out);
+	wxf_err_clear(&err);
+	rc = wxf_mkdir_p(dir, &err);
+	if (rc == WXF_OK)
+		rc = wxf_itunes_restore(a->b, id, rec, rec_n, out, &w, &note, &err);
+	free(dir);
+	free(out);
+	if (rc == WXF_ENOTFOUND) {
+		a->n_missing++;
+		wxf_log_warn(a->o->log, "%s: %s is listed in Manifest.db but not in the backup",
+		    a->given, name);
+		return 0;
+	}
+	if (rc != WXF_OK) {
+		a->n_failed++;
+		wxf_log_warn(a->o->log, "%s: %s not restored: %s", a->given, name, err.msg);
+		free(note);
+		return 0;
+	}
+	a->bytes += w;
+	a->v = wxf_xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
+	a->v[a->n].logical = wxf_xstrdup(name);
+	a->v[a->n].id = wxf_xstrdup(id);
+	a->v[a->n++].note = note;
+	return 0;
+}
+
+/* Rewrites the restored tree's item paths to "<given>/<id[0:2]>/<id>!/<logical>"; an item's
+ * logical path is where it lies below the folder `files` it was restored into. */
+static void
+itunes_paths(wxf_subinv *s, const char *given, const char *files, int encrypted,
+    struct restored *v, size_t n)
+{
+	char *rf = realpath(files, NULL);
+	size_t i, lf;
+
+	if (rf == NULL)
+		return;
+	files = rf;
+	lf = strlen(files);
+
+	qsort(v, n, sizeof(*v), restore_cmp);
+	for (i = 0; i < s->inv.n_items; i++) {
+		wxf_item *it = &s->inv.items[i];
+		struct restored key, *hit;
+
+		if (it->abs == NULL || strncmp(it->abs, files, lf) != 0 || it->abs[lf] != '/')
+			continue;
+		key.logical = it->abs + lf + 1;
+		hit = bsearch(&key, v, n, sizeof(*v), restore_cmp);
+		if (hit == NULL)
+			continue;
+		free(it->logical);
+		it->logical = wxf_xstrdup(hit->logical);
+		free(it->path);
+		it->path = wxf_xasprintf("%s/%.2s/%s!/%s", given, hit->id, hit->id, hit->logical);
+		free(it->note);
+		it->note = wxf_xasprintf("restored from %s/%.2s/%s (%s)%s%s", given, hit->id, hit->id,
+		    encrypted ? "decrypted with the backup password" : "copied", hit->note ? "; " : "",
+		    hit->note ? hit->note : "");
+	}
+	free(rf);
+}
+
+/* Every restored file, hashed, in the audit log ("unpack-member"): the custody of what the
+ * readers will read, named "<container>!/<member>". */
+static void
+audit_members(const wxf_unpack_opts *o, const wxf_inventory *inv)
+{
+	wxf_buf b;
+	size_t i;
+
+	if (o->audit == NULL)
+		return;
+	wxf_buf_init(&b);
+	for (i = 0; i < inv->n_items; i++) {
+		const wxf_item *it = &inv->items[i];
+
+		wxf_buf_reset(&b);
+		wxf_buf_json_kstr(&b, "input", it->path);
+		wxf_buf_json_kstr(&b, "logical", it->logical);
+		wxf_buf_printf(&b, ",\"size\":%llu,\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"",
+		    (unsigned long long)it->size, it->before.md5, it->before.sha1, it->before.sha256);
+		wxf_audit_add(o->audit, "unpack-member", b.p, NULL);
+	}
+	wxf_buf_free(&b);
+}
+
+static void
+unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result *res)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < inv->n_roots; i++) {
+		const wxf_root *r = &inv->roots[i];
+		struct itunes_arg a;
+		wxf_itunes b;
+		char *rel, *dir, *man, *files, *files_rel;
+		wxf_err err;
+		wxf_buf bb;
+		int rc;
+
+		if (!r->is_dir || !wxf_itunes_probe(r->abs))
+			continue;
+		rel = wxf_xasprintf("work/itunes-%zu", ++k);
+		dir = wxf_path_join(o->outdir, rel);
+		man = wxf_path_join(dir, "Manifest.db");
+		files_rel = wxf_path_join(rel, "files");
+		files = wxf_path_join(o->outdir, files_rel);
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		wxf_err_clear(&err);
+		wxf_log_info(o->log, "reading iTunes/Finder backup %s", r->name);
+		rc = wxf_mkdir_p(dir, &err);
+		if (rc == WXF_OK)
+			rc = wxf_itunes_open(&b, r->abs, o->backup_password, man, o->log, &err);
+		if (rc == WXF_OK) {
+			if (b.unlocked)
+				wxf_log_info(o->log, "%s: backup password accepted (keybag: %zu class keys "
+				    "unwrapped); key derived in %.2f s", r->name, b.n_class_keys, b.kdf_secs);
+			a.b = &b;
+			a.o = o;
+			a.given = r->name;
+			a.files = files;
+			rc = wxf_itunes_files(&b, wechat_domains, itunes_file, &a, &err);
+		}
+		wxf_buf_init(&bb);
+		wxf_buf_json_kstr(&bb, "container", r->name);
+		wxf_buf_printf(&bb, ",\"kind\":\"itunes\",\"encrypted\":%s",
+		    b.info.encrypted ? "true" : "false");
+		if (rc == WXF_OK || b.unlocked)
+			wxf_buf_printf(&bb, ",\"password_ok\":%s,\"class_keys\":%zu,\"kdf_seconds\":%.3f",
+			    b.unlocked ? "true" : "false", b.n_class_keys, b.kdf_secs);
+		if (rc == WXF_OK) {
+			wxf_buf_json_kstr(&bb, "unpacked_to", files_rel);
+			wxf_buf_printf(&bb, ",\"restored\":%zu,\"bytes\":%llu,\"not_in_backup\":%zu,"
+			    "\"failed\":%zu,\"links\":%zu,\"renamed\":%zu", a.n, (unsigned long long)a.bytes,
+			    a.n_missing, a.n_failed, a.n_links, a.n_renamed);
+			wxf_buf_json_kstr(&bb, "snapshot", b.info.snapshot);
+		}
+		wxf_buf_json_kstr(&bb, "result", rc == WXF_OK ? "ok" : err.msg);
+		if (o->audit != NULL)
+			wxf_audit_add(o->audit, "unpack-container", bb.p, NULL);
+		wxf_buf_free(&bb);
+		if (rc != WXF_OK) {
+			wxf_log_error(o->log, "iTunes backup %s not read: %s", r->name, err.msg);
+			limit(o, "iTunes/Finder backup %s could not be read: %s", r->name, err.msg);
+			res->n_failed++;
+		} else {
+			if (!wxf_itunes_complete(&b.info))
+				limit(o, "iTunes/Finder backup %s is partial: Status.plist %s%s%s; files may be "
+				    "missing.", r->name, b.info.have_status ? "SnapshotState \"" : "is absent",
+				    b.info.snapshot, b.info.have_status ? "\"" : "");
+			if (a.n_missing > 0 || a.n_failed > 0)
+				limit(o, "iTunes/Finder backup %s: %zu WeChat file(s) listed in Manifest.db are "
+				    "not in the backup and %zu could not be restored (see the log).", r->name,
+				    a.n_missing, a.n_failed);
+			if (a.n > 0) {
+				size_t before = res->n_subs;
+
+				sub_scan(o, files, r->name, files_rel, &res->subs, &res->n_subs);
+				if (res->n_subs > before) {
+					itunes_paths(&res->subs[before], r->name, files, b.unlocked, a.v, a.n);
+					audit_members(o, &res->subs[before].inv);
+				}
+			} else
+				limit(o, "iTunes/Finder backup %s holds no WeChat files (domains "
+				    "AppDomain-com.tencent.xin, AppDomainGroup-group.com.tencent.xin).",
+				    r->name);
+		}
+		for (j = 0; j < a.n; j++) {
+			free(a.v[j].logical);
+			free(a.v[j].id);
+			free(a.v[j].note);
+		}
+		free(a.v);
+		wxf_itunes_close(&b);
+		free(rel);
+		free(dir);
+		free(man);
+		free(files);
+		free(files_rel);
+	}
+}
+
 int
 wxf_intake_unpack_all(const wxf_inventory *inv, const wxf_unpack_opts *o,
     wxf_unpack_result *res, wxf_err *err)
@@ -226,6 +474,7 @@ wxf_intake_unpack_all(const wxf_inventory *inv, const wxf_unpack_opts *o,
 	memset(res, 0, sizeof(*res));
 	unpack_ab(inv, o, res);
 	unpack_huawei(inv, o, res);
+	unpack_itunes(inv, o, res);
 	return WXF_OK;
 }
 

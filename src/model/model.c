@@ -654,7 +654,7 @@ static const char *
 cited_text(const wxf_msg *x, size_t w)
 {
 	if (w == 0)
-		return x->body_witness == 0 ? x->body : NULL;
+		return x->body_witness == 0 && !x->body_placeholder ? x->body : NULL;
 	if (x->witnesses[w - 1].text != NULL)
 		return x->witnesses[w - 1].text;
 	return NULL;

@@ -367,6 +367,9 @@ typedef struct wxf_msg {
 	const char *sender;        /* resolved sender username, NULL if unknown */
 	wxf_sender_src sender_src;
 	const char *body;          /* display text: text body, app title, system text, recall text */
+	int body_placeholder;      /* body describes content that cannot be shown (compressed with a
+	                              dictionary that is not available ...): it is not text the cited
+	                              bytes hold, and is not checked against them */
 	const char *content;       /* stored content verbatim (group prefix included); may hold NUL
 	                              bytes: content_len is its true length */
 	size_t content_len;

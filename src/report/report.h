@@ -66,6 +66,10 @@ typedef struct wxf_report_part {
 typedef struct wxf_report_in {
 	const wxf_report_meta *meta;
 	const wxf_inventory *inv;       /* may be NULL (unit tests) */
+	const wxf_inventory *const *subs; /* files unpacked from containers ("x.ab!/..."): not
+	                                   evidence items, but a provenance citing one shows its
+	                                   SHA-256 */
+	size_t n_subs;
 	const wxf_report_part *parts;   /* the accounts; NULL: the one account {m, an} below */
 	size_t n_parts;
 	const wxf_model *m;             /* one account (used when parts is NULL) */

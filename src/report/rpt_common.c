@@ -195,6 +195,17 @@ rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 		c->n_items = in->inv->n_items;
 		qsort(c->items, c->n_items, sizeof(*c->items), item_cmp);
 	}
+	for (i = 0; i < in->n_subs; i++)
+		c->n_sub_items += in->subs[i]->n_items;
+	if (c->n_sub_items > 0) {
+		size_t k, n = 0;
+
+		c->sub_items = wxf_xcalloc(c->n_sub_items, sizeof(*c->sub_items));
+		for (i = 0; i < in->n_subs; i++)
+			for (k = 0; k < in->subs[i]->n_items; k++)
+				c->sub_items[n++] = &in->subs[i]->items[k];
+		qsort(c->sub_items, c->n_sub_items, sizeof(*c->sub_items), item_cmp);
+	}
 	/* the accounts: the input's parts, or its one model (an empty one when none is given) */
 	c->n_parts = in->parts != NULL && in->n_parts > 0 ? in->n_parts : 1;
 	c->parts = wxf_xcalloc(c->n_parts, sizeof(*c->parts));
@@ -247,22 +258,23 @@ rpt_ctx_free(rpt_ctx *c)
 	free(c->parts);
 	wxf_model_free(&c->empty);
 	free(c->items);
+	free(c->sub_items);
 	memset(c, 0, sizeof(*c));
 }
 
-const wxf_item *
-rpt_item(const rpt_ctx *c, const char *path)
+static const wxf_item *
+find_item(const wxf_item *const *v, size_t n, const char *path)
 {
-	size_t lo = 0, hi = c->n_items;
+	size_t lo = 0, hi = n;
 
 	if (path == NULL)
 		return NULL;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int r = strcmp(c->items[mid]->path, path);
+		int r = strcmp(v[mid]->path, path);
 
 		if (r == 0)
-			return c->items[mid];
+			return v[mid];
 		if (r < 0)
 			lo = mid + 1;
 		else
@@ -271,11 +283,19 @@ rpt_item(const rpt_ctx *c, const char *path)
 	return NULL;
 }
 
+const wxf_item *
+rpt_item(const rpt_ctx *c, const char *path)
+{
+	return find_item(c->items, c->n_items, path);
+}
+
 const char *
 rpt_file_sha256(const rpt_ctx *c, const char *path)
 {
 	const wxf_item *it = rpt_item(c, path);
 
+	if (it == NULL)
+		it = find_item(c->sub_items, c->n_sub_items, path);
 	return it != NULL ? it->before.sha256 : "";
 }
 

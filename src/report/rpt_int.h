@@ -55,6 +55,8 @@ typedef struct rpt_ctx {
 	/* inventory items sorted by path for lookups */
 	const wxf_item **items;
 	size_t n_items;
+	const wxf_item **sub_items;  /* files of unpacked containers, sorted by path */
+	size_t n_sub_items;
 } rpt_ctx;
 
 void rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in);

@@ -201,6 +201,8 @@ x_message(const rpt_ctx *c, const wxf_msg *g, wxf_buf *b)
 		wxf_buf_puts(b, "      <text");
 		if (g->body_witness > 0)
 			wxf_buf_printf(b, " witness=\"%zu\"", g->body_witness);
+		if (g->body_placeholder)
+			wxf_buf_puts(b, " placeholder=\"true\"");
 		wxf_buf_puts(b, ">");
 		x_text(b, g->body);
 		wxf_buf_puts(b, "</text>\n");

@@ -217,7 +217,7 @@ def main():
             text = None
             if e.get("type") == "message":
                 t = e.find(NS + "text")
-                if t is not None and t.get("witness") is None:
+                if t is not None and t.get("witness") is None and t.get("placeholder") is None:
                     text = t.text or ""
             c = e.find(NS + "contact")
             if c is not None:

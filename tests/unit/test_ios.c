@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * iPhone evidence: RFC 3394 key unwrap against the RFC's published test vectors (§4.1-4.6),
+ * the BackupKeyBag TLV (item order, truncation), the password-derived key checked against
+ * OpenSSL's PBKDF2 directly, MBFile records and keyed archives built with libplist, and the
+ * iOS protobufs (dbContactRemark, LoginInfo2.dat).
+ */
+#include "config.h"
+#include "tap.h"
+#include "base/wxf_hash.h"
+#include "base/wxf_plist.h"
+#include "intake/itunes.h"
+#include "wechat/wc_ios.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+
+static size_t
+unhex(const char *h, uint8_t *out)
+{
+	size_t n = strlen(h) / 2;
+
+	wxf_unhex(h, out, n);
+	return n;
+}
+
+/* RFC 3394 §4: KEK, key data, ciphertext. */
+static const struct { const char *kek, *key, *ct; } rfc3394[] = {
+	{ "000102030405060708090A0B0C0D0E0F", "00112233445566778899AABBCCDDEEFF",
+	  "1FA68B0A8112B447AEF34BD8FB5A7B829D3E862371D2CFE5" },
+	{ "000102030405060708090A0B0C0D0E0F1011121314151617", "00112233445566778899AABBCCDDEEFF",
+	  "96778B25AE6CA435F92B5B97C050AED2468AB8A17AD84E5D" },
+	{ "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
+	  "00112233445566778899AABBCCDDEEFF", "64E8C3F9CE0F5BA263E9777905818A2A93C8191E7D6E8AE7" },
+	{ "000102030405060708090A0B0C0D0E0F1011121314151617",
+	  "00112233445566778899AABBCCDDEEFF0001020304050607",
+	  "031D33264E15D33268F24EC260743EDCE1C6C7DDEE725A936BA814915C6762D2" },
+	{ "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
+	  "00112233445566778899AABBCCDDEEFF0001020304050607",
+	  "A8F9BC1612C68B3FF6E6F4FBE30E71E4769C8B80A32CB8958CD5D17D6B254DA1" },
+	{ "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
+	  "00112233445566778899AABBCCDDEEFF000102030405060708090A0B0C0D0E0F",
+	  "28C9F404C4B810F4CBCCB35CFB87F8263F5786E2D80ED326CBC7F0E71A99F43BFB988B9B7A02DD21" },
+};
+
+static void
+test_rfc3394(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rfc3394) / sizeof(rfc3394[0]); i++) {
+		uint8_t kek[32], key[32], ct[40], out[40];
+		size_t nk = unhex(rfc3394[i].kek, kek), nd = unhex(rfc3394[i].key, key);
+		size_t nc = unhex(rfc3394[i].ct, ct);
+
+		ok(wxf_aes_key_unwrap(kek, nk, ct, nc, out, NULL) == WXF_OK && memcmp(out, key, nd) == 0,
+		    "RFC 3394 §4.%zu: %zu-bit KEK unwraps %zu-bit key data", i + 1, nk * 8, nd * 8);
+		ct[nc - 1] ^= 1;
+		is_int(wxf_aes_key_unwrap(kek, nk, ct, nc, out, NULL), WXF_EKEY,
+		    "RFC 3394 §4.%zu: one flipped bit fails the integrity check", i + 1);
+	}
+	is_int(wxf_aes_key_unwrap((const uint8_t *)"0123456789abcdef", 16, (const uint8_t *)"x", 1,
+	    (uint8_t[8]){ 0 }, NULL), WXF_ECORRUPT, "unwrap refuses a 1-byte input");
+}
+
+static size_t
+tlv(uint8_t *p, const char *tag, const uint8_t *v, uint32_t n)
+{
+	memcpy(p, tag, 4);
+	p[4] = (uint8_t)(n >> 24), p[5] = (uint8_t)(n >> 16), p[6] = (uint8_t)(n >> 8), p[7] = (uint8_t)n;
+	memcpy(p + 8, v, n);
+	return 8 + n;
+}
+
+static size_t
+tlv32(uint8_t *p, const char *tag, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
+
+	return tlv(p, tag, b, 4);
+}
+
+static void
+test_keybag(void)
+{
+	static const char pw[] = "unit-test-password";
+	uint8_t kb[1024], salt[20], dpsl[20], uuid[16], kek[32], want[32], t[32], ck[32], w[40];
+	size_t n = 0, nu = 0;
+	wxf_keybag k;
+	int len = 0;
+	EVP_CIPHER_CTX *x;
+
+	memset(salt, 0x11, sizeof(salt));
+	memset(dpsl, 0x22, sizeof(dpsl));
+	memset(uuid, 0x33, sizeof(uuid));
+	memset(ck, 0x44, sizeof(ck));
+	/* the expected KEK straight from OpenSSL: SHA-256 rounds, then SHA-1 rounds */
+	PKCS5_PBKDF2_HMAC(pw, (int)strlen(pw), dpsl, 20, 1000, EVP_sha256(), 32, t);
+	PKCS5_PBKDF2_HMAC((const char *)t, 32, salt, 20, 10, EVP_sha1(), 32, want);
+	/* wrap a class key under it (RFC 3394 wrap, the inverse of what is tested) */
+	x = EVP_CIPHER_CTX_new();
+	EVP_CIPHER_CTX_set_flags(x, EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
+	EVP_EncryptInit_ex(x, EVP_aes_256_wrap(), NULL, want, NULL);
+	EVP_EncryptUpdate(x, w, &len, ck, 32);
+	EVP_CIPHER_CTX_free(x);
+	n += tlv32(kb + n, "VERS", 4);
+	n += tlv32(kb + n, "TYPE", 1);
+	n += tlv(kb + n, "UUID", uuid, 16);
+	n += tlv(kb + n, "SALT", salt, 20);
+	n += tlv32(kb + n, "ITER", 10);
+	n += tlv32(kb + n, "DPIC", 1000);
+	n += tlv(kb + n, "DPSL", dpsl, 20);
+	n += tlv(kb + n, "UUID", uuid, 16);
+	n += tlv32(kb + n, "CLAS", 3);
+	n += tlv32(kb + n, "WRAP", 2);
+	n += tlv(kb + n, "WPKY", w, 40);
+	is_int(wxf_keybag_parse(kb, n, &k, NULL), WXF_OK, "keybag parses");
+	ok(k.n_cls == 1 && k.cls[0].clas == 3 && k.have_dp && k.iter == 10 && k.dpic == 1000,
+	    "the first UUID is the keybag's, the second starts class 3; DPSL/DPIC and ITER read");
+	is_int(wxf_keybag_kek(&k, pw, kek, NULL, NULL, NULL), WXF_OK, "KEK derived");
+	ok(memcmp(kek, want, 32) == 0, "KEK = PBKDF2-SHA1(PBKDF2-SHA256(password, DPSL, DPIC), "
+	    "SALT, ITER)");
+	is_int(wxf_keybag_unlock(&k, kek, &nu, NULL), WXF_OK, "class key unwraps");
+	ok(nu == 1 && wxf_keybag_class_key(&k, 3) != NULL && memcmp(wxf_keybag_class_key(&k, 3),
+	    ck, 32) == 0, "class 3 key recovered");
+	kek[0] ^= 1;
+	is_int(wxf_keybag_unlock(&k, kek, NULL, NULL), WXF_EKEY, "a wrong KEK is refused");
+	ok(wxf_keybag_class_key(&k, 3) == NULL, "after a refusal no class key is usable");
+	is_int(wxf_keybag_parse(kb, n - 3, &k, NULL), WXF_ECORRUPT, "a truncated item is corrupt");
+	kb[n - 41] = 39;   /* WPKY length 40 -> 39 */
+	ok(wxf_keybag_parse(kb, n, &k, NULL) == WXF_ECORRUPT, "a wrapped key that is not 40 bytes "
+	    "is corrupt");
+	is_int(wxf_keybag_parse(kb, 24, &k, NULL), WXF_ECORRUPT, "a keybag without SALT/ITER is "
+	    "corrupt");
+}
+
+static void
+test_mbfile(void)
+{
+	plist_t root = plist_new_dict(), objs = plist_new_array(), top = plist_new_dict();
+	plist_t obj = plist_new_dict(), data = plist_new_dict();
+	char *bin = NULL;
+	uint32_t len = 0;
+	uint8_t ek[44];
+	wxf_mbfile f;
+
+	memset(ek, 0x5a, sizeof(ek));
+	ek[0] = 3, ek[1] = ek[2] = ek[3] = 0;
+	plist_dict_set_item(obj, "Size", plist_new_uint(1234));
+	plist_dict_set_item(obj, "ProtectionClass", plist_new_uint(3));
+	plist_dict_set_item(obj, "EncryptionKey", plist_new_uid(2));
+	plist_dict_set_item(data, "NS.data", plist_new_data((const char *)ek, sizeof(ek)));
+	plist_array_append_item(objs, plist_new_string("$null"));
+	plist_array_append_item(objs, obj);
+	plist_array_append_item(objs, data);
+	plist_dict_set_item(top, "root", plist_new_uid(1));
+	plist_dict_set_item(root, "$objects", objs);
+	plist_dict_set_item(root, "$top", top);
+	plist_to_bin(root, &bin, &len);
+	is_int(wxf_mbfile_parse((const uint8_t *)bin, len, &f, NULL), WXF_OK, "MBFile parses");
+	ok(f.have_size && f.size == 1234 && f.prot == 3 && f.enckey_len == 44 &&
+	    memcmp(f.enckey, ek, 44) == 0, "Size, ProtectionClass and EncryptionKey (via a UID)");
+	plist_to_bin_free(bin);
+	bin = NULL;
+	plist_free(root);
+	/* a UID that points at itself ends after the hop limit */
+	root = plist_new_dict(), objs = plist_new_array(), top = plist_new_dict();
+	plist_array_append_item(objs, plist_new_string("$null"));
+	plist_array_append_item(objs, plist_new_uid(1));
+	plist_dict_set_item(top, "root", plist_new_uid(1));
+	plist_dict_set_item(root, "$objects", objs);
+	plist_dict_set_item(root, "$top", top);
+	plist_to_bin(root, &bin, &len);
+	ok(bin != NULL && wxf_mbfile_parse((const uint8_t *)bin, len, &f, NULL) == WXF_ECORRUPT,
+	    "a UID cycle is refused, not followed");
+	plist_to_bin_free(bin);
+	bin = NULL;
+	plist_free(root);
+	ok(wxf_mbfile_parse((const uint8_t *)"bplist00garbage", 15, &f, NULL) == WXF_ECORRUPT,
+	    "garbage is not a record");
+}
+
+static void
+test_protobufs(void)
+{
+	static const uint8_t rem[] = { 0x0a, 3, 'A', 'm', 'y', 0x12, 2, 'H', 'K', 0x1a, 1, 'r',
+	    0x42, 5, '1', '8', ',', '4', '2' };
+	char *nick, *alias, *remark, *tags;
+	uint8_t li[128];
+	size_t n = 0;
+	wxf_ios_owner o;
+	char h[33];
+
+	is_int(wxf_ios_contact_remark(rem, sizeof(rem), &nick, &alias, &remark, &tags), 4,
+	    "dbContactRemark: four fields");
+	ok(nick && alias && remark && tags && strcmp(nick, "Amy") == 0 && strcmp(alias, "HK") == 0 &&
+	    strcmp(remark, "r") == 0 && strcmp(tags, "18,42") == 0, "1 nickname, 2 alias, 3 remark, 8 tags");
+	free(nick), free(alias), free(remark), free(tags);
+	is_int(wxf_ios_contact_remark(rem, 4, &nick, &alias, &remark, &tags), -1,
+	    "a truncated dbContactRemark is malformed");
+	free(nick), free(alias), free(remark), free(tags);
+	/* LoginInfo2.dat: {1: (len, {1 wxid, 3 nickname})} */
+	li[n++] = 0x0a, li[n++] = 13, li[n++] = 12;
+	li[n++] = 0x0a, li[n++] = 6, memcpy(li + n, "wxid_a", 6), n += 6;
+	li[n++] = 0x1a, li[n++] = 2, li[n++] = 'N', li[n++] = 'n';
+	wxf_md5_hex("wxid_a", 6, h);
+	is_int(wxf_ios_logininfo(li, n, h, &o), 1, "LoginInfo2.dat: the record of md5(wxid)");
+	ok(o.wxid && strcmp(o.wxid, "wxid_a") == 0 && o.nickname && strcmp(o.nickname, "Nn") == 0,
+	    "wxid and nickname");
+	wxf_ios_owner_free(&o);
+	is_int(wxf_ios_logininfo(li, n, "00000000000000000000000000000000", &o), 0,
+	    "LoginInfo2.dat: no record for another account");
+	li[2] = 200;
+	is_int(wxf_ios_logininfo(li, n, NULL, &o), WXF_ECORRUPT, "a record length past the end is "
+	    "malformed");
+}
+
+int
+main(void)
+{
+	test_rfc3394();
+	test_keybag();
+	test_mbfile();
+	test_protobufs();
+	return tap_done();
+}
