@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 #include "wxf_audit.h"
+#include "wxf_file.h"
 #include "wxf_buf.h"
 #include "wxf_hash.h"
 #include "wxf_mem.h"
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int
 wxf_audit_open(wxf_audit *a, const char *path, const char *tool, wxf_err *err)
@@ -21,6 +23,7 @@ wxf_audit_open(wxf_audit *a, const char *path, const char *tool, wxf_err *err)
 	memset(a->prev, '0', 64);
 	a->prev[64] = '\0';
 	a->tool = wxf_xstrdup(tool);
+	a->path = wxf_xstrdup(path);
 	return WXF_OK;
 }
 
@@ -45,9 +48,12 @@ wxf_audit_add(wxf_audit *a, const char *action, const char *members, wxf_err *er
 	wxf_buf_printf(&b, ",\"prev\":\"%s\"}", a->prev);
 	wxf_sha256_hex(b.p, b.len, a->prev);
 	wxf_buf_putc(&b, '\n');
-	if (fwrite(b.p, 1, b.len, a->f) != b.len || fflush(a->f) != 0) {
+	if (a->write_errno != 0 || fwrite(b.p, 1, b.len, a->f) != b.len || fflush(a->f) != 0) {
+		if (a->write_errno == 0)
+			a->write_errno = errno != 0 ? errno : EIO;
 		wxf_buf_free(&b);
-		return wxf_err_set(err, WXF_EIO, "audit log: write error");
+		return wxf_err_set(err, WXF_EIO, "%s: write error: %s", a->path,
+		    strerror(a->write_errno));
 	}
 	wxf_buf_free(&b);
 	a->seq++;
@@ -60,27 +66,40 @@ wxf_audit_head(const wxf_audit *a)
 	return a->prev;
 }
 
-void
-wxf_audit_close(wxf_audit *a)
+int
+wxf_audit_close(wxf_audit *a, wxf_err *err)
 {
-	if (a->f != NULL)
-		fclose(a->f);
+	int e = a->write_errno, rc = WXF_OK;
+
+	if (a->f != NULL && fclose(a->f) != 0 && e == 0)
+		e = errno;
+	if (e != 0)
+		rc = wxf_err_set(err, WXF_EIO, "%s: write error: %s", a->path ? a->path : "audit log",
+		    strerror(e));
 	free(a->tool);
+	free(a->path);
 	memset(a, 0, sizeof(*a));
+	return rc;
 }
 
 int
 wxf_audit_verify(const char *path, unsigned long *n_lines, wxf_err *err)
 {
-	FILE *f = fopen(path, "rbe");
+	int fd = wxf_open_ro(path, NULL, err);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	char prev[65], cur[65], *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	unsigned long n = 0;
 	int rc = WXF_OK;
 
-	if (f == NULL)
-		return wxf_err_set(err, WXF_EIO, "%s: cannot open: %s", path, strerror(errno));
+	if (f == NULL) {
+		if (fd >= 0) {
+			close(fd);
+			return wxf_err_set(err, WXF_EIO, "%s: cannot open: %s", path, strerror(errno));
+		}
+		return WXF_EIO;
+	}
 	memset(prev, '0', 64);
 	prev[64] = '\0';
 	while ((len = getline(&line, &cap, f)) > 0) {

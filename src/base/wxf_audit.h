@@ -17,6 +17,8 @@ typedef struct wxf_audit {
 	unsigned long seq;
 	char prev[65];
 	char *tool;
+	char *path;
+	int write_errno;      /* the first write that failed (0: none): reported by close */
 } wxf_audit;
 
 int wxf_audit_open(wxf_audit *a, const char *path, const char *tool, wxf_err *err);
@@ -27,7 +29,10 @@ int wxf_audit_add(wxf_audit *a, const char *action, const char *members, wxf_err
 void wxf_audit_kv(wxf_audit *a, const char *action, const char *key, const char *val);
 /* SHA-256 of the last line written (the chain head). */
 const char *wxf_audit_head(const wxf_audit *a);
-void wxf_audit_close(wxf_audit *a);
+/* Closes the log: WXF_EIO naming the file and the reason ("No space left on device") when any
+ * line could not be written or the final flush fails, else WXF_OK.  A log with a failed line
+ * is incomplete: its chain no longer ends with the run's last record. */
+int wxf_audit_close(wxf_audit *a, wxf_err *err);
 /* Re-checks the chain; WXF_EVERIFY naming the first bad line. *n_lines gets the count. */
 int wxf_audit_verify(const char *path, unsigned long *n_lines, wxf_err *err);
 

@@ -273,6 +273,52 @@ wxf_buf_visible(wxf_buf *b, const char *s, size_t n)
 }
 
 void
+wxf_buf_term(wxf_buf *b, const char *s, size_t n)
+{
+	size_t i = 0, l;
+	uint32_t cp;
+
+	while (s != NULL && i < n) {
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l == 0) {
+			wxf_buf_printf(b, "\\x%02x", (unsigned char)s[i]);
+			i++;
+			continue;
+		}
+		if (cp == '\\')
+			wxf_buf_puts(b, "\\\\");
+		else if (cp == '\n')
+			wxf_buf_puts(b, "\\n");
+		else if (cp == '\r')
+			wxf_buf_puts(b, "\\r");
+		else if (cp == '\t')
+			wxf_buf_puts(b, "\\t");
+		else if (cp < 0x20 || cp == 0x7f)
+			wxf_buf_printf(b, "\\x%02x", (unsigned)cp);
+		else if (cp >= 0x80 && cp < 0xa0)
+			wxf_buf_printf(b, "\\u%04x", (unsigned)cp);
+		else if (wxf_cp_invisible(cp))
+			wxf_buf_printf(b, "[U+%04X]", (unsigned)cp);
+		else
+			wxf_buf_add(b, s + i, l);
+		i += l;
+	}
+}
+
+char *
+wxf_term_str(const char *s)
+{
+	wxf_buf b;
+
+	wxf_buf_init(&b);
+	if (s == NULL)
+		wxf_buf_puts(&b, "(null)");
+	else
+		wxf_buf_term(&b, s, strlen(s));
+	return wxf_buf_steal(&b);
+}
+
+void
 wxf_buf_json_str_raw(wxf_buf *b, const char *s, size_t n)
 {
 	size_t i = 0, l;

@@ -38,6 +38,13 @@ int wxf_cp_invisible(uint32_t cp);
 /* Evidence text made safe to show, in every output: invalid UTF-8 becomes U+FFFD and every
  * invisible code point a visible "[U+202E]" marker (no escaping for any format). */
 void wxf_buf_visible(wxf_buf *b, const char *s, size_t n);
+/* Text made safe for a terminal (file names, evidence strings in messages and tables): C0
+ * controls, DEL and invalid UTF-8 bytes become "\xNN" ("\n", "\r", "\t" for those three), C1
+ * controls "\u0085", a backslash "\\", every other invisible code point "[U+202E]"; no escape
+ * sequence, line break or reordering character of the input reaches the terminal. */
+void wxf_buf_term(wxf_buf *b, const char *s, size_t n);
+/* wxf_buf_term of a NUL-terminated string into a malloc'd one ("(null)" for NULL). */
+char *wxf_term_str(const char *s);
 /* JSON string literal of the exact text: invisible code points escaped as \uXXXX (so a viewer
  * cannot render them), invalid UTF-8 bytes as \ufffd; otherwise as wxf_buf_json_str. */
 void wxf_buf_json_str_raw(wxf_buf *b, const char *s, size_t n);

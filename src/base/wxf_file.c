@@ -14,6 +14,101 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+const char *
+wxf_file_type_name(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "regular file";
+	if (S_ISDIR(mode))
+		return "directory";
+	if (S_ISLNK(mode))
+		return "symbolic link";
+	if (S_ISFIFO(mode))
+		return "FIFO";
+	if (S_ISCHR(mode))
+		return "character device";
+	if (S_ISBLK(mode))
+		return "block device";
+	if (S_ISSOCK(mode))
+		return "socket";
+	return "special file";
+}
+
+/* The error for a path that is not a regular file: a link names its target. */
+static int
+not_regular(const char *path, const struct stat *st, wxf_err *err)
+{
+	char target[1024];
+	ssize_t n;
+
+	if (!S_ISLNK(st->st_mode))
+		return wxf_err_set(err, WXF_EIO, "%s: not a regular file (%s)", path,
+		    wxf_file_type_name(st->st_mode));
+	n = readlink(path, target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	return wxf_err_set(err, WXF_EIO, "%s: is a symbolic link to '%s' (not followed)", path,
+	    target);
+}
+
+int
+wxf_open_ro(const char *path, struct stat *st, wxf_err *err)
+{
+	struct stat l, f;
+	int fd, e, flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW;
+
+	/* refused before opening: opening a device can have effects of its own */
+	if (lstat(path, &l) != 0) {
+		wxf_err_set(err, WXF_EIO, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(l.st_mode)) {
+		not_regular(path, &l, err);
+		return -1;
+	}
+#ifdef O_NOATIME
+	fd = open(path, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, flags);
+#else
+	fd = open(path, flags);
+#endif
+	if (fd < 0) {
+		e = errno;
+		if (e == ELOOP && lstat(path, &l) == 0)
+			not_regular(path, &l, err);
+		else
+			wxf_err_set(err, WXF_EIO, "%s: cannot open: %s", path, strerror(e));
+		return -1;
+	}
+	/* the name may have been replaced between lstat and open */
+	if (fstat(fd, &f) != 0 || !S_ISREG(f.st_mode)) {
+		close(fd);
+		wxf_err_set(err, WXF_EIO, "%s: not a regular file (replaced while opened)", path);
+		return -1;
+	}
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if (st != NULL)
+		*st = f;
+	return fd;
+}
+
+ssize_t
+wxf_file_head(const char *path, void *buf, size_t n)
+{
+	int fd = wxf_open_ro(path, NULL, NULL);
+	size_t got = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	while (got < n && ((r = read(fd, (uint8_t *)buf + got, n - got)) > 0 ||
+	    (r < 0 && errno == EINTR)))
+		if (r > 0)
+			got += (size_t)r;
+	close(fd);
+	return (ssize_t)got;
+}
+
 int
 wxf_map_open(wxf_map *m, const char *path, wxf_err *err)
 {
@@ -22,13 +117,8 @@ wxf_map_open(wxf_map *m, const char *path, wxf_err *err)
 	void *p;
 
 	memset(m, 0, sizeof(*m));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return wxf_err_set(err, WXF_EIO, "%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return wxf_err_set(err, WXF_EIO, "%s: not a regular file", path);
-	}
+	if ((fd = wxf_open_ro(path, &st, err)) < 0)
+		return WXF_EIO;
 	if (st.st_size == 0) {
 		close(fd);
 		return WXF_OK;
@@ -61,27 +151,36 @@ wxf_map_close(wxf_map *m)
 int
 wxf_file_read_small(const char *path, size_t max, uint8_t **out, size_t *len, wxf_err *err)
 {
-	FILE *f;
 	uint8_t *buf;
-	size_t n;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
 
 	*out = NULL;
 	*len = 0;
-	f = fopen(path, "rbe");
-	if (f == NULL)
-		return wxf_err_set(err, WXF_EIO, "%s: cannot open: %s", path, strerror(errno));
+	if ((fd = wxf_open_ro(path, NULL, err)) < 0)
+		return WXF_EIO;
 	buf = malloc(max + 2);
 	if (buf == NULL) {
-		fclose(f);
+		close(fd);
 		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", path);
 	}
-	n = fread(buf, 1, max + 1, f);
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		return wxf_err_set(err, WXF_EIO, "%s: read error", path);
+	while (n < max + 1) {
+		r = read(fd, buf + n, max + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			close(fd);
+			free(buf);
+			return wxf_err_set(err, WXF_EIO, "%s: read error: %s", path, strerror(e));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
 	}
-	fclose(f);
+	close(fd);
 	if (n > max) {
 		free(buf);
 		return wxf_err_set(err, WXF_ECORRUPT, "%s: larger than the %zu-byte limit", path, max);
@@ -96,14 +195,18 @@ int
 wxf_file_write(const char *path, const void *data, size_t n, wxf_err *err)
 {
 	FILE *f = fopen(path, "wbe");
+	int e;
 
 	if (f == NULL)
 		return wxf_err_set(err, WXF_EIO, "%s: cannot create: %s", path, strerror(errno));
-	if ((n && fwrite(data, 1, n, f) != n) || fclose(f) != 0) {
-		if (n)
-			fclose(f);
-		return wxf_err_set(err, WXF_EIO, "%s: write error", path);
+	if (n > 0 && fwrite(data, 1, n, f) != n) {
+		e = errno;
+		fclose(f);
+		return wxf_err_set(err, WXF_EIO, "%s: write error: %s", path, strerror(e));
 	}
+	/* the data may sit in stdio's buffer until here: a full disk shows up at the close */
+	if (fclose(f) != 0)
+		return wxf_err_set(err, WXF_EIO, "%s: write error: %s", path, strerror(errno));
 	return WXF_OK;
 }
 
@@ -196,6 +299,76 @@ resolve(const char *path)
 }
 
 int
+wxf_path_has_dot_component(const char *path)
+{
+	const char *p = path, *e;
+	size_t len;
+
+	while (*p) {
+		e = strchr(p, '/');
+		len = e != NULL ? (size_t)(e - p) : strlen(p);
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return 1;
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
+int
+wxf_stat_below(const char *dir, const char *rel, struct stat *st, char *why, size_t why_n)
+{
+	char *cur = wxf_xstrdup(dir), *next;
+	const char *p = rel, *e;
+	struct stat s;
+	size_t done;
+	int rc = WXF_OK;
+
+	if (why != NULL && why_n > 0)
+		why[0] = '\0';
+	while (rc == WXF_OK && *p) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		e = strchr(p, '/');
+		len = e != NULL ? (size_t)(e - p) : strlen(p);
+		next = wxf_xasprintf("%s/%.*s", cur, (int)len, p);
+		free(cur);
+		cur = next;
+		p += len;
+		done = (size_t)(p - rel);
+		while (*p == '/')
+			p++;
+		if (lstat(cur, &s) != 0) {
+			rc = WXF_ENOTFOUND;
+		} else if (S_ISLNK(s.st_mode)) {
+			char target[1024];
+			ssize_t n = readlink(cur, target, sizeof(target) - 1);
+
+			target[n > 0 ? n : 0] = '\0';
+			if (why != NULL)
+				snprintf(why, why_n, "%.*s is a symbolic link to '%s' (not followed)",
+				    (int)done, rel, target);
+			rc = WXF_EUNSUPPORTED;
+		} else if (*p != '\0' && !S_ISDIR(s.st_mode)) {
+			rc = WXF_ENOTFOUND;
+		} else if (*p == '\0' && !S_ISREG(s.st_mode)) {
+			if (why != NULL)
+				snprintf(why, why_n, "%s is not a regular file (%s)", rel,
+				    wxf_file_type_name(s.st_mode));
+			rc = WXF_EUNSUPPORTED;
+		} else if (*p == '\0' && st != NULL)
+			*st = s;
+	}
+	free(cur);
+	return rc;
+}
+
+int
 wxf_path_is_inside(const char *path, const char *dir)
 {
 	char *p = resolve(path), *d = resolve(dir);
@@ -249,6 +422,14 @@ wxf_is_file(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int
+wxf_is_regular(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int

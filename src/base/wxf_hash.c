@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 #include "wxf_hash.h"
+#include "wxf_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -116,9 +117,8 @@ wxf_hash_file(const char *path, wxf_hashes *out, wxf_err *err)
 	ssize_t r;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return wxf_err_set(err, WXF_EIO, "%s: cannot open for reading: %s", path, strerror(errno));
+	if ((fd = wxf_open_ro(path, NULL, err)) < 0)
+		return WXF_EIO;
 	h = wxf_hasher_new();
 	buf = malloc(bufsz);
 	if (h == NULL || buf == NULL) {

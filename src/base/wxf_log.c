@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 #include "wxf_log.h"
+#include "wxf_buf.h"
 
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 void
@@ -20,6 +23,9 @@ wxf_log_msg(wxf_log *l, enum wxf_log_level level, const char *fmt, ...)
 {
 	static const char *const names[] = { "error", "warning", "info", "debug" };
 	va_list ap;
+	char *msg = NULL;
+	wxf_buf b;
+	int n;
 
 	if (level == WXF_LOG_WARN)
 		l->n_warn++;
@@ -28,11 +34,17 @@ wxf_log_msg(wxf_log *l, enum wxf_log_level level, const char *fmt, ...)
 	if (level > l->level)
 		return;
 	wxf_log_progress_end(l);
-	fprintf(l->out, "wxforensic: %s: ", names[level]);
 	va_start(ap, fmt);
-	vfprintf(l->out, fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', l->out);
+	/* messages name evidence files and quote evidence text: nothing of it may drive the
+	 * terminal (escape sequences, line breaks that forge a message of their own) */
+	wxf_buf_init(&b);
+	if (n >= 0)
+		wxf_buf_term(&b, msg, (size_t)n);
+	free(msg);
+	fprintf(l->out, "wxforensic: %s: %s\n", names[level], b.p != NULL ? b.p : "");
+	wxf_buf_free(&b);
 	fflush(l->out);
 }
 

@@ -195,7 +195,7 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	wxf_carve_stats st0;
 	wxf_carve_opts o0;
 	wxf_journal *jn = NULL;
-	int rc = WXF_OK, i, soft = WXF_OK;
+	int rc = WXF_OK, i, e, soft = WXF_OK;
 
 	memset(&x, 0, sizeof(x));
 	x.pool.master = &x;
@@ -322,6 +322,8 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		for (j = 0; j < x.pool.n_wk; j++)
 			cv_wk_stats(stats, x.pool.wk[j].st);
 		x.pool.pass = NULL;
+		if (rc == WXF_ENOMEM || rc == WXF_EIO)
+			x.oom = 1;
 oom_wk:
 		if (x.oom)
 			goto oom;
@@ -330,7 +332,13 @@ oom_wk:
 		rc = soft;
 	goto out;
 oom:
-	rc = wxf_err_set(err, WXF_ENOMEM, "out of memory while carving");
+	/* a spill write that failed is a full (or unwritable) temporary folder, not memory */
+	if ((e = cv_sp_io_errno(&x)) != 0)
+		rc = wxf_err_set(err, WXF_EIO, "temporary folder %s full or not writable: the "
+		    "carver's spill file could not be written (%s); free space there or set TMPDIR",
+		    cv_sp_tmpdir(), strerror(e));
+	else
+		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory while carving");
 out:
 	cv_wk_stop(&x);
 	wxf_journal_free(&jn);

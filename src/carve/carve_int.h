@@ -84,6 +84,7 @@ typedef struct sp_store {
 	FILE *f;
 	int fd;
 	uint32_t next;              /* next free block */
+	int io_errno;               /* the first failed write (temporary directory full ...) */
 } sp_store;
 
 typedef struct sp_stream sp_stream; /* one logical stream in a store (carve_spill.c) */
@@ -303,6 +304,11 @@ void cv_take(cx *x, cv_rec *r, int sig, int score);
  * written out, a fingerprint partition merged, the output partitions emitted. */
 void cv_sp_open(cx *x, uint64_t bytes);
 int cv_sp_worker_init(cv_spill *sp, unsigned n_wk);
+/* The errno of the first spill write that failed in this run (master or any worker), or 0:
+ * tells a full temporary directory from a lack of memory. */
+int cv_sp_io_errno(const struct cx *x);
+/* The folder the spill files go to: $TMPDIR, else /tmp. */
+const char *cv_sp_tmpdir(void);
 void cv_sp_worker_free(cv_spill *sp, unsigned n_wk);
 int cv_sp_live(cv_spill *sp, uint64_t fp);
 int cv_sp_take(cx *x, const cv_rec *r, int sig, uint64_t fp, wxf_status status, int conf, int truncated,

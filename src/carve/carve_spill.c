@@ -12,10 +12,12 @@
 #include "carve_int.h"
 #include "base/wxf_file.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SP_MAXP 128                    /* most spill partitions */
 #define SP_PART_BYTES (8u << 20)       /* image bytes per partition */
@@ -81,7 +83,7 @@ sp_write(sp_stream *st, const void *data, size_t n)
 	const uint8_t *p = data;
 
 	if (st->err)
-		return WXF_ENOMEM;
+		return st->store->io_errno != 0 ? WXF_EIO : WXF_ENOMEM;
 	while (n > 0) {
 		size_t k;
 
@@ -99,9 +101,14 @@ sp_write(sp_stream *st, const void *data, size_t n)
 				st->blk = nb;
 				st->cap_blk = nc;
 			}
-			if (s->next == UINT32_MAX ||
-			    wxf_pwrite_all(s->fd, st->buf, SP_BLK, (uint64_t)s->next * SP_BLK, "spill", NULL) != WXF_OK)
+			if (s->next == UINT32_MAX)
 				return st->err = 1, WXF_ENOMEM;
+			if (wxf_pwrite_all(s->fd, st->buf, SP_BLK, (uint64_t)s->next * SP_BLK, "spill",
+			    NULL) != WXF_OK) {
+				if (s->io_errno == 0)
+					s->io_errno = errno != 0 ? errno : EIO;
+				return st->err = 1, WXF_EIO;
+			}
 			st->blk[st->n_blk++] = s->next++;
 			st->n = 0;
 		}
@@ -823,10 +830,41 @@ sp_close_set(sp_stream **set, unsigned n)
  * file system, not memory: an anonymous memory file (memfd) measured 3-8 % faster on the
  * speed bench, but its pages cannot be evicted without swap, so a large image would hold
  * about a third of its size in RAM. */
+const char *
+cv_sp_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t != NULL && *t != '\0' ? t : "/tmp";
+}
+
 static FILE *
 sp_tmp(void)
 {
-	return tmpfile();
+	char *path = wxf_xasprintf("%s/wxf-carve.XXXXXX", cv_sp_tmpdir());
+	int fd = mkstemp(path);
+	FILE *f = NULL;
+
+	if (fd >= 0) {
+		unlink(path); /* gone with the descriptor, whatever ends the run */
+		if ((f = fdopen(fd, "w+b")) == NULL)
+			close(fd);
+	}
+	free(path);
+	return f;
+}
+
+int
+cv_sp_io_errno(const cx *x)
+{
+	unsigned j;
+
+	if (x->sp.store.io_errno != 0)
+		return x->sp.store.io_errno;
+	for (j = 0; x->pool.wk != NULL && j < x->pool.n_wk; j++)
+		if (x->pool.wk[j].sp.store.io_errno != 0)
+			return x->pool.wk[j].sp.store.io_errno;
+	return 0;
 }
 
 /* n empty streams in store s. */

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------------------ helpers */
 
@@ -77,6 +78,46 @@ case_exhibit_of(const case_run *r, const wxf_wc_acct *a)
 
 /* ------------------------------------------------------------------------------ 1 intake */
 
+/* What the inventory holds but nothing reads: links (with their target), FIFOs, devices and
+ * sockets, unreadable files, folders nested too deep.  Each kind is one limitation naming the
+ * first few. */
+static void
+case_not_read(case_run *r)
+{
+	static const struct { const char *what, *fix; } kinds[] = {
+		{ "symbolic link(s) recorded with their target and not followed",
+		  "Give a link's target as evidence to have it read" },
+		{ "special file(s) (FIFO, device, socket) recorded and not read", NULL },
+		{ "file(s) could not be read", NULL },
+		{ "folder(s) not descended (nested too deep, or unreadable)", NULL },
+	};
+	size_t i, k, n;
+	wxf_buf b;
+
+	wxf_buf_init(&b);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		wxf_buf_reset(&b);
+		for (i = 0, n = 0; i < r->inv.n_items; i++) {
+			const wxf_item *it = &r->inv.items[i];
+			int hit = k == 0 ? it->kind == WXF_KIND_SYMLINK : k == 1 ?
+			    it->kind == WXF_KIND_SPECIAL : k == 2 ? it->member == NULL &&
+			    it->kind == WXF_KIND_OTHER && it->before.sha256[0] == '\0' &&
+			    it->note != NULL && strncmp(it->note, "unreadable", 10) == 0 :
+			    it->kind == WXF_KIND_DIRECTORY_MARK;
+
+			if (!hit)
+				continue;
+			if (n++ < 10)
+				wxf_buf_printf(&b, "%s%s (%s)", n > 1 ? "; " : "", it->path, it->note);
+		}
+		if (n == 0)
+			continue;
+		case_limit(r, "%zu %s: %s%s%s%s", n, kinds[k].what, b.p, n > 10 ? "; ..." : "",
+		    kinds[k].fix != NULL ? ". " : "", kinds[k].fix != NULL ? kinds[k].fix : "");
+	}
+	wxf_buf_free(&b);
+}
+
 static int
 case_intake(case_run *r, char *const *evidence, size_t n, wxf_err *err)
 {
@@ -99,6 +140,7 @@ case_intake(case_run *r, char *const *evidence, size_t n, wxf_err *err)
 	wxf_log_progress_end(r->log);
 	if (rc != WXF_OK)
 		return rc;
+	case_not_read(r);
 	names = wxf_xcalloc(r->inv.n_roots + 1, sizeof(*names));
 	for (i = 0; i < r->inv.n_roots; i++)
 		names[i] = r->inv.roots[i].name;
@@ -487,8 +529,12 @@ case_analyse(case_run *r, wxf_err *err)
 static void
 case_rehash(case_run *r)
 {
+	const char *sleep_ms = getenv("WXF_DEBUG_SLEEP_BEFORE_REHASH");
 	wxf_intake_opts io;
 
+	/* testing aid (as in scan): widen the window in which the evidence may change */
+	if (sleep_ms != NULL && atoi(sleep_ms) > 0 && atoi(sleep_ms) < 60000)
+		usleep((useconds_t)atoi(sleep_ms) * 1000);
 	memset(&io, 0, sizeof(io));
 	io.log = r->log;
 	wxf_log_progress(r->log, "hashing the evidence again", 0, 0, NULL);
@@ -625,8 +671,16 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	if ((rc = case_write(&r, err)) == WXF_OK)
 		s->step = WXF_CASE_DONE;
 done:
-	if (r.audit.f != NULL)
-		wxf_audit_close(&r.audit);
+	if (r.audit.f != NULL) {
+		wxf_err ae;
+
+		wxf_err_clear(&ae);
+		if (wxf_audit_close(&r.audit, &ae) != WXF_OK && rc == WXF_OK) {
+			*err = ae;
+			rc = WXF_EIO;
+			s->step = WXF_CASE_WRITE;
+		}
+	}
 	for (i = 0; r.ans != NULL && i < (r.n_accts > 0 ? r.n_accts : 1); i++)
 		wxf_analysis_free(&r.ans[i]);
 	free(r.ans);

@@ -85,6 +85,8 @@ typedef struct wxf_case_summary {
 	size_t n_dbs_unreadable;         /* databases (or run() folders) not decrypted or not read */
 	size_t n_cites, n_cites_text;    /* cited byte ranges checked; of them, with text */
 	size_t n_cites_failed;           /* ranges that do not hold what the bundle reports */
+	size_t n_faults;                 /* steps the machine failed (temporary folder full, out
+	                                    of memory): the bundle is written, without their part */
 	char manifest_sha256[65];
 	char audit_head[65];
 } wxf_case_summary;

@@ -250,6 +250,9 @@ carve_db(case_run *r, wxf_wc_acct *a, wxf_wc_db *d, void *rd, wxf_sqlite_db *db,
 	wxf_audit_add(&r->audit, "carve", b.p, NULL);
 	wxf_buf_free(&b);
 	if (crc != WXF_OK) {
+		/* the evidence is not at fault when the machine runs out of room */
+		if (crc == WXF_EIO || crc == WXF_ENOMEM)
+			r->s->n_faults++;
 		wxf_log_warn(r->log, "Deleted-record recovery failed on %s: %s", d->item->path, err.msg);
 		case_limit(r, "Deleted-record recovery failed on %s: %s", d->item->path, err.msg);
 		return;

@@ -26,6 +26,7 @@
 #include <libxml/xmlreader.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_LISTED 200
 
@@ -289,18 +290,19 @@ wxf_cite_verify_bundle(const char *outdir, const char *evidence_base, wxf_cite_r
 	char *path = wxf_path_join(outdir, "timeline.xml");
 	xmlTextReaderPtr rd;
 	vstate v;
-	int ret, rc = WXF_OK;
+	int ret, rc = WXF_OK, fd;
 
 	memset(r, 0, sizeof(*r));
 	memset(&v, 0, sizeof(v));
-	if (!wxf_is_file(path)) {
-		rc = wxf_err_set(err, WXF_EIO, "%s: no timeline.xml", outdir);
+	/* a bundle is checked as hostile input: no link followed, no FIFO waited on */
+	if ((fd = wxf_open_ro(path, NULL, err)) < 0) {
 		free(path);
-		return rc;
+		return wxf_err_wrap(err, WXF_EIO, "%s: no readable timeline.xml", outdir);
 	}
-	rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+	rd = xmlReaderForFd(fd, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING);
 	if (rd == NULL) {
+		close(fd);
 		rc = wxf_err_set(err, WXF_EIO, "%s: cannot be read", path);
 		free(path);
 		return rc;
@@ -314,6 +316,11 @@ wxf_cite_verify_bundle(const char *outdir, const char *evidence_base, wxf_cite_r
 		int type = xmlTextReaderNodeType(rd);
 		const char *name = (const char *)xmlTextReaderConstLocalName(rd);
 
+		/* the tool never writes a DOCTYPE: one can only declare entities (expansion bombs) */
+		if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
+			ret = 2;
+			break;
+		}
 		if (name == NULL)
 			continue;
 		if (type == XML_READER_TYPE_ELEMENT) {
@@ -325,10 +332,14 @@ wxf_cite_verify_bundle(const char *outdir, const char *evidence_base, wxf_cite_r
 		} else if (type == XML_READER_TYPE_END_ELEMENT)
 			on_end(&v, name);
 	}
-	if (ret != 0)
+	if (ret == 2)
+		rc = wxf_err_set(err, WXF_ECORRUPT, "%s: holds a DOCTYPE, which the tool never "
+		    "writes: refused (%zu provenances read before it)", path, r->n_checked);
+	else if (ret != 0)
 		rc = wxf_err_set(err, WXF_ECORRUPT, "%s: not well-formed XML (read as far as it "
 		    "goes: %zu provenances)", path, r->n_checked);
 	xmlFreeTextReader(rd);
+	close(fd);
 	free(path);
 	free(v.item);
 	free(v.ev_type);

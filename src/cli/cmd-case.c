@@ -13,6 +13,7 @@
  */
 #include "config.h"
 #include "cmd.h"
+#include "base/wxf_buf.h"
 #include "case/case.h"
 #include "report/report.h"
 
@@ -108,7 +109,10 @@ print_summary(const struct case_opts *o, const wxf_case_summary *s)
 	size_t i;
 	char t[48];
 
-	printf("Evidence bundle: %s\n", o->out);
+	char *out = wxf_term_str(o->out);
+
+	printf("Evidence bundle: %s\n", out);
+	free(out);
 	printf("  report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/, "
 	    "audit.jsonl\n");
 	for (i = 0; i < s->n_units; i++)
@@ -118,12 +122,16 @@ print_summary(const struct case_opts *o, const wxf_case_summary *s)
 	for (i = 0; i < s->n_accounts; i++) {
 		const wxf_case_account *a = &s->accounts[i];
 
-		if (a->label != NULL)
-			printf("  account %s\n", a->label);
+		char *t1 = a->label != NULL ? wxf_term_str(a->label) : NULL;
+
+		if (t1 != NULL)
+			printf("  account %s\n", t1);
+		free(t1);
 		if (a->seller == NULL)
 			continue;
-		printf("  %sseller (%s): %s\n", a->label != NULL ? "  " : "", a->seller_source,
-		    a->seller);
+		t1 = wxf_term_str(a->seller);
+		printf("  %sseller (%s): %s\n", a->label != NULL ? "  " : "", a->seller_source, t1);
+		free(t1);
 		if (a->totals_ok) {
 			wxf_report_fen(a->net_fen, t, sizeof(t));
 			printf("  %snet paid: %s", a->label != NULL ? "  " : "", t);
@@ -215,6 +223,12 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		    "see the report's limitations\n", s.n_unreadable, s.n_dbs_unreadable);
 		if (exit_rc == WXF_EXIT_OK)
 			exit_rc = WXF_EXIT_EVIDENCE;
+	}
+	if (s.n_faults > 0) {
+		fprintf(stderr, "wxforensic case: %zu step(s) failed for want of room or memory "
+		    "(see above and the report's limitations); the bundle was written without them\n",
+		    s.n_faults);
+		exit_rc = WXF_EXIT_INTERNAL;
 	}
 	wxf_case_summary_free(&s);
 	return exit_rc;

@@ -221,8 +221,10 @@ exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	}
 	rc = findings ? WXF_EXIT_FINDINGS : WXF_EXIT_OK;
 out:
-	if (have_audit)
-		wxf_audit_close(&au);
+	if (have_audit && wxf_audit_close(&au, &err) != WXF_OK) {
+		fprintf(stderr, "wxforensic decrypt: %s\n", err.msg);
+		rc = WXF_EXIT_INTERNAL;
+	}
 	wxf_decrypt_result_free(&res);
 	return rc;
 }

@@ -103,7 +103,10 @@ audit_key(struct st *s, wxf_ctx *ctx, const char *action, const char *db, const 
 		wxf_buf_puts(&b, extra);
 	wxf_audit_add(&au, action, b.p, NULL);
 	wxf_buf_free(&b);
-	wxf_audit_close(&au);
+	if (wxf_audit_close(&au, &err) != WXF_OK) {
+		wxf_log_error(&ctx->log, "%s", err.msg);
+		ctx->output_failed = 1;
+	}
 }
 
 static void

@@ -71,21 +71,41 @@ human_size(uint64_t n, char *out, size_t len)
 		snprintf(out, len, "%.2f GiB", (double)n / (1024.0 * 1024 * 1024));
 }
 
+/* Prints a string of the evidence (a file name, a note quoting one) made safe for a terminal:
+ * a name holding escape sequences or line breaks shows them as \x1b, \n (wxf_buf_term). */
+static void
+tputs(const char *s)
+{
+	char *t = wxf_term_str(s);
+
+	fputs(t, stdout);
+	free(t);
+}
+
 static void
 print_table(const wxf_inventory *inv)
 {
 	size_t i;
 	unsigned n_wechat = 0, n_enc = 0;
 
-	for (i = 0; i < inv->n_roots; i++)
-		printf("Evidence %zu: %s\n  layout: %s\n", i + 1, inv->roots[i].given,
-		    inv->roots[i].layout);
+	for (i = 0; i < inv->n_roots; i++) {
+		printf("Evidence %zu: ", i + 1);
+		tputs(inv->roots[i].given);
+		printf("\n  layout: %s\n", inv->roots[i].layout);
+	}
 	printf("\nWeChat accounts: %zu\n", inv->n_accounts);
 	for (i = 0; i < inv->n_accounts; i++) {
 		const wxf_account *a = &inv->accounts[i];
 
-		printf("  [%s] %s%s%s\n    folder: %s\n    how: %s\n", wxf_platform_name(a->platform),
-		    a->id, a->uin ? "  uin " : "", a->uin ? a->uin : "", a->folder, a->how);
+		printf("  [%s] ", wxf_platform_name(a->platform));
+		tputs(a->id);
+		if (a->uin != NULL)
+			printf("  uin %s", a->uin);
+		fputs("\n    folder: ", stdout);
+		tputs(a->folder);
+		fputs("\n    how: ", stdout);
+		tputs(a->how);
+		putchar('\n');
 	}
 	printf("\nFiles: %zu\n", inv->n_items);
 	for (i = 0; i < inv->n_items; i++) {
@@ -97,14 +117,19 @@ print_table(const wxf_inventory *inv)
 		if (it->kind == WXF_KIND_SQLITE_ENCRYPTED)
 			n_enc++;
 		human_size(it->size, sz, sizeof(sz));
-		printf("\n  %s%s\n", it->path, it->wechat ? "  [WeChat]" : "");
+		fputs("\n  ", stdout);
+		tputs(it->path);
+		printf("%s\n", it->wechat ? "  [WeChat]" : "");
 		printf("    type: %s%s   size: %s (%llu bytes)\n", wxf_kind_name(it->kind),
 		    it->kind == WXF_KIND_SQLITE_ENCRYPTED ? " (ENCRYPTED)" : "", sz,
 		    (unsigned long long)it->size);
 		if (it->role)
 			printf("    role: %s\n", it->role);
-		if (it->magic)
-			printf("    magic: %s\n", it->magic);
+		if (it->magic) {
+			fputs("    magic: ", stdout);
+			tputs(it->magic);
+			putchar('\n');
+		}
 		if (it->before.sha256[0]) {
 			printf("    MD5:     %s\n", it->before.md5);
 			printf("    SHA-1:   %s\n", it->before.sha1);
@@ -113,8 +138,11 @@ print_table(const wxf_inventory *inv)
 		if (it->have_after)
 			printf("    after:   %s\n", it->changed ? "CHANGED" : "unchanged (all three hashes, "
 			    "size and mtime equal)");
-		if (it->note)
-			printf("    note: %s\n", it->note);
+		if (it->note) {
+			fputs("    note: ", stdout);
+			tputs(it->note);
+			putchar('\n');
+		}
 	}
 	printf("\nSummary: %zu files, %u WeChat artifacts, %u encrypted databases, %zu accounts, "
 	    "%u warnings\n", inv->n_items, n_wechat, n_enc, inv->n_accounts, inv->n_warnings);
@@ -190,18 +218,28 @@ scan_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		wxf_buf b;
 
 		wxf_intake_audit(&audit, &inv, 1);
-		if (wxf_file_write(p, j, strlen(j), &err) != WXF_OK)
+		if (wxf_file_write(p, j, strlen(j), &err) != WXF_OK) {
 			wxf_log_error(&ctx->log, "%s", err.msg);
+			ctx->output_failed = 1;
+		}
 		wxf_sha256_hex(j, strlen(j), hex);
 		wxf_buf_init(&b);
 		wxf_buf_printf(&b, "\"output\":\"inventory.json\",\"sha256\":\"%s\",\"changed\":%zu",
 		    hex, changed);
 		wxf_audit_add(&audit, "scan-end", b.p, NULL);
 		wxf_buf_free(&b);
-		if (!ctx->json)
-			printf("\nInventory: %s (SHA-256 %s)\nAudit log: %s/audit.jsonl (head %s)\n", p, hex,
-			    o->out, wxf_audit_head(&audit));
-		wxf_audit_close(&audit);
+		if (!ctx->json) {
+			char *tp = wxf_term_str(p), *to = wxf_term_str(o->out);
+
+			printf("\nInventory: %s (SHA-256 %s)\nAudit log: %s/audit.jsonl (head %s)\n", tp,
+			    hex, to, wxf_audit_head(&audit));
+			free(tp);
+			free(to);
+		}
+		if (wxf_audit_close(&audit, &err) != WXF_OK) {
+			wxf_log_error(&ctx->log, "%s", err.msg);
+			ctx->output_failed = 1;
+		}
 		free(p);
 		free(j);
 	}

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 #include "cmd.h"
+#include "base/wxf_buf.h"
 #include "base/wxf_mem.h"
 #include "case/case.h"
 #include "report/report.h"
@@ -56,8 +57,12 @@ print_list(char **v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		printf("  CHANGED  %s\n", v[i]);
+	for (i = 0; i < n; i++) {
+		char *t = wxf_term_str(v[i]);
+
+		printf("  CHANGED  %s\n", t);
+		free(t);
+	}
 }
 
 static int
@@ -78,6 +83,13 @@ verify_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		return WXF_EXIT_USAGE;
 	}
 	printf("Bundle: %s\n", argv[0]);
+	if (r.incomplete[0] != '\0') {
+		/* a run that died (disk full, killed) leaves a folder that is not a bundle yet */
+		printf("  INCOMPLETE  %s\nNOT VERIFIED: incomplete bundle\n", r.incomplete);
+		wxf_log_error(&ctx->log, "%s", err.msg);
+		wxf_verify_result_free(&r);
+		return WXF_EXIT_FINDINGS;
+	}
 	printf("manifest.sha256 SHA-256: %s\n", r.manifest_sha256);
 	printf("  %zu files checked against the manifest\n", r.n_files);
 	print_list(r.changed, r.n_changed);
@@ -116,7 +128,7 @@ verify_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	else {
 		printf("NOT VERIFIED: %zu finding(s)\n", n_bad);
 		wxf_log_error(&ctx->log, "%s", rc != WXF_OK ? err.msg :
-		    "the cited bytes do not hold what the bundle says");
+		    "the bundle does not verify (see the findings above)");
 	}
 	wxf_verify_result_free(&r);
 	return n_bad == 0 ? WXF_EXIT_OK : WXF_EXIT_FINDINGS;

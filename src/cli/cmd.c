@@ -242,7 +242,17 @@ run_command(const struct wxf_cmd_entry *e, int argc, char **argv, char *cmdline)
 			ctx.cmdline = cmdline;
 			ctx.tool = wxf_version_string();
 			rc = e->exec(&ctx, state, nargs, argv + optind);
+			if (ctx.output_failed && rc != WXF_EXIT_USAGE)
+				rc = WXF_EXIT_INTERNAL;
 		}
+	}
+	/* what went to stdout (a table, JSON, a summary) is output like any file: a full disk
+	 * or a closed pipe is a failure, not a success */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "wxforensic %s: standard output: write error: %s\n", e->name,
+		    strerror(errno));
+		if (rc != WXF_EXIT_USAGE)
+			rc = WXF_EXIT_INTERNAL;
 	}
 	if (e->opt != NULL)
 		e->opt(state, 0, NULL, NULL); /* c == 0: release the state's allocations */

@@ -20,6 +20,7 @@ typedef struct wxf_ctx {
 	int quiet;
 	char *cmdline;       /* the full command line, for reports and the audit log */
 	const char *tool;    /* "wxforensic 0.1.0 (gitid)" */
+	int output_failed;   /* an output file could not be written (reported already): exit 4 */
 } wxf_ctx;
 
 struct wxf_cmd_entry {

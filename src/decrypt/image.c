@@ -558,7 +558,7 @@ sidecar(const char *db_path, const char *out_path, const char *suffix, char **in
 {
 	*in = wxf_xasprintf("%s%s", db_path, suffix);
 	*out = wxf_xasprintf("%s%s", out_path, suffix);
-	return wxf_is_file(*in);
+	return wxf_is_regular(*in);
 }
 
 /* The inputs or outputs under the names the caller records (out: the files written to

@@ -584,9 +584,8 @@ wxf_ab_stream(const char *path, const char *password, const wxf_tar_cb *cb, wxf_
 	size_t hn;
 	int fd, rc = WXF_OK, stop = 0, outl = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return wxf_err_set(err, WXF_EIO, "%s: cannot open: %s", path, strerror(errno));
+	if ((fd = wxf_open_ro(path, NULL, err)) < 0)
+		return WXF_EIO;
 	r = read(fd, head, sizeof(head));
 	if (r < 0) {
 		close(fd);

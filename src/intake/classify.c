@@ -26,7 +26,7 @@ wxf_kind_name(wxf_kind k)
 {
 	static const char *const n[] = { "other", "sqlite", "sqlite-encrypted", "sqlite-wal",
 	    "sqlite-journal", "sqlite-shm", "java-serialized", "shared-prefs", "plist", "media",
-	    "android-backup", "itunes-manifest", "symlink", "dir" };
+	    "android-backup", "itunes-manifest", "symlink", "special", "dir" };
 	return (unsigned)k < WXF_KIND_N ? n[k] : "other";
 }
 

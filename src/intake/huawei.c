@@ -312,7 +312,7 @@ v3_item(const char *v3, const char *fname, uint8_t hmac[32], uint8_t salt[32])
 static int
 hmac_file(const char *path, const uint8_t *key, size_t key_n, uint8_t out[32])
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = -1;
+	int fd = wxf_open_ro(path, NULL, NULL), rc = -1;
 	uint8_t *buf = malloc(CHUNK);
 	EVP_MAC *mac = NULL;
 	EVP_MAC_CTX *mc = NULL;
@@ -365,7 +365,7 @@ static int
 decrypt_archive(const char *in, const char *out, const uint8_t key[32], const uint8_t iv[16],
     int gcm, uint64_t *written)
 {
-	int fi = open(in, O_RDONLY | O_CLOEXEC), fo = -1, rc = -1, l = 0;
+	int fi = wxf_open_ro(in, NULL, NULL), fo = -1, rc = -1, l = 0;
 	uint8_t *buf = malloc(CHUNK), *ob = malloc(CHUNK + 32), tag[16];
 	EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
 	struct stat st;

@@ -61,20 +61,6 @@ warn(scan *s, const char *fmt, ...)
 		wxf_log_warn(s->opts->log, "%s", msg);
 }
 
-static int
-open_ro(const char *path)
-{
-	int fd;
-
-#ifdef O_NOATIME
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOATIME);
-	if (fd >= 0 || errno != EPERM)
-		return fd;
-#endif
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	return fd;
-}
-
 /* Hashes an open descriptor from the start; fills head with the first bytes. */
 static int
 hash_fd(int fd, wxf_hashes *out, uint8_t *head, size_t *head_n)
@@ -145,6 +131,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 static void add_uin(wxf_inventory *inv, const char *v);
+static const char *without_path(const char *msg, const char *abs);
 static void prefs_uins(scan *s, const char *shown, const uint8_t *data, size_t n);
 
 static void
@@ -154,6 +141,7 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 	uint8_t head[HEAD_MAX];
 	size_t hn = 0;
 	wxf_item *it;
+	wxf_err e;
 	int fd;
 
 	it = item_new(s->inv);
@@ -178,12 +166,18 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		it->note = wxf_xstrdup("not a regular file (skipped)");
+		it->kind = WXF_KIND_SPECIAL;
+		it->size = 0;
+		it->note = wxf_xasprintf("%s: recorded, not read", wxf_file_type_name(st.st_mode));
+		warn(s, "%s: %s", shown, it->note);
 		return;
 	}
-	fd = open_ro(abs);
+	wxf_err_clear(&e);
+	fd = wxf_open_ro(abs, NULL, &e);
 	if (fd < 0 || hash_fd(fd, &it->before, head, &hn) != WXF_OK) {
-		it->note = wxf_xasprintf("unreadable: %s", strerror(errno));
+		it->note = wxf_xasprintf("unreadable: %s", fd < 0 ? without_path(e.msg, abs) :
+		    strerror(errno));
+		memset(&it->before, 0, sizeof(it->before));
 		warn(s, "%s: %s", shown, it->note);
 		if (fd >= 0)
 			close(fd);
@@ -209,6 +203,20 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 	}
 }
 
+/* A folder that was not descended, as an item of its own (kind "dir") with the reason. */
+static void
+folder_not_read(scan *s, int root, const char *abs, const char *shown, char *why)
+{
+	wxf_item *it = item_new(s->inv);
+
+	it->root = root;
+	it->abs = wxf_xstrdup(abs);
+	it->path = wxf_xstrdup(shown);
+	it->kind = WXF_KIND_DIRECTORY_MARK;
+	it->note = why;
+	warn(s, "%s: %s", shown, why);
+}
+
 static void
 scan_dir(scan *s, int root, const char *abs, const char *shown, const char *rel, int depth)
 {
@@ -217,13 +225,16 @@ scan_dir(scan *s, int root, const char *abs, const char *shown, const char *rel,
 	char **names = NULL;
 	size_t n = 0, cap = 0, i;
 
-	if (depth > 64) {
-		warn(s, "%s: %s", shown, "directory nesting deeper than 64 levels, not descended");
+	if (depth > WXF_INTAKE_MAX_DEPTH) {
+		folder_not_read(s, root, abs, shown, wxf_xasprintf("folder nested deeper than %d "
+		    "levels: not descended, its contents are not in the inventory",
+		    WXF_INTAKE_MAX_DEPTH));
 		return;
 	}
 	d = opendir(abs);
 	if (d == NULL) {
-		warn(s, "%s: cannot open directory: %s", shown, strerror(errno));
+		folder_not_read(s, root, abs, shown, wxf_xasprintf("folder unreadable (%s): its "
+		    "contents are not in the inventory", strerror(errno)));
 		return;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -233,7 +244,8 @@ scan_dir(scan *s, int root, const char *abs, const char *shown, const char *rel,
 		names[n++] = wxf_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(char *), cmp_str); /* deterministic order */
+	if (n > 1)
+		qsort(names, n, sizeof(char *), cmp_str); /* deterministic order */
 	for (i = 0; i < n; i++) {
 		char *a = wxf_path_join(abs, names[i]), *sh = wxf_path_join(shown, names[i]);
 		char *r = wxf_xasprintf("%s/%s", rel, names[i]);
@@ -513,6 +525,9 @@ find_accounts(wxf_inventory *inv)
 	for (i = 0; i < inv->n_items; i++) {
 		wxf_item *it = &inv->items[i];
 
+		/* a link or special file belongs to no account: nothing reads it */
+		if (it->member == NULL && !wxf_item_is_content(it))
+			continue;
 		if ((c = component_after(it->path, "MicroMsg", &len)) != NULL && is_hex32(c, len)) {
 			it->account = account_add(inv, WXF_PLAT_ANDROID, c, len, it->path,
 			    (size_t)(c - it->path) + len);
@@ -965,6 +980,14 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 			char *rel = wxf_xasprintf("/%s", b);
 			wxf_item *it;
 
+			struct stat st;
+
+			if (stat(abs, &st) != 0 || !S_ISREG(st.st_mode)) {
+				free(rel);
+				wxf_magic_free(&s.magic);
+				return wxf_err_set(err, WXF_EIO, "%s: evidence is neither a folder nor a "
+				    "regular file (%s): not read", paths[i], wxf_file_type_name(st.st_mode));
+			}
 			if (access(abs, R_OK) != 0) {
 				free(rel);
 				wxf_magic_free(&s.magic);
@@ -1004,7 +1027,7 @@ wxf_intake_rehash(wxf_inventory *inv, const wxf_intake_opts *opts)
 		if (it->member != NULL || it->kind == WXF_KIND_SYMLINK || it->before.sha256[0] == '\0')
 			continue;
 		it->have_after = 1;
-		if (lstat(it->abs, &st) != 0 || (fd = open_ro(it->abs)) < 0) {
+		if (lstat(it->abs, &st) != 0 || (fd = wxf_open_ro(it->abs, NULL, NULL)) < 0) {
 			it->changed = 1;
 			memset(&it->after, 0, sizeof(it->after));
 		} else {

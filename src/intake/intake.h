@@ -35,8 +35,9 @@ typedef enum wxf_kind {
 	WXF_KIND_MEDIA,
 	WXF_KIND_ANDROID_BACKUP,   /* .ab container */
 	WXF_KIND_ITUNES_MANIFEST,
-	WXF_KIND_SYMLINK,
-	WXF_KIND_DIRECTORY_MARK,   /* not used for files; reserved */
+	WXF_KIND_SYMLINK,          /* recorded with its target text, never followed */
+	WXF_KIND_SPECIAL,          /* FIFO, device, socket: recorded, never opened */
+	WXF_KIND_DIRECTORY_MARK,   /* a folder not descended (too deep, unreadable): its reason */
 	WXF_KIND_N
 } wxf_kind;
 
@@ -83,6 +84,15 @@ typedef struct wxf_item {
 	char *note;           /* e.g. "encrypted .ab: password required" */
 } wxf_item;
 
+/* 1 if the item is a file whose content was taken in (a regular file, hashed): the only items
+ * a reader may open.  Links, FIFOs, devices and unreadable files are recorded, never read. */
+static inline int
+wxf_item_is_content(const wxf_item *it)
+{
+	return it->kind != WXF_KIND_SYMLINK && it->kind != WXF_KIND_SPECIAL &&
+	    it->before.sha256[0] != '\0';
+}
+
 typedef struct wxf_account {
 	wxf_platform platform;
 	char *id;             /* account folder name (md5 hex) or wxid */
@@ -124,8 +134,11 @@ typedef struct wxf_intake_opts {
 	/* wxf_intake_unpack: called for each container that could not be unpacked, with the
 	 * reason (wrong password, password missing, corrupt header ...); may be NULL */
 	void (*unpack_failed)(void *arg, const char *path, const char *why);
-	void *unpack_failed_arg;
+	void *unpack_failed_arg;   /* argument of both */
 } wxf_intake_opts;
+
+/* Folders below this many levels under an evidence root are listed, not descended. */
+#define WXF_INTAKE_MAX_DEPTH 64
 
 /* Inventories and hashes every evidence root.  Unreadable roots are WXF_EIO (exit 3);
  * unreadable files inside are warnings with a note on the item. */

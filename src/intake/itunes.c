@@ -547,8 +547,8 @@ decrypt_file(const uint8_t key[32], const char *in, const char *out, uint64_t li
 
 	*written = 0;
 	*pad_ok = 0;
-	if ((ifd = open(in, O_RDONLY | O_CLOEXEC)) < 0)
-		return wxf_err_set(err, WXF_EIO, "%s: %s", in, strerror(errno));
+	if ((ifd = wxf_open_ro(in, NULL, err)) < 0)
+		return WXF_EIO;
 	if ((ofd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
 		rc = wxf_err_set(err, WXF_EIO, "%s: %s", out, strerror(errno));
 		goto done;
@@ -803,9 +803,12 @@ copy_file(const char *in, const char *out, uint64_t limit, uint64_t *written, wx
 	*written = 0;
 	if (buf == NULL)
 		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
-	if ((ifd = open(in, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    (ofd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
-		rc = wxf_err_set(err, WXF_EIO, "%s: %s", ifd < 0 ? in : out, strerror(errno));
+	if ((ifd = wxf_open_ro(in, NULL, err)) < 0) {
+		rc = WXF_EIO;
+		goto done;
+	}
+	if ((ofd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
+		rc = wxf_err_set(err, WXF_EIO, "%s: %s", out, strerror(errno));
 		goto done;
 	}
 	while (*written < limit && (r = read(ifd, buf, 1 << 20)) > 0) {

@@ -133,15 +133,23 @@ typedef struct wxf_verify_result {
 	int audit_ok;                         /* 1 chain intact and ends at this manifest */
 	char audit_msg[1024];
 	char manifest_sha256[65];
+	char incomplete[1024];                /* non-empty: a bundle whose run did not finish
+	                                         (no manifest.sha256), and what its log says */
+	int signature;                        /* 0 unsigned, 1 signature verifies, -1 it does not */
+	char signer[65];                      /* the signing key's fingerprint, when readable */
+	char sig_msg[1200];                   /* why the signature does not verify */
 } wxf_verify_result;
 
 /* Re-hashes the manifest entries, looks for unlisted files, re-checks the audit chain and its
- * record of the manifest hash, and the evidence list (paths resolved against evidence_base
- * when relative; NULL = current directory).  Returns WXF_OK when everything matches,
- * WXF_EVERIFY otherwise (details in r), WXF_EIO when the bundle has no manifest. */
+ * record of the manifest hash, the signature when the bundle is signed, and the evidence list
+ * (paths resolved against evidence_base when relative; NULL = current directory).  Returns
+ * WXF_OK when everything matches, WXF_EVERIFY otherwise (details in r; r->incomplete for a
+ * bundle whose run never wrote its manifest), WXF_EIO when the folder is no bundle at all. */
 int wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_result *r,
     wxf_err *err);
 void wxf_verify_result_free(wxf_verify_result *r);
+/* Checks a bundle's signature into r->signature, r->signer, r->sig_msg. */
+void wxf_sign_verify(const char *outdir, wxf_verify_result *r);
 
 /* Helpers shared by the writers (rpt_common.c), exposed for the unit tests. */
 /* "¥1,280.00" for 128000; negative amounts get a leading minus. */

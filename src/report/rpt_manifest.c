@@ -39,9 +39,8 @@ sha256_file(const char *path, char hex[65], wxf_err *err)
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return wxf_err_set(err, WXF_EIO, "%s: %s", path, strerror(errno));
+	if ((fd = wxf_open_ro(path, NULL, err)) < 0)
+		return WXF_EIO;
 	ctx = EVP_MD_CTX_new();
 	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		close(fd);
@@ -380,7 +379,8 @@ check_manifest_line(void *arg, char *line)
 	char hex[65], h[65], *path = NULL, *full;
 	wxf_err e;
 
-	if (sum_parse(line, hex, &path) != 0 || path[0] == '/' || strstr(path, "..") != NULL) {
+	/* a name may hold ".." ("photo..jpg"); a component may not */
+	if (sum_parse(line, hex, &path) != 0 || path[0] == '/' || wxf_path_has_dot_component(path)) {
 		v->bad_lines++;
 		finding(&v->r->changed, &v->r->n_changed, wxf_xasprintf("manifest.sha256: malformed line '%.80s'%s",
 		    line, ""));
@@ -390,7 +390,7 @@ check_manifest_line(void *arg, char *line)
 	v->r->n_files++;
 	full = wxf_path_join(v->outdir, path);
 	wxf_err_clear(&e);
-	if (!wxf_is_file(full))
+	if (access(full, F_OK) != 0 && !wxf_is_regular(full))
 		finding(&v->r->missing, &v->r->n_missing, wxf_xasprintf("%s: missing%s", path, ""));
 	else if (sha256_file(full, h, &e) != WXF_OK)
 		finding(&v->r->changed, &v->r->n_changed, wxf_xasprintf("%s: unreadable (%s)", path, e.msg));
@@ -408,14 +408,15 @@ check_evidence_line(void *arg, char *line)
 	char hex[65], h[65], *path = NULL, *full;
 	wxf_err e;
 
-	if (sum_parse(line, hex, &path) != 0) {
+	if (sum_parse(line, hex, &path) != 0 || path[0] == '/' || wxf_path_has_dot_component(path)) {
 		finding(&v->r->evidence, &v->r->n_evidence, wxf_xasprintf("evidence.sha256: malformed line '%.80s'%s",
 		    line, ""));
+		free(path);
 		return;
 	}
 	full = wxf_evidence_locate(&v->roots, v->base, path);
 	wxf_err_clear(&e);
-	if (!wxf_is_file(full))
+	if (access(full, F_OK) != 0 && !wxf_is_regular(full))
 		v->r->n_evidence_unreachable++;
 	else if (sha256_file(full, h, &e) != WXF_OK)
 		finding(&v->r->evidence, &v->r->n_evidence, wxf_xasprintf("evidence %s: unreadable (%s)", path, e.msg));
@@ -427,6 +428,45 @@ check_evidence_line(void *arg, char *line)
 	}
 	free(full);
 	free(path);
+}
+
+/* A folder whose run began (it has an audit log) but never wrote its manifest: r->incomplete
+ * names what is missing and the log's last record (an "error" record carries the reason). */
+static void
+incomplete(const char *audit_path, wxf_verify_result *r)
+{
+	uint8_t *text = NULL;
+	size_t len = 0;
+	char *last = NULL, *action = NULL, *msg = NULL, *p, *end;
+	unsigned long n = 0;
+	wxf_err e;
+
+	wxf_err_clear(&e);
+	if (wxf_file_read_small(audit_path, (size_t)1 << 30, &text, &len, &e) == WXF_OK) {
+		end = (char *)text + len;
+		for (p = (char *)text; p < end; ) {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			if (nl == NULL)
+				nl = end;
+			if (nl > p) {
+				last = p;
+				free(action);
+				free(msg);
+				action = wxf_json_get_str(p, (size_t)(nl - p), "action");
+				msg = wxf_json_get_str(p, (size_t)(nl - p), "message");
+				n++;
+			}
+			p = nl + 1;
+		}
+	}
+	snprintf(r->incomplete, sizeof(r->incomplete), "manifest.sha256 is missing: the run that "
+	    "wrote this folder did not finish (audit.jsonl: %lu record(s), the last \"%s\"%s%s)", n,
+	    action != NULL ? action : last != NULL ? "unreadable" : "none", msg != NULL ? ": " : "",
+	    msg != NULL ? msg : "");
+	free(action);
+	free(msg);
+	free(text);
 }
 
 /* The last audit line with "action":"manifest" must carry "manifest_sha256":"<hex>". */
@@ -485,9 +525,24 @@ wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_resu
 	path = wxf_path_join(outdir, "manifest.sha256");
 	rc = wxf_file_read_small(path, (size_t)1 << 30, &text, &len, err);
 	free(path);
-	if (rc != WXF_OK)
+	if (rc != WXF_OK) {
+		char *ap = wxf_path_join(outdir, "audit.jsonl"), *mp;
+		struct stat st;
+		int absent;
+
+		mp = wxf_path_join(outdir, "manifest.sha256");
+		absent = lstat(mp, &st) != 0 && errno == ENOENT;
+		free(mp);
+		if (absent && wxf_is_regular(ap)) {
+			incomplete(ap, r);
+			free(ap);
+			return wxf_err_set(err, WXF_EVERIFY, "%s: incomplete bundle: %s", outdir,
+			    r->incomplete);
+		}
+		free(ap);
 		return wxf_err_wrap(err, WXF_EIO, "%s: not an evidence bundle (no readable "
 		    "manifest.sha256)", outdir);
+	}
 	wxf_sha256_hex(text, len, r->manifest_sha256);
 	each_line((char *)text, check_manifest_line, &v);
 	free(text);

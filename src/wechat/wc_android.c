@@ -196,14 +196,9 @@ static const char *
 magic_of(const char *path)
 {
 	unsigned char b[WXF_SNIFF_HEAD];
-	size_t n;
-	FILE *f = fopen(path, "rb");
+	ssize_t n = wxf_file_head(path, b, sizeof(b));
 
-	if (f == NULL)
-		return NULL;
-	n = fread(b, 1, sizeof(b), f);
-	fclose(f);
-	return wxf_sniff(b, n);
+	return n < 0 ? NULL : wxf_sniff(b, (size_t)n);
 }
 
 /* A relative path from evidence must stay inside its folder. */
@@ -212,20 +207,22 @@ safe_rel(const char *p)
 {
 	if (p == NULL || *p == '\0' || *p == '/')
 		return 0;
-	if (strstr(p, "..") != NULL || strchr(p, '\\') != NULL)
+	if (wxf_path_has_dot_component(p) || strchr(p, '\\') != NULL)
 		return 0;
 	return 1;
 }
 
 /* Looks for the file disk/rel and records it on the message (present or missing), named
- * base/rel (its evidence path). */
+ * base/rel (its evidence path).  A symbolic link on the way (or a FIFO, a device) is not
+ * followed: the file counts as missing and an anomaly says what is there instead. */
 static int
 add_media(wxf_android_ctx *c, wxf_msg *msg, const char *role, const char *base, const char *disk,
     const char *rel, const char *expected, const char *source, const wxf_prov *prov)
 {
 	wxf_media md;
-	char *full = NULL, *shown = NULL;
-	int rc;
+	char *full = NULL, *shown = NULL, why[1200];
+	struct stat st;
+	int rc, found = WXF_ENOTFOUND;
 
 	memset(&md, 0, sizeof(md));
 	md.role = role;
@@ -247,7 +244,8 @@ add_media(wxf_android_ctx *c, wxf_msg *msg, const char *role, const char *base, 
 			free(shown);
 			return WXF_ENOMEM;
 		}
-		if (wxf_is_file(full)) {
+		found = wxf_stat_below(disk != NULL ? disk : base, rel, &st, why, sizeof(why));
+		if (found == WXF_OK) {
 			wxf_hashes h;
 			wxf_err e;
 
@@ -264,7 +262,10 @@ add_media(wxf_android_ctx *c, wxf_msg *msg, const char *role, const char *base, 
 		}
 	}
 	rc = wxf_msg_add_media(c->m, msg, &md);
-	if (rc == WXF_OK && md.state == WXF_MEDIA_MISSING)
+	if (rc == WXF_OK && found == WXF_EUNSUPPORTED)
+		rc = wxf_model_anomaly(c->m, WXF_SEV_WARN, "media-not-followed", msg->id, NULL,
+		    &msg->prov, "%s file not read: %s", role, why);
+	else if (rc == WXF_OK && md.state == WXF_MEDIA_MISSING)
 		rc = wxf_model_anomaly(c->m, WXF_SEV_WARN, "media-missing", msg->id, NULL, &msg->prov,
 		    "%s file not in the extraction: %s", role, expected);
 	free(full);

@@ -57,7 +57,7 @@ android_accounts(const wxf_wc_driver *drv, const wxf_inventory *inv, wxf_wc_acct
 		char *dir, *dir_abs, *leaf;
 		android_acct *p;
 
-		if (it->member != NULL || it->platform != WXF_PLAT_ANDROID ||
+		if (it->member != NULL || !wxf_item_is_content(it) || it->platform != WXF_PLAT_ANDROID ||
 		    strcmp(wxf_path_base(it->path), WXF_ANDROID_MSGDB) != 0)
 			continue;
 		dir = wxf_path_dir(it->path);

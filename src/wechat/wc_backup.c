@@ -32,7 +32,8 @@ backup_accounts(const wxf_wc_driver *drv, const wxf_inventory *inv, wxf_wc_acct 
 		char layout[16], source[16], acct[256], *folder, *dir, *leaf;
 		wxf_wc_acct *a, **nv;
 
-		if (it->member != NULL || strcasecmp(wxf_path_base(it->path), BACKUP_DB) != 0)
+		if (it->member != NULL || !wxf_item_is_content(it) ||
+		    strcasecmp(wxf_path_base(it->path), BACKUP_DB) != 0)
 			continue;
 		folder = wxf_path_dir(it->abs);
 		acct[0] = '\0';

@@ -287,7 +287,7 @@ int
 wxf_bak_fd(ctx *c, int f)
 {
 	if (c->fds[f] < 0)
-		c->fds[f] = open(c->res->files[f].path, O_RDONLY | O_CLOEXEC);
+		c->fds[f] = wxf_open_ro(c->res->files[f].path, NULL, NULL);
 	return c->fds[f];
 }
 

@@ -92,8 +92,8 @@ readable(const wxf_item *it)
 {
 	const char *b = wxf_path_base(it->path);
 
-	if (it->member != NULL || it->logical == NULL || strncmp(it->logical, DOCS,
-	    strlen(DOCS)) != 0)
+	if (it->member != NULL || !wxf_item_is_content(it) || it->logical == NULL ||
+	    strncmp(it->logical, DOCS, strlen(DOCS)) != 0)
 		return 0;
 	return !(strlen(b) == 40 && is_hex(b, 40));
 }
@@ -518,14 +518,9 @@ static const char *
 sniff(const char *abs)
 {
 	unsigned char b[64];
-	size_t n;
-	FILE *f = fopen(abs, "rb");
+	ssize_t n = wxf_file_head(abs, b, sizeof(b));
 
-	if (f == NULL)
-		return NULL;
-	n = fread(b, 1, sizeof(b), f);
-	fclose(f);
-	return wxf_sniff(b, n);
+	return n < 0 ? NULL : wxf_sniff(b, (size_t)n);
 }
 
 static int

@@ -14,9 +14,11 @@
 #include "base/wxf_time.h"
 #include "base/wxf_xml.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void
@@ -379,7 +381,7 @@ test_paths_and_audit(void)
 	wxf_audit_add(&a, "start", "\"inputs\":[]", &err);
 	wxf_audit_add(&a, "hash", "\"file\":\"x\"", &err);
 	wxf_audit_add(&a, "end", NULL, &err);
-	wxf_audit_close(&a);
+	ok(wxf_audit_close(&a, &err) == WXF_OK, "audit log closed");
 	ok(wxf_audit_verify(log, &n, &err) == WXF_OK, "audit chain verifies");
 	is_int(n, 3, "three audit lines");
 	f = fopen(log, "r+b");
@@ -398,6 +400,111 @@ test_paths_and_audit(void)
 	rmdir(d);
 }
 
+/* Hostile files: what wxf_open_ro refuses (links, FIFOs, devices), what a full disk does to
+ * wxf_file_write, path components that hold dots, and terminal-safe text. */
+static void
+test_hostile_files(void)
+{
+	char tmpl[] = "/tmp/wxf-test-XXXXXX", *d, *reg, *lnk, *fifo, *sub, *t;
+	uint8_t *data = NULL;
+	struct stat st;
+	char why[1200];
+	size_t len = 0;
+	wxf_buf b;
+	wxf_err err;
+	wxf_map m;
+	int fd;
+
+	d = mkdtemp(tmpl);
+	ok(d != NULL, "temp dir");
+	reg = wxf_path_join(d, "file.db");
+	lnk = wxf_path_join(d, "link.db");
+	fifo = wxf_path_join(d, "fifo.db");
+	sub = wxf_path_join(d, "image2");
+	ok(wxf_file_write(reg, "abc", 3, NULL) == WXF_OK, "regular file written");
+	ok(symlink(reg, lnk) == 0 && mkfifo(fifo, 0600) == 0 && symlink("/etc", sub) == 0,
+	    "link, FIFO and folder link made");
+
+	wxf_err_clear(&err);
+	fd = wxf_open_ro(reg, &st, &err);
+	ok(fd >= 0 && S_ISREG(st.st_mode) && st.st_size == 3, "a regular file opens");
+	if (fd >= 0)
+		close(fd);
+	wxf_err_clear(&err);
+	ok(wxf_open_ro(lnk, NULL, &err) < 0 && strstr(err.msg, "is a symbolic link to") != NULL &&
+	    strstr(err.msg, "(not followed)") != NULL, "a link is not followed: %s", err.msg);
+	wxf_err_clear(&err);
+	/* a FIFO without a writer would block open(2) and read(2) for ever */
+	ok(wxf_open_ro(fifo, NULL, &err) < 0 && strstr(err.msg, "not a regular file (FIFO)") != NULL,
+	    "a FIFO is refused without blocking: %s", err.msg);
+	wxf_err_clear(&err);
+	ok(wxf_open_ro("/dev/zero", NULL, &err) < 0 &&
+	    strstr(err.msg, "character device") != NULL, "a device is refused: %s", err.msg);
+	wxf_err_clear(&err);
+	ok(wxf_map_open(&m, fifo, &err) == WXF_EIO, "wxf_map_open refuses the FIFO");
+	wxf_err_clear(&err);
+	ok(wxf_file_read_small(lnk, 100, &data, &len, &err) == WXF_EIO && data == NULL,
+	    "wxf_file_read_small refuses the link");
+	ok(wxf_file_head(fifo, why, 10) < 0, "wxf_file_head refuses the FIFO");
+	ok(wxf_is_regular(reg) && !wxf_is_regular(lnk) && wxf_is_file(lnk),
+	    "wxf_is_regular does not follow a link (wxf_is_file does)");
+
+	/* below a folder: no link in any component */
+	ok(wxf_stat_below(d, "file.db", &st, why, sizeof(why)) == WXF_OK, "file below the folder");
+	ok(wxf_stat_below(d, "image2/passwd", &st, why, sizeof(why)) == WXF_EUNSUPPORTED &&
+	    strstr(why, "image2 is a symbolic link to '/etc'") != NULL, "a folder link on the way "
+	    "is not followed: %s", why);
+	ok(wxf_stat_below(d, "link.db", &st, why, sizeof(why)) == WXF_EUNSUPPORTED,
+	    "a link as the last component is not followed: %s", why);
+	ok(wxf_stat_below(d, "fifo.db", &st, why, sizeof(why)) == WXF_EUNSUPPORTED &&
+	    strstr(why, "FIFO") != NULL, "a FIFO is not a file: %s", why);
+	ok(wxf_stat_below(d, "nothing/here", &st, why, sizeof(why)) == WXF_ENOTFOUND, "absent");
+
+	/* a full disk: the data sits in stdio's buffer until the close, which fails; the
+	 * error names the file and the reason, and nothing is freed twice */
+	if (access("/dev/full", W_OK) == 0) {
+		wxf_err_clear(&err);
+		ok(wxf_file_write("/dev/full", "abc", 3, &err) == WXF_EIO &&
+		    strstr(err.msg, "/dev/full: write error: No space left on device") != NULL,
+		    "full disk at the final flush: %s", err.msg);
+		t = malloc(1 << 20);
+		memset(t, 'x', 1 << 20);
+		wxf_err_clear(&err);
+		ok(wxf_file_write("/dev/full", t, 1 << 20, &err) == WXF_EIO &&
+		    strstr(err.msg, "No space left on device") != NULL, "full disk while writing: %s",
+		    err.msg);
+		free(t);
+	} else
+		ok(1, "# SKIP /dev/full not writable");
+
+	ok(!wxf_path_has_dot_component("demo/photo..jpg") &&
+	    !wxf_path_has_dot_component("a/..b/c.") && !wxf_path_has_dot_component("..x"),
+	    "\"..\" inside a name is not a component");
+	ok(wxf_path_has_dot_component("a/../b") && wxf_path_has_dot_component("..") &&
+	    wxf_path_has_dot_component("a/.") && wxf_path_has_dot_component("./a"),
+	    "\".\" and \"..\" components are");
+
+	wxf_buf_init(&b);
+	t = "a\x1b[2Jb\nc\\d\xff\xe2\x80\xae\xc2\x85\x7f\tz";
+	wxf_buf_term(&b, t, strlen(t));
+	is_str(b.p, "a\\x1b[2Jb\\nc\\\\d\\xff[U+202E]\\u0085\\x7f\\tz",
+	    "escape sequence, newline, backslash, bad byte, RLO, C1, DEL, tab made visible");
+	wxf_buf_free(&b);
+	t = wxf_term_str("聊天记录.db");
+	is_str(t, "聊天记录.db", "ordinary UTF-8 kept");
+	free(t);
+
+	unlink(reg);
+	unlink(lnk);
+	unlink(fifo);
+	unlink(sub);
+	free(reg);
+	free(lnk);
+	free(fifo);
+	free(sub);
+	rmdir(d);
+}
+
 int
 main(void)
 {
@@ -410,5 +517,6 @@ main(void)
 	test_xml();
 	test_time();
 	test_paths_and_audit();
+	test_hostile_files();
 	return tap_done();
 }

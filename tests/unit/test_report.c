@@ -184,7 +184,7 @@ test_writers(const char *dir)
 		wxf_audit_open(&a, ap, "test", NULL);
 		mem = wxf_xasprintf("\"manifest_sha256\":\"%s\"", hex);
 		wxf_audit_add(&a, "manifest", mem, NULL);
-		wxf_audit_close(&a);
+		wxf_audit_close(&a, NULL);
 		free(mem);
 		free(ap);
 	}
