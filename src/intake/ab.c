@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <ctype.h>
+#include <stdarg.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -702,51 +703,112 @@ done:
 
 /* ---- extraction into a work directory ---- */
 
+/*
+ * Extraction keeps every member it can: a member that cannot be written where its name says
+ * (a second member of the same name, a file where a folder must be or the reverse) is left out
+ * and listed with the reason, and the members after it are still extracted; a stream that ends
+ * early (cut, corrupt) keeps what came before the cut, the member it cut short included (listed
+ * as cut short).  Only an archive that cannot be opened at all (header, password) fails.
+ */
 typedef struct extract_state {
 	const char *dir;
-	FILE *f;
+	wxf_ab_extract_result *res;
+	int fd;
+	char cur[TAR_MAX_NAME + 1];  /* the member being written */
+	uint64_t cur_size, cur_done;
+	size_t n_members;            /* members seen (the stream did start) */
 	wxf_err *err;
-	int rc;
-	unsigned skipped;
+	int rc;                      /* a failure of the output (disk full): stops */
 } extract_state;
+
+static void
+ex_bad(extract_state *x, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+ex_bad(extract_state *x, const char *name, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	x->res->bad = wxf_xrealloc(x->res->bad, (x->res->n_bad + 1) * sizeof(char *));
+	x->res->bad[x->res->n_bad++] = wxf_xasprintf("%s: %s", name, why);
+}
+
+/* Creates the folders of a member's path one by one, refusing to go through anything that is
+ * not a folder this extraction made (a file of an earlier member, a link). */
+static int
+ex_mkdirs(extract_state *x, const char *name, char *why, size_t why_n)
+{
+	char *path = wxf_path_join(x->dir, name), *s;
+	struct stat st;
+	int rc = 0;
+
+	for (s = path + strlen(x->dir) + 1; rc == 0 && (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			snprintf(why, why_n, "cannot create folder %s: %s", path + strlen(x->dir) + 1,
+			    strerror(errno));
+			rc = -1;
+		} else if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			snprintf(why, why_n, "%s is a file of an earlier member, not a folder",
+			    path + strlen(x->dir) + 1);
+			rc = -1;
+		}
+		*s = '/';
+	}
+	free(path);
+	return rc;
+}
 
 static int
 ex_member(void *arg, const char *name, char type, uint64_t size, int64_t mtime, const char *link)
 {
 	extract_state *x = arg;
-	char *path, *slash;
+	char why[600], *path;
 
-	(void)size;
 	(void)mtime;
 	(void)link;
-	x->f = NULL;
+	x->fd = -1;
+	x->cur[0] = '\0';
+	x->n_members++;
+	if (type == 'R') {
+		ex_bad(x, name, "unsafe name (absolute or with ..): not extracted");
+		return 0;
+	}
 	if (type != '0' && type != '7') {
-		x->skipped++;
+		x->res->n_skipped++;
+		return 0;
+	}
+	if (ex_mkdirs(x, name, why, sizeof(why)) != 0) {
+		ex_bad(x, name, "not extracted: %s", why);
 		return 0;
 	}
 	path = wxf_path_join(x->dir, name);
-	slash = strrchr(path, '/');
-	if (slash != NULL) {
-		*slash = '\0';
-		if (wxf_mkdir_p(path, x->err) != WXF_OK) {
-			free(path);
-			x->rc = WXF_EIO;
-			return 1;
-		}
-		*slash = '/';
-	}
-	if (!wxf_path_is_inside(path, x->dir)) { /* a symlinked parent could lead outside */
+	x->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (x->fd < 0) {
+		int e = errno;
+		struct stat st;
+
+		if (e == EEXIST && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			ex_bad(x, name, "not extracted: a folder of that name holds earlier members");
+		else if (e == EEXIST)
+			ex_bad(x, name, "not extracted: an earlier member has the same name (that one "
+			    "was extracted; both are in the inventory with their hashes)");
+		else if (e == ENOSPC || e == EDQUOT || e == EROFS || e == EIO)
+			x->rc = wxf_err_set(x->err, WXF_EIO, "%s: cannot create: %s", path, strerror(e));
+		else
+			ex_bad(x, name, "not extracted: %s", strerror(e));
 		free(path);
-		x->skipped++;
-		return 0;
-	}
-	x->f = fopen(path, "wxe");
-	if (x->f == NULL) {
-		x->rc = wxf_err_set(x->err, WXF_EIO, "%s: cannot create: %s", path, strerror(errno));
-		free(path);
-		return 1;
+		return x->rc != WXF_OK;
 	}
 	free(path);
+	snprintf(x->cur, sizeof(x->cur), "%s", name);
+	x->cur_size = size;
+	x->cur_done = 0;
 	return 0;
 }
 
@@ -755,10 +817,14 @@ ex_data(void *arg, const uint8_t *p, size_t n)
 {
 	extract_state *x = arg;
 
-	if (x->f != NULL && fwrite(p, 1, n, x->f) != n) {
-		x->rc = wxf_err_set(x->err, WXF_EIO, "write error while extracting");
+	if (x->fd < 0)
+		return 0;
+	if (wxf_write_all(x->fd, p, n) != 0) {
+		x->rc = wxf_err_set(x->err, WXF_EIO, "%s/%s: write error: %s", x->dir, x->cur,
+		    strerror(errno));
 		return 1;
 	}
+	x->cur_done += n;
 	return 0;
 }
 
@@ -767,26 +833,71 @@ ex_end(void *arg)
 {
 	extract_state *x = arg;
 
-	if (x->f != NULL && fclose(x->f) != 0) {
-		x->f = NULL;
-		x->rc = wxf_err_set(x->err, WXF_EIO, "write error while extracting");
+	if (x->fd < 0)
+		return 0;
+	if (close(x->fd) != 0) {
+		x->fd = -1;
+		x->rc = wxf_err_set(x->err, WXF_EIO, "%s/%s: write error: %s", x->dir, x->cur,
+		    strerror(errno));
 		return 1;
 	}
-	x->f = NULL;
+	x->fd = -1;
+	if (x->cur_done < x->cur_size)
+		ex_bad(x, x->cur, "cut short: %llu of %llu bytes (kept as far as it goes)",
+		    (unsigned long long)x->cur_done, (unsigned long long)x->cur_size);
+	else
+		x->res->n_files++;
 	return 0;
 }
 
-int
-wxf_ab_extract(const char *path, const char *password, const char *dir, wxf_err *err)
+void
+wxf_ab_extract_result_free(wxf_ab_extract_result *r)
 {
-	extract_state x = { dir, NULL, err, WXF_OK, 0 };
+	for (size_t i = 0; i < r->n_bad; i++)
+		free(r->bad[i]);
+	free(r->bad);
+	free(r->stream_error);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+wxf_ab_extract(const char *path, const char *password, const char *dir,
+    wxf_ab_extract_result *res, wxf_err *err)
+{
+	extract_state x;
 	wxf_tar_cb cb = { ex_member, ex_data, ex_end, &x };
+	wxf_err se;
 	int rc;
 
+	memset(res, 0, sizeof(*res));
+	memset(&x, 0, sizeof(x));
+	x.dir = dir;
+	x.res = res;
+	x.fd = -1;
+	x.err = err;
 	if ((rc = wxf_mkdir_p(dir, err)) != WXF_OK)
 		return rc;
-	rc = wxf_ab_stream(path, password, &cb, err);
-	if (x.f != NULL)
-		fclose(x.f);
-	return x.rc != WXF_OK ? x.rc : rc;
+	wxf_err_clear(&se);
+	rc = wxf_ab_stream(path, password, &cb, &se);
+	if (x.fd >= 0) {
+		close(x.fd);
+		x.fd = -1;
+		if (x.cur_done < x.cur_size)
+			ex_bad(&x, x.cur, "cut short: %llu of %llu bytes (kept as far as it goes)",
+			    (unsigned long long)x.cur_done, (unsigned long long)x.cur_size);
+	}
+	if (x.rc != WXF_OK)
+		return x.rc;
+	if (rc != WXF_OK && rc != WXF_ENOMEM && x.n_members > 0) {
+		/* the archive opened and its stream broke later: what came before is kept */
+		res->truncated = 1;
+		res->stream_error = wxf_xstrdup(se.msg);
+		return WXF_OK;
+	}
+	if (rc != WXF_OK) {
+		if (err != NULL)
+			*err = se;
+		return rc;
+	}
+	return WXF_OK;
 }

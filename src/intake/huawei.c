@@ -481,8 +481,12 @@ on_member(void *arg, const char *name, char type, uint64_t size, int64_t mtime, 
 		wxf_mkdir_p(dir, NULL);
 	}
 	free(dir);
-	e->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (e->fd < 0)
+	e->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (e->fd < 0 && errno == EEXIST) {
+		e->a->n_refused++;
+		hwarn(e->c, "%s: member %s not extracted: an earlier member has the same name (that "
+		    "one was extracted)", e->a->module, clean);
+	} else if (e->fd < 0)
 		hwarn(e->c, "%s: cannot create %s: %s", e->a->module, clean, strerror(errno));
 	else
 		e->a->n_files++;
@@ -688,7 +692,6 @@ wxf_huawei_unpack(const char *folder, const char *password, const char *work_dir
 		wxf_huawei_archive *a = &res->archives[i];
 		const wxf_hw_module *mod = NULL;
 		const char *base = wxf_path_base(a->path);
-		char stem[512];
 		wxf_hashes h;
 		uint64_t written = 0;
 		int dr;
@@ -734,16 +737,23 @@ wxf_huawei_unpack(const char *folder, const char *password, const char *work_dir
 			rc = wxf_err_set(err, WXF_ECRYPTO, "PBKDF2 failed");
 			goto done;
 		}
-		snprintf(stem, sizeof(stem), "%.*s", (int)(strlen(base) - 4), base);
+		/* names the tool chooses, never the archive's: work_dir/archive-<n>/ holds the
+		 * plaintext tar and the members/ folder, and what the readers write goes beside
+		 * members/ (an archive or member name cannot meet either) */
 		{
-			char plain[600];
+			char sub[64];
 
-			snprintf(plain, sizeof(plain), "%s.tar.plain", stem);
-			a->tar_path = wxf_path_join(work_dir, plain);
-			a->out_dir = wxf_path_join(work_dir, stem);
+			snprintf(sub, sizeof(sub), "archive-%zu/plain.tar", i + 1);
+			a->tar_path = wxf_path_join(work_dir, sub);
+			snprintf(sub, sizeof(sub), "archive-%zu/members", i + 1);
+			a->out_dir = wxf_path_join(work_dir, sub);
 		}
 		if (a->tar_path == NULL || a->out_dir == NULL) {
 			rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (wxf_mkdir_p(a->out_dir, err) != WXF_OK) {
+			rc = WXF_EIO;
 			goto done;
 		}
 		dr = decrypt_archive(a->path, a->tar_path, key, mod->enc + 32,

@@ -75,10 +75,10 @@ typedef struct wxf_huawei_archive {
 	char *module;              /* com.tencent.mm */
 	char *path;                /* the encrypted archive (evidence) */
 	char sha256_in[65];        /* of the encrypted archive */
-	char *tar_path;            /* work_dir/<archive>.tar.plain: decrypted tar */
+	char *tar_path;            /* work_dir/archive-<n>/plain.tar: decrypted tar */
 	char sha256_tar[65];
 	uint64_t tar_size;
-	char *out_dir;             /* work_dir/<archive>: extracted tree */
+	char *out_dir;             /* work_dir/archive-<n>/members: extracted tree */
 	int check;                 /* 1 verified (checkMsgV3 HMAC or GCM tag), 0 not checked, -1 failed */
 	size_t n_files, n_dirs, n_refused, n_links;
 	uint64_t bytes_written;

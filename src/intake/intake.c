@@ -1070,6 +1070,32 @@ wxf_intake_rehash(wxf_inventory *inv, const wxf_intake_opts *opts)
 	return changed;
 }
 
+/* A container unpacked in part: the log names every member left out, the caller gets one line
+ * (the first few members and the count). */
+static void
+damaged(const wxf_intake_opts *opts, const wxf_item *it, const wxf_ab_extract_result *xr)
+{
+	wxf_buf b;
+	size_t i;
+
+	wxf_buf_init(&b);
+	if (xr->truncated)
+		wxf_buf_printf(&b, "the stream ends early (%s): the members before it are kept",
+		    without_path(xr->stream_error, it->abs));
+	for (i = 0; i < xr->n_bad; i++) {
+		if (opts->log)
+			wxf_log_warn(opts->log, "%s!/%s", it->path, xr->bad[i]);
+		if (i < 5)
+			wxf_buf_printf(&b, "%s%s", b.len > 0 ? "; " : "", xr->bad[i]);
+	}
+	if (xr->n_bad > 5)
+		wxf_buf_printf(&b, "; and %zu more member(s) (see the log)", xr->n_bad - 5);
+	if (opts->unpack_damaged != NULL)
+		opts->unpack_damaged(opts->unpack_failed_arg, it->path, b.p, xr->n_files,
+		    xr->n_bad);
+	wxf_buf_free(&b);
+}
+
 int
 wxf_intake_unpack(const wxf_inventory *inv, const char *work_dir, const wxf_intake_opts *opts,
     char ***dirs, char ***from, size_t *n, wxf_err *err)
@@ -1081,19 +1107,27 @@ wxf_intake_unpack(const wxf_inventory *inv, const char *work_dir, const wxf_inta
 	*n = 0;
 	for (i = 0; i < inv->n_items; i++) {
 		const wxf_item *it = &inv->items[i];
+		wxf_ab_extract_result xr;
 		char *dir;
 		wxf_err e;
 		int rc;
 
 		if (it->member != NULL || it->kind != WXF_KIND_ANDROID_BACKUP)
 			continue;
-		dir = wxf_xasprintf("%s/containers/%zu-%s", work_dir, ++k, wxf_path_base(it->abs));
+		/* the members go into a folder of their own, so that no member name can meet a
+		 * file the tool writes for the container (those go beside "members") */
+		dir = wxf_xasprintf("%s/containers/%zu-%s/members", work_dir, ++k,
+		    wxf_path_base(it->abs));
 		wxf_err_clear(&e);
-		rc = wxf_ab_extract(it->abs, opts->backup_password, dir, &e);
+		rc = wxf_ab_extract(it->abs, opts->backup_password, dir, &xr, &e);
 		if (rc == WXF_EIO && !wxf_is_dir(dir)) {
 			free(dir);
+			wxf_ab_extract_result_free(&xr);
 			return wxf_err_set(err, WXF_EIO, "%s", e.msg);
 		}
+		if (rc == WXF_OK && (xr.n_bad > 0 || xr.truncated))
+			damaged(opts, it, &xr);
+		wxf_ab_extract_result_free(&xr);
 		if (rc != WXF_OK) {
 			if (opts->log)
 				wxf_log_warn(opts->log, "%s: not unpacked: %s", it->path, e.msg);

@@ -134,6 +134,10 @@ typedef struct wxf_intake_opts {
 	/* wxf_intake_unpack: called for each container that could not be unpacked, with the
 	 * reason (wrong password, password missing, corrupt header ...); may be NULL */
 	void (*unpack_failed)(void *arg, const char *path, const char *why);
+	/* ... and for each container unpacked in part (members left out, stream cut short):
+	 * `why` lists them, n_kept members were extracted whole, n_bad were not; may be NULL */
+	void (*unpack_damaged)(void *arg, const char *path, const char *why, size_t n_kept,
+	    size_t n_bad);
 	void *unpack_failed_arg;   /* argument of both */
 } wxf_intake_opts;
 
@@ -151,12 +155,14 @@ void wxf_inventory_free(wxf_inventory *inv);
 
 /*
  * Unpacks every Android backup container of the inventory (.ab, MIUI .bak) into
- * work_dir/containers/<n>-<basename>/ (regular files only, names sanitised, nothing outside
- * work_dir) so that the platform readers can treat it as an extracted tree.  For an adb backup
+ * work_dir/containers/<n>-<basename>/members/ (regular files only, names sanitised, nothing
+ * outside work_dir) so that the platform readers can treat it as an extracted tree; what the
+ * tool writes for the container goes beside members/, never into it.  For an adb backup
  * the WeChat app root is apps/com.tencent.mm/r/ and its shared_prefs are apps/com.tencent.mm/sp/.
  * On return (*dirs)[i] is the extracted folder and (*from)[i] the evidence path of its
  * container (both malloc'd arrays of malloc'd strings).  Encrypted backups need
- * opts->backup_password; a container that fails is logged and skipped.
+ * opts->backup_password; a container that fails is logged and skipped, one unpacked in part
+ * (members left out, stream cut short) is kept and reported through opts->unpack_damaged.
  * Returns WXF_OK, or the first hard error (I/O on the work dir).
  */
 int wxf_intake_unpack(const wxf_inventory *inv, const char *work_dir,
@@ -259,8 +265,24 @@ int wxf_tar_read_mem(const uint8_t *data, size_t size, const wxf_tar_cb *cb, wxf
 /* Sanitises a tar/zip member path into out (size n): strips leading '/', drops "." and
  * refuses ".." components.  Returns 0, or -1 if the name must be refused. */
 int wxf_member_path_sanitise(const char *in, char *out, size_t n);
+/* What an extraction kept and left out. */
+typedef struct wxf_ab_extract_result {
+	size_t n_files;       /* members extracted whole */
+	size_t n_skipped;     /* links, devices, folders: in the inventory, not extracted */
+	char **bad;           /* "<member>: <reason>" for each member left out or cut short */
+	size_t n_bad;
+	int truncated;        /* the stream ended early (cut or corrupt): members before it kept */
+	char *stream_error;   /* why it ended, when truncated */
+} wxf_ab_extract_result;
+
 /* Extracts the members of a .ab into dir (regular files only; links and devices recorded and
- * skipped; nothing written outside dir).  Returns WXF_OK or an error. */
-int wxf_ab_extract(const char *path, const char *password, const char *dir, wxf_err *err);
+ * skipped; nothing written outside dir, never through a link).  A member that cannot be
+ * written (same name as an earlier one, file/folder clash) is listed in res->bad and the
+ * others go on; a stream cut short or corrupt keeps the members before the cut
+ * (res->truncated).  Returns WXF_OK when the archive could be opened (res says what was kept),
+ * else the error of the header, the password or the output (WXF_EIO: disk full ...). */
+int wxf_ab_extract(const char *path, const char *password, const char *dir,
+    wxf_ab_extract_result *res, wxf_err *err);
+void wxf_ab_extract_result_free(wxf_ab_extract_result *r);
 
 #endif

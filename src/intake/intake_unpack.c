@@ -98,12 +98,19 @@ sub_scan(const wxf_unpack_opts *o, const char *dir, const char *from, const char
 	(*n)++;
 }
 
+struct ab_ctx {
+	const wxf_unpack_opts *o;
+	wxf_unpack_result *res;
+	char **damaged;      /* containers unpacked in part (their record is written already) */
+	size_t n_damaged;
+};
+
 /* An Android backup that could not be unpacked: an audit record and a limitation, each with
  * the reason wxf_ab_extract gave. */
 static void
 ab_failed(void *arg, const char *path, const char *why)
 {
-	const wxf_unpack_opts *o = arg;
+	const wxf_unpack_opts *o = ((struct ab_ctx *)arg)->o;
 	wxf_buf b;
 
 	wxf_buf_init(&b);
@@ -116,6 +123,30 @@ ab_failed(void *arg, const char *path, const char *why)
 	limit(o, "Android backup %s could not be unpacked: %s", path, why);
 }
 
+/* An Android backup unpacked in part: its readable members are read, the report names what
+ * was left out, and the container counts as evidence not wholly read. */
+static void
+ab_damaged(void *arg, const char *path, const char *why, size_t n_kept, size_t n_bad)
+{
+	struct ab_ctx *c = arg;
+	wxf_buf b;
+
+	wxf_buf_init(&b);
+	wxf_buf_json_kstr(&b, "container", path);
+	wxf_buf_printf(&b, ",\"kind\":\"android-backup\",\"members_kept\":%zu,"
+	    "\"members_left_out\":%zu", n_kept, n_bad);
+	wxf_buf_json_kstr(&b, "result", "partial");
+	wxf_buf_json_kstr(&b, "reason", why);
+	if (c->o->audit != NULL)
+		wxf_audit_add(c->o->audit, "unpack-container", b.p, NULL);
+	wxf_buf_free(&b);
+	limit(c->o, "Android backup %s was unpacked in part (%zu member(s) read, %zu left out or cut "
+	    "short): %s", path, n_kept, n_bad, why);
+	c->res->n_failed++;
+	c->damaged = wxf_xrealloc(c->damaged, (c->n_damaged + 1) * sizeof(char *));
+	c->damaged[c->n_damaged++] = wxf_xstrdup(path);
+}
+
 static void
 unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result *res)
 {
@@ -123,7 +154,8 @@ unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result 
 	size_t *n_subs = &res->n_subs;
 	wxf_intake_opts io;
 	char **dirs = NULL, **from = NULL, *work = wxf_path_join(o->outdir, "work");
-	size_t n = 0, i, k = 0, lo = strlen(o->outdir);
+	size_t n = 0, i, j, k = 0, lo = strlen(o->outdir);
+	struct ab_ctx ctx = { o, res, NULL, 0 };
 	wxf_err err;
 	wxf_buf b;
 
@@ -138,7 +170,8 @@ unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result 
 	io.log = o->log;
 	io.backup_password = o->backup_password;
 	io.unpack_failed = ab_failed;
-	io.unpack_failed_arg = (void *)o;
+	io.unpack_damaged = ab_damaged;
+	io.unpack_failed_arg = &ctx;
 	wxf_err_clear(&err);
 	wxf_log_info(o->log, "unpacking %zu Android backup container(s)", k);
 	if (wxf_intake_unpack(inv, work, &io, &dirs, &from, &n, &err) != WXF_OK)
@@ -149,23 +182,34 @@ unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result 
 		res->n_failed += k - n;
 	}
 	for (i = 0; i < n; i++) {
-		/* the bundle-relative form of OUTDIR/work/containers/<n>-<name> */
+		/* the bundle-relative form of OUTDIR/work/containers/<n>-<name>/members; the
+		 * readers write beside members/ */
 		const char *rel = strncmp(dirs[i], o->outdir, lo) == 0 ? dirs[i] + lo : dirs[i];
+		char *cwork;
 
 		while (*rel == '/')
 			rel++;
-		wxf_buf_init(&b);
-		wxf_buf_json_kstr(&b, "container", from[i]);
-		wxf_buf_printf(&b, ",\"kind\":\"android-backup\"");
-		wxf_buf_json_kstr(&b, "unpacked_to", rel);
-		wxf_buf_json_kstr(&b, "result", "ok");
-		if (o->audit != NULL)
-			wxf_audit_add(o->audit, "unpack-container", b.p, NULL);
-		wxf_buf_free(&b);
-		sub_scan(o, dirs[i], from[i], rel, subs, n_subs);
+		cwork = wxf_path_dir(rel);
+		for (j = 0; j < ctx.n_damaged && strcmp(ctx.damaged[j], from[i]) != 0; j++)
+			;
+		if (j == ctx.n_damaged) {
+			wxf_buf_init(&b);
+			wxf_buf_json_kstr(&b, "container", from[i]);
+			wxf_buf_printf(&b, ",\"kind\":\"android-backup\"");
+			wxf_buf_json_kstr(&b, "unpacked_to", rel);
+			wxf_buf_json_kstr(&b, "result", "ok");
+			if (o->audit != NULL)
+				wxf_audit_add(o->audit, "unpack-container", b.p, NULL);
+			wxf_buf_free(&b);
+		}
+		sub_scan(o, dirs[i], from[i], cwork, subs, n_subs);
+		free(cwork);
 		free(dirs[i]);
 		free(from[i]);
 	}
+	for (j = 0; j < ctx.n_damaged; j++)
+		free(ctx.damaged[j]);
+	free(ctx.damaged);
 	free(dirs);
 	free(from);
 	free(work);
@@ -212,11 +256,21 @@ unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 		}
 		for (t = 0; rc == WXF_OK && t < hr.n_android_roots; t++) {
 			const char *tree = hr.android_roots[t];
-			const char *base = wxf_path_base(tree);
-			char *from_s = wxf_xasprintf("%s/%s.tar", r->name, base);
-			char *work_s = wxf_xasprintf("%s/%s", hw_rel, base);
+			const wxf_huawei_archive *a = NULL;
+			char *from_s, *work_s, *cdir;
 
+			for (size_t q = 0; q < hr.n_archives && a == NULL; q++)
+				if (hr.archives[q].out_dir != NULL &&
+				    strcmp(hr.archives[q].out_dir, tree) == 0)
+					a = &hr.archives[q];
+			if (a == NULL)
+				continue;
+			/* named after the archive; the readers write beside its members/ folder */
+			from_s = wxf_xasprintf("%s/%s", r->name, wxf_path_base(a->path));
+			cdir = wxf_path_dir(tree);
+			work_s = wxf_xasprintf("%s/%s", hw_rel, wxf_path_base(cdir));
 			sub_scan(o, tree, from_s, work_s, subs, n_subs);
+			free(cdir);
 			free(from_s);
 			free(work_s);
 		}
