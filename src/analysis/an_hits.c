@@ -2,8 +2,10 @@
 /*
  * Counterfeit-sale indicator hits (analysis.h §4): the phrase set matched against the
  * seller's own messages (body, title, desc, and the recovered original of a recalled
- * message), one hit per (message, field, phrase, offset), each with a snippet of the text
- * around it.  Loading the phrase files and the matching itself: indicators.c.
+ * message), one hit per (message, field, phrase) with the number of times the phrase occurs
+ * there and a bounded snippet of the text around its first occurrence: a message repeating a
+ * phrase a million times is one hit, not a million snippets.  Loading the phrase files and the
+ * matching itself: indicators.c.
  */
 #include "config.h"
 #include "analysis/analysis_int.h"
@@ -18,6 +20,7 @@ typedef struct hitacc {
 	const char *text;
 	wxf_indicator_hit *v;
 	size_t n, cap;
+	size_t field_first;   /* the first hit of the current (message, field) */
 	int rc;
 } hitacc;
 
@@ -72,6 +75,12 @@ hit_cb(void *arg, const wxf_indicator *ind, size_t off, size_t len)
 
 	if (h->rc < 0)
 		return;
+	/* a phrase already seen in this field: counted on its first hit */
+	for (size_t i = h->field_first; i < h->n; i++)
+		if (h->v[i].ind == ind) {
+			h->v[i].count++;
+			return;
+		}
 	memset(&x, 0, sizeof(x));
 	x.ind = ind;
 	x.phrase = ind->phrase;
@@ -83,6 +92,7 @@ hit_cb(void *arg, const wxf_indicator *ind, size_t off, size_t len)
 	x.field = h->field;
 	x.offset = off;
 	x.length = len;
+	x.count = 1;
 	x.prov = h->msg->prov;
 	x.snippet = make_snippet(h->c, h->text, off, len);
 	if (x.snippet == NULL || wxf_arena_grow(h->c->ar, (void **)&h->v, &h->cap, h->n + 1,
@@ -154,6 +164,7 @@ an_build_hits(an_ctx *c, const wxf_indicator_set *set)
 			h.msg = msg;
 			h.field = fields[k];
 			h.text = texts[k];
+			h.field_first = h.n;
 			wxf_indicators_match(set, texts[k], hit_cb, &h);
 		}
 	}

@@ -116,7 +116,9 @@
  *   '：' to ':'; a phrase that starts/ends with an ASCII letter or digit only matches where the
  *   neighbouring text character is not an ASCII letter/digit ("A货" does not hit "DATA货",
  *   "1:1" does not hit "11:15"); CJK phrases match anywhere.  Overlapping phrases all hit
- *   ("支持专柜验货" hits itself, "专柜" and "验货").  One hit per (message, field, phrase, offset).
+ *   ("支持专柜验货" hits itself, "专柜" and "验货").  One hit per (message, field, phrase): the
+ *   first occurrence's offset and snippet and the number of occurrences, so that the hits of
+ *   one message are bounded by the phrase set, whatever the message's length.
  *   Hits are ordered by message time, message id, field, offset, phrase.
  *
  * Data files are looked up in this order (wxf_analysis_data_path):
@@ -343,9 +345,11 @@ typedef struct wxf_indicator_hit {
 	int64_t time_ms;
 	const char *talker;
 	const char *field;        /* "body", "title", "desc" */
-	size_t offset;            /* byte offset of the match in the field */
-	size_t length;            /* bytes matched in the field */
-	const char *snippet;      /* owned: up to ~30 characters either side, "…" at cut ends */
+	size_t offset;            /* byte offset of the first match in the field */
+	size_t length;            /* bytes matched there */
+	size_t count;             /* times the phrase occurs in the field (>= 1) */
+	const char *snippet;      /* owned: up to ~30 characters either side of the first match,
+	                             "…" at cut ends */
 	wxf_prov prov;
 } wxf_indicator_hit;
 

@@ -300,6 +300,7 @@ wxf_analysis_json(const wxf_analysis *a, wxf_buf *b)
 		wxf_buf_json_kstr(b, "field", h->field);
 		wxf_buf_json_kint(b, "offset", (int64_t)h->offset);
 		wxf_buf_json_kint(b, "length", (int64_t)h->length);
+		wxf_buf_json_kuint(b, "count", h->count);
 		wxf_buf_json_kstr(b, "snippet", h->snippet);
 		jprov(b, "prov", &h->prov);
 		wxf_buf_putc(b, '}');

@@ -332,49 +332,90 @@ wxf_indicators_load(wxf_indicator_set **s, const char *base_path,
 /* ------------------------------------------------------------------------------------------ */
 /* Matching */
 
+/* Phrases by their first folded code point, ties in set order: at each text position only the
+ * phrases starting with that code point are compared. */
+typedef struct first_cp {
+	uint32_t cp;
+	size_t j;
+} first_cp;
+
+static int
+first_cp_cmp(const void *pa, const void *pb)
+{
+	const first_cp *a = pa, *b = pb;
+
+	if (a->cp != b->cp)
+		return a->cp < b->cp ? -1 : 1;
+	return a->j < b->j ? -1 : a->j > b->j;
+}
+
+/* 1 if the folded phrase e starts at text byte i; *end gets the byte after it. */
+static int
+match_at(const ind_entry *e, const char *text, size_t n, size_t i, size_t *end)
+{
+	for (size_t m = 0; m < e->n_cps; m++) {
+		uint32_t cp;
+
+		if (i >= n)
+			return 0;
+		i += an_next_cp(text + i, n - i, &cp);
+		if (an_fold_cp(cp) != e->cps[m])
+			return 0;
+	}
+	*end = i;
+	return 1;
+}
+
 size_t
 wxf_indicators_match(const wxf_indicator_set *s, const char *text,
     void (*cb)(void *arg, const wxf_indicator *ind, size_t off, size_t len), void *arg)
 {
-	size_t n, k = 0, hits = 0;
-	uint32_t *cps;
-	size_t *offs;
+	size_t n, hits = 0, i, l, lo, hi, mid, end, k = 0;
+	uint32_t cp, prev = 0;
+	first_cp *idx;
 
 	if (s == NULL || s->n == 0 || text == NULL || text[0] == '\0')
 		return 0;
 	n = strlen(text);
-	cps = malloc((n + 1) * sizeof(*cps));
-	offs = malloc((n + 1) * sizeof(*offs));
-	if (cps == NULL || offs == NULL) {
-		free(cps);
-		free(offs);
+	idx = malloc(s->n * sizeof(*idx));
+	if (idx == NULL)
 		return 0; /* documented: matching never fails; no memory means no hits reported */
-	}
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
+	for (size_t j = 0; j < s->n; j++)
+		if (s->v[j]->n_cps > 0) {
+			idx[k].cp = s->v[j]->cps[0];
+			idx[k++].j = j;
+		}
+	qsort(idx, k, sizeof(*idx), first_cp_cmp);
+	/* one pass over the text, decoding each code point once; no copy of the text is made,
+	 * so a message of many megabytes costs no more memory than a short one */
+	for (i = 0; i < n; i += l, prev = cp) {
+		l = an_next_cp(text + i, n - i, &cp);
+		cp = an_fold_cp(cp);
+		for (lo = 0, hi = k; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (idx[mid].cp < cp)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < k && idx[lo].cp == cp; lo++) {
+			const ind_entry *e = s->v[idx[lo].j];
+			uint32_t next;
 
-		offs[k] = i;
-		i += an_next_cp(text + i, n - i, &cp);
-		cps[k++] = an_fold_cp(cp);
-	}
-	offs[k] = n;
-	for (size_t i = 0; i < k; i++) {
-		for (size_t j = 0; j < s->n; j++) {
-			const ind_entry *e = s->v[j];
-
-			if (e->n_cps > k - i || cps[i] != e->cps[0] ||
-			    memcmp(cps + i, e->cps, e->n_cps * sizeof(*cps)) != 0)
+			if (e->lead_alnum && i > 0 && an_is_alnum(prev))
 				continue;
-			if (e->lead_alnum && i > 0 && an_is_alnum(cps[i - 1]))
+			if (!match_at(e, text, n, i, &end))
 				continue;
-			if (e->trail_alnum && i + e->n_cps < k && an_is_alnum(cps[i + e->n_cps]))
-				continue;
+			if (e->trail_alnum && end < n) {
+				an_next_cp(text + end, n - end, &next);
+				if (an_is_alnum(an_fold_cp(next)))
+					continue;
+			}
 			hits++;
 			if (cb != NULL)
-				cb(arg, &e->pub, offs[i], offs[i + e->n_cps] - offs[i]);
+				cb(arg, &e->pub, i, end - i);
 		}
 	}
-	free(cps);
-	free(offs);
+	free(idx);
 	return hits;
 }

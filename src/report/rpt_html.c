@@ -1530,11 +1530,16 @@ conversations(hctx *h)
 
 /* ------------------------------------------------------------------------------ indicators */
 
+/* Excerpts shown per message; the phrases are all listed, each with its count. */
+#define HIT_EXCERPTS 3
+
+/* One row per message: every phrase found in it with the times it occurs, and a few bounded
+ * excerpts, so that a message of any length gives a row of bounded size. */
 static void
 indicators(hctx *h)
 {
 	const wxf_analysis *an = h->an;
-	size_t i;
+	size_t i, j, k;
 
 	sec_open(h, "indicators", "七、关键词命中 <span class=\"en\">(Indicator hits in the seller's "
 	    "messages)</span>");
@@ -1547,21 +1552,39 @@ indicators(hctx *h)
 	    "<table><thead><tr><th scope=\"col\">时间<br>Time</th><th scope=\"col\">词语<br>Phrase"
 	    "</th><th scope=\"col\">上下文<br>Context</th><th scope=\"col\">消息<br>Message</th></tr>"
 	    "</thead><tbody>\n");
-	for (i = 0; i < an->n_hits; i++) {
+	for (i = 0; i < an->n_hits; i = j) {
 		const wxf_indicator_hit *x = &an->hits[i];
 
+		for (j = i; j < an->n_hits && an->hits[j].msg == x->msg; j++)
+			;
 		P(h, "<tr><td class=\"nw\">");
 		time_el(h, x->time_ms);
-		P(h, "</td><td><mark>");
-		T(h, x->phrase);
-		P(h, "</mark>");
-		if (x->category != NULL) {
-			P(h, "<br><span class=\"en\">");
-			T(h, x->category);
-			P(h, "</span>");
+		P(h, "</td><td>");
+		for (k = i; k < j; k++) {
+			const wxf_indicator_hit *y = &an->hits[k];
+
+			if (k > i)
+				P(h, "<br>");
+			P(h, "<mark>");
+			T(h, y->phrase);
+			P(h, "</mark>");
+			if (y->count > 1)
+				F(h, " ×%zu", y->count);
+			if (y->category != NULL) {
+				P(h, " <span class=\"en\">");
+				T(h, y->category);
+				P(h, "</span>");
+			}
 		}
 		P(h, "</td><td>");
-		T(h, x->snippet);
+		for (k = i; k < j && k < i + HIT_EXCERPTS; k++) {
+			if (k > i)
+				P(h, "<br>");
+			T(h, an->hits[k].snippet);
+		}
+		if (j - i > HIT_EXCERPTS)
+			F(h, "<br><span class=\"en\">(%zu 处其他命中见消息原文 / %zu more phrase(s): see the "
+			    "message)</span>", j - i - HIT_EXCERPTS, j - i - HIT_EXCERPTS);
 		P(h, "</td><td>");
 		msg_link(h, x->msg_id);
 		if (x->prov.status != WXF_STATUS_INTACT) {
