@@ -580,6 +580,7 @@ case_write(case_run *r, wxf_err *err)
 	meta.generated_from_sde = sde;
 	meta.seller = o->seller;
 	meta.page_msgs = o->page_msgs;
+	meta.signer = r->signer != NULL ? wxf_signer_fingerprint(r->signer) : NULL;
 	parts = wxf_xcalloc(n, sizeof(*parts));
 	for (i = 0; i < n; i++) {
 		parts[i].m = r->n_accts > 0 ? r->accts[i]->m : r->empty;
@@ -606,8 +607,18 @@ case_write(case_run *r, wxf_err *err)
 	rin.carving = r->carved;
 	wxf_log_info(r->log, "writing the evidence bundle");
 	rc = wxf_report_write_all(&rin, o->out, &r->audit, err);
+	/* the public key before the manifest (so that the manifest lists it), the signature of
+	 * the manifest after it */
+	if (rc == WXF_OK && r->signer != NULL)
+		rc = wxf_sign_pubkey_write(r->signer, o->out, &r->audit, err);
 	if (rc == WXF_OK)
 		rc = wxf_manifest_write(o->out, r->s->manifest_sha256, err);
+	if (rc == WXF_OK && r->signer != NULL) {
+		rc = wxf_sign_manifest(r->signer, o->out, err);
+		if (rc == WXF_OK)
+			snprintf(r->s->signer, sizeof(r->s->signer), "%s",
+			    wxf_signer_fingerprint(r->signer));
+	}
 	free(parts);
 	free(subs);
 	if (rc != WXF_OK) {
@@ -617,6 +628,9 @@ case_write(case_run *r, wxf_err *err)
 	wxf_buf_init(&b);
 	wxf_buf_printf(&b, "\"output\":\"manifest.sha256\",\"manifest_sha256\":\"%s\","
 	    "\"evidence_changed\":%zu", r->s->manifest_sha256, r->s->n_changed);
+	if (r->signer != NULL)
+		wxf_buf_printf(&b, ",\"signature\":\"%s\",\"signer_sha256\":\"%s\"", WXF_SIGN_FILE,
+		    r->s->signer);
 	wxf_audit_add(&r->audit, "manifest", b.p, NULL);
 	wxf_buf_free(&b);
 	snprintf(r->s->audit_head, sizeof(r->s->audit_head), "%s", wxf_audit_head(&r->audit));
@@ -643,6 +657,11 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	r.tz = wxf_tz_new(o->tz != NULL ? o->tz : "Asia/Shanghai");
 	if (r.tz == NULL)
 		return wxf_err_set(err, WXF_EUSAGE, "unknown time zone '%s'", o->tz);
+	/* a key that cannot sign is the examiner's to fix before hours of work, not after */
+	if (o->sign_key != NULL && (rc = wxf_signer_load(&r.signer, o->sign_key, err)) != WXF_OK) {
+		wxf_tz_free(&r.tz);
+		return rc;
+	}
 	r.env.key = o->key;
 	r.env.imeis = o->imeis;
 	r.env.uins = o->uins;
@@ -698,6 +717,7 @@ done:
 	free(r.cmdline);
 	wxf_inventory_free(&r.inv);
 	wxf_tz_free(&r.tz);
+	wxf_signer_free(&r.signer);
 	return rc;
 }
 

@@ -43,6 +43,7 @@ typedef struct wxf_case_opts {
 	const char *tz;                  /* display zone (NULL: Asia/Shanghai) */
 	const char *case_number, *exhibit, *examiner, *organisation;
 	size_t page_msgs;                /* 0: the report's default */
+	const char *sign_key;            /* --sign: Ed25519 private key (PEM) signing the manifest */
 } wxf_case_opts;
 
 /* One account as the summary shows it. */
@@ -89,6 +90,7 @@ typedef struct wxf_case_summary {
 	                                    of memory): the bundle is written, without their part */
 	char manifest_sha256[65];
 	char audit_head[65];
+	char signer[65];                 /* the signing key's fingerprint when signed, else "" */
 } wxf_case_summary;
 
 /*

@@ -12,6 +12,7 @@
 #include "base/wxf_time.h"
 #include "intake/intake.h"
 #include "model/model.h"
+#include "report/report.h"
 #include "wechat/wc_driver.h"
 
 typedef struct case_run {
@@ -32,6 +33,7 @@ typedef struct case_run {
 	size_t n_limits;
 	int carved;                    /* deleted-record recovery ran on some database */
 	char *cmdline;
+	wxf_signer *signer;            /* --sign: the examiner's key, or NULL */
 } case_run;
 
 /* Appends a limitation (copied). */

@@ -29,12 +29,13 @@ struct case_opts {
 	int no_carve;
 	char *backup_key;        /* --backup-key: WeChat PC backup passphrase (32 hex) */
 	char *backup_password;   /* --backup-password: encrypted .ab / Huawei backup password */
+	char *sign;              /* --sign: Ed25519 private key signing the manifest */
 	long long jobs, page_msgs;
 };
 
 enum {
 	OPT_CASE = 0x2100, OPT_EXHIBIT, OPT_EXAMINER, OPT_ORG, OPT_TZ, OPT_SELLER, OPT_INDICATORS,
-	OPT_PAGE, OPT_NO_CARVE, OPT_BACKUP_KEY, OPT_BACKUP_PASSWORD
+	OPT_PAGE, OPT_NO_CARVE, OPT_BACKUP_KEY, OPT_BACKUP_PASSWORD, OPT_SIGN
 };
 
 static const struct option case_long[] = {
@@ -52,6 +53,7 @@ static const struct option case_long[] = {
 	{ "no-carve", no_argument, NULL, OPT_NO_CARVE },
 	{ "backup-key", required_argument, NULL, OPT_BACKUP_KEY },
 	{ "backup-password", required_argument, NULL, OPT_BACKUP_PASSWORD },
+	{ "sign", required_argument, NULL, OPT_SIGN },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -83,6 +85,7 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 		wxf_cmd_set_str(&o->organisation, NULL);
 		wxf_cmd_set_str(&o->tz, NULL);
 		wxf_cmd_set_str(&o->seller, NULL);
+		wxf_cmd_set_str(&o->sign, NULL);
 		wipe_set(&o->backup_key, NULL);
 		wipe_set(&o->backup_password, NULL);
 		wxf_cmd_strv_free(&o->indicators);
@@ -94,6 +97,7 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 	case OPT_ORG: wxf_cmd_set_str(&o->organisation, arg); return WXF_OK;
 	case OPT_TZ: wxf_cmd_set_str(&o->tz, arg); return WXF_OK;
 	case OPT_SELLER: wxf_cmd_set_str(&o->seller, arg); return WXF_OK;
+	case OPT_SIGN: wxf_cmd_set_str(&o->sign, arg); return WXF_OK;
 	case OPT_INDICATORS: wxf_cmd_strv_add(&o->indicators, arg); return WXF_OK;
 	case OPT_NO_CARVE: o->no_carve = 1; return WXF_OK;
 	case OPT_BACKUP_KEY: wipe_set(&o->backup_key, arg); return WXF_OK;
@@ -148,6 +152,9 @@ print_summary(const struct case_opts *o, const wxf_case_summary *s)
 		printf("  UNREADABLE evidence: %zu container(s), %zu database(s) or backup(s) (see the "
 		    "report's limitations)\n", s->n_unreadable, s->n_dbs_unreadable);
 	printf("  audit log head: %s\n", s->audit_head);
+	if (s->signer[0] != '\0')
+		printf("  manifest signed (Ed25519, %s); signing key SHA-256: %s\n", WXF_SIGN_FILE,
+		    s->signer);
 	printf("manifest.sha256 SHA-256: %s\n", s->manifest_sha256);
 }
 
@@ -191,6 +198,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	co.examiner = o->examiner;
 	co.organisation = o->organisation;
 	co.page_msgs = (size_t)o->page_msgs;
+	co.sign_key = o->sign;
 	wxf_err_clear(&err);
 	rc = wxf_case_run(argv, (size_t)argc, &co, &s, &err);
 	if (rc != WXF_OK) {
@@ -255,14 +263,18 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --page-messages N   messages per conversation page (default 2000)\n"
 	    "      --no-carve          do not recover deleted records\n"
 	    "      --backup-key HEX32  passphrase of a WeChat PC \"Backup & Restore\" folder\n"
-	    "      --backup-password P password of an encrypted Android (.ab) or Huawei backup\n\n"
+	    "      --backup-password P password of an encrypted Android (.ab) or Huawei backup\n"
+	    "      --sign KEY          sign manifest.sha256 with this Ed25519 private key (PEM);\n"
+	    "                          the public key goes into the bundle\n\n"
 	    "Every WeChat account found is read and analysed on its own.  Writes report.html,\n"
 	    "timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/, audit.jsonl and\n"
-	    "manifest.sha256; prints the manifest's SHA-256.  Honours SOURCE_DATE_EPOCH.  Every\n"
+	    "manifest.sha256; prints the manifest's SHA-256 (write it in the examination record:\n"
+	    "verify --expect checks it).  Honours SOURCE_DATE_EPOCH.  Every\n"
 	    "cited byte range is re-read and checked before writing.  Exit 1 if the evidence\n"
 	    "changed during processing or a cited range does not hold its record; 3 if some\n"
 	    "evidence could not be read (wrong or missing password or key, corrupt container or\n"
-	    "database): the bundle is still written, without it.",
+	    "database): the bundle is still written, without it; 4 if the bundle could not be\n"
+	    "written (disk full: the message names the file) or a step failed for want of room.",
 	.optstring = "o:",
 	.opts = case_long,
 	.state_size = sizeof(struct case_opts),

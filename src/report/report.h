@@ -50,6 +50,7 @@ typedef struct wxf_report_meta {
 	int64_t generated_ms;      /* the one clock value of the bundle */
 	int generated_from_sde;    /* 1: SOURCE_DATE_EPOCH */
 	const char *seller;        /* username chosen with --seller, or NULL */
+	const char *signer;        /* fingerprint of the key that signs the manifest, or NULL */
 	size_t page_msgs;          /* messages per conversation page (0 = WXF_REPORT_PAGE_MSGS) */
 } wxf_report_meta;
 
@@ -101,10 +102,28 @@ int wxf_report_evidence_list(const wxf_report_in *in, const char *outdir, wxf_au
 int wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *audit,
     wxf_err *err);
 
-/* Manifest: every regular file below outdir except manifest.sha256 and audit.jsonl, relative
- * paths, sorted bytewise, "<sha256>  <path>\n".  hex gets the manifest's own SHA-256.
- * WXF_EIO; WXF_EUNSUPPORTED for a symbolic link or special file in the bundle. */
+/* Manifest: every regular file below outdir except manifest.sha256, its signature and
+ * audit.jsonl, relative paths, sorted bytewise, "<sha256>  <path>\n".  hex gets the
+ * manifest's own SHA-256.  WXF_EIO; WXF_EUNSUPPORTED for a symbolic link or special file in
+ * the bundle. */
 int wxf_manifest_write(const char *outdir, char hex[65], wxf_err *err);
+
+/* The examiner's signature on the manifest (rpt_sign.c): the public key goes into the bundle
+ * before the manifest is written (so that the manifest lists it), the signature after. */
+#define WXF_SIGN_FILE "manifest.sha256.sig"
+#define WXF_SIGN_PUBKEY "signing-key.pub.pem"
+typedef struct wxf_signer wxf_signer;
+/* Loads an unencrypted Ed25519 private key (PEM, PKCS#8): WXF_EUSAGE naming the file when it
+ * is unreadable or another kind of key. */
+int wxf_signer_load(wxf_signer **s, const char *pem_path, wxf_err *err);
+void wxf_signer_free(wxf_signer **s);
+/* SHA-256 (hex) of the public key's DER SubjectPublicKeyInfo. */
+const char *wxf_signer_fingerprint(const wxf_signer *s);
+/* Writes OUTDIR/signing-key.pub.pem (recorded in the audit log like every output). */
+int wxf_sign_pubkey_write(const wxf_signer *s, const char *outdir, wxf_audit *audit,
+    wxf_err *err);
+/* Signs OUTDIR/manifest.sha256 into OUTDIR/manifest.sha256.sig (64 raw bytes). */
+int wxf_sign_manifest(const wxf_signer *s, const char *outdir, wxf_err *err);
 
 /* Where the evidence of a bundle lies on this machine.  Bundle paths start with the root's name
  * ("demo/data/..."); the audit log's "evidence-root" records say where each root was when the

@@ -1809,7 +1809,23 @@ method(hctx *h)
 	    "的 SHA-256 在运行结束时输出并写入审计日志，应记入检验笔录/清单。(A report cannot contain "
 	    "its own hash: the SHA-256 of manifest.sha256 is printed at the end of the run and written "
 	    "to the audit log; record it in the examination record.)</p>\n"
-	    "<p>可重现性 (reproducibility): 同一检材、同一 SOURCE_DATE_EPOCH 重新运行得到逐字节相同的"
+	    "<p>复核能证明什么 (what verification proves): <code>wxforensic verify</code> 证明证据包"
+	    "文件与其清单一致、审计日志哈希链完整且以该清单结束、检材哈希未变；但无法区分整体重写"
+	    "（新文件、新清单、新日志）的证据包。只有与证据包之外保存的值比较才能做到："
+	    "<code>wxforensic verify --expect &lt;笔录中记载的 manifest.sha256 SHA-256&gt; OUTDIR</code>"
+	    "（或签名密钥指纹 <code>--signer</code>）。(verify proves that the files match the "
+	    "manifest, that the audit log is one unbroken chain ending with it and that the evidence "
+	    "still hashes the same; it cannot tell a bundle rewritten whole (new files, manifest and "
+	    "log) from the original. Only a comparison with a value kept apart from the bundle can: "
+	    "<code>verify --expect</code> with the manifest hash of the examination record, or "
+	    "<code>--signer</code> with the examiner's key fingerprint.)</p>\n");
+	if (h->in->meta->signer != NULL)
+		F(h, "<p>签名 (signature): manifest.sha256 由检验人 Ed25519 密钥签名，签名为 "
+		    "<code>manifest.sha256.sig</code>，公钥为 <code>signing-key.pub.pem</code>；密钥指纹 "
+		    "(SHA-256 of the public key) <code>%s</code>。(The manifest is signed with the "
+		    "examiner's Ed25519 key; compare this fingerprint with the examiner's known key.)"
+		    "</p>\n", h->in->meta->signer);
+	P(h, "<p>可重现性 (reproducibility): 同一检材、同一 SOURCE_DATE_EPOCH 重新运行得到逐字节相同的"
 	    "证据包；否则只有标注的“生成时间”与审计日志时间不同 (same evidence and SOURCE_DATE_EPOCH "
 	    "give a byte-identical bundle; otherwise only the marked generated-at time and the audit "
 	    "times differ).</p>\n</section>\n");

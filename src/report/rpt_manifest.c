@@ -5,12 +5,23 @@
  * Both lists use GNU sha256sum's format: "<64 hex>  <path>\n"; a path holding a backslash or a
  * newline is written with a leading '\' on the line and those characters escaped ("\\", "\n"),
  * so `sha256sum -c` reads them.  The manifest lists every regular file of the bundle except
- * itself and audit.jsonl (the log records the manifest's hash in its last line, so it cannot be
- * listed in it; its hash chain protects it instead), sorted bytewise.
+ * itself, its signature (rpt_sign.c) and audit.jsonl (the log records the manifest's hash in
+ * its last line, so it cannot be listed in it; its hash chain protects it instead), sorted
+ * bytewise.
  *
  * verify: (1) every manifest entry re-hashed; (2) no file of the bundle missing from the
  * manifest; (3) the audit chain (wxf_audit_verify) and its last "manifest" line naming this
- * manifest's SHA-256; (4) every evidence file of evidence.sha256 that is reachable re-hashed.
+ * manifest's SHA-256; (4) every evidence file of evidence.sha256 that is reachable re-hashed;
+ * (5) the signature, when the bundle is signed.  A folder with an audit log but no manifest is
+ * a bundle whose run did not finish (a full disk, a killed run): it does not verify, and the
+ * log's last record says how far the run went.
+ *
+ * What this proves, and what it cannot: that the bundle's files are the ones its manifest
+ * lists, that the log is one unbroken chain ending at this manifest, that the evidence still
+ * hashes as it did.  It cannot tell a bundle made by the tool from one a forger rewrote whole
+ * (new files, a new manifest, a new log chain): only a comparison with something kept apart
+ * from the bundle can, the manifest hash written in the examination record (verify --expect)
+ * or the fingerprint of the examiner's signing key (verify --signer).
  */
 #include "config.h"
 #include "rpt_int.h"
@@ -164,7 +175,8 @@ walk(const char *root, const char *rel, strv *out, wxf_err *err)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		r = rel[0] ? wxf_path_join(rel, de->d_name) : wxf_xstrdup(de->d_name);
-		if (!rel[0] && (strcmp(r, "manifest.sha256") == 0 || strcmp(r, "audit.jsonl") == 0)) {
+		if (!rel[0] && (strcmp(r, "manifest.sha256") == 0 || strcmp(r, "audit.jsonl") == 0 ||
+		    strcmp(r, WXF_SIGN_FILE) == 0)) {
 			free(r);
 			continue;
 		}
@@ -590,7 +602,11 @@ wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_resu
 	free(path);
 	wxf_evidence_roots_free(&v.roots);
 
-	if (r->n_changed || r->n_missing || r->n_extra || r->n_evidence || !r->audit_ok)
+	/* (5) signature */
+	wxf_sign_verify(outdir, r);
+
+	if (r->n_changed || r->n_missing || r->n_extra || r->n_evidence || !r->audit_ok ||
+	    r->signature < 0)
 		return wxf_err_set(err, WXF_EVERIFY, "%s: the bundle does not verify", outdir);
 	return WXF_OK;
 }
