@@ -50,4 +50,39 @@ ok "grep -q '^uins .*MicroMsg/systemInfo.cfg key 1' '$TMPD/key.out'" \
 	"key derive: the uin still comes from systemInfo.cfg"
 ok "! grep -q '^note .*\\.cfg:' '$TMPD/key.out'" \
 	"key derive: the cfg files, read fine, carry no note (no reason left over from the prefs)"
+
+# The campaign's own shape: a 220 KB prefs file whose one 200 KB entity is referenced a few
+# thousand times (about a gigabyte once expanded), and external entities (XXE) naming a host
+# file, in a tree `case` reads whole: refused as above, the run bounded, nothing of the host
+# file in the bundle, the evidence unchanged.
+T2="$TMPD/tree2"
+cp -r "$top_srcdir/fixtures/decrypt/android-tree" "$T2"
+chmod -R u+w "$T2"
+set -- "$T2"/apps/com.tencent.mm/r/shared_prefs/*.xml
+BIG=$1 XXE=$2
+python3 - "$BIG" "$XXE" <<'PY'
+import sys
+big, xxe = sys.argv[1], sys.argv[2]
+ent = "9" * 200000
+refs = "&a;" * 6000
+open(big, "w").write("<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n"
+    '<!DOCTYPE map [<!ENTITY a "%s">]>\n<map>\n    <string name="last_login_uin">%s</string>\n</map>\n' % (ent, refs))
+open(xxe, "w").write("<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n"
+    '<!DOCTYPE map [<!ENTITY x SYSTEM "file:///etc/passwd"><!ENTITY % p SYSTEM "file:///etc/hostname"> %p;]>\n'
+    '<map>\n    <string name="_auth_uin">&x;</string>\n</map>\n')
+PY
+ok '[ "$(stat -c %s "$BIG")" -gt 210000 ] && [ "$(stat -c %s "$BIG")" -lt 230000 ]' "the 220 KB prefs file made ($(stat -c %s "$BIG") bytes)"
+before=$(snapshot "$T2")
+bounded "$WXF" key derive "$T2" > "$TMPD/key2.out" 2> "$TMPD/key2.err"
+is "$?" 0 "220 KB entity file and XXE: key derive finishes"
+ok small "220 KB entity file and XXE: key derive under 500 MB ($(tail -n 1 "$TMPD/rss") KB)"
+ok "grep -q '^note .*$(basename "$BIG").*not read: XML with a DOCTYPE' '$TMPD/key2.out' &&
+	grep -q '^note .*$(basename "$XXE").*not read: XML with a DOCTYPE' '$TMPD/key2.out'" \
+	"both refused, each named"
+(cd "$TMPD" && bounded "$WXF" case -q -o b2 tree2 > case2.out 2> case2.err)
+is "$?" 0 "220 KB entity file and XXE: case exits 0"
+ok small "220 KB entity file and XXE: case under 500 MB ($(tail -n 1 "$TMPD/rss") KB)"
+ok "! grep -rq 'root:x:0:0' '$TMPD/b2' && ! grep -rqF '$(head -c 40 /etc/hostname 2> /dev/null)x' '$TMPD/b2'" \
+	"nothing of the host files the external entities name is in the bundle"
+is "$(snapshot "$T2")" "$before" "220 KB entity file and XXE: evidence unchanged"
 done_testing
