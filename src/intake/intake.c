@@ -982,7 +982,13 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 
 			struct stat st;
 
-			if (stat(abs, &st) != 0 || !S_ISREG(st.st_mode)) {
+			if (stat(abs, &st) != 0) {
+				free(rel);
+				wxf_magic_free(&s.magic);
+				return wxf_err_set(err, WXF_EIO, "%s: evidence not readable: %s", paths[i],
+				    strerror(errno));
+			}
+			if (!S_ISREG(st.st_mode)) {
 				free(rel);
 				wxf_magic_free(&s.magic);
 				return wxf_err_set(err, WXF_EIO, "%s: evidence is neither a folder nor a "
