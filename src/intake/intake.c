@@ -733,6 +733,8 @@ itunes_map(scan *s, wxf_root *r)
 			unlink(tmp);
 		return;
 	}
+	if (b.index_note != NULL)
+		warn(s, "%s: Manifest.mbdb: %s", r->given, b.index_note);
 	memset(&m, 0, sizeof(m));
 	m.s = s;
 	m.root = ri;

@@ -308,10 +308,11 @@ itunes_file(void *arg, const char *id, const char *dom, const char *rel, int64_t
 	return 0;
 }
 
-/* Rewrites the restored tree's item paths to "<given>/<id[0:2]>/<id>!/<logical>"; an item's
- * logical path is where it lies below the folder `files` it was restored into. */
+/* Rewrites the restored tree's item paths to "<given>/<id[0:2]>/<id>!/<logical>" (a
+ * Manifest.mbdb backup, flat: "<given>/<id>!/<logical>"); an item's logical path is where it
+ * lies below the folder `files` it was restored into. */
 static void
-itunes_paths(wxf_subinv *s, const char *given, const char *files, int encrypted,
+itunes_paths(wxf_subinv *s, const char *given, const char *files, int encrypted, int flat,
     struct restored *v, size_t n)
 {
 	char *rf = realpath(files, NULL);
@@ -335,12 +336,17 @@ itunes_paths(wxf_subinv *s, const char *given, const char *files, int encrypted,
 			continue;
 		free(it->logical);
 		it->logical = wxf_xstrdup(hit->logical);
-		free(it->path);
-		it->path = wxf_xasprintf("%s/%.2s/%s!/%s", given, hit->id, hit->id, hit->logical);
-		free(it->note);
-		it->note = wxf_xasprintf("restored from %s/%.2s/%s (%s)%s%s", given, hit->id, hit->id,
-		    encrypted ? "decrypted with the backup password" : "copied", hit->note ? "; " : "",
-		    hit->note ? hit->note : "");
+		{
+			char *blob = wxf_itunes_blob_path(given, hit->id, flat);
+
+			free(it->path);
+			it->path = wxf_xasprintf("%s!/%s", blob, hit->logical);
+			free(it->note);
+			it->note = wxf_xasprintf("restored from %s (%s)%s%s", blob, encrypted ?
+			    "decrypted with the backup password" : "copied", hit->note ? "; " : "",
+			    hit->note ? hit->note : "");
+			free(blob);
+		}
 	}
 	free(rf);
 }
@@ -401,6 +407,11 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 			if (b.unlocked)
 				wxf_log_info(o->log, "%s: backup password accepted (keybag: %zu class keys "
 				    "unwrapped); key derived in %.2f s", r->name, b.n_class_keys, b.kdf_secs);
+			if (b.index_note != NULL) {
+				wxf_log_warn(o->log, "%s: %s", r->name, b.index_note);
+				limit(o, "iTunes backup %s: its index Manifest.mbdb is damaged: %s.", r->name,
+				    b.index_note);
+			}
 			a.b = &b;
 			a.o = o;
 			a.given = r->name;
@@ -409,8 +420,9 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 		}
 		wxf_buf_init(&bb);
 		wxf_buf_json_kstr(&bb, "container", r->name);
-		wxf_buf_printf(&bb, ",\"kind\":\"itunes\",\"encrypted\":%s",
-		    b.info.encrypted ? "true" : "false");
+		wxf_buf_printf(&bb, ",\"kind\":\"itunes\",\"index\":\"%s\",\"encrypted\":%s",
+		    b.info.manifest_db ? "Manifest.db" : "Manifest.mbdb", b.info.encrypted ? "true" :
+		    "false");
 		if (rc == WXF_OK || b.unlocked)
 			wxf_buf_printf(&bb, ",\"password_ok\":%s,\"class_keys\":%zu,\"kdf_seconds\":%.3f",
 			    b.unlocked ? "true" : "false", b.n_class_keys, b.kdf_secs);
@@ -443,7 +455,8 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 
 				sub_scan(o, files, r->name, files_rel, &res->subs, &res->n_subs);
 				if (res->n_subs > before) {
-					itunes_paths(&res->subs[before], r->name, files, b.unlocked, a.v, a.n);
+					itunes_paths(&res->subs[before], r->name, files, b.unlocked,
+					    b.mbdb != NULL, a.v, a.n);
 					audit_members(o, &res->subs[before].inv);
 				}
 			} else

@@ -176,6 +176,42 @@ ios_free(wxf_wc_acct *a)
 	a->priv = NULL;
 }
 
+/* The account folder as evidence, from one of its files (ls: the length of the logical
+ * "<domain>/Documents/<h>").  A file restored from an iTunes backup
+ * ("<backup>/[<xx>/]<fileID>!/<logical>") belongs to the backup folder: "<backup>!/<logical
+ * folder>".  Any other path (a folder tree, an archive member "<archive>!/<member>") ends with
+ * the logical path's part below the domain and is cut after Documents/<h>. */
+static char *
+account_dir(const wxf_item *seed, size_t ls)
+{
+	const char *bang = strstr(seed->path, "!/");
+	const char *below = seed->logical + strlen(APP_DOMAIN);
+	size_t lp = strlen(seed->path), lb = strlen(below), keep = ls - strlen(APP_DOMAIN);
+	char *dir;
+
+	if (bang != NULL && strcmp(bang + 2, seed->logical) == 0) {
+		char *blob = wxf_xstrndup(seed->path, (size_t)(bang - seed->path));
+		char *up = wxf_path_dir(blob);
+		const char *id = wxf_path_base(blob), *xx = wxf_path_base(up);
+
+		/* Manifest.db backups keep the blob in a folder named by the fileID's first two
+		 * digits; Manifest.mbdb backups keep it beside the index */
+		if (strlen(xx) == 2 && strncmp(xx, id, 2) == 0) {
+			char *up2 = wxf_path_dir(up);
+
+			free(up);
+			up = up2;
+		}
+		dir = wxf_xasprintf("%s!/%.*s", up, (int)ls, seed->logical);
+		free(blob);
+		free(up);
+		return dir;
+	}
+	if (lp >= lb && strcmp(seed->path + lp - lb, below) == 0)
+		return wxf_xasprintf("%.*s%.*s", (int)(lp - lb), seed->path, (int)keep, below);
+	return wxf_xstrndup(seed->logical, ls);
+}
+
 /* One account: (h, container) of inv. */
 static int
 make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *h,
@@ -185,7 +221,6 @@ make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *h,
 	struct dbent *dbs = NULL;
 	size_t i, n_dbs = 0, ls = strlen(DOCS) + 32;
 	char *prefix = wxf_xasprintf("%s%s/", DOCS, h), *dir, *dir_abs, *leaf;
-	const char *cut;
 	wxf_wc_acct *a;
 
 	*out = NULL;
@@ -223,21 +258,7 @@ make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *h,
 	}
 	qsort(p->files, p->n_files, sizeof(*p->files), lp_cmp);
 	qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
-	/* the account folder as evidence and on disk: the seed's paths cut after Documents/<h> */
-	cut = strstr(seed->path, seed->logical);
-	if (strstr(seed->path, "!/") == NULL)
-		dir = wxf_xasprintf("%.*s%.*s", (int)(cut != NULL ? cut - seed->path : 0), seed->path,
-		    (int)ls, seed->logical);
-	else {
-		/* "<backup>/<xx>/<fileID>!/<logical>": the backup, then the logical folder */
-		char *b = wxf_xstrndup(seed->path, (size_t)(strstr(seed->path, "!/") - seed->path));
-		char *b1 = wxf_path_dir(b), *b2 = wxf_path_dir(b1);
-
-		dir = wxf_xasprintf("%s!/%.*s", b2, (int)ls, seed->logical);
-		free(b);
-		free(b1);
-		free(b2);
-	}
+	dir = account_dir(seed, ls);
 	{
 		size_t la = strlen(seed->abs), tail = strlen(seed->logical) - ls;
 

@@ -2,8 +2,9 @@
 /*
  * iPhone evidence: RFC 3394 key unwrap against the RFC's published test vectors (§4.1-4.6),
  * the BackupKeyBag TLV (item order, truncation), the password-derived key checked against
- * OpenSSL's PBKDF2 directly, MBFile records and keyed archives built with libplist, and the
- * iOS protobufs (dbContactRemark, LoginInfo2.dat).
+ * OpenSSL's PBKDF2 directly, MBFile records and keyed archives built with libplist,
+ * Manifest.mbdb records (bytes written here from the format's field table), and the iOS
+ * protobufs (dbContactRemark, LoginInfo2.dat).
  */
 #include "config.h"
 #include "tap.h"
@@ -181,6 +182,126 @@ test_mbfile(void)
 	    "garbage is not a record");
 }
 
+/* Appends a Manifest.mbdb string (u16 big-endian length, 0xFFFF for none). */
+static size_t
+mstr(uint8_t *p, const char *s)
+{
+	size_t n;
+
+	if (s == NULL) {
+		p[0] = p[1] = 0xff;
+		return 2;
+	}
+	n = strlen(s);
+	p[0] = (uint8_t)(n >> 8), p[1] = (uint8_t)n;
+	memcpy(p + 2, s, n);
+	return 2 + n;
+}
+
+static size_t
+be(uint8_t *p, uint64_t v, int w)
+{
+	int i;
+
+	for (i = 0; i < w; i++)
+		p[i] = (uint8_t)(v >> (8 * (w - 1 - i)));
+	return (size_t)w;
+}
+
+/* One record: domain, path, no link, no hash, key; mode, inode, uid, gid, 3 times, size,
+ * class, properties. */
+static size_t
+mbdb_rec(uint8_t *p, const char *dom, const char *path, const char *key, uint16_t mode,
+    uint64_t size, int nprops)
+{
+	size_t n = 0;
+	int i;
+
+	n += mstr(p + n, dom);
+	n += mstr(p + n, path);
+	n += mstr(p + n, NULL);
+	n += mstr(p + n, NULL);
+	n += mstr(p + n, key);
+	n += be(p + n, mode, 2);
+	n += be(p + n, 0x1122334455667788ull, 8);
+	n += be(p + n, 501, 4);
+	n += be(p + n, 20, 4);
+	n += be(p + n, 1458000000, 4);
+	n += be(p + n, 1458000001, 4);
+	n += be(p + n, 1458000002, 4);
+	n += be(p + n, size, 8);
+	p[n++] = 3;
+	p[n++] = (uint8_t)nprops;
+	for (i = 0; i < nprops; i++) {
+		n += mstr(p + n, "name");
+		n += mstr(p + n, "value");
+	}
+	return n;
+}
+
+static int
+count_rec(void *arg, const wxf_mbdb_rec *r)
+{
+	(void)r;
+	++*(size_t *)arg;
+	return 0;
+}
+
+static void
+test_mbdb(void)
+{
+	uint8_t f[1024];
+	size_t n = 0, r1, r2, k = 0, got = 0;
+	wxf_mbdb_rec r;
+	wxf_err e;
+
+	memcpy(f, "mbdb\5\0", 6), n = 6;
+	r1 = mbdb_rec(f + n, "AppDomain-com.tencent.xin", "Documents", NULL, 0x41ed, 0, 0);
+	n += r1;
+	r2 = mbdb_rec(f + n, "AppDomain-com.tencent.xin", "Documents/LoginInfo2.dat", "KEY4", 0x81a4,
+	    1234, 2);
+	n += r2;
+	n += mbdb_rec(f + n, "HomeDomain", "Library/x", NULL, 0xa1ed, 0, 0);
+	ok(wxf_mbdb_check_magic(f, n) && !wxf_mbdb_check_magic((const uint8_t *)"mbdx\2\0", 6),
+	    "Manifest.mbdb: the mbdb 05 00 signature, not mbdx");
+	is_int(wxf_mbdb_record(f, n, 6 + r1, &r, NULL), WXF_OK, "a record with properties");
+	ok(r.len == r2 && r.off == 6 + r1 && r.domain.n == 25 && memcmp(r.domain.p,
+	    "AppDomain-com.tencent.xin", 25) == 0 && r.path.n == 24 && r.target.none &&
+	    r.hash.none && r.enckey.n == 4 && memcmp(r.enckey.p, "KEY4", 4) == 0,
+	    "its strings: domain, path, no link target, no hash, the encryption key");
+	ok(r.mode == 0x81a4 && r.inode == 0x1122334455667788ull && r.uid == 501 && r.gid == 20 &&
+	    r.mtime == 1458000000 && r.atime == 1458000001 && r.ctime == 1458000002 &&
+	    r.size == 1234 && r.prot == 3 && r.n_props == 2,
+	    "mode, inode, uid, gid, the three times, size, protection class, property count");
+	is_int(wxf_mbdb_flags(0x81a4) * 100 + wxf_mbdb_flags(0x41ed) * 10 + wxf_mbdb_flags(0xa1ed),
+	    124, "mode 8xxx file (1), 4xxx folder (2), Axxx link (4)");
+	is_int(wxf_mbdb_walk(f, n, count_rec, &k, &got, NULL), WXF_OK, "the walk reads the file");
+	ok(k == 3 && got == 3, "three records");
+	for (k = 6; k < n; k++) {
+		size_t c = 0;
+		int rc = wxf_mbdb_walk(f, k, count_rec, &c, &got, NULL);
+
+		if (k == 6 || k == 6 + r1 || k == 6 + r1 + r2) {
+			if (rc != WXF_OK || c != got)
+				break;
+		} else if (rc != WXF_ECORRUPT || c != got || c != (k < 6 + r1 ? 0u : k < 6 + r1 + r2 ?
+		    1u : 2u))
+			break;
+	}
+	is_int((int)k, (int)n, "every truncation is corruption after the whole records before it");
+	wxf_err_clear(&e);
+	f[n - 1] = 9;   /* the last record now claims 9 properties */
+	is_int(wxf_mbdb_walk(f, n, count_rec, &k, &got, &e), WXF_ECORRUPT,
+	    "a property count past the end is corruption");
+	ok(got == 2 && e.off == (int64_t)(6 + r1 + r2) && strstr(e.msg, "truncated") != NULL,
+	    "at the record's offset, after the two good records");
+	memset(f + 6, 0, 2);       /* an empty domain */
+	is_int(wxf_mbdb_record(f, n, 6, &r, NULL), WXF_ECORRUPT, "a record without a domain");
+	is_int(wxf_mbdb_record(f, n, n + 1, &r, NULL), WXF_ECORRUPT, "an offset past the end");
+	is_int(wxf_mbdb_walk((const uint8_t *)"mbdb\4\0", 6, NULL, NULL, &got, NULL), WXF_ECORRUPT,
+	    "another version byte is not read");
+}
+
 static void
 test_protobufs(void)
 {
@@ -222,6 +343,7 @@ main(void)
 	test_rfc3394();
 	test_keybag();
 	test_mbfile();
+	test_mbdb();
 	test_protobufs();
 	return tap_done();
 }
