@@ -3,8 +3,9 @@
  * iPhone evidence: RFC 3394 key unwrap against the RFC's published test vectors (§4.1-4.6),
  * the BackupKeyBag TLV (item order, truncation), the password-derived key checked against
  * OpenSSL's PBKDF2 directly, MBFile records and keyed archives built with libplist,
- * Manifest.mbdb records (bytes written here from the format's field table), and the iOS
- * protobufs (dbContactRemark, LoginInfo2.dat).
+ * Manifest.mbdb records (bytes written here from the format's field table), MMKV files
+ * (records, supersession, removal, the size field, the .crc) and the MMKV settings of the
+ * owner with each value's offset, and the iOS protobufs (dbContactRemark, LoginInfo2.dat).
  */
 #include "config.h"
 #include "tap.h"
@@ -12,10 +13,12 @@
 #include "base/wxf_plist.h"
 #include "intake/itunes.h"
 #include "wechat/wc_ios.h"
+#include "wechat/wc_mmkv.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
+#include <zlib.h>
 
 static size_t
 unhex(const char *h, uint8_t *out)
@@ -302,6 +305,106 @@ test_mbdb(void)
 	    "another version byte is not read");
 }
 
+/* Appends an MMKV record: key, then a value (a string value is once more length-prefixed). */
+static size_t
+kv_rec(uint8_t *p, const char *key, const char *str, const uint8_t *raw, size_t raw_n)
+{
+	size_t n = 0, kl = strlen(key);
+
+	p[n++] = (uint8_t)kl;
+	memcpy(p + n, key, kl), n += kl;
+	if (str != NULL) {
+		size_t sl = strlen(str);
+
+		p[n++] = (uint8_t)(sl + 1);
+		p[n++] = (uint8_t)sl;
+		memcpy(p + n, str, sl), n += sl;
+	} else {
+		p[n++] = (uint8_t)raw_n;
+		memcpy(p + n, raw, raw_n), n += raw_n;
+	}
+	return n;
+}
+
+static int
+count_kv(void *arg, const wxf_mmkv_kv *kv)
+{
+	(void)kv;
+	++*(size_t *)arg;
+	return 0;
+}
+
+static void
+test_mmkv(void)
+{
+	uint8_t f[512], crc[64];
+	size_t n = 8, k = 0, nick_at, bad_at;
+	wxf_mmkv_info info;
+	wxf_ios_owner o;
+	char *note = NULL;
+	uint32_t size, c;
+	wxf_err e;
+
+	memset(f, 0, sizeof(f));
+	memcpy(f + 4, "\xff\xff\xff\x07", 4);       /* the place-holder varint */
+	n += kv_rec(f + n, "86", "wxid_a", NULL, 0);
+	n += kv_rec(f + n, "88", "old", NULL, 0);
+	n += kv_rec(f + n, "87", "alias_a", NULL, 0);
+	n += kv_rec(f + n, "int", NULL, (const uint8_t *)"\x64", 1);
+	n += kv_rec(f + n, "87", NULL, NULL, 0);           /* the alias is removed */
+	nick_at = n + 5;
+	n += kv_rec(f + n, "88", "Nick", NULL, 0);
+	size = (uint32_t)(n - 4);
+	f[0] = (uint8_t)size, f[1] = (uint8_t)(size >> 8);
+	bad_at = n;
+	n += kv_rec(f + n, "88", "stale", NULL, 0);        /* past the size: not a record */
+	is_int(wxf_mmkv_walk(f, n, count_kv, &k, &info, NULL), WXF_OK, "MMKV: the walk reads the file");
+	ok(k == 6 && info.n_records == 6 && info.actual_size == size && info.end == size + 4 &&
+	    !info.short_file, "six records up to 4 + the size field; the bytes after it are not read");
+	is_int(wxf_ios_mmkv_setting(f, n, &o, &note, NULL), WXF_OK, "the owner's settings");
+	ok(o.wxid && strcmp(o.wxid, "wxid_a") == 0 && o.at_wxid.off == 13 && o.at_wxid.len == 6,
+	    "86: the wxid, at its own bytes");
+	ok(o.nickname && strcmp(o.nickname, "Nick") == 0 && o.at_nickname.off == nick_at &&
+	    o.at_nickname.len == 4 && memcmp(f + nick_at, "Nick", 4) == 0,
+	    "88: the last record wins, cited where it lies");
+	ok(o.alias == NULL && o.at_alias.len == 0 && o.phone == NULL && o.n_superseded == 2 && note == NULL,
+	    "87 removed by an empty value; no phone key; two values superseded; no damage");
+	wxf_ios_owner_free(&o);
+	/* the .crc companion: CRC-32 of the records and the size at byte 28 */
+	memset(crc, 0, sizeof(crc));
+	c = (uint32_t)crc32(0L, f + 4, size);
+	crc[0] = (uint8_t)c, crc[1] = (uint8_t)(c >> 8), crc[2] = (uint8_t)(c >> 16), crc[3] = (uint8_t)(c >> 24);
+	crc[28] = (uint8_t)size;
+	wxf_mmkv_crc_check(f, n, crc, sizeof(crc), &info);
+	is_int(info.crc, 1, "the .crc's CRC-32 matches the records");
+	f[10] ^= 1;
+	wxf_mmkv_crc_check(f, n, crc, sizeof(crc), &info);
+	ok(info.crc == 0 && info.crc_want == c && info.crc_got != c, "one changed byte: a mismatch");
+	f[10] ^= 1;
+	wxf_mmkv_crc_check(f, n, crc, 20, &info);
+	is_int(info.crc, -1, "a .crc too short to hold the size says nothing");
+	/* damage: the size now claims the stale record, whose value is cut at the file's end */
+	size = (uint32_t)(n - 4);
+	f[0] = (uint8_t)size, f[1] = (uint8_t)(size >> 8);
+	wxf_err_clear(&e);
+	k = 0;
+	is_int(wxf_mmkv_walk(f, n - 2, count_kv, &k, &info, &e), WXF_ECORRUPT,
+	    "a record cut by the end of the file is corruption");
+	ok(k == 6 && info.short_file && e.off == (int64_t)bad_at, "after the six good records, at "
+	    "the bad record's offset; the size reaches past the file");
+	is_int(wxf_ios_mmkv_setting(f, n - 2, &o, &note, NULL), WXF_OK, "the settings before the damage");
+	ok(o.nickname && strcmp(o.nickname, "Nick") == 0 && note != NULL && strstr(note, "record at byte") &&
+	    strstr(note, "past the end"), "stand, and the note says where and why");
+	wxf_ios_owner_free(&o);
+	free(note);
+	f[8] = 0;           /* an empty key */
+	is_int(wxf_mmkv_walk(f, n, NULL, NULL, NULL, NULL), WXF_ECORRUPT, "an empty key is corruption");
+	is_int(wxf_mmkv_walk(f, 3, NULL, NULL, NULL, NULL), WXF_ECORRUPT, "three bytes: no size field");
+	memset(f, 0, 4);
+	is_int(wxf_mmkv_walk(f, n, count_kv, &k, &info, NULL), WXF_OK, "a size of 0: an empty store");
+	is_int(wxf_ios_mmkv_setting(f, 2, &o, NULL, NULL), WXF_ECORRUPT, "not even a header");
+}
+
 static void
 test_protobufs(void)
 {
@@ -344,6 +447,7 @@ main(void)
 	test_keybag();
 	test_mbfile();
 	test_mbdb();
+	test_mmkv();
 	test_protobufs();
 	return tap_done();
 }
