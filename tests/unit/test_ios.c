@@ -5,18 +5,24 @@
  * OpenSSL's PBKDF2 directly, MBFile records and keyed archives built with libplist,
  * Manifest.mbdb records (bytes written here from the format's field table), MMKV files
  * (records, supersession, removal, the size field, the .crc) and the MMKV settings of the
- * owner with each value's offset, and the iOS protobufs (dbContactRemark, LoginInfo2.dat).
+ * owner with each value's offset, archives of a full-file-system extraction (format told by
+ * content, names sanitised, data skipped on request, WeChat's container found by its layout and
+ * restored alone), and the iOS protobufs (dbContactRemark, LoginInfo2.dat).
  */
 #include "config.h"
 #include "tap.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_plist.h"
 #include "intake/itunes.h"
+#include "intake/archive.h"
 #include "wechat/wc_ios.h"
 #include "wechat/wc_mmkv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 #include <zlib.h>
 
@@ -405,6 +411,119 @@ test_mmkv(void)
 	is_int(wxf_ios_mmkv_setting(f, 2, &o, NULL, NULL), WXF_ECORRUPT, "not even a header");
 }
 
+/* A ustar header block for a regular file (type '0') or a link ('2'), checksum computed. */
+static size_t
+tar_hdr(uint8_t *p, const char *name, char type, size_t size)
+{
+	unsigned sum = 0;
+	size_t i;
+
+	memset(p, 0, 512);
+	memcpy(p, name, strlen(name));
+	memcpy(p + 100, "0000644", 7);
+	snprintf((char *)p + 124, 12, "%011zo", size);
+	memcpy(p + 136, "00000000001", 11);
+	p[156] = (uint8_t)type;
+	memcpy(p + 257, "ustar\0" "00", 8);
+	memset(p + 148, ' ', 8);
+	for (i = 0; i < 512; i++)
+		sum += p[i];
+	snprintf((char *)p + 148, 8, "%06o", sum);
+	return 512;
+}
+
+struct seen {
+	char names[8][160];
+	char types[8];
+	size_t n, data;
+	int skip_first;
+};
+
+static int
+seen_member(void *arg, const char *name, char type, uint64_t size, int64_t mtime)
+{
+	struct seen *s = arg;
+
+	(void)size;
+	(void)mtime;
+	if (s->n < 8) {
+		snprintf(s->names[s->n], sizeof(s->names[0]), "%s", name);
+		s->types[s->n] = type;
+	}
+	return s->n++ == 0 && s->skip_first ? 1 : 0;
+}
+
+static int
+seen_data(void *arg, const uint8_t *p, size_t n)
+{
+	(void)p;
+	((struct seen *)arg)->data += n;
+	return 0;
+}
+
+#define APPDIR "Containers/Data/Application/U1/"
+#define ACCT "Documents/0123456789abcdef0123456789abcdef/"
+
+static void
+test_archive(void)
+{
+	static uint8_t t[512 * 12];
+	uint8_t zip[22] = { 'P', 'K', 5, 6 };
+	struct seen sn;
+	wxf_archive_cb cb = { seen_member, seen_data, NULL, &sn };
+	wxf_archive_result res;
+	char dir[] = "/tmp/wxf-test-arch.XXXXXX", path[256], out[512];
+	size_t n = 0;
+	struct stat st;
+	FILE *f;
+
+	n += tar_hdr(t + n, APPDIR ACCT "DB/MM.sqlite", '0', 5);
+	memcpy(t + n, "hello", 5), n += 512;
+	n += tar_hdr(t + n, "../escape", '0', 1);
+	t[n] = 'x', n += 512;
+	n += tar_hdr(t + n, APPDIR "Documents/link", '2', 0);
+	n += tar_hdr(t + n, "Containers/Data/Application/U2/Documents/other", '0', 3);
+	memcpy(t + n, "abc", 3), n += 512;
+	n += 1024;
+	memset(&sn, 0, sizeof(sn));
+	is_int(wxf_archive_stream_mem(t, n, &cb, NULL), WXF_OK, "archive: a tar told by its checksum");
+	ok(sn.n == 4 && strcmp(sn.names[0], APPDIR ACCT "DB/MM.sqlite") == 0 && sn.types[0] == '0' &&
+	    strcmp(sn.names[1], "(refused unsafe name)") == 0 && sn.types[1] == 'R' &&
+	    sn.types[2] == '2' && sn.data == 5 + 1 + 3, "four members: a file, a refused name, a link, a file");
+	memset(&sn, 0, sizeof(sn));
+	sn.skip_first = 1;
+	wxf_archive_stream_mem(t, n, &cb, NULL);
+	is_int((int)sn.data, 4, "a member whose data is not asked for is skipped");
+	memset(&sn, 0, sizeof(sn));
+	is_int(wxf_archive_stream_mem(zip, sizeof(zip), &cb, NULL), WXF_OK, "an empty zip (end record only)");
+	is_int((int)sn.n, 0, "has no member");
+	is_int(wxf_archive_stream_mem((const uint8_t *)"hello, not an archive", 21, &cb, NULL),
+	    WXF_EUNSUPPORTED, "other bytes are no archive");
+	/* restoring: the container laid out like WeChat (Documents/<md5>/DB/MM.sqlite) only */
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/ffs.tar", dir);
+	f = fopen(path, "wb");
+	fwrite(t, 1, n, f);
+	fclose(f);
+	is_int((int)wxf_archive_probe(path), WXF_ARCH_TAR, "probe: tar");
+	snprintf(out, sizeof(out), "%s/out", dir);
+	is_int(wxf_archive_unpack_ios(path, "ffs.tar", WXF_ARCH_TAR, out, 0, &res, NULL, NULL), WXF_OK,
+	    "unpack");
+	ok(res.n_members == 4 && res.n_containers == 1 && res.n_restored == 1 && res.bytes == 5 &&
+	    res.n_links == 1 && res.n_refused == 1, "one WeChat container: one file restored, the link "
+	    "counted, the unsafe name refused");
+	snprintf(path, sizeof(path), "%s/" APPDIR ACCT "DB/MM.sqlite", out);
+	ok(stat(path, &st) == 0 && st.st_size == 5 && st.st_mtime == 1, "restored under its member "
+	    "name, with the member's time");
+	snprintf(path, sizeof(path), "%s/Containers/Data/Application/U2", out);
+	ok(stat(path, &st) != 0, "another container is not restored");
+	wxf_archive_result_free(&res);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		diag("could not remove %s", dir);
+}
+
 static void
 test_protobufs(void)
 {
@@ -448,6 +567,7 @@ main(void)
 	test_mbfile();
 	test_mbdb();
 	test_mmkv();
+	test_archive();
 	test_protobufs();
 	return tap_done();
 }
