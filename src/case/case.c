@@ -663,6 +663,9 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 		return rc;
 	}
 	r.env.key = o->key;
+	r.env.raw_key = o->raw_key;
+	r.env.dumps = o->dumps;
+	r.env.image_key = o->image_key;
 	r.env.imeis = o->imeis;
 	r.env.uins = o->uins;
 	r.env.backup_key = o->backup_key;
