@@ -712,9 +712,8 @@ wxf_tar_stream(const char *path, int gzip, const wxf_tar_cb *cb, wxf_err *err)
 	ssize_t r;
 	int fd, rc = WXF_OK, stop = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return wxf_err_set(err, WXF_EIO, "%s: cannot open: %s", path, strerror(errno));
+	if ((fd = wxf_open_ro(path, NULL, err)) < 0)
+		return WXF_EIO;
 	memset(&t, 0, sizeof(t));
 	t.cb = cb;
 	t.err = err;

@@ -106,7 +106,7 @@ wxf_archive_probe(const char *path)
 	uint8_t head[4096], in[512];
 	size_t in_n = sizeof(in);
 	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = wxf_open_ro(path, NULL, NULL);
 
 	if (fd < 0)
 		return WXF_ARCH_NONE;

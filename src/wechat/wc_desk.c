@@ -283,15 +283,14 @@ wxf_desk_key(wxf_desk *dk, size_t d, const char *const *profiles, wxf_key *k,
 	uint8_t page1[PAGE1_MAX];
 	size_t n = 0, i, j;
 	wxf_buf tried, b;
-	FILE *f;
+	ssize_t got;
 	int rc = WXF_EKEY;
 
 	*n_tried = 0;
 	memset(k, 0, sizeof(*k));
-	if ((f = fopen(db->item->abs, "rb")) == NULL)
+	if ((got = wxf_file_head(db->item->abs, page1, sizeof(page1))) < 0)
 		return wxf_err_set(err, WXF_EIO, "%s: cannot be read", db->item->path);
-	n = fread(page1, 1, sizeof(page1), f);
-	fclose(f);
+	n = (size_t)got;
 	if (n < 1024)
 		return wxf_err_set(err, WXF_ECORRUPT, "%s: shorter than one page", db->item->path);
 	wxf_buf_init(&tried);
@@ -525,14 +524,9 @@ static const char *
 sniff_file(const char *abs)
 {
 	unsigned char b[64];
-	size_t n;
-	FILE *f = fopen(abs, "rb");
+	ssize_t n = wxf_file_head(abs, b, sizeof(b));
 
-	if (f == NULL)
-		return NULL;
-	n = fread(b, 1, sizeof(b), f);
-	fclose(f);
-	return wxf_sniff(b, n);
+	return n < 0 ? NULL : wxf_sniff(b, (size_t)n);
 }
 
 /* Writes data to <work>/media/<name>.<ext of its type>; fills path (bundle-relative), sha256,

@@ -224,5 +224,19 @@ else
 	before=$(atimes)
 	T "$WXF" carve "$TMPD/at/data/plain.db" > /dev/null 2>&1
 	is "$(atimes)" "$before" "carve leaves the access time of its database unchanged"
+	# the Windows desktop driver (key check, image sniffing) and an evidence tar archive
+	W3="$top_srcdir/fixtures/win3"
+	cp -r "$W3/laptop" "$TMPD/w3"
+	find "$TMPD/w3" -type f -exec touch -a -d '2001-01-01 00:00:00' {} +
+	w3atimes() { find "$TMPD/w3" -type f -printf '%p %A@\n' | sort; }
+	before=$(w3atimes)
+	(cd "$TMPD" && T "$WXF" case -q --key "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' "$W3/win3.truth.json")" -o w3.out w3 > /dev/null 2>&1)
+	is "$?" 0 "Windows desktop tree: case exit 0"
+	is "$(w3atimes)" "$before" "Windows desktop tree: case leaves every access time unchanged"
+	tar -C "$TMPD" -cf "$TMPD/at.tar" at/data; touch -a -d '2001-01-01 00:00:00' "$TMPD/at.tar"
+	tat=$(stat -c %X "$TMPD/at.tar")
+	T "$WXF" scan --no-magic "$TMPD/at.tar" > /dev/null 2>&1
+	(cd "$TMPD" && T "$WXF" case -q -o tar.out at.tar > /dev/null 2>&1)
+	is "$(stat -c %X "$TMPD/at.tar")" "$tat" "a tar archive as evidence: scan and case leave its access time unchanged"
 fi
 done_testing
