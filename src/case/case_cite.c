@@ -337,7 +337,7 @@ paths_add(cite_run *cr, size_t *cap, const wxf_inventory *inv, const wxf_subinv 
 		wxf_xgrow((void **)&cr->paths, cap, cr->n_paths + 1, sizeof(*cr->paths));
 		cr->paths[cr->n_paths].path = it->path;
 		cr->paths[cr->n_paths].abs = it->abs;
-		cr->paths[cr->n_paths].work = sub != NULL ? sub->work : NULL;
+		cr->paths[cr->n_paths].work = sub != NULL ? sub->members : NULL;
 		cr->paths[cr->n_paths].from_len = sub != NULL ? strlen(sub->from) : 0;
 		cr->n_paths++;
 	}

@@ -184,7 +184,9 @@ const wxf_item *wxf_inventory_find(const wxf_inventory *inv, const char *path);
 typedef struct wxf_subinv {
 	wxf_inventory inv;
 	char *from;      /* evidence path of the container ("x.ab", "<folder>/com.tencent.mm.tar") */
-	char *work;      /* bundle-relative folder holding the unpacked tree */
+	char *members;   /* bundle-relative folder holding the unpacked tree (its members) */
+	char *work;      /* bundle-relative folder the readers write into: beside members, never
+	                    inside it, so that no member name meets a file of the tool */
 } wxf_subinv;
 
 typedef struct wxf_unpack_opts {

@@ -57,10 +57,11 @@ limit(const wxf_unpack_opts *o, const char *fmt, ...)
 	free(l);
 }
 
-/* Inventories an unpacked tree `dir` and appends it, its paths rewritten to "<from>!/<rel>". */
+/* Inventories an unpacked tree `dir` (bundle-relative: members) and appends it, its paths
+ * rewritten to "<from>!/<rel>"; the readers of its accounts write below `work`. */
 static void
-sub_scan(const wxf_unpack_opts *o, const char *dir, const char *from, const char *work,
-    wxf_subinv **subs, size_t *n)
+sub_scan(const wxf_unpack_opts *o, const char *dir, const char *from, const char *members,
+    const char *work, wxf_subinv **subs, size_t *n)
 {
 	wxf_intake_opts io;
 	wxf_subinv *s;
@@ -97,6 +98,7 @@ sub_scan(const wxf_unpack_opts *o, const char *dir, const char *from, const char
 		it->path = np;
 	}
 	s->from = wxf_xstrdup(from);
+	s->members = wxf_xstrdup(members);
 	s->work = wxf_xstrdup(work);
 	(*n)++;
 }
@@ -205,7 +207,7 @@ unpack_ab(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result 
 				wxf_audit_add(o->audit, "unpack-container", b.p, NULL);
 			wxf_buf_free(&b);
 		}
-		sub_scan(o, dirs[i], from[i], cwork, subs, n_subs);
+		sub_scan(o, dirs[i], from[i], rel, cwork, subs, n_subs);
 		free(cwork);
 		free(dirs[i]);
 		free(from[i]);
@@ -260,7 +262,7 @@ unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 		for (t = 0; rc == WXF_OK && t < hr.n_android_roots; t++) {
 			const char *tree = hr.android_roots[t];
 			const wxf_huawei_archive *a = NULL;
-			char *from_s, *work_s, *cdir;
+			char *from_s, *work_s, *members_s, *cdir;
 
 			for (size_t q = 0; q < hr.n_archives && a == NULL; q++)
 				if (hr.archives[q].out_dir != NULL &&
@@ -272,7 +274,9 @@ unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 			from_s = wxf_xasprintf("%s/%s", r->name, wxf_path_base(a->path));
 			cdir = wxf_path_dir(tree);
 			work_s = wxf_xasprintf("%s/%s", hw_rel, wxf_path_base(cdir));
-			sub_scan(o, tree, from_s, work_s, subs, n_subs);
+			members_s = wxf_xasprintf("%s/members", work_s);
+			sub_scan(o, tree, from_s, members_s, work_s, subs, n_subs);
+			free(members_s);
 			free(cdir);
 			free(from_s);
 			free(work_s);
@@ -510,7 +514,8 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 			if (a.n > 0) {
 				size_t before = res->n_subs;
 
-				sub_scan(o, files, r->name, files_rel, &res->subs, &res->n_subs);
+				sub_scan(o, files, r->name, files_rel, files_rel, &res->subs,
+				    &res->n_subs);
 				if (res->n_subs > before) {
 					itunes_paths(&res->subs[before], r->name, files, b.unlocked,
 					    b.mbdb != NULL, a.v, a.n);
@@ -549,14 +554,15 @@ unpack_archives(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_r
 		const wxf_root *r = &inv->roots[i];
 		wxf_archive_result ar;
 		wxf_arch_kind kind;
-		char *rel, *files;
+		char *rel, *arch_rel, *files;
 		wxf_err err;
 		wxf_buf b;
 		int rc;
 
 		if (r->is_dir || (kind = wxf_archive_probe(r->abs)) == WXF_ARCH_NONE)
 			continue;
-		rel = wxf_xasprintf("work/archive-%zu/files", ++k);
+		arch_rel = wxf_xasprintf("work/archive-%zu", ++k);
+		rel = wxf_xasprintf("%s/files", arch_rel);
 		files = wxf_path_join(o->outdir, rel);
 		wxf_err_clear(&err);
 		wxf_log_info(o->log, "reading %s archive %s", wxf_archive_kind_name(kind), r->name);
@@ -599,11 +605,12 @@ unpack_archives(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_r
 				    ar.note != NULL ? ar.note : "", ar.note != NULL ? "; " : "", ar.n_refused,
 				    ar.n_too_large, ar.n_links);
 			if (ar.n_restored > 0)
-				sub_scan(o, files, r->name, rel, &res->subs, &res->n_subs);
+				sub_scan(o, files, r->name, rel, arch_rel, &res->subs, &res->n_subs);
 			if (res->n_subs > before)
 				audit_members(o, &res->subs[before].inv);
 		}
 		wxf_archive_result_free(&ar);
+		free(arch_rel);
 		free(rel);
 		free(files);
 	}
@@ -630,6 +637,7 @@ wxf_unpack_result_free(wxf_unpack_result *res)
 	for (i = 0; i < res->n_subs; i++) {
 		wxf_inventory_free(&res->subs[i].inv);
 		free(res->subs[i].from);
+		free(res->subs[i].members);
 		free(res->subs[i].work);
 	}
 	free(res->subs);
