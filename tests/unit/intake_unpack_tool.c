@@ -11,13 +11,15 @@
 int
 main(int argc, char **argv)
 {
-	wxf_intake_opts o = { NULL, 1, 0, NULL };
+	wxf_intake_opts o;
 	wxf_inventory inv;
 	wxf_err err;
 	char **dirs, **from;
 	size_t n, i;
 	int first = 2;
 
+	memset(&o, 0, sizeof(o));
+	o.no_magic = 1;
 	if (argc < 3)
 		return 2;
 	if (strncmp(argv[2], "--password=", 11) == 0) {
