@@ -395,7 +395,8 @@ cite_prov(void *arg, wxf_prov *p, const char *text, const char *what)
 		cite_path key;
 
 		key.path = p->file;
-		cp = bsearch(&key, cr->paths, cr->n_paths, sizeof(*cr->paths), path_cmp);
+		cp = cr->n_paths > 0 ? bsearch(&key, cr->paths, cr->n_paths, sizeof(*cr->paths),
+		    path_cmp) : NULL;
 		if (cp == NULL && p->length == 0 && (folder = folder_of(cr, p->file)) != NULL)
 			goto check;
 		if (cp == NULL) {
@@ -445,7 +446,8 @@ case_cite(case_run *r)
 	paths_add(&cr, &cap, &r->inv, NULL);
 	for (i = 0; i < r->un.n_subs; i++)
 		paths_add(&cr, &cap, &r->un.subs[i].inv, &r->un.subs[i]);
-	qsort(cr.paths, cr.n_paths, sizeof(*cr.paths), path_cmp);
+	if (cr.n_paths > 1) /* an empty inventory has no array: qsort(NULL, 0) is undefined */
+		qsort(cr.paths, cr.n_paths, sizeof(*cr.paths), path_cmp);
 	wxf_log_progress(r->log, "checking every cited byte range", 0, 0, NULL);
 	for (i = 0; i < r->n_accts; i++) {
 		cr.m = r->accts[i]->m;
