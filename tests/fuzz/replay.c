@@ -22,6 +22,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #ifndef FUZZ_NAME
 #error "FUZZ_NAME must name the corpus directory"
 #endif
+/* Seconds one corpus file (with its truncations and mutations) may take before it counts as a
+ * hang; a target that writes files per input (the report writers) sets more. */
+#ifndef FUZZ_ALARM_S
+#define FUZZ_ALARM_S 120
+#endif
 
 static int
 cmp(const void *a, const void *b)
@@ -89,7 +94,7 @@ main(void)
 			printf("not ok %d - %s unreadable\n", ++t, names[i]);
 			continue;
 		}
-		alarm(120);
+		alarm(FUZZ_ALARM_S);
 		LLVMFuzzerTestOneInput(buf, len);
 		for (k = 0; k < len; k += (k < 4096 ? 1 : 61)) {
 			uint8_t *cut = malloc(k ? k : 1);
