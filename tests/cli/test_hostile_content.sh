@@ -34,9 +34,9 @@ rc=$?
 secs=$(( $(date +%s) - t0 ))
 is "$rc" 0 "10 MB message: case exits 0"
 diag "case on the 10 MB message: $secs s, report.html $(stat -c %s "$TMPD/out/report.html") bytes"
-ok '[ "$secs" -lt 300 ]' "10 MB message: the run stays short ($secs s; it took 725 s before hits were bounded)"
+ok '[ "$secs" -lt 300 ]' "10 MB message: the run stays short ($secs s; before hits were bounded it had not finished after 600 s)"
 ok '[ "$(stat -c %s "$TMPD/out/report.html")" -lt 25000000 ]' \
-	"10 MB message: report.html stays near the message's size (was 818 MB)"
+	"10 MB message: report.html stays near the message's size (under 25 MB)"
 is "$(snapshot "$TMPD/big")" "$before" "evidence unchanged"
 python3 - "$TMPD/out" > "$TMPD/py" <<'PY'
 import os, re, sys
