@@ -254,22 +254,35 @@ wxf_cp_invisible(uint32_t cp)
 void
 wxf_buf_visible(wxf_buf *b, const char *s, size_t n)
 {
-	size_t i = 0, l;
+	size_t i = 0, l, run = 0;
 	uint32_t cp;
 
+
+	/* what is shown as it is goes out in runs (one copy per run, not per character) */
 	while (s != NULL && i < n) {
-		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-		if (l == 0) {
-			wxf_buf_puts(b, REPL);
+		unsigned char ch = (unsigned char)s[i];
+
+		if ((ch >= 0x20 && ch < 0x7f) || ch == '\n' || ch == '\t' || ch == '\r') {
 			i++;
 			continue;
 		}
-		if (wxf_cp_invisible(cp))
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l != 0 && !wxf_cp_invisible(cp)) {
+			i += l;
+			continue;
+		}
+		wxf_buf_add(b, s + run, i - run);
+		if (l == 0) {
+			wxf_buf_puts(b, REPL);
+			i++;
+		} else {
 			wxf_buf_printf(b, "[U+%04X]", (unsigned)cp);
-		else
-			wxf_buf_add(b, s + i, l);
-		i += l;
+			i += l;
+		}
+		run = i;
 	}
+	if (s != NULL && i > run)
+		wxf_buf_add(b, s + run, i - run);
 }
 
 void
@@ -340,15 +353,22 @@ wxf_buf_xml_text(wxf_buf *b, const char *s, size_t n)
 void
 wxf_buf_csv_field(wxf_buf *b, const char *s, size_t n)
 {
+	const char *q;
 	size_t i;
 
 	wxf_buf_putc(b, '"');
 	if (s != NULL && n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
 		wxf_buf_putc(b, '\'');
-	for (i = 0; s != NULL && i < n; i++) {
-		if (s[i] == '"')
-			wxf_buf_putc(b, '"');
-		wxf_buf_putc(b, s[i]);
+	/* runs up to and including each quote, the quote then doubled */
+	for (i = 0; s != NULL && i < n; ) {
+		q = memchr(s + i, '"', n - i);
+		if (q == NULL) {
+			wxf_buf_add(b, s + i, n - i);
+			break;
+		}
+		wxf_buf_add(b, s + i, (size_t)(q - (s + i)) + 1);
+		wxf_buf_putc(b, '"');
+		i = (size_t)(q - s) + 1;
 	}
 	wxf_buf_putc(b, '"');
 }
