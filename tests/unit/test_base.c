@@ -8,6 +8,7 @@
 #include "base/wxf_err.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_log.h"
 #include "base/wxf_mem.h"
 #include "base/wxf_sniff.h"
 #include "base/wxf_strmap.h"
@@ -487,6 +488,44 @@ test_paths_and_audit(void)
 	rmdir(d);
 }
 
+/* The progress line on a terminal: percentage, the estimate from the step's pace, a plain
+ * label for a step that counts nothing, nothing at all when stderr is not a terminal. */
+static void
+test_progress(void)
+{
+	wxf_log l;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	wxf_log_init(&l, WXF_LOG_INFO);
+	l.out = f;
+	l.tty = 0;
+	wxf_log_progress(&l, "reading", 1, 10, NULL);
+	fflush(f);
+	is_int(len, 0, "progress: nothing drawn when stderr is not a terminal");
+	l.tty = 1;
+	wxf_log_progress(&l, "reading", 1, 10, NULL);
+	fflush(f);
+	ok(strstr(text, "reading: 1/10 (10.0%)") != NULL && strstr(text, "left") == NULL,
+	    "progress: count and percentage, no estimate in the step's first second");
+	l.p_start -= 10.0;   /* the step began ten seconds ago */
+	l.p_last = 0;
+	wxf_log_progress(&l, "reading", 5, 10, "3 MB/s");
+	fflush(f);
+	ok(strstr(text, "reading: 5/10 (50.0%) 3 MB/s, about 10 s left") != NULL,
+	    "progress: half done after ten seconds -> about 10 s left");
+	wxf_log_progress(&l, "writing", 0, 0, NULL);
+	fflush(f);
+	ok(strstr(text, "writing ...") != NULL, "progress: a new step, nothing counted: its label");
+	wxf_log_progress_end(&l);
+	fflush(f);
+	ok(len > 4 && memcmp(text + len - 4, "\r\033[K", 4) == 0 && !l.progress_drawn,
+	    "progress: the line is cleared at the end of the step");
+	fclose(f);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -498,6 +537,7 @@ main(void)
 	test_sniff();
 	test_xml();
 	test_time();
+	test_progress();
 	test_paths_and_audit();
 	return tap_done();
 }
