@@ -11,15 +11,13 @@
 int
 main(int argc, char **argv)
 {
-	wxf_intake_opts o;
+	wxf_intake_opts o = { .log = NULL, .no_magic = 1 };
 	wxf_inventory inv;
 	wxf_err err;
 	char **dirs, **from;
 	size_t n, i;
 	int first = 2;
 
-	memset(&o, 0, sizeof(o));
-	o.no_magic = 1;
 	if (argc < 3)
 		return 2;
 	if (strncmp(argv[2], "--password=", 11) == 0) {
