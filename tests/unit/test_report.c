@@ -245,7 +245,7 @@ test_stream(const char *dir)
 			    "stream: what is pending stays under a write chunk (%zu bytes)", o.b.len);
 	}
 	ok(rpt_out_close(&o, &au) == WXF_OK, "stream: closed");
-	wxf_audit_close(&au);
+	ok(wxf_audit_close(&au, &err) == WXF_OK, "stream: audit log closed");
 	path = wxf_path_join(dir, "s/t/big.txt");
 	if (wxf_file_read_small(path, 64u << 20, &got, &got_len, &err) != WXF_OK)
 		got_len = 0;
