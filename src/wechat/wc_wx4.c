@@ -182,7 +182,12 @@ know_user(wxf_wx4 *w, const char *u, const wxf_prov *prov)
 	if ((k = wxf_model_strdup(w->m, h)) == NULL || (e = calloc(1, sizeof(*e))) == NULL)
 		return WXF_ENOMEM;
 	e->u = u;
+	/* the prov's strings may belong to a database that closes: arena copies */
 	e->prov = *prov;
+	e->prov.file = wxf_model_strdup(w->m, prov->file);
+	e->prov.image = wxf_model_strdup(w->m, prov->image);
+	e->prov.table = wxf_model_strdup(w->m, prov->table);
+	e->prov.range_sha256 = wxf_model_strdup(w->m, prov->range_sha256);
 	e->next = w->users;
 	w->users = e;
 	return wxf_strmap_put(&w->user_md5, k, e);
