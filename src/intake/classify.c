@@ -136,6 +136,10 @@ static const struct {
 	{ "/db_storage/contact/contact.db", "WeChat 4.x contact database", WXF_PLAT_WX4 },
 	{ "/db_storage/hardlink/hardlink.db", "WeChat 4.x image hard-link index (md5 -> .dat path)",
 	  WXF_PLAT_WX4 },
+	{ "/Contact/wccontact_new2.db", "macOS 3.x contact database (wccontact_new2.db)",
+	  WXF_PLAT_MAC3 },
+	{ "/Group/group_new.db", "macOS 3.x group database (group_new.db)", WXF_PLAT_MAC3 },
+	{ "/Session/session_new.db", "macOS 3.x session database (session_new.db)", WXF_PLAT_MAC3 },
 	{ "/Manifest.db", "iTunes/Finder backup manifest", WXF_PLAT_IOS },
 	{ "/Manifest.plist", "iTunes/Finder backup properties", WXF_PLAT_IOS },
 	{ "/Manifest.mbdb", "iTunes backup manifest (old)", WXF_PLAT_IOS },
@@ -236,6 +240,13 @@ wxf_wechat_role(const char *rel, wxf_platform *platform)
 	    strstr(rel, "db_storage/message") && is_digits(base + 8, strlen(base) - 11)) {
 		*platform = WXF_PLAT_WX4;
 		return "WeChat 4.x message database (message_N.db)";
+	}
+	if (strncmp(base, "msg_", 4) == 0 && strstr(rel, "/Message/") != NULL &&
+	    (ends_with(base, ".db") || ends_with(base, ".db-wal"))) {
+		*platform = WXF_PLAT_MAC3;
+		return ends_with(base, "-wal") ? "WAL of a macOS 3.x message database (encrypted; the "
+		    "newest messages live there)" : "macOS 3.x message database (Message/msg_N.db; "
+		    "needs the account key: --key or --memdump)";
 	}
 	if (strncmp(base, "message_", 8) == 0 && ends_with(base, ".db-wal") &&
 	    strstr(rel, "db_storage/message")) {
