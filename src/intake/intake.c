@@ -531,7 +531,7 @@ find_accounts(wxf_inventory *inv)
 			it->account = account_add(inv, WXF_PLAT_WX4, c, len, it->path,
 			    (size_t)(c - it->path) + len);
 		} else if ((c = strstr(it->path, "/Application Support/com.tencent.xinWeChat/")) !=
-		    NULL && (c = strchr(c + 44, '/')) != NULL && (len = strcspn(c + 1, "/")) == 32 &&
+		    NULL && (c = strchr(c + 43, '/')) != NULL && (len = strcspn(c + 1, "/")) == 32 &&
 		    c[33] == '/' && is_hex32(c + 1, len)) {
 			/* macOS 3.x: com.tencent.xinWeChat/<version>/<32 hex>/ */
 			it->account = account_add(inv, WXF_PLAT_MAC3, c + 1, len, it->path,
