@@ -200,6 +200,11 @@ wxf_wechat_role(const char *rel, wxf_platform *platform)
 		*platform = WXF_PLAT_IOS;
 		return "iOS message database (message_N.sqlite)";
 	}
+	if (strstr(rel, "/Documents/MMappedKV/") != NULL && strncmp(base, "mmsetting.archive.", 18) == 0) {
+		*platform = WXF_PLAT_IOS;
+		return ends_with(base, ".crc") ? "iOS account settings (MMKV checksum file)" :
+		    "iOS account settings (MMKV)";
+	}
 	if (strstr(rel, "/DB/") != NULL && (ends_with(base, ".sqlite-wal") || ends_with(base, ".sqlite-shm")) &&
 	    (strncmp(base, "message_", 8) == 0 || strncmp(base, "MM.sqlite", 9) == 0 ||
 	    strncmp(base, "WCDB_Contact.sqlite", 19) == 0)) {
