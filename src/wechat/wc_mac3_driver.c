@@ -136,7 +136,8 @@ make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *dir
 		}
 		free(d);
 	}
-	qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
+	if (n_dbs > 1)
+		qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
 	dir_abs = la > lt ? wxf_xstrndup(seed->abs, la - lt) : wxf_xstrdup(seed->abs);
 	leaf = wxf_xasprintf("work/mac3-%s", wxf_path_base(dir));
 	a = wxf_wc_acct_new(drv, inv, seed->root, wxf_path_base(dir), dir, dir_abs, leaf);

@@ -161,7 +161,8 @@ make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *dir
 		}
 		free(d);
 	}
-	qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
+	if (n_dbs > 1)
+		qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
 	dir_abs = la > lt ? wxf_xstrndup(seed->abs, la - lt) : wxf_xstrdup(seed->abs);
 	leaf = wxf_xasprintf("work/wx4-%s", wxf_path_base(dir));
 	wxid = folder_wxid(wxf_path_base(dir), suffix);
