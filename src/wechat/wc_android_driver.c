@@ -155,8 +155,21 @@ inputs(wxf_wc_acct *a, wxf_err *err)
 	h.uins = a->env->uins;
 	p->app_root = wxf_android_app_root(a->inv->roots[a->root].abs, a->dir_abs);
 	rc = wxf_android_inputs_collect(p->app_root, a->dir_abs, &h, &p->in, err);
-	if (rc == WXF_OK)
+	if (rc == WXF_OK) {
+		/* a damaged key-input file is a limitation of the report, not only an audit note */
+		char *ar = app_root_evidence(a, p->app_root);
+		const char *l = p->in.damaged;
+
+		while (l != NULL && *l != '\0') {
+			const char *e = strchr(l, '\n');
+			int len = e != NULL ? (int)(e - l) : (int)strlen(l);
+
+			wxf_wc_limit(a->env, "%s/%.*s", ar != NULL ? ar : "(app data root)", len, l);
+			l = e != NULL ? e + 1 : NULL;
+		}
+		free(ar);
 		p->have_in = 1;
+	}
 	return rc;
 }
 
