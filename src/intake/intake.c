@@ -709,6 +709,8 @@ itunes_map(scan *s, wxf_root *r)
 		return;
 	}
 	itunes_describe(s, r, ri, &bi);
+	if (bi.unread[0] != '\0')
+		warn(s, "%s: iTunes backup: %s", r->given, bi.unread);
 	if (bi.encrypted && s->opts->backup_password == NULL) {
 		wxf_itunes_info_free(&bi);
 		return;
@@ -802,9 +804,13 @@ ios_containers(scan *s)
 		if (strcmp(b, MCM_PLIST) == 0 && it->size < (1u << 20)) {
 			plist_t pl = NULL;
 			const char *id;
+			wxf_err pe;
 
-			if (wxf_plist_read_file(it->abs, 1u << 20, &pl, NULL) != WXF_OK)
+			wxf_err_clear(&pe);
+			if (wxf_plist_read_file(it->abs, 1u << 20, &pl, &pe) != WXF_OK) {
+				warn(s, "%s: app container metadata not read: %s", it->path, pe.msg);
 				continue;
+			}
 			id = wxf_plist_str(pl, "MCMMetadataIdentifier");
 			if (id != NULL && (strcmp(id, "com.tencent.xin") == 0 ||
 			    strcmp(id, "group.com.tencent.xin") == 0)) {
