@@ -248,7 +248,10 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	x.n_owner = (x.main_pages > x.n_pages ? x.main_pages : x.n_pages) + 1;
 	x.owner = calloc(x.n_owner, sizeof(uint32_t));
 	x.dropped_of = calloc(x.n_owner, sizeof(uint16_t));
-	x.pool.wb = malloc(WB_CAP * sizeof(wb_ent));
+	/* a batch never needs more room than the file has pages (a page two trees claim is
+	 * visited twice: the batch is then flushed early) */
+	x.pool.wb_cap = x.n_owner < WB_CAP ? x.n_owner : WB_CAP;
+	x.pool.wb = malloc(x.pool.wb_cap * sizeof(wb_ent));
 	if (cv_scratch_alloc(&x) != WXF_OK || x.pool.wb == NULL || x.ar == NULL || x.owner == NULL ||
 	    x.dropped_of == NULL || cv_build_sigs(&x) != WXF_OK) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
@@ -269,7 +272,9 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		if (!x.oom && cv_add_dropped(&x) != WXF_OK)
 			x.oom = 1;
 		for (i = 0; i < (int)x.pool.n_wk; i++) {
-			x.pool.wk[i].n_sigs = x.n_sigs; /* dropped tables' signatures were added */
+			/* dropped tables' signatures were added (in a larger array) */
+			x.pool.wk[i].sigs = x.sigs;
+			x.pool.wk[i].n_sigs = x.n_sigs;
 			x.pool.wk[i].n_dropped = x.n_dropped;
 		}
 		x.set.n_c = 0;

@@ -209,7 +209,7 @@ walk_visit(void *arg, uint32_t pgno, int kind)
 			return 0;
 		x->pool.wb[x->pool.wb_n].pgno = pgno;
 		x->pool.wb[x->pool.wb_n].sig = wc->sig;
-		if (++x->pool.wb_n == WB_CAP)
+		if (++x->pool.wb_n == x->pool.wb_cap)
 			wb_flush(x);
 		return x->oom;
 	}

@@ -25,7 +25,9 @@ cv_build_sigs(cx *x)
 	size_t i, n = wxf_sqlite_n_objs(x->db);
 	int k, j;
 
-	x->sigs = wxf_arena_alloc(x->ar, sizeof(cv_sig) * (n + 1 + MAX_DROPPED));
+	/* room for the live schema; cv_add_dropped makes room for dropped tables when it finds
+	 * one (a signature is over 1 KB: most runs need none of the 64) */
+	x->sigs = wxf_arena_alloc(x->ar, sizeof(cv_sig) * (n + 1));
 	x->master_sig = -1;
 	if (x->sigs == NULL)
 		return WXF_ENOMEM;
@@ -298,6 +300,15 @@ cv_add_dropped(cx *x)
 				break;
 		if (k < x->n_sigs)
 			continue;
+		if (x->n_dropped == 0) {
+			cv_sig *ns = wxf_arena_alloc(x->ar, sizeof(cv_sig) *
+			    ((size_t)x->n_sigs + MAX_DROPPED));
+
+			if (ns == NULL)
+				return WXF_ENOMEM;
+			memcpy(ns, x->sigs, sizeof(cv_sig) * (size_t)x->n_sigs);
+			x->sigs = ns;
+		}
 		s = &x->sigs[x->n_sigs];
 		memset(s, 0, sizeof(*s));
 		s->obj = o;
