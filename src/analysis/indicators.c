@@ -14,6 +14,7 @@
 #include "base/wxf_file.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,7 +349,7 @@ wxf_indicators_match(const wxf_indicator_set *s, const char *text,
 	if (cps == NULL || offs == NULL) {
 		free(cps);
 		free(offs);
-		return 0; /* documented: matching never fails; no memory means no hits reported */
+		return SIZE_MAX; /* the caller fails the run: hits left out would go unnoticed */
 	}
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;

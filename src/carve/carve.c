@@ -262,8 +262,11 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	cv_own_walk(&x);
 	if (x.oom)
 		goto oom;
-	if ((x.src_mask & WXF_CARVE_LIVE) && cb != NULL && (rc = cv_live_emit(&x, cb, arg)) != 0)
+	if ((x.src_mask & WXF_CARVE_LIVE) && cb != NULL && (rc = cv_live_emit(&x, cb, arg)) != 0) {
+		if (rc == WXF_ENOMEM)
+			goto oom;
 		goto out;
+	}
 	/* schema remnants first: old sqlite_master records name dropped tables */
 	if (x.master_sig >= 0) {
 		x.only_sig = x.master_sig;

@@ -322,7 +322,9 @@ cv_add_dropped(cx *x)
 			/* the old root itself, even when it became a freelist trunk and no longer
 			 * parses as a b-tree page (a one-page table keeps its rows there) */
 			dropped_visit(&dc, o->rootpage, 0);
-			wxf_sqlite_tree_pages(x->db, o->rootpage, dropped_visit, &dc, 0, NULL);
+			if (wxf_sqlite_tree_pages(x->db, o->rootpage, dropped_visit, &dc, 0, NULL) ==
+			    WXF_ENOMEM)
+				x->oom = 1;
 		}
 		for (k = 0; k < o->n_cols; k++) {
 			s->aff[k] = (unsigned char)wxf_sqlite_affinity(o->col_types[k]);

@@ -154,7 +154,7 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 	uint8_t head[HEAD_MAX];
 	size_t hn = 0;
 	wxf_item *it;
-	int fd;
+	int fd, rc = WXF_OK;
 
 	it = item_new(s->inv);
 	it->root = root;
@@ -182,7 +182,9 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 		return;
 	}
 	fd = open_ro(abs);
-	if (fd < 0 || hash_fd(fd, &it->before, head, &hn) != WXF_OK) {
+	if (fd < 0 || (rc = hash_fd(fd, &it->before, head, &hn)) != WXF_OK) {
+		if (fd >= 0 && rc == WXF_ENOMEM)
+			wxf_oom(1u << 20);
 		it->note = wxf_xasprintf("unreadable: %s", strerror(errno));
 		warn(s, "%s: %s", shown, it->note);
 		if (fd >= 0)
@@ -1014,7 +1016,11 @@ wxf_intake_rehash(wxf_inventory *inv, const wxf_intake_opts *opts)
 			it->changed = 1;
 			memset(&it->after, 0, sizeof(it->after));
 		} else {
-			if (hash_fd(fd, &it->after, NULL, NULL) != WXF_OK)
+			int hrc = hash_fd(fd, &it->after, NULL, NULL);
+
+			if (hrc == WXF_ENOMEM)
+				wxf_oom(1u << 20);  /* else reported as changed evidence */
+			if (hrc != WXF_OK)
 				memset(&it->after, 0, sizeof(it->after));
 			close(fd);
 			it->changed = strcmp(it->after.sha256, it->before.sha256) != 0 ||

@@ -752,7 +752,8 @@ wxf_itunes_id_matches(const char *file_id, const char *domain, const char *rel)
 	char *s = wxf_xasprintf("%s-%s", domain, rel);
 	wxf_hashes h;
 
-	wxf_hash_buf(s, strlen(s), &h);
+	if (wxf_hash_buf(s, strlen(s), &h) != WXF_OK)
+		wxf_oom(sizeof(h));
 	free(s);
 	return strcmp(h.sha1, file_id) == 0;
 }

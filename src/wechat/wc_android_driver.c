@@ -276,7 +276,11 @@ key_fts(wxf_wc_acct *a, const wxf_wc_db *d, wxf_key *k, uint64_t *n_tried, wxf_e
 			memset(k, 0, sizeof(*k));
 			memcpy(k->bytes, pass, 7);
 			k->len = 7;
-			if (!wxf_key_opens(prof, map.data, map.size, k)) {
+			int ko = wxf_key_opens(prof, map.data, map.size, k);
+
+			if (ko < 0)
+				wxf_oom(0);     /* not "wrong key" */
+			if (!ko) {
 				wxf_key_clear(k);
 				continue;
 			}

@@ -184,6 +184,8 @@ prefs_value(const char *path, const char *key, char *why, size_t why_n)
 	why[0] = '\0';
 	wxf_err_clear(&e);
 	if (wxf_file_read_small(path, MAX_CFG, &buf, &len, &e) != WXF_OK) {
+		if (e.code == WXF_ENOMEM)
+			wxf_oom(MAX_CFG);
 		snprintf(why, why_n, "%.400s", e.msg);
 		return NULL;
 	}
@@ -191,7 +193,7 @@ prefs_value(const char *path, const char *key, char *why, size_t why_n)
 		snprintf(why, why_n, "not read: %s", bad);
 	free(buf);
 	if (f.oom)
-		snprintf(why, why_n, "out of memory");
+		wxf_oom(len);   /* a key input must not become "damaged" for want of memory */
 	if (f.out == NULL && !why[0])
 		snprintf(why, why_n, "no entry '%s'", key);
 	return f.out;
@@ -209,11 +211,15 @@ read_cfg(const char *path, wxf_jmap *m, char *why, size_t why_n)
 	wxf_err_clear(&e);
 	memset(m, 0, sizeof(*m));
 	if (wxf_file_read_small(path, MAX_CFG, &buf, &len, &e) != WXF_OK) {
+		if (e.code == WXF_ENOMEM)
+			wxf_oom(MAX_CFG);
 		snprintf(why, why_n, "%.400s", e.msg);
 		return -1;
 	}
 	rc = wxf_jser_read_map(buf, len, m, &e);
 	free(buf);
+	if (rc == WXF_ENOMEM || e.code == WXF_ENOMEM)
+		wxf_oom(len);   /* a key input must not become "damaged" for want of memory */
 	if (rc != WXF_OK) {
 		snprintf(why, why_n, "%.400s%s", e.msg, m->n ? " (entries before the damage kept)" : "");
 		if (m->n == 0) {
@@ -541,7 +547,11 @@ wxf_android_key_derive(const char *db_path, const wxf_android_inputs *in, wxf_ke
 			memcpy(cand.bytes, pass, 7);
 			cand.len = 7;
 			tried++;
-			if (!wxf_key_opens(p, m.data, m.size, &cand)) {
+			int ko = wxf_key_opens(p, m.data, m.size, &cand);
+
+			if (ko < 0)
+				wxf_oom(0);     /* not "none of the candidates opens page 1" */
+			if (!ko) {
 				wxf_key_clear(&cand);
 				continue;
 			}
