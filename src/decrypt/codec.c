@@ -285,8 +285,10 @@ wxf_codec_scratch_free(wxf_codec_scratch **s)
 	*s = NULL;
 }
 
-static int
-page_is_zero(const uint8_t *p, size_t n)
+#define page_is_zero wxf_page_is_zero
+
+int
+wxf_page_is_zero(const uint8_t *p, size_t n)
 {
 	static const uint8_t z[64];
 	size_t i;
