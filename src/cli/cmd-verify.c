@@ -77,6 +77,11 @@ verify_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		wxf_verify_result_free(&r);
 		return WXF_EXIT_USAGE;
 	}
+	if (r.incomplete) {
+		wxf_log_error(&ctx->log, "%s", err.msg);
+		wxf_verify_result_free(&r);
+		return WXF_EXIT_FINDINGS;
+	}
 	printf("Bundle: %s\n", argv[0]);
 	printf("manifest.sha256 SHA-256: %s\n", r.manifest_sha256);
 	printf("  %zu files checked against the manifest\n", r.n_files);
@@ -131,7 +136,8 @@ const struct wxf_cmd_entry wxf_cmd_verify_entry = {
 	    "  -C, --evidence-base DIR  the folder holding the evidence (bundle paths start with\n"
 	    "                           the evidence's own name); default: where the audit log\n"
 	    "                           says it was, else the current directory\n\n"
-	    "Exit status 0 when every file matches, 1 naming each change.",
+	    "Exit status 0 when every file matches, 1 naming each change (or the missing parts\n"
+	    "of a bundle whose case run did not finish), 2 when OUTDIR is no bundle.",
 	.optstring = "C:",
 	.opts = verify_long,
 	.state_size = sizeof(struct verify_opts),

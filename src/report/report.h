@@ -131,6 +131,8 @@ typedef struct wxf_verify_result {
 	size_t n_evidence_checked, n_evidence_unreachable;
 	unsigned long n_audit_lines;
 	int audit_ok;                         /* 1 chain intact and ends at this manifest */
+	int incomplete;                       /* no manifest: a case run that did not finish
+						 wrote this folder (err says what is missing) */
 	char audit_msg[1024];
 	char manifest_sha256[65];
 } wxf_verify_result;
@@ -138,7 +140,9 @@ typedef struct wxf_verify_result {
 /* Re-hashes the manifest entries, looks for unlisted files, re-checks the audit chain and its
  * record of the manifest hash, and the evidence list (paths resolved against evidence_base
  * when relative; NULL = current directory).  Returns WXF_OK when everything matches,
- * WXF_EVERIFY otherwise (details in r), WXF_EIO when the bundle has no manifest. */
+ * WXF_EVERIFY otherwise (details in r), WXF_EIO when the folder is no bundle (no manifest).
+ * A folder without a manifest that a case run began (its audit log opens with case-start, or
+ * is empty) is WXF_EVERIFY with r->incomplete set and err naming the missing parts. */
 int wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_result *r,
     wxf_err *err);
 void wxf_verify_result_free(wxf_verify_result *r);

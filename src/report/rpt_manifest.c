@@ -465,6 +465,57 @@ check_audit_manifest(const char *text, wxf_verify_result *r)
 	}
 }
 
+/* A folder without a manifest that a `case` run began to write (its audit log opens with
+ * "case-start"): the run did not finish (killed, out of memory, disk full).  WXF_EVERIFY with
+ * what is missing of a finished bundle and the audit log's last step; WXF_EIO when the folder
+ * is no bundle at all. */
+static int
+incomplete_bundle(const char *outdir, wxf_err *err)
+{
+	static const char *const parts[] = { "manifest.sha256", "report.html", "timeline.xml",
+	    "timeline.jsonl", "evidence.sha256", "csv", NULL };
+	uint8_t *text = NULL;
+	size_t len = 0, i;
+	char *path = wxf_path_join(outdir, "audit.jsonl"), last[64] = "";
+	wxf_buf b;
+	wxf_err e;
+	const char *p, *q;
+
+	wxf_err_clear(&e);
+	/* an audit log that is empty (killed before its first line was written) or opens with
+	 * the run's first step */
+	if (wxf_file_read_small(path, (size_t)1 << 30, &text, &len, &e) != WXF_OK ||
+	    (len > 0 && strncmp((const char *)text, "{\"seq\":0,", 9) != 0) ||
+	    (len > 0 && strstr((const char *)text, "\"action\":\"case-start\"") == NULL)) {
+		free(path);
+		free(text);
+		return WXF_EIO;
+	}
+	free(path);
+	/* the buffer is NUL-terminated: the last "action" of the log */
+	for (p = (const char *)text; (q = strstr(p, "\"action\":\"")) != NULL; p = q + 10) {
+		const char *s = q + 10, *t = strchr(s, '"');
+
+		if (t != NULL && (size_t)(t - s) < sizeof(last))
+			snprintf(last, sizeof(last), "%.*s", (int)(t - s), s);
+	}
+	free(text);
+	wxf_buf_init(&b);
+	for (i = 0; parts[i] != NULL; i++) {
+		char *f = wxf_path_join(outdir, parts[i]);
+
+		if (access(f, F_OK) != 0)
+			wxf_buf_printf(&b, "%s%s", b.len ? ", " : "", parts[i]);
+		free(f);
+	}
+	wxf_err_set(err, WXF_EVERIFY, "%s: INCOMPLETE evidence bundle: the case run that wrote it "
+	    "did not finish (its audit log %s%s%s and has no manifest record); missing: %s", outdir,
+	    last[0] ? "ends with step \"" : "is empty", last, last[0] ? "\"" : "",
+	    b.len ? b.p : "manifest.sha256");
+	wxf_buf_free(&b);
+	return WXF_EVERIFY;
+}
+
 int
 wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_result *r,
     wxf_err *err)
@@ -485,6 +536,10 @@ wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_resu
 	path = wxf_path_join(outdir, "manifest.sha256");
 	rc = wxf_file_read_small(path, (size_t)1 << 30, &text, &len, err);
 	free(path);
+	if (rc != WXF_OK && incomplete_bundle(outdir, err) == WXF_EVERIFY) {
+		r->incomplete = 1;
+		return WXF_EVERIFY;
+	}
 	if (rc != WXF_OK)
 		return wxf_err_wrap(err, WXF_EIO, "%s: not an evidence bundle (no readable "
 		    "manifest.sha256)", outdir);
