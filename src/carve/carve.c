@@ -134,6 +134,11 @@ journal_open(cx *x, wxf_journal **jnp, int *soft)
 		return;
 	wxf_err_clear(&e2);
 	if (wxf_journal_parse(jnp, x->o->journal, x->o->journal_size, x->page_size, &e2) != WXF_OK) {
+		if (e2.code == WXF_ENOMEM) {
+			wxf_journal_free(jnp);
+			x->oom = 1;     /* not "a damaged journal" */
+			return;
+		}
 		if (*jnp != NULL) {
 			wxf_journal_free(jnp); /* partly parsed: not carved */
 			return;
@@ -219,6 +224,11 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 
 		wxf_err_clear(&e2);
 		if (wxf_sqlite_attach_wal(db, opts->wal, opts->wal_size, &e2) != WXF_OK) {
+			if (e2.code == WXF_ENOMEM) {
+				if (err != NULL)
+					*err = e2;
+				return WXF_ENOMEM;  /* not "a damaged WAL, carved without it" */
+			}
 			soft = WXF_ECORRUPT;
 			if (err != NULL && err->code == WXF_OK)
 				*err = e2;

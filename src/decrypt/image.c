@@ -150,7 +150,7 @@ worker(void *arg)
 	if (s == NULL || buf == NULL) {
 		atomic_store(&j->failed, 1);
 		pthread_mutex_lock(&j->mu);
-		wxf_err_set(&j->err, WXF_ENOMEM, "cannot allocate page buffers");
+		wxf_err_set(&j->err, WXF_ENOMEM, "out of memory for the page buffers");
 		pthread_mutex_unlock(&j->mu);
 		goto out;
 	}

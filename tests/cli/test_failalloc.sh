@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Allocation failures, the libyal way, over one whole `case` of the demo evidence: a clean run
+# Allocation failures, the libyal way, over one whole `case` of the demo evidence (and then the
+# carver and decryption on their own, every n): a clean run
 # counts the N allocations wxforensic makes (tests/unit/wxforensic-failalloc, see
 # tests/unit/failalloc.c), then for each chosen n the n-th allocation fails.  Each run must
 # either end with exit status 4 and "out of memory" on stderr (a clear error; no manifest, so
@@ -73,4 +74,45 @@ for n in $list; do
 	fi
 done
 ok "[ $bad -eq 0 ]" "$total runs (n among 1..$N): $enomem ended with a clear out-of-memory error (exit 4), $absorbed finished with the clean run's bundle, $bad otherwise${badlist:+ (n =$badlist)}"
+
+# The parsers on their own, every n = 1..N: the carver (WAL, rollback journal, three threads)
+# and physical decryption (SQLCipher 4).  Each run ends with exit 4
+# and "out of memory", or exit 0 with the clean run's output.
+S=$top_srcdir/fixtures/sqlite
+K=$(awk '$1 == "key" { print $2 }' "$top_srcdir/fixtures/decrypt/wx4.truth")
+for cmd in "carve --all --wal $S/wal.db-wal $S/wal.db" \
+    "carve --all --journal $S/journal.db-journal $S/journal.db" \
+    "carve --all --jobs 3 $S/freeblock.db" \
+    "decrypt $top_srcdir/fixtures/decrypt/wx4/message_0.db -o $TMPD/dec.db --no-crosscheck --key $K"; do
+	rm -f dec.db
+	# shellcheck disable=SC2086
+	WXF_FAIL_ALLOC_COUNT="$TMPD/count" "$FA" $cmd > pref.out 2> /dev/null
+	N=$(cut -d' ' -f1 "$TMPD/count")
+	[ -f dec.db ] && sha256sum < dec.db >> pref.out
+	total=0 enomem=0 absorbed=0 bad=0 badlist=
+	for n in $(seq 1 "$N"); do
+		rm -f dec.db
+		# shellcheck disable=SC2086
+		WXF_FAIL_ALLOC=$n "$FA" $cmd > p.out 2> p.err
+		rc=$?
+		[ "$rc" -eq 0 ] && [ -f dec.db ] && sha256sum < dec.db >> p.out
+		total=$((total + 1))
+		if grep -q -e Sanitizer -e 'runtime error' p.err; then
+			why="sanitizer report"
+		elif [ "$rc" -eq 4 ] && grep -q 'out of memory' p.err; then
+			enomem=$((enomem + 1)); continue
+		elif [ "$rc" -eq 0 ] && cmp -s p.out pref.out; then
+			absorbed=$((absorbed + 1)); continue
+		else
+			why="exit $rc: $(grep -v '^$' p.err | head -n 1)"
+		fi
+		bad=$((bad + 1))
+		badlist="$badlist $n"
+		diag "$cmd, n=$n: $why"
+	done
+	label=$(echo "$cmd" | awk '{ for (i = 2; i <= NF; i++) if ($i ~ /\//) { f = $i; break }
+		sub(/.*\//, "", f); o = $1; for (i = 2; i <= NF && $i !~ /\//; i++) o = o " " $i
+		print o " " f }')
+	ok "[ $bad -eq 0 ]" "$label: n = 1..$N: $enomem clear out-of-memory errors, $absorbed with the clean run's output, $bad otherwise${badlist:+ (n =$badlist)}"
+done
 done_testing
