@@ -75,26 +75,32 @@ for n in $list; do
 done
 ok "[ $bad -eq 0 ]" "$total runs (n among 1..$N): $enomem ended with a clear out-of-memory error (exit 4), $absorbed finished with the clean run's bundle, $bad otherwise${badlist:+ (n =$badlist)}"
 
-# The parsers on their own, every n = 1..N: the carver (WAL, rollback journal, three threads)
-# and physical decryption (SQLCipher 4).  Each run ends with exit 4
+# The parsers on their own, every n = 1..N: the carver (WAL, rollback journal, three threads,
+# and three threads spilling 1 KB partitions to temporary files, whose output is compared
+# sorted: where the workers cannot be set up the carver falls back to memory, which emits the
+# same records in another order) and physical decryption (SQLCipher 4).  Each run ends with exit 4
 # and "out of memory", or exit 0 with the clean run's output.
 S=$top_srcdir/fixtures/sqlite
 K=$(awk '$1 == "key" { print $2 }' "$top_srcdir/fixtures/decrypt/wx4.truth")
 for cmd in "carve --all --wal $S/wal.db-wal $S/wal.db" \
     "carve --all --journal $S/journal.db-journal $S/journal.db" \
     "carve --all --jobs 3 $S/freeblock.db" \
+    "spill carve --all --jobs 3 --journal $S/journal.db-journal $S/journal.db" \
     "decrypt $top_srcdir/fixtures/decrypt/wx4/message_0.db -o $TMPD/dec.db --no-crosscheck --key $K"; do
 	rm -f dec.db
+	part= srt=cat
+	case $cmd in spill\ *) cmd=${cmd#spill }; part=1; srt=sort;; esac
 	# shellcheck disable=SC2086
-	WXF_FAIL_ALLOC_COUNT="$TMPD/count" "$FA" $cmd > pref.out 2> /dev/null
+	WXF_CARVE_PART_KB=$part WXF_FAIL_ALLOC_COUNT="$TMPD/count" "$FA" $cmd 2> /dev/null | $srt > pref.out
 	N=$(cut -d' ' -f1 "$TMPD/count")
 	[ -f dec.db ] && sha256sum < dec.db >> pref.out
 	total=0 enomem=0 absorbed=0 bad=0 badlist=
 	for n in $(seq 1 "$N"); do
 		rm -f dec.db
 		# shellcheck disable=SC2086
-		WXF_FAIL_ALLOC=$n "$FA" $cmd > p.out 2> p.err
+		WXF_CARVE_PART_KB=$part WXF_FAIL_ALLOC=$n "$FA" $cmd > p.raw 2> p.err
 		rc=$?
+		$srt < p.raw > p.out
 		[ "$rc" -eq 0 ] && [ -f dec.db ] && sha256sum < dec.db >> p.out
 		total=$((total + 1))
 		if grep -q -e Sanitizer -e 'runtime error' p.err; then
@@ -112,7 +118,7 @@ for cmd in "carve --all --wal $S/wal.db-wal $S/wal.db" \
 	done
 	label=$(echo "$cmd" | awk '{ for (i = 2; i <= NF; i++) if ($i ~ /\//) { f = $i; break }
 		sub(/.*\//, "", f); o = $1; for (i = 2; i <= NF && $i !~ /\//; i++) o = o " " $i
-		print o " " f }')
+		print o " " f }')${part:+ (spilling)}
 	ok "[ $bad -eq 0 ]" "$label: n = 1..$N: $enomem clear out-of-memory errors, $absorbed with the clean run's output, $bad otherwise${badlist:+ (n =$badlist)}"
 done
 done_testing
