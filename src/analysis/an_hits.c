@@ -10,6 +10,7 @@
 #include "config.h"
 #include "analysis/analysis_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,7 +166,8 @@ an_build_hits(an_ctx *c, const wxf_indicator_set *set)
 			h.field = fields[k];
 			h.text = texts[k];
 			h.field_first = h.n;
-			wxf_indicators_match(set, texts[k], hit_cb, &h);
+			if (wxf_indicators_match(set, texts[k], hit_cb, &h) == SIZE_MAX)
+				h.rc = WXF_ENOMEM;
 		}
 	}
 	if (h.rc < 0)

@@ -354,8 +354,8 @@ typedef struct wxf_indicator_hit {
 } wxf_indicator_hit;
 
 /* Matches a set against one text.  Calls cb for each hit (offset, length in bytes), in offset
- * then set order; returns the number of hits (0 also when out of memory).  Exposed for tests
- * and the report. */
+ * then set order; returns the number of hits, or SIZE_MAX when out of memory (no hit reported).
+ * Exposed for tests and the report. */
 size_t wxf_indicators_match(const wxf_indicator_set *s, const char *text,
     void (*cb)(void *arg, const wxf_indicator *ind, size_t off, size_t len), void *arg);
 

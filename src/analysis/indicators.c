@@ -14,6 +14,7 @@
 #include "base/wxf_file.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,7 +380,7 @@ wxf_indicators_match(const wxf_indicator_set *s, const char *text,
 	n = strlen(text);
 	idx = malloc(s->n * sizeof(*idx));
 	if (idx == NULL)
-		return 0; /* documented: matching never fails; no memory means no hits reported */
+		return SIZE_MAX; /* the caller fails the run: hits left out would go unnoticed */
 	for (size_t j = 0; j < s->n; j++)
 		if (s->v[j]->n_cps > 0) {
 			idx[k].cp = s->v[j]->cps[0];

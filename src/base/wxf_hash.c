@@ -144,18 +144,19 @@ wxf_hash_file(const char *path, wxf_hashes *out, wxf_err *err)
 	return WXF_OK;
 }
 
-void
+int
 wxf_hash_buf(const void *data, size_t n, wxf_hashes *out)
 {
 	wxf_hasher *h = wxf_hasher_new();
 
 	if (h == NULL) {
 		memset(out, 0, sizeof(*out));
-		return;
+		return WXF_ENOMEM;
 	}
 	wxf_hasher_update(h, data, n);
 	wxf_hasher_final(h, out);
 	wxf_hasher_free(&h);
+	return WXF_OK;
 }
 
 void

@@ -26,7 +26,8 @@ void wxf_hasher_free(wxf_hasher **h);
 /* Hashes a file opened read-only (O_NOFOLLOW not used: links were resolved by intake).
  * Returns WXF_OK or WXF_EIO. */
 int wxf_hash_file(const char *path, wxf_hashes *out, wxf_err *err);
-void wxf_hash_buf(const void *data, size_t n, wxf_hashes *out);
+/* MD5, SHA-1 and SHA-256 of a buffer.  WXF_OK, or WXF_ENOMEM (out zeroed). */
+int wxf_hash_buf(const void *data, size_t n, wxf_hashes *out);
 
 void wxf_sha256_hex(const void *data, size_t n, char out[65]);
 /* SHA-256 of data given in pieces (the writers hash what they stream out): new, update, then

@@ -8,13 +8,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static void
-oom(size_t n)
+/* The end of a run that cannot allocate its own bookkeeping: a message and exit status 4
+ * (internal error), not abort(): no core dump, and the output folder is left without its
+ * manifest, which verify refuses.  _exit, not exit: other threads may still be running, and
+ * what is still allocated is the process's to give back (a leak check at this point would
+ * list the whole run's state, not a leak). */
+void
+wxf_oom_exit(void)
 {
-	fprintf(stderr, "wxforensic: out of memory (%zu bytes)\n", n);
-	abort();
+	fflush(stdout);
+	_exit(WXF_EXIT_INTERNAL);
 }
+
+void
+wxf_oom(size_t n)
+{
+	fprintf(stderr, "wxforensic: out of memory (%zu bytes): stopping\n", n);
+	wxf_oom_exit();
+}
+
+#define oom wxf_oom
 
 void *
 wxf_xmalloc(size_t n)
@@ -133,6 +148,7 @@ struct chunk {
 struct wxf_arena {
 	struct chunk *head;
 	size_t total;
+	int failed;           /* an allocation from it failed (sticky) */
 };
 
 wxf_arena *
@@ -163,14 +179,18 @@ wxf_arena_alloc(wxf_arena *a, size_t n)
 	size_t need = (n + 15) & ~(size_t)15;
 	void *p;
 
-	if (need < n)
+	if (need < n || need > SIZE_MAX - sizeof(*c)) {
+		a->failed = 1;
 		return NULL;
+	}
 	if (c == NULL || c->size - c->used < need) {
 		size_t sz = need > 65536 ? need : 65536;
 
 		c = malloc(sizeof(*c) + sz);
-		if (c == NULL)
+		if (c == NULL) {
+			a->failed = 1;
 			return NULL;
+		}
 		c->size = sz;
 		c->used = 0;
 		c->next = a->head;
@@ -195,6 +215,12 @@ wxf_arena_strndup(wxf_arena *a, const char *s, size_t n)
 	return p;
 }
 
+int
+wxf_arena_failed(const wxf_arena *a)
+{
+	return a != NULL && a->failed;
+}
+
 size_t
 wxf_arena_used(const wxf_arena *a)
 {
@@ -213,12 +239,16 @@ wxf_arena_grow(wxf_arena *a, void **v, size_t *cap, size_t need, size_t elem)
 		return -1;
 	ncap = *cap ? *cap : 4;
 	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2)
+		if (ncap > SIZE_MAX / 2) {
+			a->failed = 1;
 			return -1;
+		}
 		ncap *= 2;
 	}
-	if (ncap > SIZE_MAX / elem)
+	if (ncap > SIZE_MAX / elem) {
+		a->failed = 1;
 		return -1;
+	}
 	nv = wxf_arena_alloc(a, ncap * elem);
 	if (nv == NULL)
 		return -1;

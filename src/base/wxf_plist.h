@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Property lists through libplist (binary "bplist00" and XML), and the object graph of an
- * NSKeyedArchiver archive on top of it.  No plist byte is parsed here: libplist parses, this
- * file only walks the resulting tree, with limits, because the tree comes from evidence.
+ * NSKeyedArchiver archive on top of it.  libplist parses; this file measures the nesting and
+ * the expanded size on the bytes first (libplist recurses per level and copies shared
+ * objects) and then walks the resulting tree, with limits, because the tree comes from
+ * evidence.
  *
  * Keyed archive (Apple's NSKeyedArchiver, "$archiver" = "NSKeyedArchiver"):
  *
@@ -16,7 +18,8 @@
  *   NSString     a bare string node, or a dict { "NS.string": string, ... }
  *   NSDictionary { "NS.keys": [UID...], "NS.objects": [UID...], "$class": ... }
  *
- * Limits: the input size is bounded by the caller (wxf_plist_parse), a UID must index
+ * Limits: the input size is bounded by the caller (wxf_plist_parse), the nesting by
+ * WXF_PLIST_MAX_DEPTH, the expanded object count by WXF_PLIST_MAX_NODES, a UID must index
  * $objects, and a chain of UIDs is followed at most WXF_KA_MAX_HOPS times (cycles end there).
  * Every lookup returns NULL / 0 when the shape is not the expected one: evidence decides
  * nothing by crashing.
@@ -30,11 +33,20 @@
 #include "base/wxf_err.h"
 
 #define WXF_KA_MAX_HOPS 8
+/* Nesting (containers inside containers) and size (objects once every reference is expanded,
+ * as libplist builds the tree) of a property list that wxf_plist_parse lets libplist see. */
+#define WXF_PLIST_MAX_DEPTH 64
+#define WXF_PLIST_MAX_DEPTH_S "64"
+#define WXF_PLIST_MAX_NODES (1u << 20)
 
 /* Parses data[0..n) (binary or XML plist) into *out (free with plist_free).  Refuses inputs
- * larger than max.  Returns WXF_OK, or WXF_ECORRUPT with err set (*out NULL). */
+ * larger than max, and, before libplist sees them, inputs nested deeper than
+ * WXF_PLIST_MAX_DEPTH or expanding to more than WXF_PLIST_MAX_NODES objects (a warning with
+ * the byte offset of the object).  Returns WXF_OK, WXF_ENOMEM, or WXF_ECORRUPT with err set
+ * (*out NULL). */
 int wxf_plist_parse(const uint8_t *data, size_t n, size_t max, plist_t *out, wxf_err *err);
-/* Reads a plist file of at most max bytes.  WXF_EIO, WXF_ECORRUPT or WXF_OK. */
+/* Reads a plist file of at most max bytes.  WXF_EIO, WXF_ECORRUPT (the message starts with the
+ * path), WXF_ENOMEM or WXF_OK. */
 int wxf_plist_read_file(const char *path, size_t max, plist_t *out, wxf_err *err);
 
 /* Typed dict lookups; NULL / 0 when absent or of another type.  Strings and data are borrowed

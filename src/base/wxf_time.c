@@ -3,6 +3,7 @@
 #include "wxf_time.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,18 +28,20 @@ wxf_tz_new(const char *name)
 	char path[256];
 	size_t i;
 
+	errno = EINVAL;
 	if (name == NULL || *name == '\0' || strlen(name) >= sizeof(tz->name) ||
 	    strstr(name, "..") != NULL)
 		return NULL;
 	tz = calloc(1, sizeof(*tz));
 	if (tz == NULL)
-		return NULL;
+		return NULL;    /* errno ENOMEM */
 	snprintf(tz->name, sizeof(tz->name), "%s", name);
 	if ((name[0] == '+' || name[0] == '-') && strlen(name) == 6 && name[3] == ':') {
 		int h = atoi(name + 1), m = atoi(name + 4);
 
 		if (h > 14 || m > 59) {
 			free(tz);
+			errno = EINVAL;
 			return NULL;
 		}
 		tz->fixed = 1;
@@ -59,6 +62,7 @@ wxf_tz_new(const char *name)
 		}
 	}
 	free(tz);
+	errno = EINVAL;
 	return NULL;
 }
 

@@ -15,6 +15,7 @@
 typedef struct wxf_tz wxf_tz;
 /* Loads an IANA zone name (e.g. "Asia/Shanghai") or a fixed offset "+08:00"/"UTC".
  * Returns NULL if the zone is unknown. */
+/* NULL for a name that is no zone (errno EINVAL) or when out of memory (errno ENOMEM). */
 wxf_tz *wxf_tz_new(const char *name);
 void wxf_tz_free(wxf_tz **tz);
 const char *wxf_tz_name(const wxf_tz *tz);

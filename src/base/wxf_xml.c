@@ -73,6 +73,79 @@ prolog_has_doctype(const char *s, size_t n)
 	}
 }
 
+/* Skips from s[i] to just past the first occurrence of `end` (NUL-terminated, at least one byte);
+ * returns n when it does not occur. */
+static size_t
+skip_past(const char *s, size_t n, size_t i, const char *end)
+{
+	size_t l = strlen(end);
+
+	for (; i + l <= n; i++)
+		if (s[i] == end[0] && memcmp(s + i, end, l) == 0)
+			return i + l;
+	return n;
+}
+
+int
+wxf_xml_nesting(const char *s, size_t n, int max_depth, size_t max_elems, size_t *at)
+{
+	size_t i = 0, elems = 0;
+	int depth = 0;
+
+	*at = 0;
+	while (i < n) {
+		size_t open;
+		char q = 0;
+
+		if (s[i] != '<') {
+			i++;
+			continue;
+		}
+		open = i;
+		if (i + 3 < n && memcmp(s + i, "<!--", 4) == 0) {
+			i = skip_past(s, n, i + 4, "-->");
+			continue;
+		}
+		if (i + 8 < n && memcmp(s + i, "<![CDATA[", 9) == 0) {
+			i = skip_past(s, n, i + 9, "]]>");
+			continue;
+		}
+		if (i + 1 < n && s[i + 1] == '?') {
+			i = skip_past(s, n, i + 2, "?>");
+			continue;
+		}
+		if (i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '!')) {
+			if (s[i + 1] == '/' && depth > 0)
+				depth--;
+			i = skip_past(s, n, i + 2, ">");
+			continue;
+		}
+		/* a start tag: find its '>' outside attribute quotes */
+		for (i++; i < n; i++) {
+			if (q != 0) {
+				if (s[i] == q)
+					q = 0;
+			} else if (s[i] == '"' || s[i] == '\'') {
+				q = s[i];
+			} else if (s[i] == '>') {
+				break;
+			}
+		}
+		if (i >= n)
+			return 0; /* unterminated: the parser rejects it */
+		if (++elems > max_elems) {
+			*at = open;
+			return 2;
+		}
+		if (s[i - 1] != '/' && ++depth > max_depth) {
+			*at = open;
+			return 1;
+		}
+		i++;
+	}
+	return 0;
+}
+
 static int
 tree_ok(xmlNodePtr root, const wxf_xml_limits *lim)
 {
@@ -106,12 +179,16 @@ tree_ok(xmlNodePtr root, const wxf_xml_limits *lim)
 }
 
 xmlDocPtr
-wxf_xml_parse_lim(const char *s, size_t n, const wxf_xml_limits *lim, const char **why)
+wxf_xml_parse_at(const char *s, size_t n, const wxf_xml_limits *lim, const char **why, size_t *at)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root;
+	size_t off;
+	int over;
 
 	*why = NULL;
+	if (at != NULL)
+		*at = (size_t)-1;
 	if (s == NULL || n == 0) {
 		*why = "empty";
 		return NULL;
@@ -122,6 +199,15 @@ wxf_xml_parse_lim(const char *s, size_t n, const wxf_xml_limits *lim, const char
 	}
 	if (prolog_has_doctype(s, n)) {
 		*why = "XML with a DOCTYPE/DTD (refused: possible entity attack)";
+		return NULL;
+	}
+	/* the nesting is measured before libxml2 builds (and later frees) a tree of it: the root
+	 * element is level 1, its children level 2, ... */
+	if ((over = wxf_xml_nesting(s, n, lim->max_depth + 1, lim->max_nodes, &off)) != 0) {
+		*why = over == 1 ? "XML nested deeper than the depth limit" :
+		    "XML with more elements than the node limit";
+		if (at != NULL)
+			*at = off;
 		return NULL;
 	}
 	doc = xmlReadMemory(s, (int)n, NULL, NULL,
@@ -147,6 +233,12 @@ wxf_xml_parse_lim(const char *s, size_t n, const wxf_xml_limits *lim, const char
 		return NULL;
 	}
 	return doc;
+}
+
+xmlDocPtr
+wxf_xml_parse_lim(const char *s, size_t n, const wxf_xml_limits *lim, const char **why)
+{
+	return wxf_xml_parse_at(s, n, lim, why, NULL);
 }
 
 xmlDocPtr

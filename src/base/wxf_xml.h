@@ -10,6 +10,11 @@
  *   - parses with XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING only: no DTD
  *     loading, no DTD attributes, no entity substitution (XML_PARSE_NOENT is never set),
  *     no XInclude, no XML_PARSE_HUGE (libxml2 keeps its own depth/size limits);
+ *   - measures the element nesting and count with a scan of the bytes (comments, CDATA,
+ *     processing instructions and quoted attribute values skipped) before libxml2 sees them,
+ *     and refuses documents deeper than the depth limit or with more elements than the node
+ *     limit there, so no deep tree is ever built (wxf_xml_parse_at gives the byte offset of
+ *     the first start tag past a limit);
  *   - refuses trees deeper than the depth limit or with more nodes than the node limit.
  * On refusal or malformed input it returns NULL and a short reason (a static string); callers
  * keep the raw bytes and record a warning.  Nothing here ever aborts on input.
@@ -35,6 +40,14 @@ typedef struct wxf_xml_limits {
 void wxf_xml_init(void);
 /* Returns a document (free with xmlFreeDoc) or NULL with *why set to a static string. */
 xmlDocPtr wxf_xml_parse_lim(const char *s, size_t n, const wxf_xml_limits *lim, const char **why);
+/* wxf_xml_parse_lim that also sets *at to the byte offset of the start tag past the depth or
+ * node limit when that is the reason (else (size_t)-1).  at may be NULL. */
+xmlDocPtr wxf_xml_parse_at(const char *s, size_t n, const wxf_xml_limits *lim, const char **why,
+    size_t *at);
+/* Scans data[0..n) for element nesting without building a tree: returns 0 when no element is
+ * nested deeper than max_depth (the root is level 1) and there are at most max_elems start
+ * tags, 1 (too deep) or 2 (too many) with *at = offset of the offending start tag. */
+int wxf_xml_nesting(const char *s, size_t n, int max_depth, size_t max_elems, size_t *at);
 /* wxf_xml_parse_lim with the message-XML limits above. */
 xmlDocPtr wxf_xml_parse(const char *s, size_t n, const char **why);
 /* 1 if the text looks like XML (first non-blank byte is '<'). */

@@ -134,6 +134,11 @@ journal_open(cx *x, wxf_journal **jnp, int *soft)
 		return;
 	wxf_err_clear(&e2);
 	if (wxf_journal_parse(jnp, x->o->journal, x->o->journal_size, x->page_size, &e2) != WXF_OK) {
+		if (e2.code == WXF_ENOMEM) {
+			wxf_journal_free(jnp);
+			x->oom = 1;     /* not "a damaged journal" */
+			return;
+		}
 		if (*jnp != NULL) {
 			wxf_journal_free(jnp); /* partly parsed: not carved */
 			return;
@@ -219,6 +224,11 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 
 		wxf_err_clear(&e2);
 		if (wxf_sqlite_attach_wal(db, opts->wal, opts->wal_size, &e2) != WXF_OK) {
+			if (e2.code == WXF_ENOMEM) {
+				if (err != NULL)
+					*err = e2;
+				return WXF_ENOMEM;  /* not "a damaged WAL, carved without it" */
+			}
 			soft = WXF_ECORRUPT;
 			if (err != NULL && err->code == WXF_OK)
 				*err = e2;
@@ -248,7 +258,10 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	x.n_owner = (x.main_pages > x.n_pages ? x.main_pages : x.n_pages) + 1;
 	x.owner = calloc(x.n_owner, sizeof(uint32_t));
 	x.dropped_of = calloc(x.n_owner, sizeof(uint16_t));
-	x.pool.wb = malloc(WB_CAP * sizeof(wb_ent));
+	/* a batch never needs more room than the file has pages (a page two trees claim is
+	 * visited twice: the batch is then flushed early) */
+	x.pool.wb_cap = x.n_owner < WB_CAP ? x.n_owner : WB_CAP;
+	x.pool.wb = malloc(x.pool.wb_cap * sizeof(wb_ent));
 	if (cv_scratch_alloc(&x) != WXF_OK || x.pool.wb == NULL || x.ar == NULL || x.owner == NULL ||
 	    x.dropped_of == NULL || cv_build_sigs(&x) != WXF_OK) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
@@ -259,8 +272,11 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	cv_own_walk(&x);
 	if (x.oom)
 		goto oom;
-	if ((x.src_mask & WXF_CARVE_LIVE) && cb != NULL && (rc = cv_live_emit(&x, cb, arg)) != 0)
+	if ((x.src_mask & WXF_CARVE_LIVE) && cb != NULL && (rc = cv_live_emit(&x, cb, arg)) != 0) {
+		if (rc == WXF_ENOMEM)
+			goto oom;
 		goto out;
+	}
 	/* schema remnants first: old sqlite_master records name dropped tables */
 	if (x.master_sig >= 0) {
 		x.only_sig = x.master_sig;
@@ -269,7 +285,9 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 		if (!x.oom && cv_add_dropped(&x) != WXF_OK)
 			x.oom = 1;
 		for (i = 0; i < (int)x.pool.n_wk; i++) {
-			x.pool.wk[i].n_sigs = x.n_sigs; /* dropped tables' signatures were added */
+			/* dropped tables' signatures were added (in a larger array) */
+			x.pool.wk[i].sigs = x.sigs;
+			x.pool.wk[i].n_sigs = x.n_sigs;
 			x.pool.wk[i].n_dropped = x.n_dropped;
 		}
 		x.set.n_c = 0;

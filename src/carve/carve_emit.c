@@ -153,9 +153,16 @@ cv_emit_prepare(cx *x)
 						return WXF_ENOMEM;
 				c->index_only = 2; /* folded */
 			}
-			if (c->index_only != 2 && wxf_sqlite_find_rowid(x->db, x->sigs[s->table_sig].obj, c->rowid,
-			    noop_row, NULL, NULL) == 0)
-				c->index_only = 2; /* the row is live: an old copy of its entry proves nothing new */
+			if (c->index_only != 2) {
+				int frc = wxf_sqlite_find_rowid(x->db, x->sigs[s->table_sig].obj, c->rowid,
+				    noop_row, NULL, NULL);
+
+				if (frc == WXF_ENOMEM)
+					return WXF_ENOMEM;
+				if (frc == 0)
+					c->index_only = 2; /* the row is live: an old copy of its entry
+							      proves nothing new */
+			}
 		}
 	}
 	return group_entries(x);

@@ -142,7 +142,7 @@ typedef struct cv_pool {
 	struct cv_pass *pass;       /* the pass the workers are running */
 	wxf_carve_stats wst;        /* worker: its own counters, added to the master's at the end */
 	struct wb_ent *wb;          /* master: b-tree pages whose cells the workers fingerprint */
-	size_t wb_n;
+	size_t wb_n, wb_cap;         /* pages in the batch, and its room (WB_CAP at most) */
 	atomic_size_t wb_next;
 } cv_pool;
 

@@ -249,8 +249,11 @@ cv_take(cx *x, cv_rec *r, int sig, int score)
 	if (!s->is_index && !s->is_master && !s->is_dropped && r->rowid != INT64_MIN) {
 		cmp_ctx cc = { r, s, x, pay, plen, 0, 0, 0 };
 
-		int found = wxf_sqlite_find_rowid(x->db, s->obj, r->rowid, cmp_live, &cc, NULL) == 0;
+		int frc = wxf_sqlite_find_rowid(x->db, s->obj, r->rowid, cmp_live, &cc, NULL);
+		int found = frc == 0;
 
+		if (frc == WXF_ENOMEM)
+			x->oom = 1;
 		if (x->oom)
 			return;
 		if (found) {

@@ -209,7 +209,7 @@ walk_visit(void *arg, uint32_t pgno, int kind)
 			return 0;
 		x->pool.wb[x->pool.wb_n].pgno = pgno;
 		x->pool.wb[x->pool.wb_n].sig = wc->sig;
-		if (++x->pool.wb_n == WB_CAP)
+		if (++x->pool.wb_n == x->pool.wb_cap)
 			wb_flush(x);
 		return x->oom;
 	}
@@ -340,7 +340,9 @@ cv_own_walk(cx *x)
 	for (i = 0; i < x->n_sigs && !x->oom; i++) {
 		walk_ctx wc = { x, i, (uint32_t)i + 1 };
 
-		wxf_sqlite_tree_pages(x->db, x->sigs[i].obj->rootpage, walk_visit, &wc, 0, NULL);
+		if (wxf_sqlite_tree_pages(x->db, x->sigs[i].obj->rootpage, walk_visit, &wc, 0, NULL) ==
+		    WXF_ENOMEM)
+			x->oom = 1;
 	}
 	if (!x->oom)
 		wb_flush(x);
@@ -356,7 +358,9 @@ cv_own_walk(cx *x)
 				;
 			if (j < x->n_sigs)
 				continue; /* walked above: its pages and overflow pages are marked */
-			wxf_sqlite_tree_pages(x->db, wxf_sqlite_obj_at(x->db, k)->rootpage, walk_visit, &wc, 0, NULL);
+			if (wxf_sqlite_tree_pages(x->db, wxf_sqlite_obj_at(x->db, k)->rootpage, walk_visit,
+			    &wc, 0, NULL) == WXF_ENOMEM)
+				x->oom = 1;
 		}
 	}
 	wxf_sqlite_freelist_walk(x->db, fl_visit, x, NULL);

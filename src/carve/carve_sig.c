@@ -25,7 +25,9 @@ cv_build_sigs(cx *x)
 	size_t i, n = wxf_sqlite_n_objs(x->db);
 	int k, j;
 
-	x->sigs = wxf_arena_alloc(x->ar, sizeof(cv_sig) * (n + 1 + MAX_DROPPED));
+	/* room for the live schema; cv_add_dropped makes room for dropped tables when it finds
+	 * one (a signature is over 1 KB: most runs need none of the 64) */
+	x->sigs = wxf_arena_alloc(x->ar, sizeof(cv_sig) * (n + 1));
 	x->master_sig = -1;
 	if (x->sigs == NULL)
 		return WXF_ENOMEM;
@@ -298,6 +300,15 @@ cv_add_dropped(cx *x)
 				break;
 		if (k < x->n_sigs)
 			continue;
+		if (x->n_dropped == 0) {
+			cv_sig *ns = wxf_arena_alloc(x->ar, sizeof(cv_sig) *
+			    ((size_t)x->n_sigs + MAX_DROPPED));
+
+			if (ns == NULL)
+				return WXF_ENOMEM;
+			memcpy(ns, x->sigs, sizeof(cv_sig) * (size_t)x->n_sigs);
+			x->sigs = ns;
+		}
 		s = &x->sigs[x->n_sigs];
 		memset(s, 0, sizeof(*s));
 		s->obj = o;
@@ -311,7 +322,9 @@ cv_add_dropped(cx *x)
 			/* the old root itself, even when it became a freelist trunk and no longer
 			 * parses as a b-tree page (a one-page table keeps its rows there) */
 			dropped_visit(&dc, o->rootpage, 0);
-			wxf_sqlite_tree_pages(x->db, o->rootpage, dropped_visit, &dc, 0, NULL);
+			if (wxf_sqlite_tree_pages(x->db, o->rootpage, dropped_visit, &dc, 0, NULL) ==
+			    WXF_ENOMEM)
+				x->oom = 1;
 		}
 		for (k = 0; k < o->n_cols; k++) {
 			s->aff[k] = (unsigned char)wxf_sqlite_affinity(o->col_types[k]);

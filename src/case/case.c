@@ -33,6 +33,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -55,6 +56,18 @@ case_limit(case_run *r, const char *fmt, ...)
 	r->limits = wxf_xrealloc(r->limits, (r->n_limits + 2) * sizeof(*r->limits));
 	r->limits[r->n_limits++] = l;
 	r->limits[r->n_limits] = NULL;
+}
+
+void
+case_check_oom(int rc, const wxf_err *err)
+{
+	if (rc != WXF_ENOMEM && (err == NULL || err->code != WXF_ENOMEM))
+		return;
+	int m = err != NULL && err->msg[0];
+
+	fprintf(stderr, "wxforensic: out of memory%s%s%s: stopping\n", m ? " (" : "",
+	    m ? err->msg : "", m ? ")" : "");
+	wxf_oom_exit();
 }
 
 static void
@@ -185,6 +198,7 @@ case_containers(case_run *r)
 {
 	wxf_unpack_opts uo;
 	wxf_err err;
+	int rc;
 
 	memset(&uo, 0, sizeof(uo));
 	uo.outdir = r->o->out;
@@ -194,8 +208,10 @@ case_containers(case_run *r)
 	uo.limit = limit_cb;
 	uo.limit_arg = r;
 	wxf_err_clear(&err);
-	if (wxf_intake_unpack_all(&r->inv, &uo, &r->un, &err) != WXF_OK)
+	if ((rc = wxf_intake_unpack_all(&r->inv, &uo, &r->un, &err)) != WXF_OK) {
+		case_check_oom(rc, &err);
 		case_limit(r, "%s", err.msg);
+	}
 	r->s->n_unreadable += r->un.n_failed;
 }
 
@@ -396,6 +412,7 @@ case_read(case_run *r, wxf_err *err)
 			if (rc != WXF_OK) {
 				wxf_buf b;
 
+				case_check_oom(rc, &e);
 				r->s->n_dbs_unreadable++;
 				wxf_buf_init(&b);
 				wxf_buf_json_kstr(&b, "input", a->dir);
@@ -413,7 +430,8 @@ case_read(case_run *r, wxf_err *err)
 				if (case_db_read(r, a, k) == WXF_OK && a->dbs[k].primary)
 					r->s->n_dbs_read++;
 			}
-			if (a->drv->finish != NULL && a->drv->finish(a, &e) != WXF_OK) {
+			if (a->drv->finish != NULL && (rc = a->drv->finish(a, &e)) != WXF_OK) {
+				case_check_oom(rc, &e);
 				wxf_log_warn(r->log, "%s: %s", a->dir, e.msg);
 				case_limit(r, "%s: %s", a->dir, e.msg);
 			}
@@ -466,6 +484,7 @@ case_analyse(case_run *r, wxf_err *err)
 		ao.seller = o->seller;
 		ao.indicators = ind;
 		rc = wxf_analysis_run(m, &ao, &r->ans[i], err);
+		case_check_oom(rc, err);
 		if (rc != WXF_OK)
 			break;
 		an = r->ans[i];
@@ -655,8 +674,11 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	if (o->out == NULL)
 		return wxf_err_set(err, WXF_EUSAGE, "-o OUTDIR is required");
 	r.tz = wxf_tz_new(o->tz != NULL ? o->tz : "Asia/Shanghai");
+	if (r.tz == NULL && errno == ENOMEM)
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	if (r.tz == NULL)
-		return wxf_err_set(err, WXF_EUSAGE, "unknown time zone '%s'", o->tz);
+		return wxf_err_set(err, WXF_EUSAGE, "unknown time zone '%s'",
+		    o->tz != NULL ? o->tz : "Asia/Shanghai");
 	/* a key that cannot sign is the examiner's to fix before hours of work, not after */
 	if (o->sign_key != NULL && (rc = wxf_signer_load(&r.signer, o->sign_key, err)) != WXF_OK) {
 		wxf_tz_free(&r.tz);
@@ -693,6 +715,8 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	if ((rc = case_write(&r, err)) == WXF_OK)
 		s->step = WXF_CASE_DONE;
 done:
+	if (rc == WXF_ENOMEM && err != NULL && err->msg[0] == '\0')
+		wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	if (r.audit.f != NULL) {
 		wxf_err ae;
 

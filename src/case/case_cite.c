@@ -169,7 +169,9 @@ cite_open(wxf_cite_cache *c, const char *path, wxf_err *err)
 		wxf_err e;
 
 		wxf_err_clear(&e);
-		if (wxf_sqlite_open(&f->db, f->map.data, f->map.size, &e) != WXF_OK)
+		if (wxf_sqlite_open(&f->db, f->map.data, f->map.size, &e) == WXF_ENOMEM)
+			wxf_oom(f->map.size);   /* else the check would report a false mismatch */
+		if (f->db == NULL || e.code != WXF_OK)
 			f->db = NULL;
 	}
 	return f;
@@ -187,7 +189,7 @@ record_holds(wxf_cite_cache *c, cite_file *f, uint32_t pgno, uint64_t offset, co
 	wxf_sqlite_cell cell;
 	uint64_t start;
 	size_t olen;
-	int trunc = 0;
+	int trunc = 0, rc;
 
 	if (page == NULL || page < f->map.data || page >= f->map.data + f->map.size)
 		return 0;
@@ -195,9 +197,13 @@ record_holds(wxf_cite_cache *c, cite_file *f, uint32_t pgno, uint64_t offset, co
 	if (offset < start || offset >= start + usable ||
 	    wxf_sqlite_page_header(page, usable, pgno, &h) != WXF_OK || h.type != 0x0d ||
 	    wxf_sqlite_cell_parse(page, usable, h.type, (uint32_t)(offset - start), &cell) !=
-	    WXF_OK ||
-	    wxf_sqlite_payload(f->db, page + cell.payload_off, cell.local, cell.payload_len,
-	    cell.overflow, &c->s, &out, &olen, &trunc, NULL) != WXF_OK)
+	    WXF_OK)
+		return 0;
+	rc = wxf_sqlite_payload(f->db, page + cell.payload_off, cell.local, cell.payload_len,
+	    cell.overflow, &c->s, &out, &olen, &trunc, NULL);
+	if (rc == WXF_ENOMEM)
+		wxf_oom(cell.payload_len);  /* else a false "does not hold the text" */
+	if (rc != WXF_OK)
 		return 0;
 	return memmem(out, olen, needle, n) != NULL;
 }

@@ -67,6 +67,7 @@ case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t i)
 	wxf_log_info(r->log, "decrypting %s", d->item->path);
 	d->have_dec = 1;
 	rc = a->drv->key(a, i, &d->dec.key, &d->dec.n_tried, &err);
+	case_check_oom(rc, &err);
 	if (rc != WXF_OK) {
 		wxf_key_clear(&d->dec.key);
 		d->status = wxf_xasprintf("未能解密 (not decrypted): %s", err.msg);
@@ -91,6 +92,7 @@ case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t i)
 		dopt.reveal_key = r->o->reveal_key;
 		rc = wxf_decrypt_db(d->item->abs, out_abs, d->profile, &dopt, &d->dec, &err);
 	}
+	case_check_oom(rc, &err);
 	if (rc == WXF_OK || (rc == WXF_EVERIFY && d->dec.xcheck_ran)) {
 		d->image_abs = out_abs;
 		out_abs = NULL;
@@ -129,6 +131,7 @@ struct carve_arg {
 	wxf_wc_db *d;
 	void *rd;
 	uint64_t n_fed, n_unattributed, n_failed;
+	wxf_err oom;            /* a reader or the model ran out of memory (the carve stops) */
 };
 
 /* 1 if a carved source's bytes are in the -wal image (the carver labels each source with the
@@ -189,6 +192,7 @@ carve_cb(void *arg, const wxf_carved *cv)
 	const wxf_wc_db *d = ca->d;
 	wxf_prov p;
 	wxf_err e;
+	int rc;
 
 	if (cv->row.table == NULL) {
 		ca->n_unattributed++;
@@ -201,13 +205,20 @@ carve_cb(void *arg, const wxf_carved *cv)
 	else
 		wxf_carved_prov(cv, d->item->path, d->image, &p);
 	wxf_err_clear(&e);
-	if (ca->a->drv->add_row(ca->rd, &cv->row, &p, &e) != WXF_OK) {
+	if ((rc = ca->a->drv->add_row(ca->rd, &cv->row, &p, &e)) != WXF_OK) {
+		if (rc == WXF_ENOMEM || e.code == WXF_ENOMEM) {
+			ca->oom = e;
+			ca->oom.code = WXF_ENOMEM;
+			return 1;
+		}
 		ca->n_failed++;
 		return 0;
 	}
 	ca->n_fed++;
-	if (cv->n_sources > 1 && add_witnesses(ca, cv, &p) < 0)
-		ca->n_failed++;
+	if (cv->n_sources > 1 && add_witnesses(ca, cv, &p) < 0) {
+		wxf_err_set(&ca->oom, WXF_ENOMEM, "recovered record: witnesses not stored");
+		return 1;
+	}
 	return 0;
 }
 
@@ -237,7 +248,10 @@ carve_db(case_run *r, wxf_wc_acct *a, wxf_wc_db *d, void *rd, wxf_sqlite_db *db,
 	ca.d = d;
 	ca.rd = rd;
 	wxf_log_progress(r->log, "recovering deleted records", 0, 0, NULL);
+	wxf_err_clear(&ca.oom);
 	crc = wxf_carve_run_stats(db, &co, carve_cb, &ca, &st, &err);
+	case_check_oom(ca.oom.code, &ca.oom);
+	case_check_oom(crc, &err);
 	wxf_log_progress_end(r->log);
 	wxf_buf_init(&b);
 	wxf_buf_json_kstr(&b, "database", d->item->path);
@@ -292,6 +306,7 @@ case_db_read(case_run *r, wxf_wc_acct *a, size_t i)
 		}
 		wxf_err_clear(&err);
 	}
+	case_check_oom(rc, &err);
 	if (rc != WXF_OK) {
 		wxf_log_error(r->log, "%s: cannot read the database: %s", d->item->path, err.msg);
 		case_limit(r, "%s could not be read: %s", d->item->path, err.msg);
@@ -307,6 +322,7 @@ case_db_read(case_run *r, wxf_wc_acct *a, size_t i)
 	    a->m->n_msgs, a->m->n_identities, a->m->n_payments, rc == WXF_OK ? "ok" : "failed");
 	wxf_audit_add(&r->audit, "read", b.p, NULL);
 	wxf_buf_free(&b);
+	case_check_oom(rc, &err);
 	if (rc != WXF_OK) {
 		wxf_err e2;
 
@@ -323,6 +339,7 @@ case_db_read(case_run *r, wxf_wc_acct *a, size_t i)
 	/* close may append databases (the index this one refers to): d moves */
 	rc = a->drv->close(a, i, &rd, 1, &err);
 	d = &a->dbs[i];
+	case_check_oom(rc, &err);
 	if (rc != WXF_OK) {
 		wxf_log_error(r->log, "%s: %s", d->item->path, err.msg);
 		case_limit(r, "%s could not be read: %s", d->item->path, err.msg);

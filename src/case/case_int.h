@@ -38,6 +38,11 @@ typedef struct case_run {
 
 /* Appends a limitation (copied). */
 void case_limit(case_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A step that failed for want of memory ends the run (exit status 4, "out of memory" and the
+ * step's message on stderr; no manifest is written, so verify refuses the folder) instead of
+ * becoming a limitation of the report: a result missing for that reason is not a property of
+ * the evidence.  Returns when rc and err say nothing of memory. */
+void case_check_oom(int rc, const wxf_err *err);
 
 /* case_cite.c: every provenance of every account checked (range_sha256 set; a mismatch is an
  * audit record and a limitation, counted in the summary). */

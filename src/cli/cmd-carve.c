@@ -630,7 +630,7 @@ carve_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	}
 	if (wxf_sqlite_open(&db, db_map.data, db_map.size, &err) != WXF_OK) {
 		fprintf(stderr, "wxforensic carve: %s: %s\n", argv[0], err.msg);
-		ex = WXF_EXIT_EVIDENCE;
+		ex = err.code == WXF_ENOMEM ? WXF_EXIT_INTERNAL : WXF_EXIT_EVIDENCE;
 		goto out;
 	}
 	wxf_err_clear(&err);
@@ -664,7 +664,8 @@ carve_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	wxf_buf_free(&oc.line);
 	jcache_free(&oc.jc);
 	if (rc == WXF_ENOMEM || rc == WXF_EIO) {
-		fprintf(stderr, "wxforensic carve: %s\n", err.msg[0] ? err.msg : "output error");
+		fprintf(stderr, "wxforensic carve: %s\n", err.msg[0] ? err.msg :
+		    rc == WXF_ENOMEM ? "out of memory" : "output error");
 		ex = WXF_EXIT_INTERNAL;
 	} else if (rc == WXF_ECORRUPT)
 		wxf_log_warn(&ctx->log, "carve: %s (carved without it)", err.msg);

@@ -209,7 +209,8 @@ const struct wxf_cmd_entry wxf_cmd_verify_entry = {
 	    "reachable.  It cannot tell a bundle rewritten whole (new manifest, new log) from the\n"
 	    "original: only --expect (or --signer) compares it with what was kept apart from it.\n"
 	    "A folder whose run did not finish (no manifest) is reported as incomplete.\n"
-	    "Exit status 0 when every file matches, 1 naming each change.",
+	    "Exit status 0 when every file matches, 1 naming each change (or the missing parts\n"
+	    "of a bundle whose case run did not finish), 2 when OUTDIR is no bundle.",
 	.optstring = "C:",
 	.opts = verify_long,
 	.state_size = sizeof(struct verify_opts),

@@ -285,8 +285,10 @@ wxf_codec_scratch_free(wxf_codec_scratch **s)
 	*s = NULL;
 }
 
-static int
-page_is_zero(const uint8_t *p, size_t n)
+#define page_is_zero wxf_page_is_zero
+
+int
+wxf_page_is_zero(const uint8_t *p, size_t n)
 {
 	static const uint8_t z[64];
 	size_t i;
@@ -403,7 +405,7 @@ wxf_codec_check_page1(const wxf_codec *c, wxf_codec_scratch *s, const uint8_t *p
 		return page_hmac_ok(c, s, 1, page1);
 	out = malloc(c->p->page_size);
 	if (out == NULL)
-		return 0;
+		return WXF_ENOMEM;
 	page_decrypt(c, s, 1, page1, out);
 	/* schema format (BE32 at 44) 0..4 and text encoding (BE32 at 56) 0..3 */
 	ok = wxf_plain_header_ok(out + 16, c->p->page_size, c->p->reserve) &&
@@ -414,22 +416,37 @@ wxf_codec_check_page1(const wxf_codec *c, wxf_codec_scratch *s, const uint8_t *p
 }
 
 int
-wxf_key_opens(const wxf_profile *p, const uint8_t *page1, size_t n, const wxf_key *k)
+wxf_codec_try(const wxf_profile *p, const uint8_t *page1, const uint8_t enc[32])
 {
 	wxf_codec *c = NULL;
 	wxf_codec_scratch *s;
+	wxf_err e;
+	int ok;
+
+	wxf_err_clear(&e);
+	if (wxf_codec_from_enc(&c, p, page1, enc, &e) != WXF_OK)
+		return e.code == WXF_ENOMEM ? WXF_ENOMEM : 0;
+	/* a scratch fails for want of memory (calloc, or libcrypto's own contexts) */
+	if ((s = wxf_codec_scratch_new(c)) == NULL) {
+		wxf_codec_free(&c);
+		return WXF_ENOMEM;
+	}
+	ok = wxf_codec_check_page1(c, s, page1);
+	wxf_codec_scratch_free(&s);
+	wxf_codec_free(&c);
+	return ok;
+}
+
+int
+wxf_key_opens(const wxf_profile *p, const uint8_t *page1, size_t n, const wxf_key *k)
+{
 	uint8_t enc[WXF_KEY_SZ];
 	int ok = 0;
 
 	if (p == NULL || page1 == NULL || n < p->page_size)
 		return 0;
-	if (wxf_kdf_derive(p, k, page1, enc, NULL) == WXF_OK &&
-	    wxf_codec_from_enc(&c, p, page1, enc, NULL) == WXF_OK &&
-	    (s = wxf_codec_scratch_new(c)) != NULL) {
-		ok = wxf_codec_check_page1(c, s, page1);
-		wxf_codec_scratch_free(&s);
-	}
-	wxf_codec_free(&c);
+	if (wxf_kdf_derive(p, k, page1, enc, NULL) == WXF_OK)
+		ok = wxf_codec_try(p, page1, enc);
 	OPENSSL_cleanse(enc, sizeof(enc));
 	return ok;
 }
@@ -522,11 +539,16 @@ wxf_codec_open(wxf_codec **cp, const uint8_t *page1, size_t n, uint64_t file_siz
 		tried++;
 		if ((s = wxf_codec_scratch_new(c)) == NULL) {
 			wxf_codec_free(&c);
-			rc = wxf_err_set(err, WXF_ECRYPTO, "cannot set up AES/HMAC (libcrypto)");
+			rc = wxf_err_set(err, WXF_ENOMEM, "out of memory setting up AES/HMAC");
 			goto out;
 		}
 		ok = wxf_codec_check_page1(c, s, page1);
 		wxf_codec_scratch_free(&s);
+		if (ok < 0) {
+			wxf_codec_free(&c);
+			rc = wxf_err_set(err, WXF_ENOMEM, "out of memory checking page 1");
+			goto out;
+		}
 		if (!ok) {
 			wxf_codec_free(&c);
 			continue;

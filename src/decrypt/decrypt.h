@@ -175,10 +175,13 @@ wxf_codec_scratch *wxf_codec_scratch_new(const wxf_codec *c);
 void wxf_codec_scratch_free(wxf_codec_scratch **s);
 wxf_page_verdict wxf_codec_page(const wxf_codec *c, wxf_codec_scratch *s, uint32_t pgno,
     const uint8_t *in, uint8_t *out);
+/* 1 if the n bytes are all zero (a page wxf_codec_page answers WXF_PAGE_ZERO for). */
+int wxf_page_is_zero(const uint8_t *p, size_t n);
 
 /* 1 if passphrase or raw key k opens page1 (page_size bytes of the file's first page) with
  * profile p: the profile's KDF, then page 1's HMAC (or its decrypted header).  A fast test
- * for key-candidate loops; no error detail. */
+ * for key-candidate loops; no error detail.  0 if not; WXF_ENOMEM (< 0) when it could not be
+ * tried for want of memory (a candidate is then not ruled out). */
 int wxf_key_opens(const wxf_profile *p, const uint8_t *page1, size_t n, const wxf_key *k);
 
 /* Verifies key k against page 1 of the file at db_path (read-only).  *matched gets the

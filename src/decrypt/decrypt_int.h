@@ -33,8 +33,12 @@ int wxf_codec_from_enc(wxf_codec **c, const wxf_profile *p, const uint8_t salt[1
 /* Runs the profile's KDF on the key (or takes it raw).  WXF_EKEY if the key does not fit. */
 int wxf_kdf_derive(const wxf_profile *p, const wxf_key *k, const uint8_t salt[16],
     uint8_t enc[32], wxf_err *err);
-/* Verifies page 1 (HMAC or header) with codec c; 1 if it opens, 0 if not. */
+/* Verifies page 1 (HMAC or header) with codec c; 1 if it opens, 0 if not, WXF_ENOMEM (< 0)
+ * when it could not be tried for want of memory. */
 int wxf_codec_check_page1(const wxf_codec *c, wxf_codec_scratch *s, const uint8_t *page1);
+/* 1 if the derived key enc opens page1 with profile p, 0 if not, WXF_ENOMEM (< 0) when out of
+ * memory (never reported as "does not open"). */
+int wxf_codec_try(const wxf_profile *p, const uint8_t *page1, const uint8_t enc[32]);
 /* Cheap filter: decrypts only the first 16 header bytes of page 1 (offsets 16..31) with `enc`
  * using the IV of the layout (page_size, reserve); 1 if they look like a SQLite header. */
 int wxf_header_block_ok(EVP_CIPHER_CTX *cx, const uint8_t enc[32], const uint8_t *page1,

@@ -156,23 +156,35 @@ worker(void *arg)
 	if (s == NULL || buf == NULL) {
 		atomic_store(&j->failed, 1);
 		pthread_mutex_lock(&j->mu);
-		wxf_err_set(&j->err, WXF_ENOMEM, "cannot allocate page buffers");
+		wxf_err_set(&j->err, WXF_ENOMEM, "out of memory for the page buffers");
 		pthread_mutex_unlock(&j->mu);
 		goto out;
 	}
 	for (;;) {
-		uint64_t first = atomic_fetch_add(&j->next, CHUNK_PAGES), i, n;
+		uint64_t first = atomic_fetch_add(&j->next, CHUNK_PAGES), i, n, nz;
 
 		if (first >= j->n_pages || atomic_load(&j->failed))
 			break;
 		n = j->n_pages - first < CHUNK_PAGES ? j->n_pages - first : CHUNK_PAGES;
+		nz = 0;
 		for (i = 0; i < n; i++) {
 			uint64_t pg = first + i;
 
+			/* An all-zero page (a hole of a sparse file) decrypts to zeros, which the
+			 * output, just sized by ftruncate, already reads as: it is not written, so
+			 * that the output stays as sparse as the input. */
+			if (wxf_page_is_zero(j->in + pg * ps, ps)) {
+				j->verdicts[pg] = WXF_PAGE_ZERO;
+				if (j->map == NULL)
+					memset(buf + i * ps, 0, ps);
+				nz++;
+				continue;
+			}
 			j->verdicts[pg] = (uint8_t)wxf_codec_page(j->c, s, (uint32_t)(pg + 1),
 			    j->in + pg * ps, j->map ? j->map + pg * ps : buf + i * ps);
 		}
-		if (j->map == NULL && wxf_pwrite_all(j->fd, buf, (size_t)(n * ps), first * ps, j->out_path, &e) != 0) {
+		if (j->map == NULL && nz < n &&
+		    wxf_pwrite_all(j->fd, buf, (size_t)(n * ps), first * ps, j->out_path, &e) != 0) {
 			atomic_store(&j->failed, 1);
 			pthread_mutex_lock(&j->mu);
 			j->err = e;

@@ -29,7 +29,11 @@
  * java.util.HashMap/LinkedHashMap/Hashtable write, after their fields, block data
  * { capacity(4), size(4) } and then `size` key/value object pairs; TreeMap writes { size(4) }.
  *
- * Limits: depth 32, 65 536 handles, 100 000 entries; exceptions in the stream are refused.
+ * Limits: nesting depth 32 (objects, arrays, class descriptors and annotations inside one
+ * another), 65 536 handles, 100 000 entries; exceptions in the stream are refused.  Every
+ * recursion step adds one to the depth; TC_RESET, which the grammar lets precede any object,
+ * is consumed in a loop (a run of resets is not nesting).  Past a limit the walk stops with a
+ * warning naming the byte offset; the map entries read before it are kept.
  */
 #include "config.h"
 #include "decrypt/decrypt_int.h"
@@ -53,6 +57,8 @@ enum { SC_WRITE_METHOD = 0x01, SC_SERIALIZABLE = 0x02, SC_EXTERNALIZABLE = 0x04,
 #define MAX_HANDLES 65536
 #define MAX_ENTRIES 100000
 #define MAX_FIELDS 4096
+#define WXF_STR_(x) #x
+#define WXF_STR(x) WXF_STR_(x)
 
 struct jfield {
 	char type;
@@ -252,7 +258,7 @@ read_classdesc(struct rd *r, struct jclass **out, int depth)
 
 	*out = NULL;
 	if (depth > MAX_DEPTH)
-		return bad(r, "nesting too deep");
+		return bad(r, "nesting deeper than " WXF_STR(MAX_DEPTH) " levels");
 	tc = wxf_cur_u8(&r->c);
 	if (r->c.bad)
 		return bad(r, "truncated class descriptor");
@@ -531,9 +537,13 @@ read_content(struct rd *r, wxf_jval *out, int depth, int top)
 	if (r->failed)
 		return -1;
 	if (depth > MAX_DEPTH)
-		return bad(r, "nesting too deep");
+		return bad(r, "nesting deeper than " WXF_STR(MAX_DEPTH) " levels");
 	memset(&v, 0, sizeof(v));
 	tc = wxf_cur_u8(&r->c);
+	while (tc == TC_RESET && !r->c.bad) {
+		r->n_h = 0;
+		tc = wxf_cur_u8(&r->c);
+	}
 	if (r->c.bad)
 		return bad(r, "truncated stream");
 	switch (tc) {
@@ -597,9 +607,6 @@ read_content(struct rd *r, wxf_jval *out, int depth, int top)
 		v.s = "classdesc";
 		break;
 	}
-	case TC_RESET:
-		r->n_h = 0;
-		return read_content(r, out, depth, top);
 	case TC_BLOCKDATA:
 	case TC_BLOCKDATALONG: {
 		uint64_t n = tc == TC_BLOCKDATA ? wxf_cur_u8(&r->c) : wxf_cur_u32be(&r->c);

@@ -44,6 +44,7 @@ struct ks {
 	atomic_uint_fast64_t next;
 	atomic_uint_fast64_t tested, early;
 	atomic_int stop;
+	atomic_int oom;         /* a candidate could not be tried for want of memory */
 	atomic_uint_fast64_t cur[MAX_THREADS];
 	pthread_mutex_t mu;
 	int found;
@@ -101,17 +102,13 @@ ks_worker(void *arg)
 				continue;
 			}
 			{
-				wxf_codec *c = NULL;
-				wxf_codec_scratch *s;
-				int ok = 0;
+				int ok = wxf_codec_try(k->p, k->page1, enc);
 
-				if (wxf_codec_from_enc(&c, k->p, k->page1, enc, NULL) == WXF_OK &&
-				    (s = wxf_codec_scratch_new(c)) != NULL) {
-					ok = wxf_codec_check_page1(c, s, k->page1);
-					wxf_codec_scratch_free(&s);
-				}
-				wxf_codec_free(&c);
-				if (ok) {
+				if (ok < 0) {
+					/* not tried: the search stops and fails, never "not found" */
+					atomic_store(&k->oom, 1);
+					atomic_store(&k->stop, 1);
+				} else if (ok) {
 					pthread_mutex_lock(&k->mu);
 					if (!k->found) {
 						k->found = 1;
@@ -318,7 +315,12 @@ wxf_keysearch_android(const char *db_path, const wxf_keysearch_opts *o, wxf_keys
 		    (unsigned long long)r->tested, r->seconds);
 	}
 	r->complete = !k->found && atomic_load(&k->next) >= k->space && k->limit == k->space;
-	if (o->state_path != NULL)
+	if (atomic_load(&k->oom) && !k->found) {
+		r->complete = 0;
+		rc = wxf_err_set(err, WXF_ENOMEM, "key search: out of memory (a candidate could not "
+		    "be tried; the search is not complete)");
+	}
+	if (rc == WXF_OK && o->state_path != NULL)
 		rc = save_state(o->state_path, k, k->found ? watermark(k) : (k->limit < k->space ?
 		    k->limit : k->space), err);
 	pthread_mutex_destroy(&k->mu);

@@ -60,6 +60,7 @@ struct ms {
 	uint64_t *cands;
 	size_t n_cands;
 	atomic_size_t next_cand;
+	atomic_int oom;                 /* a candidate could not be tried (try_enc) */
 };
 
 struct marg {
@@ -67,19 +68,17 @@ struct marg {
 	uint64_t from, to;
 };
 
+/* 1 if enc opens page 1; 0 if not; a candidate that could not be tried for want of memory
+ * sets m->oom (the search then fails with WXF_ENOMEM rather than report "not found"). */
 static int
-try_enc(const wxf_profile *p, const uint8_t *page1, const uint8_t enc[32])
+try_enc(struct ms *m, const wxf_profile *p, const uint8_t *page1, const uint8_t enc[32])
 {
-	wxf_codec *c = NULL;
-	wxf_codec_scratch *s;
-	int ok = 0;
+	int ok = wxf_codec_try(p, page1, enc);
 
-	if (wxf_codec_from_enc(&c, p, page1, enc, NULL) == WXF_OK &&
-	    (s = wxf_codec_scratch_new(c)) != NULL) {
-		ok = wxf_codec_check_page1(c, s, page1);
-		wxf_codec_scratch_free(&s);
+	if (ok < 0) {
+		atomic_store(&m->oom, 1);
+		return 0;
 	}
-	wxf_codec_free(&c);
 	return ok;
 }
 
@@ -130,7 +129,7 @@ derived_worker(void *arg)
 				const wxf_profile *q = m->prof[j];
 
 				if (q->page_size == p->page_size && q->reserve == p->reserve &&
-				    try_enc(q, m->page1, w)) {
+				    try_enc(m, q, m->page1, w)) {
 					record_hit(m, off, q);
 					goto done;
 				}
@@ -181,7 +180,7 @@ raw_worker(void *arg)
 				cache[n_cache].iter = p->kdf_iter;
 				enc = cache[n_cache++].enc;
 			}
-			if (try_enc(p, m->page1, enc)) {
+			if (try_enc(m, p, m->page1, enc)) {
 				record_hit(m, off, p);
 				break;
 			}
@@ -449,7 +448,7 @@ wcdb_pass(struct ms *m, wxf_memsearch_result *r, wxf_err *err)
 		if (memcmp(v[i].salt, m->page1, 16) != 0)
 			continue;
 		for (j = 0; j < m->n_prof; j++)
-			if (try_enc(m->prof[j], m->page1, v[i].key)) {
+			if (try_enc(m, m->prof[j], m->page1, v[i].key)) {
 				record_hit(m, v[i].offset, m->prof[j]);
 				break;
 			}
@@ -622,6 +621,9 @@ wxf_memsearch(const char *dump_path, const char *db_path, const wxf_memsearch_op
 		    db_path, m->best_prof->name);
 	}
 	rc = WXF_OK;
+	if (atomic_load(&m->oom) && !r->found)
+		rc = wxf_err_set(err, WXF_ENOMEM, "memory-dump search: out of memory (a candidate "
+		    "could not be tried; the search is not complete)");
 out_m:
 	pthread_mutex_destroy(&m->mu);
 	free(m->cands);

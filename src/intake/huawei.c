@@ -82,14 +82,17 @@ wxf_hw_info_parse(const uint8_t *xml, size_t n, wxf_hw_info *info, wxf_err *err)
 	xmlNodePtr root;
 	const char *why = NULL;
 	int rc = WXF_OK;
-	size_t cap = 0;
+	size_t cap = 0, at;
 
 	memset(info, 0, sizeof(*info));
 	info->type_attch = -1;
 	if (n > WXF_HW_MAX_INFO)
 		return wxf_err_set(err, WXF_ECORRUPT, "info.xml: %zu bytes, over the %zu limit", n,
 		    WXF_HW_MAX_INFO);
-	doc = wxf_xml_parse_lim((const char *)xml, n, &info_limits, &why);
+	doc = wxf_xml_parse_at((const char *)xml, n, &info_limits, &why, &at);
+	if (doc == NULL && at != (size_t)-1)
+		return WXF_CORRUPT(err, -1, (int64_t)at, "info.xml: %s (start tag at byte %zu)", why,
+		    at);
 	if (doc == NULL)
 		return wxf_err_set(err, WXF_ECORRUPT, "info.xml: %s", why);
 	root = xmlDocGetRootElement(doc);

@@ -143,7 +143,7 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 	size_t hn = 0;
 	wxf_item *it;
 	wxf_err e;
-	int fd;
+	int fd, rc = WXF_OK;
 
 	it = item_new(s->inv);
 	it->root = root;
@@ -175,7 +175,9 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 	}
 	wxf_err_clear(&e);
 	fd = wxf_open_ro(abs, NULL, &e);
-	if (fd < 0 || hash_fd(fd, &it->before, head, &hn) != WXF_OK) {
+	if (fd < 0 || (rc = hash_fd(fd, &it->before, head, &hn)) != WXF_OK) {
+		if (fd >= 0 && rc == WXF_ENOMEM)
+			wxf_oom(1u << 20);
 		it->note = wxf_xasprintf("unreadable: %s", fd < 0 ? without_path(e.msg, abs) :
 		    strerror(errno));
 		memset(&it->before, 0, sizeof(it->before));
@@ -734,6 +736,8 @@ itunes_map(scan *s, wxf_root *r)
 		return;
 	}
 	itunes_describe(s, r, ri, &bi);
+	if (bi.unread[0] != '\0')
+		warn(s, "%s: iTunes backup: %s", r->given, bi.unread);
 	if (bi.encrypted && s->opts->backup_password == NULL) {
 		wxf_itunes_info_free(&bi);
 		return;
@@ -829,9 +833,13 @@ ios_containers(scan *s)
 		if (strcmp(b, MCM_PLIST) == 0 && it->size < (1u << 20)) {
 			plist_t pl = NULL;
 			const char *id;
+			wxf_err pe;
 
-			if (wxf_plist_read_file(it->abs, 1u << 20, &pl, NULL) != WXF_OK)
+			wxf_err_clear(&pe);
+			if (wxf_plist_read_file(it->abs, 1u << 20, &pl, &pe) != WXF_OK) {
+				warn(s, "%s: app container metadata not read: %s", it->path, pe.msg);
 				continue;
+			}
 			id = wxf_plist_str(pl, "MCMMetadataIdentifier");
 			if (id != NULL && (strcmp(id, "com.tencent.xin") == 0 ||
 			    strcmp(id, "group.com.tencent.xin") == 0)) {
@@ -1059,7 +1067,11 @@ wxf_intake_rehash(wxf_inventory *inv, const wxf_intake_opts *opts)
 			it->changed = 1;
 			memset(&it->after, 0, sizeof(it->after));
 		} else {
-			if (hash_fd(fd, &it->after, NULL, NULL) != WXF_OK)
+			int hrc = hash_fd(fd, &it->after, NULL, NULL);
+
+			if (hrc == WXF_ENOMEM)
+				wxf_oom(1u << 20);  /* else reported as changed evidence */
+			if (hrc != WXF_OK)
 				memset(&it->after, 0, sizeof(it->after));
 			close(fd);
 			it->changed = strcmp(it->after.sha256, it->before.sha256) != 0 ||

@@ -417,6 +417,7 @@ wxf_itunes_info_read(const char *dir, wxf_itunes_info *bi, wxf_err *err)
 	plist_t man, info, st, lock;
 	const uint8_t *d;
 	size_t n = 0;
+	wxf_err oe;
 	int b;
 
 	memset(bi, 0, sizeof(*bi));
@@ -455,7 +456,10 @@ wxf_itunes_info_read(const char *dir, wxf_itunes_info *bi, wxf_err *err)
 	}
 	plist_free(man);
 others:
-	if ((info = read_plist(dir, "Info.plist", NULL)) != NULL) {
+	wxf_err_clear(&oe);
+	if ((info = read_plist(dir, "Info.plist", &oe)) == NULL && oe.code != WXF_OK)
+		snprintf(bi->unread, sizeof(bi->unread), "%.500s", oe.msg);
+	if (info != NULL) {
 		bi->have_info = 1;
 		if (bi->device[0] == '\0')
 			copy_str(bi->device, sizeof(bi->device), wxf_plist_str(info, "Device Name"));
@@ -470,7 +474,13 @@ others:
 		wxf_plist_date(info, "Last Backup Date", &bi->backup_date);
 		plist_free(info);
 	}
-	if ((st = read_plist(dir, "Status.plist", NULL)) != NULL) {
+	wxf_err_clear(&oe);
+	if ((st = read_plist(dir, "Status.plist", &oe)) == NULL && oe.code != WXF_OK) {
+		size_t l = strlen(bi->unread);
+
+		snprintf(bi->unread + l, sizeof(bi->unread) - l, "%s%.500s", l ? "; " : "", oe.msg);
+	}
+	if (st != NULL) {
 		bi->have_status = 1;
 		copy_str(bi->snapshot, sizeof(bi->snapshot), wxf_plist_str(st, "SnapshotState"));
 		if (wxf_plist_bool(st, "IsFullBackup", &b))
@@ -806,7 +816,8 @@ wxf_itunes_id_matches(const char *file_id, const char *domain, const char *rel)
 	char *s = wxf_xasprintf("%s-%s", domain, rel);
 	wxf_hashes h;
 
-	wxf_hash_buf(s, strlen(s), &h);
+	if (wxf_hash_buf(s, strlen(s), &h) != WXF_OK)
+		wxf_oom(sizeof(h));
 	free(s);
 	return strcmp(h.sha1, file_id) == 0;
 }
@@ -850,7 +861,8 @@ mbdb_files(const wxf_itunes *b, const char *const *domains, wxf_itunes_file_cb c
 		rel = r.path.none ? wxf_xstrdup("") : mbdb_cstr(&r.path);
 		if (dom != NULL && rel != NULL && in_domains(domains, dom)) {
 			s = wxf_xasprintf("%s-%s", dom, rel);
-			wxf_hash_buf(s, strlen(s), &h);
+			if (wxf_hash_buf(s, strlen(s), &h) != WXF_OK)
+				wxf_oom(sizeof(h));
 			free(s);
 			stop = cb(arg, h.sha1, dom, rel, wxf_mbdb_flags(r.mode), b->mbdb + r.off, r.len);
 		}

@@ -143,14 +143,16 @@ typedef struct wxf_itunes_info {
 	size_t keybag_len;
 	uint8_t manifest_key[64];
 	size_t manifest_key_len;
+	char unread[1024];                   /* Info.plist / Status.plist present but not read:
+	                                      * "<file>: <reason>", "" when none */
 } wxf_itunes_info;
 
 /* 1 if dir looks like a backup folder: Manifest.db or Manifest.mbdb (Manifest.plist, which
  * says whether it is encrypted, may be missing from a partial copy: then it is read as not
  * encrypted, and said so). */
 int wxf_itunes_probe(const char *dir);
-/* Reads the three plists (missing Info/Status plists are not errors).  WXF_OK, or
- * WXF_ECORRUPT when Manifest.plist is unreadable. */
+/* Reads the three plists (missing Info/Status plists are not errors; present but unreadable
+ * ones are named in bi->unread).  WXF_OK, or WXF_ECORRUPT when Manifest.plist is unreadable. */
 int wxf_itunes_info_read(const char *dir, wxf_itunes_info *bi, wxf_err *err);
 void wxf_itunes_info_free(wxf_itunes_info *bi);
 /* One line for the inventory's layout and the report: "iTunes/Finder backup (Manifest.db) of

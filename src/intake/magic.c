@@ -2,6 +2,7 @@
 /* libmagic descriptions and MIME types (intake.h). */
 #include "config.h"
 #include "intake_int.h"
+#include "base/wxf_mem.h"
 
 #include <magic.h>
 #include <stdlib.h>
@@ -14,11 +15,9 @@ struct wxf_magic {
 wxf_magic *
 wxf_magic_new(void)
 {
-	wxf_magic *m = calloc(1, sizeof(*m));
+	wxf_magic *m = wxf_xcalloc(1, sizeof(*m));
 	int flags = MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_TAR | MAGIC_ERROR;
 
-	if (m == NULL)
-		return NULL;
 	m->desc = magic_open(flags);
 	m->mime = magic_open(flags | MAGIC_MIME_TYPE);
 	if (m->desc == NULL || m->mime == NULL || magic_load(m->desc, NULL) != 0 ||
@@ -55,10 +54,10 @@ wxf_magic_buffer(wxf_magic *m, const void *data, size_t n, char **desc, char **m
 		return;
 	if (desc != NULL) {
 		d = magic_buffer(m->desc, data, n);
-		*desc = strdup(d ? d : "data");
+		*desc = wxf_xstrdup(d ? d : "data");
 	}
 	if (mime != NULL) {
 		t = magic_buffer(m->mime, data, n);
-		*mime = strdup(t ? t : "application/octet-stream");
+		*mime = wxf_xstrdup(t ? t : "application/octet-stream");
 	}
 }

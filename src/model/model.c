@@ -132,6 +132,35 @@ wxf_id_kind_guess(const char *u)
 /* ------------------------------------------------------------------------------------------ */
 /* Model */
 
+/* wxf_grow and wxf_strmap_put on the model's own vectors and maps; a failure is also kept in
+ * m->oom, so that a caller that cannot pass WXF_ENOMEM up still ends the run with it
+ * (wxf_model_failed, checked by wxf_model_finish). */
+static int
+mgrow(wxf_model *m, void **v, size_t *cap, size_t need, size_t elem)
+{
+	if (wxf_grow(v, cap, need, elem) != WXF_OK) {
+		m->oom = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+mput(wxf_model *m, wxf_strmap *map, const char *key, void *val)
+{
+	if (wxf_strmap_put(map, key, val) < 0) {
+		m->oom = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int
+wxf_model_failed(const wxf_model *m)
+{
+	return m->oom || wxf_arena_failed(m->arena);
+}
+
 int
 wxf_model_new(wxf_model **mp, wxf_err *err)
 {
@@ -255,7 +284,7 @@ wxf_model_add_source(wxf_model *m, const char *path, const char *role, wxf_platf
 		if (path != NULL && strcmp(m->sources[i].path, path) == 0 && role != NULL &&
 		    m->sources[i].role != NULL && strcmp(m->sources[i].role, role) == 0)
 			return &m->sources[i];
-	if (wxf_grow((void **)&m->sources, &m->cap_sources, m->n_sources + 1, sizeof(*s)) < 0)
+	if (mgrow(m, (void **)&m->sources, &m->cap_sources, m->n_sources + 1, sizeof(*s)) < 0)
 		return NULL;
 	s = &m->sources[m->n_sources];
 	memset(s, 0, sizeof(*s));
@@ -323,8 +352,8 @@ wxf_model_identity(wxf_model *m, const char *username, const wxf_prov *prov)
 	id->type_flags = id->verify_flag = id->delete_flag = WXF_INT_UNKNOWN;
 	id->prov = prov_own(m, prov);
 	id->flags_prov = prov_or_empty(NULL);
-	if (wxf_grow((void **)&m->identities, &m->cap_identities, m->n_identities + 1,
-	    sizeof(*m->identities)) < 0 || wxf_strmap_put(&m->idx_ident, id->username, id) < 0)
+	if (mgrow(m, (void **)&m->identities, &m->cap_identities, m->n_identities + 1,
+	    sizeof(*m->identities)) < 0 || mput(m, &m->idx_ident, id->username, id) < 0)
 		return NULL;
 	m->identities[m->n_identities++] = id;
 	return id;
@@ -462,8 +491,8 @@ wxf_model_group(wxf_model *m, const char *username, const wxf_prov *prov)
 	g->username = wxf_model_strdup(m, username);
 	g->prov = prov_own(m, prov);
 	if (g->username == NULL ||
-	    wxf_grow((void **)&m->groups, &m->cap_groups, m->n_groups + 1, sizeof(*m->groups)) < 0 ||
-	    wxf_strmap_put(&m->idx_group, g->username, g) < 0)
+	    mgrow(m, (void **)&m->groups, &m->cap_groups, m->n_groups + 1, sizeof(*m->groups)) < 0 ||
+	    mput(m, &m->idx_group, g->username, g) < 0)
 		return NULL;
 	m->groups[m->n_groups++] = g;
 	return g;
@@ -541,8 +570,8 @@ wxf_model_conv(wxf_model *m, const char *talker, const wxf_prov *prov)
 	c->prov = prov_own(m, prov);
 	c->deleted_prov = prov_or_empty(NULL);
 	if (c->talker == NULL ||
-	    wxf_grow((void **)&m->convs, &m->cap_convs, m->n_convs + 1, sizeof(*m->convs)) < 0 ||
-	    wxf_strmap_put(&m->idx_conv, c->talker, c) < 0)
+	    mgrow(m, (void **)&m->convs, &m->cap_convs, m->n_convs + 1, sizeof(*m->convs)) < 0 ||
+	    mput(m, &m->idx_conv, c->talker, c) < 0)
 		return NULL;
 	m->convs[m->n_convs++] = c;
 	return c;
@@ -594,7 +623,7 @@ wxf_model_set_file_id(wxf_model *m, const char *path, const char *sha256_hex)
 		return WXF_OK;
 	if ((id = wxf_model_printf(m, "sha256:%s", sha256_hex)) == NULL ||
 	    (key = wxf_model_strdup(m, path)) == NULL ||
-	    wxf_strmap_put(&m->file_ids, key, (void *)id) < 0)
+	    mput(m, &m->file_ids, key, (void *)id) < 0)
 		return WXF_ENOMEM;
 	return WXF_OK;
 }
@@ -639,8 +668,8 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 	msg->prov = prov_own(m, &p);
 	if (msg->prov.table == NULL)
 		msg->prov.table = msg->table;
-	if (wxf_grow((void **)&m->msgs, &m->cap_msgs, m->n_msgs + 1, sizeof(*m->msgs)) < 0 ||
-	    wxf_strmap_put(&m->idx_msg, msg->id, msg) < 0)
+	if (mgrow(m, (void **)&m->msgs, &m->cap_msgs, m->n_msgs + 1, sizeof(*m->msgs)) < 0 ||
+	    mput(m, &m->idx_msg, msg->id, msg) < 0)
 		return NULL;
 	m->msgs[m->n_msgs++] = msg;
 	m->sorted = 0;
@@ -845,8 +874,8 @@ wxf_model_payment(wxf_model *m, wxf_pay_kind kind, const char *key, const wxf_pr
 	p->aa_status = WXF_INT_UNKNOWN;
 	p->prov = prov_own(m, prov);
 	p->witness_prov = prov_or_empty(NULL);
-	if (wxf_grow((void **)&m->payments, &m->cap_payments, m->n_payments + 1,
-	    sizeof(*m->payments)) < 0 || wxf_strmap_put(&m->idx_pay, mk, p) < 0)
+	if (mgrow(m, (void **)&m->payments, &m->cap_payments, m->n_payments + 1,
+	    sizeof(*m->payments)) < 0 || mput(m, &m->idx_pay, mk, p) < 0)
 		return NULL;
 	m->payments[m->n_payments++] = p;
 	if (is_new != NULL)
@@ -926,7 +955,7 @@ wxf_model_anomaly(wxf_model *m, enum wxf_sev sev, const char *code, const char *
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (wxf_grow((void **)&m->anomalies, &m->cap_anomalies, m->n_anomalies + 1,
+	if (mgrow(m, (void **)&m->anomalies, &m->cap_anomalies, m->n_anomalies + 1,
 	    sizeof(*m->anomalies)) < 0)
 		return WXF_ENOMEM;
 	a = &m->anomalies[m->n_anomalies];
@@ -1295,7 +1324,7 @@ fold_witnesses(wxf_model *m)
 		if (wxf_strmap_get(&folded, x->id) != NULL)
 			continue;
 		if (x->prov.status == WXF_STATUS_FRAGMENT && textless(x)) {
-			if (wxf_grow((void **)&m->fragments, &m->cap_fragments, m->n_fragments + 1,
+			if (mgrow(m, (void **)&m->fragments, &m->cap_fragments, m->n_fragments + 1,
 			    sizeof(*m->fragments)) < 0)
 				goto out;
 			m->fragments[m->n_fragments++] = x;
@@ -1336,6 +1365,9 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 	wxf_strmap live_svr = WXF_STRMAP_INIT;
 	size_t *counts = NULL;
 
+	if (wxf_model_failed(m))
+		return wxf_err_set(err, WXF_ENOMEM, "model: out of memory while reading (a value "
+		    "could not be stored)");
 	if (fold_witnesses(m) < 0)
 		goto oom;
 	wxf_model_sort(m);
@@ -1430,6 +1462,8 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 			goto oom;
 	if (m->n_payments > 1)
 		qsort(m->payments, m->n_payments, sizeof(*m->payments), pay_cmp);
+	if (wxf_model_failed(m))
+		goto oom;
 	wxf_strmap_free(&live_svr);
 	free(counts);
 	return WXF_OK;

@@ -540,8 +540,12 @@ typedef struct wxf_model {
 	wxf_strmap idx_ident, idx_group, idx_conv, idx_msg, idx_pay;  /* lookups by key (model strings) */
 	wxf_strmap file_ids;       /* evidence path -> "sha256:<hex>" (wxf_model_set_file_id) */
 	int sorted;                /* msgs[] are in wxf_model_sort order */
+	int oom;                   /* a vector or map of the model could not grow (sticky) */
 } wxf_model;
 
+/* 1 once any allocation into the model has failed, reported or not (the arena's or a vector's):
+ * its content is then incomplete.  wxf_model_finish returns WXF_ENOMEM in that case. */
+int wxf_model_failed(const wxf_model *m);
 /* Creates an empty model.  Returns WXF_OK or WXF_ENOMEM. */
 int wxf_model_new(wxf_model **m, wxf_err *err);
 /* Frees the model and everything in it; NULL-safe; sets *m to NULL. */

@@ -445,13 +445,16 @@ check_evidence_line(void *arg, char *line)
 /* A folder whose run began (it has an audit log) but never wrote its manifest: r->incomplete
  * names what is missing and the log's last record (an "error" record carries the reason). */
 static void
-incomplete(const char *audit_path, wxf_verify_result *r)
+incomplete(const char *outdir, const char *audit_path, wxf_verify_result *r)
 {
+	static const char *const parts[] = { "manifest.sha256", "report.html", "timeline.xml",
+	    "timeline.jsonl", "evidence.sha256", "csv", NULL };
 	uint8_t *text = NULL;
-	size_t len = 0;
+	size_t len = 0, i;
 	char *last = NULL, *action = NULL, *msg = NULL, *p, *end;
 	unsigned long n = 0;
 	wxf_err e;
+	wxf_buf miss;
 
 	wxf_err_clear(&e);
 	if (wxf_file_read_small(audit_path, (size_t)1 << 30, &text, &len, &e) == WXF_OK) {
@@ -472,10 +475,21 @@ incomplete(const char *audit_path, wxf_verify_result *r)
 			p = nl + 1;
 		}
 	}
+	/* the parts of a finished bundle that are not there */
+	wxf_buf_init(&miss);
+	for (i = 0; parts[i] != NULL; i++) {
+		char *f = wxf_path_join(outdir, parts[i]);
+		struct stat st;
+
+		if (lstat(f, &st) != 0)
+			wxf_buf_printf(&miss, "%s%s", miss.len ? ", " : "", parts[i]);
+		free(f);
+	}
 	snprintf(r->incomplete, sizeof(r->incomplete), "manifest.sha256 is missing: the run that "
-	    "wrote this folder did not finish (audit.jsonl: %lu record(s), the last \"%s\"%s%s)", n,
-	    action != NULL ? action : last != NULL ? "unreadable" : "none", msg != NULL ? ": " : "",
-	    msg != NULL ? msg : "");
+	    "wrote this folder did not finish (audit.jsonl: %lu record(s), the last \"%s\"%s%s); "
+	    "missing: %s", n, action != NULL ? action : last != NULL ? "unreadable" : "none",
+	    msg != NULL ? ": " : "", msg != NULL ? msg : "", miss.p);
+	wxf_buf_free(&miss);
 	free(action);
 	free(msg);
 	free(text);
@@ -546,7 +560,7 @@ wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_resu
 		absent = lstat(mp, &st) != 0 && errno == ENOENT;
 		free(mp);
 		if (absent && wxf_is_regular(ap)) {
-			incomplete(ap, r);
+			incomplete(outdir, ap, r);
 			free(ap);
 			return wxf_err_set(err, WXF_EVERIFY, "%s: incomplete bundle: %s", outdir,
 			    r->incomplete);

@@ -434,7 +434,8 @@ wxf_sqlite_schema_load(wxf_sqlite_db *db, wxf_err *err)
 	memset(&lc, 0, sizeof(lc));
 	lc.db = db;
 	rc = wxf_sqlite_scan(db, &db->master, load_row, &lc, err);
-	if (lc.oom) {
+	/* a name or statement the arena could not hold would read as "" */
+	if (lc.oom || rc == WXF_ENOMEM || wxf_arena_failed(db->arena)) {
 		free(lc.v);
 		return wxf_err_set(err, WXF_ENOMEM, "out of memory loading the schema");
 	}

@@ -253,9 +253,14 @@ add_media(wxf_android_ctx *c, wxf_msg *msg, const char *role, const char *base, 
 			md.path = shown;
 			md.magic = magic_of(full);
 			wxf_err_clear(&e);
-			if (!c->no_hash && wxf_hash_file(full, &h, &e) == WXF_OK) {
+			rc = WXF_OK;
+			if (!c->no_hash && (rc = wxf_hash_file(full, &h, &e)) == WXF_OK) {
 				memcpy(md.sha256, h.sha256, sizeof(md.sha256));
 				md.size = (int64_t)h.size;
+			} else if (rc == WXF_ENOMEM) {
+				free(full);
+				free(shown);
+				return rc;
 			}
 		} else {
 			md.state = WXF_MEDIA_MISSING;
@@ -1015,6 +1020,8 @@ scan_table(wxf_android_ctx *c, const wxf_sqlite_obj *t, wxf_err *err)
 	rc = wxf_sqlite_scan(c->db, t, scan_cb, &a, &e);
 	if (a.rc != WXF_OK)
 		return a.rc;
+	if (rc == WXF_ENOMEM || e.code == WXF_ENOMEM)
+		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", t->name);
 	if (e.code != WXF_OK) {
 		wxf_prov p;
 

@@ -155,8 +155,21 @@ inputs(wxf_wc_acct *a, wxf_err *err)
 	h.uins = a->env->uins;
 	p->app_root = wxf_android_app_root(a->inv->roots[a->root].abs, a->dir_abs);
 	rc = wxf_android_inputs_collect(p->app_root, a->dir_abs, &h, &p->in, err);
-	if (rc == WXF_OK)
+	if (rc == WXF_OK) {
+		/* a damaged key-input file is a limitation of the report, not only an audit note */
+		char *ar = app_root_evidence(a, p->app_root);
+		const char *l = p->in.damaged;
+
+		while (l != NULL && *l != '\0') {
+			const char *e = strchr(l, '\n');
+			int len = e != NULL ? (int)(e - l) : (int)strlen(l);
+
+			wxf_wc_limit(a->env, "%s/%.*s", ar != NULL ? ar : "(app data root)", len, l);
+			l = e != NULL ? e + 1 : NULL;
+		}
+		free(ar);
 		p->have_in = 1;
+	}
 	return rc;
 }
 
@@ -263,7 +276,11 @@ key_fts(wxf_wc_acct *a, const wxf_wc_db *d, wxf_key *k, uint64_t *n_tried, wxf_e
 			memset(k, 0, sizeof(*k));
 			memcpy(k->bytes, pass, 7);
 			k->len = 7;
-			if (!wxf_key_opens(prof, map.data, map.size, k)) {
+			int ko = wxf_key_opens(prof, map.data, map.size, k);
+
+			if (ko < 0)
+				wxf_oom(0);     /* not "wrong key" */
+			if (!ko) {
 				wxf_key_clear(k);
 				continue;
 			}

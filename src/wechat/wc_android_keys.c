@@ -36,25 +36,43 @@
 #define MAX_CFG (4u << 20)
 
 static void
+add_line(char **list, const char *line)
+{
+	wxf_buf b;
+
+	wxf_buf_init(&b);
+	if (*list)
+		wxf_buf_puts(&b, *list);
+	wxf_buf_puts(&b, line);
+	wxf_buf_putc(&b, '\n');
+	free(*list);
+	*list = wxf_buf_steal(&b);
+}
+
+static void
 note(wxf_android_inputs *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 note(wxf_android_inputs *in, const char *fmt, ...)
 {
-	wxf_buf b;
 	va_list ap;
 	char line[768];
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	wxf_buf_init(&b);
-	if (in->notes)
-		wxf_buf_puts(&b, in->notes);
-	wxf_buf_puts(&b, line);
-	wxf_buf_putc(&b, '\n');
-	free(in->notes);
-	in->notes = wxf_buf_steal(&b);
+	add_line(&in->notes, line);
+}
+
+/* A note about a file whose bytes are damaged (also listed in in->damaged). */
+static void
+note_damaged(wxf_android_inputs *in, const char *file, const char *why)
+{
+	char line[768];
+
+	snprintf(line, sizeof(line), "%s: %s", file, why);
+	add_line(&in->notes, line);
+	add_line(&in->damaged, line);
 }
 
 static void
@@ -166,6 +184,8 @@ prefs_value(const char *path, const char *key, char *why, size_t why_n)
 	why[0] = '\0';
 	wxf_err_clear(&e);
 	if (wxf_file_read_small(path, MAX_CFG, &buf, &len, &e) != WXF_OK) {
+		if (e.code == WXF_ENOMEM)
+			wxf_oom(MAX_CFG);
 		snprintf(why, why_n, "%.400s", e.msg);
 		return NULL;
 	}
@@ -173,7 +193,7 @@ prefs_value(const char *path, const char *key, char *why, size_t why_n)
 		snprintf(why, why_n, "not read: %s", bad);
 	free(buf);
 	if (f.oom)
-		snprintf(why, why_n, "out of memory");
+		wxf_oom(len);   /* a key input must not become "damaged" for want of memory */
 	if (f.out == NULL && !why[0])
 		snprintf(why, why_n, "no entry '%s'", key);
 	return f.out;
@@ -191,16 +211,32 @@ read_cfg(const char *path, wxf_jmap *m, char *why, size_t why_n)
 	wxf_err_clear(&e);
 	memset(m, 0, sizeof(*m));
 	if (wxf_file_read_small(path, MAX_CFG, &buf, &len, &e) != WXF_OK) {
+		if (e.code == WXF_ENOMEM)
+			wxf_oom(MAX_CFG);
 		snprintf(why, why_n, "%.400s", e.msg);
 		return -1;
 	}
 	rc = wxf_jser_read_map(buf, len, m, &e);
 	free(buf);
+	if (rc == WXF_ENOMEM || e.code == WXF_ENOMEM)
+		wxf_oom(len);   /* a key input must not become "damaged" for want of memory */
 	if (rc != WXF_OK) {
 		snprintf(why, why_n, "%.400s%s", e.msg, m->n ? " (entries before the damage kept)" : "");
-		return m->n ? 0 : -1;
+		if (m->n == 0) {
+			wxf_jmap_free(m);
+			return -1;
+		}
 	}
 	return 0;
+}
+
+/* 1 when a key-input file is simply absent (not damage). */
+static int
+cfg_missing(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) != 0;
 }
 
 static void
@@ -278,15 +314,17 @@ wxf_android_inputs_collect(const char *app_root, const char *acct_dir, const wxf
 				const wxf_jval *v = wxf_jmap_get_int(&m, 1);
 
 				if (why[0])
-					note(in, "MicroMsg/systemInfo.cfg: %s", why);
+					note_damaged(in, "MicroMsg/systemInfo.cfg", why);
 				if (v != NULL) {
 					jval_text(v, val, sizeof(val));
 					add_uin(in, acct_dir, val, "MicroMsg/systemInfo.cfg key 1");
 				} else
 					note(in, "MicroMsg/systemInfo.cfg: no key 1 among %zu entries", m.n);
 				wxf_jmap_free(&m);
-			} else
+			} else if (cfg_missing(path))
 				note(in, "MicroMsg/systemInfo.cfg: %s", why);
+			else
+				note_damaged(in, "MicroMsg/systemInfo.cfg", why);
 			free(path);
 		}
 		{
@@ -296,7 +334,7 @@ wxf_android_inputs_collect(const char *app_root, const char *acct_dir, const wxf
 				const wxf_jval *v = wxf_jmap_get_int(&m, 258);
 
 				if (why[0])
-					note(in, "MicroMsg/CompatibleInfo.cfg: %s", why);
+					note_damaged(in, "MicroMsg/CompatibleInfo.cfg", why);
 				if (v != NULL && v->kind == WXF_JV_STRING)
 					add_cand(&in->ids, &in->n_ids, v->s,
 					    "MicroMsg/CompatibleInfo.cfg key 258", 0);
@@ -312,8 +350,10 @@ wxf_android_inputs_collect(const char *app_root, const char *acct_dir, const wxf
 					add_cand(&in->ids, &in->n_ids, e->val.s, src, 0);
 				}
 				wxf_jmap_free(&m);
-			} else
+			} else if (cfg_missing(path))
 				note(in, "MicroMsg/CompatibleInfo.cfg: %s", why);
+			else
+				note_damaged(in, "MicroMsg/CompatibleInfo.cfg", why);
 			free(path);
 		}
 	} else
@@ -344,6 +384,7 @@ wxf_android_inputs_free(wxf_android_inputs *in)
 	free(in->uins);
 	free(in->ids);
 	free(in->notes);
+	free(in->damaged);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -506,7 +547,11 @@ wxf_android_key_derive(const char *db_path, const wxf_android_inputs *in, wxf_ke
 			memcpy(cand.bytes, pass, 7);
 			cand.len = 7;
 			tried++;
-			if (!wxf_key_opens(p, m.data, m.size, &cand)) {
+			int ko = wxf_key_opens(p, m.data, m.size, &cand);
+
+			if (ko < 0)
+				wxf_oom(0);     /* not "none of the candidates opens page 1" */
+			if (!ko) {
 				wxf_key_clear(&cand);
 				continue;
 			}

@@ -35,6 +35,8 @@ typedef struct wxf_android_inputs {
 	wxf_android_cand *uins;  size_t n_uins;
 	wxf_android_cand *ids;   size_t n_ids;
 	char *notes;             /* problems met while reading the sources, one per line, or NULL */
+	char *damaged;           /* of those, the files found damaged ("<file>: <reason>" below
+	                          * the app data root), one per line, or NULL */
 } wxf_android_inputs;
 
 /*

@@ -203,7 +203,7 @@ scan_table(ctx *c, wxf_sqlite_db *db, const char *table, const char *const *cols
 		a.col[i] = cols[i] != NULL ? wxf_sqlite_col(a.t, cols[i]) : -1;
 	wxf_err_clear(&e);
 	rc = wxf_sqlite_scan(db, a.t, cb, &a, &e);
-	if (c->oom)
+	if (c->oom || rc == WXF_ENOMEM || e.code == WXF_ENOMEM)
 		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	if (e.code != WXF_OK)
 		wxf_bak_warn(c, "backup-db-corrupt", NULL, "%s: %s", table, e.msg);

@@ -264,6 +264,8 @@ inventory(ctx *c, const char *folder, wxf_err *err)
 		if (wxf_hash_file(r->files[i].path, &h, &e) == WXF_OK) {
 			memcpy(r->files[i].sha256, h.sha256, sizeof(h.sha256));
 			r->files[i].size = h.size;
+		} else if (e.code == WXF_ENOMEM) {
+			return wxf_err_set(err, WXF_ENOMEM, "%s", e.msg);
 		} else {
 			wxf_bak_warn(c, "backup-file-unreadable", NULL, "%s: %s", r->files[i].name, e.msg);
 		}

@@ -235,8 +235,14 @@ opens(const char *const *names, const uint8_t *page1, size_t n, uint64_t fsize, 
 		if (p == NULL || fsize < p->page_size || fsize % p->page_size != 0 || n < p->page_size)
 			continue;
 		(*n_tried)++;
-		if (wxf_key_opens(p, page1, n, k))
+		switch (wxf_key_opens(p, page1, n, k)) {
+		case 0:
+			break;
+		case 1:
 			return p;
+		default:
+			wxf_oom(0);     /* not "no profile opens page 1" */
+		}
 	}
 	return NULL;
 }

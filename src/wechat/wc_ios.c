@@ -783,6 +783,8 @@ scan_table(wxf_ios_ctx *c, const wxf_sqlite_obj *t, wxf_err *err)
 	rc = wxf_sqlite_scan(c->db, t, scan_cb, &a, &e);
 	if (a.rc != WXF_OK)
 		return a.rc;
+	if (rc == WXF_ENOMEM || e.code == WXF_ENOMEM)
+		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", t->name);
 	if (e.code != WXF_OK) {
 		wxf_prov p;
 

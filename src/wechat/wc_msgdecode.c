@@ -623,6 +623,182 @@ decode_template(wxf_model *m, wxf_msg *msg, xmlNodePtr am)
 	}
 }
 
+/*
+ * Forwarded chat records (appmsg type 19).  <recorditem> holds, as text (CDATA), a second XML
+ * document:
+ *   <recordinfo><title/><desc/>
+ *     <datalist count="n"><dataitem datatype="d" dataid="…">
+ *         <datatitle/><datadesc/><sourcename/><sourcetime/>
+ *         <dataitemsource><realchatname/></dataitemsource>
+ *         <recordxml><recordinfo>…</recordinfo></recordxml>     a forwarded record inside
+ *     </dataitem>…</datalist></recordinfo>
+ * A record inside a record is an element tree under <recordxml> or, as in <recorditem>, the
+ * text of a further document; both are followed without recursion, at most RECORD_MAX_LEVELS
+ * records deep and RECORD_MAX_ITEMS items in all.  Each item becomes fields
+ * "record/<i>[/<j>…]/<name>" (the datatype raw: its meaning differs between sources); what lies
+ * beyond a limit is left in the raw "recorditem" field with a warning naming where it stopped.
+ */
+#define RECORD_MAX_LEVELS 8
+#define RECORD_MAX_ITEMS 2000
+#define RECORD_MAX_DOCS 256
+
+static const wxf_xml_limits msgxml_limits = { WXF_XML_MAX_SIZE, WXF_XML_MAX_DEPTH,
+	WXF_XML_MAX_NODES };
+
+struct rec_docs {
+	xmlDocPtr d[RECORD_MAX_DOCS];
+	size_t n;
+};
+
+struct rec_frame {
+	xmlNodePtr item;       /* next <dataitem> candidate at this level */
+	const char *path;      /* "record/1/2" */
+	int level;             /* 1 for the outer record */
+	size_t k;              /* items seen at this level */
+};
+
+/* The <recordinfo> element of a nested record: inline under <recordxml>, or the document its
+ * text holds (parsed, added to docs[] for the caller to free).  NULL if absent or refused. */
+static xmlNodePtr
+record_info(wxf_model *m, wxf_msg *msg, xmlNodePtr rx, const char *path, struct rec_docs *docs)
+{
+	xmlNodePtr ri = wxf_xml_child(rx, "recordinfo");
+	const char *t, *why;
+	size_t at;
+	xmlDocPtr d;
+
+	if (ri != NULL)
+		return ri;
+	t = wxf_xml_text_ne(m, rx, "");
+	if (t == NULL || !wxf_xml_looks_like(t, strlen(t)))
+		return NULL;
+	if (docs->n >= RECORD_MAX_DOCS) {
+		wxf_msg_warn(m, msg, "record-limit", "forwarded record %s not decoded: more than %d "
+		    "nested record documents", path, RECORD_MAX_DOCS);
+		return NULL;
+	}
+	d = wxf_xml_parse_at(t, strlen(t), &msgxml_limits, &why, &at);
+	if (d == NULL) {
+		if (at != (size_t)-1)
+			wxf_msg_warn(m, msg, "record-malformed", "forwarded record %s not decoded: %s "
+			    "(byte %zu of its text)", path, why, at);
+		else
+			wxf_msg_warn(m, msg, "record-malformed", "forwarded record %s not decoded: %s",
+			    path, why);
+		return NULL;
+	}
+	docs->d[docs->n++] = d;
+	ri = xmlDocGetRootElement(d);
+	return ri != NULL && strcmp((const char *)ri->name, "recordinfo") == 0 ? ri : NULL;
+}
+
+static const char *const record_texts[] = { "datatitle", "datadesc", "sourcename", "sourcetime",
+	"srcMsgCreateTime", "dataitemsource/realchatname", "fromnewmsgid" };
+
+static int
+decode_record(wxf_model *m, wxf_msg *msg, const char *text)
+{
+	struct rec_frame st[RECORD_MAX_LEVELS];
+	struct rec_docs *docs;
+	size_t items = 0, at;
+	const char *why;
+	xmlNodePtr ri, dl;
+	xmlDocPtr top;
+	int sp = 0, rc = WXF_OK, warned_deep = 0;
+
+	top = wxf_xml_parse_at(text, strlen(text), &msgxml_limits, &why, &at);
+	if (top == NULL) {
+		if (at != (size_t)-1)
+			return wxf_msg_warn(m, msg, "record-malformed", "forwarded record not decoded: "
+			    "%s (byte %zu of <recorditem>)", why, at);
+		return wxf_msg_warn(m, msg, "record-malformed", "forwarded record not decoded: %s",
+		    why);
+	}
+	if ((docs = malloc(sizeof(*docs))) == NULL) {
+		xmlFreeDoc(top);
+		return WXF_ENOMEM;
+	}
+	docs->d[0] = top;
+	docs->n = 1;
+	ri = xmlDocGetRootElement(top);
+	if (ri == NULL || strcmp((const char *)ri->name, "recordinfo") != 0) {
+		rc = wxf_msg_warn(m, msg, "record-malformed", "forwarded record without <recordinfo>");
+		goto out;
+	}
+	wxf_kvs_add(m, &msg->fields, "record/title", wxf_xml_text_ne(m, ri, "title"));
+	wxf_kvs_add(m, &msg->fields, "record/desc", wxf_xml_text_ne(m, ri, "desc"));
+	dl = wxf_xml_child(ri, "datalist");
+	st[0].item = dl != NULL ? dl->children : NULL;
+	st[0].path = "record";
+	st[0].level = 1;
+	st[0].k = 0;
+	sp = 1;
+	while (sp > 0 && rc == WXF_OK) {
+		struct rec_frame *f = &st[sp - 1];
+		xmlNodePtr it = f->item, rx, inner;
+		const char *ip, *dt;
+		size_t j;
+
+		if (it == NULL) {
+			sp--;
+			continue;
+		}
+		f->item = it->next;
+		if (it->type != XML_ELEMENT_NODE || strcmp((const char *)it->name, "dataitem") != 0)
+			continue;
+		if (++items > RECORD_MAX_ITEMS) {
+			rc = wxf_msg_warn(m, msg, "record-limit", "forwarded record: more than %d items; "
+			    "the rest stay in the raw recorditem field", RECORD_MAX_ITEMS);
+			break;
+		}
+		ip = wxf_model_printf(m, "%s/%zu", f->path, ++f->k);
+		if (ip == NULL) {
+			rc = WXF_ENOMEM;
+			break;
+		}
+		dt = wxf_xml_attr(m, it, "datatype");
+		if (dt != NULL && wxf_kvs_add(m, &msg->fields, wxf_model_printf(m, "%s/datatype", ip),
+		    dt) != WXF_OK) {
+			rc = WXF_ENOMEM;
+			break;
+		}
+		for (j = 0; j < sizeof(record_texts) / sizeof(record_texts[0]); j++) {
+			const char *v = wxf_xml_text_ne(m, it, record_texts[j]);
+
+			if (v != NULL && wxf_kvs_add(m, &msg->fields,
+			    wxf_model_printf(m, "%s/%s", ip, record_texts[j]), v) != WXF_OK) {
+				rc = WXF_ENOMEM;
+				break;
+			}
+		}
+		if (rc != WXF_OK || (rx = wxf_xml_child(it, "recordxml")) == NULL)
+			continue;
+		if (f->level >= RECORD_MAX_LEVELS) {
+			if (!warned_deep++)
+				rc = wxf_msg_warn(m, msg, "record-depth", "forwarded record nested deeper "
+				    "than %d records at %s: the inner records stay in the raw recorditem "
+				    "field", RECORD_MAX_LEVELS, ip);
+			continue;
+		}
+		inner = record_info(m, msg, rx, ip, docs);
+		if (inner == NULL)
+			continue;
+		wxf_kvs_add(m, &msg->fields, wxf_model_printf(m, "%s/title", ip),
+		    wxf_xml_text_ne(m, inner, "title"));
+		dl = wxf_xml_child(inner, "datalist");
+		st[sp].item = dl != NULL ? dl->children : NULL;
+		st[sp].path = ip;
+		st[sp].level = f->level + 1;
+		st[sp].k = 0;
+		sp++;
+	}
+out:
+	while (docs->n > 0)
+		xmlFreeDoc(docs->d[--docs->n]);
+	free(docs);
+	return rc;
+}
+
 static int
 decode_appmsg(wxf_model *m, wxf_msg *msg, xmlNodePtr root)
 {
@@ -695,9 +871,14 @@ decode_appmsg(wxf_model *m, wxf_msg *msg, xmlNodePtr root)
 		    wxf_xml_text_ne(m, am, "weappinfo/pagepath"));
 		wxf_kvs_add(m, &msg->fields, "sourcedisplayname", msg->source_name);
 		break;
-	case 19:
-		wxf_kvs_add(m, &msg->fields, "recorditem", wxf_xml_text_ne(m, am, "recorditem"));
+	case 19: {
+		const char *ri = wxf_xml_text_ne(m, am, "recorditem");
+
+		wxf_kvs_add(m, &msg->fields, "recorditem", ri);
+		if (ri != NULL && decode_record(m, msg, ri) != WXF_OK)
+			return WXF_ENOMEM;
 		break;
+	}
 	default:
 		break;
 	}
@@ -773,6 +954,7 @@ static int
 decode_syscmd(wxf_model *m, wxf_msg *msg)
 {
 	const char *why;
+	size_t at;
 	xmlDocPtr doc;
 	xmlNodePtr root;
 	const char *type;
@@ -783,7 +965,11 @@ decode_syscmd(wxf_model *m, wxf_msg *msg)
 		msg->body = msg->payload;
 		return WXF_OK;
 	}
-	doc = wxf_xml_parse(msg->payload, strlen(msg->payload), &why);
+	doc = wxf_xml_parse_at(msg->payload, strlen(msg->payload), &msgxml_limits, &why, &at);
+	if (doc == NULL && at != (size_t)-1)
+		return wxf_msg_warn(m, msg, "xml-malformed", "system command XML not decoded: %s "
+		    "(start tag at byte %zu of the content)", why,
+		    (size_t)(msg->payload - msg->content) + at);
 	if (doc == NULL)
 		return wxf_msg_warn(m, msg, "xml-malformed", "system command XML not decoded: %s", why);
 	root = xmlDocGetRootElement(doc);
@@ -820,7 +1006,7 @@ decode_xml_kind(wxf_model *m, wxf_msg *msg, int64_t base)
 	xmlDocPtr doc;
 	xmlNodePtr root, n;
 	int rc = WXF_OK;
-	size_t len = strlen(msg->payload);
+	size_t len = strlen(msg->payload), at;
 
 	if (!wxf_xml_looks_like(msg->payload, len)) {
 		if (base == 49 || base == 42 || base == 48)
@@ -828,7 +1014,10 @@ decode_xml_kind(wxf_model *m, wxf_msg *msg, int64_t base)
 			    (long long)msg->raw_type);
 		return WXF_OK;
 	}
-	doc = wxf_xml_parse(msg->payload, len, &why);
+	doc = wxf_xml_parse_at(msg->payload, len, &msgxml_limits, &why, &at);
+	if (doc == NULL && at != (size_t)-1)
+		return wxf_msg_warn(m, msg, "xml-malformed", "message XML not decoded: %s (start tag "
+		    "at byte %zu of the content)", why, (size_t)(msg->payload - msg->content) + at);
 	if (doc == NULL)
 		return wxf_msg_warn(m, msg, "xml-malformed", "message XML not decoded: %s", why);
 	root = xmlDocGetRootElement(doc);

@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef SMALL_IMAGE_TARGET
+#include "fuzz/small_image.h"
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -131,6 +134,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	digests a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
 	int ra, rb;
+#ifdef SMALL_IMAGE_TARGET
+	static uint8_t img[SMALL_PAGE * SMALL_MAX_PAGES];
+
+	if ((size = small_image(data, size, img)) == 0)
+		return 0;
+	data = img;
+#endif
 
 	if (size > 1 << 16)
 		return 0;

@@ -7,6 +7,9 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#ifdef SMALL_IMAGE_TARGET
+#include "fuzz/small_image.h"
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,6 +34,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wxf_carve_opts o = { 0 };
 	wxf_err err;
 	uint64_t sink = 0;
+#ifdef SMALL_IMAGE_TARGET
+	static uint8_t img[SMALL_PAGE * SMALL_MAX_PAGES];
+
+	if ((size = small_image(data, size, img)) == 0)
+		return 0;
+	data = img;
+#endif
 
 	if (size > 1 << 20)
 		return 0;

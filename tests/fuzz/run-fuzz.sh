@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The `make fuzz` campaign: runs each libFuzzer binary BINDIR/<target> for SECONDS with a
+# per-input TIMEOUT, its dictionary (tests/fuzz/dict/<target>.dict) when there is one, the
+# build tree's growing corpus BINDIR/corpus-<target> and the replay corpus
+# tests/fuzz/corpus/<target> as seeds; crashes, leaks, timeouts and out-of-memory inputs land in
+# BINDIR/artifacts-<target>/.  One target after another (they share the machine); a target that
+# finds something stops, the others still run.  Writes BINDIR/fuzz-summary.tsv (target,
+# seconds, executions, executions per second, findings, corpus size) and prints it.
+#   run-fuzz.sh BINDIR SRCDIR SECONDS TIMEOUT TARGET...
+# Exit status 1 when any target found something (see its log, BINDIR/<target>.log).
+bindir=$1 src=$2 secs=$3 timeout=$4
+shift 4
+sum="$bindir/fuzz-summary.tsv"
+printf 'target\tseconds\texecs\texecs_per_s\tfindings\tcorpus\n' > "$sum"
+status=0
+for t in "$@"; do
+	mkdir -p "$bindir/corpus-$t" "$bindir/artifacts-$t"
+	dict=
+	[ -f "$src/dict/$t.dict" ] && dict="-dict=$src/dict/$t.dict"
+	echo "  FUZZ     $t (${secs}s)"
+	start=$(date +%s)
+	"$bindir/$t" -max_total_time="$secs" -timeout="$timeout" -rss_limit_mb=2048 \
+	    -print_final_stats=1 $dict -artifact_prefix="$bindir/artifacts-$t/" \
+	    "$bindir/corpus-$t" "$src/corpus/$t" > "$bindir/$t.log" 2>&1
+	rc=$?
+	end=$(date +%s)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$bindir/$t.log" | tail -n 1)
+	[ -n "$execs" ] || execs=0
+	el=$((end - start))
+	[ "$el" -gt 0 ] || el=1
+	found=$(find "$bindir/artifacts-$t" -type f | wc -l)
+	corpus=$(find "$bindir/corpus-$t" "$src/corpus/$t" -type f | wc -l)
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$el" "$execs" "$((execs / el))" "$found" \
+	    "$corpus" >> "$sum"
+	if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then
+		echo "  FOUND    $t: exit $rc, $found artifact(s) in $bindir/artifacts-$t (log $bindir/$t.log)"
+		status=1
+	fi
+done
+column -t -s '	' "$sum" 2>/dev/null || cat "$sum"
+exit $status
