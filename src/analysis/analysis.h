@@ -410,11 +410,12 @@ void wxf_analysis_free(wxf_analysis **a);
  * Money as integer fen; times as UTC ISO strings plus *_ms; unknown as null.  Appends to out. */
 void wxf_analysis_json(const wxf_analysis *a, struct wxf_buf *out);
 
-/* The court-facing definitions of the ledger totals (§3), as (name, text) pairs terminated by
- * a {NULL, NULL} entry; the report prints them verbatim. */
+/* The court-facing definitions of the ledger totals (§3), as (name, English text, Chinese
+ * text) terminated by a {NULL, NULL, NULL} entry; the report prints both verbatim. */
 typedef struct wxf_ledger_def {
 	const char *name;
 	const char *text;
+	const char *zh;
 } wxf_ledger_def;
 extern const wxf_ledger_def wxf_ledger_defs[];
 

@@ -4,7 +4,9 @@
  *
  *   OUTDIR/report.html            self-contained report (inline CSS, strict CSP, no script)
  *   OUTDIR/conversations/C-N.html pages of large conversations, linked from report.html
- *   OUTDIR/timeline.xml           every event in time order, namespace WXF_TIMELINE_NS,
+ *   OUTDIR/timeline.xml           DFXML 2.0 (namespace WXF_DFXML_NS): the evidence files as
+ *                                 fileobjects; our records in namespace WXF_TIMELINE_NS: every
+ *                                 event in time order and the findings of every account,
  *                                 validated by data/timeline.xsd (wxforensic-timeline(5))
  *   OUTDIR/timeline.jsonl         Timesketch JSON Lines (message, datetime, timestamp_desc)
  *   OUTDIR/csv/{messages,payments,contacts}.csv   RFC 4180, UTF-8 with BOM, CRLF
@@ -31,7 +33,8 @@
 #include "intake/intake.h"
 #include "model/model.h"
 
-#define WXF_TIMELINE_NS "urn:wxforensic:timeline:1"
+#define WXF_TIMELINE_NS "urn:wxforensic:timeline:2"
+#define WXF_DFXML_NS "http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML"
 #define WXF_REPORT_PAGE_MSGS 2000   /* default messages per conversation page */
 
 struct wxf_analysis;

@@ -18,7 +18,9 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
-NS = "{urn:wxforensic:timeline:1}"
+NS = "{urn:wxforensic:timeline:2}"
+DF = "{http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML}"
+GIT_ID = "{urn:wxforensic:timeline:2}git_id"
 STATUSES = {"intact", "deleted-recovered", "partially-recovered", "fragment", "superseded"}
 ORIGINS = {"live", "freeblock", "unallocated", "freelist", "wal", "journal", "fts", "backup"}
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?([+-]\d\d:\d\d|Z)$")
@@ -198,14 +200,17 @@ def main():
     # ---- XML (T9, T12, T15, T26) -----------------------------------------------------------
     tree = ET.parse(j("timeline.xml"))
     x = tree.getroot()
-    check(x.tag == NS + "timeline", "timeline.xml root in namespace urn:wxforensic:timeline:1")
-    cr = x.find(NS + "creator")
-    check(cr is not None and cr.find(NS + "version").text and cr.find(NS + "git_id").text and
-          cr.find(NS + "execution_environment/" + NS + "command_line").text.startswith("wxforensic case"),
-          "DFXML-style creator: version, git id, command line")
-    evs = x.findall(NS + "source/" + NS + "evidence")
-    check(len(evs) == nfiles and all(len(e.findall(NS + "hashdigest")) == 6 for e in evs),
-          "every evidence file in the XML source with MD5/SHA-1/SHA-256 before and after")
+    check(x.tag == DF + "dfxml" and x.get("version") == "2.0.0",
+          "timeline.xml is DFXML: root <dfxml version=\"2.0.0\">")
+    cr = x.find(DF + "creator")
+    check(cr is not None and cr.find(DF + "version").text and cr.get(GIT_ID) and
+          cr.find(DF + "execution_environment/" + DF + "command_line").text.startswith("wxforensic case"),
+          "DFXML creator: version, git id, command line")
+    fos = x.findall(DF + "fileobject")
+    check(len(fos) == nfiles and all(len(f.findall(DF + "hashdigest")) == 3 and f.find(DF + "filename").text
+                                     and len(f.findall(NS + "evidence/" + NS + "hashdigest")) == 3
+                                     for f in fos),
+          "one DFXML fileobject per evidence file with MD5/SHA-1/SHA-256 before (DFXML) and after (ours)")
     events = x.findall(NS + "events/" + NS + "event")
     check(len(events) > 0, "timeline.xml has events (%d)" % len(events))
     xprov, xtime, noprov = {}, {}, []
@@ -286,7 +291,7 @@ def main():
     # header (T14)
     for lbl in ("案件编号", "检材编号", "检验人", "单位", "检验工具", "命令行", "运行环境", "生成时间", "时区说明"):
         check(lbl in rep, "header has " + lbl)
-    check(cr.find(NS + "git_id").text in rep and cr.find(NS + "version").text in rep,
+    check(cr.get(GIT_ID) in rep and cr.find(DF + "version").text in rep,
           "header shows the tool version and git id")
     check(len(h.generated) == 1 or "".join(h.generated), "one marked generated-at value")
     # print CSS (T31)
