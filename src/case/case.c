@@ -17,7 +17,7 @@
  *   6 analysis     wxf_analysis_run per account (its own owner, seller, ledger)       case_analyse
  *   7 custody      the evidence hashed again (a change: a finding, the bundle still
  *                  written)                                                            case_rehash
- *   8 writers      report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256,
+ *   8 writers      report.html, timeline.xml, timeline.jsonl, csv/, case.jsonld, evidence.sha256,
  *                  then manifest.sha256 whose SHA-256 ends the audit log              case_write
  *
  * Every account is read into its own model and analysed on its own: nothing of one account is
@@ -531,6 +531,7 @@ case_write(case_run *r, wxf_err *err)
 	meta.os = os;
 	meta.tz = r->tz;
 	meta.generated_ms = wxf_time_now_ms(&sde);
+	meta.started_ms = r->started_ms;
 	meta.generated_from_sde = sde;
 	meta.seller = o->seller;
 	meta.page_msgs = o->page_msgs;
@@ -591,6 +592,7 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	r.s = s;
+	r.started_ms = wxf_time_now_ms(NULL);
 	r.log = o->log;
 	if (o->out == NULL)
 		return wxf_err_set(err, WXF_EUSAGE, "-o OUTDIR is required");

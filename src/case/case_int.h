@@ -32,6 +32,7 @@ typedef struct case_run {
 	size_t n_limits;
 	int carved;                    /* deleted-record recovery ran on some database */
 	char *cmdline;
+	int64_t started_ms;            /* when the run started (SOURCE_DATE_EPOCH when set) */
 } case_run;
 
 /* Appends a limitation (copied). */

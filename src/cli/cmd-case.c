@@ -109,8 +109,8 @@ print_summary(const struct case_opts *o, const wxf_case_summary *s)
 	char t[48];
 
 	printf("Evidence bundle: %s\n", o->out);
-	printf("  report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/, "
-	    "audit.jsonl\n");
+	printf("  report.html, timeline.xml, timeline.jsonl, csv/, case.jsonld, evidence.sha256, "
+	    "work/, audit.jsonl\n");
 	for (i = 0; i < s->n_units; i++)
 		printf("  %s read: %zu of %zu\n", s->units[i].noun, s->units[i].n_read, s->units[i].n);
 	printf("  message databases read: %zu of %zu; messages: %zu; payments: %zu\n", s->n_dbs_read,
@@ -243,8 +243,8 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --backup-key HEX32  passphrase of a WeChat PC \"Backup & Restore\" folder\n"
 	    "      --backup-password P password of an encrypted Android (.ab) or Huawei backup\n\n"
 	    "Every WeChat account found is read and analysed on its own.  Writes report.html,\n"
-	    "timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/, audit.jsonl and\n"
-	    "manifest.sha256; prints the manifest's SHA-256.  Honours SOURCE_DATE_EPOCH.  Every\n"
+	    "timeline.xml (DFXML), timeline.jsonl, csv/, case.jsonld (CASE/UCO), evidence.sha256,\n"
+	    "work/, audit.jsonl and manifest.sha256; prints the manifest's SHA-256.  Honours SOURCE_DATE_EPOCH.  Every\n"
 	    "cited byte range is re-read and checked before writing.  Exit 1 if the evidence\n"
 	    "changed during processing or a cited range does not hold its record; 3 if some\n"
 	    "evidence could not be read (wrong or missing password or key, corrupt container or\n"

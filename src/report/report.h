@@ -9,6 +9,8 @@
  *                                 event in time order and the findings of every account,
  *                                 validated by data/timeline.xsd (wxforensic-timeline(5))
  *   OUTDIR/timeline.jsonl         Timesketch JSON Lines (message, datetime, timestamp_desc)
+ *   OUTDIR/case.jsonld            CASE/UCO 1.4 JSON-LD: action, tool, files, accounts, messages,
+ *                                 payments, the seller relationship (rpt_case.c)
  *   OUTDIR/csv/{messages,payments,contacts}.csv   RFC 4180, UTF-8 with BOM, CRLF
  *   OUTDIR/evidence.sha256        SHA-256 of every evidence file (sha256sum format)
  *   OUTDIR/manifest.sha256        sha256sum format, every file above and work/, sorted
@@ -51,6 +53,7 @@ typedef struct wxf_report_meta {
 	const char *os;            /* "Linux 6.1.0 x86_64" */
 	const wxf_tz *tz;          /* display zone (required) */
 	int64_t generated_ms;      /* the one clock value of the bundle */
+	int64_t started_ms;        /* when the run started (case.jsonld), 0: generated_ms */
 	int generated_from_sde;    /* 1: SOURCE_DATE_EPOCH */
 	const char *seller;        /* username chosen with --seller, or NULL */
 	size_t page_msgs;          /* messages per conversation page (0 = WXF_REPORT_PAGE_MSGS) */
@@ -98,6 +101,7 @@ int wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audi
 int wxf_report_xml(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
 int wxf_report_jsonl(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
 int wxf_report_csv(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
+int wxf_report_case(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
 int wxf_report_evidence_list(const wxf_report_in *in, const char *outdir, wxf_audit *audit,
     wxf_err *err);
 /* All of the above in order. */

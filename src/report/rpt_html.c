@@ -2033,6 +2033,8 @@ wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *aud
 	if (rc == WXF_OK)
 		rc = wxf_report_csv(in, outdir, audit, err);
 	if (rc == WXF_OK)
+		rc = wxf_report_case(in, outdir, audit, err);
+	if (rc == WXF_OK)
 		rc = wxf_report_evidence_list(in, outdir, audit, err);
 	return rc;
 }
