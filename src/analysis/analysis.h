@@ -119,6 +119,11 @@
  *   ("支持专柜验货" hits itself, "专柜" and "验货").  One hit per (message, field, phrase, offset).
  *   Hits are ordered by message time, message id, field, offset, phrase.
  *
+ * 5. Glossary (an_glossary.c): the terms of data/glossary.txt ("term<TAB>Chinese<TAB>English")
+ *   that occur in any counted message of the account (body, title, desc, recovered recalled
+ *   original; matched like the indicator phrases), each with its number of messages and the
+ *   earliest of them.
+ *
  * Data files are looked up in this order (wxf_analysis_data_path):
  *   1. an explicit path given by the caller;  2. $WXF_DATA_DIR/<name>;
  *   3. WXF_DATADIR/<name> (the installed pkgdatadir);  4. WXF_SRCDATADIR/<name> (source tree).
@@ -358,6 +363,16 @@ size_t wxf_indicators_match(const wxf_indicator_set *s, const char *text,
 /* ------------------------------------------------------------------------------------------ */
 /* Run */
 
+/* ------------------------------------------------------------------------------------------ */
+/* Glossary (5): slang terms of data/glossary.txt that occur in the account's messages */
+
+typedef struct wxf_gloss_entry {
+	const char *term, *zh, *en;   /* owned by the analysis */
+	size_t n_msgs;                /* counted messages using the term */
+	const char *first_msg_id;     /* the earliest of them (model id, borrowed) */
+	int64_t first_ms;
+} wxf_gloss_entry;
+
 typedef struct wxf_analysis_opts {
 	const char *seller;        /* --seller WXID; NULL: propose ranking[0] */
 	const char *owner;         /* owner override; NULL: model->owner */
@@ -367,7 +382,8 @@ typedef struct wxf_analysis_opts {
 	const wxf_indicator_set *indicators;  /* prebuilt set (borrowed, must outlive the
 	                                         analysis); when set, the three fields above are
 	                                         ignored */
-	int no_indicators;         /* 1: skip indicator matching entirely */
+	int no_indicators;         /* 1: skip indicator matching and the glossary */
+	const char *glossary;      /* glossary file; NULL: data/glossary.txt by lookup */
 } wxf_analysis_opts;
 
 typedef enum wxf_seller_source {
@@ -389,6 +405,7 @@ typedef struct wxf_analysis {
 	wxf_ledger ledger;
 	wxf_indicator_hit *hits;  size_t n_hits;
 	const wxf_indicator_set *indicators; /* the set used (owned unless opts->indicators) */
+	wxf_gloss_entry *glossary; size_t n_glossary; /* terms that occur, in file order */
 	const char **notes;       size_t n_notes; /* owned: things the examiner must read */
 	/* private */
 	void *priv_;

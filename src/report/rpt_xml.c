@@ -681,6 +681,23 @@ x_findings(const rpt_ctx *c, const rpt_part *part, wxf_buf *b)
 		wxf_buf_puts(b, "    </ranking>\n");
 		x_ledger(c, part, &an->ledger, b);
 		x_hits(c, an, b);
+		wxf_buf_printf(b, "    <glossary count=\"%zu\">\n", an->n_glossary);
+		for (i = 0; i < an->n_glossary; i++) {
+			const wxf_gloss_entry *g = &an->glossary[i];
+			char t[64];
+
+			wxf_buf_puts(b, "      <term");
+			x_attr(b, "term", g->term);
+			x_attr(b, "zh", g->zh);
+			wxf_buf_printf(b, " messages=\"%zu\"", g->n_msgs);
+			if (g->first_msg_id != NULL)
+				wxf_buf_printf(b, " first_message=\"m-%s\"", g->first_msg_id);
+			rpt_time(c, g->first_ms, t, sizeof(t));
+			wxf_buf_printf(b, " first=\"%s\">", t);
+			x_text(b, g->en);
+			wxf_buf_puts(b, "</term>\n");
+		}
+		wxf_buf_puts(b, "    </glossary>\n");
 	}
 	wxf_buf_printf(b, "    <anomalies count=\"%zu\">\n", m->n_anomalies);
 	for (i = 0; i < m->n_anomalies; i++) {

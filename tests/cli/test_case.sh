@@ -31,8 +31,8 @@ for fx in demo demo-wal; do
 		--stdout "$TMPD/$fx/r1/out.stdout" | sed "s/^\(n*o*t* *ok - \)/\1$fx: /" > "$TMPD/$fx/py"
 	tap_py < "$TMPD/$fx/py"
 	check_timeline "$TMPD/$fx/r1/out/timeline.xml" "$fx"
-	# the findings from timeline.xml alone: seller, identifiers, ledger, CRPL art. 55, hits
-	python3 "$top_srcdir/tests/tools/findings_truth.py" "$TMPD/$fx/r1/out" "$truth" |
+	# the findings from timeline.xml alone: seller, identifiers, ledger, CRPL art. 55, hits, glossary
+	python3 "$top_srcdir/tests/tools/findings_truth.py" "$TMPD/$fx/r1/out" "$truth" "$top_srcdir/data/glossary.txt" |
 		sed "s/^\(n*o*t* *ok - \)/\1$fx: timeline.xml findings: /" > "$TMPD/$fx/findings"
 	tap_py < "$TMPD/$fx/findings"
 	# case.jsonld as RDF: CASE/UCO terms, evidence hashes, accounts, the seller relationship
