@@ -770,6 +770,7 @@ wxf_msg_add_media(wxf_model *m, wxf_msg *msg, const wxf_media *media)
 	d->path = wxf_model_strdup(m, media->path);
 	d->magic = wxf_model_strdup(m, media->magic);
 	d->source = wxf_model_strdup(m, media->source);
+	d->derived_from = wxf_model_strdup(m, media->derived_from);
 	d->prov = prov_own(m, &media->prov);
 	msg->n_media++;
 	return WXF_OK;

@@ -299,6 +299,7 @@ x_message(const rpt_ctx *c, const wxf_msg *g, wxf_buf *b)
 			wxf_buf_printf(b, " sha256=\"%s\"", md->sha256);
 		if (md->size >= 0)
 			wxf_buf_printf(b, " size=\"%lld\"", (long long)md->size);
+		x_attr(b, "derived_from", md->derived_from);
 		wxf_buf_puts(b, "/>\n");
 	}
 }
