@@ -12,6 +12,7 @@
 #include "base/wxf_time.h"
 #include "intake/intake.h"
 #include "model/model.h"
+#include "report/report.h"
 #include "wechat/wc_driver.h"
 
 typedef struct case_run {
@@ -33,6 +34,8 @@ typedef struct case_run {
 	int carved;                    /* deleted-record recovery ran on some database */
 	char *cmdline;
 	int64_t started_ms;            /* when the run started (SOURCE_DATE_EPOCH when set) */
+	wxf_report_step steps[10];     /* the processing record (case_step_begin / _end) */
+	size_t n_steps;
 } case_run;
 
 /* Appends a limitation (copied). */

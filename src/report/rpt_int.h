@@ -89,6 +89,12 @@ void rpt_conv_anchor(const char *key, const char *talker, char out[16]);
 int rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audit,
     wxf_err *err);
 
+/* The court PDF's document (rpt_html.c): report.html's sections without the conversations,
+ * contacts and fragments, every page's footer naming manifest_sha256 (the manifest it
+ * attaches); appended to b. */
+void rpt_html_print(const wxf_report_in *in, const char *outdir, const char *manifest_sha256,
+    wxf_buf *b);
+
 /* Provenance as attributes / JSON members (same values everywhere). */
 void rpt_prov_xml_attrs(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b);
 void rpt_prov_json(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b);

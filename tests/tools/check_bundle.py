@@ -8,6 +8,7 @@ usage: check_bundle.py OUTDIR EVIDENCE_ROOT [TRUTH.json] [--stdout FILE] [--host
 Prints one line per check, "ok - name" or "not ok - name" (+ "# detail" lines); the shell test
 turns them into TAP.  Python standard library only.
 """
+import base64
 import csv
 import hashlib
 import html.parser
@@ -16,6 +17,7 @@ import json
 import os
 import re
 import sys
+import traceback
 import xml.etree.ElementTree as ET
 
 NS = "{urn:wxforensic:timeline:2}"
@@ -43,6 +45,7 @@ class Html(html.parser.HTMLParser):
         self.handlers = []
         self.lang = None
         self.ext_refs = []
+        self.thumbs = []         # (data: URI, alt) of <img>
         self.stack = []          # (tag, id of nearest element with id m-/p-)
         self.prov = {}           # id -> {key: value}
         self.times = {}          # id -> [datetime attrs]
@@ -71,7 +74,10 @@ class Html(html.parser.HTMLParser):
         for k, v in attrs:
             if k.lower().startswith("on"):
                 self.handlers.append((tag, k))
-            if k in ("src", "href", "action", "data", "poster") and v and re.match(r"^\s*(https?:|//|ftp:|javascript:|data:)", v, re.I):
+            if (tag == "img" and k == "src" and v and
+                    re.match(r"^data:image/(jpeg|png|gif|webp);base64,[A-Za-z0-9+/]+=*$", v)):
+                self.thumbs.append((v, a.get("alt") or ""))   # an embedded thumbnail
+            elif k in ("src", "href", "action", "data", "poster") and v and re.match(r"^\s*(https?:|//|ftp:|javascript:|data:)", v, re.I):
                 self.ext_refs.append(v)
         i = a.get("id")
         if i:
@@ -194,7 +200,10 @@ def main():
         ev[l[66:]] = l[:64]
     nfiles = sum(len(f) for _, _, f in os.walk(root))
     check(len(ev) == nfiles, "evidence.sha256 lists every evidence file (%d)" % nfiles)
-    wrong = [p for p, h in ev.items() if hashlib.sha256(open(p, "rb").read()).hexdigest() != h]
+    # bundle paths start with the evidence's own name: resolved from the folder holding it
+    evbase = os.path.dirname(os.path.abspath(root))
+    wrong = [p for p, h in ev.items()
+             if hashlib.sha256(open(os.path.join(evbase, p), "rb").read()).hexdigest() != h]
     check(not wrong, "evidence.sha256 equals Python's SHA-256 of each evidence file", wrong)
 
     # ---- XML (T9, T12, T15, T26) -----------------------------------------------------------
@@ -275,6 +284,21 @@ def main():
     check(all(not x.ext_refs for x in allh), "no network/javascript/data reference in any page",
           [x.ext_refs[:3] for x in allh if x.ext_refs])
     check(not re.search(r"<link|@import|url\(", rep), "no external style sheet, @import or url()")
+    # embedded thumbnails: each decodes to the bytes of the evidence file its alt text names,
+    # with the SHA-256 it states
+    bad, n_th = [], 0
+    for x in allh:
+        for uri, alt in x.thumbs:
+            n_th += 1
+            data = base64.b64decode(uri.split(",", 1)[1])
+            m = re.search(r", ([^,]+), SHA-256 ([0-9a-f]{64})$", alt)
+            if m is None or hashlib.sha256(data).hexdigest() != m.group(2):
+                bad.append(alt[:80])
+                continue
+            f = os.path.join(os.path.dirname(os.path.abspath(root)), m.group(1))
+            if not os.path.isfile(f) or open(f, "rb").read() != data:
+                bad.append(m.group(1))
+    check(not bad, "every embedded thumbnail is the evidence file it names, with its hash (%d)" % n_th, bad[:5])
     # anchors (T30)
     broken = []
     for name, x_ in [("report.html", h)] + list(hp.items()):
@@ -286,8 +310,17 @@ def main():
                 broken.append((name, href))
     check(not broken, "every internal link resolves (%d pages)" % (1 + len(hp)), broken[:5])
     for sec in ("summary", "evidence", "decryption", "seller", "ledger", "crpl55", "conversations",
-                "indicators", "contacts", "anomalies", "method"):
+                "indicators", "glossary", "contacts", "anomalies", "method", "record"):
         check(sec in h.ids and ("#" + sec) in rep, "section %s exists and is linked" % sec)
+    # the table of contents is numbered like the headings it links to
+    nav = rep[rep.find('<nav id="toc"'):rep.find("</nav>")]
+    heads = dict(re.findall(r'<section id="([^"]+)"><h2>([^<]*)', rep))
+    num = lambda t: t.split("、")[0] if "、" in t else ""
+    toc = re.findall(r'<a href="#([^"]+)">([^<]*)</a>', nav)
+    wrong = [(i, t, heads.get(i)) for i, t in toc if i in heads and num(t) != num(heads[i])]
+    check(toc and not wrong and all(i in heads or i.startswith("c-") or i.startswith("conv")
+                                    for i, _ in toc),
+          "the table of contents is numbered like the headings (%d entries)" % len(toc), wrong[:5])
     # header (T14)
     for lbl in ("案件编号", "检材编号", "检验人", "单位", "检验工具", "命令行", "运行环境", "生成时间", "时区说明"):
         check(lbl in rep, "header has " + lbl)
@@ -367,4 +400,12 @@ def e_ms(t):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # a checker that stops half way must fail the test, not just print fewer checks
+    try:
+        rc = main()
+    except Exception as e:
+        for l in traceback.format_exc().splitlines():
+            print("# " + l)
+        print("not ok - check_bundle.py stopped before the end: %s: %s" % (type(e).__name__, e))
+        rc = 1
+    sys.exit(rc)
