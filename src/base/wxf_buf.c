@@ -254,22 +254,35 @@ wxf_cp_invisible(uint32_t cp)
 void
 wxf_buf_visible(wxf_buf *b, const char *s, size_t n)
 {
-	size_t i = 0, l;
+	size_t i = 0, l, run = 0;
 	uint32_t cp;
 
+
+	/* what is shown as it is goes out in runs (one copy per run, not per character) */
 	while (s != NULL && i < n) {
-		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-		if (l == 0) {
-			wxf_buf_puts(b, REPL);
+		unsigned char ch = (unsigned char)s[i];
+
+		if ((ch >= 0x20 && ch < 0x7f) || ch == '\n' || ch == '\t' || ch == '\r') {
 			i++;
 			continue;
 		}
-		if (wxf_cp_invisible(cp))
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l != 0 && !wxf_cp_invisible(cp)) {
+			i += l;
+			continue;
+		}
+		wxf_buf_add(b, s + run, i - run);
+		if (l == 0) {
+			wxf_buf_puts(b, REPL);
+			i++;
+		} else {
 			wxf_buf_printf(b, "[U+%04X]", (unsigned)cp);
-		else
-			wxf_buf_add(b, s + i, l);
-		i += l;
+			i += l;
+		}
+		run = i;
 	}
+	if (s != NULL && i > run)
+		wxf_buf_add(b, s + run, i - run);
 }
 
 void
@@ -311,44 +324,68 @@ wxf_buf_json_str_raw(wxf_buf *b, const char *s, size_t n)
 void
 wxf_buf_xml_text(wxf_buf *b, const char *s, size_t n)
 {
-	size_t i = 0, l;
+	size_t i = 0, l, run = 0;
 	uint32_t cp;
+	const char *ent;
 
+	/* text that needs nothing goes out in runs; the rest one replacement at a time */
 	while (s != NULL && i < n) {
-		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-		if (l == 0) {
+		unsigned char ch = (unsigned char)s[i];
+
+		ent = NULL;
+		l = 1;
+		if ((ch >= 0x20 && ch < 0x7f) || ch == '\n' || ch == '\t' || ch == '\r') {
+			switch (ch) {
+			case '&': ent = "&amp;"; break;
+			case '<': ent = "&lt;"; break;
+			case '>': ent = "&gt;"; break;
+			case '"': ent = "&quot;"; break;
+			case '\'': ent = "&#39;"; break;
+			default:
+				i++;
+				continue;
+			}
+		} else {
+			l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+			if (l != 0 && !wxf_cp_invisible(cp)) {
+				i += l;
+				continue;
+			}
+		}
+		wxf_buf_add(b, s + run, i - run);
+		if (ent != NULL)
+			wxf_buf_puts(b, ent);
+		else if (l == 0) {
 			wxf_buf_puts(b, REPL);
-			i++;
-			continue;
-		}
-		switch (cp) {
-		case '&': wxf_buf_puts(b, "&amp;"); break;
-		case '<': wxf_buf_puts(b, "&lt;"); break;
-		case '>': wxf_buf_puts(b, "&gt;"); break;
-		case '"': wxf_buf_puts(b, "&quot;"); break;
-		case '\'': wxf_buf_puts(b, "&#39;"); break;
-		default:
-			if (wxf_cp_invisible(cp))
-				wxf_buf_printf(b, "[U+%04X]", (unsigned)cp);
-			else
-				wxf_buf_add(b, s + i, l);
-		}
+			l = 1;
+		} else
+			wxf_buf_printf(b, "[U+%04X]", (unsigned)cp);
 		i += l;
+		run = i;
 	}
+	if (s != NULL && i > run)
+		wxf_buf_add(b, s + run, i - run);
 }
 
 void
 wxf_buf_csv_field(wxf_buf *b, const char *s, size_t n)
 {
+	const char *q;
 	size_t i;
 
 	wxf_buf_putc(b, '"');
 	if (s != NULL && n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
 		wxf_buf_putc(b, '\'');
-	for (i = 0; s != NULL && i < n; i++) {
-		if (s[i] == '"')
-			wxf_buf_putc(b, '"');
-		wxf_buf_putc(b, s[i]);
+	/* runs up to and including each quote, the quote then doubled */
+	for (i = 0; s != NULL && i < n; ) {
+		q = memchr(s + i, '"', n - i);
+		if (q == NULL) {
+			wxf_buf_add(b, s + i, n - i);
+			break;
+		}
+		wxf_buf_add(b, s + i, (size_t)(q - (s + i)) + 1);
+		wxf_buf_putc(b, '"');
+		i = (size_t)(q - s) + 1;
 	}
 	wxf_buf_putc(b, '"');
 }

@@ -168,6 +168,52 @@ wxf_sha256_hex(const void *data, size_t n, char out[65])
 	wxf_hex(md, 32, out);
 }
 
+struct wxf_sha256 {
+	EVP_MD_CTX *ctx;
+};
+
+wxf_sha256 *
+wxf_sha256_new(void)
+{
+	wxf_sha256 *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		return NULL;
+	h->ctx = EVP_MD_CTX_new();
+	if (h->ctx == NULL || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+		wxf_sha256_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+wxf_sha256_update(wxf_sha256 *h, const void *data, size_t n)
+{
+	if (n > 0)
+		EVP_DigestUpdate(h->ctx, data, n);
+}
+
+void
+wxf_sha256_final(wxf_sha256 *h, char out[65])
+{
+	uint8_t md[32];
+	unsigned int len = 0;
+
+	EVP_DigestFinal_ex(h->ctx, md, &len);
+	wxf_hex(md, 32, out);
+	wxf_sha256_free(h);
+}
+
+void
+wxf_sha256_free(wxf_sha256 *h)
+{
+	if (h == NULL)
+		return;
+	EVP_MD_CTX_free(h->ctx);
+	free(h);
+}
+
 void
 wxf_md5(const void *data, size_t n, uint8_t out[16])
 {

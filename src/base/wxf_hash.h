@@ -29,6 +29,14 @@ int wxf_hash_file(const char *path, wxf_hashes *out, wxf_err *err);
 void wxf_hash_buf(const void *data, size_t n, wxf_hashes *out);
 
 void wxf_sha256_hex(const void *data, size_t n, char out[65]);
+/* SHA-256 of data given in pieces (the writers hash what they stream out): new, update, then
+ * final writes the lowercase hex digest and frees the state; free drops it unfinished (NULL-safe).
+ * new returns NULL when memory or libcrypto fails. */
+typedef struct wxf_sha256 wxf_sha256;
+wxf_sha256 *wxf_sha256_new(void);
+void wxf_sha256_update(wxf_sha256 *h, const void *data, size_t n);
+void wxf_sha256_final(wxf_sha256 *h, char out[65]);
+void wxf_sha256_free(wxf_sha256 *h);
 void wxf_md5_hex(const void *data, size_t n, char out[33]);
 void wxf_md5(const void *data, size_t n, uint8_t out[16]);
 void wxf_hex(const uint8_t *data, size_t n, char *out); /* out: 2n+1 bytes */

@@ -3,6 +3,8 @@
 #include "wxf_log.h"
 
 #include <stdarg.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void
@@ -13,6 +15,17 @@ wxf_log_init(wxf_log *l, enum wxf_log_level level)
 	l->tty = isatty(STDERR_FILENO);
 	l->progress_drawn = 0;
 	l->n_warn = l->n_error = 0;
+	l->p_label[0] = '\0';
+	l->p_start = l->p_last = 0;
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void
@@ -39,12 +52,28 @@ wxf_log_msg(wxf_log *l, enum wxf_log_level level, const char *fmt, ...)
 void
 wxf_log_progress(wxf_log *l, const char *label, uint64_t done, uint64_t total, const char *rate)
 {
+	double now, el;
+	char eta[48] = "";
+
 	if (!l->tty || l->level < WXF_LOG_INFO)
 		return;
+	now = mono_now();
+	if (strncmp(l->p_label, label, sizeof(l->p_label) - 1) != 0) {
+		snprintf(l->p_label, sizeof(l->p_label), "%s", label);
+		l->p_start = now;
+	} else if (now - l->p_last < 0.1 && done < total)
+		return;
+	l->p_last = now;
+	el = now - l->p_start;
+	if (total > 0 && done > 0 && done < total && el >= 1.0)
+		snprintf(eta, sizeof(eta), ", about %.0f s left",
+		    el * (double)(total - done) / (double)done);
 	if (total > 0)
-		fprintf(l->out, "\r\033[K%s: %llu/%llu (%.1f%%)%s%s", label, (unsigned long long)done,
+		fprintf(l->out, "\r\033[K%s: %llu/%llu (%.1f%%)%s%s%s", label, (unsigned long long)done,
 		    (unsigned long long)total, 100.0 * (double)done / (double)total,
-		    rate ? " " : "", rate ? rate : "");
+		    rate ? " " : "", rate ? rate : "", eta);
+	else if (done == 0 && rate == NULL)
+		fprintf(l->out, "\r\033[K%s ...", label);   /* a step that counts nothing */
 	else
 		fprintf(l->out, "\r\033[K%s: %llu%s%s", label, (unsigned long long)done,
 		    rate ? " " : "", rate ? rate : "");
@@ -55,6 +84,7 @@ wxf_log_progress(wxf_log *l, const char *label, uint64_t done, uint64_t total, c
 void
 wxf_log_progress_end(wxf_log *l)
 {
+	l->p_label[0] = '\0';
 	if (l->progress_drawn) {
 		fputs("\r\033[K", l->out);
 		fflush(l->out);

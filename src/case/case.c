@@ -657,6 +657,9 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	if (r.tz == NULL)
 		return wxf_err_set(err, WXF_EUSAGE, "unknown time zone '%s'", o->tz);
 	r.env.key = o->key;
+	r.env.raw_key = o->raw_key;
+	r.env.dumps = o->dumps;
+	r.env.image_key = o->image_key;
 	r.env.imeis = o->imeis;
 	r.env.uins = o->uins;
 	r.env.backup_key = o->backup_key;

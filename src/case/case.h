@@ -29,6 +29,9 @@ typedef struct wxf_case_opts {
 	wxf_log *log;
 	/* keys and hints, platform-neutral */
 	const char *key;                 /* --key */
+	const char *raw_key;             /* --raw-key */
+	char **dumps;                    /* --memdump (NULL-terminated) */
+	const char *image_key;           /* --image-key */
 	char **imeis, **uins;            /* --imei / --uin */
 	const char *backup_key;          /* --backup-key */
 	const char *backup_password;     /* --backup-password (containers) */

@@ -316,6 +316,7 @@ typedef struct cite_run {
 	size_t n_paths;
 	wxf_cite_result res;
 	wxf_buf vis;
+	uint64_t n_seen, n_total;   /* citations visited / in all accounts (progress line) */
 } cite_run;
 
 static int
@@ -389,6 +390,9 @@ cite_prov(void *arg, wxf_prov *p, const char *text, const char *what)
 	char hex[65], buf[1024], *path, *folder = NULL;
 	const char *why;
 
+	if ((++cr->n_seen & 1023) == 0)
+		wxf_log_progress(cr->r->log, "checking every cited byte range", cr->n_seen,
+		    cr->n_total, NULL);
 	if (p->file == NULL && p->image == NULL)
 		return;
 	if (p->image == NULL) {
@@ -431,6 +435,15 @@ check:
 	free(path);
 }
 
+static void
+count_prov(void *arg, wxf_prov *p, const char *text, const char *what)
+{
+	(void)p;
+	(void)text;
+	(void)what;
+	((cite_run *)arg)->n_total++;
+}
+
 void
 case_cite(case_run *r)
 {
@@ -446,7 +459,9 @@ case_cite(case_run *r)
 	for (i = 0; i < r->un.n_subs; i++)
 		paths_add(&cr, &cap, &r->un.subs[i].inv, &r->un.subs[i]);
 	qsort(cr.paths, cr.n_paths, sizeof(*cr.paths), path_cmp);
-	wxf_log_progress(r->log, "checking every cited byte range", 0, 0, NULL);
+	for (i = 0; i < r->n_accts; i++)
+		wxf_model_each_prov(r->accts[i]->m, count_prov, &cr);
+	wxf_log_progress(r->log, "checking every cited byte range", 0, cr.n_total, NULL);
 	for (i = 0; i < r->n_accts; i++) {
 		cr.m = r->accts[i]->m;
 		wxf_model_each_prov(cr.m, cite_prov, &cr);

@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "case/case.h"
 #include "report/report.h"
+#include "base/wxf_mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,16 +35,22 @@ struct case_opts {
 	int pdf;
 	char *backup_key;        /* --backup-key: WeChat PC backup passphrase (32 hex) */
 	char *backup_password;   /* --backup-password: encrypted .ab / Huawei backup password */
+	char **dumps;            /* --memdump FILE (repeatable): process memory, desktop keys */
+	char *image_key;         /* --image-key: WeChat 4.x image key */
 	long long jobs, page_msgs;
 };
 
 enum {
 	OPT_CASE = 0x2100, OPT_EXHIBIT, OPT_EXAMINER, OPT_ORG, OPT_TZ, OPT_SELLER, OPT_INDICATORS,
-	OPT_PAGE, OPT_NO_CARVE, OPT_BACKUP_KEY, OPT_BACKUP_PASSWORD, OPT_PDF
+	OPT_PAGE, OPT_NO_CARVE, OPT_BACKUP_KEY, OPT_BACKUP_PASSWORD, OPT_MEMDUMP, OPT_IMAGE_KEY,
+	OPT_PDF
 };
 
 static const struct option case_long[] = {
 	WXF_KEYOPTS_HINTS_LONG,
+	{ "raw-key", required_argument, NULL, WXF_KO_RAWKEY },
+	{ "memdump", required_argument, NULL, OPT_MEMDUMP },
+	{ "image-key", required_argument, NULL, OPT_IMAGE_KEY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "case-number", required_argument, NULL, OPT_CASE },
 	{ "exhibit", required_argument, NULL, OPT_EXHIBIT },
@@ -91,7 +98,9 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 		wxf_cmd_set_str(&o->seller, NULL);
 		wipe_set(&o->backup_key, NULL);
 		wipe_set(&o->backup_password, NULL);
+		wipe_set(&o->image_key, NULL);
 		wxf_cmd_strv_free(&o->indicators);
+		wxf_cmd_strv_free(&o->dumps);
 		return WXF_OK;
 	case 'o': wxf_cmd_set_str(&o->out, arg); return WXF_OK;
 	case OPT_CASE: wxf_cmd_set_str(&o->case_number, arg); return WXF_OK;
@@ -105,6 +114,8 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 	case OPT_PDF: o->pdf = 1; return WXF_OK;
 	case OPT_BACKUP_KEY: wipe_set(&o->backup_key, arg); return WXF_OK;
 	case OPT_BACKUP_PASSWORD: wipe_set(&o->backup_password, arg); return WXF_OK;
+	case OPT_MEMDUMP: wxf_cmd_strv_add(&o->dumps, arg); return WXF_OK;
+	case OPT_IMAGE_KEY: wipe_set(&o->image_key, arg); return WXF_OK;
 	case OPT_PAGE: return wxf_cmd_num(arg, 10, 1000000, &o->page_msgs, "--page-messages", err);
 	}
 	return wxf_err_set(err, WXF_EUSAGE, "unknown option");
@@ -178,6 +189,37 @@ print_summary(const struct case_opts *o, const wxf_case_summary *s)
 	printf("manifest.sha256 SHA-256: %s\n", s->manifest_sha256);
 }
 
+/* The command line with the --image-key value hidden (the report hides --key and its kin). */
+static char *
+hide_image_key(const char *cmdline)
+{
+	static const char opt[] = "--image-key";
+	char *s = wxf_xstrdup(cmdline != NULL ? cmdline : ""), *p = s;
+
+	while ((p = strstr(p, opt)) != NULL) {
+		char *v = p + strlen(opt), *e;
+
+		if ((p != s && p[-1] != ' ') || (*v != ' ' && *v != '=')) {
+			p = v;
+			continue;
+		}
+		v++;
+		/* the value runs to the next unquoted space (cli/cmd.c quotes with '...') */
+		for (e = v; *e != '\0' && *e != ' '; e++)
+			if (*e == '\'')
+				for (e++; *e != '\0' && *e != '\''; e++)
+					;
+		{
+			char *n = wxf_xasprintf("%.*s[redacted]%s", (int)(v - s), s, e);
+
+			p = n + (v - s) + 10;
+			free(s);
+			s = n;
+		}
+	}
+	return s;
+}
+
 static int
 case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 {
@@ -186,6 +228,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	wxf_case_summary s;
 	size_t n_ind = 0;
 	wxf_err err;
+	char *cmdline;
 	int rc, exit_rc;
 
 	if (o->out == NULL) {
@@ -203,11 +246,15 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	memset(&co, 0, sizeof(co));
 	co.out = o->out;
 	co.tool = ctx->tool;
-	co.cmdline = ctx->cmdline;
+	cmdline = hide_image_key(ctx->cmdline);
+	co.cmdline = cmdline;
 	co.tool_version = PACKAGE_VERSION;
 	co.git_id = WXF_GIT_ID;
 	co.log = &ctx->log;
 	co.key = o->k.key;
+	co.raw_key = o->k.raw_key;
+	co.dumps = o->dumps;
+	co.image_key = o->image_key;
 	co.imeis = o->k.imeis;
 	co.uins = o->k.uins;
 	co.reveal_key = o->k.reveal;
@@ -227,6 +274,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	co.pdf_renderer = o->pdf ? PDF_RENDERER : NULL;
 	wxf_err_clear(&err);
 	rc = wxf_case_run(argv, (size_t)argc, &co, &s, &err);
+	free(cmdline);
 	if (rc != WXF_OK) {
 		if (s.step == WXF_CASE_START && rc == WXF_EUSAGE)
 			fprintf(stderr, "wxforensic case: %s\n", err.msg);
@@ -283,7 +331,13 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --indicators FILE   extra indicator phrases (repeatable)\n"
 	    "      --imei ID           device id candidate for the Android key (repeatable)\n"
 	    "      --uin UIN           uin candidate for the Android key (repeatable)\n"
-	    "      --key KEY           the database key (verified before use)\n"
+	    "      --key KEY           the database key (verified before use): Android passphrase,\n"
+	    "                          or the 32-byte desktop key as 64 hex digits\n"
+	    "      --raw-key HEX       an already-derived desktop AES key (64 hex digits)\n"
+	    "      --memdump FILE      a process memory dump (raw or minidump) to search for the\n"
+	    "                          desktop keys: WCDB key strings matched to each database's\n"
+	    "                          salt, then derived and raw keys (repeatable)\n"
+	    "      --image-key KEY     WeChat 4.x image (.dat V2) AES key, 16 characters\n"
 	    "      --reveal-key        print the key in the report and audit log\n"
 	    "      --jobs N            decryption and carving threads (0 = all CPUs)\n"
 	    "      --page-messages N   messages per conversation page (default 2000)\n"

@@ -4,7 +4,8 @@
  *
  *   key derive TREE|ACCOUNT-DIR|DB [--imei ID]... [--uin UIN]...   Android md5(id+uin)[:7]
  *   key verify DB --key K | --raw-key HEX [--profile P]             desktop / any key
- *   key search --dump FILE DB [--base ADDR] [--no-raw] [--max-raw N] memory dump
+ *   key search --dump FILE DB [--base ADDR] [--no-raw] [--max-raw N] memory dump: WCDB key
+ *                                                                    strings, derived, raw
  *   key search DB [--prefix HEX] [--resume STATE] [--max N]         Android 16^7 search
  */
 #include "config.h"
@@ -258,8 +259,9 @@ cmd_search_dump(struct st *s, wxf_ctx *ctx, const char *db)
 	}
 	printf("%-10s %s (%s)\n%-10s %s\n", "dump", s->dump, r.minidump ? "minidump" : "raw bytes",
 	    "database", db);
-	printf("%-10s %llu windows as derived keys, %llu raw-key candidates through the KDF, "
-	    "%.2f s\n", "searched", (unsigned long long)r.windows,
+	printf("%-10s %llu WCDB key strings x'<key><salt>', %llu windows as derived keys, %llu "
+	    "raw-key candidates through the KDF, %.2f s\n", "searched",
+	    (unsigned long long)r.wcdb_strings, (unsigned long long)r.windows,
 	    (unsigned long long)r.raw_candidates, r.seconds);
 	snprintf(extra, sizeof(extra), ",\"dump_offset\":%llu,\"kind\":\"%s\",\"windows\":%llu",
 	    (unsigned long long)r.key.dump_offset, r.key.dump_kind, (unsigned long long)r.windows);

@@ -335,11 +335,30 @@ double wxf_kdf_rate(const wxf_profile *p, double seconds);
 
 /* ---------------------------------------------------------------- memory dumps */
 
+/*
+ * WCDB (the SQLCipher fork of WeChat 4.x and of the other desktop clients) keeps every open
+ * database's ready-made key in process memory as the ASCII text x'<64 hex enc key><32 hex
+ * salt>' (SQLCipher's raw-key form with an explicit salt; corrections-2026-12.md B).  The key
+ * is already derived: it opens the database whose first 16 bytes are the salt, through the
+ * 2-round MAC key only, with no 256,000-round KDF.
+ */
+typedef struct wxf_wcdb_keystr {
+	uint8_t key[32];          /* the derived AES key */
+	uint8_t salt[16];         /* the salt of the database it belongs to */
+	uint64_t offset;          /* file offset of the leading x */
+} wxf_wcdb_keystr;
+/* Every such string in dump[0..n) (hex digits of either case, quote and x checked), in offset
+ * order; a (key, salt) pair seen again is kept once, at its first offset.  *v is malloc'd
+ * (NULL when none).  WXF_OK or WXF_ENOMEM. */
+int wxf_wcdb_keystr_scan(const uint8_t *dump, size_t n, wxf_wcdb_keystr **v, size_t *nv,
+    wxf_err *err);
+
 typedef struct wxf_memsearch_opts {
 	unsigned jobs;            /* 0 = all CPUs */
 	const char *profile;      /* restrict to one profile, NULL = all that fit the db */
 	uint64_t base;            /* raw dumps: virtual address of file offset 0 (pointer pass) */
 	int no_raw;               /* skip the raw-key (full KDF) pass */
+	int no_wcdb;              /* skip the WCDB key-string pass */
 	unsigned max_raw;         /* cap on raw-key candidates (0 = 4096) */
 	wxf_log *log;
 } wxf_memsearch_opts;
@@ -349,12 +368,15 @@ typedef struct wxf_memsearch_result {
 	wxf_key key;              /* dump_offset, dump_kind filled */
 	const wxf_profile *profile;
 	int minidump;             /* the dump was a Windows minidump (MDMP) */
+	uint64_t wcdb_strings;    /* WCDB key strings found (any salt) */
 	uint64_t windows;         /* derived-key windows tested */
 	uint64_t raw_candidates;  /* windows tried through the full KDF */
 	double seconds;
 } wxf_memsearch_result;
 
-/* Scans dump_path for the key of db_path.  WXF_OK (see r->found), WXF_EIO, WXF_ECORRUPT. */
+/* Scans dump_path for the key of db_path: WCDB key strings whose salt is the database's
+ * (dump_kind "wcdb"), then every window as a derived key ("derived"), then raw keys through
+ * the KDF ("raw").  WXF_OK (see r->found), WXF_EIO, WXF_ECORRUPT. */
 int wxf_memsearch(const char *dump_path, const char *db_path, const wxf_memsearch_opts *o,
     wxf_memsearch_result *r, wxf_err *err);
 

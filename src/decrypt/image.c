@@ -19,7 +19,13 @@
  *   followed by one page image, encrypted like a page of the main file.
  * The chain of checksums is verified over the stored (encrypted) bytes; for the frames of the
  * valid prefix the checksums are recomputed over the plaintext so that SQLite reads exactly
- * those frames from the plaintext WAL; other frames keep their original header bytes.
+ * those frames from the plaintext WAL.  Frames left from an earlier generation of the log
+ * (other salts, written before a checkpoint restarted it; WeChat 4.x preallocates its WAL and
+ * keeps them, corrections-2026-12.md B) are kept too: a run of such frames whose own links
+ * verify over the stored bytes gets its links recomputed over the plaintext from the run's
+ * first stored checksum, so that the page layer still recognises them as stale (earlier
+ * versions of pages, for the carver) and never as current.  Other frames keep their original
+ * header bytes.
  *
  * Rollback journal (https://sqlite.org/fileformat2.html#rollbackjournal):
  *   0 8 magic d9 d5 05 f9 20 a1 63 d7 | 8 4 nRec | 12 4 checksum nonce | 16 4 initial db pages
@@ -304,6 +310,47 @@ put32be(uint8_t *p, uint32_t v)
 	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
 }
 
+static uint32_t
+get32be(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Frames n_chain..n_frames-1 (those after the current generation's chain): runs of frames with
+ * the same salts, other than the header's, whose links verify over the stored bytes get their
+ * links recomputed over the plaintext in out, seeded by the run's first stored checksum.
+ * Returns the number of frames whose stored link verified. */
+static uint64_t
+stale_runs(const uint8_t *in, uint8_t *out, uint64_t n_frames, uint64_t n_chain, uint32_t ps,
+    int be, uint32_t salt1, uint32_t salt2)
+{
+	uint64_t i, n_ok = 0, fsz = (uint64_t)ps + 24;
+
+	for (i = n_chain + 1; i < n_frames; i++) {
+		const uint8_t *a = in + 32 + (i - 1) * fsz, *b = a + fsz;
+		uint8_t *oa = out + 32 + (i - 1) * fsz, *ob = oa + fsz;
+		uint32_t s0 = get32be(a + 16), s1 = get32be(a + 20), p0, p1;
+
+		if (get32be(b) == 0 || memcmp(a + 8, b + 8, 8) != 0 || (get32be(b + 8) == salt1 &&
+		    get32be(b + 12) == salt2))
+			continue;
+		wal_cksum(be, b, 8, &s0, &s1);
+		wal_cksum(be, b + 24, ps, &s0, &s1);
+		if (s0 != get32be(b + 16) || s1 != get32be(b + 20))
+			continue;
+		/* the link a -> b holds over the stored bytes: a's link (as written to out, or
+		 * stored for the first frame of a run) seeds b's over the plaintext */
+		n_ok++;
+		p0 = get32be(oa + 16);
+		p1 = get32be(oa + 20);
+		wal_cksum(be, ob, 8, &p0, &p1);
+		wal_cksum(be, ob + 24, ps, &p0, &p1);
+		put32be(ob + 16, p0);
+		put32be(ob + 20, p1);
+	}
+	return n_ok;
+}
+
 static int
 decrypt_wal(const wxf_codec *c, const char *in_path, const char *out_path, wxf_page_report *r,
     wxf_log *log, wxf_err *err)
@@ -314,8 +361,8 @@ decrypt_wal(const wxf_codec *c, const char *in_path, const char *out_path, wxf_p
 	uint8_t *out = NULL;
 	wxf_map m;
 	wxf_cur cur;
-	uint64_t off, fno = 0;
-	int rc, be, chain = 1;
+	uint64_t off, fno = 0, n_chain = 0;
+	int rc, be, chain = 1, hdr_ok = 0;
 	const uint8_t *h;
 
 	if ((rc = wxf_map_open(&m, in_path, err)) != WXF_OK)
@@ -346,6 +393,7 @@ decrypt_wal(const wxf_codec *c, const char *in_path, const char *out_path, wxf_p
 		if (s0 != ((uint32_t)h[24] << 24 | (uint32_t)h[25] << 16 | (uint32_t)h[26] << 8 | h[27]) ||
 		    s1 != ((uint32_t)h[28] << 24 | (uint32_t)h[29] << 16 | (uint32_t)h[30] << 8 | h[31]))
 			chain = 0;
+		hdr_ok = 1;
 		if (hps != ps && log)
 			wxf_log_warn(log, "%s: WAL header page size %u, profile page size %u used",
 			    in_path, (unsigned)hps, (unsigned)ps);
@@ -383,6 +431,7 @@ decrypt_wal(const wxf_codec *c, const char *in_path, const char *out_path, wxf_p
 			goto done;
 		}
 		if (chain) {
+			n_chain++;
 			r->n_checksum_ok++;
 			wal_cksum(be, ofh, 8, &p0, &p1);
 			wal_cksum(be, ofh + 24, ps, &p0, &p1);
@@ -391,6 +440,8 @@ decrypt_wal(const wxf_codec *c, const char *in_path, const char *out_path, wxf_p
 		}
 	}
 	r->trailing = m.size - off;
+	if (hdr_ok)
+		r->n_checksum_ok += stale_runs(m.data, out, fno, n_chain, ps, be, salt1, salt2);
 	rc = wxf_file_write(out_path, out, m.size, err);
 	if (rc == WXF_OK)
 		sha256_of(out, m.size, r->sha256_out);

@@ -2,6 +2,13 @@
 /*
  * Key search in a process memory dump (raw bytes or a Windows minidump).
  *
+ * Pass 0, WCDB key strings: WCDB keeps each open database's key as the text
+ * x'<64 hex derived key><32 hex salt>' (corrections-2026-12.md B).  Strings whose salt is the
+ * database's first 16 bytes are verified on page 1 (MAC key = 2-round PBKDF2 of the key); no
+ * full KDF is run.  The dump is read as bytes, so a string split across two memory ranges of a
+ * minidump is not seen (the derived-key pass still finds the key if SQLCipher's context holds
+ * it).
+ *
  * Pass 1, derived keys: SQLCipher keeps the derived AES key of every open database in its
  * cipher context, so every 8-byte-aligned 32-byte window is tried as that key.  A window is
  * first tested by decrypting only the first header block of page 1 (one AES block per page
@@ -349,6 +356,112 @@ run_threads(void *(*fn)(void *), struct ms *m, unsigned jobs, uint64_t total, wx
 		pthread_join(th[t], NULL);
 }
 
+/* ------------------------------------------------------------------ WCDB key strings */
+
+static int
+hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* 1 and the 48 bytes when p[0..99) is x'<96 hex digits>'. */
+static int
+keystr_at(const uint8_t *p, uint8_t out[48])
+{
+	size_t i;
+
+	if ((p[0] != 'x' && p[0] != 'X') || p[1] != '\'' || p[98] != '\'')
+		return 0;
+	for (i = 0; i < 48; i++) {
+		int h = hexval(p[2 + 2 * i]), l = hexval(p[3 + 2 * i]);
+
+		if (h < 0 || l < 0)
+			return 0;
+		out[i] = (uint8_t)(h << 4 | l);
+	}
+	return 1;
+}
+
+int
+wxf_wcdb_keystr_scan(const uint8_t *dump, size_t n, wxf_wcdb_keystr **v, size_t *nv,
+    wxf_err *err)
+{
+	const uint8_t *p = dump, *end = dump + n;
+	size_t cap = 0, i;
+	uint8_t b[48];
+
+	*v = NULL;
+	*nv = 0;
+	if (dump == NULL || n < 99)
+		return WXF_OK;
+	/* every x' ... ' of the right length: find the quote after the x */
+	while (p + 99 <= end && (p = memchr(p, '\'', (size_t)(end - p) - 97)) != NULL) {
+		const uint8_t *s = p - 1;
+
+		if (p == dump || !keystr_at(s, b)) {
+			p++;
+			continue;
+		}
+		for (i = 0; i < *nv; i++)
+			if (memcmp((*v)[i].key, b, 32) == 0 && memcmp((*v)[i].salt, b + 32, 16) == 0)
+				break;
+		if (i == *nv) {
+			if (*nv == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				wxf_wcdb_keystr *nvp = realloc(*v, nc * sizeof(**v));
+
+				if (nvp == NULL) {
+					OPENSSL_cleanse(b, sizeof(b));
+					return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+				}
+				*v = nvp;
+				cap = nc;
+			}
+			memcpy((*v)[*nv].key, b, 32);
+			memcpy((*v)[*nv].salt, b + 32, 16);
+			(*v)[*nv].offset = (uint64_t)(s - dump);
+			(*nv)++;
+		}
+		p += 98;
+	}
+	OPENSSL_cleanse(b, sizeof(b));
+	return WXF_OK;
+}
+
+/* Pass 0: the first WCDB key string with the database's salt that opens page 1. */
+static int
+wcdb_pass(struct ms *m, wxf_memsearch_result *r, wxf_err *err)
+{
+	wxf_wcdb_keystr *v = NULL;
+	size_t nv = 0, i, j;
+	int rc;
+
+	if ((rc = wxf_wcdb_keystr_scan(m->dump, m->size, &v, &nv, err)) != WXF_OK)
+		return rc;
+	r->wcdb_strings = nv;
+	for (i = 0; i < nv; i++) {
+		if (memcmp(v[i].salt, m->page1, 16) != 0)
+			continue;
+		for (j = 0; j < m->n_prof; j++)
+			if (try_enc(m->prof[j], m->page1, v[i].key)) {
+				record_hit(m, v[i].offset, m->prof[j]);
+				break;
+			}
+		if (j < m->n_prof)
+			break;
+	}
+	if (v != NULL)
+		OPENSSL_cleanse(v, nv * sizeof(*v));
+	free(v);
+	return WXF_OK;
+}
+
 int
 wxf_memsearch(const char *dump_path, const char *db_path, const wxf_memsearch_opts *o,
     wxf_memsearch_result *r, wxf_err *err)
@@ -401,10 +514,20 @@ wxf_memsearch(const char *dump_path, const char *db_path, const wxf_memsearch_op
 		goto out_m;
 	}
 	m->step = dm.size >= 4 && memcmp(dm.data, "MDMP", 4) == 0 ? 4 : 8;
-	/* pass 1 */
-	run_threads(derived_worker, m, jobs, dm.size, o->log, "derived keys");
-	r->windows = atomic_load(&m->windows);
+	/* pass 0 */
+	if (!o->no_wcdb && (rc = wcdb_pass(m, r, err)) != WXF_OK)
+		goto out_m;
 	if (atomic_load(&m->best) != UINT64_MAX) {
+		r->key.form = WXF_KEY_RAW;
+		snprintf(r->key.dump_kind, sizeof(r->key.dump_kind), "wcdb");
+	} else {
+		/* pass 1 */
+		run_threads(derived_worker, m, jobs, dm.size, o->log, "derived keys");
+		r->windows = atomic_load(&m->windows);
+	}
+	if (r->key.form == WXF_KEY_RAW) {
+		/* found by pass 0 */
+	} else if (atomic_load(&m->best) != UINT64_MAX) {
 		r->key.form = WXF_KEY_RAW;
 		snprintf(r->key.dump_kind, sizeof(r->key.dump_kind), "derived");
 	} else if (!o->no_raw) {
@@ -480,9 +603,19 @@ wxf_memsearch(const char *dump_path, const char *db_path, const wxf_memsearch_op
 		r->key.len = 32;
 		r->key.source = WXF_KEYSRC_MEMDUMP;
 		r->key.dump_offset = off;
+		if (strcmp(r->key.dump_kind, "wcdb") == 0) {
+			uint8_t b[48];
+
+			/* the key is the text's first 32 bytes, not the bytes at the offset */
+			if (keystr_at(dm.data + off, b))
+				memcpy(r->key.bytes, b, 32);
+			OPENSSL_cleanse(b, sizeof(b));
+		}
 		snprintf(r->key.how, sizeof(r->key.how), "found in memory dump %s at file offset %llu "
 		    "(0x%llx) as the %s key (%s); page 1 of %s verifies with profile %s",
 		    dump_path, (unsigned long long)off, (unsigned long long)off, r->key.dump_kind,
+		    strcmp(r->key.dump_kind, "wcdb") == 0 ?
+		    "WCDB key text x'<key><salt>' whose salt is the database's; already-derived AES key" :
 		    strcmp(r->key.dump_kind, "derived") == 0 ?
 		    "already-derived AES key, as SQLCipher keeps it in memory" :
 		    "passphrase key, run through the profile's KDF",

@@ -15,9 +15,16 @@
  *   sqlcipher2-beta 1024  PBKDF2-HMAC-SHA1    4000    SHA1     4000      00    le    48
  *   sqlcipher3      1024  PBKDF2-HMAC-SHA1    64000   SHA1     2         3a    le    48
  *   sqlcipher4      4096  PBKDF2-HMAC-SHA512  256000  SHA512   2         3a    le    80
+ *   mac3-4k         4096  none (raw key)      -       SHA1     2         3a    le    48
+ *   mac3-kdf        1024  PBKDF2-HMAC-SHA1    64000   SHA1     2         3a    le    48
+ *   mac3-kdf-4k     4096  PBKDF2-HMAC-SHA1    64000   SHA1     2         3a    le    48
  *
- * android = sqlcipher1 and wx4 = sqlcipher4 (same parameters: detection names the first and
- * lists the other as equivalent).  Only the SHA-1 profiles can be opened by SQLCipher 3.4.1.
+ * android = sqlcipher1, wx4 = sqlcipher4, mac3-kdf = sqlcipher3 and mac3-kdf-4k = win3 (same
+ * parameters: detection names the first and lists the other as equivalent).  macOS 3.x mixes
+ * four parameter sets in one account ({1024, 4096} x {key direct, PBKDF2-SHA1 64000},
+ * corrections-2026-12.md A.5): mac3 and the three mac3-* rows, last in the table so that the
+ * older names keep their place in detection.  Only the SHA-1 profiles can be opened by
+ * SQLCipher 3.4.1.
  */
 #include "config.h"
 #include "decrypt/decrypt_int.h"
@@ -46,6 +53,12 @@ static const wxf_profile profiles[] = {
 	  WXF_KDF_PBKDF2_SHA1, 64000, WXF_HMAC_SHA1, 2, 0x3a, 0, 48, 1 },
 	{ "sqlcipher4", "SQLCipher 4.x defaults", 4096,
 	  WXF_KDF_PBKDF2_SHA512, 256000, WXF_HMAC_SHA512, 2, 0x3a, 0, 80, 0 },
+	{ "mac3-4k", "WeChat macOS 3.x, page 4096 (raw 32-byte AES key, HMAC-SHA1)", 4096,
+	  WXF_KDF_NONE, 0, WXF_HMAC_SHA1, 2, 0x3a, 0, 48, 1 },
+	{ "mac3-kdf", "WeChat macOS 3.x, PBKDF2-SHA1 64000 of the key, page 1024", 1024,
+	  WXF_KDF_PBKDF2_SHA1, 64000, WXF_HMAC_SHA1, 2, 0x3a, 0, 48, 1 },
+	{ "mac3-kdf-4k", "WeChat macOS 3.x, PBKDF2-SHA1 64000 of the key, page 4096", 4096,
+	  WXF_KDF_PBKDF2_SHA1, 64000, WXF_HMAC_SHA1, 2, 0x3a, 0, 48, 1 },
 };
 
 size_t

@@ -701,6 +701,67 @@ done:
 	return rc;
 }
 
+/* A plain or gzip-compressed tar file (an archive given as evidence), through the same tar
+ * reader and the same inflate step, with its decompression-bomb check. */
+int
+wxf_tar_stream(const char *path, int gzip, const wxf_tar_cb *cb, wxf_err *err)
+{
+	uint8_t *in = NULL;
+	tar_state t;
+	ab_chain ch;
+	ssize_t r;
+	int fd, rc = WXF_OK, stop = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return wxf_err_set(err, WXF_EIO, "%s: cannot open: %s", path, strerror(errno));
+	memset(&t, 0, sizeof(t));
+	t.cb = cb;
+	t.err = err;
+	memset(&ch, 0, sizeof(ch));
+	ch.t = &t;
+	ch.compressed = gzip;
+	ch.path = path;
+	ch.err = err;
+	in = malloc(AB_CHUNK);
+	ch.zout = malloc(AB_CHUNK);
+	if (in == NULL || ch.zout == NULL) {
+		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* windowBits 15 + 16: a gzip header and trailer around the deflate stream */
+	if (gzip) {
+		if (inflateInit2(&ch.z, 15 + 16) != Z_OK) {
+			rc = wxf_err_set(err, WXF_EINTERNAL, "zlib init failed");
+			goto done;
+		}
+		ch.zinit = 1;
+	}
+	while (!stop && (r = read(fd, in, AB_CHUNK)) != 0) {
+		if (r < 0) {
+			rc = wxf_err_set(err, WXF_EIO, "%s: read error", path);
+			goto done;
+		}
+		if (chain_plain(&ch, in, (size_t)r) != 0)
+			stop = 1;
+	}
+	if (ch.rc != WXF_OK)
+		rc = ch.rc;
+	else if (!stop && gzip && !ch.zdone && t.rc == WXF_OK && !t.done)
+		rc = WXF_CORRUPT(err, -1, -1, "%s: gzip stream truncated", path);
+done:
+	if (rc == WXF_OK)
+		rc = tar_finish(&t);
+	else
+		free(t.meta_buf);
+	if (ch.zinit)
+		inflateEnd(&ch.z);
+	free(in);
+	free(ch.zout);
+	close(fd);
+	return rc;
+}
+
 /* ---- extraction into a work directory ---- */
 
 typedef struct extract_state {

@@ -124,8 +124,13 @@ static const struct {
 	{ "/session/session.db", "iOS session database", WXF_PLAT_IOS },
 	{ "/mmsetting.archive", "iOS account settings", WXF_PLAT_IOS },
 	{ "/Documents/LoginInfo2.dat", "iOS login info", WXF_PLAT_IOS },
-	{ "/Msg/MicroMsg.db", "Windows contact database (MicroMsg.db)", WXF_PLAT_WIN3 },
+	{ "/Msg/MicroMsg.db", "Windows 3.x contact database (MicroMsg.db; needs the account key: "
+	  "--key or --memdump)", WXF_PLAT_WIN3 },
 	{ "/Msg/MediaMSG0.db", "Windows voice database", WXF_PLAT_WIN3 },
+	{ "/Msg/HardLinkImage.db", "Windows 3.x image hard-link index (md5 -> .dat path)",
+	  WXF_PLAT_WIN3 },
+	{ "/Msg/Misc.db", "Windows 3.x avatar database (Misc.db; its key is checked)",
+	  WXF_PLAT_WIN3 },
 	{ "/Backup.db", "WeChat PC backup index (Backup.db; needs the 32-hex backup key)", WXF_PLAT_BACKUP },
 	{ "/db_storage/contact/contact.db", "WeChat 4.x contact database", WXF_PLAT_WX4 },
 	{ "/db_storage/session/session.db", "WeChat 4.x session database", WXF_PLAT_WX4 },
@@ -189,6 +194,11 @@ wxf_wechat_role(const char *rel, wxf_platform *platform)
 		*platform = WXF_PLAT_IOS;
 		return "iOS message database (message_N.sqlite)";
 	}
+	if (strstr(rel, "/Documents/MMappedKV/") != NULL && strncmp(base, "mmsetting.archive.", 18) == 0) {
+		*platform = WXF_PLAT_IOS;
+		return ends_with(base, ".crc") ? "iOS account settings (MMKV checksum file)" :
+		    "iOS account settings (MMKV)";
+	}
 	if (strstr(rel, "/DB/") != NULL && (ends_with(base, ".sqlite-wal") || ends_with(base, ".sqlite-shm")) &&
 	    (strncmp(base, "message_", 8) == 0 || strncmp(base, "MM.sqlite", 9) == 0 ||
 	    strncmp(base, "WCDB_Contact.sqlite", 19) == 0)) {
@@ -207,7 +217,23 @@ wxf_wechat_role(const char *rel, wxf_platform *platform)
 	if (strncmp(base, "MSG", 3) == 0 && ends_with(base, ".db") && strstr(rel, "/Multi/") &&
 	    is_digits(base + 3, strlen(base) - 6)) {
 		*platform = WXF_PLAT_WIN3;
-		return "Windows message database (Multi/MSGn.db)";
+		return "Windows message database (Multi/MSGn.db; needs the account key: --key or "
+		    "--memdump)";
+	}
+	if (strncmp(base, "MSG", 3) == 0 && ends_with(base, ".db-wal") && strstr(rel, "/Multi/")) {
+		*platform = WXF_PLAT_WIN3;
+		return "WAL of a Windows message database (encrypted; the newest messages live there)";
+	}
+	if (strstr(rel, "/Msg/Multi/") != NULL && ends_with(base, ".db") &&
+	    (strncmp(base, "MediaMSG", 8) == 0 || strncmp(base, "FTSMSG", 6) == 0)) {
+		*platform = WXF_PLAT_WIN3;
+		return base[0] == 'M' ? "Windows voice database (Multi/MediaMSGn.db)" :
+		    "Windows full-text index (Multi/FTSMSGn.db; a witness of message text)";
+	}
+	if (strstr(rel, "/FileStorage/MsgAttach/") != NULL && ends_with(base, ".dat")) {
+		*platform = WXF_PLAT_WIN3;
+		return strstr(rel, "/Thumb/") != NULL ? "Windows image thumbnail .dat (XOR-coded; "
+		    "decoded by case)" : "Windows image .dat (XOR-coded; decoded by case)";
 	}
 	if (strncmp(base, "message_", 8) == 0 && ends_with(base, ".db") &&
 	    strstr(rel, "db_storage/message") && is_digits(base + 8, strlen(base) - 11)) {

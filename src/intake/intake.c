@@ -12,6 +12,7 @@
 #include "base/wxf_plist.h"
 #include "base/wxf_xml.h"
 #include "intake/itunes.h"
+#include "intake/archive.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -733,6 +734,8 @@ itunes_map(scan *s, wxf_root *r)
 			unlink(tmp);
 		return;
 	}
+	if (b.index_note != NULL)
+		warn(s, "%s: Manifest.mbdb: %s", r->given, b.index_note);
 	memset(&m, 0, sizeof(m));
 	m.s = s;
 	m.root = ri;
@@ -963,6 +966,7 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 		} else {
 			const char *b = wxf_path_base(abs);
 			char *rel = wxf_xasprintf("/%s", b);
+			wxf_arch_kind ak;
 			wxf_item *it;
 
 			if (access(abs, R_OK) != 0) {
@@ -973,6 +977,15 @@ wxf_intake_scan(wxf_inventory *inv, char *const *paths, size_t n_paths,
 			scan_file(&s, (int)i, abs, r->name, rel);
 			free(rel);
 			it = &inv->items[inv->n_items - 1];
+			if (it->kind != WXF_KIND_ANDROID_BACKUP &&
+			    (ak = wxf_archive_probe(abs)) != WXF_ARCH_NONE) {
+				free(r->layout);
+				r->layout = wxf_xasprintf("%s archive (case unpacks WeChat's iPhone app "
+				    "containers of a full-file-system extraction from it)",
+				    wxf_archive_kind_name(ak));
+				free(it->role);
+				it->role = wxf_xasprintf("archive (%s) of a file system", wxf_archive_kind_name(ak));
+			}
 			if (it->kind == WXF_KIND_ANDROID_BACKUP) {
 				free(r->layout);
 				r->layout = wxf_xstrdup("Android adb backup (.ab)");

@@ -243,6 +243,9 @@ typedef struct wxf_tar_cb {
 int wxf_ab_stream(const char *path, const char *password, const wxf_tar_cb *cb, wxf_err *err);
 /* Tar reader over an in-memory buffer (for tests and fuzzing). */
 int wxf_tar_read_mem(const uint8_t *data, size_t size, const wxf_tar_cb *cb, wxf_err *err);
+/* The same reader over a tar file, gzip-compressed when gzip is set (the inflate step and its
+ * decompression-bomb check are the .ab's). */
+int wxf_tar_stream(const char *path, int gzip, const wxf_tar_cb *cb, wxf_err *err);
 /* Sanitises a tar/zip member path into out (size n): strips leading '/', drops "." and
  * refuses ".." components.  Returns 0, or -1 if the name must be refused. */
 int wxf_member_path_sanitise(const char *in, char *out, size_t n);

@@ -6,6 +6,8 @@
  * provenance names the evidence container and the member.  iTunes/Finder backups restore
  * WeChat's two domains, each file named "<backup file>!/<domain>/<relativePath>" (the blob it
  * came from, then where it lived on the phone) with that logical path in item->logical.
+ * Archives of an iPhone full-file-system extraction (.tar, .tar.gz, .zip) restore WeChat's
+ * app containers, each file named "<archive>!/<member>" (intake/archive.h).
  * Adding a container kind means adding its unpacker here; the platform drivers see only
  * inventories.
  */
@@ -13,6 +15,7 @@
 #include "intake/intake.h"
 #include "intake/huawei.h"
 #include "intake/itunes.h"
+#include "intake/archive.h"
 #include "base/wxf_audit.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
@@ -308,10 +311,11 @@ itunes_file(void *arg, const char *id, const char *dom, const char *rel, int64_t
 	return 0;
 }
 
-/* Rewrites the restored tree's item paths to "<given>/<id[0:2]>/<id>!/<logical>"; an item's
- * logical path is where it lies below the folder `files` it was restored into. */
+/* Rewrites the restored tree's item paths to "<given>/<id[0:2]>/<id>!/<logical>" (a
+ * Manifest.mbdb backup, flat: "<given>/<id>!/<logical>"); an item's logical path is where it
+ * lies below the folder `files` it was restored into. */
 static void
-itunes_paths(wxf_subinv *s, const char *given, const char *files, int encrypted,
+itunes_paths(wxf_subinv *s, const char *given, const char *files, int encrypted, int flat,
     struct restored *v, size_t n)
 {
 	char *rf = realpath(files, NULL);
@@ -335,12 +339,17 @@ itunes_paths(wxf_subinv *s, const char *given, const char *files, int encrypted,
 			continue;
 		free(it->logical);
 		it->logical = wxf_xstrdup(hit->logical);
-		free(it->path);
-		it->path = wxf_xasprintf("%s/%.2s/%s!/%s", given, hit->id, hit->id, hit->logical);
-		free(it->note);
-		it->note = wxf_xasprintf("restored from %s/%.2s/%s (%s)%s%s", given, hit->id, hit->id,
-		    encrypted ? "decrypted with the backup password" : "copied", hit->note ? "; " : "",
-		    hit->note ? hit->note : "");
+		{
+			char *blob = wxf_itunes_blob_path(given, hit->id, flat);
+
+			free(it->path);
+			it->path = wxf_xasprintf("%s!/%s", blob, hit->logical);
+			free(it->note);
+			it->note = wxf_xasprintf("restored from %s (%s)%s%s", blob, encrypted ?
+			    "decrypted with the backup password" : "copied", hit->note ? "; " : "",
+			    hit->note ? hit->note : "");
+			free(blob);
+		}
 	}
 	free(rf);
 }
@@ -401,6 +410,11 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 			if (b.unlocked)
 				wxf_log_info(o->log, "%s: backup password accepted (keybag: %zu class keys "
 				    "unwrapped); key derived in %.2f s", r->name, b.n_class_keys, b.kdf_secs);
+			if (b.index_note != NULL) {
+				wxf_log_warn(o->log, "%s: %s", r->name, b.index_note);
+				limit(o, "iTunes backup %s: its index Manifest.mbdb is damaged: %s.", r->name,
+				    b.index_note);
+			}
 			a.b = &b;
 			a.o = o;
 			a.given = r->name;
@@ -409,8 +423,9 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 		}
 		wxf_buf_init(&bb);
 		wxf_buf_json_kstr(&bb, "container", r->name);
-		wxf_buf_printf(&bb, ",\"kind\":\"itunes\",\"encrypted\":%s",
-		    b.info.encrypted ? "true" : "false");
+		wxf_buf_printf(&bb, ",\"kind\":\"itunes\",\"index\":\"%s\",\"encrypted\":%s",
+		    b.info.manifest_db ? "Manifest.db" : "Manifest.mbdb", b.info.encrypted ? "true" :
+		    "false");
 		if (rc == WXF_OK || b.unlocked)
 			wxf_buf_printf(&bb, ",\"password_ok\":%s,\"class_keys\":%zu,\"kdf_seconds\":%.3f",
 			    b.unlocked ? "true" : "false", b.n_class_keys, b.kdf_secs);
@@ -443,7 +458,8 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 
 				sub_scan(o, files, r->name, files_rel, &res->subs, &res->n_subs);
 				if (res->n_subs > before) {
-					itunes_paths(&res->subs[before], r->name, files, b.unlocked, a.v, a.n);
+					itunes_paths(&res->subs[before], r->name, files, b.unlocked,
+					    b.mbdb != NULL, a.v, a.n);
 					audit_members(o, &res->subs[before].inv);
 				}
 			} else
@@ -466,6 +482,79 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 	}
 }
 
+/* ------------------------------------------------------------------------------ archives */
+
+/* A .tar, .tar.gz or .zip given as evidence (intake/archive.h): WeChat's iPhone app containers
+ * restored into work/archive-<n>/files/, inventoried as "<archive>!/<member>". */
+static void
+unpack_archives(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_result *res)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < inv->n_roots; i++) {
+		const wxf_root *r = &inv->roots[i];
+		wxf_archive_result ar;
+		wxf_arch_kind kind;
+		char *rel, *files;
+		wxf_err err;
+		wxf_buf b;
+		int rc;
+
+		if (r->is_dir || (kind = wxf_archive_probe(r->abs)) == WXF_ARCH_NONE)
+			continue;
+		rel = wxf_xasprintf("work/archive-%zu/files", ++k);
+		files = wxf_path_join(o->outdir, rel);
+		wxf_err_clear(&err);
+		wxf_log_info(o->log, "reading %s archive %s", wxf_archive_kind_name(kind), r->name);
+		rc = wxf_archive_unpack_ios(r->abs, r->name, kind, files, 0, &ar, o->log, &err);
+		wxf_buf_init(&b);
+		wxf_buf_json_kstr(&b, "container", r->name);
+		wxf_buf_printf(&b, ",\"kind\":\"archive\",\"format\":\"%s\"",
+		    wxf_archive_kind_name(kind));
+		if (rc == WXF_OK) {
+			wxf_buf_printf(&b, ",\"members\":%zu,\"wechat_containers\":%zu", ar.n_members,
+			    ar.n_containers);
+			if (ar.n_containers > 0)
+				wxf_buf_json_kstr(&b, "unpacked_to", rel);
+			wxf_buf_printf(&b, ",\"restored\":%zu,\"bytes\":%llu,\"links\":%zu,"
+			    "\"refused_names\":%zu,\"too_large\":%zu,\"bomb\":%s", ar.n_restored,
+			    (unsigned long long)ar.bytes, ar.n_links, ar.n_refused, ar.n_too_large,
+			    ar.bomb ? "true" : "false");
+			if (ar.note != NULL)
+				wxf_buf_json_kstr(&b, "note", ar.note);
+		}
+		wxf_buf_json_kstr(&b, "result", rc == WXF_OK ? "ok" : err.msg);
+		if (o->audit != NULL)
+			wxf_audit_add(o->audit, "unpack-container", b.p, NULL);
+		wxf_buf_free(&b);
+		if (rc != WXF_OK) {
+			wxf_log_error(o->log, "archive %s not read: %s", r->name, err.msg);
+			limit(o, "Archive %s could not be read: %s", r->name, err.msg);
+			res->n_failed++;
+		} else if (ar.n_containers == 0) {
+			limit(o, "Archive %s (%s, %zu members) holds no WeChat app container of an iPhone "
+			    "full-file-system extraction (Containers/Data/Application/<UUID>/ named "
+			    "com.tencent.xin by its metadata plist, or laid out like WeChat); nothing was "
+			    "unpacked.", r->name, wxf_archive_kind_name(kind), ar.n_members);
+		} else {
+			size_t before = res->n_subs;
+
+			if (ar.bomb || ar.n_refused > 0 || ar.n_too_large > 0 || ar.note != NULL)
+				limit(o, "Archive %s: %s%s%zu member name(s) refused, %zu member(s) over the "
+				    "size limit, %zu link(s) or device(s) not created.", r->name,
+				    ar.note != NULL ? ar.note : "", ar.note != NULL ? "; " : "", ar.n_refused,
+				    ar.n_too_large, ar.n_links);
+			if (ar.n_restored > 0)
+				sub_scan(o, files, r->name, rel, &res->subs, &res->n_subs);
+			if (res->n_subs > before)
+				audit_members(o, &res->subs[before].inv);
+		}
+		wxf_archive_result_free(&ar);
+		free(rel);
+		free(files);
+	}
+}
+
 int
 wxf_intake_unpack_all(const wxf_inventory *inv, const wxf_unpack_opts *o,
     wxf_unpack_result *res, wxf_err *err)
@@ -475,6 +564,7 @@ wxf_intake_unpack_all(const wxf_inventory *inv, const wxf_unpack_opts *o,
 	unpack_ab(inv, o, res);
 	unpack_huawei(inv, o, res);
 	unpack_itunes(inv, o, res);
+	unpack_archives(inv, o, res);
 	return WXF_OK;
 }
 

@@ -28,6 +28,7 @@
 
 #define PLIST_MAX (64u << 20)    /* Manifest.plist lists every app: allow a large one */
 #define RECORD_MAX (64u << 10)   /* one MBFile record */
+#define MBDB_MAX (256u << 20)    /* Manifest.mbdb: a few MiB on real backups */
 
 /* ------------------------------------------------------------------------------ keybag */
 
@@ -519,8 +520,9 @@ wxf_itunes_describe(const wxf_itunes_info *bi)
 	    bi->product_version, date[0] ? ", backed up " : "", date);
 	clean(dev);
 	out = wxf_xasprintf("iTunes/Finder backup (%s)%s%s; %s; %s", !bi->have_manifest_plist ?
-	    "Manifest.db without Manifest.plist" : bi->manifest_db ? "Manifest.db" :
-	    "Manifest.mbdb, before iOS 10: not read", dev[0] ? " of " : "", dev,
+	    (bi->manifest_db ? "Manifest.db without Manifest.plist" :
+	    "Manifest.mbdb without Manifest.plist") : bi->manifest_db ? "Manifest.db" :
+	    "Manifest.mbdb, before iOS 10", dev[0] ? " of " : "", dev,
 	    bi->encrypted ? (bi->manifest_key_len > 0 ? "encrypted (iOS 10.2+ keybag)" :
 	    "encrypted (keybag without ManifestKey: before iOS 10.2)") : "not encrypted",
 	    !bi->have_status ? "no Status.plist: completeness unknown" :
@@ -641,6 +643,60 @@ done:
 	return rc;
 }
 
+/* Reads Manifest.mbdb into b and finds its records; a corrupt record ends the index there
+ * (b->index_note), an unreadable file or a missing signature is an error. */
+struct mbdb_idx {
+	size_t *v, n;
+};
+
+static int
+mbdb_add(void *arg, const wxf_mbdb_rec *r)
+{
+	struct mbdb_idx *x = arg;
+
+	if ((x->n & (x->n - 1)) == 0) {   /* 0, 1, 2, 4, ...: grow to the next power of two */
+		size_t *nv = realloc(x->v, (x->n ? x->n * 2 : 1) * sizeof(*x->v));
+
+		if (nv == NULL)
+			return 1;
+		x->v = nv;
+	}
+	x->v[x->n++] = r->off;
+	return 0;
+}
+
+static int
+mbdb_load(wxf_itunes *b, const char *dir, wxf_err *err)
+{
+	char *p = wxf_path_join(dir, "Manifest.mbdb");
+	struct mbdb_idx x = { NULL, 0 };
+	size_t n_recs = 0;
+	wxf_err e;
+	int rc;
+
+	rc = wxf_file_read_small(p, MBDB_MAX, &b->mbdb, &b->mbdb_n, err);
+	free(p);
+	if (rc != WXF_OK)
+		return wxf_err_wrap(err, rc, "Manifest.mbdb");
+	if (!wxf_mbdb_check_magic(b->mbdb, b->mbdb_n))
+		return wxf_err_set(err, WXF_ECORRUPT, "Manifest.mbdb: no \"mbdb\\5\\0\" signature: "
+		    "not a backup index");
+	wxf_err_clear(&e);
+	rc = wxf_mbdb_walk(b->mbdb, b->mbdb_n, mbdb_add, &x, &n_recs, &e);
+	b->mbdb_off = x.v;
+	b->n_mbdb = x.n;
+	if (x.n < n_recs) {
+		free(x.v);
+		b->mbdb_off = NULL;
+		b->n_mbdb = 0;
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	}
+	if (rc != WXF_OK)
+		b->index_note = wxf_xasprintf("%s; %zu record(s) before it were read, the rest of the "
+		    "index is lost", e.msg, x.n);
+	return WXF_OK;
+}
+
 int
 wxf_itunes_open(wxf_itunes *b, const char *dir, const char *password, const char *plain_manifest,
     wxf_log *log, wxf_err *err)
@@ -654,10 +710,13 @@ wxf_itunes_open(wxf_itunes *b, const char *dir, const char *password, const char
 	b->dir = wxf_xstrdup(dir);
 	if ((rc = wxf_itunes_info_read(dir, &b->info, err)) != WXF_OK)
 		return rc;
-	if (!b->info.manifest_db)
-		return wxf_err_set(err, WXF_EUNSUPPORTED, "backup made before iOS 10 (Manifest.mbdb): "
-		    "not read by this version");
+	if (!b->info.manifest_db && (rc = mbdb_load(b, dir, err)) != WXF_OK)
+		return rc;
 	enc = wxf_path_join(dir, "Manifest.db");
+	if (b->mbdb != NULL) {
+		free(enc);
+		enc = NULL;
+	}
 	if (!b->info.encrypted) {
 		b->manifest = enc;
 		return WXF_OK;
@@ -683,7 +742,7 @@ wxf_itunes_open(wxf_itunes *b, const char *dir, const char *password, const char
 		return rc;
 	}
 	b->unlocked = 1;
-	if (b->info.manifest_key_len == 0) {
+	if (b->info.manifest_key_len == 0 || b->mbdb != NULL) {
 		/* before iOS 10.2: the index is not encrypted */
 		b->manifest = enc;
 		return WXF_OK;
@@ -712,6 +771,9 @@ wxf_itunes_close(wxf_itunes *b)
 	wxf_itunes_info_free(&b->info);
 	free(b->dir);
 	free(b->manifest);
+	free(b->mbdb);
+	free(b->mbdb_off);
+	free(b->index_note);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -729,10 +791,12 @@ is_hex40(const char *s)
 }
 
 char *
-wxf_itunes_blob_path(const char *dir, const char *file_id)
+wxf_itunes_blob_path(const char *dir, const char *file_id, int flat)
 {
 	if (file_id == NULL || !is_hex40(file_id))
 		return NULL;
+	if (flat)
+		return wxf_xasprintf("%s/%s", dir, file_id);
 	return wxf_xasprintf("%s/%.2s/%s", dir, file_id, file_id);
 }
 
@@ -747,15 +811,69 @@ wxf_itunes_id_matches(const char *file_id, const char *domain, const char *rel)
 	return strcmp(h.sha1, file_id) == 0;
 }
 
+/* A record's string as a C string: NULL when absent, or when it holds a NUL byte (a name that
+ * cannot be a path). */
+static char *
+mbdb_cstr(const wxf_mbdb_str *s)
+{
+	if (s->none || memchr(s->p, '\0', s->n) != NULL)
+		return NULL;
+	return wxf_xstrndup((const char *)s->p, s->n);
+}
+
+static int
+in_domains(const char *const *domains, const char *dom)
+{
+	size_t i;
+
+	if (domains == NULL)
+		return 1;
+	for (i = 0; domains[i] != NULL && strcmp(domains[i], dom) != 0; i++)
+		;
+	return domains[i] != NULL;
+}
+
+static int
+mbdb_files(const wxf_itunes *b, const char *const *domains, wxf_itunes_file_cb cb, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < b->n_mbdb; i++) {
+		wxf_mbdb_rec r;
+		char *dom, *rel, *s;
+		wxf_hashes h;
+		int stop = 0;
+
+		if (wxf_mbdb_record(b->mbdb, b->mbdb_n, b->mbdb_off[i], &r, NULL) != WXF_OK)
+			continue;
+		dom = mbdb_cstr(&r.domain);
+		rel = r.path.none ? wxf_xstrdup("") : mbdb_cstr(&r.path);
+		if (dom != NULL && rel != NULL && in_domains(domains, dom)) {
+			s = wxf_xasprintf("%s-%s", dom, rel);
+			wxf_hash_buf(s, strlen(s), &h);
+			free(s);
+			stop = cb(arg, h.sha1, dom, rel, wxf_mbdb_flags(r.mode), b->mbdb + r.off, r.len);
+		}
+		free(dom);
+		free(rel);
+		if (stop)
+			break;
+	}
+	return WXF_OK;
+}
+
 int
 wxf_itunes_files(const wxf_itunes *b, const char *const *domains, wxf_itunes_file_cb cb,
     void *arg, wxf_err *err)
 {
-	char *uri = wxf_xasprintf("file:%s?mode=ro&immutable=1", b->manifest);
+	char *uri;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	int rc = WXF_OK, s;
 
+	if (b->mbdb != NULL)
+		return mbdb_files(b, domains, cb, arg);
+	uri = wxf_xasprintf("file:%s?mode=ro&immutable=1", b->manifest);
 	if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT fileID, domain, relativePath, flags, file FROM Files "
 	    "ORDER BY domain, relativePath", -1, &st, NULL) != SQLITE_OK) {
@@ -770,16 +888,9 @@ wxf_itunes_files(const wxf_itunes *b, const char *const *domains, wxf_itunes_fil
 		int64_t flags = sqlite3_column_int64(st, 3);
 		const uint8_t *rec = sqlite3_column_blob(st, 4);
 		size_t rec_n = (size_t)sqlite3_column_bytes(st, 4);
-		size_t i;
 
-		if (id == NULL || dom == NULL || rel == NULL)
+		if (id == NULL || dom == NULL || rel == NULL || !in_domains(domains, dom))
 			continue;
-		if (domains != NULL) {
-			for (i = 0; domains[i] != NULL && strcmp(domains[i], dom) != 0; i++)
-				;
-			if (domains[i] == NULL)
-				continue;
-		}
 		if (cb(arg, id, dom, rel, flags, rec, rec_n) != 0)
 			break;
 	}
@@ -826,11 +937,38 @@ done:
 	return rc;
 }
 
+/* What a file's record says, from an MBFile archive (Manifest.db) or a Manifest.mbdb record. */
+static int
+record_parse(const wxf_itunes *b, const uint8_t *rec, size_t rec_n, wxf_mbfile *f, wxf_err *err)
+{
+	wxf_mbdb_rec r;
+	int rc;
+
+	if (b->mbdb == NULL)
+		return wxf_mbfile_parse(rec, rec_n, f, err);
+	memset(f, 0, sizeof(*f));
+	if ((rc = wxf_mbdb_record(rec, rec_n, 0, &r, err)) != WXF_OK)
+		return rc;
+	f->size = r.size;
+	f->have_size = 1;
+	f->prot = r.prot;
+	f->mtime = r.mtime;
+	snprintf(f->classname, sizeof(f->classname), "mbdb");
+	if (!r.enckey.none && r.enckey.n > 0) {
+		if (r.enckey.n > sizeof(f->enckey))
+			return WXF_CORRUPT(err, -1, -1, "Manifest.mbdb: EncryptionKey of %zu bytes",
+			    r.enckey.n);
+		memcpy(f->enckey, r.enckey.p, r.enckey.n);
+		f->enckey_len = r.enckey.n;
+	}
+	return WXF_OK;
+}
+
 int
 wxf_itunes_restore(const wxf_itunes *b, const char *file_id, const uint8_t *rec, size_t rec_n,
     const char *out_path, uint64_t *written, char **note, wxf_err *err)
 {
-	char *blob = wxf_itunes_blob_path(b->dir, file_id);
+	char *blob = wxf_itunes_blob_path(b->dir, file_id, b->mbdb != NULL);
 	wxf_mbfile f;
 	uint8_t key[32];
 	int rc, pad_ok = 0;
@@ -846,7 +984,7 @@ wxf_itunes_restore(const wxf_itunes *b, const char *file_id, const uint8_t *rec,
 		return rc;
 	}
 	memset(&f, 0, sizeof(f));
-	if (rec != NULL && rec_n > 0 && wxf_mbfile_parse(rec, rec_n, &f, err) != WXF_OK) {
+	if (rec != NULL && rec_n > 0 && record_parse(b, rec, rec_n, &f, err) != WXF_OK) {
 		if (b->unlocked) {
 			free(blob);
 			return wxf_err_wrap(err, WXF_ECORRUPT, "file record");

@@ -10,8 +10,10 @@
  *   <backup>/Manifest.db         Files(fileID, domain, relativePath, flags, file); encrypted
  *                                backups (iOS 10.2+) encrypt it with AES-256-CBC (zero IV)
  *                                under the ManifestKey; flags 1 file, 2 folder, 4 link
- *   <backup>/Manifest.mbdb       before iOS 10 (recognised, not read)
+ *   <backup>/Manifest.mbdb       before iOS 10: binary records (intake/mbdb.c), never
+ *                                encrypted; each record holds its file's wrapped key
  *   <backup>/<id[0:2]>/<id>      the files, id = hex SHA-1(domain "-" relativePath)
+ *   <backup>/<id>                the files of a Manifest.mbdb backup (no two-digit folder)
  *
  * Files.file is an NSKeyedArchiver plist whose root object (MBFile) holds Size,
  * ProtectionClass, LastModified and, in encrypted backups, EncryptionKey (NS.data: 4-byte
@@ -97,6 +99,36 @@ typedef struct wxf_mbfile {
 /* Parses an MBFile keyed archive (at most 64 KiB).  WXF_OK or WXF_ECORRUPT. */
 int wxf_mbfile_parse(const uint8_t *p, size_t n, wxf_mbfile *f, wxf_err *err);
 
+/* Manifest.mbdb (intake/mbdb.c has the layout).  A string points into the file's bytes. */
+typedef struct wxf_mbdb_str {
+	const uint8_t *p;
+	size_t n;
+	int none;                /* length 0xFFFF */
+} wxf_mbdb_str;
+
+typedef struct wxf_mbdb_rec {
+	size_t off, len;         /* the record's place in the file */
+	wxf_mbdb_str domain, path, target, hash, enckey;
+	uint16_t mode;
+	uint64_t inode;
+	uint32_t uid, gid, mtime, atime, ctime;
+	uint64_t size;
+	uint8_t prot, n_props;
+} wxf_mbdb_rec;
+
+/* 1 when p starts with the "mbdb" 05 00 signature. */
+int wxf_mbdb_check_magic(const uint8_t *p, size_t n);
+/* The record at byte off of the file p[0..n).  WXF_OK, or WXF_ECORRUPT (truncated, no
+ * domain). */
+int wxf_mbdb_record(const uint8_t *p, size_t n, size_t off, wxf_mbdb_rec *r, wxf_err *err);
+/* Calls cb for every record in file order (non-zero stops).  WXF_OK, or WXF_ECORRUPT (no
+ * signature, or a bad record: those before it were delivered, *n_recs counts them). */
+typedef int (*wxf_mbdb_cb)(void *arg, const wxf_mbdb_rec *r);
+int wxf_mbdb_walk(const uint8_t *p, size_t n, wxf_mbdb_cb cb, void *arg, size_t *n_recs,
+    wxf_err *err);
+/* Manifest.db's flags for a record's Mode: 1 file, 2 folder, 4 link, 0 other. */
+int wxf_mbdb_flags(uint16_t mode);
+
 /* The backup's description, from Info.plist, Manifest.plist and Status.plist. */
 typedef struct wxf_itunes_info {
 	int have_manifest_plist, have_info, have_status;
@@ -136,26 +168,36 @@ typedef struct wxf_itunes {
 	size_t n_class_keys;
 	double kdf_secs;
 	char *manifest;          /* the plaintext Manifest.db (evidence, or the decrypted copy) */
+	/* a Manifest.mbdb backup: the index read into memory, the offsets of its good records,
+	 * and what stopped the walk early (NULL when every record was read) */
+	uint8_t *mbdb;
+	size_t mbdb_n;
+	size_t *mbdb_off, n_mbdb;
+	char *index_note;
 } wxf_itunes;
 
 /* Opens the backup in dir.  An encrypted one needs password: its keybag is checked first
  * (WXF_EUNSUPPORTED without a password, WXF_EKEY for a wrong one, nothing decrypted), then
  * Manifest.db is decrypted into plain_manifest (a new file, never inside the evidence); a
- * backup made before iOS 10.2 has a plaintext Manifest.db.  WXF_OK or an error. */
+ * backup made before iOS 10.2 has a plaintext Manifest.db, one made before iOS 10 a
+ * Manifest.mbdb (read into memory; a corrupt record ends the index there, index_note says
+ * where).  WXF_OK or an error. */
 int wxf_itunes_open(wxf_itunes *b, const char *dir, const char *password,
     const char *plain_manifest, wxf_log *log, wxf_err *err);
 void wxf_itunes_close(wxf_itunes *b);
 
-/* One Files row.  Return non-zero to stop. */
+/* One Files row (one Manifest.mbdb record: rec is then the record's bytes, flags from its
+ * Mode).  Return non-zero to stop. */
 typedef int (*wxf_itunes_file_cb)(void *arg, const char *file_id, const char *domain,
     const char *rel, int64_t flags, const uint8_t *rec, size_t rec_n);
 /* Calls cb for every row whose domain is one of domains (NULL-terminated; NULL = all), in
- * Manifest.db order.  WXF_OK, WXF_ECORRUPT (unreadable Manifest.db). */
+ * Manifest.db order (Manifest.mbdb: file order; the fileID computed).  WXF_OK, WXF_ECORRUPT
+ * (unreadable Manifest.db). */
 int wxf_itunes_files(const wxf_itunes *b, const char *const *domains, wxf_itunes_file_cb cb,
     void *arg, wxf_err *err);
-/* The blob of file_id (40 hex digits) below dir: malloc'd "<dir>/<id[0:2]>/<id>", or NULL
- * when file_id is not 40 lowercase hex digits. */
-char *wxf_itunes_blob_path(const char *dir, const char *file_id);
+/* The blob of file_id (40 hex digits) below dir: malloc'd "<dir>/<id[0:2]>/<id>" ("<dir>/<id>"
+ * when flat: a Manifest.mbdb backup), or NULL when file_id is not 40 lowercase hex digits. */
+char *wxf_itunes_blob_path(const char *dir, const char *file_id, int flat);
 /* 1 when file_id = hex SHA-1(domain "-" rel). */
 int wxf_itunes_id_matches(const char *file_id, const char *domain, const char *rel);
 

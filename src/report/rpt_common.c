@@ -9,9 +9,12 @@
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------------------ event list */
 
@@ -675,6 +678,93 @@ rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audi
 		rc = wxf_audit_add(audit, "write", a.p, err);
 		wxf_buf_free(&a);
 	}
+	return rc;
+}
+
+/* Pending bytes that make a write worth its system call. */
+#define RPT_OUT_CHUNK (1u << 20)
+
+static void
+out_flush(rpt_out *o)
+{
+	if (o->b.len == 0)
+		return;
+	if (o->rc == WXF_OK) {
+		if (wxf_write_all(o->fd, o->b.p, o->b.len) != 0)
+			o->rc = wxf_err_set(o->err, WXF_EIO, "%s: write error: %s", o->path,
+			    strerror(errno));
+		else {
+			wxf_sha256_update(o->sha, o->b.p, o->b.len);
+			o->size += o->b.len;
+		}
+	}
+	wxf_buf_reset(&o->b);
+}
+
+int
+rpt_out_open(rpt_out *o, const char *outdir, const char *rel, wxf_err *err)
+{
+	char *slash;
+
+	memset(o, 0, sizeof(*o));
+	wxf_buf_init(&o->b);
+	o->fd = -1;
+	o->err = err;
+	o->rel = wxf_xstrdup(rel);
+	o->path = wxf_path_join(outdir, rel);
+	slash = strrchr(o->path, '/');
+	if (slash != NULL && slash != o->path) {
+		*slash = '\0';
+		o->rc = wxf_mkdir_p(o->path, err);
+		*slash = '/';
+		if (o->rc != WXF_OK)
+			return o->rc;
+	}
+	if ((o->sha = wxf_sha256_new()) == NULL)
+		return o->rc = wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", o->path);
+	o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (o->fd < 0)
+		o->rc = wxf_err_set(err, WXF_EIO, "%s: cannot create: %s", o->path, strerror(errno));
+	return o->rc;
+}
+
+void
+rpt_out_tick(rpt_out *o)
+{
+	if (o->b.len >= RPT_OUT_CHUNK)
+		out_flush(o);
+}
+
+int
+rpt_out_close(rpt_out *o, wxf_audit *audit)
+{
+	char hex[65];
+	int rc;
+
+	out_flush(o);
+	if (o->fd >= 0 && close(o->fd) != 0 && o->rc == WXF_OK)
+		o->rc = wxf_err_set(o->err, WXF_EIO, "%s: write error: %s", o->path, strerror(errno));
+	o->fd = -1;
+	rc = o->rc;
+	if (rc == WXF_OK && audit != NULL) {
+		wxf_buf a;
+
+		wxf_sha256_final(o->sha, hex);
+		o->sha = NULL;
+		wxf_buf_init(&a);
+		wxf_buf_puts(&a, "\"output\":");
+		wxf_buf_json_str(&a, o->rel, strlen(o->rel));
+		wxf_buf_printf(&a, ",\"size\":%llu,\"sha256\":\"%s\"", (unsigned long long)o->size,
+		    hex);
+		rc = wxf_audit_add(audit, "write", a.p, o->err);
+		wxf_buf_free(&a);
+	}
+	wxf_sha256_free(o->sha);
+	wxf_buf_free(&o->b);
+	free(o->rel);
+	free(o->path);
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
 	return rc;
 }
 

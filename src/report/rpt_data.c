@@ -83,12 +83,11 @@ j_text(wxf_buf *b, const char *key, const char *v)
 	wxf_buf_free(&vis);
 }
 
-void rpt_jsonl_build(const rpt_ctx *c, wxf_buf *b);
-
-void
-rpt_jsonl_build(const rpt_ctx *c, wxf_buf *b)
+/* One line per event with a known instant, streamed to o (rpt_out_tick after each line). */
+static void
+jsonl_write(const rpt_ctx *c, rpt_out *o)
 {
-	wxf_buf s;
+	wxf_buf s, *b = &o->b;
 	size_t i;
 	char t[64];
 
@@ -148,6 +147,7 @@ rpt_jsonl_build(const rpt_ctx *c, wxf_buf *b)
 		wxf_buf_putc(b, ',');
 		rpt_prov_json(c, e->prov, b);
 		wxf_buf_puts(b, "}\n");
+		rpt_out_tick(o);
 	}
 	wxf_buf_free(&s);
 }
@@ -156,16 +156,13 @@ int
 wxf_report_jsonl(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
 	rpt_ctx c;
-	wxf_buf b;
-	int rc;
+	rpt_out o;
 
 	rpt_ctx_init(&c, in);
-	wxf_buf_init(&b);
-	rpt_jsonl_build(&c, &b);
-	rc = rpt_write(outdir, "timeline.jsonl", &b, audit, err);
-	wxf_buf_free(&b);
+	if (rpt_out_open(&o, outdir, "timeline.jsonl", err) == WXF_OK)
+		jsonl_write(&c, &o);
 	rpt_ctx_free(&c);
-	return rc;
+	return rpt_out_close(&o, audit);
 }
 
 /* ------------------------------------------------------------------------------ CSV */
@@ -179,17 +176,37 @@ csv_clean(wxf_buf *out, const char *s, size_t n)
 	wxf_buf_visible(out, s, n);
 }
 
+/* 1 when s[0..n) is printable ASCII, TAB, LF or CR: csv_clean would copy it unchanged. */
+static int
+csv_plain(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch >= 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
 static void
 csv(wxf_buf *b, const char *s)
 {
 	wxf_buf c;
+	size_t n = s != NULL ? strlen(s) : 0;
 
-	/* a field starts a record after CRLF or after the byte-order mark */
+	/* a field starts a record after CRLF or after the byte-order mark (or a flushed row) */
 	if (b->len > 0 && b->p[b->len - 1] != '\n' &&
 	    !(b->len == 3 && memcmp(b->p, "\xEF\xBB\xBF", 3) == 0))
 		wxf_buf_putc(b, ',');
+	if (csv_plain(s, n)) {
+		wxf_buf_csv_field(b, s, n);
+		return;
+	}
 	wxf_buf_init(&c);
-	csv_clean(&c, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+	csv_clean(&c, s, n);
 	wxf_buf_csv_field(b, c.p != NULL ? c.p : "", c.len);
 	wxf_buf_free(&c);
 }
@@ -224,13 +241,14 @@ csv_header(const rpt_ctx *c, wxf_buf *b, const char *const *cols)
 	csv_end(b);
 }
 
-/* Ends a row of account `part`. */
+/* Ends a row of account `part`; a megabyte of rows goes to the file. */
 static void
-csv_row_end(const rpt_ctx *c, size_t part, wxf_buf *b)
+csv_row_end(const rpt_ctx *c, size_t part, rpt_out *o)
 {
 	if (c->n_parts > 1)
-		csv(b, c->parts[part].key);
-	csv_end(b);
+		csv(&o->b, c->parts[part].key);
+	csv_end(&o->b);
+	rpt_out_tick(o);
 }
 
 static void
@@ -255,8 +273,9 @@ csv_prov(const rpt_ctx *c, wxf_buf *b, const wxf_prov *p)
 	"table", "rowid", "page", "frame", "offset", "length", "range_sha256"
 
 static void
-csv_messages(const rpt_ctx *c, wxf_buf *b)
+csv_messages(const rpt_ctx *c, rpt_out *o)
 {
+	wxf_buf *b = &o->b;
 	static const char *const cols[] = { "id", "time", "time_utc", "conversation", "sender",
 	    "sender_name", "direction", "kind", "raw_type", "server_id", "text", "text_source",
 	    "recall_original", "duplicate_of", "payment_id", "witnesses", PROV_COLS, NULL };
@@ -293,15 +312,16 @@ csv_messages(const rpt_ctx *c, wxf_buf *b)
 			csv(b, g->payment != NULL ? g->payment->id : NULL);
 			csv_int(b, (int64_t)g->n_witnesses, 1);
 			csv_prov(c, b, &g->prov);
-			csv_row_end(c, part, b);
+			csv_row_end(c, part, o);
 		}
 	}
 }
 
 /* csv/fragments.csv: recovered fragments without text (not messages), with every witness. */
 static void
-csv_fragments(const rpt_ctx *c, wxf_buf *b)
+csv_fragments(const rpt_ctx *c, rpt_out *o)
 {
+	wxf_buf *b = &o->b;
 	static const char *const cols[] = { "id", "conversation", "time", "witness", "kind",
 	    PROV_COLS, NULL };
 	size_t i, k, part;
@@ -323,7 +343,7 @@ csv_fragments(const rpt_ctx *c, wxf_buf *b)
 				csv_int(b, (int64_t)k, 1);
 				csv(b, k == 0 ? "record" : wxf_wit_kind_name(g->witnesses[k - 1].kind));
 				csv_prov(c, b, k == 0 ? &g->prov : &g->witnesses[k - 1].prov);
-				csv_row_end(c, part, b);
+				csv_row_end(c, part, o);
 			}
 		}
 	}
@@ -344,8 +364,9 @@ ledger_row_of(const rpt_ctx *c, size_t part, const wxf_payment *p)
 }
 
 static void
-csv_payments(const rpt_ctx *c, wxf_buf *b)
+csv_payments(const rpt_ctx *c, rpt_out *o)
 {
+	wxf_buf *b = &o->b;
 	static const char *const cols[] = { "id", "kind", "time", "amount_fen", "amount",
 	    "amount_text", "payer", "receiver", "final_state", "transfer_id", "transaction_id",
 	    "memo", "ledger_direction", "ledger_bucket", "messages", PROV_COLS, NULL };
@@ -387,15 +408,16 @@ csv_payments(const rpt_ctx *c, wxf_buf *b)
 			csv(b, ids.p != NULL ? ids.p : "");
 			wxf_buf_free(&ids);
 			csv_prov(c, b, &p->prov);
-			csv_row_end(c, part, b);
+			csv_row_end(c, part, o);
 		}
 	}
 }
 
 static void
-csv_attr_rows(const rpt_ctx *c, size_t part, wxf_buf *b, const wxf_identity *id,
+csv_attr_rows(const rpt_ctx *c, size_t part, rpt_out *o, const wxf_identity *id,
     const char *field, const wxf_attrs *a)
 {
+	wxf_buf *b = &o->b;
 	size_t i;
 	char t[64];
 
@@ -409,13 +431,14 @@ csv_attr_rows(const rpt_ctx *c, size_t part, wxf_buf *b, const wxf_identity *id,
 		rpt_time(c, a->v[i].time_ms, t, sizeof(t));
 		csv(b, t);
 		csv_prov(c, b, &a->v[i].prov);
-		csv_row_end(c, part, b);
+		csv_row_end(c, part, o);
 	}
 }
 
 static void
-csv_contacts(const rpt_ctx *c, wxf_buf *b)
+csv_contacts(const rpt_ctx *c, rpt_out *o)
 {
+	wxf_buf *b = &o->b;
 	static const char *const cols[] = { "username", "kind", "owner", "field", "value",
 	    "source_field", "observed", PROV_COLS, NULL };
 	size_t i, part;
@@ -435,48 +458,47 @@ csv_contacts(const rpt_ctx *c, wxf_buf *b)
 			csv(b, NULL);
 			csv(b, "unknown");
 			csv_prov(c, b, &id->prov);
-			csv_row_end(c, part, b);
-			csv_attr_rows(c, part, b, id, "alias", &id->aliases);
-			csv_attr_rows(c, part, b, id, "remark", &id->remarks);
-			csv_attr_rows(c, part, b, id, "nickname", &id->nicknames);
-			csv_attr_rows(c, part, b, id, "phone", &id->phones);
-			csv_attr_rows(c, part, b, id, "real-name", &id->real_names);
-			csv_attr_rows(c, part, b, id, "bank-card", &id->bank_cards);
-			csv_attr_rows(c, part, b, id, "encrypt-username", &id->encrypt_usernames);
-			csv_attr_rows(c, part, b, id, "other", &id->other);
+			csv_row_end(c, part, o);
+			csv_attr_rows(c, part, o, id, "alias", &id->aliases);
+			csv_attr_rows(c, part, o, id, "remark", &id->remarks);
+			csv_attr_rows(c, part, o, id, "nickname", &id->nicknames);
+			csv_attr_rows(c, part, o, id, "phone", &id->phones);
+			csv_attr_rows(c, part, o, id, "real-name", &id->real_names);
+			csv_attr_rows(c, part, o, id, "bank-card", &id->bank_cards);
+			csv_attr_rows(c, part, o, id, "encrypt-username", &id->encrypt_usernames);
+			csv_attr_rows(c, part, o, id, "other", &id->other);
 		}
 	}
+}
+
+/* One CSV file: byte-order mark (spreadsheets then read UTF-8), the rows, streamed. */
+static int
+csv_file(const rpt_ctx *c, const char *outdir, const char *rel,
+    void (*rows)(const rpt_ctx *, rpt_out *), wxf_audit *audit, wxf_err *err)
+{
+	rpt_out o;
+
+	if (rpt_out_open(&o, outdir, rel, err) == WXF_OK) {
+		wxf_buf_puts(&o.b, "\xEF\xBB\xBF");
+		rows(c, &o);
+	}
+	return rpt_out_close(&o, audit);
 }
 
 int
 wxf_report_csv(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
-	static const char bom[] = "\xEF\xBB\xBF";
 	rpt_ctx c;
-	wxf_buf b;
 	int rc;
 
 	rpt_ctx_init(&c, in);
-	wxf_buf_init(&b);
-	wxf_buf_puts(&b, bom);
-	csv_messages(&c, &b);
-	rc = rpt_write(outdir, "csv/messages.csv", &b, audit, err);
-	wxf_buf_reset(&b);
-	wxf_buf_puts(&b, bom);
-	csv_payments(&c, &b);
+	rc = csv_file(&c, outdir, "csv/messages.csv", csv_messages, audit, err);
 	if (rc == WXF_OK)
-		rc = rpt_write(outdir, "csv/payments.csv", &b, audit, err);
-	wxf_buf_reset(&b);
-	wxf_buf_puts(&b, bom);
-	csv_contacts(&c, &b);
+		rc = csv_file(&c, outdir, "csv/payments.csv", csv_payments, audit, err);
 	if (rc == WXF_OK)
-		rc = rpt_write(outdir, "csv/contacts.csv", &b, audit, err);
-	wxf_buf_reset(&b);
-	wxf_buf_puts(&b, bom);
-	csv_fragments(&c, &b);
+		rc = csv_file(&c, outdir, "csv/contacts.csv", csv_contacts, audit, err);
 	if (rc == WXF_OK)
-		rc = rpt_write(outdir, "csv/fragments.csv", &b, audit, err);
-	wxf_buf_free(&b);
+		rc = csv_file(&c, outdir, "csv/fragments.csv", csv_fragments, audit, err);
 	rpt_ctx_free(&c);
 	return rc;
 }

@@ -95,6 +95,27 @@ int rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *
 void rpt_html_print(const wxf_report_in *in, const char *outdir, const char *manifest_sha256,
     wxf_buf *b);
 
+/*
+ * A bundle file written as it is made (the writers of large outputs): the writer appends to
+ * `b` and calls rpt_out_tick after each record; once a megabyte is pending it goes to the file
+ * and into the running SHA-256, so memory stays bounded whatever the number of records.
+ * rpt_out_close writes the rest, closes the file and records it in the audit log as rpt_write
+ * does (same size, same hash).  After a write error the file stops growing and close returns
+ * the error (WXF_EIO naming the file and the reason, "no space left on device" included).
+ */
+typedef struct rpt_out {
+	wxf_buf b;
+	char *rel, *path;
+	int fd, rc;
+	uint64_t size;
+	struct wxf_sha256 *sha;
+	wxf_err *err;
+} rpt_out;
+
+int rpt_out_open(rpt_out *o, const char *outdir, const char *rel, wxf_err *err);
+void rpt_out_tick(rpt_out *o);
+int rpt_out_close(rpt_out *o, wxf_audit *audit);
+
 /* Provenance as attributes / JSON members (same values everywhere). */
 void rpt_prov_xml_attrs(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b);
 void rpt_prov_json(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b);

@@ -308,6 +308,23 @@ wxf_android_fts_apply(wxf_android_fts **fp, wxf_fts_stats *st, wxf_err *err)
 					msg->body_witness = (size_t)w + 1;
 					st->corroborated++;
 				}
+				/* a row known only from index entries: the index's metadata names its
+				 * conversation and time */
+				if (w >= 0 && msg->talker == NULL && md->talker != NULL) {
+					size_t lt = strlen(md->talker);
+
+					msg->talker = md->talker;
+					/* the direction the index entry kept says who sent it, as for a
+					 * live row: received in a 1:1 chat = the talker, sent = the owner */
+					if (msg->sender == NULL && msg->dir == WXF_DIR_IN &&
+					    !(lt > 9 && strcmp(md->talker + lt - 9, "@chatroom") == 0)) {
+						msg->sender = md->talker;
+						msg->sender_src = WXF_SENDER_TALKER;
+					} else if (msg->sender == NULL && msg->dir == WXF_DIR_OUT)
+						msg->sender_src = WXF_SENDER_OWNER;
+				}
+				if (w >= 0 && msg->time_ms == WXF_TIME_UNKNOWN)
+					msg->time_ms = md->time_ms;
 			} else {
 				st->differ++;
 				w = wxf_msg_add_witness(m, msg, WXF_WIT_FTS, t->text, &t->prov);

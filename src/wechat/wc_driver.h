@@ -55,6 +55,10 @@ struct wxf_wc_driver;
 /* What the examiner gave: platform-neutral, shared by every hook. */
 typedef struct wxf_wc_env {
 	const char *key;                /* --key: a database passphrase; verified, never trusted */
+	const char *raw_key;            /* --raw-key: an already-derived AES key (64 hex); verified */
+	char **dumps;                   /* --memdump: process memory dumps to search for keys
+	                                   (NULL-terminated, may be NULL) */
+	const char *image_key;          /* --image-key: WeChat 4.x image .dat AES key (16 chars) */
 	char **imeis, **uins;           /* --imei / --uin hints (NULL-terminated, may be NULL) */
 	const char *backup_key;         /* --backup-key (PC backup passphrase) */
 	unsigned jobs;                  /* threads for decryption; 0 = all CPUs */

@@ -8,11 +8,13 @@
 #include "config.h"
 #include "wechat/wc_driver.h"
 
-extern const wxf_wc_driver wxf_wc_android_driver, wxf_wc_backup_driver, wxf_wc_ios_driver;
+extern const wxf_wc_driver wxf_wc_android_driver, wxf_wc_backup_driver, wxf_wc_ios_driver,
+    wxf_wc_win3_driver;
 
 const wxf_wc_driver *const wxf_wc_drivers[] = {
 	&wxf_wc_android_driver,      /* Android: EnMicroMsg.db and its full-text index */
 	&wxf_wc_backup_driver,       /* WeChat PC "Backup & Restore" folders */
 	&wxf_wc_ios_driver,          /* iPhone: iTunes/Finder backups, full-file-system extractions */
+	&wxf_wc_win3_driver,         /* Windows 3.x: WeChat Files/<wxid>/Msg/ */
 	NULL
 };

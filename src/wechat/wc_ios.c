@@ -8,12 +8,15 @@
  */
 #include "config.h"
 #include "wechat/wc_ios.h"
+#include "wechat/wc_mmkv.h"
 #include "wechat/wc_msgdecode.h"
 #include "wechat/wc_msgxml.h"
 #include "wechat/wc_protobuf.h"
+#include "base/wxf_buf.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_plist.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +215,93 @@ wxf_ios_mmsetting(const uint8_t *p, size_t n, wxf_ios_owner *o, wxf_err *err)
 		ph = wxf_karchive_str(&ka, ka.root, "BindMobile");
 	o->phone = dup_or_null(ph);
 	wxf_karchive_close(&ka);
+	return WXF_OK;
+}
+
+/* The settings an MMKV mmsetting file holds, by key (see wc_ios.h for where the names come
+ * from). */
+static const struct {
+	const char *key;
+	size_t field;        /* 0 wxid, 1 alias, 2 nickname */
+} mmkv_keys[] = {
+	{ "86", 0 }, { "87", 1 }, { "88", 2 },
+};
+
+struct mmkv_owner {
+	wxf_ios_owner *o;
+	int seen[3];
+	int failed;          /* out of memory */
+};
+
+static int
+mmkv_field(void *arg, const wxf_mmkv_kv *kv)
+{
+	struct mmkv_owner *x = arg;
+	char **dst[3] = { &x->o->wxid, &x->o->alias, &x->o->nickname };
+	wxf_ios_loc *at[3] = { &x->o->at_wxid, &x->o->at_alias, &x->o->at_nickname };
+	const uint8_t *s;
+	size_t i, sn;
+	uint64_t off;
+
+	for (i = 0; i < sizeof(mmkv_keys) / sizeof(mmkv_keys[0]); i++) {
+		size_t f = mmkv_keys[i].field;
+
+		if (kv->key_n != strlen(mmkv_keys[i].key) || memcmp(kv->key, mmkv_keys[i].key,
+		    kv->key_n) != 0)
+			continue;
+		if (x->seen[f]++)
+			x->o->n_superseded++;
+		free(*dst[f]);
+		*dst[f] = NULL;
+		memset(at[f], 0, sizeof(*at[f]));
+		/* an empty value removes the key; a value that is not text is not taken */
+		if (kv->val_n == 0 || !wxf_mmkv_value_str(kv, &s, &sn, &off) || sn == 0 ||
+		    sn > UINT32_MAX || memchr(s, '\0', sn) != NULL ||
+		    !wxf_utf8_valid((const char *)s, sn))
+			return 0;
+		if ((*dst[f] = malloc(sn + 1)) == NULL) {
+			x->failed = 1;
+			return 1;
+		}
+		memcpy(*dst[f], s, sn);
+		(*dst[f])[sn] = '\0';
+		at[f]->off = off;
+		at[f]->len = (uint32_t)sn;
+	}
+	return 0;
+}
+
+int
+wxf_ios_mmkv_setting(const uint8_t *p, size_t n, wxf_ios_owner *o, char **note, wxf_err *err)
+{
+	struct mmkv_owner x;
+	wxf_mmkv_info info;
+	wxf_err e;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	if (note != NULL)
+		*note = NULL;
+	wxf_err_clear(&e);
+	rc = wxf_mmkv_walk(p, n, mmkv_field, &x, &info, &e);
+	if (x.failed) {
+		wxf_ios_owner_free(o);
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	}
+	if (n < 4) {
+		wxf_ios_owner_free(o);
+		return wxf_err_set(err, WXF_ECORRUPT, "%s", e.msg);
+	}
+	if (note != NULL && (rc != WXF_OK || info.short_file)) {
+		char buf[1200];
+
+		snprintf(buf, sizeof(buf), "%s%s%s", rc != WXF_OK ? e.msg : "", rc != WXF_OK &&
+		    info.short_file ? "; " : "", info.short_file ? "its size field reaches past the "
+		    "end of the file" : "");
+		*note = strdup(buf);
+	}
 	return WXF_OK;
 }
 

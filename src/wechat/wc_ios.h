@@ -15,6 +15,13 @@
  *   Documents/LoginInfo2.dat            protobuf {1: bytes: (varint length, record)*}, record
  *                                       {1 wxid, 2 alias, 3 nickname}
  *   Documents/<h>/mmsetting.archive     keyed archive: UsrName, NickName, AliasName, Mobile
+ *   Documents/MMappedKV/mmsetting.archive.<wxid>   the same settings in an MMKV file (newer
+ *                                       clients; wc_mmkv.h): key "86" wxid, "87" alias (the
+ *                                       WeChat ID), "88" nickname, each an MMKV string, the
+ *                                       last record of a key winning.  These key names come from
+ *                                       public readers (WechatExporter reads 86/87/88); no
+ *                                       public source names the phone number's key, so it is
+ *                                       not read from this file
  *
  * Message text per WCDB_CT_Message = (kind << 1) | was_blob: kind 0 plain, 2 plain zstd
  * (decoded with libzstd, at most WXF_IOS_TEXT_MAX bytes), 1 zstd with a dictionary (kept
@@ -71,14 +78,27 @@ int wxf_ios_chat_table(const wxf_sqlite_obj *t, char md5hex[33]);
 
 /* The owner's identity from the account files.  Strings are malloc'd (free with
  * wxf_ios_owner_free); fields absent stay NULL. */
+typedef struct wxf_ios_loc {
+	uint64_t off;                /* the value's UTF-8 bytes in the file */
+	uint32_t len;                /* 0: not located (the whole file is the citation) */
+} wxf_ios_loc;
+
 typedef struct wxf_ios_owner {
 	char *wxid, *alias, *nickname, *phone;
+	wxf_ios_loc at_wxid, at_alias, at_nickname, at_phone;
+	size_t n_superseded;         /* earlier values of the same keys (MMKV) */
 } wxf_ios_owner;
 /* LoginInfo2.dat: the record whose md5(wxid) is want_md5 (NULL: the first).  Returns 1 found,
  * 0 not found, WXF_ECORRUPT when the protobuf is malformed. */
 int wxf_ios_logininfo(const uint8_t *p, size_t n, const char *want_md5, wxf_ios_owner *o);
 /* mmsetting.archive (keyed archive).  WXF_OK or WXF_ECORRUPT. */
 int wxf_ios_mmsetting(const uint8_t *p, size_t n, wxf_ios_owner *o, wxf_err *err);
+/* Documents/MMappedKV/mmsetting.archive.<wxid> (MMKV): wxid, alias, nickname with where each
+ * value lies in the file.  WXF_OK (the fields found; a damaged record ends the walk, the values
+ * before it stand, *note (may be NULL) gets a malloc'd remark), or WXF_ECORRUPT when not even the
+ * header is there. */
+int wxf_ios_mmkv_setting(const uint8_t *p, size_t n, wxf_ios_owner *o, char **note,
+    wxf_err *err);
 void wxf_ios_owner_free(wxf_ios_owner *o);
 /* dbContactRemark: nickname, alias, remark, tag ids (malloc'd; NULL when absent).  Returns the
  * number of fields found, or -1 when malformed. */

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "wechat/wc_driver.h"
 #include "wechat/wc_ios.h"
+#include "wechat/wc_mmkv.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
@@ -176,6 +177,42 @@ ios_free(wxf_wc_acct *a)
 	a->priv = NULL;
 }
 
+/* The account folder as evidence, from one of its files (ls: the length of the logical
+ * "<domain>/Documents/<h>").  A file restored from an iTunes backup
+ * ("<backup>/[<xx>/]<fileID>!/<logical>") belongs to the backup folder: "<backup>!/<logical
+ * folder>".  Any other path (a folder tree, an archive member "<archive>!/<member>") ends with
+ * the logical path's part below the domain and is cut after Documents/<h>. */
+static char *
+account_dir(const wxf_item *seed, size_t ls)
+{
+	const char *bang = strstr(seed->path, "!/");
+	const char *below = seed->logical + strlen(APP_DOMAIN);
+	size_t lp = strlen(seed->path), lb = strlen(below), keep = ls - strlen(APP_DOMAIN);
+	char *dir;
+
+	if (bang != NULL && strcmp(bang + 2, seed->logical) == 0) {
+		char *blob = wxf_xstrndup(seed->path, (size_t)(bang - seed->path));
+		char *up = wxf_path_dir(blob);
+		const char *id = wxf_path_base(blob), *xx = wxf_path_base(up);
+
+		/* Manifest.db backups keep the blob in a folder named by the fileID's first two
+		 * digits; Manifest.mbdb backups keep it beside the index */
+		if (strlen(xx) == 2 && strncmp(xx, id, 2) == 0) {
+			char *up2 = wxf_path_dir(up);
+
+			free(up);
+			up = up2;
+		}
+		dir = wxf_xasprintf("%s!/%.*s", up, (int)ls, seed->logical);
+		free(blob);
+		free(up);
+		return dir;
+	}
+	if (lp >= lb && strcmp(seed->path + lp - lb, below) == 0)
+		return wxf_xasprintf("%.*s%.*s", (int)(lp - lb), seed->path, (int)keep, below);
+	return wxf_xstrndup(seed->logical, ls);
+}
+
 /* One account: (h, container) of inv. */
 static int
 make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *h,
@@ -185,7 +222,6 @@ make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *h,
 	struct dbent *dbs = NULL;
 	size_t i, n_dbs = 0, ls = strlen(DOCS) + 32;
 	char *prefix = wxf_xasprintf("%s%s/", DOCS, h), *dir, *dir_abs, *leaf;
-	const char *cut;
 	wxf_wc_acct *a;
 
 	*out = NULL;
@@ -223,21 +259,7 @@ make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *h,
 	}
 	qsort(p->files, p->n_files, sizeof(*p->files), lp_cmp);
 	qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
-	/* the account folder as evidence and on disk: the seed's paths cut after Documents/<h> */
-	cut = strstr(seed->path, seed->logical);
-	if (strstr(seed->path, "!/") == NULL)
-		dir = wxf_xasprintf("%.*s%.*s", (int)(cut != NULL ? cut - seed->path : 0), seed->path,
-		    (int)ls, seed->logical);
-	else {
-		/* "<backup>/<xx>/<fileID>!/<logical>": the backup, then the logical folder */
-		char *b = wxf_xstrndup(seed->path, (size_t)(strstr(seed->path, "!/") - seed->path));
-		char *b1 = wxf_path_dir(b), *b2 = wxf_path_dir(b1);
-
-		dir = wxf_xasprintf("%s!/%.*s", b2, (int)ls, seed->logical);
-		free(b);
-		free(b1);
-		free(b2);
-	}
+	dir = account_dir(seed, ls);
 	{
 		size_t la = strlen(seed->abs), tail = strlen(seed->logical) - ls;
 
@@ -368,12 +390,26 @@ has_value(const wxf_attrs *l, const char *v)
 	return 0;
 }
 
+/* The provenance of one value: the file's, narrowed to the value's bytes when the reader
+ * located them (an MMKV file). */
+static wxf_prov
+at(const wxf_prov *whole, const wxf_ios_loc *loc)
+{
+	wxf_prov one = *whole;
+
+	if (loc->len > 0) {
+		one.offset = loc->off;
+		one.length = loc->len;
+	}
+	return one;
+}
+
 static int
 owner_from(wxf_wc_acct *a, const wxf_item *it, const wxf_ios_owner *o, const char *src)
 {
 	ios_acct *p = a->priv;
 	wxf_model *m = a->m;
-	wxf_prov pv = file_prov(a, it);
+	wxf_prov pv = file_prov(a, it), pw, pa, pn, pp;
 	char h[33], s[96];
 	wxf_identity *id;
 
@@ -386,23 +422,98 @@ owner_from(wxf_wc_acct *a, const wxf_item *it, const wxf_ios_owner *o, const cha
 		return WXF_OK;
 	}
 	pv.file = wxf_model_strdup(m, it->path);
-	if ((id = wxf_model_set_owner(m, o->wxid, &pv)) == NULL)
+	pw = at(&pv, &o->at_wxid);
+	pa = at(&pv, &o->at_alias);
+	pn = at(&pv, &o->at_nickname);
+	pp = at(&pv, &o->at_phone);
+	if ((id = wxf_model_set_owner(m, o->wxid, &pw)) == NULL)
 		return WXF_ENOMEM;
 	/* a value an earlier file gave is not repeated: mmsetting.archive is a binary plist whose
 	 * non-ASCII strings are UTF-16, so its bytes cannot be cited as holding UTF-8 text */
 	snprintf(s, sizeof(s), "%s (alias)", src);
 	if (!has_value(&id->aliases, o->alias) && wxf_attrs_add(m, &id->aliases, o->alias,
-	    wxf_model_strdup(m, s), WXF_TIME_UNKNOWN, &pv) != WXF_OK)
+	    wxf_model_strdup(m, s), WXF_TIME_UNKNOWN, &pa) != WXF_OK)
 		return WXF_ENOMEM;
 	snprintf(s, sizeof(s), "%s (nickname)", src);
 	if (!has_value(&id->nicknames, o->nickname) && wxf_attrs_add(m, &id->nicknames, o->nickname,
-	    wxf_model_strdup(m, s), WXF_TIME_UNKNOWN, &pv) != WXF_OK)
+	    wxf_model_strdup(m, s), WXF_TIME_UNKNOWN, &pn) != WXF_OK)
 		return WXF_ENOMEM;
 	snprintf(s, sizeof(s), "%s (phone)", src);
 	if (has_value(&id->phones, o->phone))
 		return WXF_OK;
 	return wxf_attrs_add(m, &id->phones, o->phone, wxf_model_strdup(m, s), WXF_TIME_UNKNOWN,
-	    &pv);
+	    &pp);
+}
+
+/* Newer clients keep the settings in MMKV: Documents/MMappedKV/mmsetting.archive.<wxid>, the
+ * account's when md5(<wxid>) is the account folder.  Each value is cited at its own bytes; a
+ * .crc beside it that does not match is an anomaly, so is a damaged record (the values before
+ * it are kept). */
+static int
+read_owner_mmkv(wxf_wc_acct *a)
+{
+	static const char pre[] = DOCS "MMappedKV/mmsetting.archive.";
+	ios_acct *p = a->priv;
+	size_t i, lp = strlen(pre);
+	int rc = WXF_OK;
+
+	for (i = 0; i < p->n_files && rc == WXF_OK; i++) {
+		const wxf_item *it = p->files[i].it, *ci;
+		const char *wx = p->files[i].logical + lp;
+		char h[33], *crc_l, *note = NULL, src[160];
+		uint8_t *data = NULL, *crc = NULL;
+		size_t n = 0, crc_n = 0;
+		wxf_ios_owner o;
+		wxf_prov pv;
+		wxf_err e;
+
+		if (strncmp(p->files[i].logical, pre, lp) != 0 || strchr(wx, '/') != NULL ||
+		    *wx == '\0' || (strlen(wx) > 4 && strcmp(wx + strlen(wx) - 4, ".crc") == 0))
+			continue;
+		wxf_md5_hex(wx, strlen(wx), h);
+		if (strcmp(h, p->h) != 0)
+			continue;
+		if (wxf_file_read_small(it->abs, 4u << 20, &data, &n, NULL) != WXF_OK)
+			continue;
+		pv = file_prov(a, it);
+		wxf_err_clear(&e);
+		if (wxf_ios_mmkv_setting(data, n, &o, &note, &e) != WXF_OK) {
+			if (e.code == WXF_ENOMEM) {
+				free(data);
+				return WXF_ENOMEM;
+			}
+			wxf_model_anomaly(a->m, WXF_SEV_WARN, "mmkv-unreadable", NULL, NULL, &pv,
+			    "MMappedKV/mmsetting.archive.%s: %s", wx, e.msg);
+			free(data);
+			continue;
+		}
+		if (note != NULL)
+			wxf_model_anomaly(a->m, WXF_SEV_WARN, "mmkv-damaged", NULL, NULL, &pv,
+			    "MMappedKV/mmsetting.archive.%s: %s", wx, note);
+		crc_l = wxf_xasprintf("%s.crc", p->files[i].logical);
+		ci = find(p, crc_l);
+		free(crc_l);
+		if (ci != NULL && wxf_file_read_small(ci->abs, 1u << 20, &crc, &crc_n, NULL) == WXF_OK) {
+			wxf_mmkv_info info;
+
+			memset(&info, 0, sizeof(info));
+			info.actual_size = n >= 4 ? (uint32_t)data[0] | (uint32_t)data[1] << 8 |
+			    (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24 : 0;
+			wxf_mmkv_crc_check(data, n, crc, crc_n, &info);
+			if (info.crc == 0)
+				wxf_model_anomaly(a->m, WXF_SEV_WARN, "mmkv-crc-mismatch", NULL, NULL, &pv,
+				    "MMappedKV/mmsetting.archive.%s: its .crc file says CRC-32 %08x, the "
+				    "data gives %08x (written after the .crc, or altered)", wx,
+				    info.crc_want, info.crc_got);
+			free(crc);
+		}
+		snprintf(src, sizeof(src), "MMappedKV/mmsetting.archive (MMKV)");
+		rc = owner_from(a, it, &o, src);
+		wxf_ios_owner_free(&o);
+		free(note);
+		free(data);
+	}
+	return rc;
 }
 
 static int
@@ -450,9 +561,12 @@ read_owner(wxf_wc_acct *a)
 		}
 		free(data);
 	}
+	if (rc == WXF_OK)
+		rc = read_owner_mmkv(a);
 	if (rc == WXF_OK && a->m->owner == NULL)
 		wxf_wc_limit(a->env, "%s: the owner's wxid was not found (LoginInfo2.dat / "
-		    "mmsetting.archive); the account is md5(wxid) = %s", a->dir, p->h);
+		    "mmsetting.archive / MMappedKV/mmsetting.archive.<wxid>); the account is md5(wxid) "
+		    "= %s", a->dir, p->h);
 	return rc;
 }
 

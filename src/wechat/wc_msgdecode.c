@@ -246,7 +246,8 @@ owner_name(wxf_model *m)
 static const char *
 counterpart(const wxf_msg *msg)
 {
-	if (msg->sender_src == WXF_SENDER_GROUP_PREFIX || msg->sender_src == WXF_SENDER_XML)
+	if (msg->sender_src == WXF_SENDER_GROUP_PREFIX || msg->sender_src == WXF_SENDER_XML ||
+	    msg->sender_src == WXF_SENDER_COLUMN)
 		return msg->sender;
 	if (msg->talker != NULL && wxf_id_kind_guess(msg->talker) != WXF_ID_GROUP)
 		return msg->talker;

@@ -4,7 +4,8 @@
     python3 ios_truth.py TRUTH NAME BUNDLE [BUNDLE_OF_REFERENCE]
 
 Evidence paths in the bundle start with the evidence folder's own name; they are resolved
-in the folder that holds the truth file (fixtures/ios/).
+in the folder that holds the truth file (fixtures/ios/), or in $WXF_EVIDENCE_DIR when the
+evidence is a copy made elsewhere.
 
 Prints "ok - ..." / "not ok - ..." lines.  Checks: every live and WAL-only message (text,
 sender, time, conversation), recovered deleted messages in their conversation, the transfers'
@@ -24,7 +25,7 @@ ref = sys.argv[4] if len(sys.argv) > 4 else None
 recs = [json.loads(l) for l in open(os.path.join(out, "timeline.jsonl"), encoding="utf-8")]
 msgs = [r for r in recs if r.get("wxf_type") == "message"]
 fails = 0
-FX = os.path.dirname(os.path.abspath(sys.argv[1]))
+FX = os.environ.get("WXF_EVIDENCE_DIR") or os.path.dirname(os.path.abspath(sys.argv[1]))
 
 
 def ev(path):

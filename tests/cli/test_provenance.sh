@@ -168,6 +168,21 @@ check(len(xml_rec) == want and len(jl_rec) == want and card == want and sum(head
 check(seller is not None and int(seller.group(1)) == len(sel),
       "demo: the seller card's recovered count (%s) is the seller's recovered messages in timeline.xml (%d)"
       % (seller.group(1) if seller else None, len(sel)))
+# the messages known only from the full-text index: in their conversation, and the received
+# ones with their sender (the index entry kept the direction)
+only_fts = sorted(in_fts - surv)
+tm = {m["msgId"]: m for m in truth["messages"]}
+ftsev = [e for e in xml_rec if e.find(ns + "provenance").get("table") == "FTS5IndexMessage_content"]
+def fts_ok(mid):
+    t = tm[mid]
+    for e in ftsev:
+        w = [p for p in e.iter(ns + "provenance") if p.get("table") == "messageIdIndex" and p.get("rowid") == str(mid)]
+        if w:
+            return tx(e, "conversation") == t["talker"] and (t.get("isSend") != 0 or tx(e, "sender") == t["talker"])
+    return False
+check(len(ftsev) == len(only_fts) and all(fts_ok(x) for x in only_fts),
+      "demo: the %d messages known only from the full-text index cite its row, sit in their conversation, "
+      "received ones with their sender (msgIds %s)" % (len(only_fts), only_fts))
 frag = ET.parse(out + "/timeline.xml").getroot().find(ns + "fragments")
 check(all(e.find(ns + "provenance").get("table") not in ("messageIdIndex",) for e in ev),
       "demo: no message cites an index entry as its own bytes")

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_INPUT (512 * 1024)
+#define PAGE_CODEC_MAX_INPUT (512 * 1024)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *out;
 	size_t i;
 
-	if (size > MAX_INPUT)
+	if (size > PAGE_CODEC_MAX_INPUT)
 		return 0;
 	out = malloc(65536);
 	if (out == NULL)

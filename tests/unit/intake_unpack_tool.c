@@ -11,7 +11,7 @@
 int
 main(int argc, char **argv)
 {
-	wxf_intake_opts o = { NULL, 1, 0, NULL };
+	wxf_intake_opts o = { .log = NULL, .no_magic = 1 };
 	wxf_inventory inv;
 	wxf_err err;
 	char **dirs, **from;

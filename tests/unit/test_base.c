@@ -8,6 +8,7 @@
 #include "base/wxf_err.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_log.h"
 #include "base/wxf_mem.h"
 #include "base/wxf_sniff.h"
 #include "base/wxf_strmap.h"
@@ -125,6 +126,53 @@ json_ref(wxf_buf *b, const char *s, size_t n)
 	wxf_buf_putc(b, '"');
 }
 
+/* The per-character rules of wxf_buf_visible (mode 0), wxf_buf_xml_text (1) and
+ * wxf_buf_csv_field (2), written out plainly: the run-copying routines must write the same. */
+static void
+text_ref(wxf_buf *b, const char *s, size_t n, int mode)
+{
+	size_t i = 0, l;
+	uint32_t cp;
+	char t[16];
+
+	if (mode == 2) {
+		wxf_buf_putc(b, '"');
+		if (n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
+			wxf_buf_putc(b, '\'');
+		for (i = 0; i < n; i++) {
+			if (s[i] == '"')
+				wxf_buf_putc(b, '"');
+			wxf_buf_putc(b, s[i]);
+		}
+		wxf_buf_putc(b, '"');
+		return;
+	}
+	while (i < n) {
+		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (l == 0) {
+			wxf_buf_puts(b, "\xef\xbf\xbd");
+			i++;
+			continue;
+		}
+		if (mode == 1 && cp == '&')
+			wxf_buf_puts(b, "&amp;");
+		else if (mode == 1 && cp == '<')
+			wxf_buf_puts(b, "&lt;");
+		else if (mode == 1 && cp == '>')
+			wxf_buf_puts(b, "&gt;");
+		else if (mode == 1 && cp == '"')
+			wxf_buf_puts(b, "&quot;");
+		else if (mode == 1 && cp == '\'')
+			wxf_buf_puts(b, "&#39;");
+		else if (wxf_cp_invisible(cp)) {
+			snprintf(t, sizeof(t), "[U+%04X]", (unsigned)cp);
+			wxf_buf_puts(b, t);
+		} else
+			wxf_buf_add(b, s + i, l);
+		i += l;
+	}
+}
+
 static void
 test_escape(void)
 {
@@ -172,6 +220,48 @@ test_escape(void)
 		}
 		ok(same, "JSON: the plain-run fast path writes what the per-character rules write");
 		wxf_buf_free(&r);
+	}
+	{
+		/* visible text, XML/HTML text and CSV fields: runs = per-character rules, over the
+		 * bytes where they change (markup, quotes, controls, invalid and invisible UTF-8:
+		 * U+202E, U+3164, a tag character, C1 U+0085) */
+		static const uint8_t alpha[] = { 'a', '&', '<', '>', '"', '\'', '=', '\t', '\n',
+		    0x01, 0x7f, 0xc2, 0x85, 0xe2, 0x80, 0xae, 0xe3, 0x85, 0xa4, 0xf3, 0xa0, 0x81,
+		    0xe4, 0xb8, 0xad, 0xff };
+		static const char *const names[] = { "visible", "XML", "CSV" };
+		uint32_t x = 777;
+
+		for (int mode = 0; mode < 3; mode++) {
+			int same = 1;
+			wxf_buf r;
+
+			wxf_buf_init(&r);
+			for (int k = 0; k < 30000 && same; k++) {
+				char s[16];
+				size_t n = (size_t)(k % 16);
+
+				for (size_t i = 0; i < n; i++) {
+					x = x * 1103515245u + 12345u;
+					s[i] = (char)alpha[(x >> 16) % sizeof(alpha)];
+				}
+				wxf_buf_reset(&b);
+				wxf_buf_reset(&r);
+				wxf_buf_putc(&b, '>');
+				wxf_buf_putc(&r, '>');
+				if (mode == 0)
+					wxf_buf_visible(&b, s, n);
+				else if (mode == 1)
+					wxf_buf_xml_text(&b, s, n);
+				else
+					wxf_buf_csv_field(&b, s, n);
+				text_ref(&r, s, n, mode);
+				same = b.len == r.len && memcmp(b.p, r.p, b.len) == 0 &&
+				    b.p[b.len] == '\0';
+			}
+			ok(same, "%s text: copying runs writes what the per-character rules write",
+			    names[mode]);
+			wxf_buf_free(&r);
+		}
 	}
 	wxf_buf_free(&b);
 }
@@ -398,6 +488,44 @@ test_paths_and_audit(void)
 	rmdir(d);
 }
 
+/* The progress line on a terminal: percentage, the estimate from the step's pace, a plain
+ * label for a step that counts nothing, nothing at all when stderr is not a terminal. */
+static void
+test_progress(void)
+{
+	wxf_log l;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	wxf_log_init(&l, WXF_LOG_INFO);
+	l.out = f;
+	l.tty = 0;
+	wxf_log_progress(&l, "reading", 1, 10, NULL);
+	fflush(f);
+	is_int(len, 0, "progress: nothing drawn when stderr is not a terminal");
+	l.tty = 1;
+	wxf_log_progress(&l, "reading", 1, 10, NULL);
+	fflush(f);
+	ok(strstr(text, "reading: 1/10 (10.0%)") != NULL && strstr(text, "left") == NULL,
+	    "progress: count and percentage, no estimate in the step's first second");
+	l.p_start -= 10.0;   /* the step began ten seconds ago */
+	l.p_last = 0;
+	wxf_log_progress(&l, "reading", 5, 10, "3 MB/s");
+	fflush(f);
+	ok(strstr(text, "reading: 5/10 (50.0%) 3 MB/s, about 10 s left") != NULL,
+	    "progress: half done after ten seconds -> about 10 s left");
+	wxf_log_progress(&l, "writing", 0, 0, NULL);
+	fflush(f);
+	ok(strstr(text, "writing ...") != NULL, "progress: a new step, nothing counted: its label");
+	wxf_log_progress_end(&l);
+	fflush(f);
+	ok(len > 4 && memcmp(text + len - 4, "\r\033[K", 4) == 0 && !l.progress_drawn,
+	    "progress: the line is cleared at the end of the step");
+	fclose(f);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -409,6 +537,7 @@ main(void)
 	test_sniff();
 	test_xml();
 	test_time();
+	test_progress();
 	test_paths_and_audit();
 	return tap_done();
 }

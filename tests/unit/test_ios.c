@@ -2,19 +2,29 @@
 /*
  * iPhone evidence: RFC 3394 key unwrap against the RFC's published test vectors (§4.1-4.6),
  * the BackupKeyBag TLV (item order, truncation), the password-derived key checked against
- * OpenSSL's PBKDF2 directly, MBFile records and keyed archives built with libplist, and the
- * iOS protobufs (dbContactRemark, LoginInfo2.dat).
+ * OpenSSL's PBKDF2 directly, MBFile records and keyed archives built with libplist,
+ * Manifest.mbdb records (bytes written here from the format's field table), MMKV files
+ * (records, supersession, removal, the size field, the .crc) and the MMKV settings of the
+ * owner with each value's offset, archives of a full-file-system extraction (format told by
+ * content, names sanitised, data skipped on request, WeChat's container found by its layout and
+ * restored alone), and the iOS protobufs (dbContactRemark, LoginInfo2.dat).
  */
 #include "config.h"
 #include "tap.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_plist.h"
 #include "intake/itunes.h"
+#include "intake/archive.h"
 #include "wechat/wc_ios.h"
+#include "wechat/wc_mmkv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <openssl/evp.h>
+#include <zlib.h>
 
 static size_t
 unhex(const char *h, uint8_t *out)
@@ -181,6 +191,339 @@ test_mbfile(void)
 	    "garbage is not a record");
 }
 
+/* Appends a Manifest.mbdb string (u16 big-endian length, 0xFFFF for none). */
+static size_t
+mstr(uint8_t *p, const char *s)
+{
+	size_t n;
+
+	if (s == NULL) {
+		p[0] = p[1] = 0xff;
+		return 2;
+	}
+	n = strlen(s);
+	p[0] = (uint8_t)(n >> 8), p[1] = (uint8_t)n;
+	memcpy(p + 2, s, n);
+	return 2 + n;
+}
+
+static size_t
+be(uint8_t *p, uint64_t v, int w)
+{
+	int i;
+
+	for (i = 0; i < w; i++)
+		p[i] = (uint8_t)(v >> (8 * (w - 1 - i)));
+	return (size_t)w;
+}
+
+/* One record: domain, path, no link, no hash, key; mode, inode, uid, gid, 3 times, size,
+ * class, properties. */
+static size_t
+mbdb_rec(uint8_t *p, const char *dom, const char *path, const char *key, uint16_t mode,
+    uint64_t size, int nprops)
+{
+	size_t n = 0;
+	int i;
+
+	n += mstr(p + n, dom);
+	n += mstr(p + n, path);
+	n += mstr(p + n, NULL);
+	n += mstr(p + n, NULL);
+	n += mstr(p + n, key);
+	n += be(p + n, mode, 2);
+	n += be(p + n, 0x1122334455667788ull, 8);
+	n += be(p + n, 501, 4);
+	n += be(p + n, 20, 4);
+	n += be(p + n, 1458000000, 4);
+	n += be(p + n, 1458000001, 4);
+	n += be(p + n, 1458000002, 4);
+	n += be(p + n, size, 8);
+	p[n++] = 3;
+	p[n++] = (uint8_t)nprops;
+	for (i = 0; i < nprops; i++) {
+		n += mstr(p + n, "name");
+		n += mstr(p + n, "value");
+	}
+	return n;
+}
+
+static int
+count_rec(void *arg, const wxf_mbdb_rec *r)
+{
+	(void)r;
+	++*(size_t *)arg;
+	return 0;
+}
+
+static void
+test_mbdb(void)
+{
+	uint8_t f[1024];
+	size_t n = 0, r1, r2, k = 0, got = 0;
+	wxf_mbdb_rec r;
+	wxf_err e;
+
+	memcpy(f, "mbdb\5\0", 6), n = 6;
+	r1 = mbdb_rec(f + n, "AppDomain-com.tencent.xin", "Documents", NULL, 0x41ed, 0, 0);
+	n += r1;
+	r2 = mbdb_rec(f + n, "AppDomain-com.tencent.xin", "Documents/LoginInfo2.dat", "KEY4", 0x81a4,
+	    1234, 2);
+	n += r2;
+	n += mbdb_rec(f + n, "HomeDomain", "Library/x", NULL, 0xa1ed, 0, 0);
+	ok(wxf_mbdb_check_magic(f, n) && !wxf_mbdb_check_magic((const uint8_t *)"mbdx\2\0", 6),
+	    "Manifest.mbdb: the mbdb 05 00 signature, not mbdx");
+	is_int(wxf_mbdb_record(f, n, 6 + r1, &r, NULL), WXF_OK, "a record with properties");
+	ok(r.len == r2 && r.off == 6 + r1 && r.domain.n == 25 && memcmp(r.domain.p,
+	    "AppDomain-com.tencent.xin", 25) == 0 && r.path.n == 24 && r.target.none &&
+	    r.hash.none && r.enckey.n == 4 && memcmp(r.enckey.p, "KEY4", 4) == 0,
+	    "its strings: domain, path, no link target, no hash, the encryption key");
+	ok(r.mode == 0x81a4 && r.inode == 0x1122334455667788ull && r.uid == 501 && r.gid == 20 &&
+	    r.mtime == 1458000000 && r.atime == 1458000001 && r.ctime == 1458000002 &&
+	    r.size == 1234 && r.prot == 3 && r.n_props == 2,
+	    "mode, inode, uid, gid, the three times, size, protection class, property count");
+	is_int(wxf_mbdb_flags(0x81a4) * 100 + wxf_mbdb_flags(0x41ed) * 10 + wxf_mbdb_flags(0xa1ed),
+	    124, "mode 8xxx file (1), 4xxx folder (2), Axxx link (4)");
+	is_int(wxf_mbdb_walk(f, n, count_rec, &k, &got, NULL), WXF_OK, "the walk reads the file");
+	ok(k == 3 && got == 3, "three records");
+	for (k = 6; k < n; k++) {
+		size_t c = 0;
+		int rc = wxf_mbdb_walk(f, k, count_rec, &c, &got, NULL);
+
+		if (k == 6 || k == 6 + r1 || k == 6 + r1 + r2) {
+			if (rc != WXF_OK || c != got)
+				break;
+		} else if (rc != WXF_ECORRUPT || c != got || c != (k < 6 + r1 ? 0u : k < 6 + r1 + r2 ?
+		    1u : 2u))
+			break;
+	}
+	is_int((int)k, (int)n, "every truncation is corruption after the whole records before it");
+	wxf_err_clear(&e);
+	f[n - 1] = 9;   /* the last record now claims 9 properties */
+	is_int(wxf_mbdb_walk(f, n, count_rec, &k, &got, &e), WXF_ECORRUPT,
+	    "a property count past the end is corruption");
+	ok(got == 2 && e.off == (int64_t)(6 + r1 + r2) && strstr(e.msg, "truncated") != NULL,
+	    "at the record's offset, after the two good records");
+	memset(f + 6, 0, 2);       /* an empty domain */
+	is_int(wxf_mbdb_record(f, n, 6, &r, NULL), WXF_ECORRUPT, "a record without a domain");
+	is_int(wxf_mbdb_record(f, n, n + 1, &r, NULL), WXF_ECORRUPT, "an offset past the end");
+	is_int(wxf_mbdb_walk((const uint8_t *)"mbdb\4\0", 6, NULL, NULL, &got, NULL), WXF_ECORRUPT,
+	    "another version byte is not read");
+}
+
+/* Appends an MMKV record: key, then a value (a string value is once more length-prefixed). */
+static size_t
+kv_rec(uint8_t *p, const char *key, const char *str, const uint8_t *raw, size_t raw_n)
+{
+	size_t n = 0, kl = strlen(key);
+
+	p[n++] = (uint8_t)kl;
+	memcpy(p + n, key, kl), n += kl;
+	if (str != NULL) {
+		size_t sl = strlen(str);
+
+		p[n++] = (uint8_t)(sl + 1);
+		p[n++] = (uint8_t)sl;
+		memcpy(p + n, str, sl), n += sl;
+	} else {
+		p[n++] = (uint8_t)raw_n;
+		memcpy(p + n, raw, raw_n), n += raw_n;
+	}
+	return n;
+}
+
+static int
+count_kv(void *arg, const wxf_mmkv_kv *kv)
+{
+	(void)kv;
+	++*(size_t *)arg;
+	return 0;
+}
+
+static void
+test_mmkv(void)
+{
+	uint8_t f[512], crc[64];
+	size_t n = 8, k = 0, nick_at, bad_at;
+	wxf_mmkv_info info;
+	wxf_ios_owner o;
+	char *note = NULL;
+	uint32_t size, c;
+	wxf_err e;
+
+	memset(f, 0, sizeof(f));
+	memcpy(f + 4, "\xff\xff\xff\x07", 4);       /* the place-holder varint */
+	n += kv_rec(f + n, "86", "wxid_a", NULL, 0);
+	n += kv_rec(f + n, "88", "old", NULL, 0);
+	n += kv_rec(f + n, "87", "alias_a", NULL, 0);
+	n += kv_rec(f + n, "int", NULL, (const uint8_t *)"\x64", 1);
+	n += kv_rec(f + n, "87", NULL, NULL, 0);           /* the alias is removed */
+	nick_at = n + 5;
+	n += kv_rec(f + n, "88", "Nick", NULL, 0);
+	size = (uint32_t)(n - 4);
+	f[0] = (uint8_t)size, f[1] = (uint8_t)(size >> 8);
+	bad_at = n;
+	n += kv_rec(f + n, "88", "stale", NULL, 0);        /* past the size: not a record */
+	is_int(wxf_mmkv_walk(f, n, count_kv, &k, &info, NULL), WXF_OK, "MMKV: the walk reads the file");
+	ok(k == 6 && info.n_records == 6 && info.actual_size == size && info.end == size + 4 &&
+	    !info.short_file, "six records up to 4 + the size field; the bytes after it are not read");
+	is_int(wxf_ios_mmkv_setting(f, n, &o, &note, NULL), WXF_OK, "the owner's settings");
+	ok(o.wxid && strcmp(o.wxid, "wxid_a") == 0 && o.at_wxid.off == 13 && o.at_wxid.len == 6,
+	    "86: the wxid, at its own bytes");
+	ok(o.nickname && strcmp(o.nickname, "Nick") == 0 && o.at_nickname.off == nick_at &&
+	    o.at_nickname.len == 4 && memcmp(f + nick_at, "Nick", 4) == 0,
+	    "88: the last record wins, cited where it lies");
+	ok(o.alias == NULL && o.at_alias.len == 0 && o.phone == NULL && o.n_superseded == 2 && note == NULL,
+	    "87 removed by an empty value; no phone key; two values superseded; no damage");
+	wxf_ios_owner_free(&o);
+	/* the .crc companion: CRC-32 of the records and the size at byte 28 */
+	memset(crc, 0, sizeof(crc));
+	c = (uint32_t)crc32(0L, f + 4, size);
+	crc[0] = (uint8_t)c, crc[1] = (uint8_t)(c >> 8), crc[2] = (uint8_t)(c >> 16), crc[3] = (uint8_t)(c >> 24);
+	crc[28] = (uint8_t)size;
+	wxf_mmkv_crc_check(f, n, crc, sizeof(crc), &info);
+	is_int(info.crc, 1, "the .crc's CRC-32 matches the records");
+	f[10] ^= 1;
+	wxf_mmkv_crc_check(f, n, crc, sizeof(crc), &info);
+	ok(info.crc == 0 && info.crc_want == c && info.crc_got != c, "one changed byte: a mismatch");
+	f[10] ^= 1;
+	wxf_mmkv_crc_check(f, n, crc, 20, &info);
+	is_int(info.crc, -1, "a .crc too short to hold the size says nothing");
+	/* damage: the size now claims the stale record, whose value is cut at the file's end */
+	size = (uint32_t)(n - 4);
+	f[0] = (uint8_t)size, f[1] = (uint8_t)(size >> 8);
+	wxf_err_clear(&e);
+	k = 0;
+	is_int(wxf_mmkv_walk(f, n - 2, count_kv, &k, &info, &e), WXF_ECORRUPT,
+	    "a record cut by the end of the file is corruption");
+	ok(k == 6 && info.short_file && e.off == (int64_t)bad_at, "after the six good records, at "
+	    "the bad record's offset; the size reaches past the file");
+	is_int(wxf_ios_mmkv_setting(f, n - 2, &o, &note, NULL), WXF_OK, "the settings before the damage");
+	ok(o.nickname && strcmp(o.nickname, "Nick") == 0 && note != NULL && strstr(note, "record at byte") &&
+	    strstr(note, "past the end"), "stand, and the note says where and why");
+	wxf_ios_owner_free(&o);
+	free(note);
+	f[8] = 0;           /* an empty key */
+	is_int(wxf_mmkv_walk(f, n, NULL, NULL, NULL, NULL), WXF_ECORRUPT, "an empty key is corruption");
+	is_int(wxf_mmkv_walk(f, 3, NULL, NULL, NULL, NULL), WXF_ECORRUPT, "three bytes: no size field");
+	memset(f, 0, 4);
+	is_int(wxf_mmkv_walk(f, n, count_kv, &k, &info, NULL), WXF_OK, "a size of 0: an empty store");
+	is_int(wxf_ios_mmkv_setting(f, 2, &o, NULL, NULL), WXF_ECORRUPT, "not even a header");
+}
+
+/* A ustar header block for a regular file (type '0') or a link ('2'), checksum computed. */
+static size_t
+tar_hdr(uint8_t *p, const char *name, char type, size_t size)
+{
+	unsigned sum = 0;
+	size_t i;
+
+	memset(p, 0, 512);
+	memcpy(p, name, strlen(name));
+	memcpy(p + 100, "0000644", 7);
+	snprintf((char *)p + 124, 12, "%011zo", size);
+	memcpy(p + 136, "00000000001", 11);
+	p[156] = (uint8_t)type;
+	memcpy(p + 257, "ustar\0" "00", 8);
+	memset(p + 148, ' ', 8);
+	for (i = 0; i < 512; i++)
+		sum += p[i];
+	snprintf((char *)p + 148, 8, "%06o", sum);
+	return 512;
+}
+
+struct seen {
+	char names[8][160];
+	char types[8];
+	size_t n, data;
+	int skip_first;
+};
+
+static int
+seen_member(void *arg, const char *name, char type, uint64_t size, int64_t mtime)
+{
+	struct seen *s = arg;
+
+	(void)size;
+	(void)mtime;
+	if (s->n < 8) {
+		snprintf(s->names[s->n], sizeof(s->names[0]), "%s", name);
+		s->types[s->n] = type;
+	}
+	return s->n++ == 0 && s->skip_first ? 1 : 0;
+}
+
+static int
+seen_data(void *arg, const uint8_t *p, size_t n)
+{
+	(void)p;
+	((struct seen *)arg)->data += n;
+	return 0;
+}
+
+#define APPDIR "Containers/Data/Application/U1/"
+#define ACCT "Documents/0123456789abcdef0123456789abcdef/"
+
+static void
+test_archive(void)
+{
+	static uint8_t t[512 * 12];
+	uint8_t zip[22] = { 'P', 'K', 5, 6 };
+	struct seen sn;
+	wxf_archive_cb cb = { seen_member, seen_data, NULL, &sn };
+	wxf_archive_result res;
+	char dir[] = "/tmp/wxf-test-arch.XXXXXX", path[256], out[512];
+	size_t n = 0;
+	struct stat st;
+	FILE *f;
+
+	n += tar_hdr(t + n, APPDIR ACCT "DB/MM.sqlite", '0', 5);
+	memcpy(t + n, "hello", 5), n += 512;
+	n += tar_hdr(t + n, "../escape", '0', 1);
+	t[n] = 'x', n += 512;
+	n += tar_hdr(t + n, APPDIR "Documents/link", '2', 0);
+	n += tar_hdr(t + n, "Containers/Data/Application/U2/Documents/other", '0', 3);
+	memcpy(t + n, "abc", 3), n += 512;
+	n += 1024;
+	memset(&sn, 0, sizeof(sn));
+	is_int(wxf_archive_stream_mem(t, n, &cb, NULL), WXF_OK, "archive: a tar told by its checksum");
+	ok(sn.n == 4 && strcmp(sn.names[0], APPDIR ACCT "DB/MM.sqlite") == 0 && sn.types[0] == '0' &&
+	    strcmp(sn.names[1], "(refused unsafe name)") == 0 && sn.types[1] == 'R' &&
+	    sn.types[2] == '2' && sn.data == 5 + 1 + 3, "four members: a file, a refused name, a link, a file");
+	memset(&sn, 0, sizeof(sn));
+	sn.skip_first = 1;
+	wxf_archive_stream_mem(t, n, &cb, NULL);
+	is_int((int)sn.data, 4, "a member whose data is not asked for is skipped");
+	memset(&sn, 0, sizeof(sn));
+	is_int(wxf_archive_stream_mem(zip, sizeof(zip), &cb, NULL), WXF_OK, "an empty zip (end record only)");
+	is_int((int)sn.n, 0, "has no member");
+	is_int(wxf_archive_stream_mem((const uint8_t *)"hello, not an archive", 21, &cb, NULL),
+	    WXF_EUNSUPPORTED, "other bytes are no archive");
+	/* restoring: the container laid out like WeChat (Documents/<md5>/DB/MM.sqlite) only */
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/ffs.tar", dir);
+	f = fopen(path, "wb");
+	fwrite(t, 1, n, f);
+	fclose(f);
+	is_int((int)wxf_archive_probe(path), WXF_ARCH_TAR, "probe: tar");
+	snprintf(out, sizeof(out), "%s/out", dir);
+	is_int(wxf_archive_unpack_ios(path, "ffs.tar", WXF_ARCH_TAR, out, 0, &res, NULL, NULL), WXF_OK,
+	    "unpack");
+	ok(res.n_members == 4 && res.n_containers == 1 && res.n_restored == 1 && res.bytes == 5 &&
+	    res.n_links == 1 && res.n_refused == 1, "one WeChat container: one file restored, the link "
+	    "counted, the unsafe name refused");
+	snprintf(path, sizeof(path), "%s/" APPDIR ACCT "DB/MM.sqlite", out);
+	ok(stat(path, &st) == 0 && st.st_size == 5 && st.st_mtime == 1, "restored under its member "
+	    "name, with the member's time");
+	snprintf(path, sizeof(path), "%s/Containers/Data/Application/U2", out);
+	ok(stat(path, &st) != 0, "another container is not restored");
+	wxf_archive_result_free(&res);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		diag("could not remove %s", dir);
+}
+
 static void
 test_protobufs(void)
 {
@@ -222,6 +565,9 @@ main(void)
 	test_rfc3394();
 	test_keybag();
 	test_mbfile();
+	test_mbdb();
+	test_mmkv();
+	test_archive();
 	test_protobufs();
 	return tap_done();
 }

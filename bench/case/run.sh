@@ -1,0 +1,77 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# `make bench-case`: a whole `wxforensic case` over generated heavy-user Android extractions
+# (bench/case/gen_case.py: encrypted EnMicroMsg.db, ~2,000 conversations, ~5 % deleted) of
+# 100k and 1M messages (and 3M with BENCH_CASE_3M=1; other sizes with BENCH_CASE_SIZES="N N"),
+# one core (--jobs 1) and all cores.  Prints per size: wall time, peak RSS, and the time of each
+# step taken from the audit log (each record is written when its step ends; no
+# SOURCE_DATE_EPOCH here, it would freeze those times), then the growth
+# ratios between sizes.  The databases are generated once into $WXF_BENCH_DIR (default /tmp).
+#
+#   sh bench/case/run.sh WXF [WORKDIR]
+set -eu
+wxf=$1
+work=${2:-$(pwd)}
+here=$(cd "$(dirname "$0")" && pwd)
+dir=${WXF_BENCH_DIR:-/tmp}
+sizes=${BENCH_CASE_SIZES:-"100000 1000000"}
+[ "${BENCH_CASE_3M:-0}" = 1 ] && sizes="$sizes 3000000"
+results="$work/bench-case.tsv"
+: > "$results"
+for n in $sizes; do
+	ev="$dir/bench-case-$n"
+	if [ ! -s "$ev.key" ]; then
+		echo "generating $n messages into $ev ..." >&2
+		python3 "$here/gen_case.py" "$ev" "$n" > "$ev.key"
+	fi
+	key=$(cat "$ev.key")
+	for jobs in 1 0; do
+		out="$work/bench-case-out-$n-$jobs"
+		rm -rf "$out"
+		cat "$(find "$ev" -name EnMicroMsg.db)" > /dev/null   # page cache warm: the tool's time
+		/usr/bin/time -v -o "$work/bench-case-$n-$jobs.time" \
+		    "$wxf" case -q --jobs "$jobs" --key "$key" -o "$out" "$ev" > /dev/null 2>&1 || {
+			echo "case failed on $n messages (--jobs $jobs): see $work/bench-case-$n-$jobs.time" >&2
+			exit 1
+		}
+		python3 - "$n" "$jobs" "$work/bench-case-$n-$jobs.time" "$out/audit.jsonl" \
+		    "$(du -sk "$out" | cut -f1)" >> "$results" <<'PY'
+import json, re, sys, datetime
+n, jobs, tf, audit, kb = sys.argv[1:6]
+t = open(tf).read()
+def field(name):
+    m = re.search(r"\t" + re.escape(name) + r": (.*)", t)
+    return m.group(1).strip() if m else "?"
+wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
+secs = 0.0
+for part in wall.split(":"):
+    secs = secs * 60 + float(part)
+rss = int(field("Maximum resident set size (kbytes)")) // 1024
+steps, prev = [], None
+for line in open(audit, encoding="utf-8"):
+    r = json.loads(line)
+    if r["action"].startswith("evidence-hash") or r["action"] == "evidence-root":
+        continue
+    at = datetime.datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp()
+    name = r["action"] + ((":" + r["output"]) if r.get("output") and r["action"] == "write" else "")
+    if prev is not None:
+        steps.append("%s=%.2f" % (name, at - prev))
+    prev = at
+print("\t".join([n, "1" if jobs == "1" else "all", "%.2f" % secs, str(rss), str(int(kb) // 1024)] + steps))
+PY
+	done
+done
+python3 - "$results" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+print("%-9s %-5s %9s %9s %9s  %s" % ("messages", "cores", "wall s", "RSS MB", "bundle MB", "steps (s)"))
+for r in rows:
+    print("%-9s %-5s %9s %9s %9s  %s" % (r[0], r[1], r[2], r[3], r[4], " ".join(r[5:])))
+by = {}
+for r in rows:
+    by.setdefault(r[1], []).append((int(r[0]), float(r[2]), int(r[3])))
+for cores, v in sorted(by.items()):
+    for (n0, s0, m0), (n1, s1, m1) in zip(v, v[1:]):
+        print("cores %s: %d -> %d messages (x%.1f): time x%.2f, peak RSS x%.2f"
+              % (cores, n0, n1, n1 / n0, s1 / s0 if s0 else 0, m1 / m0 if m0 else 0))
+PY
