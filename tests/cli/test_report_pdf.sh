@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # case --pdf on the demo: report.pdf is a PDF/A-3b rendered by WeasyPrint (run as an external
-# program), with timeline.xml and manifest.sha256 attached byte for byte as associated files,
-# the same bytes in two runs under SOURCE_DATE_EPOCH, every page carrying the case number,
-# "第 X 页 / 共 Y 页" and the manifest's SHA-256, the examination report's sections (no
-# conversations) with the seller, net paid and CRPL figure of the demo truth; its hash is the
-# audit log's last record and verify checks it.  Without weasyprint in PATH --pdf fails before doing anything (always tested); the
-# tests that need weasyprint are skipped only when it is not installed.
+# program), its fonts embedded with ToUnicode maps, with timeline.xml and manifest.sha256
+# attached byte for byte as associated files, the same bytes in two runs under
+# SOURCE_DATE_EPOCH, every page carrying the case number, "第 X 页 / 共 Y 页" and the manifest's
+# SHA-256, the examination report's sections (no conversations) with the seller, net paid and
+# CRPL figure of the demo truth; its hash is the audit log's last record and verify checks it.
+# Without weasyprint in PATH --pdf fails before doing anything (always tested); the tests that
+# need weasyprint are skipped only when it is not installed.
 . "$top_srcdir/tests/cli/lib.sh"
 
 ev="$top_srcdir/fixtures/android/demo"
@@ -29,7 +30,7 @@ if ! command -v weasyprint > /dev/null; then
 	skip "weasyprint not installed (Debian: apt-get install weasyprint): report.pdf not tested"
 	done_testing
 fi
-for tool in pdfinfo pdfdetach pdftotext; do
+for tool in pdfinfo pdfdetach pdftotext pdffonts; do
 	command -v $tool > /dev/null || { fail "$tool missing (poppler-utils): run build-aux/wxf-setup-debian"; done_testing; }
 done
 
@@ -53,6 +54,10 @@ ok 'field "Page size" | grep -q "(A4)"' "pages are A4"
 ok 'grep -q "pdfaid:part[^0-9]*3" "$TMPD/meta" && grep -qi "pdfaid:conformance[^A-Z]*B" "$TMPD/meta"' \
 	"XMP metadata declares PDF/A-3B (pdfaid:part 3, conformance B)"
 ok 'field CreationDate | grep -q "2026"' "creation date from SOURCE_DATE_EPOCH ($(field CreationDate))"
+
+pdffonts "$pdf" 2>/dev/null | tail -n +3 > "$TMPD/fonts"
+ok '[ -s "$TMPD/fonts" ] && ! awk '"'"'$(NF-4) != "yes" || $(NF-2) != "yes"'"'"' "$TMPD/fonts" | grep -q . && grep -q "CJK" "$TMPD/fonts"' \
+	"every font embedded with a ToUnicode map, Noto CJK among them ($(wc -l < "$TMPD/fonts") fonts)"
 
 # the attachments: listed, and byte-identical to the bundle's files
 pdfdetach -list "$pdf" > "$TMPD/list" 2>&1
