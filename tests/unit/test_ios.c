@@ -327,7 +327,8 @@ kv_rec(uint8_t *p, const char *key, const char *str, const uint8_t *raw, size_t 
 		memcpy(p + n, str, sl), n += sl;
 	} else {
 		p[n++] = (uint8_t)raw_n;
-		memcpy(p + n, raw, raw_n), n += raw_n;
+		if (raw_n > 0)   /* an empty value: raw may be NULL */
+			memcpy(p + n, raw, raw_n), n += raw_n;
 	}
 	return n;
 }
