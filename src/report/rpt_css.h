@@ -111,10 +111,11 @@ static const char rpt_css[] =
 "a{color:inherit}nav a::after{content:\"\"}h2{break-before:page}h2.first{break-before:auto}"
 ".chat{background:#f0f0f0}}\n";
 
-/* Added for report.pdf's document only (WeasyPrint): the ledger's columns fixed so that the
- * lifecycle and provenance column is not squeezed off the page. */
+/* Added for report.pdf's document only (WeasyPrint): the ledger's columns fixed and times
+ * allowed to wrap, so that no column (the ledger's lifecycle and provenance, the processing
+ * record's results) is squeezed off the page. */
 static const char rpt_css_pdf[] =
-"table.ledger{table-layout:fixed}table.ledger td.nw{white-space:normal}\n"
+"table.ledger{table-layout:fixed}td.nw{white-space:normal}\n"
 "table.ledger th:nth-child(1){width:4%}table.ledger th:nth-child(2){width:14%}"
 "table.ledger th:nth-child(3){width:11%}table.ledger th:nth-child(4){width:11%}"
 "table.ledger th:nth-child(5){width:18%}table.ledger th:nth-child(6){width:42%}\n"
