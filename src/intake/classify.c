@@ -121,6 +121,7 @@ static const struct {
 	{ "/shared_prefs/com.tencent.mm_preferences.xml", "Android prefs (last_login_uin)", WXF_PLAT_ANDROID },
 	{ "/DB/MM.sqlite", "iOS message database (MM.sqlite)", WXF_PLAT_IOS },
 	{ "/DB/WCDB_Contact.sqlite", "iOS contact database", WXF_PLAT_IOS },
+	{ "/db_storage/session/session.db", "WeChat 4.x session database", WXF_PLAT_WX4 },
 	{ "/session/session.db", "iOS session database", WXF_PLAT_IOS },
 	{ "/mmsetting.archive", "iOS account settings", WXF_PLAT_IOS },
 	{ "/Documents/LoginInfo2.dat", "iOS login info", WXF_PLAT_IOS },
@@ -133,7 +134,12 @@ static const struct {
 	  WXF_PLAT_WIN3 },
 	{ "/Backup.db", "WeChat PC backup index (Backup.db; needs the 32-hex backup key)", WXF_PLAT_BACKUP },
 	{ "/db_storage/contact/contact.db", "WeChat 4.x contact database", WXF_PLAT_WX4 },
-	{ "/db_storage/session/session.db", "WeChat 4.x session database", WXF_PLAT_WX4 },
+	{ "/db_storage/hardlink/hardlink.db", "WeChat 4.x image hard-link index (md5 -> .dat path)",
+	  WXF_PLAT_WX4 },
+	{ "/Contact/wccontact_new2.db", "macOS 3.x contact database (wccontact_new2.db)",
+	  WXF_PLAT_MAC3 },
+	{ "/Group/group_new.db", "macOS 3.x group database (group_new.db)", WXF_PLAT_MAC3 },
+	{ "/Session/session_new.db", "macOS 3.x session database (session_new.db)", WXF_PLAT_MAC3 },
 	{ "/Manifest.db", "iTunes/Finder backup manifest", WXF_PLAT_IOS },
 	{ "/Manifest.plist", "iTunes/Finder backup properties", WXF_PLAT_IOS },
 	{ "/Manifest.mbdb", "iTunes backup manifest (old)", WXF_PLAT_IOS },
@@ -239,6 +245,35 @@ wxf_wechat_role(const char *rel, wxf_platform *platform)
 	    strstr(rel, "db_storage/message") && is_digits(base + 8, strlen(base) - 11)) {
 		*platform = WXF_PLAT_WX4;
 		return "WeChat 4.x message database (message_N.db)";
+	}
+	if (strncmp(base, "msg_", 4) == 0 && strstr(rel, "/Message/") != NULL &&
+	    (ends_with(base, ".db") || ends_with(base, ".db-wal"))) {
+		*platform = WXF_PLAT_MAC3;
+		return ends_with(base, "-wal") ? "WAL of a macOS 3.x message database (encrypted; the "
+		    "newest messages live there)" : "macOS 3.x message database (Message/msg_N.db; "
+		    "needs the account key: --key or --memdump)";
+	}
+	if (strncmp(base, "message_", 8) == 0 && ends_with(base, ".db-wal") &&
+	    strstr(rel, "db_storage/message")) {
+		*platform = WXF_PLAT_WX4;
+		return "WAL of a WeChat 4.x message database (encrypted; the newest messages live "
+		    "there, stale frames of earlier generations as earlier page versions)";
+	}
+	if (strncmp(base, "media_", 6) == 0 && ends_with(base, ".db") &&
+	    strstr(rel, "db_storage/message") && is_digits(base + 6, strlen(base) - 9)) {
+		*platform = WXF_PLAT_WX4;
+		return "WeChat 4.x voice database (media_N.db)";
+	}
+	if (strstr(rel, "xwechat_files/") != NULL && strstr(rel, "/msg/attach/") != NULL &&
+	    ends_with(base, ".dat")) {
+		*platform = WXF_PLAT_WX4;
+		return ends_with(base, "_t.dat") ? "WeChat 4.x image thumbnail .dat (V1/V2; decoded by "
+		    "case)" : "WeChat 4.x image .dat (V1/V2; decoded by case)";
+	}
+	if (strstr(rel, "/net/kvcomm/") != NULL && strncmp(base, "key_", 4) == 0 &&
+	    ends_with(base, ".statistic")) {
+		*platform = WXF_PLAT_WX4;
+		return "WeChat 4.x kvcomm file (its name holds the uin: the offline V2 image key)";
 	}
 	if (strstr(rel, "/BAK_") && (strstr(base, "_TEXT") || strstr(base, "_MEDIA"))) {
 		*platform = WXF_PLAT_BACKUP;

@@ -531,6 +531,12 @@ find_accounts(wxf_inventory *inv)
 		    len > 0 && strncmp(c, "all_users", len) != 0) {
 			it->account = account_add(inv, WXF_PLAT_WX4, c, len, it->path,
 			    (size_t)(c - it->path) + len);
+		} else if ((c = strstr(it->path, "/Application Support/com.tencent.xinWeChat/")) !=
+		    NULL && (c = strchr(c + 43, '/')) != NULL && (len = strcspn(c + 1, "/")) == 32 &&
+		    c[33] == '/' && is_hex32(c + 1, len)) {
+			/* macOS 3.x: com.tencent.xinWeChat/<version>/<32 hex>/ */
+			it->account = account_add(inv, WXF_PLAT_MAC3, c + 1, len, it->path,
+			    (size_t)(c + 1 - it->path) + len);
 		}
 	}
 	for (i = 0; i < inv->n_accounts; i++) {
@@ -562,6 +568,9 @@ find_accounts(wxf_inventory *inv)
 		else if (a->platform == WXF_PLAT_WIN3) {
 			a->wxid = wxf_xstrdup(a->id);
 			a->how = wxf_xstrdup("account folder under \"WeChat Files\" (= wxid)");
+		} else if (a->platform == WXF_PLAT_MAC3) {
+			a->how = wxf_xstrdup("32-hex account folder under com.tencent.xinWeChat/<version>/ "
+			    "(md5 of the wxid: the contact whose md5 it is is the owner)");
 		} else {
 			a->how = wxf_xstrdup("account folder under xwechat_files (wxid + suffix)");
 		}

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: Apache-2.0
+# WeChat 4.x through `case` and `scan`: fixtures/wx4/mac (a macOS com.tencent.xWeChat container
+# made by fixtures/gen/make_wx4.py, ground truth in fixtures/wx4/wx4.truth.json) read with the
+# account key (--key) and, without it, with the memory dump (--memdump): every database's key
+# comes from a WCDB key string in the dump at the offset the truth names; both bundles hold the
+# same messages (zstd content, Name2Id senders, WAL-only rows of the current WAL generation),
+# transfers, ledger, seller dossier (alias, remark, the phone she sent), recovered deleted
+# messages, the recalled message's original from a stale frame of the earlier WAL generation
+# (superseded), V1 and V2 images decoded (the V2 key from the kvcomm uin); a dump that holds two
+# keys and a wrong key leave databases undecrypted (exit 3); the evidence is unchanged.
+. "$top_srcdir/tests/cli/lib.sh"
+FX="$top_srcdir/fixtures/wx4"
+TRUTH="$FX/wx4.truth.json"
+py() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); $1" "$TRUTH"; }
+KEY=$(py 'print(t["key"])')
+before=$(snapshot "$FX")
+run_case() { # name args...
+	name=$1; shift
+	SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q -o "$TMPD/$name" "$@" > "$TMPD/$name.out" 2> "$TMPD/$name.err"
+}
+run_case key --key "$KEY" "$FX/mac"
+is "$?" 0 "case with the account key"
+run_case dump --memdump "$FX/dumps/Weixin.dmp" "$FX/mac"
+is "$?" 0 "case with the memory dump and no key"
+for name in key dump; do
+	python3 "$top_srcdir/tests/cli/desk_truth.py" "$TRUTH" "$name" "$TMPD/$name" > "$TMPD/$name.py"
+	while read -r line; do case "$line" in ok*) pass "${line#ok - }";; *) fail "${line#not ok - }";; esac; done < "$TMPD/$name.py"
+	net=$(py 'l=t["ledger"]; print("%d.%02d %d.%02d" % (l["net_fen"]//100, l["net_fen"]%100, l["crpl55_fen"]//100, l["crpl55_fen"]%100))')
+	got=$(sed -n 's/.*net paid: ¥\([0-9,.]*\) *CRPL art. 55 figure: ¥\([0-9,.]*\).*/\1 \2/p' "$TMPD/$name.out" | tr -d ,)
+	is "$got" "$net" "$name: net paid and the CRPL art. 55 figure equal the truth's ledger"
+	ok 'grep -q "seller (ranked): wxid_hklee_daigou" "$TMPD/$name.out"' "$name: the seller is found"
+	ok 'grep -q "message databases read: 2 of 2" "$TMPD/$name.out"' "$name: both message shards read"
+	"$WXF" verify "$TMPD/$name" > /dev/null 2>&1
+	is "$?" 0 "$name: verify accepts the bundle"
+	"$WXF" verify --provenance "$TMPD/$name" > "$TMPD/$name.verify" 2>&1
+	is "$?" 0 "$name: verify --provenance exits 0"
+	ok 'grep -q " 0 mismatch(es)" "$TMPD/$name.verify"' "$name: verify --provenance: every cited byte range holds its record"
+	python3 "$top_srcdir/tests/tools/check_provenance.py" "$TMPD/$name" > "$TMPD/$name.chk"
+	is "$?" 0 "$name: the independent checker finds every cited range holds its record ($(cut -c1-100 "$TMPD/$name.chk"))"
+	ok '! grep -rqF "$TMPD/$name" "$TMPD/$name" --exclude=audit.jsonl' "$name: no absolute path of the bundle in it"
+	ok '! grep -rqiF "$KEY" "$TMPD/$name"' "$name: the account key appears nowhere in the bundle"
+done
+# the stale frame of the earlier WAL generation: the recalled message's original text, cited
+# in the -wal at a frame past the current generation, as a superseded older version
+python3 - "$TRUTH" "$TMPD/key/timeline.xml" > "$TMPD/stale" <<'PY'
+import json, sys
+import xml.etree.ElementTree as ET
+t = json.load(open(sys.argv[1]))
+w = t["wal"]
+NS = "{urn:wxforensic:timeline:1}"
+ok = False
+for e in ET.parse(sys.argv[2]).getroot().iter(NS + "event"):
+    ws = [x for x in e.iter(NS + "witness") if x.get("kind") == "older-version"]
+    for x in ws:
+        p = x.find(NS + "provenance")
+        if p is not None and p.get("file", "").endswith(w["db"].rsplit("/", 1)[1] + "-wal") and \
+           p.get("table") == w["stale_original"]["table"] and int(p.get("rowid")) == w["stale_original"]["rowid"] and \
+           int(p.get("frame")) > w["current_generation_frames"] and p.get("status") == "superseded":
+            ok = True
+print("yes" if ok else "no")
+PY
+is "$(cat "$TMPD/stale")" yes "the stale WAL frame of the earlier generation is cited as the recalled message's superseded older version"
+# the WAL: current generation applied, stale frames counted
+ok 'grep -q "\"action\":\"decrypt\".*message_1.db" "$TMPD/key/audit.jsonl"' "the encrypted -wal of message_1.db is decrypted"
+# keys from the dump: a WCDB key string per database, at the truth's offset
+py 'import sys
+for n, d in sorted(t["databases"].items()): print(d["path"], d["memdump"]["kind"], d["memdump"]["offset"])' > "$TMPD/want.keys"
+python3 - "$TMPD/dump/audit.jsonl" > "$TMPD/got.keys" <<'PY'
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["action"] == "key.desktop":
+        print(r["database"].split("/", 1)[1], r.get("dump_kind"), r.get("dump_offset"))
+PY
+is "$(sort "$TMPD/got.keys")" "$(sort "$TMPD/want.keys")" \
+	"memdump: each of the 6 databases' key found at the truth's dump offset (WCDB key string matched by salt)"
+ok 'grep -q "\"action\":\"memdump\".*\"dump\":\"Weixin.dmp\".*\"sha256\":\"[0-9a-f]\{64\}\".*\"wcdb_key_strings\":10" "$TMPD/dump/audit.jsonl"' \
+	"memdump: the dump is hashed and its WCDB key strings counted (6 of this account, 4 decoys)"
+ok 'grep -q "\"action\":\"image-key\".*md5(uin 2846153729 + wxid wxid_zhou_ym2026), uin from mac/.*/app_data/net/kvcomm/key_2846153729_1.statistic" "$TMPD/key/audit.jsonl"' \
+	"the V2 image key is derived offline from the kvcomm uin and the wxid"
+python3 - "$TMPD/key/timeline.jsonl" "$TMPD/dump/timeline.jsonl" > "$TMPD/same" <<'PY'
+import json, sys
+def live(p):
+    return sorted(repr((r.get("source_file"), r.get("table"), r.get("rowid"), r.get("text"), r.get("sender"),
+                        r.get("timestamp"), r.get("status"))) for r in map(json.loads, open(p)) if r.get("wxf_type") == "message")
+print("same" if live(sys.argv[1]) == live(sys.argv[2]) else "differ")
+PY
+is "$(cat "$TMPD/same")" same "the key and the memory-dump bundles hold the same messages"
+# a dump with two keys only: the other four databases are listed as not decrypted, exit 3
+run_case partial --memdump "$FX/dumps/Weixin-partial.dmp" "$FX/mac"
+is "$?" 3 "memdump holding two keys: exit 3"
+ok 'grep -q "UNREADABLE evidence: 0 container(s), 4 database(s)" "$TMPD/partial.out"' "partial dump: four databases unreadable"
+ok '[ "$(grep -c "\"action\":\"evidence-unreadable\"" "$TMPD/partial/audit.jsonl")" = 4 ]' \
+	"partial dump: each undecrypted database is listed in the audit log"
+ok 'grep -q "message databases read: 1 of 2" "$TMPD/partial.out"' "partial dump: message_0.db (its key in the dump) is still read"
+run_case wrong --key 0000000000000000000000000000000000000000000000000000000000000001 "$FX/mac"
+is "$?" 3 "a wrong key: exit 3"
+ok 'grep -q "UNREADABLE evidence: 0 container(s), 6 database(s)" "$TMPD/wrong.out"' "a wrong key: all six databases listed"
+# scan
+"$WXF" scan "$FX/mac" > "$TMPD/scan.out" 2>&1
+ok 'grep -q "\[wx4\] wxid_zhou_ym2026_531f" "$TMPD/scan.out" && grep -q "role: WeChat 4.x message database" "$TMPD/scan.out" && grep -q "role: WeChat 4.x image .dat" "$TMPD/scan.out"' \
+	"scan names the 4.x account, its message shards and image .dat files"
+is "$(snapshot "$FX")" "$before" "the evidence is unchanged"
+done_testing
