@@ -17,37 +17,59 @@ const wxf_ledger_def wxf_ledger_defs[] = {
 	  "seller. Direction: payer = owner and receiver = seller is owner→seller; payer = seller "
 	  "and receiver = owner is seller→owner; when the transfer names only one side, the 1:1 "
 	  "chat it was sent in supplies the other. Red packets, AA collections and WeChat Pay "
-	  "receipts are listed separately and are not part of these totals." },
+	  "receipts are listed separately and are not part of these totals.",
+	  "证据中付款方或收款方为卖家的全部微信转账。方向：付款方为机主、收款方为卖家，即机主→"
+	  "卖家；付款方为卖家、收款方为机主，即卖家→机主；转账只记一方时，由其所在的一对一聊天"
+	  "补足另一方。红包、AA 收款和微信支付收款通知单列，不计入以下合计。" },
 	{ "state", "The final state of a transfer is the state of its latest lifecycle row "
 	  "(paysubtype 1 initiated; 3, 5, 8 accepted; 4, 9 returned; 10 expired; 7 delayed; any "
-	  "other value unknown), the raw value kept." },
+	  "other value unknown), the raw value kept.",
+	  "转账的最终状态取其最新一条生命周期记录（paysubtype 1 发起；3、5、8 已收款；4、9 已"
+	  "退还；10 已过期；7 延迟到账；其他值为不明），原始值保留。" },
 	{ "amount", "Amounts are integer fen (1/100 yuan) parsed from the transfer's amount text "
 	  "(feedesc, else total_fee). A transfer whose amount cannot be read exactly is listed "
-	  "but not added to any total." },
-	{ "paid_fen", "Sum of the owner→seller transfers whose final state is accepted." },
+	  "but not added to any total.",
+	  "金额为整数“分”（1/100 元），取自转账的金额文字（feedesc，否则 total_fee）。金额无法"
+	  "准确读取的转账列出，但不计入任何合计。" },
+	{ "paid_fen", "Sum of the owner→seller transfers whose final state is accepted.",
+	  "最终状态为已收款的机主→卖家转账金额之和。" },
 	{ "refunded_fen", "Sum of the owner→seller transfers returned by the seller (final state "
 	  "returned). That money never reached the seller: it is not in paid_fen and is not "
-	  "subtracted again." },
+	  "subtracted again.",
+	  "被卖家退还（最终状态为已退还）的机主→卖家转账金额之和。此款未到卖家，不在 paid_fen "
+	  "内，也不再扣减。" },
 	{ "expired_fen", "Sum of the owner→seller transfers that expired unaccepted (returned "
-	  "automatically). Not counted." },
+	  "automatically). Not counted.",
+	  "过期未收、自动退还的机主→卖家转账金额之和。不计入。" },
 	{ "pending_fen", "Sum of the owner→seller transfers still initiated, delayed or in an "
-	  "unknown state. Not counted: the evidence does not show that the money arrived." },
+	  "unknown state. Not counted: the evidence does not show that the money arrived.",
+	  "仍处于发起、延迟或状态不明的机主→卖家转账金额之和。不计入：证据未显示款项到账。" },
 	{ "received_fen", "Sum of the seller→owner transfers whose final state is accepted (money "
-	  "the seller paid back by a transfer of its own)." },
-	{ "net_fen", "paid_fen minus received_fen: the price the owner actually paid." },
+	  "the seller paid back by a transfer of its own).",
+	  "最终状态为已收款的卖家→机主转账金额之和（卖家以自己的转账退回的款项）。" },
+	{ "net_fen", "paid_fen minus received_fen: the price the owner actually paid.",
+	  "paid_fen 减 received_fen：机主实际支付的价款。" },
 	{ "crpl55_fen", "Consumer Rights Protection Law art. 55: three times the price paid, at "
 	  "least 500 yuan. crpl_base_fen = max(net_fen, 0); crpl_triple_fen = 3 × crpl_base_fen; "
 	  "crpl_floor_fen = 50000 fen (500 yuan); crpl55_fen = max(crpl_triple_fen, "
 	  "crpl_floor_fen). Integer arithmetic; an overflow invalidates the totals. Computed only "
-	  "when there is a seller and at least one accepted owner→seller transfer." },
+	  "when there is a seller and at least one accepted owner→seller transfer.",
+	  "《消费者权益保护法》第五十五条：价款的三倍，不足五百元的为五百元。crpl_base_fen = m"
+	  "ax(net_fen, 0)；crpl_triple_fen = 3 × crpl_base_fen；crpl_floor_fen = 50000 分（500"
+	  " 元）；crpl55_fen = max(crpl_triple_fen, crpl_floor_fen)。整数运算；溢出则合计无效"
+	  "。仅在有卖家且至少有一笔已收款的机主→卖家转账时计算。" },
 	{ "hb_from_seller_fen", "Red packets: sum of the amounts the owner claimed from the "
-	  "seller's red packets, where the claim amount is recorded." },
+	  "seller's red packets, where the claim amount is recorded.",
+	  "红包：机主从卖家红包中领取的金额之和（有领取金额记录的）。" },
 	{ "hb_to_seller_fen", "Red packets: sum of the amounts of red packets the owner sent to "
-	  "the seller, where the amount is recorded." },
-	{ "aa_fen", "AA collections naming the seller: sum of the recorded collection amounts." },
+	  "the seller, where the amount is recorded.",
+	  "红包：机主发给卖家的红包金额之和（有金额记录的）。" },
+	{ "aa_fen", "AA collections naming the seller: sum of the recorded collection amounts.",
+	  "涉及卖家的 AA 收款：所记收款金额之和。" },
 	{ "receipts_fen", "WeChat Pay receipts (all in the evidence; those mentioning the seller "
-	  "are marked): sum of the recorded amounts. Informational." },
-	{ NULL, NULL }
+	  "are marked): sum of the recorded amounts. Informational.",
+	  "微信支付收款通知（证据中全部；提及卖家的另行标明）：所记金额之和。仅供参考。" },
+	{ NULL, NULL, NULL }
 };
 
 /* 1 if the comma/semicolon separated list contains u as a whole item. */

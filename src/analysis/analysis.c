@@ -3,7 +3,8 @@
  * Analysis: wxf_analysis_run, wxf_analysis_free, the names of the enums, and the helpers the
  * parts share (analysis_int.h).  The parts, in the order a run calls them: counterparty
  * ranking (an_rank.c), identity cards, seller dossier and owner (an_dossier.c), the seller
- * ledger with the CRPL art. 55 figure (an_ledger.c), and indicator hits (an_hits.c).
+ * ledger with the CRPL art. 55 figure (an_ledger.c), the slang glossary (an_glossary.c) and
+ * indicator hits (an_hits.c).
  * Definitions: analysis.h (the report shows the ledger definitions to the court, from
  * wxf_ledger_defs in an_ledger.c — keep both in step).
  *
@@ -339,6 +340,8 @@ wxf_analysis_run(const wxf_model *m, const wxf_analysis_opts *opts, wxf_analysis
 	if (c.owner != NULL && (rc = an_build_person(&c, c.owner, 1, &a->owner)) < 0)
 		goto fail;
 	if ((rc = an_build_ledger(&c)) < 0)
+		goto fail;
+	if (!opts->no_indicators && (rc = an_build_glossary(&c, opts->glossary)) < 0)
 		goto fail;
 	if ((rc = an_build_hits(&c, set)) < 0)
 		goto fail;

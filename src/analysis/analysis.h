@@ -121,6 +121,11 @@
  *   one message are bounded by the phrase set, whatever the message's length.
  *   Hits are ordered by message time, message id, field, offset, phrase.
  *
+ * 5. Glossary (an_glossary.c): the terms of data/glossary.txt ("term<TAB>Chinese<TAB>English")
+ *   that occur in any counted message of the account (body, title, desc, recovered recalled
+ *   original; matched like the indicator phrases), each with its number of messages and the
+ *   earliest of them.
+ *
  * Data files are looked up in this order (wxf_analysis_data_path):
  *   1. an explicit path given by the caller;  2. $WXF_DATA_DIR/<name>;
  *   3. WXF_DATADIR/<name> (the installed pkgdatadir);  4. WXF_SRCDATADIR/<name> (source tree).
@@ -362,6 +367,16 @@ size_t wxf_indicators_match(const wxf_indicator_set *s, const char *text,
 /* ------------------------------------------------------------------------------------------ */
 /* Run */
 
+/* ------------------------------------------------------------------------------------------ */
+/* Glossary (5): slang terms of data/glossary.txt that occur in the account's messages */
+
+typedef struct wxf_gloss_entry {
+	const char *term, *zh, *en;   /* owned by the analysis */
+	size_t n_msgs;                /* counted messages using the term */
+	const char *first_msg_id;     /* the earliest of them (model id, borrowed) */
+	int64_t first_ms;
+} wxf_gloss_entry;
+
 typedef struct wxf_analysis_opts {
 	const char *seller;        /* --seller WXID; NULL: propose ranking[0] */
 	const char *owner;         /* owner override; NULL: model->owner */
@@ -371,7 +386,8 @@ typedef struct wxf_analysis_opts {
 	const wxf_indicator_set *indicators;  /* prebuilt set (borrowed, must outlive the
 	                                         analysis); when set, the three fields above are
 	                                         ignored */
-	int no_indicators;         /* 1: skip indicator matching entirely */
+	int no_indicators;         /* 1: skip indicator matching and the glossary */
+	const char *glossary;      /* glossary file; NULL: data/glossary.txt by lookup */
 } wxf_analysis_opts;
 
 typedef enum wxf_seller_source {
@@ -393,6 +409,7 @@ typedef struct wxf_analysis {
 	wxf_ledger ledger;
 	wxf_indicator_hit *hits;  size_t n_hits;
 	const wxf_indicator_set *indicators; /* the set used (owned unless opts->indicators) */
+	wxf_gloss_entry *glossary; size_t n_glossary; /* terms that occur, in file order */
 	const char **notes;       size_t n_notes; /* owned: things the examiner must read */
 	/* private */
 	void *priv_;
@@ -414,11 +431,12 @@ void wxf_analysis_free(wxf_analysis **a);
  * Money as integer fen; times as UTC ISO strings plus *_ms; unknown as null.  Appends to out. */
 void wxf_analysis_json(const wxf_analysis *a, struct wxf_buf *out);
 
-/* The court-facing definitions of the ledger totals (§3), as (name, text) pairs terminated by
- * a {NULL, NULL} entry; the report prints them verbatim. */
+/* The court-facing definitions of the ledger totals (§3), as (name, English text, Chinese
+ * text) terminated by a {NULL, NULL, NULL} entry; the report prints both verbatim. */
 typedef struct wxf_ledger_def {
 	const char *name;
 	const char *text;
+	const char *zh;
 } wxf_ledger_def;
 extern const wxf_ledger_def wxf_ledger_defs[];
 

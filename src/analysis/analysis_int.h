@@ -45,6 +45,9 @@ int an_streq(const char *a, const char *b);
 const char *an_strndup(an_ctx *c, const char *s, size_t n);
 /* Appends a note for the examiner (a->notes).  Returns WXF_OK or WXF_ENOMEM. */
 int an_note(an_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The glossary terms that occur (an_glossary.c); path_given NULL: data/glossary.txt by
+ * lookup.  WXF_OK (also when there is no glossary file: a note), WXF_ECORRUPT, WXF_ENOMEM. */
+int an_build_glossary(an_ctx *c, const char *path_given);
 /* 1 for a room id (ends in "@chatroom"). */
 int an_is_group_id(const char *u);
 /* A 1:1 chat (not a group, not the owner's own). */

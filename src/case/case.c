@@ -17,7 +17,7 @@
  *   6 analysis     wxf_analysis_run per account (its own owner, seller, ledger)       case_analyse
  *   7 custody      the evidence hashed again (a change: a finding, the bundle still
  *                  written)                                                            case_rehash
- *   8 writers      report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256,
+ *   8 writers      report.html, timeline.xml, timeline.jsonl, csv/, case.jsonld, evidence.sha256,
  *                  then manifest.sha256 whose SHA-256 ends the audit log              case_write
  *
  * Every account is read into its own model and analysed on its own: nothing of one account is
@@ -87,6 +87,41 @@ case_exhibit_of(const case_run *r, const wxf_wc_acct *a)
 	if (a->root >= 0 && (size_t)a->root < r->inv.n_roots)
 		return r->inv.roots[a->root].name;
 	return NULL;
+}
+
+/* The processing record: each step's start and end on the audit log's clock, and its result. */
+static size_t
+step_begin(case_run *r, const char *zh, const char *en)
+{
+	wxf_report_step *st;
+
+	if (r->n_steps == sizeof(r->steps) / sizeof(r->steps[0]))
+		return r->n_steps - 1;
+	st = &r->steps[r->n_steps];
+	memset(st, 0, sizeof(*st));
+	st->zh = zh;
+	st->en = en;
+	st->start_ms = wxf_time_now_ms(NULL);
+	st->end_ms = WXF_TIME_UNKNOWN;
+	return r->n_steps++;
+}
+
+static void step_end(case_run *r, size_t i, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+step_end(case_run *r, size_t i, const char *fmt, ...)
+{
+	va_list ap;
+	char *l;
+
+	va_start(ap, fmt);
+	if (vasprintf(&l, fmt, ap) < 0)
+		l = NULL;
+	va_end(ap);
+	r->steps[i].end_ms = wxf_time_now_ms(NULL);
+	free((char *)r->steps[i].result);
+	r->steps[i].result = l;
 }
 
 /* ------------------------------------------------------------------------------ 1 intake */
@@ -576,15 +611,18 @@ case_write(case_run *r, wxf_err *err)
 	wxf_report_meta meta;
 	wxf_report_in rin;
 	struct utsname un;
-	char os[256];
+	char os[256], host[256];
 	size_t i, n = r->n_accts > 0 ? r->n_accts : 1;
 	int sde = 0, rc;
 	wxf_buf b;
 
-	if (uname(&un) == 0)
+	if (uname(&un) == 0) {
 		snprintf(os, sizeof(os), "%s %s %s", un.sysname, un.release, un.machine);
-	else
+		snprintf(host, sizeof(host), "%s", un.nodename);
+	} else {
 		snprintf(os, sizeof(os), "unknown");
+		host[0] = '\0';
+	}
 	memset(&meta, 0, sizeof(meta));
 	meta.case_number = o->case_number;
 	meta.exhibit = o->exhibit;
@@ -594,8 +632,10 @@ case_write(case_run *r, wxf_err *err)
 	meta.git_id = o->git_id;
 	meta.cmdline = r->cmdline;
 	meta.os = os;
+	meta.host = host[0] ? host : NULL;
 	meta.tz = r->tz;
 	meta.generated_ms = wxf_time_now_ms(&sde);
+	meta.started_ms = r->started_ms;
 	meta.generated_from_sde = sde;
 	meta.seller = o->seller;
 	meta.page_msgs = o->page_msgs;
@@ -624,6 +664,8 @@ case_write(case_run *r, wxf_err *err)
 	rin.limitations = (const char *const *)r->limits;
 	rin.n_limitations = r->n_limits;
 	rin.carving = r->carved;
+	rin.steps = r->steps;
+	rin.n_steps = r->n_steps;
 	wxf_log_info(r->log, "writing the evidence bundle");
 	rc = wxf_report_write_all(&rin, o->out, &r->audit, err);
 	/* the public key before the manifest (so that the manifest lists it), the signature of
@@ -638,9 +680,9 @@ case_write(case_run *r, wxf_err *err)
 			snprintf(r->s->signer, sizeof(r->s->signer), "%s",
 			    wxf_signer_fingerprint(r->signer));
 	}
-	free(parts);
-	free(subs);
 	if (rc != WXF_OK) {
+		free(parts);
+		free(subs);
 		wxf_audit_kv(&r->audit, "error", "message", err->msg);
 		return rc;
 	}
@@ -652,7 +694,23 @@ case_write(case_run *r, wxf_err *err)
 		    r->s->signer);
 	wxf_audit_add(&r->audit, "manifest", b.p, NULL);
 	wxf_buf_free(&b);
+	/* report.pdf attaches the manifest, so it comes after it; its record ends the log */
+	if (o->pdf_renderer != NULL) {
+		wxf_err pe;
+
+		wxf_log_info(r->log, "rendering report.pdf (PDF/A-3b) with %s", o->pdf_renderer);
+		wxf_err_clear(&pe);
+		if (wxf_report_pdf(&rin, o->out, o->pdf_renderer, &r->audit, r->s->pdf_sha256, &pe) !=
+		    WXF_OK) {
+			r->s->pdf_failed = 1;
+			r->s->pdf_sha256[0] = '\0';
+			wxf_log_error(r->log, "%s", pe.msg);
+		}
+	}
+	free(parts);
+	free(subs);
 	snprintf(r->s->audit_head, sizeof(r->s->audit_head), "%s", wxf_audit_head(&r->audit));
+	r->s->n_audit_records = (unsigned long)r->audit.seq;
 	return WXF_OK;
 }
 
@@ -663,13 +721,14 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
     wxf_err *err)
 {
 	case_run r;
-	size_t i;
+	size_t i, k;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	memset(&r, 0, sizeof(r));
 	r.o = o;
 	r.s = s;
+	r.started_ms = wxf_time_now_ms(NULL);
 	r.log = o->log;
 	if (o->out == NULL)
 		return wxf_err_set(err, WXF_EUSAGE, "-o OUTDIR is required");
@@ -698,20 +757,38 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	r.env.limit = limit_cb;
 	r.env.limit_arg = &r;
 
+	k = step_begin(&r, "检材登记与哈希", "inventory and hashes of the evidence, read-only");
 	if ((rc = case_intake(&r, evidence, n, err)) != WXF_OK)
 		goto done;
+	step_end(&r, k, "%zu evidence files, MD5/SHA-1/SHA-256 each", r.inv.n_items);
 	s->step = WXF_CASE_READ;
+	k = step_begin(&r, "备份容器解包", "device backups unpacked");
 	case_containers(&r);
+	step_end(&r, k, "%zu unpacked, %zu could not be opened", r.un.n_subs, s->n_unreadable);
+	k = step_begin(&r, "识别微信账户", "WeChat accounts found");
 	if ((rc = case_accounts(&r, err)) != WXF_OK)
 		goto done;
+	step_end(&r, k, "%zu account(s)", r.n_accts);
+	k = step_begin(&r, "解密、读取与恢复", "decryption, reading, recovery of deleted records");
 	if ((rc = case_read(&r, err)) != WXF_OK)
 		goto done;
+	step_end(&r, k, "%zu of %zu message databases read; %zu messages, %zu payments",
+	    s->n_dbs_read, s->n_dbs, s->n_msgs, s->n_payments);
+	k = step_begin(&r, "出处字节复核", "every cited byte range re-read and hashed");
 	case_cite(&r);
+	step_end(&r, k, "%zu ranges, %zu with their text; %zu mismatches", s->n_cites,
+	    s->n_cites_text, s->n_cites_failed);
 	s->step = WXF_CASE_ANALYSE;
+	k = step_begin(&r, "分析（卖家、付款、关键词）", "analysis: seller, ledger, indicators");
 	if ((rc = case_analyse(&r, err)) != WXF_OK)
 		goto done;
+	step_end(&r, k, "%zu account(s) analysed", r.n_accts > 0 ? r.n_accts : 1);
 	s->step = WXF_CASE_WRITE;
+	k = step_begin(&r, "处理后再次计算检材哈希", "evidence hashed again");
 	case_rehash(&r);
+	step_end(&r, k, "%zu evidence files changed", s->n_changed);
+	step_begin(&r, "生成证据包", "the bundle written (ends with the manifest record of the "
+	    "audit log)");
 	if ((rc = case_write(&r, err)) == WXF_OK)
 		s->step = WXF_CASE_DONE;
 done:
@@ -738,6 +815,8 @@ done:
 	free(r.accts);
 	wxf_model_free(&r.empty);
 	wxf_unpack_result_free(&r.un);
+	for (i = 0; i < r.n_steps; i++)
+		free((char *)r.steps[i].result);
 	for (i = 0; i < r.n_limits; i++)
 		free(r.limits[i]);
 	free(r.limits);

@@ -47,6 +47,8 @@ typedef struct wxf_case_opts {
 	const char *case_number, *exhibit, *examiner, *organisation;
 	size_t page_msgs;                /* 0: the report's default */
 	const char *sign_key;            /* --sign: Ed25519 private key (PEM) signing the manifest */
+	const char *pdf_renderer;        /* report.pdf rendered by this program (WeasyPrint), after
+	                                    the manifest; NULL: no PDF */
 } wxf_case_opts;
 
 /* One account as the summary shows it. */
@@ -94,6 +96,9 @@ typedef struct wxf_case_summary {
 	char manifest_sha256[65];
 	char audit_head[65];
 	char signer[65];                 /* the signing key's fingerprint when signed, else "" */
+	unsigned long n_audit_records;   /* lines of audit.jsonl */
+	char pdf_sha256[65];             /* report.pdf ("" without --pdf or when it failed) */
+	int pdf_failed;                  /* 1: the bundle is written, report.pdf is not */
 } wxf_case_summary;
 
 /*

@@ -10,8 +10,11 @@
  *   event (contact)   the value of its <contact>
  *   witness           the witness's <text>
  *   identity          its username;  attribute: its value
- *   anything else     its range_sha256 only
+ *   anything else     its range_sha256 only (the <findings>: the seller's identifiers, ledger
+ *                     rows and indicator hits cite records whose text is checked above)
  *
+ * Only elements of our namespace (WXF_TIMELINE_NS) count: the DFXML part around them has
+ * names of its own.
  * The file is the image below the bundle (image="work/..."), or the evidence file located as
  * `verify` locates evidence (wxf_evidence_locate).  A timeline that cannot be read, an image path
  * that leaves the bundle, a provenance without range_sha256: all failures, each named.
@@ -43,6 +46,7 @@ typedef struct vstate {
 	char *attr_text;       /* value of the current attribute */
 	long wit_n;            /* current witness, 0 outside */
 	int in_attr, in_ident;
+	int in_findings;       /* inside <findings>: ranges only */
 } vstate;
 
 static char *
@@ -130,7 +134,9 @@ check_prov(vstate *v, xmlTextReaderPtr rd)
 	wxf_err e;
 	int ok;
 
-	if (v->wit_n > 0)
+	if (v->in_findings)
+		text = NULL;
+	else if (v->wit_n > 0)
 		text = v->wit_text;
 	else if (v->in_attr)
 		text = v->attr_text;
@@ -222,10 +228,36 @@ elem_text(xmlTextReaderPtr rd)
 	return s;
 }
 
+/* Inside <findings>: a failure names the element holding the provenance and its reference. */
+static void
+on_start_findings(vstate *v, xmlTextReaderPtr rd, const char *name)
+{
+	char *ref;
+
+	if (strcmp(name, "provenance") == 0) {
+		check_prov(v, rd);
+		return;
+	}
+	ref = attr(rd, "ref");
+	if (ref == NULL)
+		ref = attr(rd, "payment");
+	if (ref == NULL)
+		ref = attr(rd, "username");
+	if (ref != NULL) {
+		set(&v->item, wxf_xasprintf("findings %s %s", name, ref));
+		free(ref);
+	}
+}
+
 static void
 on_start(vstate *v, xmlTextReaderPtr rd, const char *name)
 {
-	if (strcmp(name, "event") == 0 || strcmp(name, "fragment") == 0) {
+	if (strcmp(name, "findings") == 0) {
+		v->in_findings = 1;
+		set(&v->item, wxf_xstrdup("findings"));
+	} else if (v->in_findings)
+		on_start_findings(v, rd, name);
+	else if (strcmp(name, "event") == 0 || strcmp(name, "fragment") == 0) {
 		set(&v->item, attr(rd, "id"));
 		set(&v->ev_type, attr(rd, "type"));
 		set(&v->ev_text, NULL);
@@ -266,7 +298,12 @@ on_start(vstate *v, xmlTextReaderPtr rd, const char *name)
 static void
 on_end(vstate *v, const char *name)
 {
-	if (strcmp(name, "witness") == 0) {
+	if (strcmp(name, "findings") == 0) {
+		v->in_findings = 0;
+		set(&v->item, NULL);
+	} else if (v->in_findings)
+		return;
+	else if (strcmp(name, "witness") == 0) {
 		v->wit_n = 0;
 		set(&v->wit_text, NULL);
 	} else if (strcmp(name, "attribute") == 0) {
@@ -315,13 +352,14 @@ wxf_cite_verify_bundle(const char *outdir, const char *evidence_base, wxf_cite_r
 	while ((ret = xmlTextReaderRead(rd)) == 1) {
 		int type = xmlTextReaderNodeType(rd);
 		const char *name = (const char *)xmlTextReaderConstLocalName(rd);
+		const char *ns = (const char *)xmlTextReaderConstNamespaceUri(rd);
 
 		/* the tool never writes a DOCTYPE: one can only declare entities (expansion bombs) */
 		if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
 			ret = 2;
 			break;
 		}
-		if (name == NULL)
+		if (name == NULL || ns == NULL || strcmp(ns, WXF_TIMELINE_NS) != 0)
 			continue;
 		if (type == XML_READER_TYPE_ELEMENT) {
 			int empty = xmlTextReaderIsEmptyElement(rd);

@@ -8,8 +8,10 @@
  * of the platform table (wechat/wc_drivers.c).
  *
  * Exit status: 0 the bundle is written; 1 the evidence changed during processing (the bundle
- * is still written); 2 usage (options, OUTDIR, indicator files); 3 the evidence cannot be
- * read, or no message database found could be read; 4 the bundle could not be written.
+ * is still written); 2 usage (options, OUTDIR, indicator files; --pdf without WeasyPrint in
+ * PATH, checked before anything is done); 3 the evidence cannot be read, or no message
+ * database found could be read; 4 the bundle could not be written, or report.pdf could not
+ * be rendered (the rest of the bundle is written and verifies).
  */
 #include "config.h"
 #include "cmd.h"
@@ -21,6 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define PDF_RENDERER "weasyprint"
 
 struct case_opts {
 	wxf_keyopts k;           /* --key, --imei, --uin, --reveal-key (cmd.h) */
@@ -28,6 +33,7 @@ struct case_opts {
 	char *case_number, *exhibit, *examiner, *organisation, *tz, *seller;
 	char **indicators;
 	int no_carve;
+	int pdf;
 	char *backup_key;        /* --backup-key: WeChat PC backup passphrase (32 hex) */
 	char *backup_password;   /* --backup-password: encrypted .ab / Huawei backup password */
 	char *sign;              /* --sign: Ed25519 private key signing the manifest */
@@ -39,7 +45,7 @@ struct case_opts {
 enum {
 	OPT_CASE = 0x2100, OPT_EXHIBIT, OPT_EXAMINER, OPT_ORG, OPT_TZ, OPT_SELLER, OPT_INDICATORS,
 	OPT_PAGE, OPT_NO_CARVE, OPT_BACKUP_KEY, OPT_BACKUP_PASSWORD, OPT_MEMDUMP, OPT_IMAGE_KEY,
-	OPT_SIGN
+	OPT_SIGN, OPT_PDF
 };
 
 static const struct option case_long[] = {
@@ -58,6 +64,7 @@ static const struct option case_long[] = {
 	{ "indicators", required_argument, NULL, OPT_INDICATORS },
 	{ "page-messages", required_argument, NULL, OPT_PAGE },
 	{ "no-carve", no_argument, NULL, OPT_NO_CARVE },
+	{ "pdf", no_argument, NULL, OPT_PDF },
 	{ "backup-key", required_argument, NULL, OPT_BACKUP_KEY },
 	{ "backup-password", required_argument, NULL, OPT_BACKUP_PASSWORD },
 	{ "sign", required_argument, NULL, OPT_SIGN },
@@ -109,6 +116,7 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 	case OPT_SIGN: wxf_cmd_set_str(&o->sign, arg); return WXF_OK;
 	case OPT_INDICATORS: wxf_cmd_strv_add(&o->indicators, arg); return WXF_OK;
 	case OPT_NO_CARVE: o->no_carve = 1; return WXF_OK;
+	case OPT_PDF: o->pdf = 1; return WXF_OK;
 	case OPT_BACKUP_KEY: wipe_set(&o->backup_key, arg); return WXF_OK;
 	case OPT_BACKUP_PASSWORD: wipe_set(&o->backup_password, arg); return WXF_OK;
 	case OPT_MEMDUMP: wxf_cmd_strv_add(&o->dumps, arg); return WXF_OK;
@@ -116,6 +124,24 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 	case OPT_PAGE: return wxf_cmd_num(arg, 10, 1000000, &o->page_msgs, "--page-messages", err);
 	}
 	return wxf_err_set(err, WXF_EUSAGE, "unknown option");
+}
+
+/* 1 when prog is an executable file in a folder of PATH. */
+static int
+in_path(const char *prog)
+{
+	const char *p = getenv("PATH"), *e;
+	char buf[4096];
+
+	for (; p != NULL && *p != '\0'; p = *e ? e + 1 : e) {
+		e = strchr(p, ':');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (e > p && snprintf(buf, sizeof(buf), "%.*s/%s", (int)(e - p), p, prog) <
+		    (int)sizeof(buf) && access(buf, X_OK) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static void
@@ -128,8 +154,8 @@ print_summary(const struct case_opts *o, const wxf_case_summary *s)
 
 	printf("Evidence bundle: %s\n", out);
 	free(out);
-	printf("  report.html, timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/, "
-	    "audit.jsonl\n");
+	printf("  report.html, timeline.xml, timeline.jsonl, csv/, case.jsonld, evidence.sha256, "
+	    "work/, audit.jsonl%s\n", s->pdf_sha256[0] ? ", report.pdf" : "");
 	for (i = 0; i < s->n_units; i++)
 		printf("  %s read: %zu of %zu\n", s->units[i].noun, s->units[i].n_read, s->units[i].n);
 	printf("  message databases read: %zu of %zu; messages: %zu; payments: %zu\n", s->n_dbs_read,
@@ -162,10 +188,19 @@ print_summary(const struct case_opts *o, const wxf_case_summary *s)
 	if (s->n_unreadable + s->n_dbs_unreadable > 0)
 		printf("  UNREADABLE evidence: %zu container(s), %zu database(s) or backup(s) (see the "
 		    "report's limitations)\n", s->n_unreadable, s->n_dbs_unreadable);
-	printf("  audit log head: %s\n", s->audit_head);
+	printf("  audit.jsonl: %lu records, chained; head %s (verify checks it: nothing to "
+	    "record)\n", s->n_audit_records, s->audit_head);
 	if (s->signer[0] != '\0')
 		printf("  manifest signed (Ed25519, %s); signing key SHA-256: %s\n", WXF_SIGN_FILE,
 		    s->signer);
+	if (s->pdf_sha256[0])
+		printf("  report.pdf SHA-256: %s (PDF/A-3b attaching timeline.xml and manifest.sha256; "
+		    "not in the manifest, which it attaches: its hash is the audit log's last "
+		    "record)\n", s->pdf_sha256);
+	else if (s->pdf_failed)
+		printf("  report.pdf: NOT WRITTEN (see the error above)\n");
+	printf("The one hash to record in the examination record (笔录/清单) is the manifest's: it "
+	    "covers every file of the bundle (verify --expect checks it).\n");
 	printf("manifest.sha256 SHA-256: %s\n", s->manifest_sha256);
 }
 
@@ -215,6 +250,12 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		fprintf(stderr, "wxforensic case: -o OUTDIR is required\n");
 		return WXF_EXIT_USAGE;
 	}
+	if (o->pdf && !in_path(PDF_RENDERER)) {
+		fprintf(stderr, "wxforensic case: --pdf needs WeasyPrint: the program '%s' is not in "
+		    "PATH (Debian: apt-get install weasyprint, or build-aux/wxf-setup-debian); "
+		    "nothing was done\n", PDF_RENDERER);
+		return WXF_EXIT_USAGE;
+	}
 	while (o->indicators != NULL && o->indicators[n_ind] != NULL)
 		n_ind++;
 	memset(&co, 0, sizeof(co));
@@ -246,6 +287,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	co.organisation = o->organisation;
 	co.page_msgs = (size_t)o->page_msgs;
 	co.sign_key = o->sign;
+	co.pdf_renderer = o->pdf ? PDF_RENDERER : NULL;
 	wxf_err_clear(&err);
 	rc = wxf_case_run(argv, (size_t)argc, &co, &s, &err);
 	free(cmdline);
@@ -272,6 +314,12 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		fprintf(stderr, "\n*** PROVENANCE FAILURE: %zu cited byte range(s) do not hold what the "
 		    "bundle reports; see audit.jsonl (provenance-mismatch). ***\n", s.n_cites_failed);
 		exit_rc = WXF_EXIT_FINDINGS;
+	}
+	if (s.pdf_failed) {
+		fprintf(stderr, "wxforensic case: report.pdf could not be rendered; the rest of the "
+		    "bundle is written and verifies\n");
+		if (exit_rc == WXF_EXIT_OK)
+			exit_rc = WXF_EXIT_INTERNAL;
 	}
 	if (s.n_unreadable + s.n_dbs_unreadable > 0 || (s.n_dbs > 0 && s.n_dbs_read == 0)) {
 		fprintf(stderr, "wxforensic case: part of the evidence could not be read (%zu "
@@ -316,19 +364,24 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --jobs N            decryption and carving threads (0 = all CPUs)\n"
 	    "      --page-messages N   messages per conversation page (default 2000)\n"
 	    "      --no-carve          do not recover deleted records\n"
+	    "      --pdf               also write report.pdf (PDF/A-3b, WeasyPrint; attaches\n"
+	    "                          timeline.xml and manifest.sha256)\n"
 	    "      --backup-key HEX32  passphrase of a WeChat PC \"Backup & Restore\" folder\n"
 	    "      --backup-password P password of an encrypted Android (.ab) or Huawei backup\n"
 	    "      --sign KEY          sign manifest.sha256 with this Ed25519 private key (PEM);\n"
 	    "                          the public key goes into the bundle\n\n"
 	    "Every WeChat account found is read and analysed on its own.  Writes report.html,\n"
-	    "timeline.xml, timeline.jsonl, csv/, evidence.sha256, work/, audit.jsonl and\n"
-	    "manifest.sha256; prints the manifest's SHA-256 (write it in the examination record:\n"
-	    "verify --expect checks it).  Honours SOURCE_DATE_EPOCH.  Every\n"
-	    "cited byte range is re-read and checked before writing.  Exit 1 if the evidence\n"
-	    "changed during processing or a cited range does not hold its record; 3 if some\n"
-	    "evidence could not be read (wrong or missing password or key, corrupt container or\n"
-	    "database): the bundle is still written, without it; 4 if the bundle could not be\n"
-	    "written (disk full: the message names the file) or a step failed for want of room.",
+	    "timeline.xml (DFXML), timeline.jsonl, csv/, case.jsonld (CASE/UCO), evidence.sha256,\n"
+	    "work/, audit.jsonl and manifest.sha256, then with --pdf report.pdf (not in the\n"
+	    "manifest: its hash is the audit log's last record); prints the manifest's SHA-256,\n"
+	    "the one hash to record (verify --expect checks it).  Honours SOURCE_DATE_EPOCH.\n"
+	    "Every cited byte range is re-read and checked before writing.  Exit 1 if the\n"
+	    "evidence changed during processing or a cited range does not hold its record; 3 if\n"
+	    "some evidence could not be read (wrong or missing password or key, corrupt container\n"
+	    "or database): the bundle is still written, without it; 4 if the bundle could not be\n"
+	    "written (disk full: the message names the file), a step failed for want of room, or\n"
+	    "report.pdf was not rendered.  --pdf without WeasyPrint in PATH: exit 2 before\n"
+	    "anything is done.",
 	.optstring = "o:",
 	.opts = case_long,
 	.state_size = sizeof(struct case_opts),

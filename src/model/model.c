@@ -731,6 +731,11 @@ wxf_model_each_prov(wxf_model *m, void (*fn)(void *arg, wxf_prov *p, const char 
 		fn(arg, &g->prov, g->username, g->username);
 		for (k = 0; k < g->n_members; k++)
 			fn(arg, &g->members[k].prov, NULL, g->username);
+		/* names and room owners are cited by the findings (the seller's groups) */
+		for (k = 0; k < g->names.n; k++)
+			fn(arg, &g->names.v[k].prov, NULL, g->username);
+		for (k = 0; k < g->owners.n; k++)
+			fn(arg, &g->owners.v[k].prov, NULL, g->username);
 	}
 	for (i = 0; i < m->n_convs; i++) {
 		fn(arg, &m->convs[i]->prov, m->convs[i]->talker, m->convs[i]->talker);
@@ -794,6 +799,7 @@ wxf_msg_add_media(wxf_model *m, wxf_msg *msg, const wxf_media *media)
 	d->path = wxf_model_strdup(m, media->path);
 	d->magic = wxf_model_strdup(m, media->magic);
 	d->source = wxf_model_strdup(m, media->source);
+	d->derived_from = wxf_model_strdup(m, media->derived_from);
 	d->prov = prov_own(m, &media->prov);
 	msg->n_media++;
 	return WXF_OK;

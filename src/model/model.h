@@ -318,6 +318,9 @@ typedef struct wxf_media {
 	const char *magic;         /* "jpeg", "png", "gif", "webp", "wxgf", "amr", "silk", "mp4",
 	                              "pdf", "zip", "unknown" (from the first bytes), NULL if absent */
 	const char *source;        /* "message.imgPath", "ImgInfo2.bigImgPath", ... */
+	const char *derived_from;  /* the evidence file the tool made this file from (path is then
+	                              below the bundle: reassembled, decoded ...); NULL: the file is
+	                              part of the evidence itself */
 	wxf_prov prov;             /* the row that named the file */
 } wxf_media;
 

@@ -4,12 +4,18 @@
  *
  *   OUTDIR/report.html            self-contained report (inline CSS, strict CSP, no script)
  *   OUTDIR/conversations/C-N.html pages of large conversations, linked from report.html
- *   OUTDIR/timeline.xml           every event in time order, namespace WXF_TIMELINE_NS,
+ *   OUTDIR/timeline.xml           DFXML 2.0 (namespace WXF_DFXML_NS): the evidence files as
+ *                                 fileobjects; our records in namespace WXF_TIMELINE_NS: every
+ *                                 event in time order and the findings of every account,
  *                                 validated by data/timeline.xsd (wxforensic-timeline(5))
  *   OUTDIR/timeline.jsonl         Timesketch JSON Lines (message, datetime, timestamp_desc)
+ *   OUTDIR/case.jsonld            CASE/UCO 1.4 JSON-LD: action, tool, files, accounts, messages,
+ *                                 payments, the seller relationship (rpt_case.c)
  *   OUTDIR/csv/{messages,payments,contacts}.csv   RFC 4180, UTF-8 with BOM, CRLF
  *   OUTDIR/evidence.sha256        SHA-256 of every evidence file (sha256sum format)
  *   OUTDIR/manifest.sha256        sha256sum format, every file above and work/, sorted
+ *   OUTDIR/report.pdf             with case --pdf: PDF/A-3b attaching timeline.xml and the
+ *                                 manifest; its hash is in the audit log (rpt_pdf.c)
  *
  * Reproducibility (reporting.md §4): every writer is a pure function of its inputs; order is
  * the model's sorted order or an explicit sort; ids are the model's deterministic ids; the only
@@ -31,7 +37,8 @@
 #include "intake/intake.h"
 #include "model/model.h"
 
-#define WXF_TIMELINE_NS "urn:wxforensic:timeline:1"
+#define WXF_TIMELINE_NS "urn:wxforensic:timeline:2"
+#define WXF_DFXML_NS "http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML"
 #define WXF_REPORT_PAGE_MSGS 2000   /* default messages per conversation page */
 
 struct wxf_analysis;
@@ -46,13 +53,23 @@ typedef struct wxf_report_meta {
 	const char *git_id;        /* WXF_GIT_ID */
 	const char *cmdline;       /* as recorded (see wxf_report_cmdline) */
 	const char *os;            /* "Linux 6.1.0 x86_64" */
+	const char *host;          /* the machine's name (processing record), NULL: not given */
 	const wxf_tz *tz;          /* display zone (required) */
 	int64_t generated_ms;      /* the one clock value of the bundle */
+	int64_t started_ms;        /* when the run started (case.jsonld), 0: generated_ms */
 	int generated_from_sde;    /* 1: SOURCE_DATE_EPOCH */
 	const char *seller;        /* username chosen with --seller, or NULL */
 	const char *signer;        /* fingerprint of the key that signs the manifest, or NULL */
 	size_t page_msgs;          /* messages per conversation page (0 = WXF_REPORT_PAGE_MSGS) */
 } wxf_report_meta;
+
+/* One step of the run for the processing record (笔录-style): from case/, the same clock as the
+ * audit log's (SOURCE_DATE_EPOCH when set). */
+typedef struct wxf_report_step {
+	const char *zh, *en;       /* "检材登记与哈希", "inventory and hashing" */
+	int64_t start_ms, end_ms;  /* WXF_TIME_UNKNOWN: not recorded (the writers' own end) */
+	const char *result;        /* one line, or NULL */
+} wxf_report_step;
 
 /* One account: its own model and analysis.  With several parts the report shows each
  * account on its own (its owner, seller, ledger, conversations); nothing is merged. */
@@ -78,6 +95,8 @@ typedef struct wxf_report_in {
 	const char *const *limitations; /* extra lines for the limitations section */
 	size_t n_limitations;
 	int carving;                    /* 1 if deleted-record recovery ran */
+	const wxf_report_step *steps;   /* the run's steps, for the processing record */
+	size_t n_steps;
 } wxf_report_in;
 
 /* Rewrites a command line (as joined by cli/cmd.c) for the record: the program path becomes
@@ -96,8 +115,16 @@ int wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audi
 int wxf_report_xml(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
 int wxf_report_jsonl(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
 int wxf_report_csv(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
+int wxf_report_case(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err);
 int wxf_report_evidence_list(const wxf_report_in *in, const char *outdir, wxf_audit *audit,
     wxf_err *err);
+/* report.pdf (rpt_pdf.c), after manifest.sha256: PDF/A-3b rendered by the program renderer
+ * (WeasyPrint, found in PATH) with timeline.xml and manifest.sha256 attached; not in the
+ * manifest (it attaches it): its SHA-256 goes to hex and to the audit record "report-pdf"
+ * after the manifest record.  WXF_OK, or WXF_EIO naming the failure (the renderer could not
+ * be run or failed). */
+int wxf_report_pdf(const wxf_report_in *in, const char *outdir, const char *renderer,
+    wxf_audit *audit, char hex[65], wxf_err *err);
 /* All of the above in order. */
 int wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *audit,
     wxf_err *err);
@@ -149,7 +176,9 @@ typedef struct wxf_verify_result {
 	size_t n_files;                       /* manifest entries checked */
 	size_t n_evidence_checked, n_evidence_unreachable;
 	unsigned long n_audit_lines;
-	int audit_ok;                         /* 1 chain intact and ends at this manifest */
+	int audit_ok;                         /* 1 chain intact and ends at this manifest (or at
+	                                         the report-pdf record just after it) */
+	char pdf_sha256[65];                  /* report.pdf as the audit log records it, or "" */
 	char audit_msg[1024];
 	char manifest_sha256[65];
 	char incomplete[1024];                /* non-empty: a bundle whose run did not finish

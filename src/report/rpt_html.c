@@ -19,6 +19,7 @@
 #include "rpt_css.h"
 #include "analysis/analysis.h"
 #include "base/wxf_file.h"
+#include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
 
 #include <stdio.h>
@@ -65,6 +66,9 @@ typedef struct hctx {
 	size_t page_msgs;
 	const char *seller;
 	const char *owner;
+	int print;           /* the court PDF's document: no conversations, contacts, fragments */
+	const char *outdir;  /* the bundle (files the tool made are read from it) */
+	const char *manifest_sha256; /* print: the attached manifest's, in every page's footer */
 } hctx;
 
 /* ------------------------------------------------------------------------------ primitives */
@@ -225,6 +229,11 @@ msg_link(hctx *h, const char *msg_id)
 
 	if (msg_id == NULL)
 		return;
+	if (h->print) {
+		/* the court PDF holds no conversations to link to */
+		F(h, "<span class=\"hash\">m-%s</span>", msg_id);
+		return;
+	}
 	msg_href(h, msg_id, href, sizeof(href));
 	F(h, "<a href=\"%s\">m-%s</a>", href, msg_id);
 }
@@ -278,7 +287,8 @@ prov(hctx *h, const wxf_prov *p, const char *label)
 	F(h, " · 偏移 offset <span data-k=\"offset\">%llu</span> (0x%llx) · 长度 length "
 	    "<span data-k=\"length\">%u</span> B", (unsigned long long)p->offset,
 	    (unsigned long long)p->offset, p->length);
-	if (p->range_sha256 != NULL)
+	/* the court PDF leaves the range hashes to its attached timeline.xml (method section) */
+	if (p->range_sha256 != NULL && !h->print)
 		F(h, " · 字节 SHA-256 range <span class=\"hash\" data-k=\"range_sha256\">%s</span>",
 		    p->range_sha256);
 	F(h, " · <span data-k=\"origin\">%s</span> / <span data-k=\"status\">%s</span> · "
@@ -314,13 +324,44 @@ page_open(hctx *h, const char *title)
 	P(h, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
 	P(h, "<meta name=\"generator\" content=\"wxforensic ");
 	T(h, mt->tool_version);
-	P(h, "\">\n<title>");
-	T(h, title);
+	P(h, "\">\n");
+	if (h->print) {
+		char t[64];
+
+		/* the PDF's document information (WeasyPrint maps these) */
+		P(h, "<meta name=\"author\" content=\"");
+		T(h, mt->examiner != NULL ? mt->examiner : "wxforensic");
+		P(h, "\">\n<meta name=\"description\" content=\"电子数据检验报告 Electronic data "
+		    "examination report; attached: timeline.xml, manifest.sha256\">\n");
+		P(h, "<meta name=\"keywords\" content=\"WeChat, evidence, ");
+		T(h, mt->case_number);
+		P(h, "\">\n");
+		rpt_time(h->c, mt->generated_ms, t, sizeof(t));
+		F(h, "<meta name=\"dcterms.created\" content=\"%s\">\n<meta name=\"dcterms.modified\" "
+		    "content=\"%s\">\n", t, t);
+	}
+	P(h, "<title>");
+	if (h->print) {
+		P(h, "微信聊天与支付记录检验报告");
+		if (mt->case_number != NULL)
+			P(h, " · 案件编号 ");
+	}
+	T(h, h->print ? mt->case_number : title);
 	P(h, "</title>\n<style>\n");
 	P(h, rpt_css);
+	if (h->print)
+		P(h, rpt_css_pdf);
 	P(h, "@page{size:A4;margin:16mm 13mm 18mm 13mm;"
-	    "@bottom-center{content:\"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页\";"
-	    "font-size:9pt;color:#444}");
+	    "@bottom-center{content:\"第 \" counter(page) \" 页 / 共 \" counter(pages) \" 页");
+	if (h->print && h->manifest_sha256 != NULL) {
+		/* the PDF comes after the manifest: every page names it, on a line of its own */
+		P(h, "\\A ");
+		css_str(h->b, "manifest.sha256 SHA-256 ");
+		css_str(h->b, h->manifest_sha256);
+		P(h, "\";white-space:pre;font-size:7pt");
+	} else
+		P(h, "\";font-size:9pt");
+	P(h, ";color:#444}");
 	P(h, "@top-right{content:\"");
 	if (mt->case_number != NULL) {
 		css_str(h->b, "案件编号 ");
@@ -394,10 +435,11 @@ toc(hctx *h)
 {
 	size_t i, k;
 
-	P(h, "<nav id=\"toc\"><h2 class=\"first\">目录 <span class=\"en\">(Contents)</span></h2><ol>\n");
+	P(h, "<nav id=\"toc\"><h2 class=\"first\">目录 <span class=\"en\">(Contents)</span></h2>"
+	    "<ol class=\"toc\">\n");
 	P(h, "<li><a href=\"#summary\">概要 (Summary)</a></li>\n");
-	P(h, "<li><a href=\"#evidence\">电子数据清单 (Evidence list)</a></li>\n");
-	P(h, "<li><a href=\"#decryption\">解密说明 (Decryption)</a></li>\n");
+	P(h, "<li><a href=\"#evidence\">一、电子数据清单 (Evidence list)</a></li>\n");
+	P(h, "<li><a href=\"#decryption\">二、解密说明 (Decryption)</a></li>\n");
 	for (k = 0; k < h->n_hp; k++) {
 		use_part(h, k);
 		if (h->n_hp > 1) {
@@ -405,12 +447,22 @@ toc(hctx *h)
 			T(h, h->cur->rp->label != NULL ? h->cur->rp->label : h->cur->rp->key);
 			P(h, "</code><ol>\n");
 		}
-		F(h, "<li><a href=\"#seller%s\">卖家身份 (Seller identity)</a></li>\n", h->sfx);
-		F(h, "<li><a href=\"#ledger%s\">付款明细与赔偿计算 (Payment ledger, CRPL art. 55)</a>"
-		    "</li>\n", h->sfx);
-		F(h, "<li><a href=\"#recovered%s\">已删除并恢复的消息 (Deleted and recovered messages)"
+		F(h, "<li><a href=\"#seller%s\">三、卖家身份 (Seller identity)</a></li>\n", h->sfx);
+		F(h, "<li><a href=\"#ledger%s\">四、付款明细与赔偿计算 (Payment ledger, CRPL art. 55)"
 		    "</a></li>\n", h->sfx);
-		F(h, "<li><a href=\"#conversations%s\">聊天记录 (Conversations)</a><ol>\n", h->sfx);
+		F(h, "<li><a href=\"#recovered%s\">五、已删除并恢复的消息 (Deleted and recovered "
+		    "messages)</a></li>\n", h->sfx);
+		if (h->print) {
+			F(h, "<li><a href=\"#indicators%s\">六、关键词命中的消息 (Messages with indicator "
+			    "hits)</a></li>\n", h->sfx);
+			F(h, "<li><a href=\"#glossary%s\">七、术语表 (Glossary)</a></li>\n", h->sfx);
+			F(h, "<li><a href=\"#anomalies%s\">八、异常与局限 (Anomalies and limitations)</a>"
+			    "</li>\n", h->sfx);
+			if (h->n_hp > 1)
+				P(h, "</ol></li>\n");
+			continue;
+		}
+		F(h, "<li><a href=\"#conversations%s\">六、聊天记录 (Conversations)</a><ol>\n", h->sfx);
 		for (i = 0; i < h->n_convs; i++) {
 			const wxf_conv *cv = h->convs[i];
 			const char *n = ident_name(h, cv->talker);
@@ -426,19 +478,23 @@ toc(hctx *h)
 			F(h, "</a> (%zu)</li>\n", cv->n_msgs);
 		}
 		P(h, "</ol></li>\n");
-		F(h, "<li><a href=\"#indicators%s\">关键词命中 (Indicator hits)</a></li>\n", h->sfx);
-		F(h, "<li><a href=\"#contacts%s\">联系人 (Contacts)</a></li>\n", h->sfx);
-		F(h, "<li><a href=\"#anomalies%s\">异常与局限 (Anomalies and limitations)</a></li>\n",
+		F(h, "<li><a href=\"#indicators%s\">七、关键词命中 (Indicator hits)</a></li>\n", h->sfx);
+		F(h, "<li><a href=\"#glossary%s\">八、术语表 (Glossary)</a></li>\n", h->sfx);
+		F(h, "<li><a href=\"#contacts%s\">九、联系人 (Contacts)</a></li>\n", h->sfx);
+		F(h, "<li><a href=\"#anomalies%s\">十、异常与局限 (Anomalies and limitations)</a></li>\n",
 		    h->sfx);
 		if (h->m->n_fragments > 0)
-			F(h, "<li><a href=\"#fragments%s\">附录：无文字残片 (Appendix: fragments without text)"
-			    "</a></li>\n", h->sfx);
+			F(h, "<li><a href=\"#fragments%s\">附录、无文字残片 (Appendix: fragments without "
+			    "text)</a></li>\n", h->sfx);
 		if (h->n_hp > 1)
 			P(h, "</ol></li>\n");
 	}
 	if (h->n_hp > 1)
 		P(h, "<li><a href=\"#limitations\">局限 (Limitations)</a></li>\n");
-	P(h, "<li><a href=\"#method\">方法、完整性与复核 (Method, integrity, verification)</a></li>\n");
+	F(h, "<li><a href=\"#method\">%s、方法、完整性与复核 (Method, integrity, verification)</a>"
+	    "</li>\n", h->print ? "九" : "十一");
+	F(h, "<li><a href=\"#record\">%s、处理记录与签名 (Processing record and signatures)</a>"
+	    "</li>\n", h->print ? "十" : "十二");
 	P(h, "</ol></nav>\n");
 }
 
@@ -743,6 +799,59 @@ attr_rows(hctx *h, const char *zh, const char *en, const wxf_an_attr *a)
 	}
 }
 
+/* Every distinct value of one attribute, separated by "、", or "—". */
+static void
+glance_values(hctx *h, const char *zh, const char *en, const wxf_an_attr *a)
+{
+	size_t i;
+
+	F(h, "<tr><th scope=\"row\">%s <span class=\"en\">(%s)</span></th><td>", zh, en);
+	for (i = 0; i < a->n; i++) {
+		if (i > 0)
+			P(h, "、");
+		T(h, a->v[i].value);
+	}
+	if (a->n == 0)
+		P(h, "— <span class=\"en\">(none in the evidence)</span>");
+	P(h, "</td></tr>\n");
+}
+
+/* The seller at one glance: identifiers and why this account, before the source lines. */
+static void
+seller_glance(hctx *h)
+{
+	const wxf_analysis *an = h->an;
+	const wxf_an_person *s = an->seller;
+	const wxf_an_rank *r = an->n_ranking > 0 ? &an->ranking[0] : NULL;
+
+	P(h, "<div class=\"glance\"><h3>一览 <span class=\"en\">(at a glance)</span></h3>"
+	    "<table class=\"kv\"><tbody>\n<tr><th scope=\"row\">微信内部ID <span class=\"en\">"
+	    "(wxid)</span></th><td><code>");
+	T(h, s->username);
+	P(h, "</code></td></tr>\n");
+	glance_values(h, "微信号", "WeChat ID", &s->aliases);
+	glance_values(h, "昵称", "nicknames", &s->nicknames);
+	glance_values(h, "备注名", "owner's remark", &s->remarks);
+	glance_values(h, "电话", "phone", &s->phones);
+	P(h, "<tr><th scope=\"row\">为何是此账号 <span class=\"en\">(why this account)</span></th>"
+	    "<td>");
+	if (an->seller_source == WXF_SELLER_GIVEN)
+		P(h, "检验人以 --seller 指定 (named by the examiner)。");
+	else if (r != NULL && r->username != NULL && strcmp(r->username, s->username) == 0) {
+		P(h, "往来对象排名第一 (first of the counterparty ranking): 本机用户向其付款并被收款 ");
+		money(h, r->paid_fen);
+		F(h, "（%lld 笔 accepted transfers），双方转账共 %lld 笔 (transfers)，消息 %lld 条 "
+		    "(messages)。推定，须经检验人确认 (a proposal the examiner must confirm)。",
+		    (long long)r->n_paid, (long long)r->n_transfers, (long long)r->msgs);
+	}
+	if (!an->ledger.totals.overflow) {
+		P(h, "<br>净付款 (net paid): ");
+		money(h, an->ledger.totals.net_fen);
+	}
+	F(h, "</td></tr>\n</tbody></table><p class=\"note\">每一值的出处见下表 (the records that show "
+	    "each value are listed below).</p></div>\n");
+}
+
 static void
 seller(hctx *h)
 {
@@ -765,6 +874,8 @@ seller(hctx *h)
 	if (!an->seller_in_model)
 		P(h, "<p class=\"warn\">检材中没有该账号的任何记录 (the evidence has no record of this "
 		    "account).</p>\n");
+	seller_glance(h);
+	P(h, "<h3>出处 <span class=\"en\">(sources of every value)</span></h3>\n");
 	P(h, "<p>每一项属性均列出其在检材中的全部出处 (each attribute lists every record that shows "
 	    "it).</p>\n<table><thead><tr><th scope=\"col\">属性<br>Attribute</th><th scope=\"col\">值"
 	    "<br>Value</th><th scope=\"col\">出处<br>Sources</th></tr></thead><tbody>\n");
@@ -955,7 +1066,7 @@ ledger_rows(hctx *h, const wxf_ledger_row *rows, size_t n, int transfers)
 static void
 ledger_table_head(hctx *h, const char *third)
 {
-	F(h, "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">时间<br>Time</th>"
+	F(h, "<table class=\"ledger\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">时间<br>Time</th>"
 	    "<th scope=\"col\">%s</th><th scope=\"col\" class=\"num\">金额<br>Amount</th>"
 	    "<th scope=\"col\">状态<br>Status</th><th scope=\"col\">单号 · 过程与来源<br>"
 	    "Id · lifecycle and provenance</th></tr></thead><tbody>\n", third);
@@ -1043,8 +1154,10 @@ ledger(hctx *h)
 		P(h, "<dt><code>");
 		T(h, d->name);
 		P(h, "</code></dt><dd>");
+		T(h, d->zh);
+		P(h, "<br><span class=\"en\">");
 		T(h, d->text);
-		P(h, "</dd>");
+		P(h, "</span></dd>");
 	}
 	P(h, "</dl>\n");
 	if (an->ledger.n_red_packets > 0) {
@@ -1099,6 +1212,17 @@ is_system(const wxf_msg *g)
 	    g->kind == WXF_MK_SYSCMD || g->kind == WXF_MK_PAT;
 }
 
+/* The evidence list item of a file, as a link ("" when the file is not an item). */
+static void
+item_link(hctx *h, const char *path)
+{
+	size_t ev = item_index(h, path);
+
+	if (ev > 0)
+		F(h, " (<a href=\"%s#ev-%zu\">清单 item %zu</a>)",
+		    strcmp(h->page, "report.html") == 0 ? "" : "../report.html", ev, ev);
+}
+
 static void
 media(hctx *h, const wxf_msg *g)
 {
@@ -1112,9 +1236,20 @@ media(hctx *h, const wxf_msg *g)
 		P(h, ": ");
 		switch (md->state) {
 		case WXF_MEDIA_PRESENT:
-			P(h, "文件在检材中 (present) <code>");
+			if (md->derived_from != NULL) {
+				/* made by the tool: a derived file in the bundle, not an evidence file */
+				P(h, "<b>工具生成的派生文件 (derived: made by the tool)</b>，来自检材 (from "
+				    "the evidence file) <code>");
+				T(h, md->derived_from);
+				P(h, "</code>");
+				item_link(h, md->derived_from);
+				P(h, "；证据包内 (in the bundle) <code>");
+			} else
+				P(h, "文件在检材中 (present) <code>");
 			T(h, md->path);
 			P(h, "</code>");
+			if (md->derived_from == NULL)
+				item_link(h, md->path);
 			if (md->size >= 0)
 				F(h, " · %lld B", (long long)md->size);
 			F(h, " · SHA-256 <span class=\"hash\">%s</span>", md->sha256);
@@ -1132,6 +1267,144 @@ media(hctx *h, const wxf_msg *g)
 		}
 		P(h, "</span>");
 	}
+}
+
+static void
+base64(wxf_buf *b, const uint8_t *d, size_t n)
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | d[i + 2];
+
+		wxf_buf_putc(b, a[v >> 18]);
+		wxf_buf_putc(b, a[(v >> 12) & 63]);
+		wxf_buf_putc(b, a[(v >> 6) & 63]);
+		wxf_buf_putc(b, a[v & 63]);
+	}
+	if (n - i == 1) {
+		uint32_t v = (uint32_t)d[i] << 16;
+
+		wxf_buf_putc(b, a[v >> 18]);
+		wxf_buf_putc(b, a[(v >> 12) & 63]);
+		wxf_buf_puts(b, "==");
+	} else if (n - i == 2) {
+		uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8;
+
+		wxf_buf_putc(b, a[v >> 18]);
+		wxf_buf_putc(b, a[(v >> 12) & 63]);
+		wxf_buf_putc(b, a[(v >> 6) & 63]);
+		wxf_buf_putc(b, '=');
+	}
+}
+
+#define THUMB_MAX (256 * 1024)
+
+/* A thumbnail's bytes: the evidence file (not a container member: those are read through their
+ * container), or the tool's file below the bundle; checked against the SHA-256 the model holds.
+ * Returns NULL with *why set when it cannot be shown. */
+static uint8_t *
+thumb_bytes(hctx *h, const wxf_media *md, size_t *n, const char **why)
+{
+	const wxf_item *it = NULL;
+	uint8_t *d = NULL;
+	char *path, hex[65];
+	wxf_err e;
+
+	if (md->derived_from != NULL)
+		path = wxf_path_join(h->outdir, md->path);
+	else {
+		it = rpt_item(h->c, md->path);
+		if (it == NULL || it->member != NULL || it->abs == NULL) {
+			*why = "缩略图在容器内，未单独读取 (the thumbnail is inside a container and was "
+			    "not read on its own)";
+			return NULL;
+		}
+		path = wxf_xstrdup(it->abs);
+	}
+	wxf_err_clear(&e);
+	if (wxf_file_read_small(path, THUMB_MAX, &d, n, &e) != WXF_OK) {
+		*why = "缩略图文件无法读取或过大 (the thumbnail file cannot be read or is too large)";
+		free(path);
+		return NULL;
+	}
+	free(path);
+	wxf_sha256_hex(d, *n, hex);
+	if (strcmp(hex, md->sha256) != 0) {
+		*why = "缩略图文件与登记的哈希不一致，未显示 (the thumbnail file no longer has the hash "
+		    "recorded for it: not shown)";
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* WeChat's own thumbnail beside an image or video message (Android th_…, iOS .pic_thum, a
+ * desktop client's _t), embedded as a data: URI; a placeholder saying why when there is
+ * none.  For a message without a thumbnail whose image the tool made (derived), that image. */
+static void
+thumbnail(hctx *h, const wxf_msg *g)
+{
+	const wxf_media *th = NULL, *full = NULL;
+	const char *why = NULL, *mime = NULL;
+	uint8_t *d = NULL;
+	size_t i, n = 0;
+
+	if (g->kind != WXF_MK_IMAGE && g->kind != WXF_MK_VIDEO)
+		return;
+	for (i = 0; i < g->n_media; i++) {
+		const char *r = g->media[i].role != NULL ? g->media[i].role : "";
+		size_t l = strlen(r);
+
+		if (l >= 6 && strcmp(r + l - 6, "-thumb") == 0) {
+			if (th == NULL || (th->state != WXF_MEDIA_PRESENT &&
+			    g->media[i].state == WXF_MEDIA_PRESENT))
+				th = &g->media[i];
+		} else if (full == NULL && (strcmp(r, "image") == 0 || strcmp(r, "video") == 0))
+			full = &g->media[i];
+	}
+	if (th == NULL && full != NULL && full->derived_from != NULL && g->kind == WXF_MK_IMAGE &&
+	    full->state == WXF_MEDIA_PRESENT)
+		th = full;
+	if (th == NULL)
+		why = "检材中没有此消息的缩略图记录 (the evidence records no thumbnail for this message)";
+	else if (th->state == WXF_MEDIA_MISSING)
+		why = "缩略图文件不在提取结果中 (the thumbnail file is missing from the extraction)";
+	else if (th->state != WXF_MEDIA_PRESENT)
+		why = "未查找缩略图 (the thumbnail was not looked for)";
+	else if (th->magic == NULL)
+		why = "缩略图格式不明 (unknown thumbnail format)";
+	else if (strcmp(th->magic, "jpeg") == 0)
+		mime = "image/jpeg";
+	else if (strcmp(th->magic, "png") == 0)
+		mime = "image/png";
+	else if (strcmp(th->magic, "gif") == 0)
+		mime = "image/gif";
+	else if (strcmp(th->magic, "webp") == 0)
+		mime = "image/webp";
+	else
+		why = "缩略图为浏览器无法显示的格式（如微信 wxgf），未转换 (the thumbnail's format, such "
+		    "as WeChat's wxgf, cannot be shown by a browser and was not converted)";
+	if (mime != NULL && (th->size < 0 || th->size > THUMB_MAX))
+		why = "缩略图过大，未嵌入 (the thumbnail is too large to embed)";
+	else if (mime != NULL)
+		d = thumb_bytes(h, th, &n, &why);
+	if (d == NULL) {
+		P(h, "<span class=\"nothumb\">无缩略图 (no thumbnail): ");
+		P(h, why != NULL ? why : "");
+		P(h, "</span>");
+		return;
+	}
+	F(h, "<img class=\"thumb\" data-k=\"thumbnail\" src=\"data:%s;base64,", mime);
+	base64(h->b, d, n);
+	P(h, "\" alt=\"");
+	P(h, th->derived_from != NULL ? "工具重组的图片 (image reassembled by the tool), " :
+	    "微信缩略图 (WeChat's thumbnail), ");
+	T(h, th->path);
+	F(h, ", SHA-256 %s\">", th->sha256);
+	free(d);
 }
 
 static void
@@ -1223,6 +1496,7 @@ bubble_body(hctx *h, const wxf_msg *g)
 		}
 	}
 	media(h, g);
+	thumbnail(h, g);
 	if (g->recall_original != NULL) {
 		P(h, "<div class=\"orig\">被撤回的原内容（从已删除记录恢复）(original of the recalled "
 		    "message, recovered): ");
@@ -1259,6 +1533,13 @@ witnesses(hctx *h, const wxf_msg *g)
 
 	if (g->n_witnesses == 0)
 		return;
+	if (h->print) {
+		/* the court PDF counts them; report.html and timeline.xml list each */
+		F(h, "<div class=\"wit\">另证 %zu 处，逐一列于 report.html 与 timeline.xml (%zu "
+		    "witnesses: the same record found elsewhere, each listed in report.html and "
+		    "timeline.xml)</div>", g->n_witnesses, g->n_witnesses);
+		return;
+	}
 	F(h, "<div class=\"wit\">另证 %zu 处 (%zu witnesses: the same record found elsewhere):<ol>",
 	    g->n_witnesses, g->n_witnesses);
 	for (i = 0; i < g->n_witnesses; i++) {
@@ -1282,10 +1563,14 @@ message(hctx *h, const wxf_msg *g)
 {
 	const char *cls = is_system(g) ? "sys" : g->dir == WXF_DIR_OUT ? "out" : "in";
 
+	/* a recalled message is its sender's: drawn on the sender's side, the recall notice and the
+	 * recovered original in its bubble */
+	if (g->is_recall && g->sender != NULL)
+		cls = h->owner != NULL && strcmp(g->sender, h->owner) == 0 ? "out" : "in";
 	F(h, "<div class=\"msg %s%s\" id=\"m-%s\">", cls,
 	    wxf_prov_recovered(&g->prov) ? " recovered" : "", g->id);
 	P(h, "<div class=\"meta\">");
-	if (!is_system(g)) {
+	if (strcmp(cls, "sys") != 0) {
 		person(h, g->sender);
 		P(h, " · ");
 	}
@@ -1405,6 +1690,18 @@ recovered(hctx *h)
 	F(h, "<p>共 %zu 条 (%zu messages deleted from the phone and recovered, in whole or in part; "
 	    "each is shown in its conversation with its provenance).</p>\n", n, n);
 	if (n == 0) {
+		P(h, "</section>\n");
+		return;
+	}
+	if (h->print) {
+		/* the court PDF has no conversations: each message whole, with its provenance */
+		for (i = 0; i < m->n_msgs; i++)
+			if (wxf_prov_recovered(&m->msgs[i]->prov)) {
+				P(h, "<p class=\"note\">会话 (conversation) <code>");
+				T(h, m->msgs[i]->talker);
+				P(h, "</code></p>");
+				message(h, m->msgs[i]);
+			}
 		P(h, "</section>\n");
 		return;
 	}
@@ -1541,59 +1838,166 @@ indicators(hctx *h)
 	const wxf_analysis *an = h->an;
 	size_t i, j, k;
 
-	sec_open(h, "indicators", "七、关键词命中 <span class=\"en\">(Indicator hits in the seller's "
-	    "messages)</span>");
+	sec_open(h, "indicators", h->print ? "六、关键词命中的消息 <span class=\"en\">(Messages with "
+	    "indicator hits)</span>" : "七、关键词命中 <span class=\"en\">(Indicator hits in the "
+	    "seller's messages)</span>");
 	if (an == NULL || an->n_hits == 0) {
 		P(h, "<p>无命中 (no hits).</p></section>\n");
 		return;
 	}
-	P(h, "<p>以下词语出现在卖家本人发出的消息中；命中只说明词语出现，不代表结论。(Phrases found in "
-	    "the seller's own messages; a hit shows the words occur, it is not a conclusion.)</p>\n"
-	    "<table><thead><tr><th scope=\"col\">时间<br>Time</th><th scope=\"col\">词语<br>Phrase"
-	    "</th><th scope=\"col\">上下文<br>Context</th><th scope=\"col\">消息<br>Message</th></tr>"
-	    "</thead><tbody>\n");
+	P(h, "<p>以下词语出现在卖家本人发出的消息中，按消息列出；命中只说明词语出现，不代表结论。"
+	    "(Phrases found in the seller's own messages, listed per message; a hit shows the words "
+	    "occur, it is not a conclusion.)</p>\n");
+	/* the analysis keeps one hit per phrase and field of a message, with its count */
 	for (i = 0; i < an->n_hits; i = j) {
 		const wxf_indicator_hit *x = &an->hits[i];
 
-		for (j = i; j < an->n_hits && an->hits[j].msg == x->msg; j++)
+		for (j = i; j < an->n_hits && strcmp(an->hits[j].msg_id, x->msg_id) == 0; j++)
 			;
-		P(h, "<tr><td class=\"nw\">");
+		P(h, "<div class=\"hitmsg\"><div>");
 		time_el(h, x->time_ms);
-		P(h, "</td><td>");
+		P(h, " · ");
+		msg_link(h, x->msg_id);
+		F(h, " · %zu 处命中 (hits): ", j - i);
 		for (k = i; k < j; k++) {
 			const wxf_indicator_hit *y = &an->hits[k];
 
-			if (k > i)
-				P(h, "<br>");
 			P(h, "<mark>");
 			T(h, y->phrase);
 			P(h, "</mark>");
 			if (y->count > 1)
 				F(h, " ×%zu", y->count);
 			if (y->category != NULL) {
-				P(h, " <span class=\"en\">");
+				P(h, "<span class=\"en\">(");
 				T(h, y->category);
-				P(h, "</span>");
+				P(h, ")</span>");
 			}
+			P(h, " ");
 		}
-		P(h, "</td><td>");
-		for (k = i; k < j && k < i + HIT_EXCERPTS; k++) {
-			if (k > i)
-				P(h, "<br>");
-			T(h, an->hits[k].snippet);
-		}
-		if (j - i > HIT_EXCERPTS)
-			F(h, "<br><span class=\"en\">(%zu 处其他命中见消息原文 / %zu more phrase(s): see the "
-			    "message)</span>", j - i - HIT_EXCERPTS, j - i - HIT_EXCERPTS);
-		P(h, "</td><td>");
-		msg_link(h, x->msg_id);
-		if (x->prov.status != WXF_STATUS_INTACT) {
-			P(h, "<br>");
+		if (x->prov.status != WXF_STATUS_INTACT)
 			flag_status(h, &x->prov);
+		P(h, "</div>");
+		if (h->print && x->msg != NULL)
+			message(h, x->msg);
+		else {
+			/* a few bounded excerpts: a message of any length gives a block of bounded size */
+			for (k = i; k < j && k < i + HIT_EXCERPTS; k++) {
+				P(h, "<div class=\"ctx\">");
+				T(h, an->hits[k].field);
+				P(h, ": ");
+				T(h, an->hits[k].snippet);
+				P(h, "</div>");
+			}
+			if (j - i > HIT_EXCERPTS)
+				F(h, "<div class=\"ctx en\">(%zu 处其他命中见消息原文 / %zu more phrase(s): "
+				    "see the message)</div>", j - i - HIT_EXCERPTS, j - i - HIT_EXCERPTS);
 		}
+		P(h, "</div>\n");
+	}
+	P(h, "</section>\n");
+}
+
+/* The slang of the account's messages, explained (data/glossary.txt). */
+static void
+glossary(hctx *h)
+{
+	const wxf_analysis *an = h->an;
+	size_t i;
+
+	sec_open(h, "glossary", h->print ? "七、术语表 <span class=\"en\">(Glossary of trade slang)"
+	    "</span>" : "八、术语表 <span class=\"en\">(Glossary of trade slang)</span>");
+	P(h, "<p>以下行话出现在本账户的消息中；解释为通常用法，不是对任何一条消息的认定。(These trade "
+	    "words occur in this account's messages; the explanations give common usage, not a "
+	    "finding about any message.)</p>\n");
+	if (an == NULL || an->n_glossary == 0) {
+		P(h, "<p>无 (none of the listed terms occurs).</p></section>\n");
+		return;
+	}
+	P(h, "<table><thead><tr><th scope=\"col\">术语<br>Term</th><th scope=\"col\">解释<br>"
+	    "Explanation</th><th scope=\"col\" class=\"num\">消息数<br>Messages</th>"
+	    "<th scope=\"col\">首次出现<br>First used</th></tr></thead><tbody>\n");
+	for (i = 0; i < an->n_glossary; i++) {
+		const wxf_gloss_entry *g = &an->glossary[i];
+
+		P(h, "<tr><td><b>");
+		T(h, g->term);
+		P(h, "</b></td><td>");
+		T(h, g->zh);
+		P(h, "<br><span class=\"en\">");
+		T(h, g->en);
+		F(h, "</span></td><td class=\"num\">%zu</td><td class=\"nw\">", g->n_msgs);
+		time_el(h, g->first_ms);
+		P(h, "<br>");
+		msg_link(h, g->first_msg_id);
 		P(h, "</td></tr>\n");
 	}
 	P(h, "</tbody></table></section>\n");
+}
+
+/* The processing record (笔录-style): who ran what, where, each step's times and result, and
+ * the lines to sign. */
+static void
+record(hctx *h)
+{
+	const wxf_report_meta *mt = h->in->meta;
+	char t[128];
+	size_t i;
+
+	F(h, "<section id=\"record\"><h2>%s、处理记录与签名 <span class=\"en\">(Processing record "
+	    "and signatures)</span></h2>\n<table class=\"kv\">\n", h->print ? "十" : "十二");
+	kv_row(h, "检验人", "examiner", mt->examiner);
+	kv_row(h, "单位", "organisation", mt->organisation);
+	kv_row(h, "运行机器", "machine", mt->host);
+	kv_row(h, "运行环境", "operating system", mt->os);
+	P(h, "<tr><th scope=\"row\">检验工具 <span class=\"en\">(tool)</span></th><td>wxforensic ");
+	T(h, mt->tool_version);
+	P(h, " (git ");
+	T(h, mt->git_id);
+	P(h, ")</td></tr>\n</table>\n");
+	P(h, "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">步骤<br>Step</th>"
+	    "<th scope=\"col\">开始<br>Start</th><th scope=\"col\">结束<br>End</th>"
+	    "<th scope=\"col\">结果<br>Result</th></tr></thead><tbody>\n");
+	for (i = 0; i < h->in->n_steps; i++) {
+		const wxf_report_step *st = &h->in->steps[i];
+
+		F(h, "<tr><td class=\"num\">%zu</td><td>", i + 1);
+		T(h, st->zh);
+		P(h, "<br><span class=\"en\">");
+		T(h, st->en);
+		P(h, "</span></td><td class=\"nw\">");
+		/* run times, like the audit log's: marked, they are no fact about the evidence */
+		rpt_time_human(h->c, st->start_ms, t, sizeof(t));
+		P(h, "<span data-wxf=\"step-time\">");
+		T(h, t);
+		P(h, "</span></td><td class=\"nw\">");
+		if (st->end_ms != WXF_TIME_UNKNOWN) {
+			rpt_time_human(h->c, st->end_ms, t, sizeof(t));
+			P(h, "<span data-wxf=\"step-time\">");
+			T(h, t);
+			P(h, "</span>");
+		} else
+			P(h, "见审计日志 manifest 记录 (the audit log's manifest record)");
+		P(h, "</td><td>");
+		T(h, st->result);
+		P(h, "</td></tr>\n");
+	}
+	if (h->in->n_steps == 0)
+		P(h, "<tr><td colspan=\"5\">未记录 (not recorded)</td></tr>\n");
+	P(h, "</tbody></table>\n<p class=\"note\">时间与审计日志 audit.jsonl 同一时钟；设定 "
+	    "SOURCE_DATE_EPOCH 的可重现运行中均为该时间。(Times are on the audit log's clock; in a "
+	    "reproducible run with SOURCE_DATE_EPOCH every time is that value.)</p>\n");
+	P(h, "<table class=\"sign\"><tbody>\n"
+	    "<tr><th scope=\"row\">检验人（签名）<span class=\"en\">(examiner, signature)</span></th>"
+	    "<td></td><th scope=\"row\">日期 <span class=\"en\">(date)</span></th><td></td></tr>\n"
+	    "<tr><th scope=\"row\">检验人（签名）<span class=\"en\">(second examiner)</span></th>"
+	    "<td></td><th scope=\"row\">日期 <span class=\"en\">(date)</span></th><td></td></tr>\n"
+	    "<tr><th scope=\"row\">复核人（签名）<span class=\"en\">(reviewer)</span></th>"
+	    "<td></td><th scope=\"row\">日期 <span class=\"en\">(date)</span></th><td></td></tr>\n"
+	    "<tr><th scope=\"row\">见证人或持有人（签名）<span class=\"en\">(witness or holder)"
+	    "</span></th><td></td><th scope=\"row\">日期 <span class=\"en\">(date)</span></th>"
+	    "<td></td></tr>\n</tbody></table>\n<p class=\"note\">manifest.sha256 的 SHA-256（运行"
+	    "结束时输出）应抄录于此 (write here the SHA-256 of manifest.sha256 printed at the end of the "
+	    "run): ____________________________________________</p>\n</section>\n");
 }
 
 /* ------------------------------------------------------------------------------ contacts */
@@ -1604,7 +2008,7 @@ contacts(hctx *h)
 	const wxf_model *m = h->m;
 	size_t i;
 
-	sec_open(h, "contacts", "八、联系人 <span class=\"en\">(Contacts and other accounts in the "
+	sec_open(h, "contacts", "九、联系人 <span class=\"en\">(Contacts and other accounts in the "
 	    "evidence)</span>");
 	P(h, "<table><thead><tr><th scope=\"col\">账号<br>"
 	    "Account</th><th scope=\"col\">类型<br>Kind</th><th scope=\"col\">微信号<br>Alias</th>"
@@ -1696,7 +2100,9 @@ anomalies(hctx *h)
 	size_t n_tc = 0, cap = 0, i, k, n_unknown_time = 0;
 	char t[64];
 
-	sec_open(h, "anomalies", "九、异常与局限 <span class=\"en\">(Anomalies and limitations)</span>");
+	sec_open(h, "anomalies", h->print ? "八、异常与局限 <span class=\"en\">(Anomalies and "
+	    "limitations)</span>" : "十、异常与局限 <span class=\"en\">(Anomalies and limitations)"
+	    "</span>");
 	/* counts per table and origin */
 	for (i = 0; i < m->n_msgs; i++) {
 		const char *tb = m->msgs[i]->prov.table != NULL ? m->msgs[i]->prov.table :
@@ -1782,8 +2188,15 @@ anomalies(hctx *h)
 static void
 method(hctx *h)
 {
-	P(h, "<section id=\"method\"><h2>十、方法、完整性与复核 <span class=\"en\">(Method, "
-	    "integrity and verification)</span></h2>\n<ol>\n"
+	F(h, "<section id=\"method\"><h2>%s、方法、完整性与复核 <span class=\"en\">(Method, "
+	    "integrity and verification)</span></h2>\n", h->print ? "九" : "十一");
+	if (h->print)
+		P(h, "<p>本 PDF 为检验报告正文；全部聊天记录、联系人及每一出处的字节区间 SHA-256 见 "
+		    "report.html 与本 PDF 附件 timeline.xml；附件 manifest.sha256 列出证据包全部文件的哈希。"
+		    "(This PDF is the examination report; every conversation, the contacts and the SHA-256 "
+		    "of every cited byte range are in report.html and in timeline.xml, attached to this "
+		    "PDF with manifest.sha256, which lists the hash of every file of the bundle.)</p>\n");
+	P(h, "<ol>\n"
 	    "<li>登记检材并计算 MD5/SHA-1/SHA-256（只读）(inventory and hash the evidence, read-only)。"
 	    "</li>\n<li>由检材中的 UIN 与设备标识推导密钥并逐页解密为明文镜像，记录每页 HMAC 校验结果，"
 	    "并用 SQLCipher 库独立复核 (derive the key, decrypt page by page, record per-page HMAC "
@@ -1794,9 +2207,11 @@ method(hctx *h)
 	    "seller identity, ledger)。</li>\n<li>生成本报告及 timeline.xml、timeline.jsonl、csv/；"
 	    "处理结束后再次计算检材哈希 (write the outputs; hash the evidence again)。</li>\n</ol>\n"
 	    "<p>证据包内文件 (files of this bundle): <code>report.html</code>, "
-	    "<code>timeline.xml</code> (schema <code>timeline.xsd</code>, wxforensic-timeline(5)), "
+	    "<code>timeline.xml</code> (DFXML 2.0 with the findings; schemas <code>dfxml.xsd</code> and "
+	    "<code>timeline.xsd</code>, wxforensic-timeline(5)), "
 	    "<code>timeline.jsonl</code>, <code>csv/messages.csv</code>, <code>csv/payments.csv</code>, "
-	    "<code>csv/contacts.csv</code>, <code>evidence.sha256</code>, <code>work/</code> "
+	    "<code>csv/contacts.csv</code>, <code>case.jsonld</code> (CASE/UCO), "
+	    "<code>evidence.sha256</code>, <code>work/</code> "
 	    "(decrypted images), <code>audit.jsonl</code>, <code>manifest.sha256</code>.</p>\n"
 	    "<p>复核方法 (how to verify): <code>wxforensic verify OUTDIR</code> 重新计算每个文件的 "
 	    "SHA-256、检查审计日志哈希链，并在检材可访问时复核检材哈希；也可用 "
@@ -1988,72 +2403,124 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 	return rc;
 }
 
-int
-wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
+/* The accounts' state for a document: conversations in report order, message locations. */
+static void
+html_init(hctx *h, rpt_ctx *c, const wxf_report_in *in, const char *outdir, int print)
 {
-	static void (*const per_account[])(hctx *) = { seller, ledger, recovered, conversations,
-	    indicators, contacts, anomalies, fragments };
-	rpt_ctx c;
-	hctx h;
-	wxf_buf b;
-	size_t i, k;
-	int rc;
+	size_t i;
 
-	rpt_ctx_init(&c, in);
-	memset(&h, 0, sizeof(h));
-	h.c = &c;
-	h.in = in;
-	h.page_msgs = in->meta->page_msgs ? in->meta->page_msgs : WXF_REPORT_PAGE_MSGS;
-	h.n_hp = c.n_parts;
-	h.hp = wxf_xcalloc(h.n_hp, sizeof(*h.hp));
-	for (i = 0; i < h.n_hp; i++) {
-		hpart *hp = &h.hp[i];
+	memset(h, 0, sizeof(*h));
+	h->c = c;
+	h->in = in;
+	h->print = print;
+	h->outdir = outdir;
+	h->page_msgs = in->meta->page_msgs ? in->meta->page_msgs : WXF_REPORT_PAGE_MSGS;
+	h->n_hp = c->n_parts;
+	h->hp = wxf_xcalloc(h->n_hp, sizeof(*h->hp));
+	for (i = 0; i < h->n_hp; i++) {
+		hpart *hp = &h->hp[i];
 
-		hp->rp = &c.parts[i];
+		hp->rp = &c->parts[i];
 		hp->owner = hp->rp->m->owner != NULL ? hp->rp->m->owner->username : NULL;
 		hp->seller = hp->rp->an != NULL && hp->rp->an->seller != NULL ?
 		    hp->rp->an->seller->username : in->meta->seller;
-		if (h.n_hp > 1)
+		if (h->n_hp > 1)
 			snprintf(hp->sfx, sizeof(hp->sfx), "-a%zu", i + 1);
 		order_convs(hp);
 	}
-	build_locs(&h);
-	use_part(&h, 0);
+	if (!print)
+		build_locs(h);
+	use_part(h, 0);
+}
 
-	wxf_buf_init(&b);
-	h.b = &b;
-	h.up = "";
-	h.page = "report.html";
-	page_open(&h, in->meta->case_number != NULL ? in->meta->case_number :
-	    "微信电子数据检验报告");
-	header(&h);
-	toc(&h);
-	summary(&h);
-	evidence(&h);
-	decryption(&h);
-	/* every account on its own: its seller, ledger, conversations, hits, contacts, anomalies */
-	for (i = 0; i < h.n_hp; i++) {
-		use_part(&h, i);
-		for (k = 0; k < sizeof(per_account) / sizeof(per_account[0]); k++)
-			per_account[k](&h);
+static void
+html_free(hctx *h)
+{
+	size_t i;
+
+	free(h->locs);
+	for (i = 0; i < h->n_hp; i++) {
+		free(h->hp[i].convs);
+		free(h->hp[i].orphans.msgs);
 	}
-	if (h.n_hp > 1)
-		limitations(&h);
-	method(&h);
-	P(&h, "<p class=\"note\">— 报告结束 (end of report) —</p>\n");
-	page_close(&h);
+	free(h->hp);
+}
+
+/* report.html, or with h->print the court PDF's document: the same sections without the
+ * conversations, contacts and fragments (they stay in the HTML), the recovered messages and
+ * those with indicator hits shown whole. */
+static void
+html_doc(hctx *h, wxf_buf *b)
+{
+	static void (*const per_account[])(hctx *) = { seller, ledger, recovered, conversations,
+	    indicators, glossary, contacts, anomalies, fragments };
+	static void (*const per_account_print[])(hctx *) = { seller, ledger, recovered, indicators,
+	    glossary, anomalies };
+	const wxf_report_meta *mt = h->in->meta;
+	size_t i, k;
+
+	h->b = b;
+	h->up = "";
+	h->page = "report.html";
+	page_open(h, mt->case_number != NULL ? mt->case_number : "微信电子数据检验报告");
+	header(h);
+	toc(h);
+	summary(h);
+	evidence(h);
+	decryption(h);
+	/* every account on its own: its seller, ledger, conversations, hits, contacts, anomalies */
+	for (i = 0; i < h->n_hp; i++) {
+		use_part(h, i);
+		if (h->print)
+			for (k = 0; k < sizeof(per_account_print) / sizeof(per_account_print[0]); k++)
+				per_account_print[k](h);
+		else
+			for (k = 0; k < sizeof(per_account) / sizeof(per_account[0]); k++)
+				per_account[k](h);
+	}
+	if (h->n_hp > 1)
+		limitations(h);
+	method(h);
+	record(h);
+	P(h, "<p class=\"note\">— 报告结束 (end of report) —</p>\n");
+	page_close(h);
+}
+
+void
+rpt_html_print(const wxf_report_in *in, const char *outdir, const char *manifest_sha256,
+    wxf_buf *b)
+{
+	rpt_ctx c;
+	hctx h;
+
+	rpt_ctx_init(&c, in);
+	html_init(&h, &c, in, outdir, 1);
+	h.manifest_sha256 = manifest_sha256;
+	html_doc(&h, b);
+	html_free(&h);
+	rpt_ctx_free(&c);
+}
+
+int
+wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
+{
+	rpt_ctx c;
+	hctx h;
+	wxf_buf b;
+	size_t i;
+	int rc;
+
+	rpt_ctx_init(&c, in);
+	html_init(&h, &c, in, outdir, 0);
+	wxf_buf_init(&b);
+	html_doc(&h, &b);
 	rc = rpt_write(outdir, "report.html", &b, audit, err);
 	wxf_buf_free(&b);
 	for (i = 0; rc == WXF_OK && i < h.n_hp; i++) {
 		use_part(&h, i);
 		rc = conv_page_files(&h, outdir, audit, err);
 	}
-	free(h.locs);
-	for (i = 0; i < h.n_hp; i++) {
-		free(h.hp[i].convs);
-		free(h.hp[i].orphans.msgs);
-	}
-	free(h.hp);
+	html_free(&h);
 	rpt_ctx_free(&c);
 	return rc;
 }
@@ -2071,6 +2538,8 @@ wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *aud
 		rc = wxf_report_jsonl(in, outdir, audit, err);
 	if (rc == WXF_OK)
 		rc = wxf_report_csv(in, outdir, audit, err);
+	if (rc == WXF_OK)
+		rc = wxf_report_case(in, outdir, audit, err);
 	if (rc == WXF_OK)
 		rc = wxf_report_evidence_list(in, outdir, audit, err);
 	return rc;

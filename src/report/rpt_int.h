@@ -89,6 +89,12 @@ void rpt_conv_anchor(const char *key, const char *talker, char out[16]);
 int rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audit,
     wxf_err *err);
 
+/* The court PDF's document (rpt_html.c): report.html's sections without the conversations,
+ * contacts and fragments, every page's footer naming manifest_sha256 (the manifest it
+ * attaches); appended to b. */
+void rpt_html_print(const wxf_report_in *in, const char *outdir, const char *manifest_sha256,
+    wxf_buf *b);
+
 /*
  * A bundle file written as it is made (the writers of large outputs): the writer appends to
  * `b` and calls rpt_out_tick after each record; once a megabyte is pending it goes to the file

@@ -522,8 +522,21 @@ check_audit_manifest(const char *text, wxf_verify_result *r)
 		snprintf(r->audit_msg, sizeof(r->audit_msg), "manifest.sha256 is not the manifest the "
 		    "audit log recorded (recorded %.64s, now %s)", q, r->manifest_sha256);
 	}
-	/* Anything after the manifest record must be the end of the log. */
+	/* Anything after the manifest record must be the end of the log, or the record of
+	 * report.pdf (which attaches the manifest, so the manifest cannot list it) and then the
+	 * end. */
 	q = strchr(last, '\n');
+	if (r->audit_ok && q != NULL && strncmp(q + 1, "{", 1) == 0 &&
+	    strstr(q + 1, "\"action\":\"report-pdf\"") != NULL &&
+	    (strchr(q + 1, '\n') == NULL || strchr(q + 1, '\n')[1] == '\0')) {
+		const char *sh = strstr(q + 1, "\"sha256\":\"");
+
+		if (sh != NULL && strlen(sh) >= 10 + 64) {
+			memcpy(r->pdf_sha256, sh + 10, 64);
+			r->pdf_sha256[64] = '\0';
+		}
+		q = strchr(q + 1, '\n');
+	}
 	if (r->audit_ok && q != NULL && q[1] != '\0') {
 		r->audit_ok = 0;
 		snprintf(r->audit_msg, sizeof(r->audit_msg), "audit.jsonl continues after the manifest "
@@ -541,7 +554,7 @@ wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_resu
 	size_t len = 0, i;
 	char *path;
 	wxf_err e;
-	int rc;
+	int rc, saw_pdf = 0;
 
 	memset(r, 0, sizeof(*r));
 	memset(&v, 0, sizeof(v));
@@ -581,8 +594,10 @@ wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_resu
 	if (v.listed.n > 1)
 		qsort(v.listed.v, v.listed.n, sizeof(char *), str_cmp);
 	for (i = 0; i < files.n; i++)
-		if (v.listed.n == 0 || bsearch(&files.v[i], v.listed.v, v.listed.n, sizeof(char *),
-		    str_cmp) == NULL)
+		if (strcmp(files.v[i], "report.pdf") == 0)
+			saw_pdf = 1;   /* checked against the audit log below */
+		else if (v.listed.n == 0 || bsearch(&files.v[i], v.listed.v, v.listed.n,
+		    sizeof(char *), str_cmp) == NULL)
 			finding(&r->extra, &r->n_extra, wxf_xasprintf("%s: not in the manifest (added)%s", files.v[i], ""));
 	strv_free(&files);
 	strv_free(&v.listed);
@@ -603,6 +618,28 @@ wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_resu
 		snprintf(r->audit_msg, sizeof(r->audit_msg), "%s", e.msg);
 	}
 	free(path);
+
+	/* (3b) report.pdf: the audit log's record after the manifest's holds its hash */
+	if (saw_pdf && r->pdf_sha256[0] == '\0')
+		finding(&r->extra, &r->n_extra, wxf_xasprintf("report.pdf: not in the manifest and no "
+		    "report-pdf record in the audit log (added)%s", ""));
+	else if (saw_pdf) {
+		char h[65];
+
+		path = wxf_path_join(outdir, "report.pdf");
+		wxf_err_clear(&e);
+		if (sha256_file(path, h, &e) != WXF_OK)
+			finding(&r->changed, &r->n_changed, wxf_xasprintf("report.pdf: unreadable (%s)",
+			    e.msg));
+		else if (strcmp(h, r->pdf_sha256) != 0)
+			finding(&r->changed, &r->n_changed, wxf_xasprintf("report.pdf: SHA-256 differs "
+			    "from the audit log's report-pdf record (now %s)", h));
+		else
+			r->n_files++;
+		free(path);
+	} else if (r->pdf_sha256[0] != '\0')
+		finding(&r->missing, &r->n_missing, wxf_xasprintf("report.pdf: recorded in the audit "
+		    "log, missing%s", ""));
 
 	/* (4) evidence */
 	wxf_evidence_roots_read(outdir, &v.roots);

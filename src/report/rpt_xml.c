@@ -1,14 +1,28 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * timeline.xml: DFXML-style header (metadata, creator with version/git id/command line, sources
- * with hashes) and every event in time order, in the namespace WXF_TIMELINE_NS, valid against
- * data/timeline.xsd.  Documented in wxforensic-timeline(5).  Element order is fixed by the XSD.
+ * timeline.xml: a DFXML 2.0 document (root <dfxml version="2.0.0">, valid against the DFXML
+ * schema) whose DFXML part says who made it and from what: metadata, creator (program,
+ * version, build and execution environment, command line), source (the evidence roots), one
+ * <fileobject> per evidence file (filename, filesize, libmagic, the three hashes taken before
+ * processing).  Everything else is in our own namespace WXF_TIMELINE_NS, valid against
+ * data/timeline.xsd: the case facts, the hashes after processing, the decrypted images, the
+ * identities, every event in time order, the fragments, and the findings of each account
+ * (seller with every identifier and its sources, the ledger with each payment and its totals
+ * in fen, the CRPL art. 55 inputs and result, the indicator hits per message, anomalies,
+ * notes) and the limitations.  Our elements sit where DFXML allows foreign ones: inside
+ * <metadata>, at the end of a <fileobject>, and after the last <fileobject>.  Documented in
+ * wxforensic-timeline(5).  Element order is fixed by the two schemas.
  */
 #include "config.h"
 #include "rpt_int.h"
+#include "analysis/analysis.h"
+#include "base/wxf_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Our blocks declare our namespace as their default one: their children are ours. */
+#define NSD " xmlns=\"" WXF_TIMELINE_NS "\""
 
 static void
 x_text(wxf_buf *b, const char *s)
@@ -59,13 +73,43 @@ x_prov(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b, const char *indent)
 }
 
 static void
-x_hashes(wxf_buf *b, const wxf_hashes *h, const char *when)
+x_hashes(wxf_buf *b, const wxf_hashes *h, const char *indent, const char *when)
 {
-	wxf_buf_printf(b, "      <hashdigest type=\"md5\" when=\"%s\">%s</hashdigest>\n", when, h->md5);
-	wxf_buf_printf(b, "      <hashdigest type=\"sha1\" when=\"%s\">%s</hashdigest>\n", when,
-	    h->sha1);
-	wxf_buf_printf(b, "      <hashdigest type=\"sha256\" when=\"%s\">%s</hashdigest>\n", when,
-	    h->sha256);
+	static const char *const type[] = { "md5", "sha1", "sha256" };
+	const char *v[3];
+	size_t i;
+
+	v[0] = h->md5;
+	v[1] = h->sha1;
+	v[2] = h->sha256;
+	for (i = 0; i < 3; i++) {
+		wxf_buf_printf(b, "%s<hashdigest type=\"%s\"", indent, type[i]);
+		if (when != NULL)
+			wxf_buf_printf(b, " when=\"%s\"", when);
+		wxf_buf_printf(b, ">%s</hashdigest>\n", v[i]);
+	}
+}
+
+/* The n-th space-separated word of s (meta->os is "sysname release machine"), or NULL. */
+static char *
+word(const char *s, int n)
+{
+	const char *p = s, *e;
+
+	if (s == NULL)
+		return NULL;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return NULL;
+		e = strchr(p, ' ');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (n-- == 0)
+			return wxf_xstrndup(p, (size_t)(e - p));
+		p = e;
+	}
 }
 
 static void
@@ -73,42 +117,64 @@ x_header(const rpt_ctx *c, wxf_buf *b)
 {
 	const wxf_report_in *in = c->in;
 	const wxf_report_meta *mt = in->meta;
+	static const char *const os_el[] = { "os_sysname", "os_release", "arch" };
 	char t[64];
 	size_t i, k;
 
 	wxf_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	wxf_buf_puts(b, "<timeline xmlns=\"" WXF_TIMELINE_NS "\" version=\"1\">\n");
-	wxf_buf_puts(b, "  <metadata>\n");
-	x_elem(b, "    ", "case_number", mt->case_number);
-	x_elem(b, "    ", "exhibit", mt->exhibit);
-	x_elem(b, "    ", "examiner", mt->examiner);
-	x_elem(b, "    ", "organisation", mt->organisation);
-	wxf_buf_puts(b, "    <time_zone display=\"");
+	wxf_buf_puts(b, "<dfxml xmlns=\"" WXF_DFXML_NS "\" xmlns:dc=\"http://purl.org/dc/elements/"
+	    "1.1/\" xmlns:wx=\"" WXF_TIMELINE_NS "\" version=\"2.0.0\">\n");
+	wxf_buf_puts(b, "  <metadata>\n    <dc:type>WeChat evidence timeline and findings</dc:type>\n"
+	    "    <case" NSD ">\n");
+	x_elem(b, "      ", "case_number", mt->case_number);
+	x_elem(b, "      ", "exhibit", mt->exhibit);
+	x_elem(b, "      ", "examiner", mt->examiner);
+	x_elem(b, "      ", "organisation", mt->organisation);
+	wxf_buf_puts(b, "      <time_zone display=\"");
 	x_text(b, wxf_tz_name(mt->tz));
 	wxf_buf_puts(b, "\" storage=\"Unix epoch milliseconds, UTC (WeChat createTime)\"/>\n");
-	wxf_buf_puts(b, "  </metadata>\n  <creator>\n    <program>wxforensic</program>\n");
-	x_elem(b, "    ", "version", mt->tool_version);
-	x_elem(b, "    ", "git_id", mt->git_id);
-	wxf_buf_puts(b, "    <execution_environment>\n");
-	x_elem(b, "      ", "os", mt->os);
-	x_elem(b, "      ", "command_line", mt->cmdline);
 	rpt_time(c, mt->generated_ms, t, sizeof(t));
 	wxf_buf_printf(b, "      <generated_at source=\"%s\">%s</generated_at>\n",
 	    mt->generated_from_sde ? "SOURCE_DATE_EPOCH" : "clock", t);
+	wxf_buf_puts(b, "    </case>\n  </metadata>\n");
+	wxf_buf_puts(b, "  <creator");
+	x_attr(b, "wx:git_id", mt->git_id);
+	wxf_buf_puts(b, ">\n    <program>wxforensic</program>\n");
+	x_elem(b, "    ", "version", mt->tool_version);
+	wxf_buf_puts(b, "    <build_environment>\n");
+#ifdef __VERSION__
+	x_elem(b, "      ", "compiler", __VERSION__);
+#endif
+	wxf_buf_puts(b, "    </build_environment>\n    <execution_environment>\n");
+	for (i = 0; i < 3; i++) {
+		char *w = word(mt->os, (int)i);
+
+		x_elem(b, "      ", os_el[i], w);
+		free(w);
+	}
+	x_elem(b, "      ", "command_line", mt->cmdline);
 	wxf_buf_puts(b, "    </execution_environment>\n  </creator>\n  <source>\n");
+	for (i = 0; in->inv != NULL && i < in->inv->n_roots; i++)
+		x_elem(b, "    ", "image_filename", in->inv->roots[i].name);
+	wxf_buf_puts(b, "  </source>\n");
 	for (i = 0; in->inv != NULL && i < in->inv->n_items; i++) {
 		const wxf_item *it = &in->inv->items[i];
 
-		wxf_buf_printf(b, "    <evidence id=\"ev-%zu\"", i + 1);
-		x_attr(b, "path", it->path);
+		wxf_buf_puts(b, "  <fileobject>\n");
+		x_elem(b, "    ", "filename", it->path);
+		wxf_buf_printf(b, "    <id>%zu</id>\n    <filesize>%llu</filesize>\n", i + 1,
+		    (unsigned long long)it->size);
+		x_elem(b, "    ", "libmagic", it->magic);
+		x_hashes(b, &it->before, "    ", NULL);
+		wxf_buf_printf(b, "    <evidence" NSD " id=\"ev-%zu\"", i + 1);
 		x_attr(b, "member", it->member);
-		wxf_buf_printf(b, " kind=\"%s\" size=\"%llu\" changed=\"%s\">\n", wxf_kind_name(it->kind),
-		    (unsigned long long)it->size, it->changed ? "true" : "false");
-		x_hashes(b, &it->before, "before");
+		wxf_buf_printf(b, " kind=\"%s\" changed=\"%s\">\n", wxf_kind_name(it->kind),
+		    it->changed ? "true" : "false");
 		if (it->have_after)
-			x_hashes(b, &it->after, "after");
-		wxf_buf_puts(b, "    </evidence>\n");
+			x_hashes(b, &it->after, "      ", "after");
+		wxf_buf_puts(b, "    </evidence>\n  </fileobject>\n");
 	}
+	wxf_buf_puts(b, "  <images" NSD ">\n");
 	for (k = 0; k < c->n_parts; k++) {
 		const wxf_model *m = c->parts[k].m;
 
@@ -128,7 +194,7 @@ x_header(const rpt_ctx *c, wxf_buf *b)
 			wxf_buf_puts(b, "/>\n");
 		}
 	}
-	wxf_buf_puts(b, "  </source>\n");
+	wxf_buf_puts(b, "  </images>\n");
 }
 
 static void
@@ -158,7 +224,7 @@ x_identities(const rpt_ctx *c, const rpt_part *part, wxf_buf *b)
 	const wxf_model *m = part->m;
 	size_t i;
 
-	wxf_buf_printf(b, "  <identities count=\"%zu\"", m->n_identities);
+	wxf_buf_printf(b, "  <identities" NSD " count=\"%zu\"", m->n_identities);
 	x_attr(b, "account", part->key);
 	wxf_buf_puts(b, ">\n");
 	for (i = 0; i < m->n_identities; i++) {
@@ -233,6 +299,7 @@ x_message(const rpt_ctx *c, const wxf_msg *g, wxf_buf *b)
 			wxf_buf_printf(b, " sha256=\"%s\"", md->sha256);
 		if (md->size >= 0)
 			wxf_buf_printf(b, " size=\"%lld\"", (long long)md->size);
+		x_attr(b, "derived_from", md->derived_from);
 		wxf_buf_puts(b, "/>\n");
 	}
 }
@@ -296,7 +363,7 @@ x_fragments(const rpt_ctx *c, wxf_buf *b)
 		n += c->parts[k].m->n_fragments;
 	if (n == 0)
 		return;
-	wxf_buf_printf(b, "  <fragments count=\"%zu\">\n", n);
+	wxf_buf_printf(b, "  <fragments" NSD " count=\"%zu\">\n", n);
 	for (k = 0; k < c->n_parts; k++)
 		for (i = 0; i < c->parts[k].m->n_fragments; i++) {
 			const wxf_msg *g = c->parts[k].m->fragments[i];
@@ -313,6 +380,375 @@ x_fragments(const rpt_ctx *c, wxf_buf *b)
 	wxf_buf_puts(b, "  </fragments>\n");
 }
 
+/* ------------------------------------------------------------------------------ findings */
+
+static void
+x_fen(wxf_buf *b, const char *name, int64_t fen)
+{
+	wxf_buf_printf(b, " %s=\"%lld\"", name, (long long)fen);
+}
+
+/* A cited provenance (file or image): one that names no bytes is left out. */
+static void
+x_prov_cited(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b, const char *indent)
+{
+	if (p->file != NULL || p->image != NULL)
+		x_prov(c, p, b, indent);
+}
+
+static void
+x_ref(const rpt_ctx *c, const rpt_part *part, const wxf_an_ref *r, wxf_buf *b)
+{
+	wxf_buf_printf(b, "          <source kind=\"%s\"", wxf_an_ref_kind_name(r->kind));
+	if (r->kind == WXF_REF_MESSAGE && r->id != NULL)
+		wxf_buf_printf(b, " ref=\"m-%s\"", r->id);
+	else if (r->kind == WXF_REF_PAYMENT && r->id != NULL)
+		wxf_buf_printf(b, " ref=\"p-%s%s\"", part->tag, r->id);
+	else
+		x_attr(b, "ref", r->id);
+	x_attr(b, "field", r->field);
+	if (r->time_ms != WXF_TIME_UNKNOWN) {
+		char t[64];
+
+		rpt_time(c, r->time_ms, t, sizeof(t));
+		wxf_buf_printf(b, " time=\"%s\"", t);
+	}
+	if (r->prov.file == NULL && r->prov.image == NULL) {
+		wxf_buf_puts(b, "/>\n");
+		return;
+	}
+	wxf_buf_puts(b, ">\n");
+	x_prov(c, &r->prov, b, "            ");
+	wxf_buf_puts(b, "          </source>\n");
+}
+
+/* Every distinct value of one identifier with every record that shows it. */
+static void
+x_identifier(const rpt_ctx *c, const rpt_part *part, const char *field, const wxf_an_attr *a,
+    wxf_buf *b)
+{
+	size_t i, k;
+
+	for (i = 0; i < a->n; i++) {
+		const wxf_an_value *v = &a->v[i];
+		char t[64];
+
+		wxf_buf_printf(b, "        <identifier field=\"%s\"", field);
+		x_attr(b, "value", v->value);
+		if (v->first_ms != WXF_TIME_UNKNOWN) {
+			rpt_time(c, v->first_ms, t, sizeof(t));
+			wxf_buf_printf(b, " first=\"%s\"", t);
+			rpt_time(c, v->last_ms, t, sizeof(t));
+			wxf_buf_printf(b, " last=\"%s\"", t);
+		}
+		wxf_buf_printf(b, " live=\"%s\" sources=\"%zu\">\n", v->live ? "true" : "false",
+		    v->n_refs);
+		for (k = 0; k < v->n_refs; k++)
+			x_ref(c, part, &v->refs[k], b);
+		wxf_buf_puts(b, "        </identifier>\n");
+	}
+}
+
+static void
+x_person(const rpt_ctx *c, const rpt_part *part, const char *el, const wxf_an_person *p,
+    const char *extra_attrs, wxf_buf *b)
+{
+	char t[64];
+	size_t i, k;
+
+	wxf_buf_printf(b, "    <%s", el);
+	x_attr(b, "username", p->username);
+	if (extra_attrs != NULL)
+		wxf_buf_puts(b, extra_attrs);
+	wxf_buf_printf(b, " in_contacts=\"%s\">\n", p->in_contacts ? "true" : "false");
+	wxf_buf_puts(b, "      <identifiers>\n");
+	x_identifier(c, part, "wxid", &p->wxid, b);
+	x_identifier(c, part, "alias", &p->aliases, b);
+	x_identifier(c, part, "nickname", &p->nicknames, b);
+	x_identifier(c, part, "remark", &p->remarks, b);
+	x_identifier(c, part, "phone", &p->phones, b);
+	x_identifier(c, part, "real-name", &p->real_names, b);
+	x_identifier(c, part, "bank-card", &p->bank_cards, b);
+	x_identifier(c, part, "encrypt-username", &p->encrypt_usernames, b);
+	x_identifier(c, part, "other", &p->other, b);
+	wxf_buf_puts(b, "      </identifiers>\n");
+	wxf_buf_puts(b, "      <contact");
+	if (p->first_ms != WXF_TIME_UNKNOWN) {
+		rpt_time(c, p->first_ms, t, sizeof(t));
+		wxf_buf_printf(b, " first=\"%s\"", t);
+		rpt_time(c, p->last_ms, t, sizeof(t));
+		wxf_buf_printf(b, " last=\"%s\"", t);
+	}
+	if (p->first_msg_id != NULL)
+		wxf_buf_printf(b, " first_message=\"m-%s\"", p->first_msg_id);
+	if (p->last_msg_id != NULL)
+		wxf_buf_printf(b, " last_message=\"m-%s\"", p->last_msg_id);
+	wxf_buf_printf(b, " messages_from=\"%lld\" messages_to=\"%lld\" messages_in_groups=\"%lld\""
+	    " messages_recovered=\"%lld\"/>\n", (long long)p->msgs_from, (long long)p->msgs_to,
+	    (long long)p->msgs_group_from, (long long)p->msgs_recovered);
+	for (i = 0; i < p->n_groups; i++) {
+		const wxf_an_group *g = &p->groups[i];
+
+		wxf_buf_puts(b, "      <group");
+		x_attr(b, "username", g->username);
+		x_attr(b, "name", g->name);
+		wxf_buf_printf(b, " room_owner=\"%s\" messages=\"%lld\">\n",
+		    g->person_is_room_owner ? "true" : "false", (long long)g->person_msgs);
+		for (k = 0; k < g->n_person_refs; k++)
+			x_ref(c, part, &g->person_refs[k], b);
+		wxf_buf_puts(b, "      </group>\n");
+	}
+	wxf_buf_printf(b, "    </%s>\n", el);
+}
+
+static void
+x_ledger_row(const rpt_ctx *c, const rpt_part *part, const char *el, const wxf_ledger_row *r,
+    wxf_buf *b)
+{
+	char t[64];
+
+	wxf_buf_printf(b, "      <%s payment=\"p-%s%s\" kind=\"%s\"", el, part->tag, r->payment_id,
+	    wxf_pay_kind_name(r->kind));
+	rpt_time(c, r->time_ms, t, sizeof(t));
+	wxf_buf_printf(b, " time=\"%s\"", t);
+	if (r->amount_known)
+		x_fen(b, "amount_fen", r->amount_fen);
+	x_attr(b, "amount_text", r->amount_text);
+	wxf_buf_printf(b, " direction=\"%s\"", wxf_ledger_dir_name(r->dir));
+	x_attr(b, "direction_from", r->dir_src);
+	wxf_buf_printf(b, " state=\"%s\"", wxf_pay_state_name(r->final_state));
+	if (r->final_paysubtype != WXF_INT_UNKNOWN)
+		wxf_buf_printf(b, " paysubtype=\"%lld\"", (long long)r->final_paysubtype);
+	wxf_buf_printf(b, " bucket=\"%s\"", wxf_ledger_bucket_name(r->bucket));
+	wxf_buf_printf(b, " counted=\"%s\"", r->bucket == WXF_LB_PAID ||
+	    r->bucket == WXF_LB_RECEIVED ? "true" : "false");
+	x_attr(b, "transfer_id", r->transfer_id);
+	x_attr(b, "transaction_id", r->transaction_id);
+	x_attr(b, "memo", r->memo);
+	wxf_buf_printf(b, " origin=\"%s\"", wxf_ledger_origin_name(r->origin));
+	if (r->witness_disagrees)
+		wxf_buf_puts(b, " witness_disagrees=\"true\"");
+	if (r->amount_conflict)
+		wxf_buf_puts(b, " amount_conflict=\"true\"");
+	if (r->owner_claimed_known)
+		x_fen(b, "owner_claimed_fen", r->owner_claimed_fen);
+	if (r->mentions_seller)
+		wxf_buf_puts(b, " mentions_seller=\"true\"");
+	if (r->pay == NULL || (r->pay->prov.file == NULL && r->pay->prov.image == NULL)) {
+		wxf_buf_puts(b, "/>\n");
+		return;
+	}
+	wxf_buf_puts(b, ">\n");
+	x_prov(c, &r->pay->prov, b, "        ");
+	wxf_buf_printf(b, "      </%s>\n", el);
+}
+
+static void
+x_ledger(const rpt_ctx *c, const rpt_part *part, const wxf_ledger *l, wxf_buf *b)
+{
+	const wxf_ledger_totals *t = &l->totals;
+	size_t i;
+
+	wxf_buf_printf(b, "    <ledger currency=\"CNY\" unit=\"fen\" overflow=\"%s\">\n",
+	    t->overflow ? "true" : "false");
+	for (i = 0; wxf_ledger_defs[i].name != NULL; i++) {
+		wxf_buf_printf(b, "      <definition name=\"%s\"", wxf_ledger_defs[i].name);
+		x_attr(b, "zh", wxf_ledger_defs[i].zh);
+		wxf_buf_puts(b, ">");
+		x_text(b, wxf_ledger_defs[i].text);
+		wxf_buf_puts(b, "</definition>\n");
+	}
+	for (i = 0; i < l->n_transfers; i++)
+		x_ledger_row(c, part, "transfer", &l->transfers[i], b);
+	for (i = 0; i < l->n_red_packets; i++)
+		x_ledger_row(c, part, "red_packet", &l->red_packets[i], b);
+	for (i = 0; i < l->n_aa; i++)
+		x_ledger_row(c, part, "aa", &l->aa[i], b);
+	for (i = 0; i < l->n_receipts; i++)
+		x_ledger_row(c, part, "receipt", &l->receipts[i], b);
+	wxf_buf_puts(b, "      <totals");
+	if (!t->overflow) {
+		x_fen(b, "paid_fen", t->paid_fen);
+		x_fen(b, "refunded_fen", t->refunded_fen);
+		x_fen(b, "expired_fen", t->expired_fen);
+		x_fen(b, "pending_fen", t->pending_fen);
+		x_fen(b, "received_fen", t->received_fen);
+		x_fen(b, "net_fen", t->net_fen);
+		x_fen(b, "hb_from_seller_fen", t->hb_from_seller_fen);
+		x_fen(b, "hb_to_seller_fen", t->hb_to_seller_fen);
+		x_fen(b, "aa_fen", t->aa_fen);
+		x_fen(b, "receipts_fen", t->receipts_fen);
+	}
+	wxf_buf_printf(b, " n_paid=\"%lld\" n_refunded=\"%lld\" n_expired=\"%lld\" n_pending=\"%lld\""
+	    " n_received=\"%lld\" n_unknown_amount=\"%lld\"/>\n", (long long)t->n_paid,
+	    (long long)t->n_refunded, (long long)t->n_expired, (long long)t->n_pending,
+	    (long long)t->n_received, (long long)t->n_unknown_amount);
+	wxf_buf_puts(b, "    </ledger>\n");
+	/* CRPL art. 55: inputs, formula, result; no figure unless applicable */
+	wxf_buf_printf(b, "    <crpl55 applicable=\"%s\" law=\"Consumer Rights Protection Law of the "
+	    "PRC (2013) art. 55\" formula=\"max(%d * max(net_fen, 0), %lld)\"",
+	    t->crpl_applicable ? "true" : "false", WXF_CRPL55_MULTIPLIER,
+	    (long long)WXF_CRPL55_FLOOR_FEN);
+	if (t->crpl_applicable) {
+		x_fen(b, "net_fen", t->net_fen);
+		x_fen(b, "base_fen", t->crpl_base_fen);
+		wxf_buf_printf(b, " multiplier=\"%d\"", WXF_CRPL55_MULTIPLIER);
+		x_fen(b, "triple_fen", t->crpl_triple_fen);
+		x_fen(b, "floor_fen", t->crpl_floor_fen);
+		wxf_buf_printf(b, " floor_applied=\"%s\"", t->crpl_floor_applied ? "true" : "false");
+		x_fen(b, "result_fen", t->crpl55_fen);
+	}
+	wxf_buf_puts(b, "/>\n");
+}
+
+/* Indicator hits, one <message> per message with its hits (the analysis orders hits by
+ * message, so a message's hits are adjacent). */
+static void
+x_hits(const rpt_ctx *c, const wxf_analysis *an, wxf_buf *b)
+{
+	size_t i, k, n_msgs = 0;
+	char t[64];
+
+	for (i = 0; i < an->n_hits; i++)
+		if (i == 0 || strcmp(an->hits[i].msg_id, an->hits[i - 1].msg_id) != 0)
+			n_msgs++;
+	wxf_buf_printf(b, "    <indicator_hits phrases=\"%zu\" hits=\"%zu\" messages=\"%zu\">\n",
+	    an->indicators != NULL ? wxf_indicators_count(an->indicators) : 0, an->n_hits, n_msgs);
+	for (i = 0; i < an->n_hits; i = k) {
+		const wxf_indicator_hit *h0 = &an->hits[i];
+
+		wxf_buf_printf(b, "      <message ref=\"m-%s\"", h0->msg_id);
+		rpt_time(c, h0->time_ms, t, sizeof(t));
+		wxf_buf_printf(b, " time=\"%s\"", t);
+		x_attr(b, "conversation", h0->talker);
+		wxf_buf_puts(b, ">\n");
+		for (k = i; k < an->n_hits && strcmp(an->hits[k].msg_id, h0->msg_id) == 0; k++) {
+			const wxf_indicator_hit *h = &an->hits[k];
+
+			wxf_buf_puts(b, "        <hit");
+			x_attr(b, "phrase", h->phrase);
+			x_attr(b, "category", h->category);
+			x_attr(b, "field", h->field);
+			wxf_buf_printf(b, " offset=\"%zu\" length=\"%zu\">", h->offset, h->length);
+			x_text(b, h->snippet);
+			wxf_buf_puts(b, "</hit>\n");
+		}
+		x_prov_cited(c, &h0->prov, b, "        ");
+		wxf_buf_puts(b, "      </message>\n");
+	}
+	wxf_buf_puts(b, "    </indicator_hits>\n");
+}
+
+static void
+x_findings(const rpt_ctx *c, const rpt_part *part, wxf_buf *b)
+{
+	const wxf_model *m = part->m;
+	const wxf_analysis *an = part->an;
+	size_t i;
+
+	wxf_buf_puts(b, "  <findings" NSD);
+	x_attr(b, "account", part->key);
+	wxf_buf_printf(b, " analysed=\"%s\">\n", an != NULL ? "true" : "false");
+	if (an != NULL) {
+		if (an->owner != NULL)
+			x_person(c, part, "owner", an->owner, NULL, b);
+		if (an->seller != NULL) {
+			wxf_buf s;
+
+			wxf_buf_init(&s);
+			wxf_buf_printf(&s, " designation=\"%s\" in_evidence=\"%s\"",
+			    an->seller_source == WXF_SELLER_GIVEN ? "examiner" : "proposed",
+			    an->seller_in_model ? "true" : "false");
+			if (an->seller_source == WXF_SELLER_RANKED)
+				wxf_buf_puts(&s, " basis=\"first of the ranking: amount accepted from the "
+				    "owner, then messages, then transfers\"");
+			else
+				wxf_buf_puts(&s, " basis=\"named by the examiner (--seller)\"");
+			x_person(c, part, "seller", an->seller, s.p, b);
+			wxf_buf_free(&s);
+		}
+		wxf_buf_printf(b, "    <ranking count=\"%zu\">\n", an->n_ranking);
+		for (i = 0; i < an->n_ranking; i++) {
+			const wxf_an_rank *r = &an->ranking[i];
+
+			wxf_buf_printf(b, "      <candidate rank=\"%zu\"", i + 1);
+			x_attr(b, "username", r->username);
+			x_attr(b, "display", r->display);
+			x_fen(b, "paid_fen", r->paid_fen);
+			wxf_buf_printf(b, " n_paid=\"%lld\" n_transfers=\"%lld\" messages_from=\"%lld\""
+			    " messages_to=\"%lld\"/>\n", (long long)r->n_paid, (long long)r->n_transfers,
+			    (long long)r->msgs_from, (long long)r->msgs_to);
+		}
+		wxf_buf_puts(b, "    </ranking>\n");
+		x_ledger(c, part, &an->ledger, b);
+		x_hits(c, an, b);
+		wxf_buf_printf(b, "    <glossary count=\"%zu\">\n", an->n_glossary);
+		for (i = 0; i < an->n_glossary; i++) {
+			const wxf_gloss_entry *g = &an->glossary[i];
+			char t[64];
+
+			wxf_buf_puts(b, "      <term");
+			x_attr(b, "term", g->term);
+			x_attr(b, "zh", g->zh);
+			wxf_buf_printf(b, " messages=\"%zu\"", g->n_msgs);
+			if (g->first_msg_id != NULL)
+				wxf_buf_printf(b, " first_message=\"m-%s\"", g->first_msg_id);
+			rpt_time(c, g->first_ms, t, sizeof(t));
+			wxf_buf_printf(b, " first=\"%s\">", t);
+			x_text(b, g->en);
+			wxf_buf_puts(b, "</term>\n");
+		}
+		wxf_buf_puts(b, "    </glossary>\n");
+	}
+	wxf_buf_printf(b, "    <anomalies count=\"%zu\">\n", m->n_anomalies);
+	for (i = 0; i < m->n_anomalies; i++) {
+		const wxf_anomaly *a = &m->anomalies[i];
+
+		wxf_buf_printf(b, "      <anomaly severity=\"%s\"", a->sev >= WXF_SEV_FAILED ?
+		    "failed" : "warning");
+		x_attr(b, "code", a->code);
+		if (a->msg_id != NULL)
+			wxf_buf_printf(b, " message=\"m-%s\"", a->msg_id);
+		if (a->payment_id != NULL)
+			wxf_buf_printf(b, " payment=\"p-%s%s\"", part->tag, a->payment_id);
+		x_attr(b, "file", a->where.file);
+		if (a->where.file != NULL || a->where.image != NULL)
+			wxf_buf_printf(b, " offset=\"%llu\"", (unsigned long long)a->where.offset);
+		wxf_buf_puts(b, ">");
+		x_text(b, a->message);
+		wxf_buf_puts(b, "</anomaly>\n");
+	}
+	wxf_buf_puts(b, "    </anomalies>\n");
+	if (an != NULL && an->n_notes > 0) {
+		wxf_buf_puts(b, "    <notes>\n");
+		for (i = 0; i < an->n_notes; i++)
+			x_elem(b, "      ", "note", an->notes[i]);
+		wxf_buf_puts(b, "    </notes>\n");
+	}
+	wxf_buf_puts(b, "  </findings>\n");
+}
+
+/* The findings of every account, then the limitations of the run. */
+static void
+x_findings_all(const rpt_ctx *c, wxf_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_parts; i++)
+		x_findings(c, &c->parts[i], b);
+	wxf_buf_puts(b, "  <limitations" NSD ">\n");
+	x_elem(b, "    ", "limitation", "Only the listed evidence was examined; cloud data, other "
+	    "devices and other apps were not.");
+	x_elem(b, "    ", "limitation", "Media files were located and hashed; their content was not "
+	    "interpreted.");
+	x_elem(b, "    ", "limitation", c->in->carving ? "Deleted-record recovery used free space, "
+	    "free pages and old WAL frames; overwritten records cannot be recovered; confidence is "
+	    "the tool's score for the attribution." : "Deleted-record recovery was not run.");
+	for (i = 0; i < c->in->n_limitations; i++)
+		x_elem(b, "    ", "limitation", c->in->limitations[i]);
+	wxf_buf_puts(b, "  </limitations>\n");
+}
+
 void rpt_xml_build(const rpt_ctx *c, wxf_buf *b);
 
 void
@@ -326,7 +762,7 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b)
 		for (i = 0; i < c->n_parts; i++)
 			x_identities(c, &c->parts[i], b);
 	wxf_buf_init(&s);
-	wxf_buf_printf(b, "  <events count=\"%zu\">\n", c->n_ev);
+	wxf_buf_printf(b, "  <events" NSD " count=\"%zu\">\n", c->n_ev);
 	for (i = 0; i < c->n_ev; i++) {
 		const rpt_event *e = &c->ev[i];
 
@@ -366,7 +802,8 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b)
 	}
 	wxf_buf_puts(b, "  </events>\n");
 	x_fragments(c, b);
-	wxf_buf_puts(b, "</timeline>\n");
+	x_findings_all(c, b);
+	wxf_buf_puts(b, "</dfxml>\n");
 	wxf_buf_free(&s);
 }
 

@@ -388,6 +388,8 @@ wxf_bak_link_media(ctx *c)
 		x.prov.origin = WXF_ORIGIN_BACKUP;
 		x.prov.status = md->complete ? WXF_STATUS_INTACT : WXF_STATUS_PARTIALLY_RECOVERED;
 		x.prov.confidence = 100;
+		/* the file below the bundle was reassembled by the tool from the backup's pieces */
+		x.derived_from = x.prov.file;
 		if (wxf_msg_add_media(m, msg, &x) != WXF_OK)
 			return -1;
 		if (md->copy == 0)

@@ -26,7 +26,7 @@ recs = [json.loads(l) for l in open(os.path.join(out, "timeline.jsonl"), encodin
 msgs = [r for r in recs if r.get("wxf_type") == "message"]
 fails = 0
 FX = os.path.dirname(os.path.abspath(sys.argv[1]))
-NS = "{urn:wxforensic:timeline:1}"
+NS = "{urn:wxforensic:timeline:2}"
 
 
 def check(c, n):

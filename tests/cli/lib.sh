@@ -17,3 +17,25 @@ TMPD=$(mktemp -d "${TMPDIR:-/tmp}/wxf-test.XXXXXX")
 trap 'rm -rf "$TMPD"' EXIT
 # Snapshot of a tree: path, size, mtime (ns) and SHA-256 of every file, sorted.
 snapshot() { (cd "$1" && find . -type f -printf '%p %s %T@\n' | sort && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); }
+# check_timeline FILE WHAT: timeline.xml valid against the DFXML 2.0 schema and, through a
+# driver schema importing both, against DFXML and data/timeline.xsd together (our elements sit
+# in DFXML's lax wildcards, so they are checked against our schema when it is loaded).  The
+# DFXML schema is read from SHARED_DIR/external/dfxml-schema (offline); without it: a skip.
+check_timeline() {
+	_dfx="$SHARED_DIR/external/dfxml-schema/dfxml.xsd"
+	if [ -z "$SHARED_DIR" ] || [ ! -f "$_dfx" ]; then
+		skip "$2: DFXML schema not found below SHARED_DIR"
+		return
+	fi
+	[ -f "$TMPD/timeline-driver.xsd" ] || cat > "$TMPD/timeline-driver.xsd" <<EOX
+<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:import namespace="http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML" schemaLocation="$_dfx"/>
+  <xs:import namespace="urn:wxforensic:timeline:2" schemaLocation="$top_srcdir/data/timeline.xsd"/>
+</xs:schema>
+EOX
+	_tlx=$1
+	ok '"${XMLLINT:-xmllint}" --noout --nonet --schema "$_dfx" "$_tlx" 2>/dev/null &&
+	    "${XMLLINT:-xmllint}" --noout --nonet --schema "$TMPD/timeline-driver.xsd" "$_tlx" 2>/dev/null' \
+	    "$2: timeline.xml validates against dfxml.xsd and data/timeline.xsd"
+}

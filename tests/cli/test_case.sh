@@ -1,10 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
 # wxforensic case on the demo extraction and its WAL variant: the whole bundle checked against
-# reporting.md §6 (tests/tools/check_bundle.py) and the fixture's ground truth; reproducibility
+# reporting.md §6 (tests/tools/check_bundle.py) and the fixture's ground truth, the findings
+# read back from timeline.xml alone (tests/tools/findings_truth.py), case.jsonld read as RDF
+# (tests/tools/check_case.py); reproducibility
 # with and without SOURCE_DATE_EPOCH; evidence untouched; refusals.
 . "$top_srcdir/tests/cli/lib.sh"
 
 tap_py() { while IFS= read -r line; do case "$line" in "ok - "*) pass "${line#ok - }";; "not ok - "*) fail "${line#not ok - }";; *) echo "$line";; esac; done; }
+
+# a python3 with rdflib (Debian's python3-rdflib; another python3 may come first in PATH)
+RDFPY=
+for p in python3 /usr/bin/python3; do
+	if "$p" -c 'import rdflib' 2> /dev/null; then RDFPY=$p; break; fi
+done
 
 for fx in demo demo-wal; do
 	ev="$top_srcdir/fixtures/android/$fx"
@@ -22,15 +30,28 @@ for fx in demo demo-wal; do
 	python3 "$top_srcdir/tests/tools/check_bundle.py" "$TMPD/$fx/r1/out" "$ev" "$truth" \
 		--stdout "$TMPD/$fx/r1/out.stdout" | sed "s/^\(n*o*t* *ok - \)/\1$fx: /" > "$TMPD/$fx/py"
 	tap_py < "$TMPD/$fx/py"
-	ok '"${XMLLINT:-xmllint}" --noout --schema "$top_srcdir/data/timeline.xsd" "$TMPD/$fx/r1/out/timeline.xml" 2>/dev/null' \
-		"$fx: timeline.xml validates with xmllint --schema data/timeline.xsd"
+	check_timeline "$TMPD/$fx/r1/out/timeline.xml" "$fx"
+	# the findings from timeline.xml alone: seller, identifiers, ledger, CRPL art. 55, hits, glossary
+	python3 "$top_srcdir/tests/tools/findings_truth.py" "$TMPD/$fx/r1/out" "$truth" "$top_srcdir/data/glossary.txt" |
+		sed "s/^\(n*o*t* *ok - \)/\1$fx: timeline.xml findings: /" > "$TMPD/$fx/findings"
+	tap_py < "$TMPD/$fx/findings"
+	# case.jsonld as RDF: CASE/UCO terms, evidence hashes, accounts, the seller relationship
+	if [ -n "$RDFPY" ]; then
+		"$RDFPY" "$top_srcdir/tests/tools/check_case.py" "$TMPD/$fx/r1/out" "$truth" |
+			sed "s/^\(n*o*t* *ok - \)/\1$fx: case.jsonld: /" > "$TMPD/$fx/case"
+		tap_py < "$TMPD/$fx/case"
+	else
+		fail "$fx: case.jsonld not checked: python3-rdflib missing (build-aux/wxf-setup-debian installs it)"
+	fi
 	ok '(cd "$TMPD/$fx/r1/out" && sha256sum -c --quiet manifest.sha256)' "$fx: sha256sum -c manifest.sha256 passes"
 	# (T1) same input, same SOURCE_DATE_EPOCH, another output directory given another way
 	SDE=1780000000 run r2 "$TMPD/$fx/r2/bundle"
 	ok 'diff -r "$TMPD/$fx/r1/out" "$TMPD/$fx/r2/bundle" > "$TMPD/$fx/diff1"' \
 		"$fx: two runs with the same SOURCE_DATE_EPOCH give byte-identical bundles (diff -r empty)"
 	[ -s "$TMPD/$fx/diff1" ] && head -20 "$TMPD/$fx/diff1" | sed 's/^/# /'
-	# (T2) without SOURCE_DATE_EPOCH: only the marked generated-at value and the audit log differ
+	# (T2) without SOURCE_DATE_EPOCH: only the marked generated-at value, the marked step times of
+	# the processing record, the start and end of the action in case.jsonld and the audit log
+	# differ
 	unset SDE; SDE=; sleep 1
 	(cd "$TMPD/$fx/r3" && env -u SOURCE_DATE_EPOCH "$WXF" case -q --case-number "CASE-$fx" --exhibit "A1" \
 		--examiner "Test Examiner" --organisation "Test Lab" -o out "$ev" > out.stdout 2> out.stderr)
@@ -42,20 +63,26 @@ def files(d):
 fa, fb = files(a), files(b)
 bad = [] if fa == fb else ["file lists differ"]
 gen = re.compile(r'<span data-wxf="generated-at">.*?</span>|<generated_at source="[^"]*">[^<]*</generated_at>')
+steps = re.compile(r'<span data-wxf="step-time">[^<]*</span>')
+act = re.compile(r'"uco-action:(start|end)Time":\{"@type":"xsd:dateTime","@value":"[^"]*"\}')
 for f in fa:
     if f in ("audit.jsonl", "manifest.sha256") or f not in fb:
         continue
     x, y = open(os.path.join(a, f), "rb").read(), open(os.path.join(b, f), "rb").read()
     if f.endswith((".html", ".xml")):
-        x, y = gen.sub("", x.decode()), gen.sub("", y.decode())
+        x, y = steps.sub("", gen.sub("", x.decode())), steps.sub("", gen.sub("", y.decode()))
         if len(gen.findall(open(os.path.join(b, f)).read())) != 1:
             bad.append(f + ": not exactly one generated-at element")
+    if f == "case.jsonld":
+        x, y = act.sub("", x.decode()), act.sub("", y.decode())
+        if len(act.findall(open(os.path.join(b, f)).read())) != 2:
+            bad.append(f + ": not exactly one start and one end time")
     if x != y:
         bad.append(f)
 ma = dict(l.split("  ", 1)[::-1] for l in open(os.path.join(a, "manifest.sha256")).read().splitlines())
 mb = dict(l.split("  ", 1)[::-1] for l in open(os.path.join(b, "manifest.sha256")).read().splitlines())
 diff = sorted(k for k in ma if ma.get(k) != mb.get(k))
-if any(not re.match(r"^(report\.html|timeline\.xml|conversations/.*\.html)$", k) for k in diff):
+if any(not re.match(r"^(report\.html|timeline\.xml|case\.jsonld|conversations/.*\.html)$", k) for k in diff):
     bad.append("manifest differs outside the files holding generated-at: %s" % diff)
 import json
 strip = lambda l: {k: v for k, v in json.loads(l).items() if k not in ("time", "prev", "sha256", "manifest_sha256", "size")}

@@ -47,7 +47,7 @@ import json, sys
 import xml.etree.ElementTree as ET
 t = json.load(open(sys.argv[1]))
 w = t["wal"]
-NS = "{urn:wxforensic:timeline:1}"
+NS = "{urn:wxforensic:timeline:2}"
 ok = False
 for e in ET.parse(sys.argv[2]).getroot().iter(NS + "event"):
     ws = [x for x in e.iter(NS + "witness") if x.get("kind") == "older-version"]

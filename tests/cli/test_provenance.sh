@@ -102,7 +102,7 @@ check_bundle pch
 cp -r "$TMPD/a/demo" "$TMPD/t1"
 python3 - "$TMPD/t1" > "$TMPD/t1.id" <<'PY'
 import sys, xml.etree.ElementTree as ET
-ns = "{urn:wxforensic:timeline:1}"
+ns = "{urn:wxforensic:timeline:2}"
 out = sys.argv[1]
 for e in ET.parse(out + "/timeline.xml").getroot().iter(ns + "event"):
     p = e.find(ns + "provenance")
@@ -138,7 +138,7 @@ ok 'grep -q "do not hold the reported text" "$TMPD/t3.ver"' "...and says so"
 python3 - "$TMPD/a/demo" "$FX/android" > "$TMPD/counts.out" <<'PY'
 import json, re, sys, xml.etree.ElementTree as ET
 out, fx = sys.argv[1], sys.argv[2]
-ns = "{urn:wxforensic:timeline:1}"
+ns = "{urn:wxforensic:timeline:2}"
 truth = json.load(open(fx + "/demo.truth.json")); residue = json.load(open(fx + "/demo.residue.json"))
 fts = json.load(open(fx + "/demo.fts.truth.json"))
 FREE = ("free space", "freelist", "unallocated", "overflow")

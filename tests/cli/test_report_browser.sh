@@ -2,7 +2,8 @@
 # The report in a real browser: Debian's headless Chromium driven through the DevTools protocol
 # (tests/tools/browser_check.py).  Asserts that no script runs (no dialog, no exception, no CSP
 # violation: two control pages prove the listeners work), every same-page anchor resolves, the
-# Chinese text renders with Noto CJK, and the printed A4 PDF carries the Chinese text and the
+# Chinese text renders with Noto CJK, the text of every chat bubble has WCAG AA contrast
+# (>= 4.5:1), the embedded thumbnails render, and the printed A4 PDF carries the Chinese text and the
 # footer "第 1 页"; saves screenshots and PDFs as test artifacts in tests/artifacts/.
 # Needs chromium, fonts-noto-cjk, poppler-utils (build-aux/wxf-setup-debian installs them); when
 # chromium is missing the test FAILS unless WXF_SKIP_BROWSER=1.
@@ -56,6 +57,12 @@ for fx in demo hostile; do
 	is "$(field "$TMPD/$fx.json" js_links)" 0 "$fx: no javascript: link in the DOM"
 	is "$(field "$TMPD/$fx.json" broken)" "[]" "$fx: every same-page anchor resolves"
 	ok 'field "$TMPD/$fx.json" fonts | grep -q "Noto Sans CJK SC"' "$fx: the heading renders with Noto Sans CJK SC"
+	ok 'python3 -c "import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r[\"bubbles\"] > 0 and r[\"contrast_min\"] >= 4.5 else 1)" "$TMPD/$fx.json"' \
+		"$fx: text in every chat bubble has >= 4.5:1 contrast (WCAG AA; lowest $(field "$TMPD/$fx.json" contrast_min), below: $(field "$TMPD/$fx.json" contrast_low))"
+	if [ "$fx" = demo ]; then
+		ok '[ "$(field "$TMPD/$fx.json" thumbs)" -gt 0 ] && [ "$(field "$TMPD/$fx.json" thumbs_rendered)" = "$(field "$TMPD/$fx.json" thumbs)" ]' \
+			"$fx: the embedded WeChat thumbnails render ($(field "$TMPD/$fx.json" thumbs_rendered) of $(field "$TMPD/$fx.json" thumbs))"
+	fi
 	ok '[ "$(field "$TMPD/$fx.json" text_zh)" -gt 500 ]' "$fx: the page shows Chinese text"
 	ok '[ -s "$ART/report-$fx.png" ]' "$fx: screenshot saved ($ART/report-$fx.png)"
 	pdftotext -layout "$ART/report-$fx.pdf" "$TMPD/$fx.txt" 2>/dev/null

@@ -73,21 +73,24 @@ p2=$!
 wait $p1; r1=$?
 wait $p2; r2=$?
 is "$r1 $r2" "0 0" "two concurrent runs without SOURCE_DATE_EPOCH both exit 0"
-# the documented run-specific values masked: generated-at, the audit log's times, and what
-# follows from them (the chain, the hashes of report.html and timeline.xml it records)
+# the documented run-specific values masked: generated-at, the processing record's step times,
+# the investigative action's start and end in case.jsonld, the audit log's times, and what
+# follows from them (the chain, the hashes of report.html, timeline.xml and case.jsonld)
 norm() {
 	(cd "$1" && for f in $(find . -type f ! -name manifest.sha256 | sort); do
 		printf '%s ' "$f"
 		sed -e 's/<generated_at source="clock">[^<]*</<generated_at>X</' \
 		    -e 's/data-wxf="generated-at">[^<]*</data-wxf="generated-at">X</' \
+		    -e 's/data-wxf="step-time">[^<]*</data-wxf="step-time">X</g' \
+		    -e 's/"uco-action:\(start\|end\)Time":{"@type":"xsd:dateTime","@value":"[^"]*"}/"uco-action:\1Time":X/g' \
 		    -e 's/"time":"[^"]*"/"time":"X"/; s/"prev":"[0-9a-f]*"/"prev":"X"/' \
 		    -e 's/"manifest_sha256":"[0-9a-f]*"/"manifest_sha256":"X"/' \
-		    -e '/"output":"\(report.html\|timeline.xml\)"/s/"sha256":"[0-9a-f]*"/"sha256":"X"/' \
+		    -e '/"output":"\(report.html\|timeline.xml\|case.jsonld\)"/s/"sha256":"[0-9a-f]*"/"sha256":"X"/' \
 		    "$f" | sha256sum
 	done)
 }
 norm b1 > b1.n 2> /dev/null; norm b2 > b2.n 2> /dev/null
 ok "cmp -s b1.n b2.n" "... and agree once the documented run-specific values are masked ($(wc -l < b1.n) files)"
-ok "[ \"\$(diff b1/manifest.sha256 b2/manifest.sha256 | grep '^[<>]' | sed 's/^[<>] [0-9a-f]*  //' | sort -u | tr '\n' ' ')\" = 'report.html timeline.xml ' ]" \
-	"... their manifests differ only in report.html and timeline.xml"
+ok "[ \"\$(diff b1/manifest.sha256 b2/manifest.sha256 | grep '^[<>]' | sed 's/^[<>] [0-9a-f]*  //' | sort -u | tr '\n' ' ')\" = 'case.jsonld report.html timeline.xml ' ]" \
+	"... their manifests differ only in case.jsonld, report.html and timeline.xml"
 done_testing

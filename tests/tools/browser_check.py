@@ -11,6 +11,10 @@ standard library only) and reports, as JSON on stdout:
   js_links   anchors with a javascript: URL
   broken     same-page anchors (#id) whose target does not exist
   fonts      platform fonts used to render the report's <h1> (CSS.getPlatformFontsForNode)
+  bubbles, contrast_min, contrast_low   chat bubbles, the lowest WCAG contrast ratio of text in
+             them against its background, and the elements below 4.5:1
+  thumbs, thumbs_rendered   embedded thumbnails (<img class="thumb">), and those the browser
+             decoded (complete, natural width > 0)
   title      document.title after load
 
 and, with --screenshot FILE / --pdf FILE, saves a full-page PNG and an A4 PDF (Page.printToPDF,
@@ -124,8 +128,32 @@ PROBE = r"""
       [...e.attributes].some(a => a.name.toLowerCase().startsWith('on'))).map(e => e.tagName);
   const js = [...document.querySelectorAll('a[href]')].filter(a =>
       /^\s*javascript:/i.test(a.getAttribute('href'))).length;
+  // WCAG 2 contrast of the text of every chat bubble (and of the elements inside it that hold
+  // text) against the nearest opaque background behind it
+  const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+  const lum = c => { const v = rgb(c).slice(0, 3).map(x => { x /= 255;
+      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+      return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const bgOf = e => { for (; e; e = e.parentElement) { const b = getComputedStyle(e).backgroundColor;
+      const a = rgb(b); if (a.length === 3 || (a.length === 4 && a[3] > 0)) return b; }
+      return 'rgb(255, 255, 255)'; };
+  let minc = 99, bubbles = 0; const low = [];
+  for (const bub of document.querySelectorAll('.bubble')) {
+    bubbles++;
+    for (const e of [bub, ...bub.querySelectorAll('*')]) {
+      if (![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+      const l1 = lum(getComputedStyle(e).color), l2 = lum(bgOf(e));
+      const r = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+      if (r < minc) minc = r;
+      if (r < 4.5) low.push(e.className + ' ' + r.toFixed(2));
+    }
+  }
+  const imgs = [...document.images];
   return JSON.stringify({scripts: document.querySelectorAll('script').length, broken: broken,
       handlers: handlers, js_links: js, title: document.title,
+      bubbles: bubbles, contrast_min: Math.round(minc * 100) / 100, contrast_low: low.slice(0, 10),
+      thumbs: imgs.filter(i => i.classList.contains('thumb')).length,
+      thumbs_rendered: imgs.filter(i => i.classList.contains('thumb') && i.complete && i.naturalWidth > 0).length,
       text_zh: (document.body.innerText.match(/[\u4e00-\u9fff]/g) || []).length});
 })()
 """

@@ -83,7 +83,7 @@ find "$SNAP/b" -type f \( -name '*.html' -o -name '*.xml' -o -name '*.jsonl' -o 
 	xargs -0 -r sed -i -E 's/\(([0-9a-f]{12}(-dirty)?|unknown)\)/(GITID)/g;
 		s/\(git ([0-9a-f]{12}(-dirty)?|unknown)\)/(git GITID)/g;
 		s/<git_id>([0-9a-f]{12}(-dirty)?|unknown)<\/git_id>/<git_id>GITID<\/git_id>/g;
-		s/(audit log head|manifest.sha256 SHA-256): [0-9a-f]{64}/\1: -/'
+		s/(audit log head|manifest.sha256 SHA-256): [0-9a-f]{64}/\1: -/; s/head [0-9a-f]{64}/head -/'
 for m in "$SNAP"/b/*/manifest.sha256; do
 	[ -f "$m" ] || continue
 	sed -E 's/^[0-9a-f]{64} +//' "$m" > "$m.names"

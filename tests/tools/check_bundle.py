@@ -8,6 +8,7 @@ usage: check_bundle.py OUTDIR EVIDENCE_ROOT [TRUTH.json] [--stdout FILE] [--host
 Prints one line per check, "ok - name" or "not ok - name" (+ "# detail" lines); the shell test
 turns them into TAP.  Python standard library only.
 """
+import base64
 import csv
 import hashlib
 import html.parser
@@ -16,9 +17,12 @@ import json
 import os
 import re
 import sys
+import traceback
 import xml.etree.ElementTree as ET
 
-NS = "{urn:wxforensic:timeline:1}"
+NS = "{urn:wxforensic:timeline:2}"
+DF = "{http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML}"
+GIT_ID = "{urn:wxforensic:timeline:2}git_id"
 STATUSES = {"intact", "deleted-recovered", "partially-recovered", "fragment", "superseded"}
 ORIGINS = {"live", "freeblock", "unallocated", "freelist", "wal", "journal", "fts", "backup"}
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?([+-]\d\d:\d\d|Z)$")
@@ -41,6 +45,7 @@ class Html(html.parser.HTMLParser):
         self.handlers = []
         self.lang = None
         self.ext_refs = []
+        self.thumbs = []         # (data: URI, alt) of <img>
         self.stack = []          # (tag, id of nearest element with id m-/p-)
         self.prov = {}           # id -> {key: value}
         self.times = {}          # id -> [datetime attrs]
@@ -69,7 +74,10 @@ class Html(html.parser.HTMLParser):
         for k, v in attrs:
             if k.lower().startswith("on"):
                 self.handlers.append((tag, k))
-            if k in ("src", "href", "action", "data", "poster") and v and re.match(r"^\s*(https?:|//|ftp:|javascript:|data:)", v, re.I):
+            if (tag == "img" and k == "src" and v and
+                    re.match(r"^data:image/(jpeg|png|gif|webp);base64,[A-Za-z0-9+/]+=*$", v)):
+                self.thumbs.append((v, a.get("alt") or ""))   # an embedded thumbnail
+            elif k in ("src", "href", "action", "data", "poster") and v and re.match(r"^\s*(https?:|//|ftp:|javascript:|data:)", v, re.I):
                 self.ext_refs.append(v)
         i = a.get("id")
         if i:
@@ -192,20 +200,26 @@ def main():
         ev[l[66:]] = l[:64]
     nfiles = sum(len(f) for _, _, f in os.walk(root))
     check(len(ev) == nfiles, "evidence.sha256 lists every evidence file (%d)" % nfiles)
-    wrong = [p for p, h in ev.items() if hashlib.sha256(open(p, "rb").read()).hexdigest() != h]
+    # bundle paths start with the evidence's own name: resolved from the folder holding it
+    evbase = os.path.dirname(os.path.abspath(root))
+    wrong = [p for p, h in ev.items()
+             if hashlib.sha256(open(os.path.join(evbase, p), "rb").read()).hexdigest() != h]
     check(not wrong, "evidence.sha256 equals Python's SHA-256 of each evidence file", wrong)
 
     # ---- XML (T9, T12, T15, T26) -----------------------------------------------------------
     tree = ET.parse(j("timeline.xml"))
     x = tree.getroot()
-    check(x.tag == NS + "timeline", "timeline.xml root in namespace urn:wxforensic:timeline:1")
-    cr = x.find(NS + "creator")
-    check(cr is not None and cr.find(NS + "version").text and cr.find(NS + "git_id").text and
-          cr.find(NS + "execution_environment/" + NS + "command_line").text.startswith("wxforensic case"),
-          "DFXML-style creator: version, git id, command line")
-    evs = x.findall(NS + "source/" + NS + "evidence")
-    check(len(evs) == nfiles and all(len(e.findall(NS + "hashdigest")) == 6 for e in evs),
-          "every evidence file in the XML source with MD5/SHA-1/SHA-256 before and after")
+    check(x.tag == DF + "dfxml" and x.get("version") == "2.0.0",
+          "timeline.xml is DFXML: root <dfxml version=\"2.0.0\">")
+    cr = x.find(DF + "creator")
+    check(cr is not None and cr.find(DF + "version").text and cr.get(GIT_ID) and
+          cr.find(DF + "execution_environment/" + DF + "command_line").text.startswith("wxforensic case"),
+          "DFXML creator: version, git id, command line")
+    fos = x.findall(DF + "fileobject")
+    check(len(fos) == nfiles and all(len(f.findall(DF + "hashdigest")) == 3 and f.find(DF + "filename").text
+                                     and len(f.findall(NS + "evidence/" + NS + "hashdigest")) == 3
+                                     for f in fos),
+          "one DFXML fileobject per evidence file with MD5/SHA-1/SHA-256 before (DFXML) and after (ours)")
     events = x.findall(NS + "events/" + NS + "event")
     check(len(events) > 0, "timeline.xml has events (%d)" % len(events))
     xprov, xtime, noprov = {}, {}, []
@@ -270,6 +284,21 @@ def main():
     check(all(not x.ext_refs for x in allh), "no network/javascript/data reference in any page",
           [x.ext_refs[:3] for x in allh if x.ext_refs])
     check(not re.search(r"<link|@import|url\(", rep), "no external style sheet, @import or url()")
+    # embedded thumbnails: each decodes to the bytes of the evidence file its alt text names,
+    # with the SHA-256 it states
+    bad, n_th = [], 0
+    for x in allh:
+        for uri, alt in x.thumbs:
+            n_th += 1
+            data = base64.b64decode(uri.split(",", 1)[1])
+            m = re.search(r", ([^,]+), SHA-256 ([0-9a-f]{64})$", alt)
+            if m is None or hashlib.sha256(data).hexdigest() != m.group(2):
+                bad.append(alt[:80])
+                continue
+            f = os.path.join(os.path.dirname(os.path.abspath(root)), m.group(1))
+            if not os.path.isfile(f) or open(f, "rb").read() != data:
+                bad.append(m.group(1))
+    check(not bad, "every embedded thumbnail is the evidence file it names, with its hash (%d)" % n_th, bad[:5])
     # anchors (T30)
     broken = []
     for name, x_ in [("report.html", h)] + list(hp.items()):
@@ -281,12 +310,21 @@ def main():
                 broken.append((name, href))
     check(not broken, "every internal link resolves (%d pages)" % (1 + len(hp)), broken[:5])
     for sec in ("summary", "evidence", "decryption", "seller", "ledger", "crpl55", "conversations",
-                "indicators", "contacts", "anomalies", "method"):
+                "indicators", "glossary", "contacts", "anomalies", "method", "record"):
         check(sec in h.ids and ("#" + sec) in rep, "section %s exists and is linked" % sec)
+    # the table of contents is numbered like the headings it links to
+    nav = rep[rep.find('<nav id="toc"'):rep.find("</nav>")]
+    heads = dict(re.findall(r'<section id="([^"]+)"><h2>([^<]*)', rep))
+    num = lambda t: t.split("、")[0] if "、" in t else ""
+    toc = re.findall(r'<a href="#([^"]+)">([^<]*)</a>', nav)
+    wrong = [(i, t, heads.get(i)) for i, t in toc if i in heads and num(t) != num(heads[i])]
+    check(toc and not wrong and all(i in heads or i.startswith("c-") or i.startswith("conv")
+                                    for i, _ in toc),
+          "the table of contents is numbered like the headings (%d entries)" % len(toc), wrong[:5])
     # header (T14)
     for lbl in ("案件编号", "检材编号", "检验人", "单位", "检验工具", "命令行", "运行环境", "生成时间", "时区说明"):
         check(lbl in rep, "header has " + lbl)
-    check(cr.find(NS + "git_id").text in rep and cr.find(NS + "version").text in rep,
+    check(cr.get(GIT_ID) in rep and cr.find(DF + "version").text in rep,
           "header shows the tool version and git id")
     check(len(h.generated) == 1 or "".join(h.generated), "one marked generated-at value")
     # print CSS (T31)
@@ -362,4 +400,12 @@ def e_ms(t):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # a checker that stops half way must fail the test, not just print fewer checks
+    try:
+        rc = main()
+    except Exception as e:
+        for l in traceback.format_exc().splitlines():
+            print("# " + l)
+        print("not ok - check_bundle.py stopped before the end: %s: %s" % (type(e).__name__, e))
+        rc = 1
+    sys.exit(rc)

@@ -6,7 +6,8 @@ with wxforensic).  For every <provenance> of OUTDIR/timeline.xml:
     audit log's "evidence-root" records; a WAL frame (frame="n") is cited in a -wal file;
   * file_sha256 is the evidence file's SHA-256 as evidence.sha256 lists it (when listed);
   * range_sha256 is the SHA-256 of bytes [offset, offset+length) of that file;
-  * the range holds the text the bundle reports for it (the needle of wxforensic-timeline(5)):
+  * the range holds the text the bundle reports for it (not in <findings>, whose provenances
+    repeat records checked with their text elsewhere: there the range only) (the needle of wxforensic-timeline(5)):
     in the range itself, or in the payload of the SQLite table-leaf record whose cell starts at
     the offset, its overflow chain followed (parsed here from the file format, sqlite.org
     fileformat2.html section 1.6 and 2.1).
@@ -19,7 +20,7 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 
-NS = "{urn:wxforensic:timeline:1}"
+NS = "{urn:wxforensic:timeline:2}"
 
 
 def roots(out):
@@ -228,6 +229,12 @@ def main():
                 t = w.find(NS + "text")
                 for p in w.findall(NS + "provenance"):
                     check(p, t.text or "" if t is not None else None, "%s witness %s" % (item, w.get("n")))
+    # the findings cite records whose text is checked above: their ranges are checked here
+    for fd in root.iter(NS + "findings"):
+        for el in fd.iter():
+            for p in el.findall(NS + "provenance"):
+                check(p, None, "findings %s %s" % (el.tag.replace(NS, ""),
+                                                   el.get("ref") or el.get("payment") or ""))
     print(json.dumps(res, ensure_ascii=False))
     sys.exit(1 if res["failed"] else 0)
 

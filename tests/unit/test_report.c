@@ -193,7 +193,7 @@ test_writers(const char *dir)
 		free(mem);
 		free(ap);
 	}
-	ok(wxf_verify_bundle(dir, NULL, &vr, &err) == WXF_OK && vr.n_files == 8,
+	ok(wxf_verify_bundle(dir, NULL, &vr, &err) == WXF_OK && vr.n_files == 9,
 	    "verify: untouched bundle verifies (%zu files)", vr.n_files);
 	wxf_verify_result_free(&vr);
 	path = wxf_path_join(dir, "timeline.jsonl");
