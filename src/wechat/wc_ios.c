@@ -349,6 +349,8 @@ add_room(wxf_ios_ctx *c, const char *name, const uint8_t *p, size_t n, const wxf
 			xmlDocPtr doc = wxf_xml_parse((const char *)f.p, f.n, &why);
 			xmlNodePtr root = doc != NULL ? xmlDocGetRootElement(doc) : NULL, k;
 
+			if (doc == NULL && why == wxf_xml_enomem)
+				return WXF_ENOMEM;
 			if (doc == NULL) {
 				wxf_model_anomaly(m, WXF_SEV_WARN, "roomdata-unreadable", NULL, NULL, prov,
 				    "%s: RoomData not readable (%s)", name, why != NULL ? why : "?");
