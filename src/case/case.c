@@ -28,6 +28,7 @@
 #include "case/case_int.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
+#include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
 #include "report/report.h"
 
@@ -162,6 +163,38 @@ case_not_read(case_run *r)
 	wxf_buf_free(&b);
 }
 
+#define CASE_TAGS_COPY "tags/tags.csv"
+
+/* --tags FILE: read (bounded) and parsed before anything is done; WXF_EUSAGE naming the file
+ * and the fault. */
+static int
+case_tags_load(case_run *r, wxf_err *err)
+{
+	const char *path = r->o->tags_file;
+	wxf_hashes th;
+	int rc;
+
+	rc = wxf_file_read_small(path, WXF_TAGS_MAX_BYTES, &r->tags_data, &r->tags_len, err);
+	if (rc == WXF_OK)
+		rc = wxf_tags_parse((const char *)r->tags_data, r->tags_len, &r->tags, err);
+	if (rc == WXF_ENOMEM)
+		return rc;
+	if (rc != WXF_OK) {
+		/* the examiner's file to fix, not evidence: a usage error whatever the fault */
+		wxf_err_wrap(err, WXF_EUSAGE, "--tags %s", path);
+		err->code = WXF_EUSAGE;
+		return WXF_EUSAGE;
+	}
+	if (r->tags.n == 0)
+		return wxf_err_set(err, WXF_EUSAGE, "--tags %s: no tag in the file (every row's tag, "
+		    "note and examiner are empty)", path);
+	if (wxf_hash_buf(r->tags_data, r->tags_len, &th) != WXF_OK)
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	r->tags.file = CASE_TAGS_COPY;
+	snprintf(r->tags.sha256, sizeof(r->tags.sha256), "%s", th.sha256);
+	return WXF_OK;
+}
+
 static int
 case_intake(case_run *r, char *const *evidence, size_t n, wxf_err *err)
 {
@@ -222,6 +255,19 @@ case_intake(case_run *r, char *const *evidence, size_t n, wxf_err *err)
 		wxf_buf_json_kstr(&b, "given", r->inv.roots[i].given);
 		wxf_buf_json_kstr(&b, "realpath", r->inv.roots[i].abs);
 		wxf_audit_add(&r->audit, "evidence-root", b.p, NULL);
+	}
+	/* the examiner's tag file is an input of the run: recorded with its hashes as the
+	 * evidence is; its copy in the bundle is tags/tags.csv */
+	if (r->tags_data != NULL) {
+		wxf_hashes th;
+
+		wxf_hash_buf(r->tags_data, r->tags_len, &th);
+		wxf_buf_reset(&b);
+		wxf_buf_json_kstr(&b, "given", o->tags_file);
+		wxf_buf_json_kstr(&b, "copy", CASE_TAGS_COPY);
+		wxf_buf_printf(&b, ",\"size\":%zu,\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":"
+		    "\"%s\",\"tags\":%zu", r->tags_len, th.md5, th.sha1, th.sha256, r->tags.n);
+		wxf_audit_add(&r->audit, "tags-input", b.p, NULL);
 	}
 	wxf_buf_free(&b);
 	wxf_intake_audit(&r->audit, &r->inv, 0);
@@ -668,8 +714,29 @@ case_write(case_run *r, wxf_err *err)
 	rin.carving = r->carved;
 	rin.steps = r->steps;
 	rin.n_steps = r->n_steps;
+	if (r->tags_data != NULL) {
+		rin.tags = &r->tags;
+		/* a tag naming no record is the examiner's mistake: no report is written */
+		wxf_buf_init(&b);
+		if (wxf_report_tags_unknown(&rin, &b) > 0) {
+			rc = wxf_err_set(err, WXF_EUSAGE, "--tags %s: no record of the bundle has the "
+			    "id(s) %s (wxforensic tags OUTDIR lists them); no report was written",
+			    o->tags_file, b.p);
+			wxf_buf_free(&b);
+			free(parts);
+			free(subs);
+			wxf_audit_kv(&r->audit, "error", "message", err->msg);
+			return rc;
+		}
+		wxf_buf_free(&b);
+	}
 	wxf_log_info(r->log, "writing the evidence bundle");
-	rc = wxf_report_write_all(&rin, o->out, &r->audit, err);
+	rc = WXF_OK;
+	if (r->tags_data != NULL)
+		rc = wxf_report_tags_copy(o->out, CASE_TAGS_COPY, r->tags_data, r->tags_len,
+		    &r->audit, err);
+	if (rc == WXF_OK)
+		rc = wxf_report_write_all(&rin, o->out, &r->audit, err);
 	/* the public key before the manifest (so that the manifest lists it), the signature of
 	 * the manifest after it */
 	if (rc == WXF_OK && r->signer != NULL)
@@ -744,6 +811,12 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	/* a key that cannot sign is the examiner's to fix before hours of work, not after */
 	if (o->sign_key != NULL && (rc = wxf_signer_load(&r.signer, o->sign_key, err)) != WXF_OK) {
 		wxf_tz_free(&r.tz);
+		return rc;
+	}
+	if (o->tags_file != NULL && (rc = case_tags_load(&r, err)) != WXF_OK) {
+		wxf_tz_free(&r.tz);
+		wxf_signer_free(&r.signer);
+		free(r.tags_data);
 		return rc;
 	}
 	r.env.key = o->key;
@@ -827,6 +900,8 @@ done:
 	wxf_inventory_free(&r.inv);
 	wxf_tz_free(&r.tz);
 	wxf_signer_free(&r.signer);
+	wxf_tags_free(&r.tags);
+	free(r.tags_data);
 	free(r.out_abs);
 	return rc;
 }

@@ -49,6 +49,7 @@ typedef struct wxf_case_opts {
 	const char *sign_key;            /* --sign: Ed25519 private key (PEM) signing the manifest */
 	const char *pdf_renderer;        /* report.pdf rendered by this program (WeasyPrint), after
 	                                    the manifest; NULL: no PDF */
+	const char *tags_file;           /* --tags: the examiner's tag file (CSV), or NULL */
 } wxf_case_opts;
 
 /* One account as the summary shows it. */
@@ -105,7 +106,9 @@ typedef struct wxf_case_summary {
  * Runs intake, containers, accounts, keys, decryption, reading, recovery, analysis, the
  * second hashing and the writers into o->out.  Returns WXF_OK when the bundle was written
  * (s->n_changed > 0 means the evidence changed: a finding); WXF_EUSAGE (bad OUTDIR, unknown
- * time zone, an unreadable --indicators file); the intake's error when the evidence cannot be
+ * time zone, an unreadable --indicators file, an unreadable or malformed --tags file: s->step
+ * WXF_CASE_START, nothing done; a tag naming no record: s->step WXF_CASE_WRITE, no report and
+ * no manifest written, so that verify refuses the folder as an unfinished bundle); the intake's error when the evidence cannot be
  * read (s->step WXF_CASE_INTAKE); WXF_EIO / WXF_ENOMEM when the bundle cannot be written.  err
  * says why; s is filled as far as the run went.
  */

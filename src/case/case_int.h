@@ -36,6 +36,9 @@ typedef struct case_run {
 	int carved;                    /* deleted-record recovery ran on some database */
 	char *cmdline;
 	wxf_signer *signer;            /* --sign: the examiner's key, or NULL */
+	uint8_t *tags_data;            /* --tags: the file's bytes, parsed into tags */
+	size_t tags_len;
+	wxf_report_tags tags;
 	int64_t started_ms;            /* when the run started (SOURCE_DATE_EPOCH when set) */
 	wxf_report_step steps[10];     /* the processing record (case_step_begin / _end) */
 	size_t n_steps;

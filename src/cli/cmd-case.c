@@ -11,7 +11,9 @@
  * is still written); 2 usage (options, OUTDIR, indicator files; --pdf without WeasyPrint in
  * PATH, checked before anything is done); 3 the evidence cannot be read, or no message
  * database found could be read; 4 the bundle could not be written, or report.pdf could not
- * be rendered (the rest of the bundle is written and verifies).
+ * be rendered (the rest of the bundle is written and verifies).  --tags: an unreadable or
+ * malformed tag file is 2 before anything is done; a tag naming no record of the bundle is 2
+ * after reading, with no report and no manifest written (verify refuses the folder).
  */
 #include "config.h"
 #include "cmd.h"
@@ -39,13 +41,14 @@ struct case_opts {
 	char *sign;              /* --sign: Ed25519 private key signing the manifest */
 	char **dumps;            /* --memdump FILE (repeatable): process memory, desktop keys */
 	char *image_key;         /* --image-key: WeChat 4.x image key */
+	char *tags;              /* --tags: the examiner's tag file (CSV) */
 	long long jobs, page_msgs;
 };
 
 enum {
 	OPT_CASE = 0x2100, OPT_EXHIBIT, OPT_EXAMINER, OPT_ORG, OPT_TZ, OPT_SELLER, OPT_INDICATORS,
 	OPT_PAGE, OPT_NO_CARVE, OPT_BACKUP_KEY, OPT_BACKUP_PASSWORD, OPT_MEMDUMP, OPT_IMAGE_KEY,
-	OPT_SIGN, OPT_PDF
+	OPT_SIGN, OPT_PDF, OPT_TAGS
 };
 
 static const struct option case_long[] = {
@@ -68,6 +71,7 @@ static const struct option case_long[] = {
 	{ "backup-key", required_argument, NULL, OPT_BACKUP_KEY },
 	{ "backup-password", required_argument, NULL, OPT_BACKUP_PASSWORD },
 	{ "sign", required_argument, NULL, OPT_SIGN },
+	{ "tags", required_argument, NULL, OPT_TAGS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -100,6 +104,7 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 		wxf_cmd_set_str(&o->tz, NULL);
 		wxf_cmd_set_str(&o->seller, NULL);
 		wxf_cmd_set_str(&o->sign, NULL);
+		wxf_cmd_set_str(&o->tags, NULL);
 		wipe_set(&o->backup_key, NULL);
 		wipe_set(&o->backup_password, NULL);
 		wipe_set(&o->image_key, NULL);
@@ -114,6 +119,7 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 	case OPT_TZ: wxf_cmd_set_str(&o->tz, arg); return WXF_OK;
 	case OPT_SELLER: wxf_cmd_set_str(&o->seller, arg); return WXF_OK;
 	case OPT_SIGN: wxf_cmd_set_str(&o->sign, arg); return WXF_OK;
+	case OPT_TAGS: wxf_cmd_set_str(&o->tags, arg); return WXF_OK;
 	case OPT_INDICATORS: wxf_cmd_strv_add(&o->indicators, arg); return WXF_OK;
 	case OPT_NO_CARVE: o->no_carve = 1; return WXF_OK;
 	case OPT_PDF: o->pdf = 1; return WXF_OK;
@@ -288,6 +294,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	co.page_msgs = (size_t)o->page_msgs;
 	co.sign_key = o->sign;
 	co.pdf_renderer = o->pdf ? PDF_RENDERER : NULL;
+	co.tags_file = o->tags;
 	wxf_err_clear(&err);
 	rc = wxf_case_run(argv, (size_t)argc, &co, &s, &err);
 	free(cmdline);
@@ -369,7 +376,12 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --backup-key HEX32  passphrase of a WeChat PC \"Backup & Restore\" folder\n"
 	    "      --backup-password P password of an encrypted Android (.ab) or Huawei backup\n"
 	    "      --sign KEY          sign manifest.sha256 with this Ed25519 private key (PEM);\n"
-	    "                          the public key goes into the bundle\n\n"
+	    "                          the public key goes into the bundle\n"
+	    "      --tags FILE         the examiner's tags: CSV \"id,tag,note,examiner\" naming\n"
+	    "                          records by their bundle ids (wxforensic tags OUTDIR lists\n"
+	    "                          them); shown as the examiner selection of report.html and\n"
+	    "                          report.pdf, <tags> in timeline.xml, examiner_tags in\n"
+	    "                          timeline.jsonl; copied to tags/tags.csv\n\n"
 	    "Every WeChat account found is read and analysed on its own.  Writes report.html,\n"
 	    "timeline.xml (DFXML), timeline.jsonl, csv/, case.jsonld (CASE/UCO), evidence.sha256,\n"
 	    "work/, audit.jsonl and manifest.sha256, then with --pdf report.pdf (not in the\n"
@@ -380,8 +392,10 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "some evidence could not be read (wrong or missing password or key, corrupt container\n"
 	    "or database): the bundle is still written, without it; 4 if the bundle could not be\n"
 	    "written (disk full: the message names the file), a step failed for want of room, or\n"
-	    "report.pdf was not rendered.  --pdf without WeasyPrint in PATH: exit 2 before\n"
-	    "anything is done.",
+	    "report.pdf was not rendered.  --pdf without WeasyPrint in PATH, or a --tags file\n"
+	    "that cannot be read or parsed: exit 2 before anything is done; a tag naming no\n"
+	    "record: exit 2 after reading, the ids listed, no report and no manifest written\n"
+	    "(verify refuses the folder).",
 	.optstring = "o:",
 	.opts = case_long,
 	.state_size = sizeof(struct case_opts),

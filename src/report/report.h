@@ -42,6 +42,27 @@
 #define WXF_REPORT_PAGE_MSGS 2000   /* default messages per conversation page */
 
 struct wxf_analysis;
+struct wxf_buf;
+
+/* Examiner tags (case --tags FILE; rpt_tags.c, wxforensic-case(1) "TAG FILE"): one row of the
+ * examiner's CSV tag file.  note and examiner are "" when not given. */
+typedef struct wxf_report_tag {
+	char *id, *tag, *note, *examiner;
+	size_t line;               /* its line in the file, for messages */
+} wxf_report_tag;
+typedef struct wxf_report_tags {
+	wxf_report_tag *v;         /* in the file's order (the writers sort them) */
+	size_t n;
+	const char *file;          /* the copy in the bundle ("tags/tags.csv"), set by the caller */
+	char sha256[65];           /* the file's SHA-256, set by the caller */
+} wxf_report_tags;
+#define WXF_TAGS_MAX_BYTES (4u << 20)
+#define WXF_TAGS_MAX_ROWS 100000u
+#define WXF_TAGS_MAX_FIELD 4096u
+/* Parses a tag file's bytes: WXF_OK, or WXF_ECORRUPT naming the line and the fault (t is then
+ * empty).  Never reads beyond data[n). */
+int wxf_tags_parse(const char *data, size_t n, wxf_report_tags *t, wxf_err *err);
+void wxf_tags_free(wxf_report_tags *t);
 
 /* Case and tool facts for the header; all strings borrowed, NULL = not given. */
 typedef struct wxf_report_meta {
@@ -97,7 +118,16 @@ typedef struct wxf_report_in {
 	int carving;                    /* 1 if deleted-record recovery ran */
 	const wxf_report_step *steps;   /* the run's steps, for the processing record */
 	size_t n_steps;
+	const wxf_report_tags *tags;    /* the examiner's tags; NULL or none: no selection */
 } wxf_report_in;
+
+/* The ids of in->tags that name no record of the bundle, appended to unknown as "ID (line N)"
+ * separated by ", " (each once, bytewise order); returns how many. */
+size_t wxf_report_tags_unknown(const wxf_report_in *in, struct wxf_buf *unknown);
+/* The tag file's bytes copied into the bundle as rel ("tags/tags.csv"), recorded in the audit
+ * log like every output (so the manifest lists it and verify re-checks it). */
+int wxf_report_tags_copy(const char *outdir, const char *rel, const void *data, size_t n,
+    wxf_audit *audit, wxf_err *err);
 
 /* Rewrites a command line (as joined by cli/cmd.c) for the record: the program path becomes
  * "wxforensic" and the value of -o/--output becomes OUTDIR (the bundle's own location is no

@@ -246,6 +246,7 @@ rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 		add_part_events(c, &cap, i);
 	if (c->n_ev > 1)
 		qsort(c->ev, c->n_ev, sizeof(*c->ev), ev_cmp);
+	rpt_tags_resolve(c, NULL);
 }
 
 const wxf_model *
@@ -258,6 +259,7 @@ void
 rpt_ctx_free(rpt_ctx *c)
 {
 	free(c->ev);
+	free(c->tagged);
 	free(c->parts);
 	wxf_model_free(&c->empty);
 	free(c->items);

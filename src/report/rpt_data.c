@@ -83,6 +83,30 @@ j_text(wxf_buf *b, const char *key, const char *v)
 	wxf_buf_free(&vis);
 }
 
+/* The examiner's tags of event i (case --tags): "examiner_tags":[{"tag","note","examiner"}]. */
+static void
+jsonl_tags(const rpt_ctx *c, size_t i, wxf_buf *b)
+{
+	size_t first, n = rpt_tags_of(c, i, &first), k;
+
+	if (n == 0)
+		return;
+	wxf_buf_puts(b, ",\"examiner_tags\":[");
+	for (k = 0; k < n; k++) {
+		const wxf_report_tag *t = c->tagged[first + k].t;
+
+		wxf_buf_puts(b, k > 0 ? ",{" : "{");
+		wxf_buf_puts(b, "\"tag\":");
+		wxf_buf_json_str(b, t->tag, strlen(t->tag));
+		wxf_buf_puts(b, ",\"note\":");
+		wxf_buf_json_str(b, t->note, strlen(t->note));
+		wxf_buf_puts(b, ",\"examiner\":");
+		wxf_buf_json_str(b, t->examiner, strlen(t->examiner));
+		wxf_buf_putc(b, '}');
+	}
+	wxf_buf_putc(b, ']');
+}
+
 /* One line per event with a known instant, streamed to o (rpt_out_tick after each line). */
 static void
 jsonl_write(const rpt_ctx *c, rpt_out *o)
@@ -146,6 +170,7 @@ jsonl_write(const rpt_ctx *c, rpt_out *o)
 			j_str(b, "conversation", e->conv->talker);
 		wxf_buf_putc(b, ',');
 		rpt_prov_json(c, e->prov, b);
+		jsonl_tags(c, i, b);
 		wxf_buf_puts(b, "}\n");
 		rpt_out_tick(o);
 	}

@@ -298,6 +298,8 @@ prov(hctx *h, const wxf_prov *p, const char *label)
 	P(h, "</div>");
 }
 
+static int in_ledger(hctx *h, const char *payment_id);
+
 static void
 flag_status(hctx *h, const wxf_prov *p)
 {
@@ -438,6 +440,8 @@ toc(hctx *h)
 	P(h, "<nav id=\"toc\"><h2 class=\"first\">目录 <span class=\"en\">(Contents)</span></h2>"
 	    "<ol class=\"toc\">\n");
 	P(h, "<li><a href=\"#summary\">概要 (Summary)</a></li>\n");
+	if (h->in->tags != NULL && h->in->tags->n > 0)
+		P(h, "<li><a href=\"#selection\">审查人员标注 (Examiner selection)</a></li>\n");
 	P(h, "<li><a href=\"#evidence\">一、电子数据清单 (Evidence list)</a></li>\n");
 	P(h, "<li><a href=\"#decryption\">二、解密说明 (Decryption)</a></li>\n");
 	for (k = 0; k < h->n_hp; k++) {
@@ -572,6 +576,111 @@ summary(hctx *h)
 	P(h, "<p class=\"note\">本报告只陈述检材中记录的内容及其来源；是否构成欺诈由法院认定。"
 	    "(This report states what the evidence records and where; whether it amounts to fraud "
 	    "is for the court.)</p></section>\n");
+}
+
+/* ------------------------------------------------------------------------------ selection */
+
+/* The link to a tagged record from the selection: the message's bubble, the payment event's
+ * line in the ledger, the deleted conversation's mark; a contact attribute has no line of its
+ * own (its account's contacts section lists it); no link where the document has no anchor. */
+static void
+tag_link(hctx *h, const rpt_event *e)
+{
+	char a[16];
+
+	switch (e->type) {
+	case RPT_EV_MESSAGE:
+		msg_link(h, e->msg->id);
+		return;
+	case RPT_EV_PAYMENT:
+		if (in_ledger(h, e->pay->id)) {
+			F(h, "<a href=\"#%s\">%s</a>", e->id, e->id);
+			return;
+		}
+		break;
+	case RPT_EV_CONV_DELETED:
+		if (!h->print) {
+			rpt_conv_anchor(h->key, e->conv->talker, a);
+			F(h, "<a href=\"#d-%s\">%s</a>", a + 2, e->id);
+			return;
+		}
+		break;
+	case RPT_EV_CONTACT:
+		if (!h->print) {
+			F(h, "<a href=\"#contacts%s\">%s</a>", h->sfx, e->id);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	F(h, "<span class=\"hash\">%s</span>", e->id);
+}
+
+/* 审查人员标注: the examiner's tags (case --tags), in timeline order, each with the record's
+ * time, account, summary, link and provenance. */
+static void
+selection(hctx *h)
+{
+	const wxf_report_tags *t = h->in->tags;
+	const rpt_ctx *c = h->c;
+	size_t i;
+	wxf_buf s;
+
+	if (t == NULL || t->n == 0)
+		return;
+	P(h, "<section id=\"selection\"><h2>审查人员标注 <span class=\"en\">(Examiner selection)"
+	    "</span></h2>\n");
+	P(h, "<p>检验人通过标注文件选出的记录 (records selected by the examiner in the tag file) "
+	    "<code>");
+	T(h, t->file);
+	F(h, "</code>，SHA-256 <span class=\"hash\">%s</span>；%zu 条标注 (tags)。标注是检验人的意见，"
+	    "不是检材的内容 (a tag is the examiner's statement, not a content of the evidence)。</p>\n",
+	    t->sha256, c->n_tagged);
+	P(h, "<table><thead><tr><th scope=\"col\">记录 <span class=\"en\">(record)</span></th>"
+	    "<th scope=\"col\">标注 <span class=\"en\">(tag)</span></th><th scope=\"col\">说明 "
+	    "<span class=\"en\">(note)</span></th><th scope=\"col\">标注人 <span class=\"en\">"
+	    "(examiner)</span></th><th scope=\"col\">内容与来源 <span class=\"en\">(record and "
+	    "provenance)</span></th></tr></thead><tbody>\n");
+	wxf_buf_init(&s);
+	for (i = 0; i < c->n_tagged; i++) {
+		const rpt_tagref *r = &c->tagged[i];
+		const rpt_event *e = &c->ev[r->ev];
+
+		use_part(h, e->part);
+		F(h, "<tr class=\"tagged\" data-ref=\"%s\"><td>", e->id);
+		tag_link(h, e);
+		P(h, "<br>");
+		T(h, rpt_ev_type_name(e->type));
+		P(h, "</td><td data-k=\"tag\">");
+		T(h, r->t->tag);
+		P(h, "</td><td data-k=\"note\">");
+		T(h, r->t->note);
+		P(h, "</td><td data-k=\"examiner\">");
+		T(h, r->t->examiner);
+		P(h, "</td><td>");
+		time_el(h, e->time_ms);
+		if (h->n_hp > 1) {
+			P(h, " · 账户 (account) <code>");
+			T(h, h->cur->rp->label != NULL ? h->cur->rp->label : h->cur->rp->key);
+			P(h, "</code>");
+		}
+		if (e->prov != NULL && e->prov->status != WXF_STATUS_INTACT) {
+			P(h, " ");
+			flag_status(h, e->prov);
+		}
+		wxf_buf_reset(&s);
+		rpt_event_summary(c, e, &s);
+		P(h, "<br>");
+		if (s.p != NULL)
+			T(h, s.p);
+		if (e->prov != NULL)
+			prov(h, e->prov, NULL);
+		P(h, "</td></tr>\n");
+	}
+	wxf_buf_free(&s);
+	P(h, "</tbody></table></section>\n");
+	use_part(h, 0);
 }
 
 /* ------------------------------------------------------------------------------ evidence */
@@ -2466,6 +2575,7 @@ html_doc(hctx *h, wxf_buf *b)
 	header(h);
 	toc(h);
 	summary(h);
+	selection(h);
 	evidence(h);
 	decryption(h);
 	/* every account on its own: its seller, ledger, conversations, hits, contacts, anomalies */

@@ -45,6 +45,12 @@ typedef struct rpt_part {
 	char tag[10];            /* "" or the first 8 hex digits of SHA-256(key) and '.' */
 } rpt_part;
 
+/* A tag on an event (rpt_tags.c): sorted by event order, then tag, note, examiner. */
+typedef struct rpt_tagref {
+	size_t ev;                   /* index into rpt_ctx.ev */
+	const wxf_report_tag *t;
+} rpt_tagref;
+
 typedef struct rpt_ctx {
 	const wxf_report_in *in;
 	rpt_part *parts;         /* at least one (an empty model when the input has none) */
@@ -57,10 +63,18 @@ typedef struct rpt_ctx {
 	size_t n_items;
 	const wxf_item **sub_items;  /* files of unpacked containers, sorted by path */
 	size_t n_sub_items;
+	rpt_tagref *tagged;          /* the examiner's tags on known events (rpt_ctx_init) */
+	size_t n_tagged;
 } rpt_ctx;
 
 void rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in);
 void rpt_ctx_free(rpt_ctx *c);
+
+/* Resolves in->tags against the events into c->tagged; unknown ids go to unknown (may be
+ * NULL) as wxf_report_tags_unknown lists them; returns their count. */
+size_t rpt_tags_resolve(rpt_ctx *c, wxf_buf *unknown);
+/* The number of tags of event ev; *first: the index of the first in c->tagged. */
+size_t rpt_tags_of(const rpt_ctx *c, size_t ev, size_t *first);
 
 const char *rpt_ev_type_name(rpt_ev_type t);
 /* SHA-256 of an evidence file as listed in the inventory ("" when unknown). */

@@ -749,6 +749,35 @@ x_findings_all(const rpt_ctx *c, wxf_buf *b)
 	wxf_buf_puts(b, "  </limitations>\n");
 }
 
+/* The examiner's selection (case --tags): the tag file's copy and hash, then one <tag> per
+ * tag in timeline order, naming the event it tags; the note is the element's text. */
+static void
+x_tags(const rpt_ctx *c, wxf_buf *b)
+{
+	const wxf_report_tags *t = c->in->tags;
+	size_t i;
+
+	if (t == NULL || t->n == 0)
+		return;
+	wxf_buf_printf(b, "  <tags" NSD " count=\"%zu\"", c->n_tagged);
+	x_attr(b, "file", t->file);
+	x_attr(b, "sha256", t->sha256[0] ? t->sha256 : NULL);
+	wxf_buf_puts(b, ">\n");
+	for (i = 0; i < c->n_tagged; i++) {
+		const rpt_tagref *r = &c->tagged[i];
+
+		wxf_buf_puts(b, "    <tag");
+		x_attr(b, "ref", c->ev[r->ev].id);
+		x_attr(b, "type", rpt_ev_type_name(c->ev[r->ev].type));
+		x_attr(b, "tag", r->t->tag);
+		x_attr(b, "examiner", r->t->examiner);
+		wxf_buf_puts(b, ">");
+		x_text(b, r->t->note);
+		wxf_buf_puts(b, "</tag>\n");
+	}
+	wxf_buf_puts(b, "  </tags>\n");
+}
+
 void rpt_xml_build(const rpt_ctx *c, wxf_buf *b);
 
 void
@@ -802,6 +831,7 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b)
 	}
 	wxf_buf_puts(b, "  </events>\n");
 	x_fragments(c, b);
+	x_tags(c, b);
 	x_findings_all(c, b);
 	wxf_buf_puts(b, "</dfxml>\n");
 	wxf_buf_free(&s);
