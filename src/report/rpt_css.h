@@ -100,6 +100,7 @@ static const char rpt_css[] =
 ".hitmsg{border:1px solid #d0d7de;border-radius:6px;padding:6px 10px;margin:8px 0;"
 "break-inside:avoid}\n"
 ".hitmsg .ctx{margin:2px 0 0 1em;font-size:13.5px}\n"
+".tagged p{margin:2px 0}.tagged .hash{word-break:normal;white-space:nowrap}\n"
 "table.ledger td{padding:3px 6px;font-size:12.5px}\n"
 "table.ledger .lifecycle{font-size:11px;margin:2px 0 0}\n"
 "table.ledger .prov{font-size:10px;margin:0}\n"

@@ -637,28 +637,26 @@ selection(hctx *h)
 	F(h, "</code>，SHA-256 <span class=\"hash\">%s</span>；%zu 条标注 (tags)。标注是检验人的意见，"
 	    "不是检材的内容 (a tag is the examiner's statement, not a content of the evidence)。</p>\n",
 	    t->sha256, c->n_tagged);
-	P(h, "<table><thead><tr><th scope=\"col\">记录 <span class=\"en\">(record)</span></th>"
-	    "<th scope=\"col\">标注 <span class=\"en\">(tag)</span></th><th scope=\"col\">说明 "
-	    "<span class=\"en\">(note)</span></th><th scope=\"col\">标注人 <span class=\"en\">"
-	    "(examiner)</span></th><th scope=\"col\">内容与来源 <span class=\"en\">(record and "
-	    "provenance)</span></th></tr></thead><tbody>\n");
 	wxf_buf_init(&s);
+	/* one block per tag (not a table: the court PDF's page is too narrow for the record and
+	 * its provenance beside the tag) */
 	for (i = 0; i < c->n_tagged; i++) {
 		const rpt_tagref *r = &c->tagged[i];
 		const rpt_event *e = &c->ev[r->ev];
 
 		use_part(h, e->part);
-		F(h, "<tr class=\"tagged\" data-ref=\"%s\"><td>", e->id);
-		tag_link(h, e);
-		P(h, "<br>");
-		T(h, rpt_ev_type_name(e->type));
-		P(h, "</td><td data-k=\"tag\">");
+		F(h, "<div class=\"hitmsg tagged\" data-ref=\"%s\"><p>标注 <span class=\"en\">(tag)"
+		    "</span> <b data-k=\"tag\">", e->id);
 		T(h, r->t->tag);
-		P(h, "</td><td data-k=\"note\">");
-		T(h, r->t->note);
-		P(h, "</td><td data-k=\"examiner\">");
+		P(h, "</b> · 标注人 <span class=\"en\">(examiner)</span> <span data-k=\"examiner\">");
 		T(h, r->t->examiner);
-		P(h, "</td><td>");
+		P(h, "</span> · 记录 <span class=\"en\">(record)</span> ");
+		tag_link(h, e);
+		P(h, " (");
+		T(h, rpt_ev_type_name(e->type));
+		P(h, ")</p>\n<p>说明 <span class=\"en\">(note)</span>: <span data-k=\"note\">");
+		T(h, r->t->note);
+		P(h, "</span></p>\n<p class=\"ctx\">");
 		time_el(h, e->time_ms);
 		if (h->n_hp > 1) {
 			P(h, " · 账户 (account) <code>");
@@ -674,12 +672,13 @@ selection(hctx *h)
 		P(h, "<br>");
 		if (s.p != NULL)
 			T(h, s.p);
+		P(h, "</p>");
 		if (e->prov != NULL)
 			prov(h, e->prov, NULL);
-		P(h, "</td></tr>\n");
+		P(h, "</div>\n");
 	}
 	wxf_buf_free(&s);
-	P(h, "</tbody></table></section>\n");
+	P(h, "</section>\n");
 	use_part(h, 0);
 }
 
