@@ -57,6 +57,7 @@ node_id(char out[80], const char *kind, const char *a, const char *b, const char
 	size_t len[4], n = sizeof(uuid_ns), i, k = 0, o = 0;
 	char u[37];
 	static const int dash[] = { 4, 6, 8, 10 };
+	static const char hexd[] = "0123456789abcdef";
 
 	for (i = 0; i < 4; i++) {
 		len[i] = part[i] != NULL ? strlen(part[i]) : 0;
@@ -84,11 +85,16 @@ node_id(char out[80], const char *kind, const char *a, const char *b, const char
 			u[o++] = '-';
 			k++;
 		}
-		snprintf(u + o, 3, "%02x", d[i]);
-		o += 2;
+		u[o++] = hexd[d[i] >> 4];
+		u[o++] = hexd[d[i] & 15];
 	}
 	u[o] = '\0';
-	snprintf(out, 80, "kb:%s-%s", kind, u);
+	/* "kb:<kind>-<uuid>" (a kind is a short constant: it always fits) */
+	o = len[0] < 80 - 3 - 1 - 36 - 1 ? len[0] : 80 - 3 - 1 - 36 - 1;
+	memcpy(out, "kb:", 3);
+	memcpy(out + 3, kind, o);
+	out[3 + o] = '-';
+	memcpy(out + 4 + o, u, 37);
 }
 
 static void
