@@ -224,6 +224,14 @@ wxf_md5(const void *data, size_t n, uint8_t out[16])
 }
 
 void
+wxf_sha1(const void *data, size_t n, uint8_t out[20])
+{
+	unsigned int len = 0;
+
+	EVP_Digest(data, n, out, &len, EVP_sha1(), NULL);
+}
+
+void
 wxf_md5_hex(const void *data, size_t n, char out[33])
 {
 	uint8_t md[16];

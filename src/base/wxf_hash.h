@@ -40,6 +40,8 @@ void wxf_sha256_final(wxf_sha256 *h, char out[65]);
 void wxf_sha256_free(wxf_sha256 *h);
 void wxf_md5_hex(const void *data, size_t n, char out[33]);
 void wxf_md5(const void *data, size_t n, uint8_t out[16]);
+/* SHA-1 of data (identifiers, e.g. RFC 4122 name-based UUIDs; never for integrity). */
+void wxf_sha1(const void *data, size_t n, uint8_t out[20]);
 void wxf_hex(const uint8_t *data, size_t n, char *out); /* out: 2n+1 bytes */
 /* Parses 2n hex digits into out[n]; returns 0 or -1. */
 int wxf_unhex(const char *hex, uint8_t *out, size_t n);

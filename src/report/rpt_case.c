@@ -44,6 +44,7 @@ static const uint8_t uuid_ns[16] = {
 typedef struct cctx {
 	const rpt_ctx *c;
 	wxf_buf *b;
+	rpt_out *o;          /* the file b streams to, or NULL */
 	int first;           /* no node written yet in the graph */
 } cctx;
 
@@ -51,44 +52,49 @@ typedef struct cctx {
 static void
 node_id(char out[80], const char *kind, const char *a, const char *b, const char *c3)
 {
-	wxf_buf n;
-	wxf_hashes h;
-	uint8_t d[20];
+	const char *part[4] = { kind, a, b, c3 };
+	uint8_t small[512], d[20], *name = small;
+	size_t len[4], n = sizeof(uuid_ns), i, k = 0, o = 0;
 	char u[37];
 	static const int dash[] = { 4, 6, 8, 10 };
-	size_t i, k = 0, o = 0;
+	static const char hexd[] = "0123456789abcdef";
 
-	wxf_buf_init(&n);
-	wxf_buf_add(&n, uuid_ns, sizeof(uuid_ns));
-	wxf_buf_puts(&n, kind);
-	if (a != NULL) {
-		wxf_buf_putc(&n, '\n');
-		wxf_buf_puts(&n, a);
+	for (i = 0; i < 4; i++) {
+		len[i] = part[i] != NULL ? strlen(part[i]) : 0;
+		n += part[i] != NULL ? len[i] + (i > 0) : 0;
 	}
-	if (b != NULL) {
-		wxf_buf_putc(&n, '\n');
-		wxf_buf_puts(&n, b);
+	if (n > sizeof(small))
+		name = wxf_xmalloc(n);  /* the report layer stops on no memory (src/README.md) */
+	memcpy(name, uuid_ns, sizeof(uuid_ns));
+	o = sizeof(uuid_ns);
+	for (i = 0; i < 4; i++) {
+		if (part[i] == NULL)
+			continue;
+		if (i > 0)
+			name[o++] = '\n';
+		memcpy(name + o, part[i], len[i]);
+		o += len[i];
 	}
-	if (c3 != NULL) {
-		wxf_buf_putc(&n, '\n');
-		wxf_buf_puts(&n, c3);
-	}
-	if (wxf_hash_buf(n.p, n.len, &h) != WXF_OK)
-		wxf_oom(n.len);   /* the report layer stops on no memory (src/README.md) */
-	wxf_buf_free(&n);
-	wxf_unhex(h.sha1, d, 20);
+	wxf_sha1(name, n, d);
+	if (name != small)
+		free(name);
 	d[6] = (uint8_t)((d[6] & 0x0f) | 0x50);
 	d[8] = (uint8_t)((d[8] & 0x3f) | 0x80);
-	for (i = 0; i < 16; i++) {
+	for (i = 0, o = 0; i < 16; i++) {
 		if (k < 4 && (int)i == dash[k]) {
 			u[o++] = '-';
 			k++;
 		}
-		snprintf(u + o, 3, "%02x", d[i]);
-		o += 2;
+		u[o++] = hexd[d[i] >> 4];
+		u[o++] = hexd[d[i] & 15];
 	}
 	u[o] = '\0';
-	snprintf(out, 80, "kb:%s-%s", kind, u);
+	/* "kb:<kind>-<uuid>" (a kind is a short constant: it always fits) */
+	o = len[0] < 80 - 3 - 1 - 36 - 1 ? len[0] : 80 - 3 - 1 - 36 - 1;
+	memcpy(out, "kb:", 3);
+	memcpy(out + 3, kind, o);
+	out[3 + o] = '-';
+	memcpy(out + 4 + o, u, 37);
 }
 
 static void
@@ -101,6 +107,8 @@ js(wxf_buf *b, const char *s)
 static void
 node_open(cctx *x, const char *id, const char *type)
 {
+	if (x->o != NULL)
+		rpt_out_tick(x->o);     /* the node before is whole: a megabyte goes to the file */
 	wxf_buf_puts(x->b, x->first ? "\n    " : ",\n    ");
 	x->first = 0;
 	wxf_buf_printf(x->b, "{\"@id\":\"%s\",\"@type\":\"%s\"", id, type);
@@ -302,7 +310,7 @@ recovered_facet(wxf_buf *b, const char *obj_id, const wxf_prov *pv)
 }
 
 static void
-message_node(cctx *x, const rpt_part *p, const char *app, const wxf_msg *g, wxf_buf *res)
+message_node(cctx *x, const rpt_part *p, const char *app, const wxf_msg *g)
 {
 	wxf_buf *b = x->b;
 	char id[80], fid[80], acc[80], mid[32];
@@ -327,12 +335,11 @@ message_node(cctx *x, const rpt_part *p, const char *app, const wxf_msg *g, wxf_
 	wxf_buf_putc(b, '}');
 	recovered_facet(b, id, &g->prov);
 	wxf_buf_puts(b, "]}");
-	wxf_buf_printf(res, ",{\"@id\":\"%s\"}", id);
 	contained(x, id, &g->prov);
 }
 
 static void
-payment_node(cctx *x, const rpt_part *p, const char *app, const wxf_payment *py, wxf_buf *res)
+payment_node(cctx *x, const rpt_part *p, const char *app, const wxf_payment *py)
 {
 	wxf_buf *b = x->b;
 	char id[80], fid[80], acc[80], pid[40];
@@ -379,7 +386,6 @@ payment_node(cctx *x, const rpt_part *p, const char *app, const wxf_payment *py,
 	wxf_buf_putc(b, '}');
 	recovered_facet(b, id, &py->prov);
 	wxf_buf_puts(b, "]}");
-	wxf_buf_printf(res, ",{\"@id\":\"%s\"}", id);
 	contained(x, id, &py->prov);
 }
 
@@ -418,22 +424,57 @@ seller_node(cctx *x, const rpt_part *p)
 	wxf_buf_puts(b, "}]}");
 }
 
-void rpt_case_build(const rpt_ctx *c, wxf_buf *b);
+/* The action's results: every account, message and payment node, by id (made again from the
+ * same names as the nodes: nothing of the size of the case is kept). */
+static void
+result_list(cctx *x)
+{
+	const rpt_ctx *c = x->c;
+	char id[80], mid[40];
+	size_t i, k;
+	int first = 1;
 
-void
-rpt_case_build(const rpt_ctx *c, wxf_buf *b)
+	wxf_buf_puts(x->b, ",\"uco-action:result\":[");
+	for (k = 0; k < c->n_parts; k++) {
+		const rpt_part *p = &c->parts[k];
+		const wxf_model *m = p->m;
+
+		for (i = 0; i < m->n_identities + m->n_msgs + m->n_payments; i++) {
+			if (i < m->n_identities)
+				account_id(p, m->identities[i]->username, id);
+			else if (i < m->n_identities + m->n_msgs) {
+				snprintf(mid, sizeof(mid), "m-%s", m->msgs[i - m->n_identities]->id);
+				node_id(id, "Message", p->key, mid, NULL);
+			} else {
+				snprintf(mid, sizeof(mid), "p-%s%s", p->tag,
+				    m->payments[i - m->n_identities - m->n_msgs]->id);
+				node_id(id, "Message", p->key, mid, NULL);
+			}
+			wxf_buf_printf(x->b, "%s{\"@id\":\"%s\"}", first ? "" : ",", id);
+			first = 0;
+			if (x->o != NULL)
+				rpt_out_tick(x->o);
+		}
+	}
+	wxf_buf_puts(x->b, "]}");
+}
+
+/* case.jsonld into b; where b is o's buffer (o not NULL) it goes to o's file a megabyte at a
+ * time. */
+static void
+rpt_case_build(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 {
 	const wxf_report_meta *mt = c->in->meta;
 	cctx x;
-	wxf_buf objs, res;
+	wxf_buf objs;
 	char tool[80], act[80], app[80], inv[80], id[80];
 	size_t i, k;
 
 	x.c = c;
 	x.b = b;
+	x.o = o;
 	x.first = 1;
 	wxf_buf_init(&objs);
-	wxf_buf_init(&res);
 	wxf_buf_puts(b, "{\n  \"@context\": {\n"
 	    "    \"case-investigation\": \"https://ontology.caseontology.org/case/investigation/\",\n"
 	    "    \"uco-action\": \"https://ontology.unifiedcyberontology.org/uco/action/\",\n"
@@ -470,15 +511,12 @@ rpt_case_build(const rpt_ctx *c, wxf_buf *b)
 		const rpt_part *p = &c->parts[k];
 		const wxf_model *m = p->m;
 
-		for (i = 0; i < m->n_identities; i++) {
+		for (i = 0; i < m->n_identities; i++)
 			account_node(&x, p, app, m->identities[i]);
-			account_id(p, m->identities[i]->username, id);
-			wxf_buf_printf(&res, ",{\"@id\":\"%s\"}", id);
-		}
 		for (i = 0; i < m->n_msgs; i++)
-			message_node(&x, p, app, m->msgs[i], &res);
+			message_node(&x, p, app, m->msgs[i]);
 		for (i = 0; i < m->n_payments; i++)
-			payment_node(&x, p, app, m->payments[i], &res);
+			payment_node(&x, p, app, m->payments[i]);
 		seller_node(&x, p);
 	}
 	/* the action, the investigation, the exhibit */
@@ -494,7 +532,7 @@ rpt_case_build(const rpt_ctx *c, wxf_buf *b)
 		kref(b, "uco-action:performer", id);
 	}
 	wxf_buf_printf(b, ",\"uco-action:object\":[%s]", objs.len ? objs.p : "");
-	wxf_buf_printf(b, ",\"uco-action:result\":[%s]}", res.len ? res.p + 1 : "");
+	result_list(&x);
 	if (mt->examiner != NULL) {
 		node_id(id, "Person", mt->examiner, NULL, NULL);
 		node_open(&x, id, "uco-identity:Person");
@@ -513,21 +551,17 @@ rpt_case_build(const rpt_ctx *c, wxf_buf *b)
 	}
 	wxf_buf_puts(b, "\n  ]\n}\n");
 	wxf_buf_free(&objs);
-	wxf_buf_free(&res);
 }
 
 int
 wxf_report_case(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
 	rpt_ctx c;
-	wxf_buf b;
-	int rc;
+	rpt_out o;
 
 	rpt_ctx_init(&c, in);
-	wxf_buf_init(&b);
-	rpt_case_build(&c, &b);
-	rc = rpt_write(outdir, "case.jsonld", &b, audit, err);
-	wxf_buf_free(&b);
+	if (rpt_out_open(&o, outdir, "case.jsonld", err) == WXF_OK)
+		rpt_case_build(&c, &o.b, &o);
 	rpt_ctx_free(&c);
-	return rc;
+	return rpt_out_close(&o, audit);
 }

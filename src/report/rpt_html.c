@@ -56,7 +56,8 @@ typedef struct hctx {
 	const char *sfx;     /* section id suffix */
 	const char *tag;     /* payment id tag ("" with one account) */
 	const char *key;     /* conversation anchor key (NULL with one account) */
-	wxf_buf *b;
+	wxf_buf *b;          /* the page being written (out->b when it streams to a file) */
+	rpt_out *out;        /* the file b streams to, or NULL (the PDF's document is built whole) */
 	const char *up;      /* "" in report.html, "../" in conversation pages */
 	const char *page;    /* this page's path relative to the bundle ("report.html") */
 	loc *locs;           /* messages living on separate pages, sorted by id */
@@ -80,10 +81,14 @@ T(hctx *h, const char *s)
 		wxf_buf_xml_text(h->b, s, strlen(s));
 }
 
+/* Every element ends with a P (a closing tag, a line end): where a page streams to its file,
+ * a megabyte pending goes out there, so a page's memory does not grow with its messages. */
 static void
 P(hctx *h, const char *s)
 {
 	wxf_buf_puts(h->b, s);
+	if (h->out != NULL)
+		rpt_out_tick(h->out);
 }
 
 #define F(h, ...) wxf_buf_printf((h)->b, __VA_ARGS__)
@@ -2481,14 +2486,16 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 		rpt_conv_anchor(h->key, cv->talker, a);
 		for (k = 0; rc == WXF_OK && k < np; k++) {
 			size_t from = (size_t)k * h->page_msgs, to = from + h->page_msgs;
-			wxf_buf b;
+			rpt_out o;
 
 			if (to > cv->n_msgs)
 				to = cv->n_msgs;
 			snprintf(rel, sizeof(rel), "conversations/%s-%d.html", a, k + 1);
 			snprintf(title, sizeof(title), "聊天记录 %s 第 %d/%d 部分", a, k + 1, np);
-			wxf_buf_init(&b);
-			h->b = &b;
+			if (rpt_out_open(&o, outdir, rel, err) != WXF_OK)
+				return rpt_out_close(&o, audit);
+			h->out = &o;
+			h->b = &o.b;
 			h->up = "../";
 			h->page = rel;
 			page_open(h, title);
@@ -2504,8 +2511,9 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 			    np, from + 1, to, k + 1, np, from + 1, to);
 			write_msgs(h, cv, from, to);
 			page_close(h);
-			rc = rpt_write(outdir, rel, &b, audit, err);
-			wxf_buf_free(&b);
+			h->out = NULL;
+			h->b = NULL;
+			rc = rpt_out_close(&o, audit);
 		}
 	}
 	return rc;
@@ -2615,16 +2623,19 @@ wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, w
 {
 	rpt_ctx c;
 	hctx h;
-	wxf_buf b;
+	rpt_out o;
 	size_t i;
 	int rc;
 
 	rpt_ctx_init(&c, in);
 	html_init(&h, &c, in, outdir, 0);
-	wxf_buf_init(&b);
-	html_doc(&h, &b);
-	rc = rpt_write(outdir, "report.html", &b, audit, err);
-	wxf_buf_free(&b);
+	if (rpt_out_open(&o, outdir, "report.html", err) == WXF_OK) {
+		h.out = &o;
+		html_doc(&h, &o.b);
+		h.out = NULL;
+		h.b = NULL;
+	}
+	rc = rpt_out_close(&o, audit);
 	for (i = 0; rc == WXF_OK && i < h.n_hp; i++) {
 		use_part(&h, i);
 		rc = conv_page_files(&h, outdir, audit, err);

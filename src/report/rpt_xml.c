@@ -353,9 +353,9 @@ x_witnesses(const rpt_ctx *c, const wxf_msg *g, wxf_buf *b)
 	}
 }
 
-/* The fragments without text of every account, by page. */
+/* The fragments without text of every account, by page (o: the file b streams to, or NULL). */
 static void
-x_fragments(const rpt_ctx *c, wxf_buf *b)
+x_fragments(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 {
 	size_t i, k, n = 0;
 
@@ -376,6 +376,8 @@ x_fragments(const rpt_ctx *c, wxf_buf *b)
 			x_prov(c, &g->prov, b, "      ");
 			x_witnesses(c, g, b);
 			wxf_buf_puts(b, "    </fragment>\n");
+			if (o != NULL)
+				rpt_out_tick(o);
 		}
 	wxf_buf_puts(b, "  </fragments>\n");
 }
@@ -752,7 +754,7 @@ x_findings_all(const rpt_ctx *c, wxf_buf *b)
 /* The examiner's selection (case --tags): the tag file's copy and hash, then one <tag> per
  * tag in timeline order, naming the event it tags; the note is the element's text. */
 static void
-x_tags(const rpt_ctx *c, wxf_buf *b)
+x_tags(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 {
 	const wxf_report_tags *t = c->in->tags;
 	size_t i;
@@ -774,14 +776,16 @@ x_tags(const rpt_ctx *c, wxf_buf *b)
 		wxf_buf_puts(b, ">");
 		x_text(b, r->t->note);
 		wxf_buf_puts(b, "</tag>\n");
+		if (o != NULL)
+			rpt_out_tick(o);
 	}
 	wxf_buf_puts(b, "  </tags>\n");
 }
 
-void rpt_xml_build(const rpt_ctx *c, wxf_buf *b);
-
-void
-rpt_xml_build(const rpt_ctx *c, wxf_buf *b)
+/* timeline.xml into b; where b is o's buffer (o not NULL) it goes to o's file a megabyte at a
+ * time, so memory does not grow with the events. */
+static void
+rpt_xml_build(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 {
 	size_t i;
 	wxf_buf s;
@@ -828,10 +832,12 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b)
 		if (e->type == RPT_EV_MESSAGE)
 			x_witnesses(c, e->msg, b);
 		wxf_buf_puts(b, "    </event>\n");
+		if (o != NULL)
+			rpt_out_tick(o);
 	}
 	wxf_buf_puts(b, "  </events>\n");
-	x_fragments(c, b);
-	x_tags(c, b);
+	x_fragments(c, b, o);
+	x_tags(c, b, o);
 	x_findings_all(c, b);
 	wxf_buf_puts(b, "</dfxml>\n");
 	wxf_buf_free(&s);
@@ -841,14 +847,11 @@ int
 wxf_report_xml(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
 	rpt_ctx c;
-	wxf_buf b;
-	int rc;
+	rpt_out o;
 
 	rpt_ctx_init(&c, in);
-	wxf_buf_init(&b);
-	rpt_xml_build(&c, &b);
-	rc = rpt_write(outdir, "timeline.xml", &b, audit, err);
-	wxf_buf_free(&b);
+	if (rpt_out_open(&o, outdir, "timeline.xml", err) == WXF_OK)
+		rpt_xml_build(&c, &o.b, &o);
 	rpt_ctx_free(&c);
-	return rc;
+	return rpt_out_close(&o, audit);
 }
