@@ -133,6 +133,17 @@ wxf_tags_parse(const char *data, size_t n, wxf_report_tags *t, wxf_err *err)
 		return wxf_err_set(err, WXF_ECORRUPT, "larger than %u bytes", WXF_TAGS_MAX_BYTES);
 	if (n >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
+	{
+		size_t k = i;
+
+		while (k < n && (data[k] == ' ' || data[k] == '\t' || data[k] == '\r' ||
+		    data[k] == '\n'))
+			k++;
+		if (k < n && (data[k] == '[' || data[k] == '{'))
+			return wxf_err_set(err, WXF_ECORRUPT, "this looks like JSON; the tag file is CSV "
+			    "with the header \"id,tag,note,examiner\" (wxforensic-case(1), Examiner "
+			    "tags)");
+	}
 	for (col = 0; col < 4; col++)
 		wxf_buf_init(&f[col]);
 	while (i < n && rc == WXF_OK) {

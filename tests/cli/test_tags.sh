@@ -202,6 +202,8 @@ mk untagged 'id,tag,note,examiner\nm-1,,,\n'
 malformed untagged 'no tag in the file'
 mk strayq 'id,tag,note,examiner\nm-1,a"b,c,d\n'
 malformed strayq 'line 2: quote inside an unquoted field'
+mk json '[{"id":"m-1","tag":"x"}]\n'
+malformed json 'looks like JSON; the tag file is CSV'
 mkdir -p "$TMPD/m-big"; python3 -c 'import sys; sys.stdout.write("id,tag,note,examiner\n" + "m-1,a,%s,c\n" % ("x" * 4000) * 1100)' > "$TMPD/m-big/tags.csv"
 malformed big 'larger than'
 mkdir -p "$TMPD/m-long"; python3 -c 'import sys; sys.stdout.write("id,tag,note,examiner\nm-1,a,%s,c\n" % ("x" * 5000))' > "$TMPD/m-long/tags.csv"
