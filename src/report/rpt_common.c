@@ -676,6 +676,7 @@ rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audi
 		wxf_buf_json_str(&a, rel, strlen(rel));
 		wxf_buf_printf(&a, ",\"size\":%zu,\"sha256\":\"%s\"", b->len, hex);
 		rc = wxf_audit_add(audit, "write", a.p, err);
+		wxf_audit_output(audit, rel, b->len, hex);
 		wxf_buf_free(&a);
 	}
 	return rc;
@@ -757,6 +758,7 @@ rpt_out_close(rpt_out *o, wxf_audit *audit)
 		wxf_buf_printf(&a, ",\"size\":%llu,\"sha256\":\"%s\"", (unsigned long long)o->size,
 		    hex);
 		rc = wxf_audit_add(audit, "write", a.p, o->err);
+		wxf_audit_output(audit, o->rel, o->size, hex);
 		wxf_buf_free(&a);
 	}
 	wxf_sha256_free(o->sha);

@@ -136,7 +136,14 @@ wxf_ios_contact_remark(const uint8_t *p, size_t n, char **nick, char **alias, ch
 
 		if (dst == NULL || f.wire != WXF_PB_LEN || f.n == 0 || *dst != NULL)
 			continue;
-		*dst = pb_dup(&f);
+		if ((*dst = pb_dup(&f)) == NULL) {
+			free(*nick);
+			free(*alias);
+			free(*remark);
+			free(*tags);
+			*nick = *alias = *remark = *tags = NULL;
+			return WXF_ENOMEM;      /* not a field the record lacks */
+		}
 		k++;
 	}
 	return rc < 0 ? -1 : k;
@@ -410,6 +417,8 @@ add_friend(wxf_ios_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 	v = col(r, "dbContactRemark");
 	if (v != NULL && (v->type == WXF_SQL_BLOB || v->type == WXF_SQL_TEXT)) {
 		k = wxf_ios_contact_remark(v->p, v->n, &nick, &alias, &remark, &tags);
+		if (k == WXF_ENOMEM)
+			return WXF_ENOMEM;
 		if (k < 0)
 			wxf_model_anomaly(m, WXF_SEV_WARN, "protobuf-malformed", NULL, NULL, prov,
 			    "%s: dbContactRemark is not a well-formed protobuf", u);
