@@ -668,6 +668,7 @@ case_write(case_run *r, wxf_err *err)
 	rin.carving = r->carved;
 	rin.steps = r->steps;
 	rin.n_steps = r->n_steps;
+	rin.log = r->log;
 	wxf_log_info(r->log, "writing the evidence bundle");
 	rc = wxf_report_write_all(&rin, o->out, &r->audit, err);
 	/* the public key before the manifest (so that the manifest lists it), the signature of

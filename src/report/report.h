@@ -97,6 +97,7 @@ typedef struct wxf_report_in {
 	int carving;                    /* 1 if deleted-record recovery ran */
 	const wxf_report_step *steps;   /* the run's steps, for the processing record */
 	size_t n_steps;
+	struct wxf_log *log;            /* progress of the writers on a terminal; may be NULL */
 } wxf_report_in;
 
 /* Rewrites a command line (as joined by cli/cmd.c) for the record: the program path becomes

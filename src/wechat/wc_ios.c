@@ -179,8 +179,11 @@ wxf_ios_logininfo(const uint8_t *p, size_t n, const char *want_md5, wxf_ios_owne
 				char **dst = g.num == 1 ? &x.wxid : g.num == 2 ? &x.alias : g.num == 3 ?
 				    &x.nickname : NULL;
 
-				if (dst != NULL && g.wire == WXF_PB_LEN && g.n > 0 && *dst == NULL)
-					*dst = pb_dup(&g);
+				if (dst != NULL && g.wire == WXF_PB_LEN && g.n > 0 && *dst == NULL &&
+				    (*dst = pb_dup(&g)) == NULL) {
+					wxf_ios_owner_free(&x);
+					return WXF_ENOMEM;
+				}
 			}
 			if (rc < 0 || x.wxid == NULL) {
 				wxf_ios_owner_free(&x);

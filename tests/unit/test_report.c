@@ -266,7 +266,7 @@ test_stream(const char *dir)
 	wxf_buf_init(&want);
 	alog = wxf_path_join(dir, "stream-audit.jsonl");
 	ok(wxf_audit_open(&au, alog, "test", &err) == WXF_OK, "stream: audit log opened");
-	ok(rpt_out_open(&o, dir, "s/t/big.txt", &err) == WXF_OK, "stream: file created with its folders");
+	ok(rpt_out_open(&o, dir, "s/t/big.txt", NULL, &err) == WXF_OK, "stream: file created with its folders");
 	for (i = 0; i < 150000; i++) {
 		wxf_buf_printf(&o.b, "line %zu \xe4\xb8\xad\n", i);
 		wxf_buf_printf(&want, "line %zu \xe4\xb8\xad\n", i);
@@ -298,7 +298,7 @@ test_stream(const char *dir)
 	free(alog);
 	if (access("/dev/full", W_OK) == 0) {
 		wxf_err_clear(&err);
-		ok(rpt_out_open(&o, "/dev", "full", &err) == WXF_OK, "stream: /dev/full opened");
+		ok(rpt_out_open(&o, "/dev", "full", NULL, &err) == WXF_OK, "stream: /dev/full opened");
 		for (i = 0; i < 3000; i++) {
 			wxf_buf_add(&o.b, want.p, 1000);
 			rpt_out_tick(&o);
