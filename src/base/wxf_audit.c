@@ -78,8 +78,47 @@ wxf_audit_close(wxf_audit *a, wxf_err *err)
 		    strerror(e));
 	free(a->tool);
 	free(a->path);
+	for (size_t i = 0; i < a->outputs.cap; i++)
+		free(a->outputs.s[i].val);      /* the key is the entry's own name */
+	wxf_strmap_free(&a->outputs);
 	memset(a, 0, sizeof(*a));
 	return rc;
+}
+
+struct audit_output {
+	uint64_t size;
+	char sha256[65];
+	char rel[];
+};
+
+void
+wxf_audit_output(wxf_audit *a, const char *rel, uint64_t size, const char *sha256)
+{
+	struct audit_output *o;
+	size_t n;
+
+	if (a == NULL || rel == NULL || sha256 == NULL || strlen(sha256) != 64)
+		return;
+	if ((o = wxf_strmap_get(&a->outputs, rel)) == NULL) {
+		n = strlen(rel);
+		if ((o = malloc(sizeof(*o) + n + 1)) == NULL)
+			return;
+		memcpy(o->rel, rel, n + 1);
+		if (wxf_strmap_put(&a->outputs, o->rel, o) != WXF_OK) {
+			free(o);
+			return;
+		}
+	}
+	o->size = size;
+	memcpy(o->sha256, sha256, 65);
+}
+
+const char *
+wxf_audit_output_sha256(const wxf_audit *a, const char *rel, uint64_t size)
+{
+	const struct audit_output *o = a != NULL ? wxf_strmap_get(&a->outputs, rel) : NULL;
+
+	return o != NULL && o->size == size ? o->sha256 : NULL;
 }
 
 int

@@ -9,8 +9,10 @@
 #ifndef WXF_AUDIT_H
 #define WXF_AUDIT_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "wxf_err.h"
+#include "wxf_strmap.h"
 
 typedef struct wxf_audit {
 	FILE *f;
@@ -19,6 +21,7 @@ typedef struct wxf_audit {
 	char *tool;
 	char *path;
 	int write_errno;      /* the first write that failed (0: none): reported by close */
+	wxf_strmap outputs;   /* bundle file -> struct audit_output (wxf_audit_output) */
 } wxf_audit;
 
 int wxf_audit_open(wxf_audit *a, const char *path, const char *tool, wxf_err *err);
@@ -27,6 +30,12 @@ int wxf_audit_add(wxf_audit *a, const char *action, const char *members, wxf_err
 /* A record whose one member is a string: "<key>":"<val>" (null when val is NULL).  NULL-safe
  * on a (no log, nothing recorded). */
 void wxf_audit_kv(wxf_audit *a, const char *action, const char *key, const char *val);
+/* A bundle file the run wrote, by its bundle-relative name, with the size and SHA-256 its writer
+ * computed while writing it (the manifest takes them from here instead of reading the file
+ * again).  Bookkeeping only: when it cannot be kept (no memory) the manifest reads the file. */
+void wxf_audit_output(wxf_audit *a, const char *rel, uint64_t size, const char *sha256);
+/* The SHA-256 kept for rel when the size kept is `size`; NULL otherwise. */
+const char *wxf_audit_output_sha256(const wxf_audit *a, const char *rel, uint64_t size);
 /* SHA-256 of the last line written (the chain head). */
 const char *wxf_audit_head(const wxf_audit *a);
 /* Closes the log: WXF_EIO naming the file and the reason ("No space left on device") when any

@@ -25,7 +25,10 @@ wxf_oom_exit(void)
 void
 wxf_oom(size_t n)
 {
-	fprintf(stderr, "wxforensic: out of memory (%zu bytes): stopping\n", n);
+	if (n > 0)
+		fprintf(stderr, "wxforensic: out of memory (%zu bytes): stopping\n", n);
+	else
+		fprintf(stderr, "wxforensic: out of memory: stopping\n");
 	wxf_oom_exit();
 }
 

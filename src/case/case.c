@@ -714,6 +714,7 @@ case_write(case_run *r, wxf_err *err)
 	rin.carving = r->carved;
 	rin.steps = r->steps;
 	rin.n_steps = r->n_steps;
+	rin.log = r->log;
 	if (r->tags_data != NULL) {
 		rin.tags = &r->tags;
 		/* a tag naming no record is the examiner's mistake: no report is written */
@@ -742,7 +743,7 @@ case_write(case_run *r, wxf_err *err)
 	if (rc == WXF_OK && r->signer != NULL)
 		rc = wxf_sign_pubkey_write(r->signer, o->out, &r->audit, err);
 	if (rc == WXF_OK)
-		rc = wxf_manifest_write(o->out, r->s->manifest_sha256, err);
+		rc = wxf_manifest_write(o->out, &r->audit, r->s->manifest_sha256, err);
 	if (rc == WXF_OK && r->signer != NULL) {
 		rc = wxf_sign_manifest(r->signer, o->out, err);
 		if (rc == WXF_OK)

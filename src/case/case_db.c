@@ -126,10 +126,19 @@ case_db_decrypt(case_run *r, wxf_wc_acct *a, size_t i)
 
 /* ------------------------------------------------------------------------------ reading */
 
+/* Progress of a driver's reading: the account's messages so far. */
+static void
+read_progress(void *arg, size_t n_msgs)
+{
+	wxf_log_progress(arg, "reading messages", n_msgs, 0, "messages");
+}
+
 struct carve_arg {
 	wxf_wc_acct *a;
 	wxf_wc_db *d;
 	void *rd;
+	wxf_log *log;           /* progress: the records the carver has delivered */
+	uint64_t n_seen;
 	uint64_t n_fed, n_unattributed, n_failed;
 	wxf_err oom;            /* a reader or the model ran out of memory (the carve stops) */
 };
@@ -194,6 +203,8 @@ carve_cb(void *arg, const wxf_carved *cv)
 	wxf_err e;
 	int rc;
 
+	if ((++ca->n_seen & 255) == 0)
+		wxf_log_progress(ca->log, "recovering deleted records", ca->n_seen, 0, "records");
 	if (cv->row.table == NULL) {
 		ca->n_unattributed++;
 		return 0;
@@ -247,7 +258,8 @@ carve_db(case_run *r, wxf_wc_acct *a, wxf_wc_db *d, void *rd, wxf_sqlite_db *db,
 	ca.a = a;
 	ca.d = d;
 	ca.rd = rd;
-	wxf_log_progress(r->log, "recovering deleted records", 0, 0, NULL);
+	ca.log = r->log;
+	wxf_log_progress(r->log, "recovering deleted records", 0, 0, "records");
 	wxf_err_clear(&ca.oom);
 	crc = wxf_carve_run_stats(db, &co, carve_cb, &ca, &st, &err);
 	case_check_oom(ca.oom.code, &ca.oom);
@@ -318,8 +330,13 @@ case_db_read(case_run *r, wxf_wc_acct *a, size_t i)
 		goto out;
 	}
 	rc = a->drv->open(a, i, db, &rd, &err);
-	if (rc == WXF_OK)
+	if (rc == WXF_OK) {
+		a->m->on_msgs = read_progress;
+		a->m->on_msgs_arg = r->log;
 		rc = a->drv->read(rd, &err);
+		a->m->on_msgs = NULL;
+		wxf_log_progress_end(r->log);
+	}
 	wxf_buf_init(&b);
 	wxf_buf_json_kstr(&b, "database", d->item->path);
 	wxf_buf_printf(&b, ",\"messages\":%zu,\"identities\":%zu,\"payments\":%zu,\"result\":\"%s\"",

@@ -736,6 +736,8 @@ itunes_map(scan *s, wxf_root *r)
 		return;
 	wxf_err_clear(&e);
 	if (wxf_itunes_info_read(r->abs, &bi, &e) != WXF_OK) {
+		if (e.code == WXF_ENOMEM)
+			wxf_oom(0);     /* not a backup that cannot be described */
 		warn(s, "%s: iTunes backup: %s", r->given, e.msg);
 		return;
 	}
@@ -759,6 +761,8 @@ itunes_map(scan *s, wxf_root *r)
 		unlink(tmp);
 	}
 	rc = wxf_itunes_open(&b, r->abs, s->opts->backup_password, tmp, s->opts->log, &e);
+	if (rc == WXF_ENOMEM || e.code == WXF_ENOMEM)
+		wxf_oom(0);
 	if (rc != WXF_OK) {
 		warn(s, "%s: %s", r->given, e.msg);
 		wxf_itunes_close(&b);
@@ -781,8 +785,11 @@ itunes_map(scan *s, wxf_root *r)
 		m.v[m.n++].idx = i;
 	}
 	qsort(m.v, m.n, sizeof(*m.v), by_name_cmp);
-	if (wxf_itunes_files(&b, NULL, map_file, &m, &e) != WXF_OK)
+	if (wxf_itunes_files(&b, NULL, map_file, &m, &e) != WXF_OK) {
+		if (e.code == WXF_ENOMEM)
+			wxf_oom(0);
 		warn(s, "%s: %s", r->given, e.msg);
+	}
 	if (m.n_missing > 0)
 		warn(s, "%s: %zu WeChat file(s) listed in Manifest.db are not in the backup folder",
 		    r->given, m.n_missing);

@@ -253,6 +253,8 @@ unpack_huawei(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 		if (o->audit != NULL)
 			wxf_audit_add(o->audit, "unpack-container", b.p, NULL);
 		wxf_buf_free(&b);
+		if (rc == WXF_ENOMEM)
+			wxf_oom(0);     /* not a container that cannot be read: the run stops (exit 4) */
 		if (rc != WXF_OK) {
 			wxf_log_warn(o->log, "Huawei backup %s not unpacked: %s", r->name, err.msg);
 			limit(o, "Huawei backup %s not unpacked: %s", r->name, err.msg);
@@ -354,6 +356,8 @@ itunes_file(void *arg, const char *id, const char *dom, const char *rel, int64_t
 		    a->given, name);
 		return 0;
 	}
+	if (rc == WXF_ENOMEM)
+		wxf_oom(0);
 	if (rc != WXF_OK) {
 		a->n_failed++;
 		wxf_log_warn(a->o->log, "%s: %s not restored: %s", a->given, name, err.msg);
@@ -498,6 +502,8 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 		if (o->audit != NULL)
 			wxf_audit_add(o->audit, "unpack-container", bb.p, NULL);
 		wxf_buf_free(&bb);
+		if (rc == WXF_ENOMEM)
+			wxf_oom(0);
 		if (rc != WXF_OK) {
 			wxf_log_error(o->log, "iTunes backup %s not read: %s", r->name, err.msg);
 			limit(o, "iTunes/Finder backup %s could not be read: %s", r->name, err.msg);
@@ -587,6 +593,8 @@ unpack_archives(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_r
 		if (o->audit != NULL)
 			wxf_audit_add(o->audit, "unpack-container", b.p, NULL);
 		wxf_buf_free(&b);
+		if (rc == WXF_ENOMEM)
+			wxf_oom(0);
 		if (rc != WXF_OK) {
 			wxf_log_error(o->log, "archive %s not read: %s", r->name, err.msg);
 			limit(o, "Archive %s could not be read: %s", r->name, err.msg);

@@ -426,8 +426,14 @@ wxf_itunes_info_read(const char *dir, wxf_itunes_info *bi, wxf_err *err)
 	bi->manifest_mbdb = exists_in(dir, "Manifest.mbdb");
 	if (!exists_in(dir, "Manifest.plist"))
 		goto others;    /* a bare index: described as such, read as not encrypted */
-	if ((man = read_plist(dir, "Manifest.plist", err)) == NULL)
+	wxf_err_clear(&oe);
+	if ((man = read_plist(dir, "Manifest.plist", &oe)) == NULL) {
+		if (oe.code == WXF_ENOMEM)
+			return wxf_err_set(err, WXF_ENOMEM, "Manifest.plist: out of memory");
+		if (err != NULL)
+			*err = oe;
 		return wxf_err_wrap(err, WXF_ECORRUPT, "Manifest.plist");
+	}
 	bi->have_manifest_plist = 1;
 	if (wxf_plist_bool(man, "IsEncrypted", &b))
 		bi->encrypted = b;
@@ -457,7 +463,11 @@ wxf_itunes_info_read(const char *dir, wxf_itunes_info *bi, wxf_err *err)
 	plist_free(man);
 others:
 	wxf_err_clear(&oe);
-	if ((info = read_plist(dir, "Info.plist", &oe)) == NULL && oe.code != WXF_OK)
+	if ((info = read_plist(dir, "Info.plist", &oe)) == NULL && oe.code == WXF_ENOMEM) {
+		wxf_itunes_info_free(bi);
+		return wxf_err_set(err, WXF_ENOMEM, "Info.plist: out of memory");
+	}
+	if (info == NULL && oe.code != WXF_OK)
 		snprintf(bi->unread, sizeof(bi->unread), "%.500s", oe.msg);
 	if (info != NULL) {
 		bi->have_info = 1;
@@ -475,7 +485,11 @@ others:
 		plist_free(info);
 	}
 	wxf_err_clear(&oe);
-	if ((st = read_plist(dir, "Status.plist", &oe)) == NULL && oe.code != WXF_OK) {
+	if ((st = read_plist(dir, "Status.plist", &oe)) == NULL && oe.code == WXF_ENOMEM) {
+		wxf_itunes_info_free(bi);
+		return wxf_err_set(err, WXF_ENOMEM, "Status.plist: out of memory");
+	}
+	if (st == NULL && oe.code != WXF_OK) {
 		size_t l = strlen(bi->unread);
 
 		snprintf(bi->unread + l, sizeof(bi->unread) - l, "%s%.500s", l ? "; " : "", oe.msg);

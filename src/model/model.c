@@ -675,6 +675,8 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 	m->sorted = 0;
 	if (is_new != NULL)
 		*is_new = 1;
+	if (m->on_msgs != NULL && (m->n_msgs & 1023) == 0)
+		m->on_msgs(m->on_msgs_arg, m->n_msgs);
 	return msg;
 }
 

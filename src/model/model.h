@@ -544,6 +544,9 @@ typedef struct wxf_model {
 	wxf_strmap file_ids;       /* evidence path -> "sha256:<hex>" (wxf_model_set_file_id) */
 	int sorted;                /* msgs[] are in wxf_model_sort order */
 	int oom;                   /* a vector or map of the model could not grow (sticky) */
+	/* called with the message count after every 1024th new message (progress), or NULL */
+	void (*on_msgs)(void *arg, size_t n_msgs);
+	void *on_msgs_arg;
 } wxf_model;
 
 /* 1 once any allocation into the model has failed, reported or not (the arena's or a vector's):

@@ -118,6 +118,7 @@ typedef struct wxf_report_in {
 	int carving;                    /* 1 if deleted-record recovery ran */
 	const wxf_report_step *steps;   /* the run's steps, for the processing record */
 	size_t n_steps;
+	struct wxf_log *log;            /* progress of the writers on a terminal; may be NULL */
 	const wxf_report_tags *tags;    /* the examiner's tags; NULL or none: no selection */
 } wxf_report_in;
 
@@ -161,9 +162,10 @@ int wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit 
 
 /* Manifest: every regular file below outdir except manifest.sha256, its signature and
  * audit.jsonl, relative paths, sorted bytewise, "<sha256>  <path>\n".  hex gets the
- * manifest's own SHA-256.  WXF_EIO; WXF_EUNSUPPORTED for a symbolic link or special file in
- * the bundle. */
-int wxf_manifest_write(const char *outdir, char hex[65], wxf_err *err);
+ * manifest's own SHA-256.  A file audit (may be NULL) kept the size and hash of, as its writer
+ * computed them (wxf_audit_output), is not read again while it has that size.  WXF_EIO;
+ * WXF_EUNSUPPORTED for a symbolic link or special file in the bundle. */
+int wxf_manifest_write(const char *outdir, const wxf_audit *audit, char hex[65], wxf_err *err);
 
 /* The examiner's signature on the manifest (rpt_sign.c): the public key goes into the bundle
  * before the manifest is written (so that the manifest lists it), the signature after. */

@@ -560,7 +560,7 @@ wxf_report_case(const wxf_report_in *in, const char *outdir, wxf_audit *audit, w
 	rpt_out o;
 
 	rpt_ctx_init(&c, in);
-	if (rpt_out_open(&o, outdir, "case.jsonld", err) == WXF_OK)
+	if (rpt_out_open(&o, outdir, "case.jsonld", in->log, err) == WXF_OK)
 		rpt_case_build(&c, &o.b, &o);
 	rpt_ctx_free(&c);
 	return rpt_out_close(&o, audit);

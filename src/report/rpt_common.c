@@ -7,6 +7,7 @@
 #include "rpt_int.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_log.h"
 #include "base/wxf_mem.h"
 
 #include <errno.h>
@@ -678,6 +679,7 @@ rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audi
 		wxf_buf_json_str(&a, rel, strlen(rel));
 		wxf_buf_printf(&a, ",\"size\":%zu,\"sha256\":\"%s\"", b->len, hex);
 		rc = wxf_audit_add(audit, "write", a.p, err);
+		wxf_audit_output(audit, rel, b->len, hex);
 		wxf_buf_free(&a);
 	}
 	return rc;
@@ -701,10 +703,13 @@ out_flush(rpt_out *o)
 		}
 	}
 	wxf_buf_reset(&o->b);
+	if (o->log != NULL)
+		wxf_log_progress(o->log, o->label, o->size >> 20, 0, "MB");
 }
 
 int
-rpt_out_open(rpt_out *o, const char *outdir, const char *rel, wxf_err *err)
+rpt_out_open(rpt_out *o, const char *outdir, const char *rel, struct wxf_log *log,
+    wxf_err *err)
 {
 	char *slash;
 
@@ -712,7 +717,9 @@ rpt_out_open(rpt_out *o, const char *outdir, const char *rel, wxf_err *err)
 	wxf_buf_init(&o->b);
 	o->fd = -1;
 	o->err = err;
+	o->log = log;
 	o->rel = wxf_xstrdup(rel);
+	o->label = wxf_xasprintf("writing %s", rel);
 	o->path = wxf_path_join(outdir, rel);
 	slash = strrchr(o->path, '/');
 	if (slash != NULL && slash != o->path) {
@@ -744,6 +751,8 @@ rpt_out_close(rpt_out *o, wxf_audit *audit)
 	int rc;
 
 	out_flush(o);
+	if (o->log != NULL)
+		wxf_log_progress_end(o->log);
 	if (o->fd >= 0 && close(o->fd) != 0 && o->rc == WXF_OK)
 		o->rc = wxf_err_set(o->err, WXF_EIO, "%s: write error: %s", o->path, strerror(errno));
 	o->fd = -1;
@@ -759,12 +768,14 @@ rpt_out_close(rpt_out *o, wxf_audit *audit)
 		wxf_buf_printf(&a, ",\"size\":%llu,\"sha256\":\"%s\"", (unsigned long long)o->size,
 		    hex);
 		rc = wxf_audit_add(audit, "write", a.p, o->err);
+		wxf_audit_output(audit, o->rel, o->size, hex);
 		wxf_buf_free(&a);
 	}
 	wxf_sha256_free(o->sha);
 	wxf_buf_free(&o->b);
 	free(o->rel);
 	free(o->path);
+	free(o->label);
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
 	return rc;

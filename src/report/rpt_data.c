@@ -184,7 +184,7 @@ wxf_report_jsonl(const wxf_report_in *in, const char *outdir, wxf_audit *audit, 
 	rpt_out o;
 
 	rpt_ctx_init(&c, in);
-	if (rpt_out_open(&o, outdir, "timeline.jsonl", err) == WXF_OK)
+	if (rpt_out_open(&o, outdir, "timeline.jsonl", in->log, err) == WXF_OK)
 		jsonl_write(&c, &o);
 	rpt_ctx_free(&c);
 	return rpt_out_close(&o, audit);
@@ -503,7 +503,7 @@ csv_file(const rpt_ctx *c, const char *outdir, const char *rel,
 {
 	rpt_out o;
 
-	if (rpt_out_open(&o, outdir, rel, err) == WXF_OK) {
+	if (rpt_out_open(&o, outdir, rel, c->in->log, err) == WXF_OK) {
 		wxf_buf_puts(&o.b, "\xEF\xBB\xBF");
 		rows(c, &o);
 	}

@@ -2492,7 +2492,7 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 				to = cv->n_msgs;
 			snprintf(rel, sizeof(rel), "conversations/%s-%d.html", a, k + 1);
 			snprintf(title, sizeof(title), "聊天记录 %s 第 %d/%d 部分", a, k + 1, np);
-			if (rpt_out_open(&o, outdir, rel, err) != WXF_OK)
+			if (rpt_out_open(&o, outdir, rel, h->in->log, err) != WXF_OK)
 				return rpt_out_close(&o, audit);
 			h->out = &o;
 			h->b = &o.b;
@@ -2629,7 +2629,7 @@ wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, w
 
 	rpt_ctx_init(&c, in);
 	html_init(&h, &c, in, outdir, 0);
-	if (rpt_out_open(&o, outdir, "report.html", err) == WXF_OK) {
+	if (rpt_out_open(&o, outdir, "report.html", in->log, err) == WXF_OK) {
 		h.out = &o;
 		html_doc(&h, &o.b);
 		h.out = NULL;

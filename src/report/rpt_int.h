@@ -119,14 +119,16 @@ void rpt_html_print(const wxf_report_in *in, const char *outdir, const char *man
  */
 typedef struct rpt_out {
 	wxf_buf b;
-	char *rel, *path;
+	char *rel, *path, *label;
 	int fd, rc;
 	uint64_t size;
 	struct wxf_sha256 *sha;
 	wxf_err *err;
+	struct wxf_log *log;     /* "writing <rel>: N MB" after each megabyte, or NULL */
 } rpt_out;
 
-int rpt_out_open(rpt_out *o, const char *outdir, const char *rel, wxf_err *err);
+int rpt_out_open(rpt_out *o, const char *outdir, const char *rel, struct wxf_log *log,
+    wxf_err *err);
 void rpt_out_tick(rpt_out *o);
 int rpt_out_close(rpt_out *o, wxf_audit *audit);
 

@@ -202,7 +202,7 @@ walk(const char *root, const char *rel, strv *out, wxf_err *err)
 /* ------------------------------------------------------------------------------ manifest */
 
 int
-wxf_manifest_write(const char *outdir, char hex[65], wxf_err *err)
+wxf_manifest_write(const char *outdir, const wxf_audit *audit, char hex[65], wxf_err *err)
 {
 	strv files = { 0 };
 	wxf_buf b;
@@ -216,8 +216,16 @@ wxf_manifest_write(const char *outdir, char hex[65], wxf_err *err)
 	wxf_buf_init(&b);
 	for (i = 0; rc == WXF_OK && i < files.n; i++) {
 		char h[65], *full = wxf_path_join(outdir, files.v[i]);
+		const char *kept = NULL;
+		struct stat st;
 
-		rc = sha256_file(full, h, err);
+		/* a file a writer hashed while writing it, still of that size: its hash as kept */
+		if (audit != NULL && lstat(full, &st) == 0 && S_ISREG(st.st_mode))
+			kept = wxf_audit_output_sha256(audit, files.v[i], (uint64_t)st.st_size);
+		if (kept != NULL)
+			memcpy(h, kept, sizeof(h));
+		else
+			rc = sha256_file(full, h, err);
 		free(full);
 		if (rc == WXF_OK)
 			sum_line(&b, h, files.v[i]);

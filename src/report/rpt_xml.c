@@ -850,7 +850,7 @@ wxf_report_xml(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wx
 	rpt_out o;
 
 	rpt_ctx_init(&c, in);
-	if (rpt_out_open(&o, outdir, "timeline.xml", err) == WXF_OK)
+	if (rpt_out_open(&o, outdir, "timeline.xml", in->log, err) == WXF_OK)
 		rpt_xml_build(&c, &o.b, &o);
 	rpt_ctx_free(&c);
 	return rpt_out_close(&o, audit);

@@ -136,7 +136,14 @@ wxf_ios_contact_remark(const uint8_t *p, size_t n, char **nick, char **alias, ch
 
 		if (dst == NULL || f.wire != WXF_PB_LEN || f.n == 0 || *dst != NULL)
 			continue;
-		*dst = pb_dup(&f);
+		if ((*dst = pb_dup(&f)) == NULL) {
+			free(*nick);
+			free(*alias);
+			free(*remark);
+			free(*tags);
+			*nick = *alias = *remark = *tags = NULL;
+			return WXF_ENOMEM;      /* not a field the record lacks */
+		}
 		k++;
 	}
 	return rc < 0 ? -1 : k;
@@ -172,8 +179,11 @@ wxf_ios_logininfo(const uint8_t *p, size_t n, const char *want_md5, wxf_ios_owne
 				char **dst = g.num == 1 ? &x.wxid : g.num == 2 ? &x.alias : g.num == 3 ?
 				    &x.nickname : NULL;
 
-				if (dst != NULL && g.wire == WXF_PB_LEN && g.n > 0 && *dst == NULL)
-					*dst = pb_dup(&g);
+				if (dst != NULL && g.wire == WXF_PB_LEN && g.n > 0 && *dst == NULL &&
+				    (*dst = pb_dup(&g)) == NULL) {
+					wxf_ios_owner_free(&x);
+					return WXF_ENOMEM;
+				}
 			}
 			if (rc < 0 || x.wxid == NULL) {
 				wxf_ios_owner_free(&x);
@@ -410,6 +420,8 @@ add_friend(wxf_ios_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 	v = col(r, "dbContactRemark");
 	if (v != NULL && (v->type == WXF_SQL_BLOB || v->type == WXF_SQL_TEXT)) {
 		k = wxf_ios_contact_remark(v->p, v->n, &nick, &alias, &remark, &tags);
+		if (k == WXF_ENOMEM)
+			return WXF_ENOMEM;
 		if (k < 0)
 			wxf_model_anomaly(m, WXF_SEV_WARN, "protobuf-malformed", NULL, NULL, prov,
 			    "%s: dbContactRemark is not a well-formed protobuf", u);

@@ -101,7 +101,7 @@ int wxf_ios_mmkv_setting(const uint8_t *p, size_t n, wxf_ios_owner *o, char **no
     wxf_err *err);
 void wxf_ios_owner_free(wxf_ios_owner *o);
 /* dbContactRemark: nickname, alias, remark, tag ids (malloc'd; NULL when absent).  Returns the
- * number of fields found, or -1 when malformed. */
+ * number of fields found, -1 when malformed, WXF_ENOMEM (nothing returned) when a copy failed. */
 int wxf_ios_contact_remark(const uint8_t *p, size_t n, char **nick, char **alias, char **remark,
     char **tags);
 

@@ -449,6 +449,22 @@ owner_from(wxf_wc_acct *a, const wxf_item *it, const wxf_ios_owner *o, const cha
  * account's when md5(<wxid>) is the account folder.  Each value is cited at its own bytes; a
  * .crc beside it that does not match is an anomaly, so is a damaged record (the values before
  * it are kept). */
+/* A small file of the account read whole: WXF_OK; WXF_ENOMEM (the run stops: a file left out
+ * for want of memory is not a file the account lacks); another error when it cannot be read
+ * (the caller goes on without it). */
+static int
+read_small(const char *path, size_t max, uint8_t **data, size_t *n)
+{
+	wxf_err e;
+	int rc;
+
+	*data = NULL;
+	*n = 0;
+	wxf_err_clear(&e);
+	rc = wxf_file_read_small(path, max, data, n, &e);
+	return rc != WXF_OK && e.code == WXF_ENOMEM ? WXF_ENOMEM : rc;
+}
+
 static int
 read_owner_mmkv(wxf_wc_acct *a)
 {
@@ -473,8 +489,12 @@ read_owner_mmkv(wxf_wc_acct *a)
 		wxf_md5_hex(wx, strlen(wx), h);
 		if (strcmp(h, p->h) != 0)
 			continue;
-		if (wxf_file_read_small(it->abs, 4u << 20, &data, &n, NULL) != WXF_OK)
+		if ((rc = read_small(it->abs, 4u << 20, &data, &n)) != WXF_OK) {
+			if (rc == WXF_ENOMEM)
+				return rc;
+			rc = WXF_OK;
 			continue;
+		}
 		pv = file_prov(a, it);
 		wxf_err_clear(&e);
 		if (wxf_ios_mmkv_setting(data, n, &o, &note, &e) != WXF_OK) {
@@ -493,7 +513,13 @@ read_owner_mmkv(wxf_wc_acct *a)
 		crc_l = wxf_xasprintf("%s.crc", p->files[i].logical);
 		ci = find(p, crc_l);
 		free(crc_l);
-		if (ci != NULL && wxf_file_read_small(ci->abs, 1u << 20, &crc, &crc_n, NULL) == WXF_OK) {
+		if (ci != NULL && read_small(ci->abs, 1u << 20, &crc, &crc_n) == WXF_ENOMEM) {
+			wxf_ios_owner_free(&o);
+			free(note);
+			free(data);
+			return WXF_ENOMEM;
+		}
+		if (crc != NULL) {
 			wxf_mmkv_info info;
 
 			memset(&info, 0, sizeof(info));
@@ -531,10 +557,12 @@ read_owner(wxf_wc_acct *a)
 	free(l);
 	free(ms);
 	p->owner_done = 1;
-	if (li != NULL && wxf_file_read_small(li->abs, 1u << 20, &data, &n, NULL) == WXF_OK) {
+	if (li != NULL && (rc = read_small(li->abs, 1u << 20, &data, &n)) == WXF_OK) {
 		int r = wxf_ios_logininfo(data, n, p->h, &o);
 
 		free(data);
+		if (r == WXF_ENOMEM)
+			return WXF_ENOMEM;
 		if (r == 1) {
 			rc = owner_from(a, li, &o, "LoginInfo2.dat");
 			wxf_ios_owner_free(&o);
@@ -545,14 +573,18 @@ read_owner(wxf_wc_acct *a)
 			    "LoginInfo2.dat is not a well-formed protobuf");
 		}
 	}
-	if (rc == WXF_OK && mi != NULL &&
-	    wxf_file_read_small(mi->abs, 4u << 20, &data, &n, NULL) == WXF_OK) {
+	if (rc == WXF_ENOMEM)
+		return rc;
+	rc = WXF_OK;
+	if (mi != NULL && (rc = read_small(mi->abs, 4u << 20, &data, &n)) == WXF_OK) {
 		wxf_err e;
 
 		wxf_err_clear(&e);
 		if (wxf_ios_mmsetting(data, n, &o, &e) == WXF_OK) {
 			rc = owner_from(a, mi, &o, "mmsetting.archive");
 			wxf_ios_owner_free(&o);
+		} else if (e.code == WXF_ENOMEM) {
+			rc = WXF_ENOMEM;
 		} else {
 			wxf_prov pv = file_prov(a, mi);
 
@@ -561,6 +593,9 @@ read_owner(wxf_wc_acct *a)
 		}
 		free(data);
 	}
+	if (rc == WXF_ENOMEM)
+		return rc;
+	rc = WXF_OK;
 	if (rc == WXF_OK)
 		rc = read_owner_mmkv(a);
 	if (rc == WXF_OK && a->m->owner == NULL)

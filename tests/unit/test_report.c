@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *
@@ -179,8 +180,38 @@ test_writers(const char *dir)
 	    "CSV: BOM, quoted header, CRLF");
 	ok(strstr(csv, "[U+202E]fdp.exe =SUM(A1)") != NULL, "CSV: RTL override marked");
 
+	/* the manifest takes a writer's kept hash while the file has the kept size, and reads
+	 * the file otherwise (a deliberately wrong kept hash shows which was used) */
+	{
+		wxf_audit ka;
+		struct stat st;
+		char *rp = wxf_path_join(dir, "report.html"), *mp = wxf_path_join(dir,
+		    "manifest.sha256"), *man = NULL;
+		wxf_hashes real;
+		const char *zero = "0000000000000000000000000000000000000000000000000000000000000000";
+		size_t mn = 0;
+
+		memset(&ka, 0, sizeof(ka));
+		ok(stat(rp, &st) == 0 && wxf_hash_file(rp, &real, &err) == WXF_OK, "report.html hashed");
+		wxf_audit_output(&ka, "report.html", (uint64_t)st.st_size, zero);
+		ok(wxf_manifest_write(dir, &ka, hex, &err) == WXF_OK &&
+		    wxf_file_read_small(mp, 1 << 20, (uint8_t **)&man, &mn, &err) == WXF_OK &&
+		    memmem(man, mn, "0000000000000000000000000000000000000000000000000000000000000000  "
+		    "report.html\n", 78) != NULL, "manifest: a writer's kept hash is taken as kept");
+		free(man);
+		man = NULL;
+		wxf_audit_output(&ka, "report.html", (uint64_t)st.st_size + 1, zero);
+		ok(wxf_manifest_write(dir, &ka, hex, &err) == WXF_OK &&
+		    wxf_file_read_small(mp, 1 << 20, (uint8_t **)&man, &mn, &err) == WXF_OK &&
+		    memmem(man, mn, real.sha256, 64) != NULL && memmem(man, mn, zero, 64) == NULL,
+		    "manifest: a file whose size is not the kept one is read again");
+		free(man);
+		wxf_audit_close(&ka, NULL);
+		free(rp);
+		free(mp);
+	}
 	/* manifest + verify */
-	ok(wxf_manifest_write(dir, hex, &err) == WXF_OK && strlen(hex) == 64, "manifest written");
+	ok(wxf_manifest_write(dir, NULL, hex, &err) == WXF_OK && strlen(hex) == 64, "manifest written");
 	{
 		wxf_audit a;
 		char *ap = wxf_path_join(dir, "audit.jsonl"), *mem;
@@ -235,7 +266,7 @@ test_stream(const char *dir)
 	wxf_buf_init(&want);
 	alog = wxf_path_join(dir, "stream-audit.jsonl");
 	ok(wxf_audit_open(&au, alog, "test", &err) == WXF_OK, "stream: audit log opened");
-	ok(rpt_out_open(&o, dir, "s/t/big.txt", &err) == WXF_OK, "stream: file created with its folders");
+	ok(rpt_out_open(&o, dir, "s/t/big.txt", NULL, &err) == WXF_OK, "stream: file created with its folders");
 	for (i = 0; i < 150000; i++) {
 		wxf_buf_printf(&o.b, "line %zu \xe4\xb8\xad\n", i);
 		wxf_buf_printf(&want, "line %zu \xe4\xb8\xad\n", i);
@@ -267,7 +298,7 @@ test_stream(const char *dir)
 	free(alog);
 	if (access("/dev/full", W_OK) == 0) {
 		wxf_err_clear(&err);
-		ok(rpt_out_open(&o, "/dev", "full", &err) == WXF_OK, "stream: /dev/full opened");
+		ok(rpt_out_open(&o, "/dev", "full", NULL, &err) == WXF_OK, "stream: /dev/full opened");
 		for (i = 0; i < 3000; i++) {
 			wxf_buf_add(&o.b, want.p, 1000);
 			rpt_out_tick(&o);
