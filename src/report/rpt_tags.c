@@ -15,11 +15,12 @@
  * --tag-template) and is skipped.  The file is examiner input but read as untrusted bytes:
  * at most WXF_TAGS_MAX_BYTES, WXF_TAGS_MAX_ROWS rows and WXF_TAGS_MAX_FIELD bytes a field,
  * valid UTF-8, no control characters other than tab and (in a quoted note) line ends; any
- * violation is an error naming the line.  The order of the rows does not matter: the writers
+ * violation is an error naming the line.  The bytes are read through wxf_cur only.  The order of the rows does not matter: the writers
  * show tags in the order of the records in the timeline, then by tag, note and examiner.
  */
 #include "config.h"
 #include "rpt_int.h"
+#include "base/wxf_cur.h"
 #include "base/wxf_mem.h"
 
 #include <stdlib.h>
@@ -27,67 +28,76 @@
 
 static const char *const tag_cols[4] = { "id", "tag", "note", "examiner" };
 
-/* One field from p[*i..n) into f; *i ends after the field's separator or line end.  *eol is
- * set when the field ended its row (or the data).  WXF_OK or WXF_ECORRUPT. */
+/* The next byte without taking it, or -1 at the end. */
 static int
-csv_field(const char *p, size_t n, size_t *i, size_t *line, wxf_buf *f, int *eol, wxf_err *err)
+cur_peek(const wxf_cur *c)
 {
-	size_t k = *i;
+	wxf_cur t = *c;
+	uint8_t ch = wxf_cur_u8(&t);
+
+	return t.bad ? -1 : ch;
+}
+
+/* One field at c into f; c ends after the field's separator or line end.  *eol is set when
+ * the field ended its row (or the data).  WXF_OK or WXF_ECORRUPT. */
+static int
+csv_field(wxf_cur *c, size_t *line, wxf_buf *f, int *eol, wxf_err *err)
+{
 	size_t start_line = *line;
+	int ch;
 
 	wxf_buf_reset(f);
 	*eol = 0;
-	if (k < n && p[k] == '"') {
-		for (k++;; k++) {
-			if (k >= n)
+	if (cur_peek(c) == '"') {
+		wxf_cur_skip(c, 1);
+		for (;;) {
+			if ((ch = cur_peek(c)) < 0)
 				return wxf_err_set(err, WXF_ECORRUPT, "line %zu: quoted field not closed",
 				    start_line);
-			if (p[k] == '"') {
-				if (k + 1 < n && p[k + 1] == '"') {
-					wxf_buf_putc(f, '"');
-					k++;
-					continue;
-				}
-				k++;
-				break;
-			}
-			if (p[k] == '\n')
+			wxf_cur_skip(c, 1);
+			if (ch == '"') {
+				if (cur_peek(c) != '"')
+					break;          /* the closing quote */
+				wxf_cur_skip(c, 1);     /* "" is one quote */
+			} else if (ch == '\n')
 				(*line)++;
-			wxf_buf_putc(f, p[k]);
+			wxf_buf_putc(f, (char)ch);
 			if (f->len > WXF_TAGS_MAX_FIELD)
 				return wxf_err_set(err, WXF_ECORRUPT, "line %zu: field longer than %u "
 				    "bytes", start_line, WXF_TAGS_MAX_FIELD);
 		}
-		if (k < n && p[k] != ',' && p[k] != '\n' && p[k] != '\r')
+		ch = cur_peek(c);
+		if (ch >= 0 && ch != ',' && ch != '\n' && ch != '\r')
 			return wxf_err_set(err, WXF_ECORRUPT, "line %zu: text after a closing quote",
 			    *line);
 	} else {
-		for (; k < n && p[k] != ',' && p[k] != '\n' && p[k] != '\r'; k++) {
-			if (p[k] == '"')
+		while ((ch = cur_peek(c)) >= 0 && ch != ',' && ch != '\n' && ch != '\r') {
+			if (ch == '"')
 				return wxf_err_set(err, WXF_ECORRUPT, "line %zu: quote inside an unquoted "
 				    "field (quote the whole field and double the quote)", *line);
-			wxf_buf_putc(f, p[k]);
+			wxf_cur_skip(c, 1);
+			wxf_buf_putc(f, (char)ch);
 			if (f->len > WXF_TAGS_MAX_FIELD)
 				return wxf_err_set(err, WXF_ECORRUPT, "line %zu: field longer than %u "
 				    "bytes", *line, WXF_TAGS_MAX_FIELD);
 		}
 	}
-	if (k >= n) {
+	ch = cur_peek(c);
+	if (ch < 0) {
 		*eol = 1;
-	} else if (p[k] == ',') {
-		k++;
+	} else if (ch == ',') {
+		wxf_cur_skip(c, 1);
 	} else {
-		if (p[k] == '\r') {
-			if (k + 1 >= n || p[k + 1] != '\n')
+		if (ch == '\r') {
+			wxf_cur_skip(c, 1);
+			if (cur_peek(c) != '\n')
 				return wxf_err_set(err, WXF_ECORRUPT, "line %zu: a CR not followed by LF",
 				    *line);
-			k++;
 		}
-		k++;
+		wxf_cur_skip(c, 1);
 		(*line)++;
 		*eol = 1;
 	}
-	*i = k;
 	return WXF_OK;
 }
 
@@ -124,33 +134,42 @@ tag_cmp_id(const void *a, const void *b)
 int
 wxf_tags_parse(const char *data, size_t n, wxf_report_tags *t, wxf_err *err)
 {
-	size_t i = 0, line = 1, cap = 0, row_line;
+	wxf_cur c = wxf_cur_make(data, n), t0;
+	size_t line = 1, cap = 0, row_line;
 	wxf_buf f[4];
 	int col, eol, rc = WXF_OK, header = 1;
 
 	memset(t, 0, sizeof(*t));
 	if (n > WXF_TAGS_MAX_BYTES)
 		return wxf_err_set(err, WXF_ECORRUPT, "larger than %u bytes", WXF_TAGS_MAX_BYTES);
-	if (n >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
+	t0 = c;
 	{
-		size_t k = i;
+		const uint8_t *bom = wxf_cur_bytes(&t0, 3);
 
-		while (k < n && (data[k] == ' ' || data[k] == '\t' || data[k] == '\r' ||
-		    data[k] == '\n'))
-			k++;
-		if (k < n && (data[k] == '[' || data[k] == '{'))
+		if (bom != NULL && memcmp(bom, "\xef\xbb\xbf", 3) == 0)
+			c = t0;
+	}
+	{
+		int ch;
+
+		for (t0 = c; (ch = cur_peek(&t0)) == ' ' || ch == '\t' || ch == '\r' || ch == '\n';)
+			wxf_cur_skip(&t0, 1);
+		if (ch == '[' || ch == '{')
 			return wxf_err_set(err, WXF_ECORRUPT, "this looks like JSON; the tag file is CSV "
 			    "with the header \"id,tag,note,examiner\" (wxforensic-case(1), Examiner "
 			    "tags)");
 	}
 	for (col = 0; col < 4; col++)
 		wxf_buf_init(&f[col]);
-	while (i < n && rc == WXF_OK) {
+	while (wxf_cur_left(&c) > 0 && rc == WXF_OK) {
 		row_line = line;
 		/* a blank line ends nothing and holds nothing */
-		if (data[i] == '\n' || (data[i] == '\r' && i + 1 < n && data[i + 1] == '\n')) {
-			i += data[i] == '\r' ? 2 : 1;
+		t0 = c;
+		if (cur_peek(&t0) == '\r')
+			wxf_cur_skip(&t0, 1);
+		if (cur_peek(&t0) == '\n') {
+			wxf_cur_skip(&t0, 1);
+			c = t0;
 			line++;
 			continue;
 		}
@@ -160,7 +179,7 @@ wxf_tags_parse(const char *data, size_t n, wxf_report_tags *t, wxf_err *err)
 				    "note, examiner; quote a field that holds a comma)", row_line);
 				break;
 			}
-			rc = csv_field(data, n, &i, &line, &f[col], &eol, err);
+			rc = csv_field(&c, &line, &f[col], &eol, err);
 			if (rc == WXF_OK)
 				rc = field_ok(&f[col], col, row_line, err);
 		}
