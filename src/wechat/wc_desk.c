@@ -377,6 +377,7 @@ wxf_desk_key(wxf_desk *dk, size_t d, const char *const *profiles, wxf_key *k,
 		wxf_memsearch_opts o;
 		wxf_memsearch_result r;
 		wxf_err e;
+		int mrc;
 
 		if (!du->ok)
 			continue;
@@ -389,7 +390,16 @@ wxf_desk_key(wxf_desk *dk, size_t d, const char *const *profiles, wxf_key *k,
 		o.no_wcdb = 1;
 		o.log = env->log;
 		wxf_err_clear(&e);
-		if (wxf_memsearch(du->given, db->item->abs, &o, &r, &e) != WXF_OK || !r.found) {
+		if ((mrc = wxf_memsearch(du->given, db->item->abs, &o, &r, &e)) == WXF_ENOMEM ||
+		    e.code == WXF_ENOMEM) {
+			wxf_key_clear(&r.key);
+			wxf_buf_free(&tried);
+			OPENSSL_cleanse(page1, sizeof(page1));
+			wxf_key_clear(k);
+			return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory searching the memory "
+			    "dump", db->item->path);
+		}
+		if (mrc != WXF_OK || !r.found) {
 			*n_tried += r.windows + r.raw_candidates;
 			wxf_key_clear(&r.key);
 			continue;
