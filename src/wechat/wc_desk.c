@@ -873,6 +873,22 @@ wxf_desk_media_blob(wxf_desk *dk, wxf_msg *msg, const char *role, const char *na
 	    wxf_err_set(err, WXF_ENOMEM, "out of memory");
 }
 
+int
+wxf_desk_media_missing(wxf_desk *dk, wxf_msg *msg, const char *role, const char *expected,
+    const char *source)
+{
+	wxf_media md;
+
+	memset(&md, 0, sizeof(md));
+	md.role = role;
+	md.expected = expected;
+	md.source = source;
+	md.size = -1;
+	md.prov = msg->prov;
+	md.state = WXF_MEDIA_MISSING;
+	return wxf_msg_add_media(dk->a->m, msg, &md) == WXF_OK ? WXF_OK : WXF_ENOMEM;
+}
+
 /* ------------------------------------------------------------------------------ rows */
 
 const wxf_sqlval *
@@ -972,22 +988,40 @@ wxf_desk_scan(wxf_sqlite_db *db, const char *name, wxf_model *m, const char *fil
 }
 
 int
+wxf_desk_md5_hex(const char *s, char out[33])
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < 32; i++) {
+		char c = s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return 0;
+		out[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+	}
+	out[32] = '\0';
+	return 1;
+}
+
+int
 wxf_desk_md5_table(const wxf_sqlite_obj *t, const char *prefix, char md5hex[33])
 {
-	size_t lp = strlen(prefix), i;
+	size_t lp = strlen(prefix);
 
 	if (t == NULL || t->name == NULL || t->type == NULL || strcmp(t->type, "table") != 0 ||
 	    strncmp(t->name, prefix, lp) != 0 || strlen(t->name) != lp + 32)
 		return 0;
-	for (i = 0; i < 32; i++) {
-		char c = t->name[lp + i];
+	return wxf_desk_md5_hex(t->name + lp, md5hex);
+}
 
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return 0;
-		md5hex[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-	}
-	md5hex[32] = '\0';
-	return 1;
+int
+wxf_desk_img_md5(const char *content, char out[33])
+{
+	const char *p = content != NULL ? strstr(content, " md5=\"") : NULL;
+
+	return p != NULL && wxf_desk_md5_hex(p + 6, out) && p[6 + 32] == '"';
 }
 
 int

@@ -60,6 +60,11 @@ int wxf_desk_text_witness(wxf_desk *dk, wxf_msg *msg, const void *decoded, size_
  * missing).  An image .dat is decoded as well.  WXF_OK or WXF_ENOMEM. */
 int wxf_desk_media_file(wxf_desk *dk, wxf_msg *msg, const char *role, const char *rel,
     const char *source, int required);
+/* Lists media the message names but no index or file gives (expected: what was looked for;
+ * source: what named it).  Strings must outlive the model (arena or static).  WXF_OK or
+ * WXF_ENOMEM. */
+int wxf_desk_media_missing(wxf_desk *dk, wxf_msg *msg, const char *role, const char *expected,
+    const char *source);
 /* Writes a media blob a database holds (voice) to <work>/media/<name>.<type> and links it;
  * prov cites the blob's row.  WXF_OK, WXF_EIO or WXF_ENOMEM. */
 int wxf_desk_media_blob(wxf_desk *dk, wxf_msg *msg, const char *role, const char *name,
@@ -86,6 +91,10 @@ wxf_prov wxf_desk_row_prov(const wxf_sqlrow *r, const char *file, const char *im
  * a fatal error. */
 int wxf_desk_scan(wxf_sqlite_db *db, const char *name, wxf_model *m, const char *file,
     const char *image, int (*cb)(void *arg, const wxf_sqlrow *row), void *arg, wxf_err *err);
+/* 1 and the lowercase form in out when s begins with 32 hex digits. */
+int wxf_desk_md5_hex(const char *s, char out[33]);
+/* 1 and the lowercase md5 of an image message's <img ... md5="..."> (3.x XML) in out. */
+int wxf_desk_img_md5(const char *content, char out[33]);
 /* 1 and the lowercase md5 when t is a table named prefix + 32 hex digits. */
 int wxf_desk_md5_table(const wxf_sqlite_obj *t, const char *prefix, char md5hex[33]);
 /* LZ4 block (no size stored) into *out (malloc'd, NUL-terminated, *out_n bytes): the buffer

@@ -384,27 +384,6 @@ rel_path(wxf_model *m, const uint8_t *p, size_t n)
 	return r;
 }
 
-/* The md5 attribute of <img md5="..."> in content, or 0. */
-static int
-img_md5(const char *content, char out[33])
-{
-	const char *p = content != NULL ? strstr(content, " md5=\"") : NULL;
-	size_t i;
-
-	if (p == NULL)
-		return 0;
-	p += 6;
-	for (i = 0; i < 32; i++) {
-		char c = p[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return 0;
-		out[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-	}
-	out[32] = '\0';
-	return p[32] == '"';
-}
-
 static int
 pend_image(wxf_win3 *w, wxf_msg *msg, const char *md5)
 {
@@ -544,7 +523,7 @@ add_msg(wxf_win3_db *rd, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err
 		if (rc == WXF_OK && thumb != NULL)
 			rc = wxf_desk_media_file(w->dk, msg, msg->base_type == 3 ? "image-thumb" :
 			    "video-thumb", thumb, "MSG.BytesExtra 3", 0);
-		if (rc == WXF_OK && orig == NULL && msg->base_type == 3 && img_md5(msg->payload, h))
+		if (rc == WXF_OK && orig == NULL && msg->base_type == 3 && wxf_desk_img_md5(msg->payload, h))
 			rc = pend_image(w, msg, h);
 		if (rc != WXF_OK)
 			return wxf_err_set(err, rc, "out of memory");
@@ -737,19 +716,9 @@ resolve_images(wxf_win3 *w, int final)
 			w->pend[j++] = *p;
 			continue;
 		}
-		{
-			wxf_media md;
-
-			memset(&md, 0, sizeof(md));
-			md.role = "image";
-			md.expected = wxf_model_printf(w->m, "HardLinkImage MD5 %s", p->md5);
-			md.source = "<img md5>";
-			md.size = -1;
-			md.prov = p->msg->prov;
-			md.state = WXF_MEDIA_MISSING;
-			if (wxf_msg_add_media(w->m, p->msg, &md) != WXF_OK)
-				return WXF_ENOMEM;
-		}
+		if (wxf_desk_media_missing(w->dk, p->msg, "image", wxf_model_printf(w->m,
+		    "HardLinkImage MD5 %s", p->md5), "<img md5>") != WXF_OK)
+			return WXF_ENOMEM;
 	}
 	w->n_pend = j;
 	return WXF_OK;
@@ -793,20 +762,13 @@ wxf_win3_finish(wxf_win3 *w, wxf_err *err)
 	/* voice messages whose recording no MediaMSG row holds */
 	for (i = 0; i < m->n_msgs; i++) {
 		wxf_msg *x = m->msgs[i];
-		wxf_media md;
 
 		if (x->platform != WXF_PLAT_WIN3 || x->base_type != 34 || x->server_id == NULL ||
 		    wxf_strmap_get(&w->voiced, x->server_id) != NULL ||
 		    x->prov.status != WXF_STATUS_INTACT)
 			continue;
-		memset(&md, 0, sizeof(md));
-		md.role = "voice";
-		md.expected = wxf_model_printf(m, "MediaMSG Media.Reserved0 = %s", x->server_id);
-		md.source = "MediaMSG.Media";
-		md.size = -1;
-		md.prov = x->prov;
-		md.state = WXF_MEDIA_MISSING;
-		if (wxf_msg_add_media(m, x, &md) != WXF_OK)
+		if (wxf_desk_media_missing(w->dk, x, "voice", wxf_model_printf(m,
+		    "MediaMSG Media.Reserved0 = %s", x->server_id), "MediaMSG.Media") != WXF_OK)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	}
 	/* RevokeMsgStorage: the revocation log names the recalled message's server id */

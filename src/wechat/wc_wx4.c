@@ -560,18 +560,10 @@ add_hardlink(wxf_wx4_db *rd, const wxf_sqlrow *r)
 	const char *d1 = wxf_strmap_get(&rd->dirs, id_key(m, wxf_desk_int(r, "dir1")));
 	const char *d2 = wxf_strmap_get(&rd->dirs, id_key(m, wxf_desk_int(r, "dir2")));
 	char h[33];
-	size_t i;
 
-	if (md == NULL || strlen(md) != 32 || !safe_name(name) || !safe_name(d1) || !safe_name(d2))
+	if (md == NULL || strlen(md) != 32 || !safe_name(name) || !safe_name(d1) || !safe_name(d2) ||
+	    !wxf_desk_md5_hex(md, h))
 		return WXF_OK;
-	for (i = 0; i < 32; i++) {
-		char c = md[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return WXF_OK;
-		h[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-	}
-	h[32] = '\0';
 	if (wxf_strmap_get(&w->hardlink, h) != NULL)
 		return WXF_OK;
 	return wxf_strmap_put(&w->hardlink, wxf_model_strdup(m, h),
@@ -652,20 +644,10 @@ resolve_images(wxf_wx4 *w)
 				return rc;
 			continue;
 		}
-		{
-			wxf_media md;
-
-			memset(&md, 0, sizeof(md));
-			md.role = "image";
-			md.expected = wxf_model_printf(w->m, "msg/attach/%s/<month>/Img/%s.dat",
-			    p->talker_md5, p->md5);
-			md.source = "packed_info_data md5";
-			md.size = -1;
-			md.prov = p->msg->prov;
-			md.state = WXF_MEDIA_MISSING;
-			if (wxf_msg_add_media(w->m, p->msg, &md) != WXF_OK)
-				return WXF_ENOMEM;
-		}
+		if (wxf_desk_media_missing(w->dk, p->msg, "image", wxf_model_printf(w->m,
+		    "msg/attach/%s/<month>/Img/%s.dat", p->talker_md5, p->md5),
+		    "packed_info_data md5") != WXF_OK)
+			return WXF_ENOMEM;
 	}
 	w->n_pend = 0;
 	return WXF_OK;
@@ -799,20 +781,13 @@ wxf_wx4_finish(wxf_wx4 *w, wxf_err *err)
 	/* voice messages whose recording no VoiceInfo row holds */
 	for (i = 0; i < m->n_msgs; i++) {
 		wxf_msg *x = m->msgs[i];
-		wxf_media md;
 
 		if (x->platform != WXF_PLAT_WX4 || x->base_type != 34 || x->server_id == NULL ||
 		    wxf_strmap_get(&w->voiced, x->server_id) != NULL ||
 		    x->prov.status != WXF_STATUS_INTACT)
 			continue;
-		memset(&md, 0, sizeof(md));
-		md.role = "voice";
-		md.expected = wxf_model_printf(m, "media_N.db VoiceInfo.svr_id = %s", x->server_id);
-		md.source = "VoiceInfo";
-		md.size = -1;
-		md.prov = x->prov;
-		md.state = WXF_MEDIA_MISSING;
-		if (wxf_msg_add_media(m, x, &md) != WXF_OK)
+		if (wxf_desk_media_missing(w->dk, x, "voice", wxf_model_printf(m,
+		    "media_N.db VoiceInfo.svr_id = %s", x->server_id), "VoiceInfo") != WXF_OK)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	}
 	return WXF_OK;
