@@ -140,6 +140,7 @@ static const struct {
 	  WXF_PLAT_MAC3 },
 	{ "/Group/group_new.db", "macOS 3.x group database (group_new.db)", WXF_PLAT_MAC3 },
 	{ "/Session/session_new.db", "macOS 3.x session database (session_new.db)", WXF_PLAT_MAC3 },
+	{ "/hldata.db", "macOS 3.x media index (hldata.db: image md5 -> file)", WXF_PLAT_MAC3 },
 	{ "/Manifest.db", "iTunes/Finder backup manifest", WXF_PLAT_IOS },
 	{ "/Manifest.plist", "iTunes/Finder backup properties", WXF_PLAT_IOS },
 	{ "/Manifest.mbdb", "iTunes backup manifest (old)", WXF_PLAT_IOS },

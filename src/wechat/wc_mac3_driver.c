@@ -5,14 +5,15 @@
  *   accounts   every folder named by 32 hex digits holding Message/msg_N.db or
  *              Contact/wccontact_new2.db (.../com.tencent.xinWeChat/<version>/<folder>/)
  *   dbs        Contact/wccontact_new2.db, Group/group_new.db, Session/session_new.db (the
- *              usernames behind the Chat_<md5> tables, and the owner), then Message/msg_N.db
+ *              usernames behind the Chat_<md5> tables, and the owner), hldata.db (the media
+ *              index, read before the messages that it links), then Message/msg_N.db
  *              by N (the message shards, carved; their -wal decrypted, applied and carved by
  *              decrypt/ and case/)
  *   key        wc_desk.c: per file the four parameter sets one account mixes (corrections
  *              A.5): page 1024 or 4096 x the key used directly or PBKDF2-HMAC-SHA1 64000; the
  *              page-1 HMAC decides and the winner is recorded; --raw-key, --key, WCDB key
  *              strings of --memdump files matched by salt, then the dump passes
- *   read       wc_mac3.c (no media)
+ *   read       wc_mac3.c; images through hldata.db, decoded by wc_desk.c (3.x XOR .dat)
  */
 #include "config.h"
 #include "wechat/wc_driver.h"
@@ -43,14 +44,16 @@ db_rank(const char *rel, long *n)
 		return 2;
 	if (strcmp(rel, "Session/session_new.db") == 0)
 		return 3;
+	if (strcmp(rel, "hldata.db") == 0)
+		return 4;
 	if (strncmp(rel, "Message/msg_", 12) != 0 || rel[12] < '0' || rel[12] > '9')
 		return 0;
 	*n = strtol(rel + 12, &e, 10);
-	return strcmp(e, ".db") == 0 && *n >= 0 && *n < 10000 ? 4 : 0;
+	return strcmp(e, ".db") == 0 && *n >= 0 && *n < 10000 ? 5 : 0;
 }
 
 static const char *const roles[] = { NULL, "contact-db", "group-db", "session-db",
-	"message-db" };
+	"hldata-db", "message-db" };
 
 struct dbent {
 	const wxf_item *it;
@@ -154,7 +157,7 @@ make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *dir
 	for (i = 0; i < n_dbs; i++) {
 		const wxf_item *it = dbs[i].it;
 		int k = wxf_wc_acct_add_db(a, it, roles[dbs[i].rank], "mac3",
-		    dbs[i].rank == 1 || dbs[i].rank == 4, dbs[i].rank == 4);
+		    dbs[i].rank == 1 || dbs[i].rank == 5, dbs[i].rank == 5);
 
 		if (k < 0) {
 			free(dbs);
@@ -197,7 +200,7 @@ mac3_accounts(const wxf_wc_driver *drv, const wxf_inventory *inv, wxf_wc_acct **
 			continue;
 		for (j = 0; j < n_seen && strcmp(seen[j], d) != 0; j++)
 			;
-		if (j < n_seen || (r != 1 && r != 4)) {
+		if (j < n_seen || (r != 1 && r != 5)) {
 			free(d);
 			continue;
 		}
@@ -293,13 +296,18 @@ mac3_finish(wxf_wc_acct *a, wxf_err *err)
 		wxf_wc_limit(a->env, "%s: %zu message(s) in Chat_<md5> tables whose conversation no "
 		    "username of the account hashes to; shown under unknown-talker-<md5>.", a->dir,
 		    st->n_talker_unknown);
-	wxf_wc_limit(a->env, "%s: macOS 3.x media (hldata.db, the message attachment folders) is "
-	    "not read: images, voice and files are not linked.", a->dir);
+	if (st->n_img_missing > 0)
+		wxf_wc_limit(a->env, "%s: %zu macOS 3.x image message(s) whose file hldata.db does not "
+		    "name (or hldata.db was not read); listed as missing.", a->dir, st->n_img_missing);
+	wxf_wc_limit(a->env, "%s: macOS 3.x voice, video and file attachments are not linked "
+	    "(only images, through hldata.db).", a->dir);
 	if (a->env->audit != NULL) {
-		char buf[160];
+		char buf[224];
 
-		snprintf(buf, sizeof(buf), "messages %zu, contacts %zu, owner %s", st->n_msgs,
-		    st->n_contacts, st->owner_found ? "found by md5 of the folder name" : "not found");
+		snprintf(buf, sizeof(buf), "messages %zu, contacts %zu, owner %s, image messages "
+		    "whose file hldata.db names %zu, none %zu", st->n_msgs, st->n_contacts,
+		    st->owner_found ? "found by md5 of the folder name" : "not found",
+		    st->n_img_linked, st->n_img_missing);
 		wxf_audit_kv(a->env->audit, "mac3-read", "summary", buf);
 	}
 	return rc;
