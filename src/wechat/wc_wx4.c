@@ -20,8 +20,16 @@
 
 struct pending_img {
 	wxf_msg *msg;
-	char md5[33];
+	char md5[33];                  /* "" when packed_info_data held none */
 	const char *talker_md5;
+};
+
+/* A MessageResourceInfo row of message_resource.db: the image md5 of its packed_info, cited
+ * by the row. */
+struct resource {
+	char md5[33];
+	wxf_prov prov;
+	struct resource *next;
 };
 
 /* A username and the row that names it (the citation of a conversation made from a
@@ -47,6 +55,8 @@ struct wxf_wx4 {
 	int attach_built;
 	struct pending_img *pend;
 	size_t n_pend, cap_pend;
+	wxf_strmap resource;           /* "<md5(talker)>/<local id>/<create time>" -> resource */
+	struct resource *resources;    /* owned list, the values of resource */
 	wxf_wx4_stats st;
 };
 
@@ -101,6 +111,13 @@ wxf_wx4_free(wxf_wx4 **wp)
 	wxf_strmap_free(&w->room_id);
 	wxf_strmap_free(&w->hardlink);
 	wxf_strmap_free(&w->attach);
+	wxf_strmap_free(&w->resource);
+	while (w->resources != NULL) {
+		struct resource *n = w->resources->next;
+
+		free(w->resources);
+		w->resources = n;
+	}
 	while (w->users != NULL) {
 		struct user *n = w->users->next;
 
@@ -521,7 +538,13 @@ add_msg(wxf_wx4_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *p
 		if (img[0] != '\0' && msg->base_type == 3 && prov->origin == WXF_ORIGIN_LIVE &&
 		    pend_image(w, msg, img, wxf_model_strdup(m, tmd5)) != WXF_OK)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+		if (img[0] != '\0')
+			return WXF_OK;
 	}
+	/* no md5 in the row: message_resource.db may hold it (resolved at the end) */
+	if (msg->base_type == 3 && prov->origin == WXF_ORIGIN_LIVE &&
+	    pend_image(w, msg, "", wxf_model_strdup(m, tmd5)) != WXF_OK)
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	return WXF_OK;
 }
 
@@ -568,6 +591,79 @@ add_hardlink(wxf_wx4_db *rd, const wxf_sqlrow *r)
 		return WXF_OK;
 	return wxf_strmap_put(&w->hardlink, wxf_model_strdup(m, h),
 	    (void *)wxf_model_printf(m, "msg/attach/%s/%s/Img/%s", d1, d2, name));
+}
+
+/* The key of a message in the resource map: its conversation, local id and time. */
+static const char *
+resource_key(wxf_model *m, const char *tmd5, int64_t local_id, int64_t t)
+{
+	return wxf_model_printf(m, "%s/%lld/%lld", tmd5, (long long)local_id, (long long)t);
+}
+
+/* MessageResourceInfo(chat_id -> ChatName2Id rowid, message_local_id, message_create_time,
+ * packed_info): the image md5 of a message whose own packed_info_data lacks it (corrections
+ * B).  Live rows only; the first row of a message wins. */
+static int
+add_resource(wxf_wx4_db *rd, const wxf_sqlrow *r, const wxf_prov *prov)
+{
+	wxf_wx4 *w = rd->w;
+	wxf_model *m = w->m;
+	const char *u = wxf_strmap_get(&rd->name2id, id_key(m, wxf_desk_int(r, "chat_id")));
+	const wxf_sqlval *v = wxf_desk_col(r, "packed_info");
+	int64_t lid = wxf_desk_int(r, "message_local_id");
+	int64_t t = wxf_desk_int(r, "message_create_time");
+	char h[33], img[33], vid[33];
+	const char *k;
+	struct resource *e;
+
+	if (u == NULL || v == NULL || v->type != WXF_SQL_BLOB || v->n == 0 ||
+	    lid == WXF_INT_UNKNOWN || t == WXF_INT_UNKNOWN ||
+	    prov->origin != WXF_ORIGIN_LIVE || prov->status != WXF_STATUS_INTACT)
+		return WXF_OK;
+	if (wxf_packed_info(v->p, v->n, img, vid) != WXF_OK)
+		w->st.n_packed_bad++;
+	if (img[0] == '\0')
+		return WXF_OK;
+	wxf_md5_hex(u, strlen(u), h);
+	if ((k = resource_key(m, h, lid, t)) == NULL)
+		return WXF_ENOMEM;
+	if (wxf_strmap_get(&w->resource, k) != NULL)
+		return WXF_OK;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return WXF_ENOMEM;
+	memcpy(e->md5, img, 33);
+	/* the prov's strings belong to a database that closes: arena copies */
+	e->prov = *prov;
+	e->prov.file = wxf_model_strdup(m, prov->file);
+	e->prov.image = wxf_model_strdup(m, prov->image);
+	e->prov.table = wxf_model_strdup(m, prov->table);
+	e->prov.range_sha256 = wxf_model_strdup(m, prov->range_sha256);
+	e->next = w->resources;
+	w->resources = e;
+	w->st.n_resource_rows++;
+	return wxf_strmap_put(&w->resource, k, e);
+}
+
+/* A pending image without an md5 of its own: message_resource.db's, cited as a witness (the
+ * resource row names the message and holds the md5).  0 when none. */
+static int
+resource_md5(wxf_wx4 *w, struct pending_img *p, int *rc)
+{
+	const wxf_msg *x = p->msg;
+	const struct resource *e;
+
+	*rc = WXF_OK;
+	if (x->local_id == WXF_INT_UNKNOWN || x->time_ms == WXF_TIME_UNKNOWN)
+		return 0;
+	e = wxf_strmap_get(&w->resource, resource_key(w->m, p->talker_md5, x->local_id,
+	    x->time_ms / 1000));
+	if (e == NULL)
+		return 0;
+	memcpy(p->md5, e->md5, 33);
+	w->st.n_resource_used++;
+	if (wxf_msg_add_witness(w->m, p->msg, WXF_WIT_INDEX, e->md5, &e->prov) < 0)
+		*rc = WXF_ENOMEM;
+	return 1;
 }
 
 /* The account's files msg/attach/<md5(talker)>/<month>/Img/<name>, by "<talker md5>/<name>". */
@@ -618,17 +714,34 @@ resolve_images(wxf_wx4 *w)
 		return rc;
 	for (i = 0; i < w->n_pend; i++) {
 		struct pending_img *p = &w->pend[i];
-		const char *rel = attach_find(w, p->talker_md5, p->md5, "_h"), *src;
-		const char *hl = wxf_strmap_get(&w->hardlink, p->md5), *th;
+		const char *rel, *src, *hl, *th, *how = "packed_info_data md5";
 
-		src = "packed_info_data md5; msg/attach/<md5(talker)>/<month>/Img/<md5>_h.dat (HD)";
+		if (p->md5[0] == '\0') {
+			if (!resource_md5(w, p, &rc)) {
+				if (rc != WXF_OK || wxf_desk_media_missing(w->dk, p->msg, "image",
+				    wxf_model_printf(w->m, "message_resource.db MessageResourceInfo "
+				    "(chat md5 %s, message_local_id %lld)", p->talker_md5,
+				    (long long)p->msg->local_id), "packed_info_data without an md5") !=
+				    WXF_OK)
+					return WXF_ENOMEM;
+				continue;
+			}
+			if (rc != WXF_OK)
+				return rc;
+			how = "message_resource.db MessageResourceInfo packed_info md5";
+		}
+		rel = attach_find(w, p->talker_md5, p->md5, "_h");
+		hl = wxf_strmap_get(&w->hardlink, p->md5);
+		src = wxf_model_printf(w->m, "%s; msg/attach/<md5(talker)>/<month>/Img/<md5>_h.dat "
+		    "(HD)", how);
 		if (rel == NULL && hl != NULL) {
 			rel = hl;
-			src = "packed_info_data md5; hardlink.db image_hardlink_info";
+			src = wxf_model_printf(w->m, "%s; hardlink.db image_hardlink_info", how);
 		}
 		if (rel == NULL) {
 			rel = attach_find(w, p->talker_md5, p->md5, "");
-			src = "packed_info_data md5; msg/attach/<md5(talker)>/<month>/Img/<md5>.dat";
+			src = wxf_model_printf(w->m, "%s; msg/attach/<md5(talker)>/<month>/Img/<md5>.dat",
+			    how);
 		}
 		if (rel != NULL) {
 			char *b;
@@ -640,13 +753,13 @@ resolve_images(wxf_wx4 *w)
 			if (th == NULL && (b = strrchr(rel, '/')) != NULL)
 				th = wxf_model_printf(w->m, "%.*s/%s_t.dat", (int)(b - rel), rel, p->md5);
 			if (th != NULL && (rc = wxf_desk_media_file(w->dk, p->msg, "image-thumb", th,
-			    "packed_info_data md5; <md5>_t.dat beside the image", 0)) != WXF_OK)
+			    wxf_model_printf(w->m, "%s; <md5>_t.dat beside the image", how), 0)) !=
+			    WXF_OK)
 				return rc;
 			continue;
 		}
 		if (wxf_desk_media_missing(w->dk, p->msg, "image", wxf_model_printf(w->m,
-		    "msg/attach/%s/<month>/Img/%s.dat", p->talker_md5, p->md5),
-		    "packed_info_data md5") != WXF_OK)
+		    "msg/attach/%s/<month>/Img/%s.dat", p->talker_md5, p->md5), how) != WXF_OK)
 			return WXF_ENOMEM;
 	}
 	w->n_pend = 0;
@@ -709,7 +822,7 @@ map_cb(void *arg, const wxf_sqlrow *row)
 	wxf_model *m = rd->w->m;
 	const char *k = id_key(m, row->rowid), *v;
 
-	if (tname_is(row, "Name2Id")) {
+	if (tname_is(row, "Name2Id") || tname_is(row, "ChatName2Id")) {
 		v = wxf_desk_str(m, row, "user_name");
 		if (v == NULL)
 			return WXF_OK;
@@ -732,14 +845,24 @@ map_cb(void *arg, const wxf_sqlrow *row)
 	if (tname_is(row, "image_hardlink_info_v3") || tname_is(row, "image_hardlink_info_v4"))
 		return add_hardlink(rd, row) != WXF_OK ? wxf_err_set(a->err, WXF_ENOMEM,
 		    "out of memory") : WXF_OK;
+	if (tname_is(row, "MessageResourceInfo")) {
+		wxf_prov p = wxf_desk_row_prov(row, rd->evidence, rd->image, rd->wal, rd->wal_image);
+
+		if (p.file == NULL)
+			p.file = rd->evidence;
+		if (p.table == NULL)
+			p.table = row->table->name;
+		return add_resource(rd, row, &p) != WXF_OK ? wxf_err_set(a->err, WXF_ENOMEM,
+		    "out of memory") : WXF_OK;
+	}
 	return WXF_OK;
 }
 
 int
 wxf_wx4_db_read(wxf_wx4_db *rd, wxf_err *err)
 {
-	static const char *const maps[] = { "Name2Id", "dir2id", "image_hardlink_info_v3",
-	    "image_hardlink_info_v4", NULL };
+	static const char *const maps[] = { "Name2Id", "ChatName2Id", "dir2id",
+	    "image_hardlink_info_v3", "image_hardlink_info_v4", "MessageResourceInfo", NULL };
 	static const char *const rows[] = { "contact", "stranger", "chat_room", "chatroom_member",
 	    "SessionTable", "VoiceInfo", NULL };
 	struct scan_arg a = { rd, err };

@@ -11,7 +11,7 @@
  *              the last commit frame of the current generation and carved, stale frames of
  *              earlier generations as earlier page versions: decrypt/ and case/),
  *              message/media_N.db (voice), hardlink/hardlink.db (image paths by md5),
- *              session/session.db
+ *              session/session.db, message/message_resource.db (image md5s by message)
  *   key        wc_desk.c: --raw-key, --key (PBKDF2-HMAC-SHA512 256000 per salt), WCDB key
  *              strings of --memdump files matched by salt, then the dump passes; profile wx4
  *   read       wc_wx4.c; media through wc_desk.c (.dat V1/V2 decoded into the bundle; the V2
@@ -49,6 +49,8 @@ db_rank(const char *rel, long *n)
 		return 4;
 	if (strcmp(rel, "session/session.db") == 0)
 		return 5;
+	if (strcmp(rel, "message/message_resource.db") == 0)
+		return 6;
 	for (i = 0; i < sizeof(shards) / sizeof(shards[0]); i++) {
 		size_t lp = strlen(shards[i].prefix);
 		char *e;
@@ -63,7 +65,7 @@ db_rank(const char *rel, long *n)
 }
 
 static const char *const roles[] = { NULL, "contact-db", "message-db", "voice-db",
-	"hardlink-db", "session-db" };
+	"hardlink-db", "session-db", "resource-db" };
 
 struct dbent {
 	const wxf_item *it;
@@ -333,8 +335,10 @@ wx4_finish(wxf_wc_acct *a, wxf_err *err)
 		char buf[640];
 
 		snprintf(buf, sizeof(buf), "messages %zu, zstd decoded %zu, zstd with dictionary %zu, "
-		    "voice %zu, images decoded %zu, media missing %zu, V2 image key: %s", st->n_msgs,
+		    "voice %zu, images decoded %zu, media missing %zu, image md5s from "
+		    "message_resource.db %zu (of %zu rows), V2 image key: %s", st->n_msgs,
 		    st->n_zstd, st->n_zstd_dict, st->n_voice, ds->dat_decoded, ds->media_missing,
+		    st->n_resource_used, st->n_resource_rows,
 		    ds->v2_key_how[0] != '\0' ? ds->v2_key_how : "none needed or none found");
 		wxf_audit_kv(a->env->audit, "wx4-read", "summary", buf);
 	}
