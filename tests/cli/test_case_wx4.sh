@@ -8,8 +8,9 @@
 # messages, the recalled message's original from a stale frame of the earlier WAL generation
 # (superseded), V1 and V2 images decoded (the V2 key from the kvcomm uin), the image whose own
 # packed_info_data lacks its md5 located through message_resource.db (cited as a witness); a
-# dump that holds two keys and a wrong key leave databases undecrypted (exit 3); the evidence is
-# unchanged.
+# dump that holds two keys and a wrong key leave databases undecrypted (exit 3); the same account
+# folder copied into the Windows layout (Documents/xwechat_files/<wxid>_<suffix>/) gives the
+# same messages, payments, ledger and media; the evidence is unchanged.
 . "$top_srcdir/tests/cli/lib.sh"
 FX="$top_srcdir/fixtures/wx4"
 TRUTH="$FX/wx4.truth.json"
@@ -150,5 +151,38 @@ ok 'grep -q "UNREADABLE evidence: 0 container(s), 7 database(s)" "$TMPD/wrong.ou
 "$WXF" scan "$FX/mac" > "$TMPD/scan.out" 2>&1
 ok 'grep -q "\[wx4\] wxid_zhou_ym2026_531f" "$TMPD/scan.out" && grep -q "role: WeChat 4.x message database" "$TMPD/scan.out" && grep -q "role: WeChat 4.x image .dat" "$TMPD/scan.out"' \
 	"scan names the 4.x account, its message shards and image .dat files"
+# the Windows layout: the same account folder under Documents\xwechat_files\ (no macOS
+# container, no kvcomm files: the V2 image key comes from the uin enumeration of corrections A.3)
+ACCT=$(py 'print(t["account_dir"])')
+mkdir -p "$TMPD/ev-win/win/Users/zhou/Documents/xwechat_files" &&
+	cp -R "$FX/mac/$ACCT" "$TMPD/ev-win/win/Users/zhou/Documents/xwechat_files/"
+run_case win --key "$KEY" "$TMPD/ev-win/win"
+is "$?" 0 "Windows layout: case with the account key"
+python3 - "$TMPD/key" "$TMPD/win" > "$TMPD/win.same" <<'PY'
+import json, os, sys
+def rel(f):
+    return (f or "").split("/xwechat_files/", 1)[-1]
+def recs(out, kind):
+    return sorted(repr((rel(r.get("source_file")), r.get("table"), r.get("rowid"), r.get("offset"), r.get("text"),
+                        r.get("sender"), r.get("timestamp"), r.get("status")))
+                  for r in map(json.loads, open(os.path.join(out, "timeline.jsonl"))) if r.get("wxf_type") == kind)
+a, b = recs(sys.argv[1], "message"), recs(sys.argv[2], "message")
+print(len(a), "same" if a == b and a else "differ", "payments", "same" if recs(sys.argv[1], "payment") == recs(sys.argv[2], "payment") else "differ")
+PY
+is "$(cat "$TMPD/win.same")" "$(grep -c '"wxf_type":"message"' "$TMPD/key/timeline.jsonl") same payments same" \
+	"Windows layout: the same messages (live, WAL-only, recovered; same rows, offsets, text, senders, times) and payments as the macOS layout ($(cat "$TMPD/win.same"))"
+is "$(grep -o 'net paid: .*' "$TMPD/win.out")" "$(grep -o 'net paid: .*' "$TMPD/key.out")" \
+	"Windows layout: the same net paid and CRPL art. 55 figure as the macOS layout"
+ok 'grep -q "message databases read: 2 of 2" "$TMPD/win.out" && grep -q "seller (ranked): wxid_hklee_daigou" "$TMPD/win.out"' \
+	"Windows layout: both message shards read, the seller found"
+is "$(grep -o 'sha256="[0-9a-f]*"' "$TMPD/win/timeline.xml" | sort | sha256sum)" "$(grep -o 'sha256="[0-9a-f]*"' "$TMPD/key/timeline.xml" | sort | sha256sum)" \
+	"Windows layout: the same media (every .dat and decoded image hash) as the macOS layout"
+ok 'grep -q "\"action\":\"image-key\".*md5(uin 2846153729 + wxid wxid_zhou_ym2026); the uin found among the [0-9]* whose low byte is the XOR byte" "$TMPD/win/audit.jsonl"' \
+	"Windows layout: without kvcomm files the V2 image key's uin is found by enumeration"
+python3 "$top_srcdir/tests/tools/check_provenance.py" "$TMPD/win" > "$TMPD/win.chk"
+is "$?" 0 "Windows layout: the independent checker finds every cited range holds its record ($(cut -c1-100 "$TMPD/win.chk"))"
+"$WXF" scan "$TMPD/ev-win/win" > "$TMPD/scan-win.out" 2>&1
+ok 'grep -q "\[wx4\] wxid_zhou_ym2026_531f" "$TMPD/scan-win.out" && grep -q "role: WeChat 4.x message database" "$TMPD/scan-win.out"' \
+	"scan names the 4.x account in the Windows layout"
 is "$(snapshot "$FX")" "$before" "the evidence is unchanged"
 done_testing
