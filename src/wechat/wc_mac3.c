@@ -312,11 +312,36 @@ add_hl_record(wxf_mac3 *w, const wxf_sqlrow *r)
 	return hl_put(w, &w->hl_md5, k, v, r->rowid);
 }
 
-/* A path component list that stays below the account folder: no "..", no '\', no NUL. */
+/* A path that stays below the account folder: no "..", no '\'. */
 static int
 safe_rel(const char *s)
 {
 	return s != NULL && *s != '\0' && strstr(s, "..") == NULL && strchr(s, '\\') == NULL;
+}
+
+int
+wxf_mac3_hl_path(const char *rp, const char *fn, char **out)
+{
+	size_t l, lf;
+
+	*out = NULL;
+	if (!safe_rel(rp) || !safe_rel(fn) || strchr(fn, '/') != NULL)
+		return WXF_OK;
+	while (*rp == '/')
+		rp++;
+	l = strlen(rp);
+	while (l > 0 && rp[l - 1] == '/')
+		l--;
+	lf = strlen(fn);
+	if (l > 4096 || lf > 4096)
+		return WXF_OK;
+	if ((*out = malloc(l + lf + 2)) == NULL)
+		return WXF_ENOMEM;
+	memcpy(*out, rp, l);
+	if (l > 0)
+		(*out)[l++] = '/';
+	memcpy(*out + l, fn, lf + 1);
+	return WXF_OK;
 }
 
 /* HlinkMediaDetail(localId, inodeNumber, relativePath, fileName): inode -> path. */
@@ -326,19 +351,19 @@ add_hl_detail(wxf_mac3 *w, const wxf_sqlrow *r)
 	const char *rp = wxf_desk_str(w->m, r, "relativePath");
 	const char *fn = wxf_desk_str(w->m, r, "fileName");
 	int64_t ino = wxf_desk_int(r, "inodeNumber");
+	char *path;
 	const char *k, *v;
-	size_t l;
 
-	if (!safe_rel(rp) || !safe_rel(fn) || strchr(fn, '/') != NULL || ino == WXF_INT_UNKNOWN)
+	if (ino == WXF_INT_UNKNOWN)
 		return WXF_OK;
-	while (*rp == '/')
-		rp++;
-	l = strlen(rp);
-	while (l > 0 && rp[l - 1] == '/')
-		l--;
-	if ((k = wxf_model_printf(w->m, "%lld", (long long)ino)) == NULL ||
-	    (v = l > 0 ? wxf_model_printf(w->m, "%.*s/%s", (int)l, rp, fn) :
-	    wxf_model_strdup(w->m, fn)) == NULL)
+	if (wxf_mac3_hl_path(rp, fn, &path) != WXF_OK)
+		return WXF_ENOMEM;
+	if (path == NULL)
+		return WXF_OK;     /* absent or unsafe: the row names no file */
+	k = wxf_model_printf(w->m, "%lld", (long long)ino);
+	v = wxf_model_strdup(w->m, path);
+	free(path);
+	if (k == NULL || v == NULL)
 		return WXF_ENOMEM;
 	return hl_put(w, &w->hl_inode, k, v, r->rowid);
 }

@@ -53,5 +53,10 @@ void wxf_mac3_db_close(wxf_mac3_db **r);
 /* The owner when none was found (the folder name).  WXF_OK or WXF_ENOMEM. */
 int wxf_mac3_finish(wxf_mac3 *w, wxf_err *err);
 const wxf_mac3_stats *wxf_mac3_stats_of(const wxf_mac3 *w);
+/* The file an HlinkMediaDetail row names, below the account folder: *out = relativePath
+ * (leading and trailing '/' dropped) + "/" + fileName (malloc'd), or NULL when either is absent
+ * or would leave the folder ("..", '\', a '/' in fileName) or is over 4096 bytes.  WXF_OK or
+ * WXF_ENOMEM. */
+int wxf_mac3_hl_path(const char *relative_path, const char *file_name, char **out);
 
 #endif
