@@ -204,6 +204,12 @@ case_intake(case_run *r, char *const *evidence, size_t n, wxf_err *err)
 		    "a new output directory", o->out);
 	if ((rc = wxf_mkdir_p(o->out, err)) != WXF_OK)
 		return rc;
+	/* from here on the bundle is named by its real path: the evidence inventory holds real
+	 * paths, and a file unpacked below the bundle is known by its place in both */
+	if ((r->out_abs = realpath(o->out, NULL)) == NULL)
+		return wxf_err_set(err, errno == ENOMEM ? WXF_ENOMEM : WXF_EIO, "%s: %s", o->out,
+		    strerror(errno));
+	r->opts.out = r->out_abs;
 	ap = wxf_path_join(o->out, "audit.jsonl");
 	rc = wxf_audit_open(&r->audit, ap, o->tool, err);
 	free(ap);
@@ -726,7 +732,8 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 
 	memset(s, 0, sizeof(*s));
 	memset(&r, 0, sizeof(r));
-	r.o = o;
+	r.opts = *o;
+	r.o = &r.opts;
 	r.s = s;
 	r.started_ms = wxf_time_now_ms(NULL);
 	r.log = o->log;
@@ -824,6 +831,7 @@ done:
 	wxf_inventory_free(&r.inv);
 	wxf_tz_free(&r.tz);
 	wxf_signer_free(&r.signer);
+	free(r.out_abs);
 	return rc;
 }
 

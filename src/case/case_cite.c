@@ -310,8 +310,8 @@ check_one(wxf_cite_cache *c, const char *path, const char *shown, const wxf_cite
 typedef struct cite_path {
 	const char *path;        /* evidence path */
 	const char *abs;         /* on disk */
-	const char *work;        /* bundle-relative folder of an unpacked container, or NULL */
-	size_t from_len;         /* the container's path length ("<from>!/" prefix) */
+	const char *work;        /* an unpacked member: its copy below the bundle, bundle-relative;
+	                          * NULL for a file read in place */
 } cite_path;
 
 typedef struct cite_run {
@@ -331,6 +331,20 @@ path_cmp(const void *x, const void *y)
 	return strcmp(((const cite_path *)x)->path, ((const cite_path *)y)->path);
 }
 
+/* A file's name relative to the bundle when it lies below it (the copy of an unpacked member:
+ * its item path, "<container>!/<member>", says where it came from, not where it is), else NULL.
+ * Both names are real paths. */
+static const char *
+below_bundle(const cite_run *cr, const char *abs)
+{
+	const char *out = cr->r->out_abs;
+	size_t lo = out != NULL ? strlen(out) : 0;
+
+	if (lo == 0 || strncmp(abs, out, lo) != 0 || abs[lo] != '/')
+		return NULL;
+	return abs + lo + 1;
+}
+
 static void
 paths_add(cite_run *cr, size_t *cap, const wxf_inventory *inv, const wxf_subinv *sub)
 {
@@ -344,8 +358,7 @@ paths_add(cite_run *cr, size_t *cap, const wxf_inventory *inv, const wxf_subinv 
 		wxf_xgrow((void **)&cr->paths, cap, cr->n_paths + 1, sizeof(*cr->paths));
 		cr->paths[cr->n_paths].path = it->path;
 		cr->paths[cr->n_paths].abs = it->abs;
-		cr->paths[cr->n_paths].work = sub != NULL ? sub->members : NULL;
-		cr->paths[cr->n_paths].from_len = sub != NULL ? strlen(sub->from) : 0;
+		cr->paths[cr->n_paths].work = sub != NULL ? below_bundle(cr, it->abs) : NULL;
 		cr->n_paths++;
 	}
 }
@@ -416,8 +429,7 @@ cite_prov(void *arg, wxf_prov *p, const char *text, const char *what)
 		}
 		/* a file of an unpacked container: its bytes are those of the copy in the bundle */
 		if (cp->work != NULL)
-			p->image = wxf_model_printf(cr->m, "%s/%s", cp->work, cp->path + cp->from_len +
-			    2);
+			p->image = wxf_model_strdup(cr->m, cp->work);
 	}
 check:
 	path = p->image != NULL ? wxf_path_join(cr->r->o->out, p->image) :

@@ -16,7 +16,9 @@
 #include "wechat/wc_driver.h"
 
 typedef struct case_run {
-	const wxf_case_opts *o;
+	const wxf_case_opts *o;        /* &opts */
+	wxf_case_opts opts;            /* the caller's, with out made absolute once it exists */
+	char *out_abs;                 /* realpath of the bundle folder (opts.out after intake) */
 	wxf_case_summary *s;
 	wxf_log *log;
 	wxf_tz *tz;

@@ -70,5 +70,12 @@ ok 'grep -q "note: backup file for AppDomain-com.tencent.xin/Documents/.*/DB/mes
 "$WXF" scan --json "$FX/ffs" > "$TMPD/ffs.json" 2>/dev/null
 ok 'grep -q "\"logical\":\"AppDomain-com.tencent.xin/Documents/[0-9a-f]*/DB/MM.sqlite\"" "$TMPD/ffs.json" && ! grep -q "\"logical\":\"AppDomain-com.tencent.xin/Documents/notes.sqlite\"" "$TMPD/ffs.json"' \
 	"scan finds WeChat's container in a full-file-system tree by its metadata plist (and not another app's)"
+# the bundle named relatively (-o rel): a restored file's bytes are cited in the bundle's copy,
+# found by its real path, and the bundle is the one written to an absolute -o
+(cd "$TMPD" && SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q -o rel "$FX/backup-plain" > rel.out 2> rel.err)
+is "$?" 0 "case -o with a relative folder on the backup: exit 0"
+ok '! grep -q "PROVENANCE FAILURE\|cannot be read" "$TMPD/rel.err"' "relative -o: every cited range is read back"
+ok '(cd "$TMPD/rel" && find . -type f ! -name audit.jsonl ! -name manifest.sha256 ! -name "*.sig" | sort | xargs sha256sum) > "$TMPD/rel.fp" && (cd "$TMPD/plain" && find . -type f ! -name audit.jsonl ! -name manifest.sha256 ! -name "*.sig" | sort | xargs sha256sum) | cmp -s - "$TMPD/rel.fp"' \
+	"relative -o: the same bundle as with an absolute folder (audit times aside)"
 is "$(snapshot "$FX")" "$before" "the evidence is unchanged"
 done_testing

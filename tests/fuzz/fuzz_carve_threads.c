@@ -18,6 +18,9 @@
 #ifdef SMALL_IMAGE_TARGET
 #include "fuzz/small_image.h"
 #endif
+#ifndef SPILL_JOBS
+#define SPILL_JOBS 3    /* workers of the spilled run (threads; the cheap variant may use one) */
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -103,7 +106,7 @@ cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Carves data; spill: forced partitions on three threads.  Returns the run's status. */
+/* Carves data; spill: forced partitions on SPILL_JOBS workers.  Returns the run's status. */
 static int
 run(const uint8_t *data, size_t size, int spill, digests *ds)
 {
@@ -117,7 +120,7 @@ run(const uint8_t *data, size_t size, int spill, digests *ds)
 		return -1;
 	memset(&o, 0, sizeof(o));
 	o.sources = WXF_CARVE_DEFAULT | WXF_CARVE_LIVE | WXF_CARVE_SCHEMA;
-	o.jobs = 3;
+	o.jobs = SPILL_JOBS;
 	if (spill)
 		setenv("WXF_CARVE_PART_KB", "1", 1);
 	rc = wxf_carve_run(db, &o, record, ds, &err);
@@ -148,8 +151,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ra != -1) {
 		rb = run(data, size, 1, &b);
 		if (rb != ra || a.n != b.n || (a.n > 0 && memcmp(a.d, b.d, a.n * sizeof(*a.d)) != 0)) {
-			fprintf(stderr, "carve_threads: in memory %d records (rc %d), spilled on 3 threads %zu (rc %d)\n",
-			    (int)a.n, ra, b.n, rb);
+			fprintf(stderr, "carve_threads: in memory %d records (rc %d), spilled on %d worker(s) %zu (rc %d)\n",
+			    (int)a.n, ra, SPILL_JOBS, b.n, rb);
 			abort();
 		}
 	}

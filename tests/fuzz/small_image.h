@@ -12,6 +12,7 @@
  *   byte 1     freelist page count (mod 6)
  *   byte 2     reserved bytes at the end of each page (mod 32)
  *   bytes 3..  pages 2, 3, 4, 5 (512 bytes each; a short last page is zero-padded)
+ * (up to SMALL_MAX_PAGES - 1 of them: a target may define fewer before including this file).
  * The header's page count is the number of pages built (at least 3).  Targets that include this header define
  * SMALL_IMAGE_TARGET and map their input through small_image() before the usual code runs.
  */
@@ -22,7 +23,9 @@
 #include <string.h>
 
 #define SMALL_PAGE 512
-#define SMALL_MAX_PAGES 5
+#ifndef SMALL_MAX_PAGES
+#define SMALL_MAX_PAGES 5       /* a target may build fewer: each page costs a carver scan */
+#endif
 
 static size_t
 si_varint(uint8_t *p, uint64_t v)
