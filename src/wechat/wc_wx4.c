@@ -366,7 +366,8 @@ pend_image(wxf_wx4 *w, wxf_msg *msg, const char *md5, const char *talker_md5)
 	}
 	w->pend[w->n_pend].msg = msg;
 	w->pend[w->n_pend].talker_md5 = talker_md5;
-	memcpy(w->pend[w->n_pend++].md5, md5, 33);
+	snprintf(w->pend[w->n_pend].md5, sizeof(w->pend[w->n_pend].md5), "%s", md5);
+	w->n_pend++;
 	return WXF_OK;
 }
 
