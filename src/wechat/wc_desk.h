@@ -27,6 +27,30 @@
 
 typedef struct wxf_desk wxf_desk;
 
+/* ---- accounts: what the three drivers share of finding them (each keeps its path rules) ---- */
+
+typedef struct wxf_desk_layout {
+	const char *kind;               /* "win3", "wx4", "mac3": each database's profile, and the
+	                                   work folder work/<kind>-<account folder name> */
+	const char *const *roles;       /* a database's role by its rank */
+	int contact_rank, message_rank; /* the ranks that make an account; both carved, the
+	                                   message databases primary */
+	/* The account folder (malloc'd) of an item of ours with its rank (> 0) and shard number;
+	 * NULL when the item is not one of ours. */
+	char *(*acct_of)(const wxf_item *it, long *n, int *rank);
+	/* The account id of a folder name (malloc'd) and its suffix ("" none); NULL: the name. */
+	char *(*account_id)(const char *folder, char suffix[8]);
+	/* Makes a->priv around dk (which it then owns) for account id with suffix.  WXF_OK or
+	 * WXF_ENOMEM (dk is then still the caller's). */
+	int (*attach)(wxf_wc_acct *a, wxf_desk *dk, const char *id, const char *suffix);
+} wxf_desk_layout;
+
+/* The accounts of inv under layout l, in the order of their first contact or message database
+ * in the inventory, each with its databases by rank then shard number (a database already
+ * decrypted gets its -wal, applied and carved as it is).  WXF_OK or WXF_ENOMEM. */
+int wxf_desk_accounts(const wxf_wc_driver *drv, const wxf_desk_layout *l,
+    const wxf_inventory *inv, wxf_wc_acct ***v, size_t *n, wxf_err *err);
+
 /* The shared state of account a (borrowed until wxf_desk_free).  NULL when out of memory. */
 wxf_desk *wxf_desk_new(wxf_wc_acct *a);
 void wxf_desk_free(wxf_desk **dk);
