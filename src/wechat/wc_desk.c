@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define PAGE1_MAX 4096
@@ -1120,6 +1121,49 @@ wxf_desk_scan(wxf_sqlite_db *db, const char *name, wxf_model *m, const char *fil
 		}
 	}
 	return WXF_OK;
+}
+
+void
+wxf_desk_dbref_init(wxf_desk_dbref *r, wxf_model *m, wxf_sqlite_db *db,
+    const char *evidence, const char *image, const char *wal, const char *wal_image)
+{
+	r->db = db;
+	r->evidence = wxf_model_strdup(m, evidence);
+	r->image = wxf_model_strdup(m, image);
+	r->wal = wxf_model_strdup(m, wal);
+	r->wal_image = wxf_model_strdup(m, wal_image);
+}
+
+wxf_prov
+wxf_desk_dbref_prov(const wxf_desk_dbref *r, const wxf_sqlrow *row, const wxf_prov *prov_in)
+{
+	wxf_prov p = prov_in != NULL ? *prov_in : wxf_desk_row_prov(row, r->evidence, r->image,
+	    r->wal, r->wal_image);
+
+	if (p.table == NULL && row->table != NULL)
+		p.table = row->table->name;
+	if (p.file == NULL)
+		p.file = r->evidence;
+	return p;
+}
+
+int
+wxf_desk_dbref_scan(const wxf_desk_dbref *r, const char *name, wxf_model *m,
+    int (*cb)(void *arg, const wxf_sqlrow *row), void *arg, wxf_err *err)
+{
+	return wxf_desk_scan(r->db, name, m, r->evidence, r->image, cb, arg, err);
+}
+
+int
+wxf_desk_tname_is(const wxf_sqlrow *r, const char *name)
+{
+	return r->table != NULL && r->table->name != NULL && strcasecmp(r->table->name, name) == 0;
+}
+
+const char *
+wxf_desk_svr_key(wxf_model *m, int64_t v)
+{
+	return v != WXF_INT_UNKNOWN && v != 0 ? wxf_model_printf(m, "%lld", (long long)v) : NULL;
 }
 
 int

@@ -100,6 +100,25 @@ void wxf_desk_set_image_account(wxf_desk *dk, const char *wxid, const char *suff
 
 /* ---- rows (every value hostile: a column may be missing or of another type) ---- */
 
+/* The database a reader reads: its SQLite image and the evidence paths its rows cite. */
+typedef struct wxf_desk_dbref {
+	wxf_sqlite_db *db;
+	const char *evidence, *image, *wal, *wal_image;   /* arena copies */
+} wxf_desk_dbref;
+void wxf_desk_dbref_init(wxf_desk_dbref *r, wxf_model *m, wxf_sqlite_db *db,
+    const char *evidence, const char *image, const char *wal, const char *wal_image);
+/* A row's provenance: prov_in when given, else its cell (wxf_desk_row_prov); the table and the
+ * file filled in from the row and the database when absent. */
+wxf_prov wxf_desk_dbref_prov(const wxf_desk_dbref *r, const wxf_sqlrow *row,
+    const wxf_prov *prov_in);
+/* wxf_desk_scan of table name in r's database. */
+int wxf_desk_dbref_scan(const wxf_desk_dbref *r, const char *name, wxf_model *m,
+    int (*cb)(void *arg, const wxf_sqlrow *row), void *arg, wxf_err *err);
+/* 1 when the row's table is name (ASCII case ignored). */
+int wxf_desk_tname_is(const wxf_sqlrow *r, const char *name);
+/* A server id as the text key of the by-server-id maps; NULL when unknown or 0. */
+const char *wxf_desk_svr_key(wxf_model *m, int64_t v);
+
 /* The value of column name, or NULL. */
 const wxf_sqlval *wxf_desk_col(const wxf_sqlrow *r, const char *name);
 /* Text (or an integer as decimal) copied into m, up to a NUL; NULL when absent or empty. */

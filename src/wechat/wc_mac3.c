@@ -55,8 +55,7 @@ struct wxf_mac3 {
 
 struct wxf_mac3_db {
 	wxf_mac3 *w;
-	wxf_sqlite_db *db;
-	const char *evidence, *image, *wal, *wal_image;
+	wxf_desk_dbref ref;             /* the database and the paths its rows cite */
 };
 
 int
@@ -122,11 +121,7 @@ wxf_mac3_db_open(wxf_mac3 *w, wxf_mac3_db **rp, wxf_sqlite_db *db, const char *e
 	if (r == NULL)
 		return wxf_err_set(err, WXF_ENOMEM, "mac3: out of memory");
 	r->w = w;
-	r->db = db;
-	r->evidence = wxf_model_strdup(w->m, evidence);
-	r->image = wxf_model_strdup(w->m, image);
-	r->wal = wxf_model_strdup(w->m, wal);
-	r->wal_image = wxf_model_strdup(w->m, wal_image);
+	wxf_desk_dbref_init(&r->ref, w->m, db, evidence, image, wal, wal_image);
 	*rp = r;
 	return WXF_OK;
 }
@@ -136,12 +131,6 @@ wxf_mac3_db_close(wxf_mac3_db **rp)
 {
 	free(*rp);
 	*rp = NULL;
-}
-
-static int
-tname_is(const wxf_sqlrow *r, const char *name)
-{
-	return r->table != NULL && r->table->name != NULL && strcasecmp(r->table->name, name) == 0;
 }
 
 /* Remembers md5(u) -> u with the row naming it; the username whose md5 is the account
@@ -504,25 +493,20 @@ wxf_mac3_db_add_row(wxf_mac3_db *rd, const wxf_sqlrow *row, const wxf_prov *prov
 
 	if (row == NULL || row->table == NULL)
 		return WXF_OK;
-	prov = prov_in != NULL ? *prov_in : wxf_desk_row_prov(row, rd->evidence, rd->image, rd->wal,
-	    rd->wal_image);
-	if (prov.table == NULL)
-		prov.table = row->table->name;
-	if (prov.file == NULL)
-		prov.file = rd->evidence;
+	prov = wxf_desk_dbref_prov(&rd->ref, row, prov_in);
 	if (wxf_desk_md5_table(row->table, "Chat_", h))
 		return add_msg(rd, row, h, &prov, err);
-	if (tname_is(row, "WCContact"))
+	if (wxf_desk_tname_is(row, "WCContact"))
 		return add_contact(w, row, &prov, 0, err);
-	if (tname_is(row, "GroupContact"))
+	if (wxf_desk_tname_is(row, "GroupContact"))
 		return add_contact(w, row, &prov, 1, err);
-	if (tname_is(row, "SessionAbstract"))
+	if (wxf_desk_tname_is(row, "SessionAbstract"))
 		return add_session(w, row, &prov, err);
 	/* the media index: live rows only (a carved row may name a file since replaced) */
-	if ((tname_is(row, "HlinkMediaRecord") || tname_is(row, "HlinkMediaDetail")) &&
-	    prov.origin == WXF_ORIGIN_LIVE && prov.status == WXF_STATUS_INTACT &&
-	    (tname_is(row, "HlinkMediaRecord") ? add_hl_record(w, row) : add_hl_detail(w, row)) !=
-	    WXF_OK)
+	if (prov.origin != WXF_ORIGIN_LIVE || prov.status != WXF_STATUS_INTACT)
+		return WXF_OK;
+	if ((wxf_desk_tname_is(row, "HlinkMediaRecord") && add_hl_record(w, row) != WXF_OK) ||
+	    (wxf_desk_tname_is(row, "HlinkMediaDetail") && add_hl_detail(w, row) != WXF_OK))
 		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	return WXF_OK;
 }
@@ -550,19 +534,19 @@ wxf_mac3_db_read(wxf_mac3_db *rd, wxf_err *err)
 	size_t i;
 	int rc;
 
-	if (wxf_sqlite_table(rd->db, "HlinkMediaRecord") != NULL)
+	if (wxf_sqlite_table(rd->ref.db, "HlinkMediaRecord") != NULL)
 		rd->w->hl_read = 1;
 	for (i = 0; rows[i] != NULL; i++)
-		if ((rc = wxf_desk_scan(rd->db, rows[i], m, rd->evidence, rd->image, row_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, rows[i], m, row_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
-	for (i = 0; i < wxf_sqlite_n_objs(rd->db); i++) {
-		const wxf_sqlite_obj *t = wxf_sqlite_obj_at(rd->db, i);
+	for (i = 0; i < wxf_sqlite_n_objs(rd->ref.db); i++) {
+		const wxf_sqlite_obj *t = wxf_sqlite_obj_at(rd->ref.db, i);
 		char h[33];
 
 		if (!wxf_desk_md5_table(t, "Chat_", h))
 			continue;
-		if ((rc = wxf_desk_scan(rd->db, t->name, m, rd->evidence, rd->image, row_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, t->name, m, row_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
 	}

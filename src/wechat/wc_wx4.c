@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 struct pending_img {
 	wxf_msg *msg;
@@ -62,8 +61,7 @@ struct wxf_wx4 {
 
 struct wxf_wx4_db {
 	wxf_wx4 *w;
-	wxf_sqlite_db *db;
-	const char *evidence, *image, *wal, *wal_image;
+	wxf_desk_dbref ref;             /* the database and the paths its rows cite */
 	wxf_strmap name2id;            /* rowid (text) -> user_name */
 	wxf_strmap dirs;               /* dir2id rowid (text) -> directory name */
 };
@@ -145,11 +143,7 @@ wxf_wx4_db_open(wxf_wx4 *w, wxf_wx4_db **rp, wxf_sqlite_db *db, const char *evid
 	if (r == NULL)
 		return wxf_err_set(err, WXF_ENOMEM, "wx4: out of memory");
 	r->w = w;
-	r->db = db;
-	r->evidence = wxf_model_strdup(w->m, evidence);
-	r->image = wxf_model_strdup(w->m, image);
-	r->wal = wxf_model_strdup(w->m, wal);
-	r->wal_image = wxf_model_strdup(w->m, wal_image);
+	wxf_desk_dbref_init(&r->ref, w->m, db, evidence, image, wal, wal_image);
 	*rp = r;
 	return WXF_OK;
 }
@@ -163,18 +157,6 @@ wxf_wx4_db_close(wxf_wx4_db **rp)
 	wxf_strmap_free(&(*rp)->dirs);
 	free(*rp);
 	*rp = NULL;
-}
-
-static int
-tname_is(const wxf_sqlrow *r, const char *name)
-{
-	return r->table != NULL && r->table->name != NULL && strcasecmp(r->table->name, name) == 0;
-}
-
-static const char *
-svr_key(wxf_model *m, int64_t v)
-{
-	return v != WXF_INT_UNKNOWN && v != 0 ? wxf_model_printf(m, "%lld", (long long)v) : NULL;
 }
 
 static const char *
@@ -449,7 +431,7 @@ add_msg(wxf_wx4_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *p
 	msg->local_id = wxf_desk_int(r, "local_id");
 	if (msg->local_id == WXF_INT_UNKNOWN)
 		msg->local_id = r->rowid;
-	msg->server_id = svr_key(m, wxf_desk_int(r, "server_id"));
+	msg->server_id = wxf_desk_svr_key(m, wxf_desk_int(r, "server_id"));
 	lt = wxf_desk_int(r, "local_type");
 	if (lt != WXF_INT_UNKNOWN) {
 		/* local_type = subtype << 32 | type */
@@ -554,7 +536,7 @@ add_msg(wxf_wx4_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *p
 static int
 add_voice(wxf_wx4 *w, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err)
 {
-	const char *svr = svr_key(w->m, wxf_desk_int(r, "svr_id"));
+	const char *svr = wxf_desk_svr_key(w->m, wxf_desk_int(r, "svr_id"));
 	const wxf_sqlval *v = wxf_desk_col(r, "voice_data");
 	wxf_msg *msg = svr != NULL ? wxf_strmap_get(&w->by_svr, svr) : NULL;
 
@@ -780,23 +762,18 @@ wxf_wx4_db_add_row(wxf_wx4_db *rd, const wxf_sqlrow *row, const wxf_prov *prov_i
 
 	if (row == NULL || row->table == NULL)
 		return WXF_OK;
-	prov = prov_in != NULL ? *prov_in : wxf_desk_row_prov(row, rd->evidence, rd->image, rd->wal,
-	    rd->wal_image);
-	if (prov.table == NULL)
-		prov.table = row->table->name;
-	if (prov.file == NULL)
-		prov.file = rd->evidence;
+	prov = wxf_desk_dbref_prov(&rd->ref, row, prov_in);
 	if (wxf_desk_md5_table(row->table, "Msg_", h))
 		rc = add_msg(rd, row, h, &prov, err);
-	else if (tname_is(row, "contact") || tname_is(row, "stranger"))
+	else if (wxf_desk_tname_is(row, "contact") || wxf_desk_tname_is(row, "stranger"))
 		rc = add_contact(w, row, &prov, err);
-	else if (tname_is(row, "chat_room"))
+	else if (wxf_desk_tname_is(row, "chat_room"))
 		rc = add_chatroom(w, row, &prov, err);
-	else if (tname_is(row, "chatroom_member") && prov.origin == WXF_ORIGIN_LIVE)
+	else if (wxf_desk_tname_is(row, "chatroom_member") && prov.origin == WXF_ORIGIN_LIVE)
 		rc = add_member(w, row, &prov, err);
-	else if (tname_is(row, "SessionTable"))
+	else if (wxf_desk_tname_is(row, "SessionTable"))
 		rc = add_session(w, row, &prov, err);
-	else if (tname_is(row, "VoiceInfo"))
+	else if (wxf_desk_tname_is(row, "VoiceInfo"))
 		rc = add_voice(w, row, &prov, err);
 	return rc;
 }
@@ -823,36 +800,30 @@ map_cb(void *arg, const wxf_sqlrow *row)
 	wxf_model *m = rd->w->m;
 	const char *k = id_key(m, row->rowid), *v;
 
-	if (tname_is(row, "Name2Id") || tname_is(row, "ChatName2Id")) {
+	if (wxf_desk_tname_is(row, "Name2Id") || wxf_desk_tname_is(row, "ChatName2Id")) {
 		v = wxf_desk_str(m, row, "user_name");
 		if (v == NULL)
 			return WXF_OK;
 		{
-			wxf_prov p = wxf_desk_row_prov(row, rd->evidence, rd->image, rd->wal,
-			    rd->wal_image);
+			wxf_prov p = wxf_desk_dbref_prov(&rd->ref, row, NULL);
 
-			if (p.file == NULL)
-				p.file = rd->evidence;
 			return wxf_strmap_put(&rd->name2id, k, (void *)v) != WXF_OK ||
 			    know_user(rd->w, v, &p) != WXF_OK ?
 			    wxf_err_set(a->err, WXF_ENOMEM, "out of memory") : WXF_OK;
 		}
 	}
-	if (tname_is(row, "dir2id")) {
+	if (wxf_desk_tname_is(row, "dir2id")) {
 		v = wxf_desk_str(m, row, "username");
 		return v != NULL && wxf_strmap_put(&rd->dirs, k, (void *)v) != WXF_OK ?
 		    wxf_err_set(a->err, WXF_ENOMEM, "out of memory") : WXF_OK;
 	}
-	if (tname_is(row, "image_hardlink_info_v3") || tname_is(row, "image_hardlink_info_v4"))
+	if (wxf_desk_tname_is(row, "image_hardlink_info_v3") ||
+	    wxf_desk_tname_is(row, "image_hardlink_info_v4"))
 		return add_hardlink(rd, row) != WXF_OK ? wxf_err_set(a->err, WXF_ENOMEM,
 		    "out of memory") : WXF_OK;
-	if (tname_is(row, "MessageResourceInfo")) {
-		wxf_prov p = wxf_desk_row_prov(row, rd->evidence, rd->image, rd->wal, rd->wal_image);
+	if (wxf_desk_tname_is(row, "MessageResourceInfo")) {
+		wxf_prov p = wxf_desk_dbref_prov(&rd->ref, row, NULL);
 
-		if (p.file == NULL)
-			p.file = rd->evidence;
-		if (p.table == NULL)
-			p.table = row->table->name;
 		return add_resource(rd, row, &p) != WXF_OK ? wxf_err_set(a->err, WXF_ENOMEM,
 		    "out of memory") : WXF_OK;
 	}
@@ -872,21 +843,21 @@ wxf_wx4_db_read(wxf_wx4_db *rd, wxf_err *err)
 	int rc;
 
 	for (i = 0; maps[i] != NULL; i++)
-		if ((rc = wxf_desk_scan(rd->db, maps[i], m, rd->evidence, rd->image, map_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, maps[i], m, map_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
 	for (i = 0; rows[i] != NULL; i++)
-		if ((rc = wxf_desk_scan(rd->db, rows[i], m, rd->evidence, rd->image, row_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, rows[i], m, row_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
 	/* the conversation tables, in schema order */
-	for (i = 0; i < wxf_sqlite_n_objs(rd->db); i++) {
-		const wxf_sqlite_obj *t = wxf_sqlite_obj_at(rd->db, i);
+	for (i = 0; i < wxf_sqlite_n_objs(rd->ref.db); i++) {
+		const wxf_sqlite_obj *t = wxf_sqlite_obj_at(rd->ref.db, i);
 		char h[33];
 
 		if (!wxf_desk_md5_table(t, "Msg_", h))
 			continue;
-		if ((rc = wxf_desk_scan(rd->db, t->name, m, rd->evidence, rd->image, row_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, t->name, m, row_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
 	}
