@@ -160,16 +160,21 @@ an_build_glossary(an_ctx *c, const char *path_given)
 
 		if (!an_counted(msg))
 			continue;
+		const char *texts[4];
+		size_t t;
+
 		g.msg = msg;
 		g.k = k + 1;
-		if (msg->body != NULL && !msg->body_placeholder)
-			wxf_indicators_match(set, msg->body, gl_cb, &g);
-		if (msg->title != NULL)
-			wxf_indicators_match(set, msg->title, gl_cb, &g);
-		if (msg->desc != NULL)
-			wxf_indicators_match(set, msg->desc, gl_cb, &g);
-		if (msg->recall_original != NULL)
-			wxf_indicators_match(set, msg->recall_original, gl_cb, &g);
+		texts[0] = msg->body != NULL && !msg->body_placeholder ? msg->body : NULL;
+		texts[1] = msg->title;
+		texts[2] = msg->desc;
+		texts[3] = msg->recall_original;
+		for (t = 0; t < 4; t++)
+			if (texts[t] != NULL &&
+			    wxf_indicators_match(set, texts[t], gl_cb, &g) == SIZE_MAX) {
+				rc = AN_NOMEM(c);  /* a count left short would go unnoticed */
+				goto out;
+			}
 	}
 	for (i = 0; i < n_lines; i++) {
 		wxf_gloss_entry *ge = &a->glossary[a->n_glossary];

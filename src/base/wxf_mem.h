@@ -9,6 +9,7 @@
 #ifndef WXF_MEM_H
 #define WXF_MEM_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Prints "out of memory" and ends the process with exit status 4: what the wxf_x* wrappers do,
@@ -22,6 +23,7 @@ void *wxf_xrealloc(void *p, size_t n);
 char *wxf_xstrdup(const char *s);
 char *wxf_xstrndup(const char *s, size_t n);
 char *wxf_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *wxf_xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* Grows *arr (element size `size`) so that index `need-1` fits; *cap is updated.  Exits (status
  * 4) on allocation failure. */
 void wxf_xgrow(void **arr, size_t *cap, size_t need, size_t size);

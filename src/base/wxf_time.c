@@ -175,6 +175,15 @@ wxf_time_now_ms(int *from_sde)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+double
+wxf_time_recorded_s(double measured)
+{
+	int sde = 0;
+
+	(void)wxf_time_now_ms(&sde);
+	return sde ? 0.0 : measured;
+}
+
 int
 wxf_time_cmp(int64_t a, int64_t b)
 {

@@ -27,6 +27,10 @@ void wxf_time_fmt_utc(int64_t ms, char *out, size_t n);
 int wxf_tz_offset(const wxf_tz *tz, int64_t ms);
 /* Current time in ms, or SOURCE_DATE_EPOCH*1000 when that variable is set. */
 int64_t wxf_time_now_ms(int *from_source_date_epoch);
+/* A measured duration (seconds) as a bundle records it: 0 when SOURCE_DATE_EPOCH fixes the
+ * run's clock, as every time the bundle states then is (how long a step took is the machine's,
+ * not the evidence's, and would make two runs on the same input differ). */
+double wxf_time_recorded_s(double measured);
 /* Orders two times in ms; WXF_TIME_UNKNOWN sorts after every known time. */
 int wxf_time_cmp(int64_t a, int64_t b);
 

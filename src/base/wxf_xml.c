@@ -178,13 +178,16 @@ tree_ok(xmlNodePtr root, const wxf_xml_limits *lim)
 	return 1;
 }
 
+const char wxf_xml_enomem[] = "out of memory";
+
 xmlDocPtr
 wxf_xml_parse_at(const char *s, size_t n, const wxf_xml_limits *lim, const char **why, size_t *at)
 {
+	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	xmlNodePtr root;
 	size_t off;
-	int over;
+	int over, oom;
 
 	*why = NULL;
 	if (at != NULL)
@@ -210,8 +213,21 @@ wxf_xml_parse_at(const char *s, size_t n, const wxf_xml_limits *lim, const char 
 			*at = off;
 		return NULL;
 	}
-	doc = xmlReadMemory(s, (int)n, NULL, NULL,
+	/* a parser context of our own: its error says whether libxml2 ran out of memory, which
+	 * is not a property of the evidence and must not be reported as malformed XML */
+	if ((ctxt = xmlNewParserCtxt()) == NULL) {
+		*why = wxf_xml_enomem;
+		return NULL;
+	}
+	doc = xmlCtxtReadMemory(ctxt, s, (int)n, NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	oom = ctxt->errNo == XML_ERR_NO_MEMORY;
+	xmlFreeParserCtxt(ctxt);
+	if (oom) {
+		xmlFreeDoc(doc);
+		*why = wxf_xml_enomem;
+		return NULL;
+	}
 	if (doc == NULL) {
 		*why = "malformed XML";
 		return NULL;
@@ -290,7 +306,7 @@ wxf_xml_prefs(const char *data, size_t n, wxf_xml_prefs_cb cb, void *arg, const 
 	xmlNodePtr root;
 
 	if (doc == NULL)
-		return WXF_ECORRUPT;
+		return *why == wxf_xml_enomem ? WXF_ENOMEM : WXF_ECORRUPT;
 	root = xmlDocGetRootElement(doc);
 	for (xmlNodePtr c = root->children; c != NULL; c = c->next) {
 		xmlChar *name, *val;

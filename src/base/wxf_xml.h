@@ -17,7 +17,10 @@
  *     the first start tag past a limit);
  *   - refuses trees deeper than the depth limit or with more nodes than the node limit.
  * On refusal or malformed input it returns NULL and a short reason (a static string); callers
- * keep the raw bytes and record a warning.  Nothing here ever aborts on input.
+ * keep the raw bytes and record a warning.  When libxml2 ran out of memory the reason is
+ * wxf_xml_enomem itself (compare the pointer): the caller returns WXF_ENOMEM instead, since a
+ * document left undecoded for want of memory is not malformed evidence.  Nothing here ever
+ * aborts on input.
  */
 #ifndef WXF_XML_H
 #define WXF_XML_H
@@ -35,6 +38,9 @@ typedef struct wxf_xml_limits {
 	int max_depth;           /* element nesting below the root */
 	size_t max_nodes;        /* element, text and other nodes */
 } wxf_xml_limits;
+
+/* The reason given when libxml2 could not allocate (see above). */
+extern const char wxf_xml_enomem[];
 
 /* Call once before any parse (idempotent; not thread-safe itself). */
 void wxf_xml_init(void);

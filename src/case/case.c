@@ -48,11 +48,8 @@ case_limit(case_run *r, const char *fmt, ...)
 	char *l;
 
 	va_start(ap, fmt);
-	if (vasprintf(&l, fmt, ap) < 0)
-		l = NULL;
+	l = wxf_xvasprintf(fmt, ap);      /* a limitation is never dropped quietly */
 	va_end(ap);
-	if (l == NULL)
-		return;
 	r->limits = wxf_xrealloc(r->limits, (r->n_limits + 2) * sizeof(*r->limits));
 	r->limits[r->n_limits++] = l;
 	r->limits[r->n_limits] = NULL;
@@ -116,8 +113,7 @@ step_end(case_run *r, size_t i, const char *fmt, ...)
 	char *l;
 
 	va_start(ap, fmt);
-	if (vasprintf(&l, fmt, ap) < 0)
-		l = NULL;
+	l = wxf_xvasprintf(fmt, ap);
 	va_end(ap);
 	r->steps[i].end_ms = wxf_time_now_ms(NULL);
 	free((char *)r->steps[i].result);

@@ -298,8 +298,12 @@ case_db_read(case_run *r, wxf_wc_acct *a, size_t i)
 	if (rc == WXF_OK)
 		rc = wxf_sqlite_open(&db, img.data, img.size, &err);
 	if (rc == WXF_OK && d->wal_abs != NULL) {
-		if (wxf_map_open(&wal, d->wal_abs, &err) == WXF_OK && wal.size > 0 &&
-		    wxf_sqlite_attach_wal(db, wal.data, wal.size, &err) != WXF_OK) {
+		int wrc = WXF_OK;
+
+		if (wxf_map_open(&wal, d->wal_abs, &err) == WXF_OK && wal.size > 0)
+			wrc = wxf_sqlite_attach_wal(db, wal.data, wal.size, &err);
+		case_check_oom(wrc, &err);      /* a WAL left out for want of memory is not "unusable" */
+		if (wrc != WXF_OK) {
 			wxf_log_warn(r->log, "%s: WAL not usable: %s", d->wal_image, err.msg);
 			case_limit(r, "The decrypted WAL could not be attached; only the main database "
 			    "file was read live.");

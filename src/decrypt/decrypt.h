@@ -372,7 +372,8 @@ typedef struct wxf_memsearch_result {
 	const wxf_profile *profile;
 	int minidump;             /* the dump was a Windows minidump (MDMP) */
 	uint64_t wcdb_strings;    /* WCDB key strings found (any salt) */
-	uint64_t windows;         /* derived-key windows tested */
+	uint64_t windows;         /* derived-key windows a scan in file order tests (up to the
+	                           * key's, when found) */
 	uint64_t raw_candidates;  /* windows tried through the full KDF */
 	double seconds;
 } wxf_memsearch_result;

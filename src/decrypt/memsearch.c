@@ -522,7 +522,10 @@ wxf_memsearch(const char *dump_path, const char *db_path, const wxf_memsearch_op
 	} else {
 		/* pass 1 */
 		run_threads(derived_worker, m, jobs, dm.size, o->log, "derived keys");
-		r->windows = atomic_load(&m->windows);
+		/* the count a scan in file order makes: the workers stop at times of their own once
+		 * one found the key, and a count that varies with them would make the bundle do so */
+		r->windows = atomic_load(&m->best) != UINT64_MAX ?
+		    atomic_load(&m->best) / m->step + 1 : atomic_load(&m->windows);
 	}
 	if (r->key.form == WXF_KEY_RAW) {
 		/* found by pass 0 */

@@ -379,8 +379,7 @@ note(unpack *u, const char *fmt, ...)
 	if (u->res->note != NULL)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = wxf_xvasprintf(fmt, ap);
 	va_end(ap);
 	u->res->note = s;
 }

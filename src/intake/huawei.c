@@ -90,6 +90,8 @@ wxf_hw_info_parse(const uint8_t *xml, size_t n, wxf_hw_info *info, wxf_err *err)
 		return wxf_err_set(err, WXF_ECORRUPT, "info.xml: %zu bytes, over the %zu limit", n,
 		    WXF_HW_MAX_INFO);
 	doc = wxf_xml_parse_at((const char *)xml, n, &info_limits, &why, &at);
+	if (doc == NULL && why == wxf_xml_enomem)
+		return wxf_err_set(err, WXF_ENOMEM, "info.xml: out of memory");
 	if (doc == NULL && at != (size_t)-1)
 		return WXF_CORRUPT(err, -1, (int64_t)at, "info.xml: %s (start tag at byte %zu)", why,
 		    at);

@@ -453,10 +453,14 @@ static void
 prefs_uins(scan *s, const char *shown, const uint8_t *data, size_t n)
 {
 	const char *why = NULL;
+	int rc;
 
 	if (n > PREFS_MAX)
 		return;
-	if (wxf_xml_prefs((const char *)data, n, prefs_uin_entry, s->inv, &why) != WXF_OK)
+	rc = wxf_xml_prefs((const char *)data, n, prefs_uin_entry, s->inv, &why);
+	if (rc == WXF_ENOMEM)
+		wxf_oom(n);     /* an account's uin is not "unreadable" for want of memory */
+	if (rc != WXF_OK)
 		warn(s, "%s: SharedPreferences not read: %s", shown, why);
 }
 

@@ -19,6 +19,7 @@
 #include "base/wxf_audit.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
+#include "base/wxf_time.h"
 #include "base/wxf_mem.h"
 
 #include <stdarg.h>
@@ -49,11 +50,9 @@ limit(const wxf_unpack_opts *o, const char *fmt, ...)
 	if (o->limit == NULL)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&l, fmt, ap) < 0)
-		l = NULL;
+	l = wxf_xvasprintf(fmt, ap);      /* a limitation is never dropped quietly */
 	va_end(ap);
-	if (l != NULL)
-		o->limit(o->limit_arg, l);
+	o->limit(o->limit_arg, l);
 	free(l);
 }
 
@@ -486,7 +485,8 @@ unpack_itunes(const wxf_inventory *inv, const wxf_unpack_opts *o, wxf_unpack_res
 		    "false");
 		if (rc == WXF_OK || b.unlocked)
 			wxf_buf_printf(&bb, ",\"password_ok\":%s,\"class_keys\":%zu,\"kdf_seconds\":%.3f",
-			    b.unlocked ? "true" : "false", b.n_class_keys, b.kdf_secs);
+			    b.unlocked ? "true" : "false", b.n_class_keys,
+			    wxf_time_recorded_s(b.kdf_secs));
 		if (rc == WXF_OK) {
 			wxf_buf_json_kstr(&bb, "unpacked_to", files_rel);
 			wxf_buf_printf(&bb, ",\"restored\":%zu,\"bytes\":%llu,\"not_in_backup\":%zu,"

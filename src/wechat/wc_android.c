@@ -18,6 +18,7 @@
  */
 #include "config.h"
 #include "wechat/wc_android.h"
+#include "wechat/wc_driver.h"
 #include "wechat/wc_msgdecode.h"
 #include "wechat/wc_msgxml.h"
 #include "base/wxf_file.h"
@@ -1020,29 +1021,7 @@ scan_table(wxf_android_ctx *c, const wxf_sqlite_obj *t, wxf_err *err)
 	rc = wxf_sqlite_scan(c->db, t, scan_cb, &a, &e);
 	if (a.rc != WXF_OK)
 		return a.rc;
-	if (rc == WXF_ENOMEM || e.code == WXF_ENOMEM)
-		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", t->name);
-	if (e.code != WXF_OK) {
-		wxf_prov p;
-
-		memset(&p, 0, sizeof(p));
-		p.file = c->evidence;
-		p.image = c->image;
-		p.table = t->name;
-		p.rowid = INT64_MIN;
-		p.pgno = e.pgno > 0 && e.pgno <= UINT32_MAX ? (uint32_t)e.pgno : 0;
-		p.offset = e.off > 0 ? (uint64_t)e.off : 0;
-		p.confidence = 100;
-		if (wxf_model_anomaly(c->m, e.sev >= WXF_SEV_FAILED ? WXF_SEV_FAILED : WXF_SEV_WARN,
-		    "table-corrupt", NULL, NULL, &p, "%s: %s", t->name, e.msg) != WXF_OK)
-			return wxf_err_set(err, WXF_ENOMEM, "android: out of memory");
-	}
-	if (rc != WXF_OK && rc != 1 && e.sev >= WXF_SEV_FATAL) {
-		if (err != NULL && err->code == WXF_OK)
-			*err = e;
-		return rc;
-	}
-	return WXF_OK;
+	return wxf_wc_scan_outcome(c->m, c->evidence, c->image, t, rc, &e, err);
 }
 
 static int

@@ -180,6 +180,7 @@ prefs_value(const char *path, const char *key, char *why, size_t why_n)
 	struct prefs_find f = { key, NULL, 0 };
 	const char *bad = NULL;
 	wxf_err e;
+	int rc;
 
 	why[0] = '\0';
 	wxf_err_clear(&e);
@@ -189,7 +190,10 @@ prefs_value(const char *path, const char *key, char *why, size_t why_n)
 		snprintf(why, why_n, "%.400s", e.msg);
 		return NULL;
 	}
-	if (wxf_xml_prefs((const char *)buf, len, prefs_entry, &f, &bad) != WXF_OK)
+	rc = wxf_xml_prefs((const char *)buf, len, prefs_entry, &f, &bad);
+	if (rc == WXF_ENOMEM)
+		wxf_oom(len);   /* a key input must not become "damaged" for want of memory */
+	if (rc != WXF_OK)
 		snprintf(why, why_n, "not read: %s", bad);
 	free(buf);
 	if (f.oom)

@@ -6,8 +6,10 @@
  */
 #include "config.h"
 #include "wechat/wc_desk.h"
+#include "wechat/wc_driver.h"
 #include "wechat/wc_dat.h"
 #include "base/wxf_buf.h"
+#include "base/wxf_time.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
@@ -213,7 +215,7 @@ read_dumps(wxf_desk *dk)
 			wxf_buf_json_kuint(&b, "size", du->size);
 			wxf_buf_json_kstr(&b, "format", du->minidump ? "minidump" : "raw");
 			wxf_buf_json_kuint(&b, "wcdb_key_strings", du->n_ks);
-			wxf_buf_printf(&b, ",\"seconds\":%.3f", now_s() - t0);
+			wxf_buf_printf(&b, ",\"seconds\":%.3f", wxf_time_recorded_s(now_s() - t0));
 		}
 		if (env->audit != NULL)
 			wxf_audit_add(env->audit, "memdump", b.p, NULL);
@@ -749,8 +751,11 @@ decode_dat(wxf_desk *dk, const char *rel, const wxf_item *it)
 	memset(d, 0, sizeof(*d));
 	d->rel = wxf_xstrdup(rel);
 	wxf_err_clear(&e);
-	if (it->size > WXF_DAT_MAX || wxf_map_open(&m, it->abs, &e) != WXF_OK)
+	if (it->size > WXF_DAT_MAX || wxf_map_open(&m, it->abs, &e) != WXF_OK) {
+		if (e.code == WXF_ENOMEM)
+			wxf_oom(0);
 		return d;
+	}
 	if (wxf_dat_header(m.data, m.size, &in) == WXF_OK) {
 		if (in.kind == WXF_DAT_XOR) {
 			if (wxf_dat_decode(m.data, m.size, &in, NULL, 0, &out, &on, &e) == WXF_OK)
@@ -778,6 +783,8 @@ decode_dat(wxf_desk *dk, const char *rel, const wxf_item *it)
 		}
 	}
 	wxf_map_close(&m);
+	if (e.code == WXF_ENOMEM)
+		wxf_oom(0);        /* not an image that failed to decode: the run stops (exit 4) */
 	if (out == NULL) {
 		dk->stats.dat_failed++;
 		return d;
@@ -793,7 +800,9 @@ decode_dat(wxf_desk *dk, const char *rel, const wxf_item *it)
 		d->size = md.size;
 		d->type = md.magic;
 		dk->stats.dat_decoded++;
-	} else
+	} else if (e.code == WXF_ENOMEM)
+		wxf_oom(0);
+	else
 		dk->stats.dat_failed++;
 	free(name);
 	free(out);
@@ -1102,25 +1111,7 @@ wxf_desk_scan(wxf_sqlite_db *db, const char *name, wxf_model *m, const char *fil
 	rc = wxf_sqlite_scan(db, t, cb, arg, &e);
 	if (rc != WXF_OK && rc != WXF_ECORRUPT && e.code == WXF_OK)
 		return rc;         /* the callback's own error (err set there) */
-	if (e.code != WXF_OK) {
-		wxf_prov p;
-
-		memset(&p, 0, sizeof(p));
-		p.file = file;
-		p.image = image;
-		p.table = t->name;
-		p.rowid = INT64_MIN;
-		p.pgno = e.pgno > 0 && e.pgno <= UINT32_MAX ? (uint32_t)e.pgno : 0;
-		p.confidence = 100;
-		if (wxf_model_anomaly(m, e.sev >= WXF_SEV_FAILED ? WXF_SEV_FAILED : WXF_SEV_WARN,
-		    "table-corrupt", NULL, NULL, &p, "%s: %s", t->name, e.msg) != WXF_OK)
-			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
-		if (e.sev >= WXF_SEV_FATAL) {
-			*err = e;
-			return e.code;
-		}
-	}
-	return WXF_OK;
+	return wxf_wc_scan_outcome(m, file, image, t, rc, &e, err);
 }
 
 void

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "wechat/wc_driver.h"
+#include "base/wxf_mem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,10 +96,37 @@ wxf_wc_limit(const wxf_wc_env *env, const char *fmt, ...)
 	if (env == NULL || env->limit == NULL)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&l, fmt, ap) < 0)
-		l = NULL;
+	l = wxf_xvasprintf(fmt, ap);      /* a limitation is never dropped quietly */
 	va_end(ap);
-	if (l != NULL)
-		env->limit(env->limit_arg, l);
+	env->limit(env->limit_arg, l);
 	free(l);
+}
+
+int
+wxf_wc_scan_outcome(wxf_model *m, const char *file, const char *image,
+    const wxf_sqlite_obj *t, int rc, const wxf_err *e, wxf_err *err)
+{
+	wxf_prov p;
+
+	if (rc == WXF_ENOMEM || e->code == WXF_ENOMEM)
+		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", t->name);
+	if (e->code == WXF_OK)
+		return WXF_OK;
+	memset(&p, 0, sizeof(p));
+	p.file = file;
+	p.image = image;
+	p.table = t->name;
+	p.rowid = INT64_MIN;
+	p.pgno = e->pgno > 0 && e->pgno <= UINT32_MAX ? (uint32_t)e->pgno : 0;
+	p.offset = e->off > 0 ? (uint64_t)e->off : 0;
+	p.confidence = 100;
+	if (wxf_model_anomaly(m, e->sev >= WXF_SEV_FAILED ? WXF_SEV_FAILED : WXF_SEV_WARN,
+	    "table-corrupt", NULL, NULL, &p, "%s: %s", t->name, e->msg) != WXF_OK)
+		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", t->name);
+	if (e->sev >= WXF_SEV_FATAL && rc != WXF_OK && rc != 1) {
+		if (err != NULL && err->code == WXF_OK)
+			*err = *e;
+		return rc;
+	}
+	return WXF_OK;
 }

@@ -148,6 +148,13 @@ int wxf_wc_acct_add_db(wxf_wc_acct *a, const wxf_item *item, const char *role,
     const char *profile, int carve, int primary);
 /* Calls drv->free, frees the databases' results and a; NULL-safe, *a = NULL. */
 void wxf_wc_acct_free(wxf_wc_acct **a);
+/* How a reader takes a table scan's outcome (wxf_sqlite_scan's rc and error e, the callback's
+ * own errors already handled): out of memory is returned as such (err set: the run stops, no
+ * result is a property of the evidence); any other scan error becomes a "table-corrupt"
+ * anomaly of m citing the table, the page and offset where the scan stopped in image (file:
+ * the evidence path), and a fatal one is returned (err = e).  WXF_OK: go on. */
+int wxf_wc_scan_outcome(wxf_model *m, const char *file, const char *image,
+    const wxf_sqlite_obj *t, int rc, const wxf_err *e, wxf_err *err);
 /* Records a limitation through env->limit (printf-style). */
 void wxf_wc_limit(const wxf_wc_env *env, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "wechat/wc_ios.h"
+#include "wechat/wc_driver.h"
 #include "wechat/wc_mmkv.h"
 #include "wechat/wc_msgdecode.h"
 #include "wechat/wc_msgxml.h"
@@ -348,6 +349,8 @@ add_room(wxf_ios_ctx *c, const char *name, const uint8_t *p, size_t n, const wxf
 			xmlDocPtr doc = wxf_xml_parse((const char *)f.p, f.n, &why);
 			xmlNodePtr root = doc != NULL ? xmlDocGetRootElement(doc) : NULL, k;
 
+			if (doc == NULL && why == wxf_xml_enomem)
+				return WXF_ENOMEM;
 			if (doc == NULL) {
 				wxf_model_anomaly(m, WXF_SEV_WARN, "roomdata-unreadable", NULL, NULL, prov,
 				    "%s: RoomData not readable (%s)", name, why != NULL ? why : "?");
@@ -783,28 +786,7 @@ scan_table(wxf_ios_ctx *c, const wxf_sqlite_obj *t, wxf_err *err)
 	rc = wxf_sqlite_scan(c->db, t, scan_cb, &a, &e);
 	if (a.rc != WXF_OK)
 		return a.rc;
-	if (rc == WXF_ENOMEM || e.code == WXF_ENOMEM)
-		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", t->name);
-	if (e.code != WXF_OK) {
-		wxf_prov p;
-
-		memset(&p, 0, sizeof(p));
-		p.file = c->evidence;
-		p.image = c->image;
-		p.table = t->name;
-		p.rowid = INT64_MIN;
-		p.pgno = e.pgno > 0 && e.pgno <= UINT32_MAX ? (uint32_t)e.pgno : 0;
-		p.confidence = 100;
-		if (wxf_model_anomaly(c->m, e.sev >= WXF_SEV_FAILED ? WXF_SEV_FAILED : WXF_SEV_WARN,
-		    "table-corrupt", NULL, NULL, &p, "%s: %s", t->name, e.msg) != WXF_OK)
-			return wxf_err_set(err, WXF_ENOMEM, "ios: out of memory");
-	}
-	if (rc != WXF_OK && rc != 1 && e.sev >= WXF_SEV_FATAL) {
-		if (err != NULL && err->code == WXF_OK)
-			*err = e;
-		return rc;
-	}
-	return WXF_OK;
+	return wxf_wc_scan_outcome(c->m, c->evidence, c->image, t, rc, &e, err);
 }
 
 int

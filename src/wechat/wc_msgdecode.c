@@ -648,6 +648,7 @@ static const wxf_xml_limits msgxml_limits = { WXF_XML_MAX_SIZE, WXF_XML_MAX_DEPT
 struct rec_docs {
 	xmlDocPtr d[RECORD_MAX_DOCS];
 	size_t n;
+	int oom;               /* a nested document could not be parsed for want of memory */
 };
 
 struct rec_frame {
@@ -678,6 +679,10 @@ record_info(wxf_model *m, wxf_msg *msg, xmlNodePtr rx, const char *path, struct 
 		return NULL;
 	}
 	d = wxf_xml_parse_at(t, strlen(t), &msgxml_limits, &why, &at);
+	if (d == NULL && why == wxf_xml_enomem) {
+		docs->oom = 1;
+		return NULL;
+	}
 	if (d == NULL) {
 		if (at != (size_t)-1)
 			wxf_msg_warn(m, msg, "record-malformed", "forwarded record %s not decoded: %s "
@@ -707,6 +712,8 @@ decode_record(wxf_model *m, wxf_msg *msg, const char *text)
 	int sp = 0, rc = WXF_OK, warned_deep = 0;
 
 	top = wxf_xml_parse_at(text, strlen(text), &msgxml_limits, &why, &at);
+	if (top == NULL && why == wxf_xml_enomem)
+		return WXF_ENOMEM;
 	if (top == NULL) {
 		if (at != (size_t)-1)
 			return wxf_msg_warn(m, msg, "record-malformed", "forwarded record not decoded: "
@@ -720,6 +727,7 @@ decode_record(wxf_model *m, wxf_msg *msg, const char *text)
 	}
 	docs->d[0] = top;
 	docs->n = 1;
+	docs->oom = 0;
 	ri = xmlDocGetRootElement(top);
 	if (ri == NULL || strcmp((const char *)ri->name, "recordinfo") != 0) {
 		rc = wxf_msg_warn(m, msg, "record-malformed", "forwarded record without <recordinfo>");
@@ -781,6 +789,10 @@ decode_record(wxf_model *m, wxf_msg *msg, const char *text)
 			continue;
 		}
 		inner = record_info(m, msg, rx, ip, docs);
+		if (docs->oom) {
+			rc = WXF_ENOMEM;
+			break;
+		}
 		if (inner == NULL)
 			continue;
 		wxf_kvs_add(m, &msg->fields, wxf_model_printf(m, "%s/title", ip),
@@ -966,6 +978,8 @@ decode_syscmd(wxf_model *m, wxf_msg *msg)
 		return WXF_OK;
 	}
 	doc = wxf_xml_parse_at(msg->payload, strlen(msg->payload), &msgxml_limits, &why, &at);
+	if (doc == NULL && why == wxf_xml_enomem)
+		return WXF_ENOMEM;
 	if (doc == NULL && at != (size_t)-1)
 		return wxf_msg_warn(m, msg, "xml-malformed", "system command XML not decoded: %s "
 		    "(start tag at byte %zu of the content)", why,
@@ -1015,6 +1029,8 @@ decode_xml_kind(wxf_model *m, wxf_msg *msg, int64_t base)
 		return WXF_OK;
 	}
 	doc = wxf_xml_parse_at(msg->payload, len, &msgxml_limits, &why, &at);
+	if (doc == NULL && why == wxf_xml_enomem)
+		return WXF_ENOMEM;
 	if (doc == NULL && at != (size_t)-1)
 		return wxf_msg_warn(m, msg, "xml-malformed", "message XML not decoded: %s (start tag "
 		    "at byte %zu of the content)", why, (size_t)(msg->payload - msg->content) + at);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Allocation failures, the libyal way, over one whole `case` of the demo evidence (and then the
-# carver and decryption on their own, every n): a clean run
+# Allocation failures, the libyal way, over one whole `case` of the Android demo, of an iTunes
+# backup and of each desktop family (and then the carver and decryption on their own, every n):
+# a clean run
 # counts the N allocations wxforensic makes (tests/unit/wxforensic-failalloc, see
 # tests/unit/failalloc.c), then for each chosen n the n-th allocation fails.  Each run must
 # either end with exit status 4 and "out of memory" on stderr (a clear error; no manifest, so
@@ -25,55 +26,70 @@ fingerprint() {
 		xargs -0 sha256sum)
 }
 
-WXF_FAIL_ALLOC_COUNT="$TMPD/count" "$FA" case -q -o ref demo > ref.out 2> ref.err
-rc=$?
-is "$rc" 0 "clean run of the failure-injecting binary"
-N=$(cut -d' ' -f1 "$TMPD/count")
-ok "[ '$N' -gt 1000 ]" "the demo case makes $N allocations"
-fingerprint ref > ref.fp
-
-if [ "${FAILALLOC_ALL-}" = 1 ]; then
-	list=$(seq 1 "$N")
-else
-	runs=${FAILALLOC_RUNS:-80}
-	list="$(seq 1 40) $(awk -v n="$N" -v r="$runs" 'BEGIN { for (i = 1; i <= r; i++)
-		printf "%d ", 40 + int((n - 40) * i / r) }')"
-fi
-total=0 enomem=0 absorbed=0 bad=0 badlist=
-for n in $list; do
-	rm -rf out
-	WXF_FAIL_ALLOC=$n "$FA" case -q -o out demo > out.stdout 2> out.err
+# One whole `case` under failure: LABEL FIRST RUNS ARGS... -- a clean run counts the N
+# allocations, then n = 1..FIRST and RUNS more spread evenly over FIRST+1..N (every n with
+# FAILALLOC_ALL=1).
+case_under_failure() {
+	label=$1 first=$2 runs=$3
+	shift 3
+	rm -rf ref
+	WXF_FAIL_ALLOC_COUNT="$TMPD/count" "$FA" case -q -o ref "$@" > ref.out 2> ref.err
 	rc=$?
-	total=$((total + 1))
-	why=
-	if grep -q -e Sanitizer -e 'runtime error' out.err; then
-		why="sanitizer report"
-	elif [ "$rc" -eq 4 ]; then
-		if grep -q 'out of memory' out.err; then
-			enomem=$((enomem + 1))
-			# a failure after the manifest was written leaves a complete bundle
-			[ -f out/manifest.sha256 ] && ! fingerprint out | cmp -s - ref.fp &&
-				why="exit 4, and a manifest over a bundle that differs from the clean run's"
-		else
-			why="exit 4 without 'out of memory'"
-		fi
-	elif [ "$rc" -eq 0 ]; then
-		if fingerprint out | cmp -s - ref.fp; then
-			absorbed=$((absorbed + 1))
-		else
-			why="exit 0 with a different bundle: $(fingerprint out | diff - ref.fp | grep '^[<>]' |
-				head -n 2 | tr '\n' ' ')"
-		fi
+	is "$rc" 0 "$label: clean run of the failure-injecting binary"
+	N=$(cut -d' ' -f1 "$TMPD/count")
+	ok "[ '$N' -gt 1000 ]" "$label: the case makes $N allocations"
+	fingerprint ref > ref.fp
+	if [ "${FAILALLOC_ALL-}" = 1 ]; then
+		list=$(seq 1 "$N")
 	else
-		why="exit $rc: $(grep -v '^$' out.err | head -n 1)"
+		list="$(seq 1 "$first") $(awk -v n="$N" -v r="$runs" -v f="$first" 'BEGIN {
+			for (i = 1; i <= r; i++) printf "%d ", f + int((n - f) * i / r) }')"
 	fi
-	if [ -n "$why" ]; then
-		bad=$((bad + 1))
-		badlist="$badlist $n"
-		diag "n=$n: $why"
-	fi
-done
-ok "[ $bad -eq 0 ]" "$total runs (n among 1..$N): $enomem ended with a clear out-of-memory error (exit 4), $absorbed finished with the clean run's bundle, $bad otherwise${badlist:+ (n =$badlist)}"
+	total=0 enomem=0 absorbed=0 bad=0 badlist=
+	for n in $list; do
+		rm -rf out
+		WXF_FAIL_ALLOC=$n "$FA" case -q -o out "$@" > out.stdout 2> out.err
+		rc=$?
+		total=$((total + 1))
+		why=
+		if grep -q -e Sanitizer -e 'runtime error' out.err; then
+			why="sanitizer report"
+		elif [ "$rc" -eq 4 ]; then
+			if grep -q 'out of memory' out.err; then
+				enomem=$((enomem + 1))
+				# a failure after the manifest was written leaves a complete bundle
+				[ -f out/manifest.sha256 ] && ! fingerprint out | cmp -s - ref.fp &&
+					why="exit 4, and a manifest over a bundle that differs from the clean run's"
+			else
+				why="exit 4 without 'out of memory'"
+			fi
+		elif [ "$rc" -eq 0 ]; then
+			if fingerprint out | cmp -s - ref.fp; then
+				absorbed=$((absorbed + 1))
+			else
+				why="exit 0 with a different bundle: $(fingerprint out | diff - ref.fp |
+					grep '^[<>]' | head -n 2 | tr '\n' ' ')"
+			fi
+		else
+			why="exit $rc: $(grep -v '^$' out.err | head -n 1)"
+		fi
+		if [ -n "$why" ]; then
+			bad=$((bad + 1))
+			badlist="$badlist $n"
+			diag "$label, n=$n: $why"
+		fi
+	done
+	ok "[ $bad -eq 0 ]" "$label: $total runs (n among 1..$N): $enomem ended with a clear out-of-memory error (exit 4), $absorbed finished with the clean run's bundle, $bad otherwise${badlist:+ (n =$badlist)}"
+}
+
+F=$top_srcdir/fixtures
+case_under_failure "Android demo" 40 "${FAILALLOC_RUNS:-80}" demo
+# the other platforms' readers, decoders and containers (fewer runs each: the demo's run
+# covers the shared model, analysis and writers)
+case_under_failure "iTunes backup (iOS)" 20 30 "$F/ios/backup-plain"
+case_under_failure "Windows 3.x, keys from a memory dump" 20 30 --memdump "$F/win3/dumps/WeChat.dmp" "$F/win3/laptop"
+case_under_failure "WeChat 4.x" 20 30 --memdump "$F/wx4/dumps/Weixin.dmp" "$F/wx4/mac"
+case_under_failure "macOS 3.x" 20 30 --memdump "$F/mac3/dumps/WeChat.dmp" "$F/mac3/mac"
 
 # The parsers on their own, every n = 1..N: the carver (WAL, rollback journal, three threads,
 # and three threads spilling 1 KB partitions to temporary files, whose output is compared
