@@ -339,7 +339,11 @@ add_revoke(wxf_win3 *w, const wxf_sqlrow *r)
 
 /* ------------------------------------------------------------------------------ messages */
 
-/* "<wxid>\FileStorage\..." → "FileStorage/..." (the first component is the account folder). */
+/* What rel_path answers when it could not allocate (compare the pointer). */
+static const char rel_oom[] = "";
+
+/* "<wxid>\FileStorage\..." → "FileStorage/..." (the first component is the account folder);
+ * NULL when the bytes are no such path, rel_oom when memory ran out. */
 static const char *
 rel_path(wxf_model *m, const uint8_t *p, size_t n)
 {
@@ -347,8 +351,10 @@ rel_path(wxf_model *m, const uint8_t *p, size_t n)
 	const char *r;
 	size_t i, start = 0;
 
-	if (n == 0 || n > 1024 || (s = malloc(n + 1)) == NULL)
+	if (n == 0 || n > 1024)
 		return NULL;
+	if ((s = malloc(n + 1)) == NULL)
+		return rel_oom;
 	for (i = 0; i < n; i++)
 		s[i] = p[i] == '\\' ? '/' : (char)p[i];
 	s[n] = '\0';
@@ -455,6 +461,8 @@ add_msg(wxf_win3_db *rd, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err
 			else if (it[i].type == 4 && orig == NULL)
 				orig = rel_path(m, it[i].p, it[i].n);
 		}
+		if (thumb == rel_oom || orig == rel_oom)
+			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	}
 	/* content: CompressContent (LZ4 block) for app messages, else StrContent */
 	v = wxf_desk_col(r, "CompressContent");
