@@ -201,6 +201,8 @@ read_dumps(wxf_desk *dk)
 		wxf_buf_json_kstr(&b, "dump", du->name);
 		wxf_buf_json_kstr(&b, "given", du->given);
 		if (wxf_map_open(&m, du->given, &e) != WXF_OK) {
+			if (e.code == WXF_ENOMEM)
+				wxf_oom(0);
 			wxf_buf_json_kstr(&b, "result", e.msg);
 			wxf_wc_limit(env, "memory dump %s could not be read: %s", du->name, e.msg);
 		} else {
@@ -208,8 +210,11 @@ read_dumps(wxf_desk *dk)
 			du->size = m.size;
 			du->minidump = m.size >= 4 && memcmp(m.data, "MDMP", 4) == 0;
 			wxf_sha256_hex(m.data != NULL ? m.data : (const uint8_t *)"", m.size, du->sha256);
-			if (wxf_wcdb_keystr_scan(m.data, m.size, &du->ks, &du->n_ks, &e) != WXF_OK)
+			if (wxf_wcdb_keystr_scan(m.data, m.size, &du->ks, &du->n_ks, &e) != WXF_OK) {
+				if (e.code == WXF_ENOMEM)
+					wxf_oom(m.size);  /* not a dump without key strings */
 				du->n_ks = 0;
+			}
 			wxf_map_close(&m);
 			wxf_buf_json_kstr(&b, "sha256", du->sha256);
 			wxf_buf_json_kuint(&b, "size", du->size);
