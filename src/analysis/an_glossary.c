@@ -122,6 +122,10 @@ an_build_glossary(an_ctx *c, const char *path_given)
 	if (wxf_analysis_data_path("glossary.txt", path_given, &path, &e) != WXF_OK)
 		return an_note(c, "glossary.txt not found: no slang glossary (%s)", e.msg);
 	if (wxf_file_read_small(path, 4u << 20, &buf, &n, &e) != WXF_OK) {
+		if (e.code == WXF_ENOMEM) {
+			free(path);
+			return AN_NOMEM(c);  /* not a glossary that cannot be read */
+		}
 		rc = an_note(c, "glossary %s cannot be read: no slang glossary", path);
 		free(path);
 		return rc;

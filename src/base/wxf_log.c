@@ -67,7 +67,7 @@ wxf_log_progress(wxf_log *l, const char *label, uint64_t done, uint64_t total, c
 	double now, el;
 	char eta[48] = "";
 
-	if (!l->tty || l->level < WXF_LOG_INFO)
+	if (l == NULL || !l->tty || l->level < WXF_LOG_INFO)
 		return;
 	now = mono_now();
 	if (strncmp(l->p_label, label, sizeof(l->p_label) - 1) != 0) {
@@ -96,6 +96,8 @@ wxf_log_progress(wxf_log *l, const char *label, uint64_t done, uint64_t total, c
 void
 wxf_log_progress_end(wxf_log *l)
 {
+	if (l == NULL)
+		return;
 	l->p_label[0] = '\0';
 	if (l->progress_drawn) {
 		fputs("\r\033[K", l->out);

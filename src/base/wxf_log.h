@@ -29,9 +29,10 @@ void wxf_log_msg(wxf_log *l, enum wxf_log_level level, const char *fmt, ...)
 #define wxf_log_warn(l, ...) wxf_log_msg((l), WXF_LOG_WARN, __VA_ARGS__)
 #define wxf_log_info(l, ...) wxf_log_msg((l), WXF_LOG_INFO, __VA_ARGS__)
 #define wxf_log_debug(l, ...) wxf_log_msg((l), WXF_LOG_DEBUG, __VA_ARGS__)
-/* Draws "label: done/total (pct) rate, about N s left" on a TTY; no-op otherwise.  total may be
- * 0 (unknown: no percentage, no estimate).  The estimate is the step's pace so far (a new label
- * starts a new step), shown after its first second; redrawn at most ten times a second. */
+/* Draws "label: done/total (pct) rate, about N s left" on a TTY; no-op otherwise (and when l
+ * is NULL).  total may be 0 (unknown: no percentage, no estimate).  The estimate is the step's
+ * pace so far (a new label starts a new step), shown after its first second; redrawn at most
+ * ten times a second. */
 void wxf_log_progress(wxf_log *l, const char *label, uint64_t done, uint64_t total,
     const char *unit_rate);
 void wxf_log_progress_end(wxf_log *l);

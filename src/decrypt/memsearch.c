@@ -69,7 +69,7 @@ struct marg {
 };
 
 /* 1 if enc opens page 1; 0 if not; a candidate that could not be tried for want of memory
- * sets m->oom (the search then fails with WXF_ENOMEM rather than report "not found"). */
+ * sets m->oom (the search then fails with WXF_ENOMEM, found or not). */
 static int
 try_enc(struct ms *m, const wxf_profile *p, const uint8_t *page1, const uint8_t enc[32])
 {
@@ -624,9 +624,14 @@ wxf_memsearch(const char *dump_path, const char *db_path, const wxf_memsearch_op
 		    db_path, m->best_prof->name);
 	}
 	rc = WXF_OK;
-	if (atomic_load(&m->oom) && !r->found)
+	/* found or not: a candidate left untried may have been the first key in file order, and
+	 * another run would then name another offset */
+	if (atomic_load(&m->oom)) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "memory-dump search: out of memory (a candidate "
 		    "could not be tried; the search is not complete)");
+		wxf_key_clear(&r->key);
+		r->found = 0;
+	}
 out_m:
 	pthread_mutex_destroy(&m->mu);
 	free(m->cands);

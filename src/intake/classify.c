@@ -136,10 +136,13 @@ static const struct {
 	{ "/db_storage/contact/contact.db", "WeChat 4.x contact database", WXF_PLAT_WX4 },
 	{ "/db_storage/hardlink/hardlink.db", "WeChat 4.x image hard-link index (md5 -> .dat path)",
 	  WXF_PLAT_WX4 },
+	{ "/db_storage/message/message_resource.db", "WeChat 4.x message resource index "
+	  "(message_resource.db: message -> media md5)", WXF_PLAT_WX4 },
 	{ "/Contact/wccontact_new2.db", "macOS 3.x contact database (wccontact_new2.db)",
 	  WXF_PLAT_MAC3 },
 	{ "/Group/group_new.db", "macOS 3.x group database (group_new.db)", WXF_PLAT_MAC3 },
 	{ "/Session/session_new.db", "macOS 3.x session database (session_new.db)", WXF_PLAT_MAC3 },
+	{ "/hldata.db", "macOS 3.x media index (hldata.db: image md5 -> file)", WXF_PLAT_MAC3 },
 	{ "/Manifest.db", "iTunes/Finder backup manifest", WXF_PLAT_IOS },
 	{ "/Manifest.plist", "iTunes/Finder backup properties", WXF_PLAT_IOS },
 	{ "/Manifest.mbdb", "iTunes backup manifest (old)", WXF_PLAT_IOS },

@@ -199,10 +199,14 @@ scan_file(scan *s, int root, const char *abs, const char *shown, const char *rel
 		uint8_t *data;
 		size_t n;
 
-		if (wxf_file_read_small(abs, PREFS_MAX, &data, &n, NULL) == WXF_OK) {
+		wxf_err re;
+
+		wxf_err_clear(&re);
+		if (wxf_file_read_small(abs, PREFS_MAX, &data, &n, &re) == WXF_OK) {
 			prefs_uins(s, shown, data, n);
 			free(data);
-		}
+		} else if (re.code == WXF_ENOMEM)
+			wxf_oom(PREFS_MAX);     /* an account's uin is not left out quietly */
 	}
 }
 

@@ -1439,6 +1439,8 @@ thumb_bytes(hctx *h, const wxf_media *md, size_t *n, const char **why)
 	}
 	wxf_err_clear(&e);
 	if (wxf_file_read_small(path, THUMB_MAX, &d, n, &e) != WXF_OK) {
+		if (e.code == WXF_ENOMEM)
+			wxf_oom(THUMB_MAX);   /* not a thumbnail that cannot be read */
 		*why = "缩略图文件无法读取或过大 (the thumbnail file cannot be read or is too large)";
 		free(path);
 		return NULL;

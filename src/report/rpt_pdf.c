@@ -296,7 +296,8 @@ wxf_report_pdf(const wxf_report_in *in, const char *outdir, const char *renderer
 		wxf_sha256_hex(d, n, mfh);
 		free(d);
 		d = NULL;
-	}
+	} else if (e.code == WXF_ENOMEM)
+		wxf_oom(0);     /* every page's footer names the manifest: not left out quietly */
 	rpt_html_print(in, outdir, mfh[0] ? mfh : NULL, &b);
 	rc = wxf_file_write(html, b.p, b.len, err);
 	wxf_buf_free(&b);
@@ -375,7 +376,8 @@ wxf_report_pdf(const wxf_report_in *in, const char *outdir, const char *renderer
 			if (wxf_file_read_small(tl, (size_t)1 << 31, &d, &n, &e) == WXF_OK) {
 				wxf_sha256_hex(d, n, tlh);
 				free(d);
-			}
+			} else if (e.code == WXF_ENOMEM)
+				wxf_oom(0);
 			wxf_buf_printf(&rec, "\"output\":\"report.pdf\",\"sha256\":\"%s\",\"variant\":"
 			    "\"PDF/A-3b\",\"renderer\":", h.sha256);
 			wxf_buf_json_str(&rec, renderer, strlen(renderer));

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define PAGE1_MAX 4096
@@ -200,6 +201,8 @@ read_dumps(wxf_desk *dk)
 		wxf_buf_json_kstr(&b, "dump", du->name);
 		wxf_buf_json_kstr(&b, "given", du->given);
 		if (wxf_map_open(&m, du->given, &e) != WXF_OK) {
+			if (e.code == WXF_ENOMEM)
+				wxf_oom(0);
 			wxf_buf_json_kstr(&b, "result", e.msg);
 			wxf_wc_limit(env, "memory dump %s could not be read: %s", du->name, e.msg);
 		} else {
@@ -207,8 +210,11 @@ read_dumps(wxf_desk *dk)
 			du->size = m.size;
 			du->minidump = m.size >= 4 && memcmp(m.data, "MDMP", 4) == 0;
 			wxf_sha256_hex(m.data != NULL ? m.data : (const uint8_t *)"", m.size, du->sha256);
-			if (wxf_wcdb_keystr_scan(m.data, m.size, &du->ks, &du->n_ks, &e) != WXF_OK)
+			if (wxf_wcdb_keystr_scan(m.data, m.size, &du->ks, &du->n_ks, &e) != WXF_OK) {
+				if (e.code == WXF_ENOMEM)
+					wxf_oom(m.size);  /* not a dump without key strings */
 				du->n_ks = 0;
+			}
 			wxf_map_close(&m);
 			wxf_buf_json_kstr(&b, "sha256", du->sha256);
 			wxf_buf_json_kuint(&b, "size", du->size);
@@ -377,6 +383,7 @@ wxf_desk_key(wxf_desk *dk, size_t d, const char *const *profiles, wxf_key *k,
 		wxf_memsearch_opts o;
 		wxf_memsearch_result r;
 		wxf_err e;
+		int mrc;
 
 		if (!du->ok)
 			continue;
@@ -389,7 +396,16 @@ wxf_desk_key(wxf_desk *dk, size_t d, const char *const *profiles, wxf_key *k,
 		o.no_wcdb = 1;
 		o.log = env->log;
 		wxf_err_clear(&e);
-		if (wxf_memsearch(du->given, db->item->abs, &o, &r, &e) != WXF_OK || !r.found) {
+		if ((mrc = wxf_memsearch(du->given, db->item->abs, &o, &r, &e)) == WXF_ENOMEM ||
+		    e.code == WXF_ENOMEM) {
+			wxf_key_clear(&r.key);
+			wxf_buf_free(&tried);
+			OPENSSL_cleanse(page1, sizeof(page1));
+			wxf_key_clear(k);
+			return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory searching the memory "
+			    "dump", db->item->path);
+		}
+		if (mrc != WXF_OK || !r.found) {
 			*n_tried += r.windows + r.raw_candidates;
 			wxf_key_clear(&r.key);
 			continue;
@@ -882,6 +898,157 @@ wxf_desk_media_blob(wxf_desk *dk, wxf_msg *msg, const char *role, const char *na
 	    wxf_err_set(err, WXF_ENOMEM, "out of memory");
 }
 
+int
+wxf_desk_media_missing(wxf_desk *dk, wxf_msg *msg, const char *role, const char *expected,
+    const char *source)
+{
+	wxf_media md;
+
+	memset(&md, 0, sizeof(md));
+	md.role = role;
+	md.expected = expected;
+	md.source = source;
+	md.size = -1;
+	md.prov = msg->prov;
+	md.state = WXF_MEDIA_MISSING;
+	return wxf_msg_add_media(dk->a->m, msg, &md) == WXF_OK ? WXF_OK : WXF_ENOMEM;
+}
+
+/* ------------------------------------------------------------------------------ accounts */
+
+struct dbent {
+	const wxf_item *it;
+	int rank;
+	long n;
+};
+
+static int
+dbent_cmp(const void *a, const void *b)
+{
+	const struct dbent *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	return x->n < y->n ? -1 : x->n > y->n;
+}
+
+/* The account in folder dir (seed: the item that named it). */
+static int
+make_account(const wxf_wc_driver *drv, const wxf_desk_layout *l, const wxf_inventory *inv,
+    const char *dir, const wxf_item *seed, wxf_wc_acct **out, wxf_err *err)
+{
+	size_t i, n_dbs = 0, ld = strlen(dir);
+	struct dbent *dbs = NULL;
+	char *dir_abs, *leaf, *id, suffix[8];
+	const char *tail = seed->path + ld;
+	size_t la = strlen(seed->abs), lt = strlen(tail);
+	wxf_desk *dk = NULL;
+	wxf_wc_acct *a;
+
+	*out = NULL;
+	for (i = 0; i < inv->n_items; i++) {
+		const wxf_item *it = &inv->items[i];
+		long k;
+		int r;
+		char *d = l->acct_of(it, &k, &r);
+
+		if (d == NULL)
+			continue;
+		if (strcmp(d, dir) == 0) {
+			dbs = wxf_xrealloc(dbs, (n_dbs + 1) * sizeof(*dbs));
+			dbs[n_dbs].it = it;
+			dbs[n_dbs].rank = r;
+			dbs[n_dbs++].n = k;
+		}
+		free(d);
+	}
+	if (n_dbs > 1)
+		qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
+	dir_abs = la > lt ? wxf_xstrndup(seed->abs, la - lt) : wxf_xstrdup(seed->abs);
+	leaf = wxf_xasprintf("work/%s-%s", l->kind, wxf_path_base(dir));
+	suffix[0] = '\0';
+	id = l->account_id != NULL ? l->account_id(wxf_path_base(dir), suffix) :
+	    wxf_xstrdup(wxf_path_base(dir));
+	a = wxf_wc_acct_new(drv, inv, seed->root, id, dir, dir_abs, leaf);
+	free(dir_abs);
+	free(leaf);
+	if (a == NULL || (dk = wxf_desk_new(a)) == NULL || l->attach(a, dk, id, suffix) != WXF_OK) {
+		wxf_desk_free(&dk);
+		free(id);
+		free(dbs);
+		wxf_wc_acct_free(&a);
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	}
+	free(id);
+	for (i = 0; i < n_dbs; i++) {
+		const wxf_item *it = dbs[i].it;
+		int r = dbs[i].rank;
+		int k = wxf_wc_acct_add_db(a, it, l->roles[r], l->kind, r == l->contact_rank ||
+		    r == l->message_rank, r == l->message_rank);
+
+		if (k < 0) {
+			free(dbs);
+			wxf_wc_acct_free(&a);
+			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+		}
+		/* a database already decrypted: its -wal is applied and carved as it is */
+		if (it->kind == WXF_KIND_SQLITE) {
+			char *wp = wxf_xasprintf("%s-wal", it->path);
+			const wxf_item *wal = wxf_inventory_find(inv, wp);
+
+			free(wp);
+			if (wal != NULL && wal->size > 0) {
+				a->dbs[k].wal_item = wal;
+				a->dbs[k].wal_abs = wxf_xstrdup(wal->abs);
+			}
+		}
+	}
+	free(dbs);
+	*out = a;
+	return WXF_OK;
+}
+
+int
+wxf_desk_accounts(const wxf_wc_driver *drv, const wxf_desk_layout *l,
+    const wxf_inventory *inv, wxf_wc_acct ***v, size_t *n, wxf_err *err)
+{
+	wxf_strmap seen = WXF_STRMAP_INIT;    /* account folder -> its account (keys: a->dir) */
+	size_t i;
+	int rc = WXF_OK;
+
+	for (i = 0; i < inv->n_items && rc == WXF_OK; i++) {
+		const wxf_item *it = &inv->items[i];
+		wxf_wc_acct *a, **nv;
+		long k;
+		int r;
+		char *d = l->acct_of(it, &k, &r);
+
+		if (d == NULL)
+			continue;
+		if (wxf_strmap_get(&seen, d) != NULL || (r != l->contact_rank &&
+		    r != l->message_rank)) {
+			free(d);
+			continue;
+		}
+		rc = make_account(drv, l, inv, d, it, &a, err);
+		free(d);
+		if (rc != WXF_OK)
+			break;
+		if ((nv = realloc(*v, (*n + 1) * sizeof(**v))) == NULL ||
+		    wxf_strmap_put(&seen, a->dir, a) != WXF_OK) {
+			if (nv != NULL)
+				*v = nv;
+			wxf_wc_acct_free(&a);
+			rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
+			break;
+		}
+		*v = nv;
+		(*v)[(*n)++] = a;
+	}
+	wxf_strmap_free(&seen);
+	return rc;
+}
+
 /* ------------------------------------------------------------------------------ rows */
 
 const wxf_sqlval *
@@ -962,23 +1129,84 @@ wxf_desk_scan(wxf_sqlite_db *db, const char *name, wxf_model *m, const char *fil
 	return wxf_wc_scan_outcome(m, file, image, t, rc, &e, err);
 }
 
+void
+wxf_desk_dbref_init(wxf_desk_dbref *r, wxf_model *m, wxf_sqlite_db *db,
+    const char *evidence, const char *image, const char *wal, const char *wal_image)
+{
+	r->db = db;
+	r->evidence = wxf_model_strdup(m, evidence);
+	r->image = wxf_model_strdup(m, image);
+	r->wal = wxf_model_strdup(m, wal);
+	r->wal_image = wxf_model_strdup(m, wal_image);
+}
+
+wxf_prov
+wxf_desk_dbref_prov(const wxf_desk_dbref *r, const wxf_sqlrow *row, const wxf_prov *prov_in)
+{
+	wxf_prov p = prov_in != NULL ? *prov_in : wxf_desk_row_prov(row, r->evidence, r->image,
+	    r->wal, r->wal_image);
+
+	if (p.table == NULL && row->table != NULL)
+		p.table = row->table->name;
+	if (p.file == NULL)
+		p.file = r->evidence;
+	return p;
+}
+
+int
+wxf_desk_dbref_scan(const wxf_desk_dbref *r, const char *name, wxf_model *m,
+    int (*cb)(void *arg, const wxf_sqlrow *row), void *arg, wxf_err *err)
+{
+	return wxf_desk_scan(r->db, name, m, r->evidence, r->image, cb, arg, err);
+}
+
+int
+wxf_desk_tname_is(const wxf_sqlrow *r, const char *name)
+{
+	return r->table != NULL && r->table->name != NULL && strcasecmp(r->table->name, name) == 0;
+}
+
+const char *
+wxf_desk_svr_key(wxf_model *m, int64_t v)
+{
+	return v != WXF_INT_UNKNOWN && v != 0 ? wxf_model_printf(m, "%lld", (long long)v) : NULL;
+}
+
+int
+wxf_desk_md5_hex(const char *s, char out[33])
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < 32; i++) {
+		char c = s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return 0;
+		out[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+	}
+	out[32] = '\0';
+	return 1;
+}
+
 int
 wxf_desk_md5_table(const wxf_sqlite_obj *t, const char *prefix, char md5hex[33])
 {
-	size_t lp = strlen(prefix), i;
+	size_t lp = strlen(prefix);
 
 	if (t == NULL || t->name == NULL || t->type == NULL || strcmp(t->type, "table") != 0 ||
 	    strncmp(t->name, prefix, lp) != 0 || strlen(t->name) != lp + 32)
 		return 0;
-	for (i = 0; i < 32; i++) {
-		char c = t->name[lp + i];
+	return wxf_desk_md5_hex(t->name + lp, md5hex);
+}
 
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return 0;
-		md5hex[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-	}
-	md5hex[32] = '\0';
-	return 1;
+int
+wxf_desk_img_md5(const char *content, char out[33])
+{
+	const char *p = content != NULL ? strstr(content, " md5=\"") : NULL;
+
+	return p != NULL && wxf_desk_md5_hex(p + 6, out) && p[6 + 32] == '"';
 }
 
 int

@@ -27,6 +27,30 @@
 
 typedef struct wxf_desk wxf_desk;
 
+/* ---- accounts: what the three drivers share of finding them (each keeps its path rules) ---- */
+
+typedef struct wxf_desk_layout {
+	const char *kind;               /* "win3", "wx4", "mac3": each database's profile, and the
+	                                   work folder work/<kind>-<account folder name> */
+	const char *const *roles;       /* a database's role by its rank */
+	int contact_rank, message_rank; /* the ranks that make an account; both carved, the
+	                                   message databases primary */
+	/* The account folder (malloc'd) of an item of ours with its rank (> 0) and shard number;
+	 * NULL when the item is not one of ours. */
+	char *(*acct_of)(const wxf_item *it, long *n, int *rank);
+	/* The account id of a folder name (malloc'd) and its suffix ("" none); NULL: the name. */
+	char *(*account_id)(const char *folder, char suffix[8]);
+	/* Makes a->priv around dk (which it then owns) for account id with suffix.  WXF_OK or
+	 * WXF_ENOMEM (dk is then still the caller's). */
+	int (*attach)(wxf_wc_acct *a, wxf_desk *dk, const char *id, const char *suffix);
+} wxf_desk_layout;
+
+/* The accounts of inv under layout l, in the order of their first contact or message database
+ * in the inventory, each with its databases by rank then shard number (a database already
+ * decrypted gets its -wal, applied and carved as it is).  WXF_OK or WXF_ENOMEM. */
+int wxf_desk_accounts(const wxf_wc_driver *drv, const wxf_desk_layout *l,
+    const wxf_inventory *inv, wxf_wc_acct ***v, size_t *n, wxf_err *err);
+
 /* The shared state of account a (borrowed until wxf_desk_free).  NULL when out of memory. */
 wxf_desk *wxf_desk_new(wxf_wc_acct *a);
 void wxf_desk_free(wxf_desk **dk);
@@ -60,6 +84,11 @@ int wxf_desk_text_witness(wxf_desk *dk, wxf_msg *msg, const void *decoded, size_
  * missing).  An image .dat is decoded as well.  WXF_OK or WXF_ENOMEM. */
 int wxf_desk_media_file(wxf_desk *dk, wxf_msg *msg, const char *role, const char *rel,
     const char *source, int required);
+/* Lists media the message names but no index or file gives (expected: what was looked for;
+ * source: what named it).  Strings must outlive the model (arena or static).  WXF_OK or
+ * WXF_ENOMEM. */
+int wxf_desk_media_missing(wxf_desk *dk, wxf_msg *msg, const char *role, const char *expected,
+    const char *source);
 /* Writes a media blob a database holds (voice) to <work>/media/<name>.<type> and links it;
  * prov cites the blob's row.  WXF_OK, WXF_EIO or WXF_ENOMEM. */
 int wxf_desk_media_blob(wxf_desk *dk, wxf_msg *msg, const char *role, const char *name,
@@ -70,6 +99,25 @@ int wxf_desk_media_blob(wxf_desk *dk, wxf_msg *msg, const char *role, const char
 void wxf_desk_set_image_account(wxf_desk *dk, const char *wxid, const char *suffix);
 
 /* ---- rows (every value hostile: a column may be missing or of another type) ---- */
+
+/* The database a reader reads: its SQLite image and the evidence paths its rows cite. */
+typedef struct wxf_desk_dbref {
+	wxf_sqlite_db *db;
+	const char *evidence, *image, *wal, *wal_image;   /* arena copies */
+} wxf_desk_dbref;
+void wxf_desk_dbref_init(wxf_desk_dbref *r, wxf_model *m, wxf_sqlite_db *db,
+    const char *evidence, const char *image, const char *wal, const char *wal_image);
+/* A row's provenance: prov_in when given, else its cell (wxf_desk_row_prov); the table and the
+ * file filled in from the row and the database when absent. */
+wxf_prov wxf_desk_dbref_prov(const wxf_desk_dbref *r, const wxf_sqlrow *row,
+    const wxf_prov *prov_in);
+/* wxf_desk_scan of table name in r's database. */
+int wxf_desk_dbref_scan(const wxf_desk_dbref *r, const char *name, wxf_model *m,
+    int (*cb)(void *arg, const wxf_sqlrow *row), void *arg, wxf_err *err);
+/* 1 when the row's table is name (ASCII case ignored). */
+int wxf_desk_tname_is(const wxf_sqlrow *r, const char *name);
+/* A server id as the text key of the by-server-id maps; NULL when unknown or 0. */
+const char *wxf_desk_svr_key(wxf_model *m, int64_t v);
 
 /* The value of column name, or NULL. */
 const wxf_sqlval *wxf_desk_col(const wxf_sqlrow *r, const char *name);
@@ -86,6 +134,10 @@ wxf_prov wxf_desk_row_prov(const wxf_sqlrow *r, const char *file, const char *im
  * a fatal error. */
 int wxf_desk_scan(wxf_sqlite_db *db, const char *name, wxf_model *m, const char *file,
     const char *image, int (*cb)(void *arg, const wxf_sqlrow *row), void *arg, wxf_err *err);
+/* 1 and the lowercase form in out when s begins with 32 hex digits. */
+int wxf_desk_md5_hex(const char *s, char out[33]);
+/* 1 and the lowercase md5 of an image message's <img ... md5="..."> (3.x XML) in out. */
+int wxf_desk_img_md5(const char *content, char out[33]);
 /* 1 and the lowercase md5 when t is a table named prefix + 32 hex digits. */
 int wxf_desk_md5_table(const wxf_sqlite_obj *t, const char *prefix, char md5hex[33]);
 /* LZ4 block (no size stored) into *out (malloc'd, NUL-terminated, *out_n bytes): the buffer

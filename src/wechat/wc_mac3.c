@@ -2,8 +2,15 @@
 /*
  * macOS WeChat 3.x reader (tables in wc_mac3.h).  Order inside one account (the driver's):
  * the contact, group and session databases first (the usernames whose md5s name the
- * conversation tables, and the owner), then the message shards.  Every value is hostile; XML
- * through wc_msgdecode.c.
+ * conversation tables, and the owner), hldata.db (the media index), then the message shards.
+ * Every value is hostile; XML through wc_msgdecode.c.
+ *
+ * Images: the md5 of an image message's <img md5="..."> is looked up in HlinkMediaRecord
+ * .mediaMd5, whose inodeNumber names the HlinkMediaDetail row giving relativePath and
+ * fileName (the join of wechat-desktop.md 3).  The file is <relativePath>/<fileName> below the
+ * account folder, or else the one file of the account whose path ends so [U: what relativePath
+ * is relative to is not documented]; wc_desk.c links it and decodes the .dat (3.x XOR).  Only
+ * live rows of hldata.db are trusted for the join.
  */
 #include "config.h"
 #include "wechat/wc_mac3.h"
@@ -24,20 +31,31 @@ struct user {
 	struct user *next;
 };
 
+/* A row of hldata.db: HlinkMediaRecord (s = the inode key) or HlinkMediaDetail (s = the
+ * file's path below the account folder). */
+struct hlink {
+	const char *s;
+	int64_t rowid;
+	struct hlink *next;
+};
+
 struct wxf_mac3 {
 	wxf_model *m;
 	const char *folder, *dir;
 	wxf_desk *dk;
 	struct user *users;
 	wxf_strmap user_md5;           /* md5(username) -> struct user */
+	struct hlink *hlinks;          /* owned list, the values of the two maps below */
+	wxf_strmap hl_md5;             /* HlinkMediaRecord: mediaMd5 -> inode */
+	wxf_strmap hl_inode;           /* HlinkMediaDetail: inode -> relative path */
+	int hl_read;                   /* hldata.db was opened */
 	int owner_set;
 	wxf_mac3_stats st;
 };
 
 struct wxf_mac3_db {
 	wxf_mac3 *w;
-	wxf_sqlite_db *db;
-	const char *evidence, *image, *wal, *wal_image;
+	wxf_desk_dbref ref;             /* the database and the paths its rows cite */
 };
 
 int
@@ -69,6 +87,14 @@ wxf_mac3_free(wxf_mac3 **wp)
 	if (w == NULL)
 		return;
 	wxf_strmap_free(&w->user_md5);
+	wxf_strmap_free(&w->hl_md5);
+	wxf_strmap_free(&w->hl_inode);
+	while (w->hlinks != NULL) {
+		struct hlink *n = w->hlinks->next;
+
+		free(w->hlinks);
+		w->hlinks = n;
+	}
 	while (w->users != NULL) {
 		struct user *n = w->users->next;
 
@@ -95,11 +121,7 @@ wxf_mac3_db_open(wxf_mac3 *w, wxf_mac3_db **rp, wxf_sqlite_db *db, const char *e
 	if (r == NULL)
 		return wxf_err_set(err, WXF_ENOMEM, "mac3: out of memory");
 	r->w = w;
-	r->db = db;
-	r->evidence = wxf_model_strdup(w->m, evidence);
-	r->image = wxf_model_strdup(w->m, image);
-	r->wal = wxf_model_strdup(w->m, wal);
-	r->wal_image = wxf_model_strdup(w->m, wal_image);
+	wxf_desk_dbref_init(&r->ref, w->m, db, evidence, image, wal, wal_image);
 	*rp = r;
 	return WXF_OK;
 }
@@ -109,12 +131,6 @@ wxf_mac3_db_close(wxf_mac3_db **rp)
 {
 	free(*rp);
 	*rp = NULL;
-}
-
-static int
-tname_is(const wxf_sqlrow *r, const char *name)
-{
-	return r->table != NULL && r->table->name != NULL && strcasecmp(r->table->name, name) == 0;
 }
 
 /* Remembers md5(u) -> u with the row naming it; the username whose md5 is the account
@@ -250,6 +266,151 @@ add_session(wxf_mac3 *w, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err
 	return WXF_OK;
 }
 
+/* ------------------------------------------------------------------------------ media */
+
+static int
+hl_put(wxf_mac3 *w, wxf_strmap *map, const char *key, const char *s, int64_t rowid)
+{
+	struct hlink *e;
+
+	if (wxf_strmap_get(map, key) != NULL)
+		return WXF_OK;    /* the first live row wins */
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return WXF_ENOMEM;
+	e->s = s;
+	e->rowid = rowid;
+	e->next = w->hlinks;
+	w->hlinks = e;
+	return wxf_strmap_put(map, key, e);
+}
+
+/* HlinkMediaRecord(mediaMd5, mediaSize, inodeNumber, modifyTime): md5 -> inode. */
+static int
+add_hl_record(wxf_mac3 *w, const wxf_sqlrow *r)
+{
+	const char *md = wxf_desk_str(w->m, r, "mediaMd5");
+	int64_t ino = wxf_desk_int(r, "inodeNumber");
+	char h[33];
+	const char *k, *v;
+
+	if (md == NULL || strlen(md) != 32 || !wxf_desk_md5_hex(md, h) || ino == WXF_INT_UNKNOWN)
+		return WXF_OK;
+	if ((k = wxf_model_strdup(w->m, h)) == NULL ||
+	    (v = wxf_model_printf(w->m, "%lld", (long long)ino)) == NULL)
+		return WXF_ENOMEM;
+	return hl_put(w, &w->hl_md5, k, v, r->rowid);
+}
+
+/* A path that stays below the account folder: no "..", no '\'. */
+static int
+safe_rel(const char *s)
+{
+	return s != NULL && *s != '\0' && strstr(s, "..") == NULL && strchr(s, '\\') == NULL;
+}
+
+int
+wxf_mac3_hl_path(const char *rp, const char *fn, char **out)
+{
+	size_t l, lf;
+
+	*out = NULL;
+	if (!safe_rel(rp) || !safe_rel(fn) || strchr(fn, '/') != NULL)
+		return WXF_OK;
+	while (*rp == '/')
+		rp++;
+	l = strlen(rp);
+	while (l > 0 && rp[l - 1] == '/')
+		l--;
+	lf = strlen(fn);
+	if (l > 4096 || lf > 4096)
+		return WXF_OK;
+	if ((*out = malloc(l + lf + 2)) == NULL)
+		return WXF_ENOMEM;
+	memcpy(*out, rp, l);
+	if (l > 0)
+		(*out)[l++] = '/';
+	memcpy(*out + l, fn, lf + 1);
+	return WXF_OK;
+}
+
+/* HlinkMediaDetail(localId, inodeNumber, relativePath, fileName): inode -> path. */
+static int
+add_hl_detail(wxf_mac3 *w, const wxf_sqlrow *r)
+{
+	const char *rp = wxf_desk_str(w->m, r, "relativePath");
+	const char *fn = wxf_desk_str(w->m, r, "fileName");
+	int64_t ino = wxf_desk_int(r, "inodeNumber");
+	char *path;
+	const char *k, *v;
+
+	if (ino == WXF_INT_UNKNOWN)
+		return WXF_OK;
+	if (wxf_mac3_hl_path(rp, fn, &path) != WXF_OK)
+		return WXF_ENOMEM;
+	if (path == NULL)
+		return WXF_OK;     /* absent or unsafe: the row names no file */
+	k = wxf_model_printf(w->m, "%lld", (long long)ino);
+	v = wxf_model_strdup(w->m, path);
+	free(path);
+	if (k == NULL || v == NULL)
+		return WXF_ENOMEM;
+	return hl_put(w, &w->hl_inode, k, v, r->rowid);
+}
+
+/* rel below the account folder, or the one account file whose path ends in "/" rel. */
+static const char *
+hl_locate(wxf_mac3 *w, const char *rel)
+{
+	size_t i, n = wxf_desk_n_items(w->dk), lr = strlen(rel), ld = strlen(w->dir);
+	const char *found = NULL;
+
+	if (wxf_desk_item(w->dk, rel) != NULL)
+		return rel;
+	for (i = 0; i < n; i++) {
+		const wxf_item *it = wxf_desk_item_at(w->dk, i);
+		size_t lp = strlen(it->path);
+
+		if (lp > ld + 1 + lr && strncmp(it->path, w->dir, ld) == 0 && it->path[ld] == '/' &&
+		    it->path[lp - lr - 1] == '/' && strcmp(it->path + lp - lr, rel) == 0) {
+			if (found != NULL)
+				return rel;     /* two candidates: neither is taken */
+			found = it->path + ld + 1;
+		}
+	}
+	return found != NULL ? found : rel;
+}
+
+/* An image message: its file through hldata.db, linked (and decoded) or listed missing. */
+static int
+link_image(wxf_mac3 *w, wxf_msg *msg)
+{
+	const struct hlink *rec, *det;
+	const char *rel, *src;
+	char h[33];
+
+	if (!wxf_desk_img_md5(msg->payload, h))
+		return WXF_OK;
+	rec = wxf_strmap_get(&w->hl_md5, h);
+	det = rec != NULL ? wxf_strmap_get(&w->hl_inode, rec->s) : NULL;
+	if (det == NULL) {
+		w->st.n_img_missing++;
+		return wxf_desk_media_missing(w->dk, msg, "image", wxf_model_printf(w->m,
+		    "hldata.db HlinkMediaRecord.mediaMd5 %s%s", h, !w->hl_read ? " (hldata.db not "
+		    "read)" : rec != NULL ? wxf_model_printf(w->m, ", inodeNumber %s: no "
+		    "HlinkMediaDetail row", rec->s) : ": no row"), "<img md5>");
+	}
+	rel = hl_locate(w, det->s);
+	src = wxf_model_printf(w->m, "<img md5>; hldata.db HlinkMediaRecord rowid %lld "
+	    "(mediaMd5) -> HlinkMediaDetail rowid %lld (inodeNumber %s: relativePath/fileName)",
+	    (long long)rec->rowid, (long long)det->rowid, rec->s);
+	if (src == NULL)
+		return WXF_ENOMEM;
+	w->st.n_img_linked++;
+	return wxf_desk_media_file(w->dk, msg, "image", rel, src, 1);
+}
+
+/* ------------------------------------------------------------------------------ messages */
+
 static int
 add_msg(wxf_mac3_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *prov,
     wxf_err *err)
@@ -316,6 +477,9 @@ add_msg(wxf_mac3_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *
 	if (v != NULL && v->type == WXF_SQL_TEXT && v->n > 0 && v->n < 4096)
 		wxf_kvs_add(m, &msg->fields, "msgSource", wxf_model_strndup(m, (const char *)v->p,
 		    v->n));
+	if (msg->base_type == 3 && prov->origin == WXF_ORIGIN_LIVE &&
+	    (rc = link_image(w, msg)) != WXF_OK)
+		return wxf_err_set(err, rc, "out of memory");
 	return WXF_OK;
 }
 
@@ -329,20 +493,21 @@ wxf_mac3_db_add_row(wxf_mac3_db *rd, const wxf_sqlrow *row, const wxf_prov *prov
 
 	if (row == NULL || row->table == NULL)
 		return WXF_OK;
-	prov = prov_in != NULL ? *prov_in : wxf_desk_row_prov(row, rd->evidence, rd->image, rd->wal,
-	    rd->wal_image);
-	if (prov.table == NULL)
-		prov.table = row->table->name;
-	if (prov.file == NULL)
-		prov.file = rd->evidence;
+	prov = wxf_desk_dbref_prov(&rd->ref, row, prov_in);
 	if (wxf_desk_md5_table(row->table, "Chat_", h))
 		return add_msg(rd, row, h, &prov, err);
-	if (tname_is(row, "WCContact"))
+	if (wxf_desk_tname_is(row, "WCContact"))
 		return add_contact(w, row, &prov, 0, err);
-	if (tname_is(row, "GroupContact"))
+	if (wxf_desk_tname_is(row, "GroupContact"))
 		return add_contact(w, row, &prov, 1, err);
-	if (tname_is(row, "SessionAbstract"))
+	if (wxf_desk_tname_is(row, "SessionAbstract"))
 		return add_session(w, row, &prov, err);
+	/* the media index: live rows only (a carved row may name a file since replaced) */
+	if (prov.origin != WXF_ORIGIN_LIVE || prov.status != WXF_STATUS_INTACT)
+		return WXF_OK;
+	if ((wxf_desk_tname_is(row, "HlinkMediaRecord") && add_hl_record(w, row) != WXF_OK) ||
+	    (wxf_desk_tname_is(row, "HlinkMediaDetail") && add_hl_detail(w, row) != WXF_OK))
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	return WXF_OK;
 }
 
@@ -362,23 +527,26 @@ row_cb(void *arg, const wxf_sqlrow *row)
 int
 wxf_mac3_db_read(wxf_mac3_db *rd, wxf_err *err)
 {
-	static const char *const rows[] = { "WCContact", "GroupContact", "SessionAbstract", NULL };
+	static const char *const rows[] = { "WCContact", "GroupContact", "SessionAbstract",
+	    "HlinkMediaRecord", "HlinkMediaDetail", NULL };
 	struct scan_arg a = { rd, err };
 	wxf_model *m = rd->w->m;
 	size_t i;
 	int rc;
 
+	if (wxf_sqlite_table(rd->ref.db, "HlinkMediaRecord") != NULL)
+		rd->w->hl_read = 1;
 	for (i = 0; rows[i] != NULL; i++)
-		if ((rc = wxf_desk_scan(rd->db, rows[i], m, rd->evidence, rd->image, row_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, rows[i], m, row_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
-	for (i = 0; i < wxf_sqlite_n_objs(rd->db); i++) {
-		const wxf_sqlite_obj *t = wxf_sqlite_obj_at(rd->db, i);
+	for (i = 0; i < wxf_sqlite_n_objs(rd->ref.db); i++) {
+		const wxf_sqlite_obj *t = wxf_sqlite_obj_at(rd->ref.db, i);
 		char h[33];
 
 		if (!wxf_desk_md5_table(t, "Chat_", h))
 			continue;
-		if ((rc = wxf_desk_scan(rd->db, t->name, m, rd->evidence, rd->image, row_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, t->name, m, row_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
 	}

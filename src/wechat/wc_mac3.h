@@ -17,7 +17,11 @@
  *
  * The owner: the contact or group member whose md5 is the account folder's name [U: observed
  * layout, not a documented fact]; none found → the folder name stands for the owner and a
- * limitation says so.  Media (hldata.db, MessageTemp) is not read.
+ * limitation says so.
+ *   hldata.db                  HlinkMediaRecord(mediaMd5, mediaSize, inodeNumber, modifyTime)
+ *                              joined on inodeNumber to HlinkMediaDetail(localId, inodeNumber,
+ *                              relativePath, fileName): the file of an image message's
+ *                              <img md5>, linked and its .dat decoded (wc_desk.c, wc_dat.c)
  */
 #ifndef WXF_WECHAT_MAC3_H
 #define WXF_WECHAT_MAC3_H
@@ -33,6 +37,7 @@ typedef struct wxf_mac3_db wxf_mac3_db;
 
 typedef struct wxf_mac3_stats {
 	size_t n_msgs, n_contacts, n_talker_unknown;
+	size_t n_img_linked, n_img_missing;  /* image messages whose file hldata.db names, none */
 	int owner_found;               /* the owner's username hashes to the folder name */
 } wxf_mac3_stats;
 
@@ -48,5 +53,10 @@ void wxf_mac3_db_close(wxf_mac3_db **r);
 /* The owner when none was found (the folder name).  WXF_OK or WXF_ENOMEM. */
 int wxf_mac3_finish(wxf_mac3 *w, wxf_err *err);
 const wxf_mac3_stats *wxf_mac3_stats_of(const wxf_mac3 *w);
+/* The file an HlinkMediaDetail row names, below the account folder: *out = relativePath
+ * (leading and trailing '/' dropped) + "/" + fileName (malloc'd), or NULL when either is absent
+ * or would leave the folder ("..", '\', a '/' in fileName) or is over 4096 bytes.  WXF_OK or
+ * WXF_ENOMEM. */
+int wxf_mac3_hl_path(const char *relative_path, const char *file_name, char **out);
 
 #endif

@@ -5,14 +5,15 @@
  *   accounts   every folder named by 32 hex digits holding Message/msg_N.db or
  *              Contact/wccontact_new2.db (.../com.tencent.xinWeChat/<version>/<folder>/)
  *   dbs        Contact/wccontact_new2.db, Group/group_new.db, Session/session_new.db (the
- *              usernames behind the Chat_<md5> tables, and the owner), then Message/msg_N.db
+ *              usernames behind the Chat_<md5> tables, and the owner), hldata.db (the media
+ *              index, read before the messages that it links), then Message/msg_N.db
  *              by N (the message shards, carved; their -wal decrypted, applied and carved by
  *              decrypt/ and case/)
  *   key        wc_desk.c: per file the four parameter sets one account mixes (corrections
  *              A.5): page 1024 or 4096 x the key used directly or PBKDF2-HMAC-SHA1 64000; the
  *              page-1 HMAC decides and the winner is recorded; --raw-key, --key, WCDB key
  *              strings of --memdump files matched by salt, then the dump passes
- *   read       wc_mac3.c (no media)
+ *   read       wc_mac3.c; images through hldata.db, decoded by wc_desk.c (3.x XOR .dat)
  */
 #include "config.h"
 #include "wechat/wc_driver.h"
@@ -43,30 +44,16 @@ db_rank(const char *rel, long *n)
 		return 2;
 	if (strcmp(rel, "Session/session_new.db") == 0)
 		return 3;
+	if (strcmp(rel, "hldata.db") == 0)
+		return 4;
 	if (strncmp(rel, "Message/msg_", 12) != 0 || rel[12] < '0' || rel[12] > '9')
 		return 0;
 	*n = strtol(rel + 12, &e, 10);
-	return strcmp(e, ".db") == 0 && *n >= 0 && *n < 10000 ? 4 : 0;
+	return strcmp(e, ".db") == 0 && *n >= 0 && *n < 10000 ? 5 : 0;
 }
 
 static const char *const roles[] = { NULL, "contact-db", "group-db", "session-db",
-	"message-db" };
-
-struct dbent {
-	const wxf_item *it;
-	int rank;
-	long n;
-};
-
-static int
-dbent_cmp(const void *a, const void *b)
-{
-	const struct dbent *x = a, *y = b;
-
-	if (x->rank != y->rank)
-		return x->rank - y->rank;
-	return x->n < y->n ? -1 : x->n > y->n;
-}
+	"hldata-db", "message-db" };
 
 static void
 mac3_free(wxf_wc_acct *a)
@@ -108,115 +95,34 @@ acct_of(const wxf_item *it, long *n, int *rank)
 }
 
 static int
-make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *dir,
-    const wxf_item *seed, wxf_wc_acct **out, wxf_err *err)
+mac3_attach(wxf_wc_acct *a, wxf_desk *dk, const char *id, const char *suffix)
 {
-	size_t i, n_dbs = 0, ld = strlen(dir);
-	struct dbent *dbs = NULL;
-	char *dir_abs, *leaf;
-	const char *tail = seed->path + ld;
-	size_t la = strlen(seed->abs), lt = strlen(tail);
-	mac3_acct *p;
-	wxf_wc_acct *a;
+	mac3_acct *p = calloc(1, sizeof(*p));
 
-	*out = NULL;
-	for (i = 0; i < inv->n_items; i++) {
-		const wxf_item *it = &inv->items[i];
-		long k;
-		int r;
-		char *d = acct_of(it, &k, &r);
-
-		if (d == NULL)
-			continue;
-		if (strcmp(d, dir) == 0) {
-			dbs = wxf_xrealloc(dbs, (n_dbs + 1) * sizeof(*dbs));
-			dbs[n_dbs].it = it;
-			dbs[n_dbs].rank = r;
-			dbs[n_dbs++].n = k;
-		}
-		free(d);
-	}
-	if (n_dbs > 1)
-		qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
-	dir_abs = la > lt ? wxf_xstrndup(seed->abs, la - lt) : wxf_xstrdup(seed->abs);
-	leaf = wxf_xasprintf("work/mac3-%s", wxf_path_base(dir));
-	a = wxf_wc_acct_new(drv, inv, seed->root, wxf_path_base(dir), dir, dir_abs, leaf);
-	free(dir_abs);
-	free(leaf);
-	p = calloc(1, sizeof(*p));
-	if (a == NULL || p == NULL || (p->dk = wxf_desk_new(a)) == NULL) {
-		free(p);
-		free(dbs);
-		wxf_wc_acct_free(&a);
-		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
-	}
+	(void)id;
+	(void)suffix;
+	if (p == NULL)
+		return WXF_ENOMEM;
+	p->dk = dk;
 	a->priv = p;
-	for (i = 0; i < n_dbs; i++) {
-		const wxf_item *it = dbs[i].it;
-		int k = wxf_wc_acct_add_db(a, it, roles[dbs[i].rank], "mac3",
-		    dbs[i].rank == 1 || dbs[i].rank == 4, dbs[i].rank == 4);
-
-		if (k < 0) {
-			free(dbs);
-			wxf_wc_acct_free(&a);
-			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
-		}
-		/* a database already decrypted: its -wal is applied and carved as it is */
-		if (it->kind == WXF_KIND_SQLITE) {
-			char *wp = wxf_xasprintf("%s-wal", it->path);
-			const wxf_item *wal = wxf_inventory_find(inv, wp);
-
-			free(wp);
-			if (wal != NULL && wal->size > 0) {
-				a->dbs[k].wal_item = wal;
-				a->dbs[k].wal_abs = wxf_xstrdup(wal->abs);
-			}
-		}
-	}
-	free(dbs);
-	*out = a;
 	return WXF_OK;
 }
 
+static const wxf_desk_layout layout = {
+	.kind = "mac3",
+	.roles = roles,
+	.contact_rank = 1,
+	.message_rank = 5,
+	.acct_of = acct_of,
+	.account_id = NULL,
+	.attach = mac3_attach,
+};
+
 static int
-mac3_accounts(const wxf_wc_driver *drv, const wxf_inventory *inv, wxf_wc_acct ***v, size_t *n,
-    wxf_err *err)
+mac3_accounts(const wxf_wc_driver *drv, const wxf_inventory *inv, wxf_wc_acct ***v,
+    size_t *n, wxf_err *err)
 {
-	char **seen = NULL;
-	size_t n_seen = 0, i, j;
-	int rc = WXF_OK;
-
-	for (i = 0; i < inv->n_items && rc == WXF_OK; i++) {
-		const wxf_item *it = &inv->items[i];
-		wxf_wc_acct *a, **nv;
-		long k;
-		int r;
-		char *d = acct_of(it, &k, &r);
-
-		if (d == NULL)
-			continue;
-		for (j = 0; j < n_seen && strcmp(seen[j], d) != 0; j++)
-			;
-		if (j < n_seen || (r != 1 && r != 4)) {
-			free(d);
-			continue;
-		}
-		seen = wxf_xrealloc(seen, (n_seen + 1) * sizeof(*seen));
-		seen[n_seen++] = d;
-		if ((rc = make_account(drv, inv, d, it, &a, err)) != WXF_OK)
-			break;
-		if ((nv = realloc(*v, (*n + 1) * sizeof(**v))) == NULL) {
-			wxf_wc_acct_free(&a);
-			rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
-			break;
-		}
-		*v = nv;
-		(*v)[(*n)++] = a;
-	}
-	for (j = 0; j < n_seen; j++)
-		free(seen[j]);
-	free(seen);
-	return rc;
+	return wxf_desk_accounts(drv, &layout, inv, v, n, err);
 }
 
 static int
@@ -293,13 +199,18 @@ mac3_finish(wxf_wc_acct *a, wxf_err *err)
 		wxf_wc_limit(a->env, "%s: %zu message(s) in Chat_<md5> tables whose conversation no "
 		    "username of the account hashes to; shown under unknown-talker-<md5>.", a->dir,
 		    st->n_talker_unknown);
-	wxf_wc_limit(a->env, "%s: macOS 3.x media (hldata.db, the message attachment folders) is "
-	    "not read: images, voice and files are not linked.", a->dir);
+	if (st->n_img_missing > 0)
+		wxf_wc_limit(a->env, "%s: %zu macOS 3.x image message(s) whose file hldata.db does not "
+		    "name (or hldata.db was not read); listed as missing.", a->dir, st->n_img_missing);
+	wxf_wc_limit(a->env, "%s: macOS 3.x voice, video and file attachments are not linked "
+	    "(only images, through hldata.db).", a->dir);
 	if (a->env->audit != NULL) {
-		char buf[160];
+		char buf[224];
 
-		snprintf(buf, sizeof(buf), "messages %zu, contacts %zu, owner %s", st->n_msgs,
-		    st->n_contacts, st->owner_found ? "found by md5 of the folder name" : "not found");
+		snprintf(buf, sizeof(buf), "messages %zu, contacts %zu, owner %s, image messages "
+		    "whose file hldata.db names %zu, none %zu", st->n_msgs, st->n_contacts,
+		    st->owner_found ? "found by md5 of the folder name" : "not found",
+		    st->n_img_linked, st->n_img_missing);
 		wxf_audit_kv(a->env->audit, "mac3-read", "summary", buf);
 	}
 	return rc;

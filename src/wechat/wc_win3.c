@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 struct pending_img {
 	wxf_msg *msg;
@@ -44,8 +43,7 @@ struct wxf_win3 {
 
 struct wxf_win3_db {
 	wxf_win3 *w;
-	wxf_sqlite_db *db;
-	const char *evidence, *image, *wal, *wal_image;
+	wxf_desk_dbref ref;             /* the database and the paths its rows cite */
 	wxf_strmap name2id;            /* rowid (text) -> username */
 	wxf_strmap dirs;               /* HardLinkImageID: DirID (text) -> Dir */
 };
@@ -112,11 +110,7 @@ wxf_win3_db_open(wxf_win3 *w, wxf_win3_db **rp, wxf_sqlite_db *db, const char *e
 	if (r == NULL)
 		return wxf_err_set(err, WXF_ENOMEM, "win3: out of memory");
 	r->w = w;
-	r->db = db;
-	r->evidence = wxf_model_strdup(w->m, evidence);
-	r->image = wxf_model_strdup(w->m, image);
-	r->wal = wxf_model_strdup(w->m, wal);
-	r->wal_image = wxf_model_strdup(w->m, wal_image);
+	wxf_desk_dbref_init(&r->ref, w->m, db, evidence, image, wal, wal_image);
 	*rp = r;
 	return WXF_OK;
 }
@@ -130,18 +124,6 @@ wxf_win3_db_close(wxf_win3_db **rp)
 	wxf_strmap_free(&(*rp)->dirs);
 	free(*rp);
 	*rp = NULL;
-}
-
-static int
-tname_is(const wxf_sqlrow *r, const char *name)
-{
-	return r->table != NULL && r->table->name != NULL && strcasecmp(r->table->name, name) == 0;
-}
-
-static const char *
-svr_key(wxf_model *m, int64_t v)
-{
-	return v != WXF_INT_UNKNOWN && v != 0 ? wxf_model_printf(m, "%lld", (long long)v) : NULL;
 }
 
 /* ------------------------------------------------------------------------------ contacts */
@@ -357,7 +339,11 @@ add_revoke(wxf_win3 *w, const wxf_sqlrow *r)
 
 /* ------------------------------------------------------------------------------ messages */
 
-/* "<wxid>\FileStorage\..." → "FileStorage/..." (the first component is the account folder). */
+/* What rel_path answers when it could not allocate (compare the pointer). */
+static const char rel_oom[] = "";
+
+/* "<wxid>\FileStorage\..." → "FileStorage/..." (the first component is the account folder);
+ * NULL when the bytes are no such path, rel_oom when memory ran out. */
 static const char *
 rel_path(wxf_model *m, const uint8_t *p, size_t n)
 {
@@ -365,8 +351,10 @@ rel_path(wxf_model *m, const uint8_t *p, size_t n)
 	const char *r;
 	size_t i, start = 0;
 
-	if (n == 0 || n > 1024 || (s = malloc(n + 1)) == NULL)
+	if (n == 0 || n > 1024)
 		return NULL;
+	if ((s = malloc(n + 1)) == NULL)
+		return rel_oom;
 	for (i = 0; i < n; i++)
 		s[i] = p[i] == '\\' ? '/' : (char)p[i];
 	s[n] = '\0';
@@ -382,27 +370,6 @@ rel_path(wxf_model *m, const uint8_t *p, size_t n)
 	r = start > 0 && start < n ? wxf_model_strdup(m, s + start) : NULL;
 	free(s);
 	return r;
-}
-
-/* The md5 attribute of <img md5="..."> in content, or 0. */
-static int
-img_md5(const char *content, char out[33])
-{
-	const char *p = content != NULL ? strstr(content, " md5=\"") : NULL;
-	size_t i;
-
-	if (p == NULL)
-		return 0;
-	p += 6;
-	for (i = 0; i < 32; i++) {
-		char c = p[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return 0;
-		out[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-	}
-	out[32] = '\0';
-	return p[32] == '"';
 }
 
 static int
@@ -445,7 +412,7 @@ add_msg(wxf_win3_db *rd, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err
 	msg->local_id = wxf_desk_int(r, "localId");
 	if (msg->local_id == WXF_INT_UNKNOWN)
 		msg->local_id = r->rowid;
-	msg->server_id = svr_key(m, wxf_desk_int(r, "MsgSvrID"));
+	msg->server_id = wxf_desk_svr_key(m, wxf_desk_int(r, "MsgSvrID"));
 	msg->raw_type = wxf_desk_int(r, "Type");
 	t = wxf_desk_int(r, "SubType");
 	if (t != WXF_INT_UNKNOWN && t != 0)
@@ -494,6 +461,8 @@ add_msg(wxf_win3_db *rd, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err
 			else if (it[i].type == 4 && orig == NULL)
 				orig = rel_path(m, it[i].p, it[i].n);
 		}
+		if (thumb == rel_oom || orig == rel_oom)
+			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	}
 	/* content: CompressContent (LZ4 block) for app messages, else StrContent */
 	v = wxf_desk_col(r, "CompressContent");
@@ -544,7 +513,7 @@ add_msg(wxf_win3_db *rd, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err
 		if (rc == WXF_OK && thumb != NULL)
 			rc = wxf_desk_media_file(w->dk, msg, msg->base_type == 3 ? "image-thumb" :
 			    "video-thumb", thumb, "MSG.BytesExtra 3", 0);
-		if (rc == WXF_OK && orig == NULL && msg->base_type == 3 && img_md5(msg->payload, h))
+		if (rc == WXF_OK && orig == NULL && msg->base_type == 3 && wxf_desk_img_md5(msg->payload, h))
 			rc = pend_image(w, msg, h);
 		if (rc != WXF_OK)
 			return wxf_err_set(err, rc, "out of memory");
@@ -557,7 +526,7 @@ add_msg(wxf_win3_db *rd, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err
 static int
 add_voice(wxf_win3 *w, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err)
 {
-	const char *svr = svr_key(w->m, wxf_desk_int(r, "Reserved0"));
+	const char *svr = wxf_desk_svr_key(w->m, wxf_desk_int(r, "Reserved0"));
 	const wxf_sqlval *v = wxf_desk_col(r, "Buf");
 	wxf_msg *msg = svr != NULL ? wxf_strmap_get(&w->by_svr, svr) : NULL;
 
@@ -632,25 +601,20 @@ wxf_win3_db_add_row(wxf_win3_db *rd, const wxf_sqlrow *row, const wxf_prov *prov
 
 	if (row == NULL || row->table == NULL)
 		return WXF_OK;
-	prov = prov_in != NULL ? *prov_in : wxf_desk_row_prov(row, rd->evidence, rd->image, rd->wal,
-	    rd->wal_image);
-	if (prov.table == NULL)
-		prov.table = row->table->name;
-	if (prov.file == NULL)
-		prov.file = rd->evidence;
-	if (tname_is(row, "MSG"))
+	prov = wxf_desk_dbref_prov(&rd->ref, row, prov_in);
+	if (wxf_desk_tname_is(row, "MSG"))
 		rc = add_msg(rd, row, &prov, err);
-	else if (tname_is(row, "Contact"))
+	else if (wxf_desk_tname_is(row, "Contact"))
 		rc = add_contact(w, row, &prov, err);
-	else if (tname_is(row, "ChatRoom"))
+	else if (wxf_desk_tname_is(row, "ChatRoom"))
 		rc = add_chatroom(w, row, &prov, err);
-	else if (tname_is(row, "Session"))
+	else if (wxf_desk_tname_is(row, "Session"))
 		rc = add_session(w, row, &prov, err);
-	else if (tname_is(row, "Media"))
+	else if (wxf_desk_tname_is(row, "Media"))
 		rc = add_voice(w, row, &prov, err);
-	else if (tname_is(row, "FTSChatMsg2_content"))
+	else if (wxf_desk_tname_is(row, "FTSChatMsg2_content"))
 		rc = add_fts(rd, row, &prov, err);
-	else if (tname_is(row, "RevokeMsgStorage") && prov.origin == WXF_ORIGIN_LIVE &&
+	else if (wxf_desk_tname_is(row, "RevokeMsgStorage") && prov.origin == WXF_ORIGIN_LIVE &&
 	    add_revoke(w, row) != WXF_OK)
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	return rc;
@@ -678,22 +642,22 @@ map_cb(void *arg, const wxf_sqlrow *row)
 	wxf_model *m = rd->w->m;
 	const char *k = wxf_model_printf(m, "%lld", (long long)row->rowid), *v;
 
-	if (tname_is(row, "Name2ID")) {
+	if (wxf_desk_tname_is(row, "Name2ID")) {
 		v = wxf_desk_str(m, row, "UsrName");
 		return v != NULL && wxf_strmap_put(&rd->name2id, k, (void *)v) != WXF_OK ?
 		    wxf_err_set(a->err, WXF_ENOMEM, "out of memory") : WXF_OK;
 	}
-	if (tname_is(row, "HardLinkImageID")) {
+	if (wxf_desk_tname_is(row, "HardLinkImageID")) {
 		v = wxf_desk_str(m, row, "Dir");
 		k = wxf_model_printf(m, "%lld", (long long)wxf_desk_int(row, "DirID"));
 		return v != NULL && wxf_strmap_put(&rd->dirs, k, (void *)v) != WXF_OK ?
 		    wxf_err_set(a->err, WXF_ENOMEM, "out of memory") : WXF_OK;
 	}
-	if (tname_is(row, "HardLinkImageAttribute"))
+	if (wxf_desk_tname_is(row, "HardLinkImageAttribute"))
 		return add_hardlink(rd, row) != WXF_OK ? wxf_err_set(a->err, WXF_ENOMEM,
 		    "out of memory") : WXF_OK;
-	if (tname_is(row, "FTSChatMsg2_MetaData")) {
-		v = svr_key(m, wxf_desk_int(row, "msgId"));
+	if (wxf_desk_tname_is(row, "FTSChatMsg2_MetaData")) {
+		v = wxf_desk_svr_key(m, wxf_desk_int(row, "msgId"));
 		return v != NULL && wxf_strmap_put(&rd->w->fts_meta, k, (void *)v) != WXF_OK ?
 		    wxf_err_set(a->err, WXF_ENOMEM, "out of memory") : WXF_OK;
 	}
@@ -737,19 +701,9 @@ resolve_images(wxf_win3 *w, int final)
 			w->pend[j++] = *p;
 			continue;
 		}
-		{
-			wxf_media md;
-
-			memset(&md, 0, sizeof(md));
-			md.role = "image";
-			md.expected = wxf_model_printf(w->m, "HardLinkImage MD5 %s", p->md5);
-			md.source = "<img md5>";
-			md.size = -1;
-			md.prov = p->msg->prov;
-			md.state = WXF_MEDIA_MISSING;
-			if (wxf_msg_add_media(w->m, p->msg, &md) != WXF_OK)
-				return WXF_ENOMEM;
-		}
+		if (wxf_desk_media_missing(w->dk, p->msg, "image", wxf_model_printf(w->m,
+		    "HardLinkImage MD5 %s", p->md5), "<img md5>") != WXF_OK)
+			return WXF_ENOMEM;
 	}
 	w->n_pend = j;
 	return WXF_OK;
@@ -768,14 +722,14 @@ wxf_win3_db_read(wxf_win3_db *rd, wxf_err *err)
 	int rc;
 
 	for (i = 0; maps[i] != NULL; i++)
-		if ((rc = wxf_desk_scan(rd->db, maps[i], m, rd->evidence, rd->image, map_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, maps[i], m, map_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
 	for (i = 0; rows[i] != NULL; i++)
-		if ((rc = wxf_desk_scan(rd->db, rows[i], m, rd->evidence, rd->image, row_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, rows[i], m, row_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
-	if (wxf_sqlite_table(rd->db, "HardLinkImageAttribute") != NULL &&
+	if (wxf_sqlite_table(rd->ref.db, "HardLinkImageAttribute") != NULL &&
 	    (rc = resolve_images(rd->w, 0)) != WXF_OK)
 		return wxf_err_set(err, rc, "out of memory");
 	return WXF_OK;
@@ -793,25 +747,18 @@ wxf_win3_finish(wxf_win3 *w, wxf_err *err)
 	/* voice messages whose recording no MediaMSG row holds */
 	for (i = 0; i < m->n_msgs; i++) {
 		wxf_msg *x = m->msgs[i];
-		wxf_media md;
 
 		if (x->platform != WXF_PLAT_WIN3 || x->base_type != 34 || x->server_id == NULL ||
 		    wxf_strmap_get(&w->voiced, x->server_id) != NULL ||
 		    x->prov.status != WXF_STATUS_INTACT)
 			continue;
-		memset(&md, 0, sizeof(md));
-		md.role = "voice";
-		md.expected = wxf_model_printf(m, "MediaMSG Media.Reserved0 = %s", x->server_id);
-		md.source = "MediaMSG.Media";
-		md.size = -1;
-		md.prov = x->prov;
-		md.state = WXF_MEDIA_MISSING;
-		if (wxf_msg_add_media(m, x, &md) != WXF_OK)
+		if (wxf_desk_media_missing(w->dk, x, "voice", wxf_model_printf(m,
+		    "MediaMSG Media.Reserved0 = %s", x->server_id), "MediaMSG.Media") != WXF_OK)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	}
 	/* RevokeMsgStorage: the revocation log names the recalled message's server id */
 	for (i = 0; i < w->n_rev; i++) {
-		const char *svr = svr_key(m, w->rev[i].svrid);
+		const char *svr = wxf_desk_svr_key(m, w->rev[i].svrid);
 		wxf_msg *x = svr != NULL ? wxf_strmap_get(&w->by_svr, svr) : NULL;
 
 		if (x == NULL)

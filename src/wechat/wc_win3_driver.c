@@ -63,22 +63,6 @@ db_rank(const char *rel, long *n)
 static const char *const roles[] = { NULL, "contact-db", "message-db", "voice-db",
 	"hardlink-db", "fts-index", "key-check-db" };
 
-struct dbent {
-	const wxf_item *it;
-	int rank;
-	long n;
-};
-
-static int
-dbent_cmp(const void *a, const void *b)
-{
-	const struct dbent *x = a, *y = b;
-
-	if (x->rank != y->rank)
-		return x->rank - y->rank;
-	return x->n < y->n ? -1 : x->n > y->n;
-}
-
 static void
 win3_free(wxf_wc_acct *a)
 {
@@ -109,115 +93,34 @@ acct_of(const wxf_item *it, long *n, int *rank)
 }
 
 static int
-make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *dir,
-    const wxf_item *seed, wxf_wc_acct **out, wxf_err *err)
+win3_attach(wxf_wc_acct *a, wxf_desk *dk, const char *id, const char *suffix)
 {
-	size_t i, n_dbs = 0, ld = strlen(dir);
-	struct dbent *dbs = NULL;
-	char *dir_abs, *leaf;
-	const char *tail = seed->path + ld;
-	size_t la = strlen(seed->abs), lt = strlen(tail);
-	win3_acct *p;
-	wxf_wc_acct *a;
+	win3_acct *p = calloc(1, sizeof(*p));
 
-	*out = NULL;
-	for (i = 0; i < inv->n_items; i++) {
-		const wxf_item *it = &inv->items[i];
-		long k;
-		int r;
-		char *d = acct_of(it, &k, &r);
-
-		if (d == NULL)
-			continue;
-		if (strcmp(d, dir) == 0) {
-			dbs = wxf_xrealloc(dbs, (n_dbs + 1) * sizeof(*dbs));
-			dbs[n_dbs].it = it;
-			dbs[n_dbs].rank = r;
-			dbs[n_dbs++].n = k;
-		}
-		free(d);
-	}
-	if (n_dbs > 1)
-		qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
-	dir_abs = la > lt ? wxf_xstrndup(seed->abs, la - lt) : wxf_xstrdup(seed->abs);
-	leaf = wxf_xasprintf("work/win3-%s", wxf_path_base(dir));
-	a = wxf_wc_acct_new(drv, inv, seed->root, wxf_path_base(dir), dir, dir_abs, leaf);
-	free(dir_abs);
-	free(leaf);
-	p = calloc(1, sizeof(*p));
-	if (a == NULL || p == NULL || (p->dk = wxf_desk_new(a)) == NULL) {
-		free(p);
-		free(dbs);
-		wxf_wc_acct_free(&a);
-		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
-	}
+	(void)id;
+	(void)suffix;
+	if (p == NULL)
+		return WXF_ENOMEM;
+	p->dk = dk;
 	a->priv = p;
-	for (i = 0; i < n_dbs; i++) {
-		const wxf_item *it = dbs[i].it;
-		int k = wxf_wc_acct_add_db(a, it, roles[dbs[i].rank], "win3", dbs[i].rank <= 2,
-		    dbs[i].rank == 2);
-
-		if (k < 0) {
-			free(dbs);
-			wxf_wc_acct_free(&a);
-			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
-		}
-		/* a database already decrypted: its -wal is applied and carved as it is */
-		if (it->kind == WXF_KIND_SQLITE) {
-			char *wp = wxf_xasprintf("%s-wal", it->path);
-			const wxf_item *wal = wxf_inventory_find(inv, wp);
-
-			free(wp);
-			if (wal != NULL && wal->size > 0) {
-				a->dbs[k].wal_item = wal;
-				a->dbs[k].wal_abs = wxf_xstrdup(wal->abs);
-			}
-		}
-	}
-	free(dbs);
-	*out = a;
 	return WXF_OK;
 }
 
+static const wxf_desk_layout layout = {
+	.kind = "win3",
+	.roles = roles,
+	.contact_rank = 1,
+	.message_rank = 2,
+	.acct_of = acct_of,
+	.account_id = NULL,
+	.attach = win3_attach,
+};
+
 static int
-win3_accounts(const wxf_wc_driver *drv, const wxf_inventory *inv, wxf_wc_acct ***v, size_t *n,
-    wxf_err *err)
+win3_accounts(const wxf_wc_driver *drv, const wxf_inventory *inv, wxf_wc_acct ***v,
+    size_t *n, wxf_err *err)
 {
-	char **seen = NULL;
-	size_t n_seen = 0, i, j;
-	int rc = WXF_OK;
-
-	for (i = 0; i < inv->n_items && rc == WXF_OK; i++) {
-		const wxf_item *it = &inv->items[i];
-		wxf_wc_acct *a, **nv;
-		long k;
-		int r;
-		char *d = acct_of(it, &k, &r);
-
-		if (d == NULL)
-			continue;
-		for (j = 0; j < n_seen && strcmp(seen[j], d) != 0; j++)
-			;
-		if (j < n_seen || (r != 1 && r != 2)) {
-			free(d);
-			continue;
-		}
-		seen = wxf_xrealloc(seen, (n_seen + 1) * sizeof(*seen));
-		seen[n_seen++] = d;
-		if ((rc = make_account(drv, inv, d, it, &a, err)) != WXF_OK)
-			break;
-		if ((nv = realloc(*v, (*n + 1) * sizeof(**v))) == NULL) {
-			wxf_wc_acct_free(&a);
-			rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
-			break;
-		}
-		*v = nv;
-		(*v)[(*n)++] = a;
-	}
-	for (j = 0; j < n_seen; j++)
-		free(seen[j]);
-	free(seen);
-	return rc;
+	return wxf_desk_accounts(drv, &layout, inv, v, n, err);
 }
 
 static int

@@ -16,12 +16,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 struct pending_img {
 	wxf_msg *msg;
-	char md5[33];
+	char md5[33];                  /* "" when packed_info_data held none */
 	const char *talker_md5;
+};
+
+/* A MessageResourceInfo row of message_resource.db: the image md5 of its packed_info, cited
+ * by the row. */
+struct resource {
+	char md5[33];
+	wxf_prov prov;
+	struct resource *next;
 };
 
 /* A username and the row that names it (the citation of a conversation made from a
@@ -47,13 +54,14 @@ struct wxf_wx4 {
 	int attach_built;
 	struct pending_img *pend;
 	size_t n_pend, cap_pend;
+	wxf_strmap resource;           /* "<md5(talker)>/<local id>/<create time>" -> resource */
+	struct resource *resources;    /* owned list, the values of resource */
 	wxf_wx4_stats st;
 };
 
 struct wxf_wx4_db {
 	wxf_wx4 *w;
-	wxf_sqlite_db *db;
-	const char *evidence, *image, *wal, *wal_image;
+	wxf_desk_dbref ref;             /* the database and the paths its rows cite */
 	wxf_strmap name2id;            /* rowid (text) -> user_name */
 	wxf_strmap dirs;               /* dir2id rowid (text) -> directory name */
 };
@@ -101,6 +109,13 @@ wxf_wx4_free(wxf_wx4 **wp)
 	wxf_strmap_free(&w->room_id);
 	wxf_strmap_free(&w->hardlink);
 	wxf_strmap_free(&w->attach);
+	wxf_strmap_free(&w->resource);
+	while (w->resources != NULL) {
+		struct resource *n = w->resources->next;
+
+		free(w->resources);
+		w->resources = n;
+	}
 	while (w->users != NULL) {
 		struct user *n = w->users->next;
 
@@ -128,11 +143,7 @@ wxf_wx4_db_open(wxf_wx4 *w, wxf_wx4_db **rp, wxf_sqlite_db *db, const char *evid
 	if (r == NULL)
 		return wxf_err_set(err, WXF_ENOMEM, "wx4: out of memory");
 	r->w = w;
-	r->db = db;
-	r->evidence = wxf_model_strdup(w->m, evidence);
-	r->image = wxf_model_strdup(w->m, image);
-	r->wal = wxf_model_strdup(w->m, wal);
-	r->wal_image = wxf_model_strdup(w->m, wal_image);
+	wxf_desk_dbref_init(&r->ref, w->m, db, evidence, image, wal, wal_image);
 	*rp = r;
 	return WXF_OK;
 }
@@ -146,18 +157,6 @@ wxf_wx4_db_close(wxf_wx4_db **rp)
 	wxf_strmap_free(&(*rp)->dirs);
 	free(*rp);
 	*rp = NULL;
-}
-
-static int
-tname_is(const wxf_sqlrow *r, const char *name)
-{
-	return r->table != NULL && r->table->name != NULL && strcasecmp(r->table->name, name) == 0;
-}
-
-static const char *
-svr_key(wxf_model *m, int64_t v)
-{
-	return v != WXF_INT_UNKNOWN && v != 0 ? wxf_model_printf(m, "%lld", (long long)v) : NULL;
 }
 
 static const char *
@@ -349,7 +348,8 @@ pend_image(wxf_wx4 *w, wxf_msg *msg, const char *md5, const char *talker_md5)
 	}
 	w->pend[w->n_pend].msg = msg;
 	w->pend[w->n_pend].talker_md5 = talker_md5;
-	memcpy(w->pend[w->n_pend++].md5, md5, 33);
+	snprintf(w->pend[w->n_pend].md5, sizeof(w->pend[w->n_pend].md5), "%s", md5);
+	w->n_pend++;
 	return WXF_OK;
 }
 
@@ -431,7 +431,7 @@ add_msg(wxf_wx4_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *p
 	msg->local_id = wxf_desk_int(r, "local_id");
 	if (msg->local_id == WXF_INT_UNKNOWN)
 		msg->local_id = r->rowid;
-	msg->server_id = svr_key(m, wxf_desk_int(r, "server_id"));
+	msg->server_id = wxf_desk_svr_key(m, wxf_desk_int(r, "server_id"));
 	lt = wxf_desk_int(r, "local_type");
 	if (lt != WXF_INT_UNKNOWN) {
 		/* local_type = subtype << 32 | type */
@@ -521,7 +521,13 @@ add_msg(wxf_wx4_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *p
 		if (img[0] != '\0' && msg->base_type == 3 && prov->origin == WXF_ORIGIN_LIVE &&
 		    pend_image(w, msg, img, wxf_model_strdup(m, tmd5)) != WXF_OK)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+		if (img[0] != '\0')
+			return WXF_OK;
 	}
+	/* no md5 in the row: message_resource.db may hold it (resolved at the end) */
+	if (msg->base_type == 3 && prov->origin == WXF_ORIGIN_LIVE &&
+	    pend_image(w, msg, "", wxf_model_strdup(m, tmd5)) != WXF_OK)
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	return WXF_OK;
 }
 
@@ -530,7 +536,7 @@ add_msg(wxf_wx4_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *p
 static int
 add_voice(wxf_wx4 *w, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err)
 {
-	const char *svr = svr_key(w->m, wxf_desk_int(r, "svr_id"));
+	const char *svr = wxf_desk_svr_key(w->m, wxf_desk_int(r, "svr_id"));
 	const wxf_sqlval *v = wxf_desk_col(r, "voice_data");
 	wxf_msg *msg = svr != NULL ? wxf_strmap_get(&w->by_svr, svr) : NULL;
 
@@ -560,22 +566,87 @@ add_hardlink(wxf_wx4_db *rd, const wxf_sqlrow *r)
 	const char *d1 = wxf_strmap_get(&rd->dirs, id_key(m, wxf_desk_int(r, "dir1")));
 	const char *d2 = wxf_strmap_get(&rd->dirs, id_key(m, wxf_desk_int(r, "dir2")));
 	char h[33];
-	size_t i;
 
-	if (md == NULL || strlen(md) != 32 || !safe_name(name) || !safe_name(d1) || !safe_name(d2))
+	if (md == NULL || strlen(md) != 32 || !safe_name(name) || !safe_name(d1) || !safe_name(d2) ||
+	    !wxf_desk_md5_hex(md, h))
 		return WXF_OK;
-	for (i = 0; i < 32; i++) {
-		char c = md[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-			return WXF_OK;
-		h[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-	}
-	h[32] = '\0';
 	if (wxf_strmap_get(&w->hardlink, h) != NULL)
 		return WXF_OK;
 	return wxf_strmap_put(&w->hardlink, wxf_model_strdup(m, h),
 	    (void *)wxf_model_printf(m, "msg/attach/%s/%s/Img/%s", d1, d2, name));
+}
+
+/* The key of a message in the resource map: its conversation, local id and time. */
+static const char *
+resource_key(wxf_model *m, const char *tmd5, int64_t local_id, int64_t t)
+{
+	return wxf_model_printf(m, "%s/%lld/%lld", tmd5, (long long)local_id, (long long)t);
+}
+
+/* MessageResourceInfo(chat_id -> ChatName2Id rowid, message_local_id, message_create_time,
+ * packed_info): the image md5 of a message whose own packed_info_data lacks it (corrections
+ * B).  Live rows only; the first row of a message wins. */
+static int
+add_resource(wxf_wx4_db *rd, const wxf_sqlrow *r, const wxf_prov *prov)
+{
+	wxf_wx4 *w = rd->w;
+	wxf_model *m = w->m;
+	const char *u = wxf_strmap_get(&rd->name2id, id_key(m, wxf_desk_int(r, "chat_id")));
+	const wxf_sqlval *v = wxf_desk_col(r, "packed_info");
+	int64_t lid = wxf_desk_int(r, "message_local_id");
+	int64_t t = wxf_desk_int(r, "message_create_time");
+	char h[33], img[33], vid[33];
+	const char *k;
+	struct resource *e;
+
+	if (u == NULL || v == NULL || v->type != WXF_SQL_BLOB || v->n == 0 ||
+	    lid == WXF_INT_UNKNOWN || t == WXF_INT_UNKNOWN ||
+	    prov->origin != WXF_ORIGIN_LIVE || prov->status != WXF_STATUS_INTACT)
+		return WXF_OK;
+	if (wxf_packed_info(v->p, v->n, img, vid) != WXF_OK)
+		w->st.n_packed_bad++;
+	if (img[0] == '\0')
+		return WXF_OK;
+	wxf_md5_hex(u, strlen(u), h);
+	if ((k = resource_key(m, h, lid, t)) == NULL)
+		return WXF_ENOMEM;
+	if (wxf_strmap_get(&w->resource, k) != NULL)
+		return WXF_OK;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return WXF_ENOMEM;
+	memcpy(e->md5, img, 33);
+	/* the prov's strings belong to a database that closes: arena copies */
+	e->prov = *prov;
+	e->prov.file = wxf_model_strdup(m, prov->file);
+	e->prov.image = wxf_model_strdup(m, prov->image);
+	e->prov.table = wxf_model_strdup(m, prov->table);
+	e->prov.range_sha256 = wxf_model_strdup(m, prov->range_sha256);
+	e->next = w->resources;
+	w->resources = e;
+	w->st.n_resource_rows++;
+	return wxf_strmap_put(&w->resource, k, e);
+}
+
+/* A pending image without an md5 of its own: message_resource.db's, cited as a witness (the
+ * resource row names the message and holds the md5).  0 when none. */
+static int
+resource_md5(wxf_wx4 *w, struct pending_img *p, int *rc)
+{
+	const wxf_msg *x = p->msg;
+	const struct resource *e;
+
+	*rc = WXF_OK;
+	if (x->local_id == WXF_INT_UNKNOWN || x->time_ms == WXF_TIME_UNKNOWN)
+		return 0;
+	e = wxf_strmap_get(&w->resource, resource_key(w->m, p->talker_md5, x->local_id,
+	    x->time_ms / 1000));
+	if (e == NULL)
+		return 0;
+	memcpy(p->md5, e->md5, 33);
+	w->st.n_resource_used++;
+	if (wxf_msg_add_witness(w->m, p->msg, WXF_WIT_INDEX, e->md5, &e->prov) < 0)
+		*rc = WXF_ENOMEM;
+	return 1;
 }
 
 /* The account's files msg/attach/<md5(talker)>/<month>/Img/<name>, by "<talker md5>/<name>". */
@@ -626,17 +697,34 @@ resolve_images(wxf_wx4 *w)
 		return rc;
 	for (i = 0; i < w->n_pend; i++) {
 		struct pending_img *p = &w->pend[i];
-		const char *rel = attach_find(w, p->talker_md5, p->md5, "_h"), *src;
-		const char *hl = wxf_strmap_get(&w->hardlink, p->md5), *th;
+		const char *rel, *src, *hl, *th, *how = "packed_info_data md5";
 
-		src = "packed_info_data md5; msg/attach/<md5(talker)>/<month>/Img/<md5>_h.dat (HD)";
+		if (p->md5[0] == '\0') {
+			if (!resource_md5(w, p, &rc)) {
+				if (rc != WXF_OK || wxf_desk_media_missing(w->dk, p->msg, "image",
+				    wxf_model_printf(w->m, "message_resource.db MessageResourceInfo "
+				    "(chat md5 %s, message_local_id %lld)", p->talker_md5,
+				    (long long)p->msg->local_id), "packed_info_data without an md5") !=
+				    WXF_OK)
+					return WXF_ENOMEM;
+				continue;
+			}
+			if (rc != WXF_OK)
+				return rc;
+			how = "message_resource.db MessageResourceInfo packed_info md5";
+		}
+		rel = attach_find(w, p->talker_md5, p->md5, "_h");
+		hl = wxf_strmap_get(&w->hardlink, p->md5);
+		src = wxf_model_printf(w->m, "%s; msg/attach/<md5(talker)>/<month>/Img/<md5>_h.dat "
+		    "(HD)", how);
 		if (rel == NULL && hl != NULL) {
 			rel = hl;
-			src = "packed_info_data md5; hardlink.db image_hardlink_info";
+			src = wxf_model_printf(w->m, "%s; hardlink.db image_hardlink_info", how);
 		}
 		if (rel == NULL) {
 			rel = attach_find(w, p->talker_md5, p->md5, "");
-			src = "packed_info_data md5; msg/attach/<md5(talker)>/<month>/Img/<md5>.dat";
+			src = wxf_model_printf(w->m, "%s; msg/attach/<md5(talker)>/<month>/Img/<md5>.dat",
+			    how);
 		}
 		if (rel != NULL) {
 			char *b;
@@ -648,24 +736,14 @@ resolve_images(wxf_wx4 *w)
 			if (th == NULL && (b = strrchr(rel, '/')) != NULL)
 				th = wxf_model_printf(w->m, "%.*s/%s_t.dat", (int)(b - rel), rel, p->md5);
 			if (th != NULL && (rc = wxf_desk_media_file(w->dk, p->msg, "image-thumb", th,
-			    "packed_info_data md5; <md5>_t.dat beside the image", 0)) != WXF_OK)
+			    wxf_model_printf(w->m, "%s; <md5>_t.dat beside the image", how), 0)) !=
+			    WXF_OK)
 				return rc;
 			continue;
 		}
-		{
-			wxf_media md;
-
-			memset(&md, 0, sizeof(md));
-			md.role = "image";
-			md.expected = wxf_model_printf(w->m, "msg/attach/%s/<month>/Img/%s.dat",
-			    p->talker_md5, p->md5);
-			md.source = "packed_info_data md5";
-			md.size = -1;
-			md.prov = p->msg->prov;
-			md.state = WXF_MEDIA_MISSING;
-			if (wxf_msg_add_media(w->m, p->msg, &md) != WXF_OK)
-				return WXF_ENOMEM;
-		}
+		if (wxf_desk_media_missing(w->dk, p->msg, "image", wxf_model_printf(w->m,
+		    "msg/attach/%s/<month>/Img/%s.dat", p->talker_md5, p->md5), how) != WXF_OK)
+			return WXF_ENOMEM;
 	}
 	w->n_pend = 0;
 	return WXF_OK;
@@ -684,23 +762,18 @@ wxf_wx4_db_add_row(wxf_wx4_db *rd, const wxf_sqlrow *row, const wxf_prov *prov_i
 
 	if (row == NULL || row->table == NULL)
 		return WXF_OK;
-	prov = prov_in != NULL ? *prov_in : wxf_desk_row_prov(row, rd->evidence, rd->image, rd->wal,
-	    rd->wal_image);
-	if (prov.table == NULL)
-		prov.table = row->table->name;
-	if (prov.file == NULL)
-		prov.file = rd->evidence;
+	prov = wxf_desk_dbref_prov(&rd->ref, row, prov_in);
 	if (wxf_desk_md5_table(row->table, "Msg_", h))
 		rc = add_msg(rd, row, h, &prov, err);
-	else if (tname_is(row, "contact") || tname_is(row, "stranger"))
+	else if (wxf_desk_tname_is(row, "contact") || wxf_desk_tname_is(row, "stranger"))
 		rc = add_contact(w, row, &prov, err);
-	else if (tname_is(row, "chat_room"))
+	else if (wxf_desk_tname_is(row, "chat_room"))
 		rc = add_chatroom(w, row, &prov, err);
-	else if (tname_is(row, "chatroom_member") && prov.origin == WXF_ORIGIN_LIVE)
+	else if (wxf_desk_tname_is(row, "chatroom_member") && prov.origin == WXF_ORIGIN_LIVE)
 		rc = add_member(w, row, &prov, err);
-	else if (tname_is(row, "SessionTable"))
+	else if (wxf_desk_tname_is(row, "SessionTable"))
 		rc = add_session(w, row, &prov, err);
-	else if (tname_is(row, "VoiceInfo"))
+	else if (wxf_desk_tname_is(row, "VoiceInfo"))
 		rc = add_voice(w, row, &prov, err);
 	return rc;
 }
@@ -727,37 +800,41 @@ map_cb(void *arg, const wxf_sqlrow *row)
 	wxf_model *m = rd->w->m;
 	const char *k = id_key(m, row->rowid), *v;
 
-	if (tname_is(row, "Name2Id")) {
+	if (wxf_desk_tname_is(row, "Name2Id") || wxf_desk_tname_is(row, "ChatName2Id")) {
 		v = wxf_desk_str(m, row, "user_name");
 		if (v == NULL)
 			return WXF_OK;
 		{
-			wxf_prov p = wxf_desk_row_prov(row, rd->evidence, rd->image, rd->wal,
-			    rd->wal_image);
+			wxf_prov p = wxf_desk_dbref_prov(&rd->ref, row, NULL);
 
-			if (p.file == NULL)
-				p.file = rd->evidence;
 			return wxf_strmap_put(&rd->name2id, k, (void *)v) != WXF_OK ||
 			    know_user(rd->w, v, &p) != WXF_OK ?
 			    wxf_err_set(a->err, WXF_ENOMEM, "out of memory") : WXF_OK;
 		}
 	}
-	if (tname_is(row, "dir2id")) {
+	if (wxf_desk_tname_is(row, "dir2id")) {
 		v = wxf_desk_str(m, row, "username");
 		return v != NULL && wxf_strmap_put(&rd->dirs, k, (void *)v) != WXF_OK ?
 		    wxf_err_set(a->err, WXF_ENOMEM, "out of memory") : WXF_OK;
 	}
-	if (tname_is(row, "image_hardlink_info_v3") || tname_is(row, "image_hardlink_info_v4"))
+	if (wxf_desk_tname_is(row, "image_hardlink_info_v3") ||
+	    wxf_desk_tname_is(row, "image_hardlink_info_v4"))
 		return add_hardlink(rd, row) != WXF_OK ? wxf_err_set(a->err, WXF_ENOMEM,
 		    "out of memory") : WXF_OK;
+	if (wxf_desk_tname_is(row, "MessageResourceInfo")) {
+		wxf_prov p = wxf_desk_dbref_prov(&rd->ref, row, NULL);
+
+		return add_resource(rd, row, &p) != WXF_OK ? wxf_err_set(a->err, WXF_ENOMEM,
+		    "out of memory") : WXF_OK;
+	}
 	return WXF_OK;
 }
 
 int
 wxf_wx4_db_read(wxf_wx4_db *rd, wxf_err *err)
 {
-	static const char *const maps[] = { "Name2Id", "dir2id", "image_hardlink_info_v3",
-	    "image_hardlink_info_v4", NULL };
+	static const char *const maps[] = { "Name2Id", "ChatName2Id", "dir2id",
+	    "image_hardlink_info_v3", "image_hardlink_info_v4", "MessageResourceInfo", NULL };
 	static const char *const rows[] = { "contact", "stranger", "chat_room", "chatroom_member",
 	    "SessionTable", "VoiceInfo", NULL };
 	struct scan_arg a = { rd, err };
@@ -766,21 +843,21 @@ wxf_wx4_db_read(wxf_wx4_db *rd, wxf_err *err)
 	int rc;
 
 	for (i = 0; maps[i] != NULL; i++)
-		if ((rc = wxf_desk_scan(rd->db, maps[i], m, rd->evidence, rd->image, map_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, maps[i], m, map_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
 	for (i = 0; rows[i] != NULL; i++)
-		if ((rc = wxf_desk_scan(rd->db, rows[i], m, rd->evidence, rd->image, row_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, rows[i], m, row_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
 	/* the conversation tables, in schema order */
-	for (i = 0; i < wxf_sqlite_n_objs(rd->db); i++) {
-		const wxf_sqlite_obj *t = wxf_sqlite_obj_at(rd->db, i);
+	for (i = 0; i < wxf_sqlite_n_objs(rd->ref.db); i++) {
+		const wxf_sqlite_obj *t = wxf_sqlite_obj_at(rd->ref.db, i);
 		char h[33];
 
 		if (!wxf_desk_md5_table(t, "Msg_", h))
 			continue;
-		if ((rc = wxf_desk_scan(rd->db, t->name, m, rd->evidence, rd->image, row_cb, &a,
+		if ((rc = wxf_desk_dbref_scan(&rd->ref, t->name, m, row_cb, &a,
 		    err)) != WXF_OK)
 			return rc;
 	}
@@ -799,20 +876,13 @@ wxf_wx4_finish(wxf_wx4 *w, wxf_err *err)
 	/* voice messages whose recording no VoiceInfo row holds */
 	for (i = 0; i < m->n_msgs; i++) {
 		wxf_msg *x = m->msgs[i];
-		wxf_media md;
 
 		if (x->platform != WXF_PLAT_WX4 || x->base_type != 34 || x->server_id == NULL ||
 		    wxf_strmap_get(&w->voiced, x->server_id) != NULL ||
 		    x->prov.status != WXF_STATUS_INTACT)
 			continue;
-		memset(&md, 0, sizeof(md));
-		md.role = "voice";
-		md.expected = wxf_model_printf(m, "media_N.db VoiceInfo.svr_id = %s", x->server_id);
-		md.source = "VoiceInfo";
-		md.size = -1;
-		md.prov = x->prov;
-		md.state = WXF_MEDIA_MISSING;
-		if (wxf_msg_add_media(m, x, &md) != WXF_OK)
+		if (wxf_desk_media_missing(w->dk, x, "voice", wxf_model_printf(m,
+		    "media_N.db VoiceInfo.svr_id = %s", x->server_id), "VoiceInfo") != WXF_OK)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	}
 	return WXF_OK;

@@ -20,9 +20,15 @@
  *   hardlink/hardlink.db   image_hardlink_info_v3/_v4(md5, file_name, dir1, dir2 -> dir2id rowid):
  *                          msg/attach/<dir1>/<dir2>/Img/<file_name>
  *   session/session.db     SessionTable(username, unread_count, summary, last_timestamp)
- *   message/message_resource.db  not read (its packed_info repeats the md5 the message holds)
+ *   message/message_resource.db
+ *                          MessageResourceInfo(chat_id -> ChatName2Id rowid (user_name),
+ *                          message_local_id, message_create_time, packed_info {3: {4: image
+ *                          md5}}): the md5 of an image message whose own packed_info_data
+ *                          lacks it (corrections B) [D: the table and column names are those
+ *                          public readers use; not in shared/formats], cited as an index-entry
+ *                          witness of the message (the row names it and holds the md5)
  *
- * Images: the md5 of packed_info_data, path from hardlink.db, else any
+ * Images: the md5 of packed_info_data (else message_resource.db's), path from hardlink.db, else any
  * msg/attach/<md5(talker)>/<month>/Img/<md5>[_h].dat of the account (_h.dat, the HD copy,
  * preferred); the thumbnail <md5>_t.dat beside it.  zstd content is cited through the
  * account's decoded copies (wc_desk.h).
@@ -43,6 +49,8 @@ typedef struct wxf_wx4_db wxf_wx4_db;
 
 typedef struct wxf_wx4_stats {
 	size_t n_msgs, n_zstd, n_zstd_bad, n_zstd_dict, n_contacts, n_voice, n_packed_bad;
+	size_t n_resource_rows, n_resource_used;  /* message_resource.db rows with an image md5,
+	                                             and images located through them */
 	size_t n_talker_unknown;
 } wxf_wx4_stats;
 

@@ -11,7 +11,7 @@
  *              the last commit frame of the current generation and carved, stale frames of
  *              earlier generations as earlier page versions: decrypt/ and case/),
  *              message/media_N.db (voice), hardlink/hardlink.db (image paths by md5),
- *              session/session.db
+ *              session/session.db, message/message_resource.db (image md5s by message)
  *   key        wc_desk.c: --raw-key, --key (PBKDF2-HMAC-SHA512 256000 per salt), WCDB key
  *              strings of --memdump files matched by salt, then the dump passes; profile wx4
  *   read       wc_wx4.c; media through wc_desk.c (.dat V1/V2 decoded into the bundle; the V2
@@ -49,6 +49,8 @@ db_rank(const char *rel, long *n)
 		return 4;
 	if (strcmp(rel, "session/session.db") == 0)
 		return 5;
+	if (strcmp(rel, "message/message_resource.db") == 0)
+		return 6;
 	for (i = 0; i < sizeof(shards) / sizeof(shards[0]); i++) {
 		size_t lp = strlen(shards[i].prefix);
 		char *e;
@@ -63,23 +65,7 @@ db_rank(const char *rel, long *n)
 }
 
 static const char *const roles[] = { NULL, "contact-db", "message-db", "voice-db",
-	"hardlink-db", "session-db" };
-
-struct dbent {
-	const wxf_item *it;
-	int rank;
-	long n;
-};
-
-static int
-dbent_cmp(const void *a, const void *b)
-{
-	const struct dbent *x = a, *y = b;
-
-	if (x->rank != y->rank)
-		return x->rank - y->rank;
-	return x->n < y->n ? -1 : x->n > y->n;
-}
+	"hardlink-db", "session-db", "resource-db" };
 
 static void
 wx4_free(wxf_wc_acct *a)
@@ -133,119 +119,33 @@ folder_wxid(const char *folder, char suffix[8])
 }
 
 static int
-make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *dir,
-    const wxf_item *seed, wxf_wc_acct **out, wxf_err *err)
+wx4_attach(wxf_wc_acct *a, wxf_desk *dk, const char *id, const char *suffix)
 {
-	size_t i, n_dbs = 0, ld = strlen(dir);
-	struct dbent *dbs = NULL;
-	char *dir_abs, *leaf, *wxid, suffix[8];
-	const char *tail = seed->path + ld;
-	size_t la = strlen(seed->abs), lt = strlen(tail);
-	wx4_acct *p;
-	wxf_wc_acct *a;
+	wx4_acct *p = calloc(1, sizeof(*p));
 
-	*out = NULL;
-	for (i = 0; i < inv->n_items; i++) {
-		const wxf_item *it = &inv->items[i];
-		long k;
-		int r;
-		char *d = acct_of(it, &k, &r);
-
-		if (d == NULL)
-			continue;
-		if (strcmp(d, dir) == 0) {
-			dbs = wxf_xrealloc(dbs, (n_dbs + 1) * sizeof(*dbs));
-			dbs[n_dbs].it = it;
-			dbs[n_dbs].rank = r;
-			dbs[n_dbs++].n = k;
-		}
-		free(d);
-	}
-	if (n_dbs > 1)
-		qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
-	dir_abs = la > lt ? wxf_xstrndup(seed->abs, la - lt) : wxf_xstrdup(seed->abs);
-	leaf = wxf_xasprintf("work/wx4-%s", wxf_path_base(dir));
-	wxid = folder_wxid(wxf_path_base(dir), suffix);
-	a = wxf_wc_acct_new(drv, inv, seed->root, wxid, dir, dir_abs, leaf);
-	free(dir_abs);
-	free(leaf);
-	p = calloc(1, sizeof(*p));
-	if (a == NULL || p == NULL || (p->dk = wxf_desk_new(a)) == NULL) {
-		free(wxid);
-		free(p);
-		free(dbs);
-		wxf_wc_acct_free(&a);
-		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
-	}
+	if (p == NULL)
+		return WXF_ENOMEM;
+	p->dk = dk;
 	a->priv = p;
-	wxf_desk_set_image_account(p->dk, wxid, suffix[0] != '\0' ? suffix : NULL);
-	free(wxid);
-	for (i = 0; i < n_dbs; i++) {
-		const wxf_item *it = dbs[i].it;
-		int k = wxf_wc_acct_add_db(a, it, roles[dbs[i].rank], "wx4", dbs[i].rank <= 2,
-		    dbs[i].rank == 2);
-
-		if (k < 0) {
-			free(dbs);
-			wxf_wc_acct_free(&a);
-			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
-		}
-		/* a database already decrypted: its -wal is applied and carved as it is */
-		if (it->kind == WXF_KIND_SQLITE) {
-			char *wp = wxf_xasprintf("%s-wal", it->path);
-			const wxf_item *wal = wxf_inventory_find(inv, wp);
-
-			free(wp);
-			if (wal != NULL && wal->size > 0) {
-				a->dbs[k].wal_item = wal;
-				a->dbs[k].wal_abs = wxf_xstrdup(wal->abs);
-			}
-		}
-	}
-	free(dbs);
-	*out = a;
+	wxf_desk_set_image_account(dk, id, suffix[0] != '\0' ? suffix : NULL);
 	return WXF_OK;
 }
 
+static const wxf_desk_layout layout = {
+	.kind = "wx4",
+	.roles = roles,
+	.contact_rank = 1,
+	.message_rank = 2,
+	.acct_of = acct_of,
+	.account_id = folder_wxid,
+	.attach = wx4_attach,
+};
+
 static int
-wx4_accounts(const wxf_wc_driver *drv, const wxf_inventory *inv, wxf_wc_acct ***v, size_t *n,
-    wxf_err *err)
+wx4_accounts(const wxf_wc_driver *drv, const wxf_inventory *inv, wxf_wc_acct ***v,
+    size_t *n, wxf_err *err)
 {
-	char **seen = NULL;
-	size_t n_seen = 0, i, j;
-	int rc = WXF_OK;
-
-	for (i = 0; i < inv->n_items && rc == WXF_OK; i++) {
-		const wxf_item *it = &inv->items[i];
-		wxf_wc_acct *a, **nv;
-		long k;
-		int r;
-		char *d = acct_of(it, &k, &r);
-
-		if (d == NULL)
-			continue;
-		for (j = 0; j < n_seen && strcmp(seen[j], d) != 0; j++)
-			;
-		if (j < n_seen || (r != 1 && r != 2)) {
-			free(d);
-			continue;
-		}
-		seen = wxf_xrealloc(seen, (n_seen + 1) * sizeof(*seen));
-		seen[n_seen++] = d;
-		if ((rc = make_account(drv, inv, d, it, &a, err)) != WXF_OK)
-			break;
-		if ((nv = realloc(*v, (*n + 1) * sizeof(**v))) == NULL) {
-			wxf_wc_acct_free(&a);
-			rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
-			break;
-		}
-		*v = nv;
-		(*v)[(*n)++] = a;
-	}
-	for (j = 0; j < n_seen; j++)
-		free(seen[j]);
-	free(seen);
-	return rc;
+	return wxf_desk_accounts(drv, &layout, inv, v, n, err);
 }
 
 static int
@@ -333,8 +233,10 @@ wx4_finish(wxf_wc_acct *a, wxf_err *err)
 		char buf[640];
 
 		snprintf(buf, sizeof(buf), "messages %zu, zstd decoded %zu, zstd with dictionary %zu, "
-		    "voice %zu, images decoded %zu, media missing %zu, V2 image key: %s", st->n_msgs,
+		    "voice %zu, images decoded %zu, media missing %zu, image md5s from "
+		    "message_resource.db %zu (of %zu rows), V2 image key: %s", st->n_msgs,
 		    st->n_zstd, st->n_zstd_dict, st->n_voice, ds->dat_decoded, ds->media_missing,
+		    st->n_resource_used, st->n_resource_rows,
 		    ds->v2_key_how[0] != '\0' ? ds->v2_key_how : "none needed or none found");
 		wxf_audit_kv(a->env->audit, "wx4-read", "summary", buf);
 	}

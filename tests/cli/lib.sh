@@ -39,3 +39,24 @@ EOX
 	    "${XMLLINT:-xmllint}" --noout --nonet --schema "$TMPD/timeline-driver.xsd" "$_tlx" 2>/dev/null' \
 	    "$2: timeline.xml validates against dfxml.xsd and data/timeline.xsd"
 }
+# The desktop-client tests (test_case_win3.sh, test_case_wx4.sh, test_case_mac3.sh):
+# desk_fixture NAME sets FX (fixtures/NAME), TRUTH (its NAME.truth.json), KEY (the truth's
+# account key) and before (the fixture's snapshot) and defines py CODE (python with the truth
+# as t) and run_case NAME ARGS... (case into $TMPD/NAME, output in NAME.out and NAME.err, with
+# a fixed SOURCE_DATE_EPOCH); desk_truth NAME reports tests/cli/desk_truth.py's checks of the
+# bundle $TMPD/NAME against the truth.
+desk_fixture() {
+	FX="$top_srcdir/fixtures/$1"
+	TRUTH="$FX/$1.truth.json"
+	py() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); $1" "$TRUTH"; }
+	run_case() { # name args...
+		name=$1; shift
+		SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q -o "$TMPD/$name" "$@" > "$TMPD/$name.out" 2> "$TMPD/$name.err"
+	}
+	KEY=$(py 'print(t["key"])')
+	before=$(snapshot "$FX")
+}
+desk_truth() {
+	python3 "$top_srcdir/tests/cli/desk_truth.py" "$TRUTH" "$1" "$TMPD/$1" > "$TMPD/$1.py"
+	while read -r line; do case "$line" in ok*) pass "${line#ok - }";; *) fail "${line#not ok - }";; esac; done < "$TMPD/$1.py"
+}

@@ -8,22 +8,13 @@
 # dump that holds only two keys and a wrong key leave databases undecrypted (exit 3); the
 # evidence is unchanged.
 . "$top_srcdir/tests/cli/lib.sh"
-FX="$top_srcdir/fixtures/win3"
-TRUTH="$FX/win3.truth.json"
-py() { python3 -c "import json,sys; t=json.load(open(sys.argv[1])); $1" "$TRUTH"; }
-KEY=$(py 'print(t["key"])')
-before=$(snapshot "$FX")
-run_case() { # name args...
-	name=$1; shift
-	SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q -o "$TMPD/$name" "$@" > "$TMPD/$name.out" 2> "$TMPD/$name.err"
-}
+desk_fixture win3
 run_case key --key "$KEY" "$FX/laptop"
 is "$?" 0 "case with the account key"
 run_case dump --memdump "$FX/dumps/WeChat.dmp" "$FX/laptop"
 is "$?" 0 "case with the memory dump and no key"
 for name in key dump; do
-	python3 "$top_srcdir/tests/cli/desk_truth.py" "$TRUTH" "$name" "$TMPD/$name" > "$TMPD/$name.py"
-	while read -r line; do case "$line" in ok*) pass "${line#ok - }";; *) fail "${line#not ok - }";; esac; done < "$TMPD/$name.py"
+	desk_truth "$name"
 	net=$(py 'l=t["ledger"]; print("%d.%02d %d.%02d" % (l["net_fen"]//100, l["net_fen"]%100, l["crpl55_fen"]//100, l["crpl55_fen"]%100))')
 	got=$(sed -n 's/.*net paid: ¥\([0-9,.]*\) *CRPL art. 55 figure: ¥\([0-9,.]*\).*/\1 \2/p' "$TMPD/$name.out" | tr -d ,)
 	is "$got" "$net" "$name: net paid and the CRPL art. 55 figure equal the truth's ledger"

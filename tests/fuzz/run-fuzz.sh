@@ -4,13 +4,20 @@
 # per-input TIMEOUT, its dictionary (tests/fuzz/dict/<target>.dict) when there is one, the
 # build tree's growing corpus BINDIR/corpus-<target> and the replay corpus
 # tests/fuzz/corpus/<target> as seeds; crashes, leaks, timeouts and out-of-memory inputs land in
-# BINDIR/artifacts-<target>/.  One target after another (they share the machine); a target that
-# finds something stops, the others still run.  Writes BINDIR/fuzz-summary.tsv (target,
+# BINDIR/artifacts-<target>/; temporary files go to a tmpfs (/dev/shm) when there is one.  One
+# target after another (they share the machine); a target that finds something stops, the
+# others still run.  Writes BINDIR/fuzz-summary.tsv (target,
 # seconds, executions, executions per second, findings, corpus size) and prints it.
 #   run-fuzz.sh BINDIR SRCDIR SECONDS TIMEOUT TARGET...
 # Exit status 1 when any target found something (see its log, BINDIR/<target>.log).
 bindir=$1 src=$2 secs=$3 timeout=$4
 shift 4
+# targets that write their input to temporary files (ab_stream, archive) spend most of each
+# execution on the file system: on a tmpfs when there is one (FUZZ_TMPDIR to choose another)
+if [ -z "${FUZZ_TMPDIR-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	FUZZ_TMPDIR=$(mktemp -d /dev/shm/wxf-fuzz.XXXXXX) && trap 'rm -rf "$FUZZ_TMPDIR"' EXIT
+fi
+[ -n "${FUZZ_TMPDIR-}" ] && TMPDIR=$FUZZ_TMPDIR && export TMPDIR
 sum="$bindir/fuzz-summary.tsv"
 printf 'target\tseconds\texecs\texecs_per_s\tfindings\tcorpus\n' > "$sum"
 status=0
