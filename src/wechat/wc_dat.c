@@ -98,7 +98,7 @@ wxf_dat_key_ok(const uint8_t *p, size_t n, const wxf_dat_info *in, const uint8_t
 		return 0;
 	memcpy(b, p + in->body, 16);
 	if (wxf_aes128_ecb_new(&e, key, NULL) != WXF_OK)
-		return 0;
+		return WXF_ENOMEM;      /* the cipher could not be set up: not "another key" */
 	if (wxf_aes128_ecb_decrypt(e, b, 16) != WXF_OK) {
 		wxf_aes128_ecb_free(&e);
 		return 0;
@@ -167,7 +167,8 @@ wxf_dat_decode(const uint8_t *p, size_t n, const wxf_dat_info *in, const uint8_t
 		if (rc != WXF_OK) {
 			free(d);
 			free(o);
-			return wxf_err_set(err, WXF_ECRYPTO, "AES-128-ECB failed");
+			return rc == WXF_ENOMEM ? wxf_err_set(err, WXF_ENOMEM, "out of memory") :
+			    wxf_err_set(err, WXF_ECRYPTO, "AES-128-ECB failed");
 		}
 		memcpy(o, d, in->aes_len);
 		k = in->aes_len;

@@ -49,7 +49,8 @@ typedef struct wxf_dat_info {
 int wxf_dat_header(const uint8_t *p, size_t n, wxf_dat_info *in);
 
 /* 1 when key opens the body of a V1/V2 file: its first AES block decrypts to an image magic
- * (type in *type, may be NULL). */
+ * (type in *type, may be NULL); 0 when it does not; WXF_ENOMEM when the cipher could not be set
+ * up (not an answer about the key). */
 int wxf_dat_key_ok(const uint8_t *p, size_t n, const wxf_dat_info *in, const uint8_t key[16],
     const char **type);
 

@@ -606,9 +606,14 @@ key_opens_all(struct sample *s, size_t n, const uint8_t key[16])
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!wxf_dat_key_ok(s[i].m.data, s[i].m.size, &s[i].in, key, NULL))
+	for (i = 0; i < n; i++) {
+		int k = wxf_dat_key_ok(s[i].m.data, s[i].m.size, &s[i].in, key, NULL);
+
+		if (k < 0)
+			wxf_oom(0);     /* a key left untried would change which key is named */
+		if (k == 0)
 			return 0;
+	}
 	return n > 0;
 }
 
@@ -778,6 +783,7 @@ decode_dat(wxf_desk *dk, const char *rel, const wxf_item *it)
 				    "%s signature", in.xor_key, in.type);
 		} else if (in.kind == WXF_DAT_V1 || in.kind == WXF_DAT_V2) {
 			const uint8_t *key = v1_key;
+			int ok;
 
 			if (in.kind == WXF_DAT_V2) {
 				if (!dk->v2_tried)
@@ -786,7 +792,10 @@ decode_dat(wxf_desk *dk, const char *rel, const wxf_item *it)
 				if (key == NULL)
 					dk->stats.v2_undecoded++;
 			}
-			if (key != NULL && wxf_dat_key_ok(m.data, m.size, &in, key, NULL)) {
+			ok = key != NULL ? wxf_dat_key_ok(m.data, m.size, &in, key, NULL) : 0;
+			if (ok < 0)
+				wxf_oom(0);
+			if (ok > 0) {
 				if (!wxf_dat_tail_xor(m.data, m.size, &in, &x) && dk->v2_xor_known)
 					x = dk->v2_xor;
 				if (wxf_dat_decode(m.data, m.size, &in, key, x, &out, &on, &e) == WXF_OK)

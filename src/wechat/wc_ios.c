@@ -202,10 +202,15 @@ wxf_ios_logininfo(const uint8_t *p, size_t n, const char *want_md5, wxf_ios_owne
 	return rc < 0 ? WXF_ECORRUPT : 0;
 }
 
-static char *
-dup_or_null(const char *s)
+/* *dst = a copy of s, or NULL for an absent or empty value; WXF_ENOMEM when the copy failed
+ * (a value the file holds is never dropped quietly). */
+static int
+dup_field(char **dst, const char *s)
 {
-	return s != NULL && *s != '\0' ? strdup(s) : NULL;
+	*dst = NULL;
+	if (s == NULL || *s == '\0')
+		return WXF_OK;
+	return (*dst = strdup(s)) != NULL ? WXF_OK : WXF_ENOMEM;
 }
 
 int
@@ -218,13 +223,17 @@ wxf_ios_mmsetting(const uint8_t *p, size_t n, wxf_ios_owner *o, wxf_err *err)
 	memset(o, 0, sizeof(*o));
 	if ((rc = wxf_karchive_open(&ka, p, n, 4u << 20, err)) != WXF_OK)
 		return rc;
-	o->wxid = dup_or_null(wxf_karchive_str(&ka, ka.root, "UsrName"));
-	o->nickname = dup_or_null(wxf_karchive_str(&ka, ka.root, "NickName"));
-	o->alias = dup_or_null(wxf_karchive_str(&ka, ka.root, "AliasName"));
 	ph = wxf_karchive_str(&ka, ka.root, "Mobile");
 	if (ph == NULL)
 		ph = wxf_karchive_str(&ka, ka.root, "BindMobile");
-	o->phone = dup_or_null(ph);
+	if (dup_field(&o->wxid, wxf_karchive_str(&ka, ka.root, "UsrName")) != WXF_OK ||
+	    dup_field(&o->nickname, wxf_karchive_str(&ka, ka.root, "NickName")) != WXF_OK ||
+	    dup_field(&o->alias, wxf_karchive_str(&ka, ka.root, "AliasName")) != WXF_OK ||
+	    dup_field(&o->phone, ph) != WXF_OK) {
+		wxf_karchive_close(&ka);
+		wxf_ios_owner_free(o);
+		return wxf_err_set(err, WXF_ENOMEM, "mmsetting.archive: out of memory");
+	}
 	wxf_karchive_close(&ka);
 	return WXF_OK;
 }
