@@ -925,21 +925,6 @@ wxf_desk_media_missing(wxf_desk *dk, wxf_msg *msg, const char *role, const char 
 
 /* ------------------------------------------------------------------------------ accounts */
 
-struct dbent {
-	const wxf_item *it;
-	int rank;
-	long n;
-};
-
-static int
-dbent_cmp(const void *a, const void *b)
-{
-	const struct dbent *x = a, *y = b;
-
-	if (x->rank != y->rank)
-		return x->rank - y->rank;
-	return x->n < y->n ? -1 : x->n > y->n;
-}
 
 /* The account in folder dir (seed: the item that named it). */
 static int
@@ -947,7 +932,7 @@ make_account(const wxf_wc_driver *drv, const wxf_desk_layout *l, const wxf_inven
     const char *dir, const wxf_item *seed, wxf_wc_acct **out, wxf_err *err)
 {
 	size_t i, n_dbs = 0, ld = strlen(dir);
-	struct dbent *dbs = NULL;
+	wxf_wc_dbent *dbs = NULL;
 	char *dir_abs, *leaf, *id, suffix[8];
 	const char *tail = seed->path + ld;
 	size_t la = strlen(seed->abs), lt = strlen(tail);
@@ -972,7 +957,7 @@ make_account(const wxf_wc_driver *drv, const wxf_desk_layout *l, const wxf_inven
 		free(d);
 	}
 	if (n_dbs > 1)
-		qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
+		qsort(dbs, n_dbs, sizeof(*dbs), wxf_wc_dbent_cmp);
 	dir_abs = la > lt ? wxf_xstrndup(seed->abs, la - lt) : wxf_xstrdup(seed->abs);
 	leaf = wxf_xasprintf("work/%s-%s", l->kind, wxf_path_base(dir));
 	suffix[0] = '\0';

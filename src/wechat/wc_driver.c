@@ -130,3 +130,13 @@ wxf_wc_scan_outcome(wxf_model *m, const char *file, const char *image,
 	}
 	return WXF_OK;
 }
+
+int
+wxf_wc_dbent_cmp(const void *a, const void *b)
+{
+	const wxf_wc_dbent *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	return x->n < y->n ? -1 : x->n > y->n;
+}

@@ -148,6 +148,15 @@ int wxf_wc_acct_add_db(wxf_wc_acct *a, const wxf_item *item, const char *role,
     const char *profile, int carve, int primary);
 /* Calls drv->free, frees the databases' results and a; NULL-safe, *a = NULL. */
 void wxf_wc_acct_free(wxf_wc_acct **a);
+/* A database file of an account while the driver orders them: by rank (role), then by the
+ * number in its name (MSG0, MSG1, ... message_2 ...).  wxf_wc_dbent_cmp is the qsort order. */
+typedef struct wxf_wc_dbent {
+	const wxf_item *it;
+	int rank;
+	long n;
+} wxf_wc_dbent;
+int wxf_wc_dbent_cmp(const void *a, const void *b);
+
 /* How a reader takes a table scan's outcome (wxf_sqlite_scan's rc and error e, the callback's
  * own errors already handled): out of memory is returned as such (err set: the run stops, no
  * result is a property of the evidence); any other scan error becomes a "table-corrupt"

@@ -147,21 +147,6 @@ db_rank(const char *rel, long *n)
 	return 0;
 }
 
-struct dbent {
-	const wxf_item *it;
-	int rank;
-	long n;
-};
-
-static int
-dbent_cmp(const void *a, const void *b)
-{
-	const struct dbent *x = a, *y = b;
-
-	if (x->rank != y->rank)
-		return x->rank - y->rank;
-	return x->n < y->n ? -1 : x->n > y->n;
-}
 
 static void
 ios_free(wxf_wc_acct *a)
@@ -219,7 +204,7 @@ make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *h,
     const char *cont, const wxf_item *seed, wxf_wc_acct **out, wxf_err *err)
 {
 	ios_acct *p = calloc(1, sizeof(*p));
-	struct dbent *dbs = NULL;
+	wxf_wc_dbent *dbs = NULL;
 	size_t i, n_dbs = 0, ls = strlen(DOCS) + 32;
 	char *prefix = wxf_xasprintf("%s%s/", DOCS, h), *dir, *dir_abs, *leaf;
 	wxf_wc_acct *a;
@@ -258,7 +243,7 @@ make_account(const wxf_wc_driver *drv, const wxf_inventory *inv, const char *h,
 		}
 	}
 	qsort(p->files, p->n_files, sizeof(*p->files), lp_cmp);
-	qsort(dbs, n_dbs, sizeof(*dbs), dbent_cmp);
+	qsort(dbs, n_dbs, sizeof(*dbs), wxf_wc_dbent_cmp);
 	dir = account_dir(seed, ls);
 	{
 		size_t la = strlen(seed->abs), tail = strlen(seed->logical) - ls;
