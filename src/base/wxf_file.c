@@ -151,8 +151,9 @@ wxf_map_close(wxf_map *m)
 int
 wxf_file_read_small(const char *path, size_t max, uint8_t **out, size_t *len, wxf_err *err)
 {
-	uint8_t *buf;
-	size_t n = 0;
+	uint8_t *buf, *nb;
+	size_t n = 0, cap;
+	struct stat st;
 	ssize_t r;
 	int fd;
 
@@ -160,13 +161,31 @@ wxf_file_read_small(const char *path, size_t max, uint8_t **out, size_t *len, wx
 	*len = 0;
 	if ((fd = wxf_open_ro(path, NULL, err)) < 0)
 		return WXF_EIO;
-	buf = malloc(max + 2);
+	/* The buffer starts at the file's size (plus the byte that tells a file over the limit),
+	 * not at the limit: a 64 MB limit on a 2 KB file costs 2 KB.  A file that grows while it
+	 * is read, or one whose size fstat does not tell, grows the buffer up to max + 1. */
+	cap = max + 1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (uint64_t)st.st_size < (uint64_t)max)
+		cap = (size_t)st.st_size + 1;
+	buf = malloc(cap + 1);
 	if (buf == NULL) {
 		close(fd);
 		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", path);
 	}
-	while (n < max + 1) {
-		r = read(fd, buf + n, max + 1 - n);
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max + 1)
+				break;
+			cap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
+			if ((nb = realloc(buf, cap + 1)) == NULL) {
+				close(fd);
+				free(buf);
+				return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", path);
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
