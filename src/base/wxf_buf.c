@@ -192,11 +192,33 @@ json_plain(const unsigned char *s, size_t n)
 	return n;
 }
 
+/* The backslash escapes that the JSON and terminal forms share: backslash, LF, CR, TAB, and
+ * the double quote where `quote` (JSON); NULL for any other code point. */
+static const char *
+bs_escape(uint32_t cp, int quote)
+{
+	switch (cp) {
+	case '"':
+		return quote ? "\\\"" : NULL;
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	default:
+		return NULL;
+	}
+}
+
 void
 wxf_buf_json_str(wxf_buf *b, const char *s, size_t n)
 {
 	size_t i = s != NULL ? json_plain((const unsigned char *)s, n) : 0, l;
 	uint32_t cp;
+	const char *e;
 
 	/* the plain leading run, in the common case the whole string, goes in one piece */
 	reserve(b, i + 2);
@@ -217,16 +239,8 @@ wxf_buf_json_str(wxf_buf *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if (cp == '"')
-			wxf_buf_puts(b, "\\\"");
-		else if (cp == '\\')
-			wxf_buf_puts(b, "\\\\");
-		else if (cp == '\n')
-			wxf_buf_puts(b, "\\n");
-		else if (cp == '\r')
-			wxf_buf_puts(b, "\\r");
-		else if (cp == '\t')
-			wxf_buf_puts(b, "\\t");
+		if ((e = bs_escape(cp, 1)) != NULL)
+			wxf_buf_puts(b, e);
 		else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
 			wxf_buf_printf(b, "\\u%04x", (unsigned)cp);
 		else
@@ -290,6 +304,7 @@ wxf_buf_term(wxf_buf *b, const char *s, size_t n)
 {
 	size_t i = 0, l;
 	uint32_t cp;
+	const char *e;
 
 	while (s != NULL && i < n) {
 		l = wxf_utf8_decode((const unsigned char *)s + i, n - i, &cp);
@@ -298,14 +313,8 @@ wxf_buf_term(wxf_buf *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if (cp == '\\')
-			wxf_buf_puts(b, "\\\\");
-		else if (cp == '\n')
-			wxf_buf_puts(b, "\\n");
-		else if (cp == '\r')
-			wxf_buf_puts(b, "\\r");
-		else if (cp == '\t')
-			wxf_buf_puts(b, "\\t");
+		if ((e = bs_escape(cp, 0)) != NULL)
+			wxf_buf_puts(b, e);
 		else if (cp < 0x20 || cp == 0x7f)
 			wxf_buf_printf(b, "\\x%02x", (unsigned)cp);
 		else if (cp >= 0x80 && cp < 0xa0)
@@ -336,6 +345,7 @@ wxf_buf_json_str_raw(wxf_buf *b, const char *s, size_t n)
 {
 	size_t i = 0, l;
 	uint32_t cp;
+	const char *e;
 
 	wxf_buf_putc(b, '"');
 	while (s != NULL && i < n) {
@@ -345,16 +355,8 @@ wxf_buf_json_str_raw(wxf_buf *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if (cp == '"')
-			wxf_buf_puts(b, "\\\"");
-		else if (cp == '\\')
-			wxf_buf_puts(b, "\\\\");
-		else if (cp == '\n')
-			wxf_buf_puts(b, "\\n");
-		else if (cp == '\r')
-			wxf_buf_puts(b, "\\r");
-		else if (cp == '\t')
-			wxf_buf_puts(b, "\\t");
+		if ((e = bs_escape(cp, 1)) != NULL)
+			wxf_buf_puts(b, e);
 		else if (wxf_cp_invisible(cp) && cp > 0xffff)
 			wxf_buf_printf(b, "\\u%04x\\u%04x", (unsigned)(0xd800 + ((cp - 0x10000) >> 10)),
 			    (unsigned)(0xdc00 + ((cp - 0x10000) & 0x3ff)));
@@ -420,7 +422,10 @@ wxf_buf_csv_field(wxf_buf *b, const char *s, size_t n)
 	size_t i;
 
 	wxf_buf_putc(b, '"');
-	if (s != NULL && n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
+	/* a spreadsheet evaluates a field that starts with one of these as a formula (OWASP, "CSV
+	 * Injection": = + - @, TAB and CR) */
+	if (s != NULL && n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	    s[0] == '\t' || s[0] == '\r'))
 		wxf_buf_putc(b, '\'');
 	/* runs up to and including each quote, the quote then doubled */
 	for (i = 0; s != NULL && i < n; ) {

@@ -53,7 +53,8 @@ void wxf_buf_json_str_raw(wxf_buf *b, const char *s, size_t n);
  * and isolates, zero-width characters ...) made visible as a "[U+202E]" marker so hostile text
  * cannot reorder the page. */
 void wxf_buf_xml_text(wxf_buf *b, const char *s, size_t n);
-/* CSV field per RFC 4180 (always quoted); a leading = + - @ is prefixed with ' (formula injection). */
+/* CSV field per RFC 4180 (always quoted); a leading = + - @ TAB or CR is prefixed with ' (formula
+ * injection). */
 void wxf_buf_csv_field(wxf_buf *b, const char *s, size_t n);
 
 /*

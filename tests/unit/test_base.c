@@ -139,7 +139,8 @@ text_ref(wxf_buf *b, const char *s, size_t n, int mode)
 
 	if (mode == 2) {
 		wxf_buf_putc(b, '"');
-		if (n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
+		if (n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+		    s[0] == '\t' || s[0] == '\r'))
 			wxf_buf_putc(b, '\'');
 		for (i = 0; i < n; i++) {
 			if (s[i] == '"')
@@ -189,6 +190,10 @@ test_escape(void)
 	wxf_buf_reset(&b);
 	wxf_buf_csv_field(&b, "=cmd|\"x\"", 8);
 	is_str(b.p, "\"'=cmd|\"\"x\"\"\"", "CSV quoting and formula neutralising");
+	wxf_buf_reset(&b);
+	wxf_buf_csv_field(&b, "\t=1+2", 5);
+	wxf_buf_csv_field(&b, "\r@SUM(A1)", 9);
+	is_str(b.p, "\"'\t=1+2\"\"'\r@SUM(A1)\"", "a leading TAB or CR is neutralised too");
 	ok(wxf_utf8_valid("\xe4\xb8\xad\xe6\x96\x87", 6), "valid UTF-8");
 	ok(!wxf_utf8_valid("\xc0\xaf", 2), "overlong UTF-8 rejected");
 	ok(!wxf_utf8_valid("\xed\xa0\x80", 3), "surrogate rejected");
@@ -535,6 +540,22 @@ test_hostile_files(void)
 	wxf_err_clear(&err);
 	ok(wxf_file_read_small(lnk, 100, &data, &len, &err) == WXF_EIO && data == NULL,
 	    "wxf_file_read_small refuses the link");
+	/* the limit: a file of exactly max bytes is read, one byte more is refused; a small file
+	 * under a large limit is read whole (the buffer follows the file's size) */
+	ok(wxf_file_read_small(reg, 3, &data, &len, &err) == WXF_OK && len == 3 &&
+	    memcmp(data, "abc", 4) == 0, "a file of exactly the limit is read, NUL-terminated");
+	free(data);
+	wxf_err_clear(&err);
+	ok(wxf_file_read_small(reg, 2, &data, &len, &err) == WXF_ECORRUPT && data == NULL &&
+	    strstr(err.msg, "larger than the 2-byte limit") != NULL, "one byte over: %s", err.msg);
+	ok(wxf_file_read_small(reg, (size_t)1 << 30, &data, &len, &err) == WXF_OK && len == 3 &&
+	    memcmp(data, "abc", 4) == 0, "a 3-byte file under a 1 GB limit");
+	free(data);
+	ok(wxf_file_write(reg, "", 0, NULL) == WXF_OK &&
+	    wxf_file_read_small(reg, 100, &data, &len, &err) == WXF_OK && len == 0 && data[0] == 0,
+	    "an empty file reads as an empty string");
+	free(data);
+	ok(wxf_file_write(reg, "abc", 3, NULL) == WXF_OK, "regular file written again");
 	ok(wxf_file_head(fifo, why, 10) < 0, "wxf_file_head refuses the FIFO");
 	ok(wxf_is_regular(reg) && !wxf_is_regular(lnk) && wxf_is_file(lnk),
 	    "wxf_is_regular does not follow a link (wxf_is_file does)");
