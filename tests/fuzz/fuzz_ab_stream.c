@@ -7,15 +7,13 @@
 #include "config.h"
 #include "base/wxf_file.h"
 #include "intake/intake.h"
+#include "fuzz/tmpdir.h"
 
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char dir[4096];
 
 static int
 on_member(void *arg, const char *name, char type, uint64_t size, int64_t mtime, const char *link)
@@ -43,29 +41,12 @@ on_data(void *arg, const uint8_t *p, size_t n)
 	return 0;
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-/* The temporary folder goes when the run ends. */
-static void
-cleanup(void)
-{
-	if (dir[0] != '\0')
-		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *t = getenv("TMPDIR");
+	const char *dir;
 	char file[4200], out[4200];
 	wxf_tar_cb cb;
 	wxf_ab_extract_result xr;
@@ -74,12 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > (1u << 20))
 		return 0;
-	if (dir[0] == '\0') {
-		snprintf(dir, sizeof(dir), "%s/wxf-fuzz-ab.XXXXXX", t != NULL && *t ? t : "/tmp");
-		if (mkdtemp(dir) == NULL)
-			abort();
-		atexit(cleanup);
-	}
+	dir = fuzz_tmpdir("ab");
 	snprintf(file, sizeof(file), "%s/in.ab", dir);
 	snprintf(out, sizeof(out), "%s/out", dir);
 	if ((f = fopen(file, "wb")) == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0)
@@ -91,7 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wxf_ab_stream(file, "fuzz", &cb, NULL);
 	if (wxf_ab_extract(file, "fuzz", out, &xr, NULL) == WXF_OK)
 		wxf_ab_extract_result_free(&xr);
-	nftw(out, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	fuzz_rmtree(out);
 	unlink(file);
 	return 0;
 }
