@@ -445,4 +445,72 @@ extern const wxf_ledger_def wxf_ledger_defs[];
 int wxf_analysis_data_path(const char *name, const char *explicit_path, char **out,
     wxf_err *err);
 
+/* ------------------------------------------------------------------------------------------ */
+/* The seller across exhibits (several accounts' analyses in one case, an_xseller.c)
+ *
+ * The sellers of the accounts are linked by what their cards hold: an equal wxid means the same
+ * account; an equal 微信号 (alias) or phone number is a strong link; an equal nickname is shown
+ * and never used to link (anyone can take any nickname).  Each group of accounts whose sellers
+ * are linked is one wxf_xseller.  Its victims are the accounts' owners (several exhibits of one
+ * owner, a phone and a PC, are one victim); a victim's transfers are those of its accounts'
+ * ledgers with each transfer (by transfer id) counted once, totalled as in §3, and the CRPL
+ * art. 55 figure is computed per victim, because each buyer's claim is his own; the seller's
+ * total adds the victims' totals and their figures. */
+
+typedef enum wxf_xlink {
+	WXF_XL_SAME_ACCOUNT = 0,  /* wxid */
+	WXF_XL_STRONG,            /* 微信号 (alias), phone */
+	WXF_XL_NAME_ONLY,         /* nickname: shown, never used to link */
+	WXF_XL_N
+} wxf_xlink;
+const char *wxf_xlink_name(wxf_xlink l);
+
+/* One identifier of the seller and the accounts whose seller card holds it. */
+typedef struct wxf_xid {
+	const char *kind;         /* "wxid", "alias", "phone", "nickname" */
+	const char *value;        /* borrowed from the analyses */
+	wxf_xlink link;           /* what an equal value in two accounts means */
+	size_t *parts;            /* account indexes (ascending) */
+	const wxf_an_value **vals;/* per parts[k]: the value with its evidence (NULL: the wxid
+	                             itself, named by no further record) */
+	size_t n_parts;
+} wxf_xid;
+
+typedef struct wxf_xvictim {
+	const char *owner;        /* the owner's wxid, NULL when unknown (then one account) */
+	size_t *parts;            /* its accounts (ascending) */
+	size_t n_parts;
+	wxf_ledger_totals totals; /* paid, refunded, expired, pending, received, net, CRPL (§3) */
+	int64_t n_transfers;      /* distinct counted transfers */
+	int64_t n_repeated;       /* transfers found in more than one of its accounts, counted once */
+	int64_t n_disagree;       /* of them, accounts that disagree on the amount or the outcome
+	                             (the first account's row, in account order, is counted) */
+} wxf_xvictim;
+
+typedef struct wxf_xseller {
+	size_t *parts;            /* accounts whose seller is this person (at least two) */
+	size_t n_parts;
+	wxf_xid *ids;             /* every identifier of the linked cards: wxid, alias, phone,
+	                             nickname, each by value */
+	size_t n_ids;
+	wxf_xvictim *victims;     /* by first account */
+	size_t n_victims;
+	wxf_ledger_totals total;  /* sums over the victims; crpl55_fen adds the victims' figures
+	                             (crpl_applicable when one of them is) */
+} wxf_xseller;
+
+typedef struct wxf_xview {
+	wxf_xseller *sellers;     /* by first account */
+	size_t n_sellers;
+	wxf_xid *name_only;       /* nicknames shared by sellers that are not linked otherwise */
+	size_t n_name_only;
+} wxf_xview;
+
+/* Builds the view over n accounts' analyses (an[i] may be NULL or have no seller).  *out gets a
+ * view (possibly with no sellers) and WXF_OK, or NULL and WXF_ENOMEM.  The view borrows from the
+ * analyses. */
+int wxf_xview_build(const wxf_analysis *const *an, size_t n, wxf_xview **out, wxf_err *err);
+/* NULL-safe; sets *v to NULL. */
+void wxf_xview_free(wxf_xview **v);
+
 #endif

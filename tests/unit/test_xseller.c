@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests for the seller across exhibits (src/analysis/an_xseller.c).  The analyses are
+ * built by hand, field by field, so that each figure below is worked out from the rows here:
+ *   account 0  owner buyer01 (phone)  seller wxid_s1, alias daigou_amy, phone 13900001111,
+ *              nickname Amy;  T1 paid ¥10.00, T2 paid ¥20.00, T3 received back ¥5.00
+ *   account 1  owner buyer01 (PC)     seller wxid_s1;  T1 paid ¥10.00 (the same transfer),
+ *              T2 pending ¥20.00 (the accounts disagree), T4 paid ¥3.00, T5 red packet (not
+ *              a transfer: bucket none)
+ *   account 2  owner buyer02          seller wxid_s2 (another account), alias daigou_amy:
+ *              T9 paid ¥500.00
+ *   account 3  owner buyer03          seller wxid_other, nickname Amy (a name only):
+ *              T10 paid ¥1.00
+ *   account 4  no analysis;  account 5 an analysis without a seller
+ * Expected: one seller over accounts 0, 1, 2; victims buyer01 (0, 1) and buyer02 (2);
+ * buyer01: T1 once, T2 once with account 0's row (paid), T3, T4: paid 10+20+3 = ¥33.00,
+ * received ¥5.00, net ¥28.00, 3 × net = ¥84.00 < ¥500 so the figure is ¥500.00; 2 transfers
+ * repeated, 1 disagreeing; buyer02: paid = net = ¥500.00, figure ¥1,500.00; total paid ¥533.00,
+ * net ¥528.00, figures ¥2,000.00; "Amy" listed as a nickname shared by sellers kept apart.
+ */
+#include "config.h"
+#include "analysis/analysis.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static wxf_an_value
+val(const char *v)
+{
+	wxf_an_value x;
+
+	memset(&x, 0, sizeof(x));
+	x.value = v;
+	return x;
+}
+
+static wxf_ledger_row
+row(const char *tid, wxf_ledger_bucket b, int64_t fen)
+{
+	wxf_ledger_row r;
+
+	memset(&r, 0, sizeof(r));
+	r.transfer_id = tid;
+	r.payment_id = tid;
+	r.bucket = b;
+	r.amount_fen = fen;
+	r.amount_known = 1;
+	r.kind = WXF_PAY_TRANSFER;
+	return r;
+}
+
+typedef struct acct {
+	wxf_analysis an;
+	wxf_an_person seller;
+	wxf_an_value wxid[1], alias[1], phone[1], nick[1];
+	wxf_ledger_row rows[4];
+} acct;
+
+static void
+mk(acct *a, const char *owner, const char *s, const char *alias, const char *phone,
+    const char *nick)
+{
+	memset(a, 0, sizeof(*a));
+	a->an.owner_username = owner;
+	a->an.seller = &a->seller;
+	a->seller.username = s;
+	a->wxid[0] = val(s);
+	a->seller.wxid.v = a->wxid;
+	a->seller.wxid.n = 1;
+	if (alias != NULL) {
+		a->alias[0] = val(alias);
+		a->seller.aliases.v = a->alias;
+		a->seller.aliases.n = 1;
+	}
+	if (phone != NULL) {
+		a->phone[0] = val(phone);
+		a->seller.phones.v = a->phone;
+		a->seller.phones.n = 1;
+	}
+	if (nick != NULL) {
+		a->nick[0] = val(nick);
+		a->seller.nicknames.v = a->nick;
+		a->seller.nicknames.n = 1;
+	}
+	a->an.ledger.transfers = a->rows;
+}
+
+static const wxf_xid *
+find_id(const wxf_xseller *s, const char *kind, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_ids; i++)
+		if (strcmp(s->ids[i].kind, kind) == 0 && strcmp(s->ids[i].value, value) == 0)
+			return &s->ids[i];
+	return NULL;
+}
+
+static int
+parts_are(const size_t *p, size_t n, size_t a, size_t b, size_t c)
+{
+	size_t want[3] = { a, b, c }, k;
+
+	for (k = 0; k < n; k++)
+		if (k >= 3 || p[k] != want[k])
+			return 0;
+	return n == 3 || want[n] == (size_t)-1;
+}
+
+#define NONE ((size_t)-1)
+
+static void
+test_view(void)
+{
+	static acct a[6];
+	const wxf_analysis *an[6];
+	wxf_xview *v = NULL;
+	const wxf_xseller *s;
+	const wxf_xid *id;
+	wxf_err err;
+
+	mk(&a[0], "wxid_buyer01", "wxid_s1", "daigou_amy", "13900001111", "Amy");
+	a[0].rows[0] = row("T1", WXF_LB_PAID, 1000);
+	a[0].rows[1] = row("T2", WXF_LB_PAID, 2000);
+	a[0].rows[2] = row("T3", WXF_LB_RECEIVED, 500);
+	a[0].an.ledger.n_transfers = 3;
+	mk(&a[1], "wxid_buyer01", "wxid_s1", NULL, NULL, NULL);
+	a[1].rows[0] = row("T1", WXF_LB_PAID, 1000);
+	a[1].rows[1] = row("T2", WXF_LB_PENDING, 2000);
+	a[1].rows[2] = row("T4", WXF_LB_PAID, 300);
+	a[1].rows[3] = row("T5", WXF_LB_NONE, 8800);
+	a[1].an.ledger.n_transfers = 4;
+	mk(&a[2], "wxid_buyer02", "wxid_s2", "daigou_amy", NULL, NULL);
+	a[2].rows[0] = row("T9", WXF_LB_PAID, 50000);
+	a[2].an.ledger.n_transfers = 1;
+	mk(&a[3], "wxid_buyer03", "wxid_other", NULL, NULL, "Amy");
+	a[3].rows[0] = row("T10", WXF_LB_PAID, 100);
+	a[3].an.ledger.n_transfers = 1;
+	mk(&a[5], "wxid_buyer05", "x", NULL, NULL, NULL);
+	a[5].an.seller = NULL;
+	for (int i = 0; i < 6; i++)
+		an[i] = i == 4 ? NULL : &a[i].an;
+
+	wxf_err_clear(&err);
+	ok(wxf_xview_build(an, 6, &v, &err) == WXF_OK && v != NULL, "view built");
+	if (v == NULL)
+		return;
+	ok(v->n_sellers == 1, "one seller across exhibits (accounts 0, 1, 2): %zu", v->n_sellers);
+	if (v->n_sellers != 1)
+		goto out;
+	s = &v->sellers[0];
+	ok(parts_are(s->parts, s->n_parts, 0, 1, 2), "its accounts are 0, 1, 2 (not 3: a "
+	    "nickname never links)");
+	id = find_id(s, "wxid", "wxid_s1");
+	ok(id != NULL && id->link == WXF_XL_SAME_ACCOUNT && parts_are(id->parts, id->n_parts, 0, 1,
+	    NONE), "wxid_s1 seen in accounts 0 and 1: same account");
+	ok(id != NULL && id->vals[0] == &a[0].wxid[0] && id->vals[1] == &a[1].wxid[0],
+	    "each sighting points at that account's evidence");
+	id = find_id(s, "alias", "daigou_amy");
+	ok(id != NULL && id->link == WXF_XL_STRONG && parts_are(id->parts, id->n_parts, 0, 2, NONE),
+	    "the alias links account 2's wxid_s2 to account 0: strong");
+	id = find_id(s, "wxid", "wxid_s2");
+	ok(id != NULL && parts_are(id->parts, id->n_parts, 2, NONE, NONE), "wxid_s2 in account 2");
+	id = find_id(s, "phone", "13900001111");
+	ok(id != NULL && id->link == WXF_XL_STRONG && id->n_parts == 1, "phone listed");
+	id = find_id(s, "nickname", "Amy");
+	ok(id != NULL && id->link == WXF_XL_NAME_ONLY && parts_are(id->parts, id->n_parts, 0, NONE,
+	    NONE), "within the seller, the nickname is listed for account 0 only");
+	ok(s->n_ids == 5, "five identifiers: %zu", s->n_ids);
+	ok(s->n_ids == 5 && strcmp(s->ids[0].kind, "wxid") == 0 &&
+	    strcmp(s->ids[2].kind, "alias") == 0 && strcmp(s->ids[4].kind, "nickname") == 0,
+	    "identifiers by kind (wxid, alias, phone, nickname) then value");
+
+	ok(s->n_victims == 2, "two victims (buyer01's two exhibits are one victim): %zu",
+	    s->n_victims);
+	if (s->n_victims == 2) {
+		const wxf_xvictim *b1 = &s->victims[0], *b2 = &s->victims[1];
+
+		ok(strcmp(b1->owner, "wxid_buyer01") == 0 && parts_are(b1->parts, b1->n_parts, 0, 1,
+		    NONE), "buyer01: accounts 0 and 1");
+		ok(b1->n_transfers == 4 && b1->n_repeated == 2 && b1->n_disagree == 1,
+		    "buyer01: 4 distinct transfers, 2 seen twice, 1 disagreeing: %lld %lld %lld",
+		    (long long)b1->n_transfers, (long long)b1->n_repeated,
+		    (long long)b1->n_disagree);
+		ok(b1->totals.paid_fen == 3300 && b1->totals.n_paid == 3 &&
+		    b1->totals.received_fen == 500 && b1->totals.net_fen == 2800,
+		    "buyer01: paid ¥33.00 (3), received back ¥5.00, net ¥28.00: %lld %lld %lld",
+		    (long long)b1->totals.paid_fen, (long long)b1->totals.received_fen,
+		    (long long)b1->totals.net_fen);
+		ok(b1->totals.crpl_applicable && b1->totals.crpl_triple_fen == 8400 &&
+		    b1->totals.crpl_floor_applied && b1->totals.crpl55_fen == 50000,
+		    "buyer01: 3 × ¥28.00 = ¥84.00, the ¥500.00 floor applies");
+		ok(b1->totals.pending_fen == 0, "T2's pending row (account 1) is not counted too");
+		ok(strcmp(b2->owner, "wxid_buyer02") == 0 && b2->totals.paid_fen == 50000 &&
+		    b2->totals.net_fen == 50000 && b2->totals.crpl55_fen == 150000 &&
+		    !b2->totals.crpl_floor_applied && b2->n_repeated == 0,
+		    "buyer02: ¥500.00 paid, figure ¥1,500.00");
+	}
+	ok(s->total.paid_fen == 53300 && s->total.net_fen == 52800 &&
+	    s->total.received_fen == 500 && s->total.n_paid == 4 &&
+	    s->total.crpl55_fen == 200000 && s->total.crpl_applicable,
+	    "total: paid ¥533.00, net ¥528.00, figures ¥2,000.00 (each victim's own)");
+	ok(v->n_name_only == 1 && strcmp(v->name_only[0].value, "Amy") == 0 &&
+	    parts_are(v->name_only[0].parts, v->name_only[0].n_parts, 0, 3, NONE) &&
+	    v->name_only[0].link == WXF_XL_NAME_ONLY,
+	    "'Amy' listed as shared by sellers kept apart (accounts 0 and 3)");
+out:
+	wxf_xview_free(&v);
+	ok(v == NULL, "freed");
+}
+
+/* The same accounts in reverse order: the same seller, victims and totals. */
+static void
+test_order(void)
+{
+	static acct a[3];
+	const wxf_analysis *fw[3], *bw[3];
+	wxf_xview *v1 = NULL, *v2 = NULL;
+
+	mk(&a[0], "wxid_b1", "wxid_s", NULL, "13900002222", NULL);
+	a[0].rows[0] = row("X1", WXF_LB_PAID, 700);
+	a[0].an.ledger.n_transfers = 1;
+	mk(&a[1], "wxid_b2", "wxid_s_alt", NULL, "13900002222", NULL);
+	a[1].rows[0] = row("X2", WXF_LB_PAID, 90000);
+	a[1].rows[1] = row("X3", WXF_LB_REFUNDED, 100);
+	a[1].an.ledger.n_transfers = 2;
+	mk(&a[2], NULL, "wxid_s", NULL, NULL, NULL);
+	a[2].rows[0] = row(NULL, WXF_LB_PAID, 5);
+	a[2].rows[1] = row(NULL, WXF_LB_PAID, 5);
+	a[2].an.ledger.n_transfers = 2;
+	for (int i = 0; i < 3; i++) {
+		fw[i] = &a[i].an;
+		bw[2 - i] = &a[i].an;
+	}
+	ok(wxf_xview_build(fw, 3, &v1, NULL) == WXF_OK && wxf_xview_build(bw, 3, &v2, NULL) ==
+	    WXF_OK, "built in both orders");
+	if (v1 == NULL || v2 == NULL)
+		goto out;
+	ok(v1->n_sellers == 1 && v2->n_sellers == 1 && v1->sellers[0].n_parts == 3 &&
+	    v2->sellers[0].n_parts == 3, "a phone links wxid_s_alt; one seller over three accounts");
+	if (v1->n_sellers != 1 || v2->n_sellers != 1)
+		goto out;
+	ok(v1->sellers[0].n_victims == 3 && v2->sellers[0].n_victims == 3,
+	    "three victims (an unknown owner is a victim of its own)");
+	ok(v1->sellers[0].total.paid_fen == 90710 && v2->sellers[0].total.paid_fen == 90710 &&
+	    v1->sellers[0].total.refunded_fen == 100 && v2->sellers[0].total.refunded_fen == 100,
+	    "same totals in both orders; rows without a transfer id are each counted: %lld",
+	    (long long)v1->sellers[0].total.paid_fen);
+	ok(v1->sellers[0].total.crpl55_fen == 50000 + 270000 + 50000 &&
+	    v2->sellers[0].total.crpl55_fen == v1->sellers[0].total.crpl55_fen,
+	    "figures ¥500 + ¥2,700 + ¥500 in both orders");
+out:
+	wxf_xview_free(&v1);
+	wxf_xview_free(&v2);
+}
+
+/* Nobody to link: no seller; an empty input. */
+static void
+test_empty(void)
+{
+	static acct a[2];
+	const wxf_analysis *an[2];
+	wxf_xview *v = NULL;
+
+	mk(&a[0], "o1", "wxid_s1", "al1", NULL, "Same");
+	mk(&a[1], "o2", "wxid_s2", "al2", NULL, "Same");
+	an[0] = &a[0].an;
+	an[1] = &a[1].an;
+	ok(wxf_xview_build(an, 2, &v, NULL) == WXF_OK && v->n_sellers == 0 && v->n_name_only == 1,
+	    "two sellers sharing only a nickname: not linked, the nickname listed");
+	wxf_xview_free(&v);
+	ok(wxf_xview_build(an, 0, &v, NULL) == WXF_OK && v->n_sellers == 0 &&
+	    v->n_name_only == 0, "no accounts: an empty view");
+	wxf_xview_free(&v);
+}
+
+int
+main(void)
+{
+	test_view();
+	test_order();
+	test_empty();
+	return tap_done();
+}
