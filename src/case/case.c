@@ -617,6 +617,25 @@ case_analyse(case_run *r, wxf_err *err)
 			wxf_audit_kv(&r->audit, "error", "message", err->msg);
 		}
 	}
+	/* several accounts: the seller across them (the analyses in account order) */
+	if (rc == WXF_OK && r->n_accts > 1) {
+		rc = wxf_xview_build((const wxf_analysis *const *)r->ans, n, &r->xview, err);
+		case_check_oom(rc, err);
+		if (rc == WXF_OK) {
+			wxf_buf b;
+			size_t k;
+
+			wxf_buf_init(&b);
+			wxf_buf_printf(&b, "\"sellers\":%zu", r->xview->n_sellers);
+			for (k = 0; k < r->xview->n_sellers; k++)
+				wxf_buf_printf(&b, ",\"seller_%zu\":{\"accounts\":%zu,\"victims\":%zu,"
+				    "\"net_fen\":%lld}", k + 1, r->xview->sellers[k].n_parts,
+				    r->xview->sellers[k].n_victims,
+				    (long long)r->xview->sellers[k].total.net_fen);
+			wxf_audit_add(&r->audit, "seller-across-exhibits", b.p, NULL);
+			wxf_buf_free(&b);
+		}
+	}
 	/* the analyses keep borrowing the set */
 	r->s->n_accounts = i;
 	if (rc != WXF_OK)
@@ -692,6 +711,7 @@ case_write(case_run *r, wxf_err *err)
 	for (i = 0; i < n; i++) {
 		parts[i].m = r->n_accts > 0 ? r->accts[i]->m : r->empty;
 		parts[i].an = r->ans[i];
+		parts[i].exhibit = r->n_accts > 0 ? case_exhibit_of(r, r->accts[i]) : NULL;
 		if (r->n_accts > 1) {
 			parts[i].label = r->s->accounts[i].label;
 			parts[i].key = r->accts[i]->dir;
@@ -709,6 +729,7 @@ case_write(case_run *r, wxf_err *err)
 	rin.n_parts = n;
 	rin.m = parts[0].m;
 	rin.an = parts[0].an;
+	rin.xview = r->xview;
 	rin.limitations = (const char *const *)r->limits;
 	rin.n_limitations = r->n_limits;
 	rin.carving = r->carved;
@@ -884,6 +905,7 @@ done:
 	for (i = 0; r.ans != NULL && i < (r.n_accts > 0 ? r.n_accts : 1); i++)
 		wxf_analysis_free(&r.ans[i]);
 	free(r.ans);
+	wxf_xview_free(&r.xview);
 	wxf_indicators_free(&r.ind);
 	for (i = 0; i < r.n_accts; i++) {
 		wxf_model_free(&r.accts[i]->m);

@@ -29,6 +29,7 @@ typedef struct case_run {
 	wxf_wc_acct **accts;           /* every account, in reading order */
 	size_t n_accts;
 	wxf_analysis **ans;            /* per account (n_accts, or 1 for an empty case) */
+	struct wxf_xview *xview;       /* the seller across the accounts (several accounts only) */
 	wxf_model *empty;              /* the model shown when no account was found */
 	wxf_indicator_set *ind;        /* the phrase list every analysis borrows */
 	char **limits;                 /* report limitations, NULL-terminated */

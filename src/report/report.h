@@ -42,6 +42,7 @@
 #define WXF_REPORT_PAGE_MSGS 2000   /* default messages per conversation page */
 
 struct wxf_analysis;
+struct wxf_xview;
 struct wxf_buf;
 
 /* Examiner tags (case --tags FILE; rpt_tags.c, wxforensic-case(1) "TAG FILE"): one row of the
@@ -100,6 +101,8 @@ typedef struct wxf_report_part {
 	                                   anchors and event ids of several parts use it */
 	const wxf_model *m;             /* its sources' statements are the decryption section */
 	const struct wxf_analysis *an;  /* may be NULL: no ledger, dossier or indicator hits */
+	const char *exhibit;            /* the exhibit it was read from (its label, or the evidence
+	                                   root or container as named in the bundle); may be NULL */
 } wxf_report_part;
 
 typedef struct wxf_report_in {
@@ -120,6 +123,8 @@ typedef struct wxf_report_in {
 	size_t n_steps;
 	struct wxf_log *log;            /* progress of the writers on a terminal; may be NULL */
 	const wxf_report_tags *tags;    /* the examiner's tags; NULL or none: no selection */
+	const struct wxf_xview *xview;  /* the seller across the accounts (wxf_xview_build over
+	                                   parts[i].an, same indexes); NULL: not shown */
 } wxf_report_in;
 
 /* The ids of in->tags that name no record of the bundle, appended to unknown as "ID (line N)"

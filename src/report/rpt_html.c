@@ -498,6 +498,8 @@ toc(hctx *h)
 		if (h->n_hp > 1)
 			P(h, "</ol></li>\n");
 	}
+	if (h->in->xview != NULL)
+		P(h, "<li><a href=\"#xseller\">跨检材卖家 (The seller across exhibits)</a></li>\n");
 	if (h->n_hp > 1)
 		P(h, "<li><a href=\"#limitations\">局限 (Limitations)</a></li>\n");
 	F(h, "<li><a href=\"#method\">%s、方法、完整性与复核 (Method, integrity, verification)</a>"
@@ -2521,6 +2523,188 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 	return rc;
 }
 
+/* An account of the case by number and label, for the cross-exhibit tables. */
+static void
+xs_account(hctx *h, size_t part)
+{
+	const rpt_part *rp = &h->c->parts[part];
+
+	F(h, "<a href=\"#seller%s\">账户 %zu</a>", h->hp[part].sfx, part + 1);
+	if (rp->label != NULL) {
+		P(h, " <code>");
+		T(h, rp->label);
+		P(h, "</code>");
+	}
+}
+
+static void
+xs_exhibit(hctx *h, size_t part)
+{
+	const char *e = part < h->in->n_parts ? h->in->parts[part].exhibit : NULL;
+
+	if (e != NULL)
+		T(h, e);
+	else
+		unknown(h);
+}
+
+/* One identifier: where each account's card holds it, with its first source. */
+static void
+xs_id_row(hctx *h, const wxf_xid *id)
+{
+	static const char *const words[WXF_XL_N] = {
+		"同一账号 <span class=\"en\">(same account)</span>",
+		"强关联 <span class=\"en\">(strong link)</span>",
+		"仅昵称，不作关联 <span class=\"en\">(name only, never used to link)</span>" };
+	size_t k;
+
+	P(h, "<tr><td>");
+	T(h, id->kind);
+	P(h, "</td><td><b>");
+	T(h, id->value);
+	F(h, "</b></td><td>%s</td><td>", id->n_parts > 1 || id->link == WXF_XL_NAME_ONLY ?
+	    words[id->link] : "—");
+	for (k = 0; k < id->n_parts; k++) {
+		const wxf_an_value *v = id->vals[k];
+
+		P(h, k ? "<hr>" : "");
+		xs_account(h, id->parts[k]);
+		P(h, " · ");
+		xs_exhibit(h, id->parts[k]);
+		if (v != NULL && v->n_refs > 0) {
+			F(h, " · %zu 处来源 (sources), 首条 (first):", v->n_refs);
+			use_part(h, id->parts[k]);
+			ref_line(h, &v->refs[0]);
+		} else
+			P(h, " · 卖家账号本身 <span class=\"en\">(the seller's account itself)</span>");
+	}
+	P(h, "</td></tr>\n");
+}
+
+static void
+xs_totals_cells(hctx *h, const wxf_ledger_totals *t)
+{
+	P(h, "<td class=\"num\">");
+	money(h, t->paid_fen);
+	F(h, " (%lld)</td><td class=\"num\">", (long long)t->n_paid);
+	money(h, t->refunded_fen);
+	P(h, "</td><td class=\"num\">");
+	money(h, t->received_fen);
+	P(h, "</td><td class=\"num\">");
+	money(h, t->net_fen);
+	P(h, "</td><td class=\"num\">");
+	if (t->overflow)
+		P(h, "溢出 (overflow)");
+	else if (t->crpl_applicable) {
+		money(h, t->crpl55_fen);
+		if (t->crpl_floor_applied)
+			P(h, "<br><span class=\"en\">(¥500.00 floor)</span>");
+	} else
+		P(h, "— <span class=\"en\">(nothing paid)</span>");
+	P(h, "</td>");
+}
+
+/* The seller across exhibits: which accounts' sellers are one person, on which identifiers,
+ * and each victim's ledger with its own CRPL figure. */
+static void
+xseller(hctx *h)
+{
+	const wxf_xview *v = h->in->xview;
+	size_t i, k, j;
+	const hpart *cur = h->cur;
+
+	P(h, "<section id=\"xseller\"><h2>跨检材卖家 <span class=\"en\">(The seller across "
+	    "exhibits)</span></h2>\n<p class=\"note\">各账户的卖家按其身份卡中的标识关联：微信 ID 相同为同一"
+	    "账号；微信号或手机号相同为强关联；昵称相同只列出，从不用于关联。每位被害人（机主）单独计算"
+	    "付款与赔偿额；同一被害人的多个检材中同一笔转账（转账单号相同）只计一次。<br><span class=\"en\">"
+	    "The sellers of the accounts are linked by the identifiers their cards hold: an equal wxid "
+	    "is the same account, an equal 微信号 (alias) or phone number a strong link, an equal "
+	    "nickname is listed and never used to link. Each victim (account owner) has his own totals "
+	    "and CRPL art. 55 figure, because each buyer's claim is his own; a transfer found in "
+	    "several exhibits of one victim (the same transfer id) is counted once.</span></p>\n");
+	if (v->n_sellers == 0)
+		P(h, "<p>没有在两个以上账户中关联到同一卖家 <span class=\"en\">(no seller is linked "
+		    "across two or more accounts)</span>.</p>\n");
+	for (i = 0; i < v->n_sellers; i++) {
+		const wxf_xseller *s = &v->sellers[i];
+
+		F(h, "<h3 id=\"xseller-%zu\">卖家 %zu <span class=\"en\">(seller %zu)</span>: %zu 个账户 "
+		    "<span class=\"en\">(%zu accounts)</span></h3>\n", i + 1, i + 1, i + 1, s->n_parts,
+		    s->n_parts);
+		P(h, "<table><thead><tr><th scope=\"col\">账户<br>Account</th><th scope=\"col\">检材"
+		    "<br>Exhibit</th><th scope=\"col\">该账户中的卖家<br>Seller in it</th></tr></thead>"
+		    "<tbody>\n");
+		for (k = 0; k < s->n_parts; k++) {
+			const wxf_analysis *an = h->c->parts[s->parts[k]].an;
+
+			P(h, "<tr><td>");
+			xs_account(h, s->parts[k]);
+			P(h, "</td><td>");
+			xs_exhibit(h, s->parts[k]);
+			P(h, "</td><td><code>");
+			T(h, an != NULL && an->seller != NULL ? an->seller->username : "");
+			P(h, "</code></td></tr>\n");
+		}
+		P(h, "</tbody></table>\n<h4>标识及其出处 <span class=\"en\">(identifiers and where "
+		    "they were seen)</span></h4>\n<table><thead><tr><th scope=\"col\">类型<br>Kind</th>"
+		    "<th scope=\"col\">值<br>Value</th><th scope=\"col\">关联强度<br>Link</th>"
+		    "<th scope=\"col\">出处<br>Seen in</th></tr></thead><tbody>\n");
+		for (k = 0; k < s->n_ids; k++)
+			xs_id_row(h, &s->ids[k]);
+		P(h, "</tbody></table>\n<h4>各被害人付款 <span class=\"en\">(payments per victim)</span>"
+		    "</h4>\n<table class=\"ledger\"><thead><tr><th scope=\"col\">被害人（机主）<br>Victim "
+		    "(owner)</th><th scope=\"col\">账户<br>Accounts</th><th scope=\"col\" class=\"num\">"
+		    "已付款<br>Paid</th><th scope=\"col\" class=\"num\">已退还<br>Refunded</th>"
+		    "<th scope=\"col\" class=\"num\">转回<br>Received back</th><th scope=\"col\" "
+		    "class=\"num\">净付款<br>Net</th><th scope=\"col\" class=\"num\">第五十五条赔偿额<br>"
+		    "CRPL art. 55</th></tr></thead><tbody>\n");
+		for (k = 0; k < s->n_victims; k++) {
+			const wxf_xvictim *vi = &s->victims[k];
+
+			P(h, "<tr><td>");
+			if (vi->owner != NULL) {
+				P(h, "<code>");
+				T(h, vi->owner);
+				P(h, "</code>");
+			} else
+				unknown(h);
+			P(h, "</td><td>");
+			for (j = 0; j < vi->n_parts; j++) {
+				P(h, j ? "<br>" : "");
+				xs_account(h, vi->parts[j]);
+			}
+			F(h, "<br>%lld 笔转账 (transfers)", (long long)vi->n_transfers);
+			if (vi->n_repeated > 0)
+				F(h, "<br>%lld 笔见于多个检材，只计一次 (found in several exhibits, counted "
+				    "once)", (long long)vi->n_repeated);
+			if (vi->n_disagree > 0)
+				F(h, "<br><span class=\"flag\">%lld 笔各检材金额或结果不一，按第一个账户计 "
+				    "(exhibits disagree; the first account's row is counted)</span>",
+				    (long long)vi->n_disagree);
+			P(h, "</td>");
+			xs_totals_cells(h, &vi->totals);
+			P(h, "</tr>\n");
+		}
+		P(h, "<tr class=\"total\"><td colspan=\"2\">合计 (total)</td>");
+		xs_totals_cells(h, &s->total);
+		P(h, "</tr>\n</tbody></table>\n<p class=\"note\">合计的赔偿额为各被害人赔偿额之和 <span "
+		    "class=\"en\">(the total figure is the sum of the victims' own figures, each with "
+		    "its own ¥500.00 floor)</span>.</p>\n");
+	}
+	if (v->n_name_only > 0) {
+		P(h, "<h3>仅昵称相同、未关联的卖家 <span class=\"en\">(sellers sharing only a nickname, "
+		    "not linked)</span></h3>\n<table><thead><tr><th scope=\"col\">类型<br>Kind</th>"
+		    "<th scope=\"col\">值<br>Value</th><th scope=\"col\">关联强度<br>Link</th>"
+		    "<th scope=\"col\">出处<br>Seen in</th></tr></thead><tbody>\n");
+		for (k = 0; k < v->n_name_only; k++)
+			xs_id_row(h, &v->name_only[k]);
+		P(h, "</tbody></table>\n");
+	}
+	P(h, "</section>\n");
+	if (cur != NULL)
+		use_part(h, (size_t)(cur - h->hp));
+}
+
 /* The accounts' state for a document: conversations in report order, message locations. */
 static void
 html_init(hctx *h, rpt_ctx *c, const wxf_report_in *in, const char *outdir, int print)
@@ -2597,6 +2781,8 @@ html_doc(hctx *h, wxf_buf *b)
 			for (k = 0; k < sizeof(per_account) / sizeof(per_account[0]); k++)
 				per_account[k](h);
 	}
+	if (h->in->xview != NULL)
+		xseller(h);
 	if (h->n_hp > 1)
 		limitations(h);
 	method(h);

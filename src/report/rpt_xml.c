@@ -390,6 +390,26 @@ x_fen(wxf_buf *b, const char *name, int64_t fen)
 	wxf_buf_printf(b, " %s=\"%lld\"", name, (long long)fen);
 }
 
+/* CRPL art. 55: inputs, formula, result; no figure unless applicable. */
+static void
+x_crpl55(wxf_buf *b, const char *indent, const wxf_ledger_totals *t)
+{
+	wxf_buf_printf(b, "%s<crpl55 applicable=\"%s\" law=\"Consumer Rights Protection Law of the "
+	    "PRC (2013) art. 55\" formula=\"max(%d * max(net_fen, 0), %lld)\"", indent,
+	    t->crpl_applicable ? "true" : "false", WXF_CRPL55_MULTIPLIER,
+	    (long long)WXF_CRPL55_FLOOR_FEN);
+	if (t->crpl_applicable) {
+		x_fen(b, "net_fen", t->net_fen);
+		x_fen(b, "base_fen", t->crpl_base_fen);
+		wxf_buf_printf(b, " multiplier=\"%d\"", WXF_CRPL55_MULTIPLIER);
+		x_fen(b, "triple_fen", t->crpl_triple_fen);
+		x_fen(b, "floor_fen", t->crpl_floor_fen);
+		wxf_buf_printf(b, " floor_applied=\"%s\"", t->crpl_floor_applied ? "true" : "false");
+		x_fen(b, "result_fen", t->crpl55_fen);
+	}
+	wxf_buf_puts(b, "/>\n");
+}
+
 /* A cited provenance (file or image): one that names no bytes is left out. */
 static void
 x_prov_cited(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b, const char *indent)
@@ -586,21 +606,7 @@ x_ledger(const rpt_ctx *c, const rpt_part *part, const wxf_ledger *l, wxf_buf *b
 	    (long long)t->n_refunded, (long long)t->n_expired, (long long)t->n_pending,
 	    (long long)t->n_received, (long long)t->n_unknown_amount);
 	wxf_buf_puts(b, "    </ledger>\n");
-	/* CRPL art. 55: inputs, formula, result; no figure unless applicable */
-	wxf_buf_printf(b, "    <crpl55 applicable=\"%s\" law=\"Consumer Rights Protection Law of the "
-	    "PRC (2013) art. 55\" formula=\"max(%d * max(net_fen, 0), %lld)\"",
-	    t->crpl_applicable ? "true" : "false", WXF_CRPL55_MULTIPLIER,
-	    (long long)WXF_CRPL55_FLOOR_FEN);
-	if (t->crpl_applicable) {
-		x_fen(b, "net_fen", t->net_fen);
-		x_fen(b, "base_fen", t->crpl_base_fen);
-		wxf_buf_printf(b, " multiplier=\"%d\"", WXF_CRPL55_MULTIPLIER);
-		x_fen(b, "triple_fen", t->crpl_triple_fen);
-		x_fen(b, "floor_fen", t->crpl_floor_fen);
-		wxf_buf_printf(b, " floor_applied=\"%s\"", t->crpl_floor_applied ? "true" : "false");
-		x_fen(b, "result_fen", t->crpl55_fen);
-	}
-	wxf_buf_puts(b, "/>\n");
+	x_crpl55(b, "    ", t);
 }
 
 /* Indicator hits, one <message> per message with its hits (the analysis orders hits by
@@ -730,6 +736,115 @@ x_findings(const rpt_ctx *c, const rpt_part *part, wxf_buf *b)
 	wxf_buf_puts(b, "  </findings>\n");
 }
 
+/* ------------------------------------------------------------------ seller across exhibits */
+
+static void
+x_xs_totals(wxf_buf *b, const char *indent, const char *name, const wxf_ledger_totals *t)
+{
+	wxf_buf_printf(b, "%s<%s overflow=\"%s\"", indent, name, t->overflow ? "true" : "false");
+	if (!t->overflow) {
+		x_fen(b, "paid_fen", t->paid_fen);
+		x_fen(b, "refunded_fen", t->refunded_fen);
+		x_fen(b, "expired_fen", t->expired_fen);
+		x_fen(b, "pending_fen", t->pending_fen);
+		x_fen(b, "received_fen", t->received_fen);
+		x_fen(b, "net_fen", t->net_fen);
+	}
+	wxf_buf_printf(b, " n_paid=\"%lld\" n_refunded=\"%lld\" n_expired=\"%lld\" n_pending=\"%lld\""
+	    " n_received=\"%lld\" n_unknown_amount=\"%lld\"/>\n", (long long)t->n_paid,
+	    (long long)t->n_refunded, (long long)t->n_expired, (long long)t->n_pending,
+	    (long long)t->n_received, (long long)t->n_unknown_amount);
+}
+
+/* One identifier and, per account whose seller card holds it, its first source. */
+static void
+x_xs_id(const rpt_ctx *c, wxf_buf *b, const char *elem, const wxf_xid *id)
+{
+	size_t k;
+
+	wxf_buf_printf(b, "      <%s kind=\"%s\"", elem, id->kind);
+	x_attr(b, "value", id->value);
+	wxf_buf_printf(b, " link=\"%s\" linking=\"%s\">\n", wxf_xlink_name(id->link),
+	    id->n_parts > 1 && id->link != WXF_XL_NAME_ONLY ? "true" : "false");
+	for (k = 0; k < id->n_parts; k++) {
+		const wxf_an_value *v = id->vals[k];
+
+		wxf_buf_puts(b, "        <seen");
+		x_attr(b, "account", c->parts[id->parts[k]].key);
+		wxf_buf_printf(b, " sources=\"%zu\"", v != NULL ? v->n_refs : (size_t)0);
+		if (v == NULL || v->n_refs == 0) {
+			wxf_buf_puts(b, "/>\n");
+			continue;
+		}
+		x_attr(b, "field", v->refs[0].field);
+		x_time_attrs(c, v->refs[0].time_ms, b);
+		wxf_buf_puts(b, ">\n");
+		x_prov(c, &v->refs[0].prov, b, "          ");
+		wxf_buf_puts(b, "        </seen>\n");
+	}
+	wxf_buf_printf(b, "      </%s>\n", elem);
+}
+
+/* <seller_across_exhibits>: the sellers linked across the accounts (wxf_xview), their
+ * identifiers with the first source in each account, each victim's totals and CRPL figure, the
+ * seller's total; the nicknames shared by sellers that stay apart. */
+static void
+x_xseller(const rpt_ctx *c, wxf_buf *b)
+{
+	const wxf_xview *v = c->in->xview;
+	size_t i, k, j;
+
+	if (v == NULL)
+		return;
+	wxf_buf_printf(b, "  <seller_across_exhibits" NSD " sellers=\"%zu\">\n", v->n_sellers);
+	for (i = 0; i < v->n_sellers; i++) {
+		const wxf_xseller *s = &v->sellers[i];
+
+		wxf_buf_printf(b, "    <seller n=\"%zu\" accounts=\"%zu\">\n", i + 1, s->n_parts);
+		for (k = 0; k < s->n_parts; k++) {
+			const rpt_part *rp = &c->parts[s->parts[k]];
+
+			wxf_buf_puts(b, "      <account");
+			x_attr(b, "key", rp->key);
+			x_attr(b, "label", rp->label);
+			if (s->parts[k] < c->in->n_parts)
+				x_attr(b, "exhibit", c->in->parts[s->parts[k]].exhibit);
+			if (rp->an != NULL && rp->an->seller != NULL)
+				x_attr(b, "seller", rp->an->seller->username);
+			wxf_buf_puts(b, "/>\n");
+		}
+		for (k = 0; k < s->n_ids; k++)
+			x_xs_id(c, b, "identifier", &s->ids[k]);
+		for (k = 0; k < s->n_victims; k++) {
+			const wxf_xvictim *vi = &s->victims[k];
+
+			wxf_buf_puts(b, "      <victim");
+			x_attr(b, "owner", vi->owner);
+			wxf_buf_printf(b, " transfers=\"%lld\" repeated=\"%lld\" disagree=\"%lld\">\n",
+			    (long long)vi->n_transfers, (long long)vi->n_repeated,
+			    (long long)vi->n_disagree);
+			for (j = 0; j < vi->n_parts; j++) {
+				wxf_buf_puts(b, "        <account");
+				x_attr(b, "key", c->parts[vi->parts[j]].key);
+				wxf_buf_puts(b, "/>\n");
+			}
+			x_xs_totals(b, "        ", "totals", &vi->totals);
+			x_crpl55(b, "        ", &vi->totals);
+			wxf_buf_puts(b, "      </victim>\n");
+		}
+		x_xs_totals(b, "      ", "total", &s->total);
+		wxf_buf_printf(b, "      <crpl55_total applicable=\"%s\"",
+		    s->total.crpl_applicable ? "true" : "false");
+		if (s->total.crpl_applicable)
+			x_fen(b, "sum_fen", s->total.crpl55_fen);
+		wxf_buf_puts(b, " rule=\"the sum of the victims' own figures\"/>\n");
+		wxf_buf_puts(b, "    </seller>\n");
+	}
+	for (k = 0; k < v->n_name_only; k++)
+		x_xs_id(c, b, "name_only", &v->name_only[k]);
+	wxf_buf_puts(b, "  </seller_across_exhibits>\n");
+}
+
 /* The findings of every account, then the limitations of the run. */
 static void
 x_findings_all(const rpt_ctx *c, wxf_buf *b)
@@ -738,6 +853,7 @@ x_findings_all(const rpt_ctx *c, wxf_buf *b)
 
 	for (i = 0; i < c->n_parts; i++)
 		x_findings(c, &c->parts[i], b);
+	x_xseller(c, b);
 	wxf_buf_puts(b, "  <limitations" NSD ">\n");
 	x_elem(b, "    ", "limitation", "Only the listed evidence was examined; cloud data, other "
 	    "devices and other apps were not.");

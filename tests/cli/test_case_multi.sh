@@ -3,6 +3,9 @@
 # the same account folder 3f697aed..., hostile another) read in two orders give the same events,
 # sellers and ledgers; each account's analysis equals its single-account run; no event of one
 # account cites another's files; the same account id in two extractions gets two work folders.
+# The seller across exhibits: demo and demo-wal (one victim, two exhibits) are linked by the
+# seller's wxid and alias, hostile's seller is not; the victim's transfers are counted once, so
+# the victim's totals and CRPL figure are the truth file's (fixtures/android/demo.truth.json).
 . "$top_srcdir/tests/cli/lib.sh"
 
 tap_py() { while IFS= read -r line; do case "$line" in "ok - "*) pass "${line#ok - }";; "not ok - "*) fail "${line#not ok - }";; *) echo "$line";; esac; done; }
@@ -111,6 +114,66 @@ for r in audit("multi1"):
     if r["action"] == "analysis":
         want = "wxid_attacker01" if r["account_dir"].startswith("hostile/") else "wxid_seller88"
         check(r["seller"] == want, "%s: seller %s" % (r["account_dir"], r["seller"]))
+
+# the seller across exhibits (timeline.xml <seller_across_exhibits>, report.html #xseller)
+import xml.etree.ElementTree as ET
+NS = "{urn:wxforensic:timeline:2}"
+truth = json.load(open(os.path.join(os.environ["top_srcdir"], "fixtures/android/demo.truth.json"),
+                       encoding="utf-8"))
+tl = truth["ledger"]
+def xs(b):
+    root = ET.parse(os.path.join(T, b, "timeline.xml")).getroot()
+    return root.find(NS + "seller_across_exhibits")
+x = xs("multi1")
+check(x is not None and x.get("sellers") == "1", "one seller across exhibits")
+sel = x.findall(NS + "seller") if x is not None else []
+if sel:
+    s = sel[0]
+    accts = [a.get("key") for a in s.findall(NS + "account")]
+    check(len(accts) == 2 and all(a.startswith(("demo/", "demo-wal/")) for a in accts),
+          "it spans demo and demo-wal, not hostile: %s" % accts)
+    check([a.get("exhibit") for a in s.findall(NS + "account")] == ["demo-wal", "demo"],
+          "each account names its exhibit")
+    ids = {(i.get("kind"), i.get("value")): i for i in s.findall(NS + "identifier")}
+    w = ids.get(("wxid", truth["seller"]))
+    check(w is not None and w.get("link") == "same-account" and w.get("linking") == "true"
+          and len(w.findall(NS + "seen")) == 2, "linked by the seller's wxid in both exhibits")
+    # every sighting cites a record of its own exhibit's database
+    bad = [(i.get("value"), sn.get("account")) for i in s.findall(NS + "identifier")
+           for sn in i.findall(NS + "seen") if sn.find(NS + "provenance") is not None and
+           not sn.find(NS + "provenance").get("file", "").startswith(sn.get("account").split("/")[0] + "/")]
+    check(not bad, "each sighting cites a file of its own exhibit (%s)" % bad[:3])
+    nick = [i for i in s.findall(NS + "identifier") if i.get("kind") == "nickname"]
+    check(nick and all(i.get("link") == "name-only" and i.get("linking") == "false" for i in nick),
+          "nicknames are listed, never linking")
+    v = s.findall(NS + "victim")
+    check(len(v) == 1 and v[0].get("owner") == truth["owner"]["wxid"],
+          "one victim, the owner of both exhibits (%s)" % [e.get("owner") for e in v])
+    if v:
+        t = v[0].find(NS + "totals")
+        c = v[0].find(NS + "crpl55")
+        check(t is not None and int(t.get("paid_fen")) == tl["paid_fen"] and
+              int(t.get("refunded_fen")) == tl["refunded_fen"] and
+              int(t.get("net_fen")) == tl["net_fen"],
+              "the victim's paid, refunded and net are the truth's, each transfer once (%s)"
+              % (t.attrib if t is not None else None))
+        check(c is not None and c.get("applicable") == "true" and
+              int(c.get("result_fen")) == tl["crpl55_fen"],
+              "the victim's CRPL figure is the truth's (%s)" % (c.attrib if c is not None else None))
+        check(int(v[0].get("transfers")) == int(v[0].get("repeated")) > 0 and
+              v[0].get("disagree") == "0", "every transfer was found in both exhibits and "
+              "counted once; none disagrees (%s)" % v[0].attrib)
+    tot = s.find(NS + "crpl55_total")
+    check(tot is not None and int(tot.get("sum_fen")) == tl["crpl55_fen"],
+          "the seller's total figure is the one victim's")
+x2 = xs("multi2")
+check(x2 is not None and ET.tostring(x2) == ET.tostring(x),
+      "the same seller-across-exhibits element in the other order")
+for one in roots:
+    check(xs("single-" + one) is None, "%s alone: no seller-across-exhibits element" % one)
+html = open(os.path.join(T, "multi1", "report.html"), encoding="utf-8").read()
+check('<section id="xseller">' in html and 'href="#xseller"' in html and
+      "The seller across exhibits" in html, "report.html has the section and its contents entry")
 PY
 [ $? -eq 0 ] || fail "python checks ran"
 tap_py < "$TMPD/py"
