@@ -74,17 +74,90 @@ limit_cb(void *arg, const char *line)
 	case_limit(arg, "%s", line);
 }
 
+/* The --exhibit-label of the evidence root that evidence path p (as named in the bundle) lies
+ * in, or NULL. */
+static const char *
+root_label_of(const case_run *r, const char *p)
+{
+	size_t i, l;
+
+	for (i = 0; r->root_label != NULL && p != NULL && i < r->inv.n_roots; i++) {
+		l = strlen(r->inv.roots[i].name);
+		if (r->root_label[i] != NULL && strncmp(p, r->inv.roots[i].name, l) == 0 &&
+		    (p[l] == '\0' || p[l] == '/'))
+			return r->root_label[i];
+	}
+	return NULL;
+}
+
 const char *
 case_exhibit_of(const case_run *r, const wxf_wc_acct *a)
 {
+	const char *l;
 	size_t i;
 
 	for (i = 0; i < r->un.n_subs; i++)
 		if (a->inv == &r->un.subs[i].inv)
-			return r->un.subs[i].from;
+			return (l = root_label_of(r, r->un.subs[i].from)) != NULL ? l :
+			    r->un.subs[i].from;
 	if (a->root >= 0 && (size_t)a->root < r->inv.n_roots)
-		return r->inv.roots[a->root].name;
+		return r->root_label != NULL && r->root_label[a->root] != NULL ?
+		    r->root_label[a->root] : r->inv.roots[a->root].name;
 	return NULL;
+}
+
+/* --exhibit-label LABEL=PATH: each label names one evidence root (PATH by its real path),
+ * each root at most one label, no label two roots.  A label is what the court's exhibit list
+ * calls the evidence (A1, 检材1): 1 to 64 bytes of visible UTF-8 text. */
+static int
+case_labels(case_run *r, wxf_err *err)
+{
+	const char *const *lv = r->o->exhibit_labels;
+	size_t i, k, j;
+
+	if (lv == NULL || lv[0] == NULL)
+		return WXF_OK;
+	r->root_label = wxf_xcalloc(r->inv.n_roots + 1, sizeof(*r->root_label));
+	for (i = 0; lv[i] != NULL; i++) {
+		const char *eq = strchr(lv[i], '=');
+		size_t ll = eq != NULL ? (size_t)(eq - lv[i]) : 0, off;
+		uint32_t cp;
+		char *real;
+
+		if (eq == NULL || ll == 0 || eq[1] == '\0')
+			return wxf_err_set(err, WXF_EUSAGE, "--exhibit-label '%s': expected LABEL=PATH",
+			    lv[i]);
+		if (ll > 64)
+			return wxf_err_set(err, WXF_EUSAGE, "--exhibit-label: the label '%.*s' is longer "
+			    "than 64 bytes", (int)ll, lv[i]);
+		for (off = 0; off < ll; off += j) {
+			j = wxf_utf8_decode((const unsigned char *)lv[i] + off, ll - off, &cp);
+			if (j == 0 || wxf_cp_invisible(cp) || cp < 0x20)
+				return wxf_err_set(err, WXF_EUSAGE, "--exhibit-label: the label of %s is "
+				    "not visible UTF-8 text (byte %zu)", eq + 1, off + 1);
+		}
+		if ((real = realpath(eq + 1, NULL)) == NULL)
+			return wxf_err_set(err, WXF_EUSAGE, "--exhibit-label %.*s=%s: %s", (int)ll,
+			    lv[i], eq + 1, strerror(errno));
+		for (k = 0; k < r->inv.n_roots; k++)
+			if (r->inv.roots[k].abs != NULL && strcmp(r->inv.roots[k].abs, real) == 0)
+				break;
+		free(real);
+		if (k == r->inv.n_roots)
+			return wxf_err_set(err, WXF_EUSAGE, "--exhibit-label %.*s=%s: not one of the "
+			    "evidence paths", (int)ll, lv[i], eq + 1);
+		if (r->root_label[k] != NULL)
+			return wxf_err_set(err, WXF_EUSAGE, "--exhibit-label: %s has two labels, '%s' "
+			    "and '%.*s'", eq + 1, r->root_label[k], (int)ll, lv[i]);
+		for (j = 0; j < r->inv.n_roots; j++)
+			if (r->root_label[j] != NULL && strlen(r->root_label[j]) == ll &&
+			    memcmp(r->root_label[j], lv[i], ll) == 0)
+				return wxf_err_set(err, WXF_EUSAGE, "--exhibit-label: '%.*s' labels two "
+				    "evidence paths, %s and %s", (int)ll, lv[i],
+				    r->inv.roots[j].given, eq + 1);
+		r->root_label[k] = wxf_xstrndup(lv[i], ll);
+	}
+	return WXF_OK;
 }
 
 /* The processing record: each step's start and end on the audit log's clock, and its result. */
@@ -218,6 +291,8 @@ case_intake(case_run *r, char *const *evidence, size_t n, wxf_err *err)
 	if (rc != WXF_OK)
 		return rc;
 	case_not_read(r);
+	if ((rc = case_labels(r, err)) != WXF_OK)
+		return rc;
 	names = wxf_xcalloc(r->inv.n_roots + 1, sizeof(*names));
 	for (i = 0; i < r->inv.n_roots; i++)
 		names[i] = r->inv.roots[i].name;
@@ -254,6 +329,8 @@ case_intake(case_run *r, char *const *evidence, size_t n, wxf_err *err)
 		wxf_buf_json_kstr(&b, "name", r->inv.roots[i].name);
 		wxf_buf_json_kstr(&b, "given", r->inv.roots[i].given);
 		wxf_buf_json_kstr(&b, "realpath", r->inv.roots[i].abs);
+		if (r->root_label != NULL && r->root_label[i] != NULL)
+			wxf_buf_json_kstr(&b, "exhibit_label", r->root_label[i]);
 		wxf_audit_add(&r->audit, "evidence-root", b.p, NULL);
 	}
 	/* the examiner's tag file is an input of the run: recorded with its hashes as the
@@ -730,6 +807,7 @@ case_write(case_run *r, wxf_err *err)
 	rin.m = parts[0].m;
 	rin.an = parts[0].an;
 	rin.xview = r->xview;
+	rin.root_labels = (const char *const *)r->root_label;
 	rin.limitations = (const char *const *)r->limits;
 	rin.n_limitations = r->n_limits;
 	rin.carving = r->carved;
@@ -906,6 +984,9 @@ done:
 		wxf_analysis_free(&r.ans[i]);
 	free(r.ans);
 	wxf_xview_free(&r.xview);
+	for (i = 0; r.root_label != NULL && i < r.inv.n_roots; i++)
+		free(r.root_label[i]);
+	free(r.root_label);
 	wxf_indicators_free(&r.ind);
 	for (i = 0; i < r.n_accts; i++) {
 		wxf_model_free(&r.accts[i]->m);

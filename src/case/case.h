@@ -50,6 +50,8 @@ typedef struct wxf_case_opts {
 	const char *pdf_renderer;        /* report.pdf rendered by this program (WeasyPrint), after
 	                                    the manifest; NULL: no PDF */
 	const char *tags_file;           /* --tags: the examiner's tag file (CSV), or NULL */
+	const char *const *exhibit_labels; /* --exhibit-label "LABEL=PATH" (NULL-terminated; each
+	                                    PATH is also one of the evidence paths), or NULL */
 } wxf_case_opts;
 
 /* One account as the summary shows it. */

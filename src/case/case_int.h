@@ -30,6 +30,7 @@ typedef struct case_run {
 	size_t n_accts;
 	wxf_analysis **ans;            /* per account (n_accts, or 1 for an empty case) */
 	struct wxf_xview *xview;       /* the seller across the accounts (several accounts only) */
+	char **root_label;             /* per evidence root (inv.roots): its --exhibit-label, or NULL */
 	wxf_model *empty;              /* the model shown when no account was found */
 	wxf_indicator_set *ind;        /* the phrase list every analysis borrows */
 	char **limits;                 /* report limitations, NULL-terminated */

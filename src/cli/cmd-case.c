@@ -29,6 +29,8 @@
 
 #define PDF_RENDERER "weasyprint"
 
+extern const struct wxf_cmd_entry wxf_cmd_case_entry;
+
 struct case_opts {
 	wxf_keyopts k;           /* --key, --imei, --uin, --reveal-key (cmd.h) */
 	char *out;
@@ -42,13 +44,14 @@ struct case_opts {
 	char **dumps;            /* --memdump FILE (repeatable): process memory, desktop keys */
 	char *image_key;         /* --image-key: WeChat 4.x image key */
 	char *tags;              /* --tags: the examiner's tag file (CSV) */
+	char **labels;           /* --exhibit-label LABEL=PATH (repeatable) */
 	long long jobs, page_msgs;
 };
 
 enum {
 	OPT_CASE = 0x2100, OPT_EXHIBIT, OPT_EXAMINER, OPT_ORG, OPT_TZ, OPT_SELLER, OPT_INDICATORS,
 	OPT_PAGE, OPT_NO_CARVE, OPT_BACKUP_KEY, OPT_BACKUP_PASSWORD, OPT_MEMDUMP, OPT_IMAGE_KEY,
-	OPT_SIGN, OPT_PDF, OPT_TAGS
+	OPT_SIGN, OPT_PDF, OPT_TAGS, OPT_EXHIBIT_LABEL
 };
 
 static const struct option case_long[] = {
@@ -72,6 +75,7 @@ static const struct option case_long[] = {
 	{ "backup-password", required_argument, NULL, OPT_BACKUP_PASSWORD },
 	{ "sign", required_argument, NULL, OPT_SIGN },
 	{ "tags", required_argument, NULL, OPT_TAGS },
+	{ "exhibit-label", required_argument, NULL, OPT_EXHIBIT_LABEL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -110,6 +114,7 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 		wipe_set(&o->image_key, NULL);
 		wxf_cmd_strv_free(&o->indicators);
 		wxf_cmd_strv_free(&o->dumps);
+		wxf_cmd_strv_free(&o->labels);
 		return WXF_OK;
 	case 'o': wxf_cmd_set_str(&o->out, arg); return WXF_OK;
 	case OPT_CASE: wxf_cmd_set_str(&o->case_number, arg); return WXF_OK;
@@ -120,6 +125,7 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 	case OPT_SELLER: wxf_cmd_set_str(&o->seller, arg); return WXF_OK;
 	case OPT_SIGN: wxf_cmd_set_str(&o->sign, arg); return WXF_OK;
 	case OPT_TAGS: wxf_cmd_set_str(&o->tags, arg); return WXF_OK;
+	case OPT_EXHIBIT_LABEL: wxf_cmd_strv_add(&o->labels, arg); return WXF_OK;
 	case OPT_INDICATORS: wxf_cmd_strv_add(&o->indicators, arg); return WXF_OK;
 	case OPT_NO_CARVE: o->no_carve = 1; return WXF_OK;
 	case OPT_PDF: o->pdf = 1; return WXF_OK;
@@ -247,10 +253,10 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	struct case_opts *o = state;
 	wxf_case_opts co;
 	wxf_case_summary s;
-	size_t n_ind = 0;
+	size_t n_ind = 0, n_ev = 0;
 	wxf_err err;
-	char *cmdline;
-	int rc, exit_rc;
+	char *cmdline, **ev;
+	int rc, exit_rc, i;
 
 	if (o->out == NULL) {
 		fprintf(stderr, "wxforensic case: -o OUTDIR is required\n");
@@ -295,8 +301,32 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	co.sign_key = o->sign;
 	co.pdf_renderer = o->pdf ? PDF_RENDERER : NULL;
 	co.tags_file = o->tags;
+	co.exhibit_labels = (const char *const *)o->labels;
+	/* a labelled exhibit is evidence too: its path joins the list unless it is already there */
+	ev = wxf_xcalloc((size_t)argc + 1, sizeof(*ev));
+	for (i = 0; i < argc; i++)
+		ev[n_ev++] = argv[i];
+	for (i = 0; o->labels != NULL && o->labels[i] != NULL; i++) {
+		const char *eq = strchr(o->labels[i], '='), *path = eq != NULL ? eq + 1 : NULL;
+		int j, seen = 0;
+
+		for (j = 0; path != NULL && j < (int)n_ev; j++)
+			seen |= strcmp(ev[j], path) == 0;
+		if (path != NULL && *path && !seen) {
+			ev = wxf_xrealloc(ev, (n_ev + 2) * sizeof(*ev));
+			ev[n_ev++] = (char *)path;
+		}
+	}
+	if (n_ev == 0) {
+		fprintf(stderr, "wxforensic case: no evidence given (EVIDENCE... or --exhibit-label "
+		    "L=PATH)\nusage: %s\n", wxf_cmd_case_entry.usage);
+		free(ev);
+		free(cmdline);
+		return WXF_EXIT_USAGE;
+	}
 	wxf_err_clear(&err);
-	rc = wxf_case_run(argv, (size_t)argc, &co, &s, &err);
+	rc = wxf_case_run(ev, n_ev, &co, &s, &err);
+	free(ev);
 	free(cmdline);
 	if (rc != WXF_OK) {
 		if (s.step == WXF_CASE_START && rc == WXF_EUSAGE)
@@ -348,11 +378,15 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	.name = "case",
 	.summary = "whole pipeline: evidence in, court-ready evidence bundle out",
-	.usage = "wxforensic case [options] -o OUTDIR EVIDENCE...\n\n"
+	.usage = "wxforensic case [options] -o OUTDIR EVIDENCE...\n"
+	    "       wxforensic case [options] -o OUTDIR --exhibit-label L=PATH... [EVIDENCE...]\n\n"
 	    "  -o, --output OUTDIR     the evidence bundle (new or empty directory, not inside\n"
 	    "                          the evidence)\n"
 	    "      --case-number S     case number (案件编号)\n"
 	    "      --exhibit S         exhibit number(s) (检材编号)\n"
+	    "      --exhibit-label L=PATH  label evidence PATH as exhibit L (repeatable; PATH\n"
+	    "                          joins the evidence when not given already): the report\n"
+	    "                          and timeline name its accounts' exhibit L\n"
 	    "      --examiner S        examiner name(s) (检验人)\n"
 	    "      --organisation S    organisation (单位)\n"
 	    "      --tz ZONE           display time zone (default Asia/Shanghai)\n"
@@ -399,7 +433,7 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	.optstring = "o:",
 	.opts = case_long,
 	.state_size = sizeof(struct case_opts),
-	.min_args = 1,
+	.min_args = 0,                  /* EVIDENCE... or --exhibit-label: checked in case_exec */
 	.max_args = -1,
 	.opt = case_opt,
 	.exec = case_exec,

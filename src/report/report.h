@@ -123,6 +123,8 @@ typedef struct wxf_report_in {
 	size_t n_steps;
 	struct wxf_log *log;            /* progress of the writers on a terminal; may be NULL */
 	const wxf_report_tags *tags;    /* the examiner's tags; NULL or none: no selection */
+	const char *const *root_labels; /* per inv->roots[i]: its exhibit label (--exhibit-label),
+	                                   or NULL; the array may be NULL */
 	const struct wxf_xview *xview;  /* the seller across the accounts (wxf_xview_build over
 	                                   parts[i].an, same indexes); NULL: not shown */
 } wxf_report_in;

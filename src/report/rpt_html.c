@@ -706,6 +706,11 @@ evidence(hctx *h)
 	P(h, "<p>检材根目录 (evidence roots): ");
 	for (i = 0; i < inv->n_roots; i++) {
 		P(h, i ? "；" : "");
+		if (h->in->root_labels != NULL && h->in->root_labels[i] != NULL) {
+			P(h, "检材 (exhibit) <b data-k=\"exhibit_label\">");
+			T(h, h->in->root_labels[i]);
+			P(h, "</b> = ");
+		}
 		P(h, "<code>");
 		T(h, inv->roots[i].name);
 		P(h, "</code>（");

@@ -130,6 +130,13 @@ x_header(const rpt_ctx *c, wxf_buf *b)
 	x_elem(b, "      ", "exhibit", mt->exhibit);
 	x_elem(b, "      ", "examiner", mt->examiner);
 	x_elem(b, "      ", "organisation", mt->organisation);
+	for (i = 0; in->inv != NULL && in->root_labels != NULL && i < in->inv->n_roots; i++)
+		if (in->root_labels[i] != NULL) {
+			wxf_buf_puts(b, "      <exhibit_label");
+			x_attr(b, "label", in->root_labels[i]);
+			x_attr(b, "root", in->inv->roots[i].name);
+			wxf_buf_puts(b, "/>\n");
+		}
 	wxf_buf_puts(b, "      <time_zone display=\"");
 	x_text(b, wxf_tz_name(mt->tz));
 	wxf_buf_puts(b, "\" storage=\"Unix epoch milliseconds, UTC (WeChat createTime)\"/>\n");

@@ -41,6 +41,50 @@ ok '[ -f "$TMPD/multi1/work/3f697aed723585f78970087d60f92124/EnMicroMsg.db" ] &&
 	"$TMPD/multi1/work/3f697aed723585f78970087d60f92124-2/EnMicroMsg.db"' \
 	"the same account id in two extractions: two work folders, two different images"
 
+# --exhibit-label: the accounts of a labelled root name its label as their exhibit; the label
+# is listed with its root in the report, the timeline's metadata and the audit log; no id and
+# no event changes (timeline.jsonl is the unlabelled run's byte for byte)
+(cd "$TMPD/ev" && SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q -o ../lab \
+	--exhibit-label A1=demo --exhibit-label "A2 检材二=demo-wal" hostile > /dev/null 2>&1)
+is "$?" 0 "case --exhibit-label A1=demo --exhibit-label 'A2 检材二=demo-wal' hostile: exit 0"
+ok 'cmp -s "$TMPD/lab/timeline.jsonl" "$TMPD/multi1/timeline.jsonl"' \
+	"labels change no event and no id (timeline.jsonl as without them)"
+ok 'grep -q "<exhibit_label label=\"A1\" root=\"demo\"/>" "$TMPD/lab/timeline.xml" &&
+	grep -q "<exhibit_label label=\"A2 检材二\" root=\"demo-wal\"/>" "$TMPD/lab/timeline.xml"' \
+	"timeline.xml metadata lists each label with its root"
+ok '[ "$(grep -o "exhibit=\"[^\"]*\"" "$TMPD/lab/timeline.xml" | sort | tr "\n" " ")" = \
+	"exhibit=\"A1\" exhibit=\"A2 检材二\" " ]' \
+	"the linked accounts name their labelled exhibits"
+ok 'grep -q "检材 (exhibit) <b data-k=\"exhibit_label\">A1</b> = <code>demo</code>" \
+	"$TMPD/lab/report.html"' "report.html's evidence list shows label = root"
+ok 'grep "\"action\":\"evidence-root\"" "$TMPD/lab/audit.jsonl" | grep -q "\"name\":\"demo\".*\"exhibit_label\":\"A1\""' \
+	"the audit log records the label with its root"
+check_timeline "$TMPD/lab/timeline.xml" "the labelled bundle"
+ok '"$WXF" verify "$TMPD/lab" > /dev/null 2>&1' "verify accepts the labelled bundle"
+# mistakes in labels are the examiner's: exit 2, nothing written
+badlabel() { # what, the message it must give, then the case arguments
+	what=$1 want=$2; shift 2
+	rm -rf "$TMPD/bad"
+	(cd "$TMPD/ev" && "$WXF" case -q -o ../bad "$@" > /dev/null 2> ../bad.err)
+	rc=$?
+	is "$rc" 2 "$what: exit 2"
+	ok 'grep -q -- "$want" "$TMPD/bad.err"' "$what: the message says '$want'"
+	ok '[ ! -e "$TMPD/bad/manifest.sha256" ] && [ ! -e "$TMPD/bad/report.html" ]' "$what: no bundle"
+}
+badlabel "no '='" "expected LABEL=PATH" --exhibit-label A1 hostile
+badlabel "an empty label" "expected LABEL=PATH" --exhibit-label =demo hostile
+badlabel "a control character in a label" "not visible UTF-8 text" \
+	--exhibit-label "$(printf 'A\0331')=demo" hostile
+badlabel "one label for two roots" "'A1' labels two evidence paths" \
+	--exhibit-label A1=demo --exhibit-label A1=hostile
+badlabel "two labels for one root" "demo has two labels" \
+	--exhibit-label A1=demo --exhibit-label A2=demo
+badlabel "a label longer than 64 bytes" "longer than 64 bytes" --exhibit-label \
+	"$(printf 'x%.0s' $(seq 65))=demo"
+(cd "$TMPD/ev" && "$WXF" case -q -o ../none > /dev/null 2> ../none.err)
+is "$?" 2 "no evidence and no label: exit 2"
+ok 'grep -q "no evidence given" "$TMPD/none.err"' "no evidence: the message says so"
+
 python3 - "$TMPD" > "$TMPD/py" <<'PY'
 import json, os, re, sys
 T = sys.argv[1]
