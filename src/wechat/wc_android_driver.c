@@ -178,22 +178,48 @@ key_message(wxf_wc_acct *a, const wxf_wc_db *d, wxf_key *k, uint64_t *n_tried, w
 {
 	android_acct *p = a->priv;
 	wxf_buf b;
-	int rc;
+	wxf_err given;
+	int rc, given_failed = 0;
 
+	/* a given key opens the database, or (a case of several exhibits has one --key, maybe
+	 * another platform's) the key is derived as without it and the record says both */
 	if (a->env->key != NULL) {
-		if ((rc = wxf_key_from_text(k, a->env->key, WXF_KEY_PASSPHRASE, err)) != WXF_OK)
+		wxf_err_clear(&given);
+		if ((rc = wxf_key_from_text(k, a->env->key, WXF_KEY_PASSPHRASE, &given)) == WXF_OK)
+			rc = wxf_decrypt_verify_key(d->item->abs, k, "android", NULL, &given);
+		if (rc == WXF_OK) {
+			k->source = WXF_KEYSRC_GIVEN;
+			*n_tried = 1;
+			snprintf(k->how, sizeof(k->how), "given by the examiner (--key); opens page 1 "
+			    "(profile android)");
+			return WXF_OK;
+		}
+		if (rc == WXF_ENOMEM) {
+			*err = given;
 			return rc;
-		k->source = WXF_KEYSRC_GIVEN;
-		*n_tried = 1;
-		if ((rc = wxf_decrypt_verify_key(d->item->abs, k, "android", NULL, err)) != WXF_OK)
-			return rc;
-		snprintf(k->how, sizeof(k->how), "given by the examiner (--key); opens page 1 "
-		    "(profile android)");
-		return WXF_OK;
+		}
+		wxf_key_clear(k);
+		given_failed = 1;
 	}
 	if ((rc = inputs(a, err)) != WXF_OK)
 		return rc;
 	rc = wxf_android_key_derive(d->item->abs, &p->in, k, n_tried, err);
+	if (given_failed && rc != WXF_OK && rc != WXF_ENOMEM) {
+		*err = given;    /* the examiner's key is what failed first */
+		rc = WXF_EKEY;
+	}
+	if (given_failed && rc == WXF_OK) {
+		size_t l = strlen(k->how);
+
+		snprintf(k->how + l, sizeof(k->how) - l, "; the key given with --key does not open "
+		    "this database");
+		wxf_buf_init(&b);
+		wxf_buf_json_kstr(&b, "database", d->item->path);
+		wxf_buf_json_kstr(&b, "result", "the given key does not open it; derived instead");
+		if (a->env->audit != NULL)
+			wxf_audit_add(a->env->audit, "key.given", b.p, NULL);
+		wxf_buf_free(&b);
+	}
 	if (rc == WXF_OK) {
 		k->method = "android-derived";
 		/* the index key starts from the same inputs */

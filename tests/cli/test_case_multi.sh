@@ -85,6 +85,23 @@ badlabel "a label longer than 64 bytes" "longer than 64 bytes" --exhibit-label \
 is "$?" 2 "no evidence and no label: exit 2"
 ok 'grep -q "no evidence given" "$TMPD/none.err"' "no evidence: the message says so"
 
+# one --key for a case of several platforms: the desktop key opens the Windows account, and the
+# Android account, which it does not open, has its key derived as without it (said in the key
+# statement and the audit log) instead of being left unread
+cp -r "$top_srcdir/fixtures/win3/laptop" "$TMPD/ev/"
+W3KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' \
+	"$top_srcdir/fixtures/win3/win3.truth.json")
+(cd "$TMPD/ev" && SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q -o ../mixed --key "$W3KEY" \
+	demo laptop > ../mixed.stdout 2> ../mixed.stderr)
+is "$?" 0 "demo and a Windows laptop with the laptop's --key: exit 0"
+ok 'grep -q "message databases read: 3 of 3" "$TMPD/mixed.stdout"' "every database read"
+ok 'grep "\"action\":\"key.given\"" "$TMPD/mixed/audit.jsonl" | grep -q "\"database\":\"demo/.*EnMicroMsg.db\".*derived instead"' \
+	"the audit log says the given key does not open demo's database and the key was derived"
+ok 'grep -q "the key given with --key does not open this database" "$TMPD/mixed/report.html"' \
+	"the report's key statement says so"
+ok '! grep "\"action\":\"key.given\"" "$TMPD/mixed/audit.jsonl" | grep -q laptop' \
+	"nothing of the kind for the laptop, which the key opens"
+
 python3 - "$TMPD" > "$TMPD/py" <<'PY'
 import json, os, re, sys
 T = sys.argv[1]
