@@ -7,7 +7,8 @@
  * Links: an equal wxid is the same account, an equal 微信号 (alias) or phone number a strong link;
  * the groups are the connected components of those links over the accounts (union-find), so a
  * seller seen as wxid A in one exhibit, as wxid B with A's phone in another, is one person.  An
- * equal nickname never links; where one is shared by sellers that stay apart, it is listed.
+ * equal nickname never links, nor does a masked phone number (138****1234); a nickname shared by
+ * sellers that stay apart is listed.
  * Everything is ordered by account index, identifier kind and value, so the view does not depend
  * on the order in which the accounts were read.
  */
@@ -17,13 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_WXID, K_ALIAS, K_PHONE, K_NICK, K_N };
-static const char *const kind_name[K_N] = { "wxid", "alias", "phone", "nickname" };
+enum { K_WXID, K_ALIAS, K_PHONE, K_NICK, K_MASKED, K_N };
+static const char *const kind_name[K_N] = { "wxid", "alias", "phone", "nickname", "phone" };
 
 const char *
 wxf_xlink_name(wxf_xlink l)
 {
-	static const char *const n[WXF_XL_N] = { "same-account", "strong", "name-only" };
+	static const char *const n[WXF_XL_N] = { "same-account", "strong", "name-only", "masked" };
 
 	return (unsigned)l < WXF_XL_N ? n[l] : "?";
 }
@@ -60,10 +61,15 @@ static int
 xt_attr(xtv *t, int kind, const wxf_an_attr *a, size_t part)
 {
 	size_t i;
+	int k;
 
-	for (i = 0; i < a->n; i++)
-		if (xt_push(t, kind, a->v[i].value, part, &a->v[i]) != WXF_OK)
+	for (i = 0; i < a->n; i++) {
+		/* a masked number (138****1234, as wallets show it) stands for many: never a link */
+		k = kind == K_PHONE && a->v[i].value != NULL && strchr(a->v[i].value, '*') != NULL ?
+		    K_MASKED : kind;
+		if (xt_push(t, k, a->v[i].value, part, &a->v[i]) != WXF_OK)
 			return WXF_ENOMEM;
+	}
 	return WXF_OK;
 }
 
@@ -137,7 +143,8 @@ make_id(wxf_xid *id, const xtv *t, size_t i, size_t j, size_t *up, size_t root)
 	id->kind = kind_name[t->v[i].kind];
 	id->value = t->v[i].value;
 	id->link = t->v[i].kind == K_WXID ? WXF_XL_SAME_ACCOUNT :
-	    t->v[i].kind == K_NICK ? WXF_XL_NAME_ONLY : WXF_XL_STRONG;
+	    t->v[i].kind == K_NICK ? WXF_XL_NAME_ONLY : t->v[i].kind == K_MASKED ? WXF_XL_MASKED :
+	    WXF_XL_STRONG;
 	return WXF_OK;
 }
 
@@ -395,7 +402,7 @@ build(wxf_xview *v, const wxf_analysis *const *an, size_t n, xtv *t, size_t *up)
 	t->n = j;
 	for (i = 0; i < t->n; i = j) {
 		j = run_end(t, i);
-		if (t->v[i].kind != K_NICK)
+		if (t->v[i].kind != K_NICK && t->v[i].kind != K_MASKED)
 			for (k = i + 1; k < j; k++)
 				uf_union(up, t->v[i].part, t->v[k].part);
 	}

@@ -461,13 +461,15 @@ typedef enum wxf_xlink {
 	WXF_XL_SAME_ACCOUNT = 0,  /* wxid */
 	WXF_XL_STRONG,            /* 微信号 (alias), phone */
 	WXF_XL_NAME_ONLY,         /* nickname: shown, never used to link */
+	WXF_XL_MASKED,            /* a masked phone number (138****1234): shown, never used to link */
 	WXF_XL_N
 } wxf_xlink;
 const char *wxf_xlink_name(wxf_xlink l);
 
 /* One identifier of the seller and the accounts whose seller card holds it. */
 typedef struct wxf_xid {
-	const char *kind;         /* "wxid", "alias", "phone", "nickname" */
+	const char *kind;         /* "wxid", "alias", "phone", "nickname" (a masked phone: "phone"
+	                             with link WXF_XL_MASKED) */
 	const char *value;        /* borrowed from the analyses */
 	wxf_xlink link;           /* what an equal value in two accounts means */
 	size_t *parts;            /* account indexes (ascending) */

@@ -2560,15 +2560,16 @@ xs_id_row(hctx *h, const wxf_xid *id)
 	static const char *const words[WXF_XL_N] = {
 		"同一账号 <span class=\"en\">(same account)</span>",
 		"强关联 <span class=\"en\">(strong link)</span>",
-		"仅昵称，不作关联 <span class=\"en\">(name only, never used to link)</span>" };
+		"仅昵称，不作关联 <span class=\"en\">(name only, never used to link)</span>",
+		"掩码号码，不作关联 <span class=\"en\">(masked number, never used to link)</span>" };
 	size_t k;
 
 	P(h, "<tr><td>");
 	T(h, id->kind);
 	P(h, "</td><td><b>");
 	T(h, id->value);
-	F(h, "</b></td><td>%s</td><td>", id->n_parts > 1 || id->link == WXF_XL_NAME_ONLY ?
-	    words[id->link] : "—");
+	F(h, "</b></td><td>%s</td><td>", id->n_parts > 1 || id->link == WXF_XL_NAME_ONLY ||
+	    id->link == WXF_XL_MASKED ? words[id->link] : "—");
 	for (k = 0; k < id->n_parts; k++) {
 		const wxf_an_value *v = id->vals[k];
 

@@ -772,7 +772,8 @@ x_xs_id(const rpt_ctx *c, wxf_buf *b, const char *elem, const wxf_xid *id)
 	wxf_buf_printf(b, "      <%s kind=\"%s\"", elem, id->kind);
 	x_attr(b, "value", id->value);
 	wxf_buf_printf(b, " link=\"%s\" linking=\"%s\">\n", wxf_xlink_name(id->link),
-	    id->n_parts > 1 && id->link != WXF_XL_NAME_ONLY ? "true" : "false");
+	    id->n_parts > 1 && id->link != WXF_XL_NAME_ONLY && id->link != WXF_XL_MASKED ?
+	    "true" : "false");
 	for (k = 0; k < id->n_parts; k++) {
 		const wxf_an_value *v = id->vals[k];
 

@@ -270,6 +270,19 @@ test_empty(void)
 	ok(wxf_xview_build(an, 2, &v, NULL) == WXF_OK && v->n_sellers == 0 && v->n_name_only == 1,
 	    "two sellers sharing only a nickname: not linked, the nickname listed");
 	wxf_xview_free(&v);
+	/* a masked number (as a wallet shows it) stands for many numbers: no link */
+	mk(&a[0], "o1", "wxid_s1", NULL, "138****7788", NULL);
+	mk(&a[1], "o2", "wxid_s2", NULL, "138****7788", NULL);
+	ok(wxf_xview_build(an, 2, &v, NULL) == WXF_OK && v->n_sellers == 0,
+	    "two sellers sharing only a masked phone number are not linked");
+	wxf_xview_free(&v);
+	mk(&a[1], "o2", "wxid_s1", NULL, "138****7788", NULL);
+	ok(wxf_xview_build(an, 2, &v, NULL) == WXF_OK && v->n_sellers == 1 &&
+	    v->sellers[0].n_ids == 2 && strcmp(v->sellers[0].ids[1].kind, "phone") == 0 &&
+	    v->sellers[0].ids[1].link == WXF_XL_MASKED &&
+	    strcmp(wxf_xlink_name(WXF_XL_MASKED), "masked") == 0,
+	    "linked by wxid, the masked number is listed as masked");
+	wxf_xview_free(&v);
 	ok(wxf_xview_build(an, 0, &v, NULL) == WXF_OK && v->n_sellers == 0 &&
 	    v->n_name_only == 0, "no accounts: an empty view");
 	wxf_xview_free(&v);
