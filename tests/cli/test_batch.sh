@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: Apache-2.0
+# The lab batch path (contrib/batch): three exhibits (the demo tree, buyer2 as an .ab, the
+# Windows laptop with its key in the list's options column) run by wxf-batch.sh with GNU
+# parallel and with xargs, two at a time: every exhibit's case and verify exit 0, each bundle is
+# labelled with its exhibit and is byte-identical to the same `case` run by hand and to a second
+# batch run (the manifest hashes agree); the job script refuses a bad list, line or label with
+# exit 2, and a failing exhibit fails the batch while the others are written.
+. "$top_srcdir/tests/cli/lib.sh"
+
+C="$top_srcdir/contrib/batch"
+A="$top_srcdir/fixtures/android"
+W3="$top_srcdir/fixtures/win3"
+mkdir -p "$TMPD/ev" "$TMPD/ab"
+cp -r "$A/demo" "$W3/laptop" "$TMPD/ev/"
+python3 "$top_srcdir/tests/tools/make_containers.py" "$A/buyer2/data/data/com.tencent.mm" \
+	"$TMPD/ab" || fail "buyer2 wrapped as an .ab"
+mv "$TMPD/ab/plain.ab" "$TMPD/ev/buyer2.ab"
+W3KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' \
+	"$W3/win3.truth.json")
+printf '# the exhibits of case T-2026-1\nA1\tdemo\n\nA2\tbuyer2.ab\nA3\tlaptop\t--key %s\n' \
+	"$W3KEY" > "$TMPD/ev/exhibits.tsv"
+export WXF SOURCE_DATE_EPOCH=1780000000 WXF_CASE_OPTS="--case-number T-2026-1"
+
+for runner in parallel xargs; do
+	if [ "$runner" = parallel ] && ! command -v parallel > /dev/null 2>&1; then
+		skip "GNU parallel is not installed (build-aux/wxf-setup-debian installs it)"
+		continue
+	fi
+	(cd "$TMPD/ev" && WXF_BATCH_RUNNER=$runner sh "$C/wxf-batch.sh" exhibits.tsv \
+		"../out-$runner" 2 > "../batch-$runner.out" 2>&1)
+	is "$?" 0 "$runner: wxf-batch.sh over three exhibits, two at a time: exit 0"
+	ok '[ "$(cat "$TMPD/batch-$runner.out")" = "$(printf "A1\tcase=0 verify=0\nA2\tcase=0 verify=0\nA3\tcase=0 verify=0")" ]' \
+		"$runner: one status line per exhibit, every case and verify 0"
+	for l in A1 A2 A3; do
+		ok '"$WXF" verify "$TMPD/out-$runner/$l" > /dev/null 2>&1 &&
+			grep -q "<exhibit_label label=\"$l\"" "$TMPD/out-$runner/$l/timeline.xml" &&
+			grep -q "<case_number>T-2026-1</case_number>" "$TMPD/out-$runner/$l/timeline.xml"' \
+			"$runner: $l's bundle verifies, is labelled $l and has the case number"
+	done
+done
+ok 'grep -q "seller (ranked): wxid_hklee_daigou" "$TMPD/out-xargs/A3.log" || grep -q "wxid_hklee_daigou" "$TMPD/out-xargs/A3/timeline.xml"' \
+	"A3 was opened with the key of the list's options column"
+# the same case by hand, and the other runner, give the same bundles
+(cd "$TMPD/ev" && "$WXF" case -q -o ../hand-A2 --exhibit-label A2=buyer2.ab \
+	--case-number T-2026-1 > /dev/null 2>&1)
+is "$?" 0 "A2 by hand: exit 0"
+ok 'cmp -s "$TMPD/hand-A2/manifest.sha256" "$TMPD/out-xargs/A2/manifest.sha256"' \
+	"the batch's A2 bundle is the hand-run case's (manifest identical)"
+if [ -d "$TMPD/out-parallel" ]; then
+	for l in A1 A2 A3; do
+		ok 'cmp -s "$TMPD/out-parallel/$l/manifest.sha256" "$TMPD/out-xargs/$l/manifest.sha256"' \
+			"$l: the parallel and the xargs run agree byte for byte"
+	done
+fi
+
+# the job script on its own: Slurm's and Kubernetes' task numbers, and its refusals
+(cd "$TMPD/ev" && SLURM_ARRAY_TASK_ID=2 sh "$C/wxf-case-job.sh" exhibits.tsv ../slurm > /dev/null 2>&1)
+is "$?" 0 "SLURM_ARRAY_TASK_ID=2 runs exhibit A2"
+ok '[ -f "$TMPD/slurm/A2/manifest.sha256" ] && [ ! -e "$TMPD/slurm/A1" ]' "only A2 was written"
+(cd "$TMPD/ev" && JOB_COMPLETION_INDEX=0 sh "$C/wxf-case-job.sh" exhibits.tsv ../k8s > /dev/null 2>&1)
+is "$?" 0 "JOB_COMPLETION_INDEX=0 runs exhibit A1"
+ok '[ -f "$TMPD/k8s/A1/manifest.sha256" ] && cmp -s "$TMPD/k8s/A1/manifest.sha256" "$TMPD/out-xargs/A1/manifest.sha256"' \
+	"only A1 was written, the same bundle"
+job() { (cd "$TMPD/ev" && sh "$C/wxf-case-job.sh" "$@" > /dev/null 2> ../job.err); }
+job exhibits.tsv ../j 4; is "$?" 2 "exhibit 4 of three: exit 2"
+ok 'grep -q "has no exhibit number 4" "$TMPD/job.err"' "the message names the missing exhibit"
+job exhibits.tsv ../j; is "$?" 2 "no exhibit number at all: exit 2"
+printf 'A/1\tdemo\n' > "$TMPD/ev/bad.tsv"
+job bad.tsv ../j 1; is "$?" 2 "a label that is not a folder name: exit 2"
+ok 'grep -q "not a folder-safe name" "$TMPD/job.err" && [ ! -e "$TMPD/j" ]' "said, and nothing written"
+printf 'A1 demo\n' > "$TMPD/ev/bad2.tsv"
+job bad2.tsv ../j 1; is "$?" 2 "a line without a tab: exit 2"
+job missing.tsv ../j 1; is "$?" 2 "an unreadable list: exit 2"
+# one exhibit whose evidence is missing fails the batch; the others are still written
+printf 'B1\tdemo\nB2\tnot-there\n' > "$TMPD/ev/fail.tsv"
+(cd "$TMPD/ev" && WXF_BATCH_RUNNER=xargs sh "$C/wxf-batch.sh" fail.tsv ../fail 2 > ../fail.out 2>&1)
+is "$?" 1 "a batch with a missing exhibit: exit 1"
+ok 'grep -q "^B1	case=0 verify=0$" "$TMPD/fail.out" && grep -q "^B2	case=[1-9]" "$TMPD/fail.out"' \
+	"B1 succeeded, B2's status says its case failed"
+ok '"$WXF" verify "$TMPD/fail/B1" > /dev/null 2>&1' "B1's bundle verifies"
+done_testing
