@@ -412,13 +412,13 @@ build(wxf_xview *v, const wxf_analysis *const *an, size_t n, xtv *t, size_t *up)
 	for (p = 0; p < n; p++)
 		if (an[p] != NULL && an[p]->seller != NULL)
 			size[uf_find(up, p)]++;
-	for (p = 0; p < n; p++)
-		v->n_sellers += size[p] >= 2;
-	if (v->n_sellers > 0 && (v->sellers = calloc(v->n_sellers, sizeof(*v->sellers))) == NULL) {
+	for (k = p = 0; p < n; p++)
+		k += size[p] >= 2;
+	/* v->n_sellers counts the sellers built so far: wxf_xview_free frees what there is */
+	if (k > 0 && (v->sellers = calloc(k, sizeof(*v->sellers))) == NULL) {
 		free(size);
 		return WXF_ENOMEM;
 	}
-	v->n_sellers = 0;
 	for (p = 0; p < n; p++) {
 		wxf_xseller *xs;
 

@@ -20,6 +20,7 @@
  */
 #include "config.h"
 #include "analysis/analysis.h"
+#include "failalloc.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -288,11 +289,64 @@ test_empty(void)
 	wxf_xview_free(&v);
 }
 
+/* Every allocation of wxf_xview_build made to fail in turn: WXF_ENOMEM with no view and the
+ * error said, or (a failure the code does not reach) the view of a clean run; never a crash or
+ * a leak (the sanitizer build and valgrind check that). */
+static void
+test_alloc_failures(void)
+{
+	static acct a[4];
+	const wxf_analysis *an[4];
+	wxf_xview *v = NULL, *ref = NULL;
+	unsigned long n, total, bad = 0, nomem = 0;
+	wxf_err err;
+
+	mk(&a[0], "wxid_b1", "wxid_s", "al", "13900002222", "Nick");
+	a[0].rows[0] = row("X1", WXF_LB_PAID, 700);
+	a[0].an.ledger.n_transfers = 1;
+	mk(&a[1], "wxid_b1", "wxid_s", NULL, NULL, "Nick");
+	a[1].rows[0] = row("X1", WXF_LB_PAID, 700);
+	a[1].rows[1] = row("X2", WXF_LB_RECEIVED, 100);
+	a[1].an.ledger.n_transfers = 2;
+	mk(&a[2], "wxid_b2", "wxid_t", NULL, "13900002222", NULL);
+	mk(&a[3], "wxid_b3", "wxid_u", NULL, NULL, "Nick");
+	for (int i = 0; i < 4; i++)
+		an[i] = &a[i].an;
+	failalloc_arm(0);
+	ok(wxf_xview_build(an, 4, &ref, NULL) == WXF_OK && ref->n_sellers == 1 &&
+	    ref->n_name_only == 1, "reference view");
+	total = failalloc_count();
+	ok(total > 10, "wxf_xview_build allocates (%lu times)", total);
+	for (n = 1; ref != NULL && n <= total; n++) {
+		int rc;
+
+		wxf_err_clear(&err);
+		failalloc_arm(n);
+		rc = wxf_xview_build(an, 4, &v, &err);
+		failalloc_arm(0);
+		if (rc == WXF_ENOMEM) {
+			nomem++;
+			if (v != NULL || strstr(err.msg, "out of memory") == NULL)
+				bad++;
+		} else if (rc != WXF_OK || v == NULL || v->n_sellers != ref->n_sellers ||
+		    v->n_name_only != ref->n_name_only ||
+		    v->sellers[0].total.net_fen != ref->sellers[0].total.net_fen ||
+		    v->sellers[0].n_ids != ref->sellers[0].n_ids) {
+			bad++;
+		}
+		wxf_xview_free(&v);
+	}
+	ok(bad == 0 && nomem == total, "allocation n = 1..%lu failing: WXF_ENOMEM, no view, the "
+	    "error said, every time (%lu of %lu; %lu wrong)", total, nomem, total, bad);
+	wxf_xview_free(&ref);
+}
+
 int
 main(void)
 {
 	test_view();
 	test_order();
 	test_empty();
+	test_alloc_failures();
 	return tap_done();
 }
