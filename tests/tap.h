@@ -43,6 +43,8 @@ ok(int cond, const char *fmt, ...)
 		printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
 } while (0)
 
+static inline void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static inline void
 diag(const char *fmt, ...)
 {
