@@ -16,6 +16,7 @@
  * after reading, with no report and no manifest written (verify refuses the folder).
  */
 #include "config.h"
+#include "wxf-gitid.h"
 #include "cmd.h"
 #include "base/wxf_buf.h"
 #include "case/case.h"

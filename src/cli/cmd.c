@@ -3,6 +3,7 @@
  * Command dispatch and the one place options are parsed (C14).
  */
 #include "config.h"
+#include "wxf-gitid.h"
 #include "cmd.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_mem.h"
