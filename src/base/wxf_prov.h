@@ -65,6 +65,8 @@ typedef struct wxf_prov {
 	const char *range_sha256; /* SHA-256 (hex) of the cited bytes [offset, offset+length) of the
 	                             image (or of the file when there is no image), once checked;
 	                             NULL before */
+	const char *file_sha256;  /* SHA-256 (hex) of file, for a provenance read back from a bundle
+	                             (merge); NULL: the writers take it from the inventory */
 } wxf_prov;
 
 /* The one definition of "recovered" every count and label uses: a deleted record that came

@@ -7,7 +7,8 @@ extern const struct wxf_cmd_entry wxf_cmd_scan_entry;
 extern const struct wxf_cmd_entry wxf_cmd_key_entry;
 extern const struct wxf_cmd_entry wxf_cmd_decrypt_entry;
 extern const struct wxf_cmd_entry wxf_cmd_carve_entry;
-extern const struct wxf_cmd_entry wxf_cmd_case_entry, wxf_cmd_verify_entry, wxf_cmd_tags_entry;
+extern const struct wxf_cmd_entry wxf_cmd_case_entry, wxf_cmd_verify_entry, wxf_cmd_tags_entry,
+    wxf_cmd_merge_entry;
 
 
 const struct wxf_cmd_entry *const wxf_cmd_table[] = {
@@ -15,6 +16,6 @@ const struct wxf_cmd_entry *const wxf_cmd_table[] = {
 	&wxf_cmd_key_entry,
 	&wxf_cmd_decrypt_entry,
 	&wxf_cmd_carve_entry,
-	&wxf_cmd_case_entry, &wxf_cmd_verify_entry, &wxf_cmd_tags_entry,
+	&wxf_cmd_case_entry, &wxf_cmd_verify_entry, &wxf_cmd_tags_entry, &wxf_cmd_merge_entry,
 	NULL
 };

@@ -129,6 +129,18 @@ typedef struct wxf_report_in {
 	                                   parts[i].an, same indexes); NULL: not shown */
 } wxf_report_in;
 
+/* A bundle `merge` read: its name (as given), its manifest hash (verified), its accounts. */
+typedef struct wxf_merge_bundle {
+	const char *name;
+	const char *manifest_sha256;
+	size_t n_accounts;
+} wxf_merge_bundle;
+/* `merge`'s outputs in outdir: seller.html and seller.xml (root <merge>, data/timeline.xsd),
+ * the seller across exhibits (in->xview) over in->parts (the bundles' accounts, their analyses
+ * rebuilt from the bundles' findings), each file recorded in the audit log. */
+int wxf_report_merge(const wxf_report_in *in, const wxf_merge_bundle *bd, size_t nb,
+    const char *outdir, wxf_audit *audit, wxf_err *err);
+
 /* The ids of in->tags that name no record of the bundle, appended to unknown as "ID (line N)"
  * separated by ", " (each once, bytewise order); returns how many. */
 size_t wxf_report_tags_unknown(const wxf_report_in *in, struct wxf_buf *unknown);

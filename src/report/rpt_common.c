@@ -573,7 +573,7 @@ rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b)
 void
 rpt_prov_xml_attrs(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b)
 {
-	const char *sha = rpt_file_sha256(c, p->file);
+	const char *sha = p->file_sha256 != NULL ? p->file_sha256 : rpt_file_sha256(c, p->file);
 
 	if (p->file != NULL) {
 		wxf_buf_puts(b, " file=\"");
@@ -609,7 +609,7 @@ rpt_prov_xml_attrs(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b)
 void
 rpt_prov_json(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b)
 {
-	const char *sha = rpt_file_sha256(c, p->file);
+	const char *sha = p->file_sha256 != NULL ? p->file_sha256 : rpt_file_sha256(c, p->file);
 
 	wxf_buf_puts(b, "\"source_file\":");
 	if (p->file != NULL)

@@ -68,6 +68,7 @@ typedef struct hctx {
 	const char *seller;
 	const char *owner;
 	int print;           /* the court PDF's document: no conversations, contacts, fragments */
+	int merge;           /* `merge`'s page: the accounts' sections are in their own bundles */
 	const char *outdir;  /* the bundle (files the tool made are read from it) */
 	const char *manifest_sha256; /* print: the attached manifest's, in every page's footer */
 } hctx;
@@ -234,8 +235,8 @@ msg_link(hctx *h, const char *msg_id)
 
 	if (msg_id == NULL)
 		return;
-	if (h->print) {
-		/* the court PDF holds no conversations to link to */
+	if (h->print || h->merge) {
+		/* the court PDF holds no conversations to link to, nor does merge's page */
 		F(h, "<span class=\"hash\">m-%s</span>", msg_id);
 		return;
 	}
@@ -2534,7 +2535,10 @@ xs_account(hctx *h, size_t part)
 {
 	const rpt_part *rp = &h->c->parts[part];
 
-	F(h, "<a href=\"#seller%s\">账户 %zu</a>", h->hp[part].sfx, part + 1);
+	if (h->merge)
+		F(h, "账户 %zu", part + 1);
+	else
+		F(h, "<a href=\"#seller%s\">账户 %zu</a>", h->hp[part].sfx, part + 1);
 	if (rp->label != NULL) {
 		P(h, " <code>");
 		T(h, rp->label);
@@ -2812,6 +2816,52 @@ rpt_html_print(const wxf_report_in *in, const char *outdir, const char *manifest
 	rpt_ctx_free(&c);
 }
 
+/* `merge`'s seller.html: the bundles it read (each by its manifest hash), then the seller
+ * across exhibits over their accounts. */
+int
+rpt_merge_html(const wxf_report_in *in, const wxf_merge_bundle *bd, size_t nb,
+    const char *outdir, wxf_audit *audit, wxf_err *err)
+{
+	rpt_ctx c;
+	hctx h;
+	rpt_out o;
+	size_t i;
+	int rc;
+
+	rpt_ctx_init(&c, in);
+	html_init(&h, &c, in, outdir, 0);
+	h.merge = 1;
+	h.up = "";
+	h.page = "seller.html";
+	if (rpt_out_open(&o, outdir, "seller.html", in->log, err) == WXF_OK) {
+		h.out = &o;
+		h.b = &o.b;
+		page_open(&h, "跨检材卖家 (The seller across exhibits)");
+		P(&h, "<section id=\"bundles\"><h2>合并的检验包 <span class=\"en\">(The evidence "
+		    "bundles merged)</span></h2>\n<p class=\"note\">每个检验包在合并前均经过校验（清单、审计日志"
+		    "链、签名）；证据本身未被重新读取。<br><span class=\"en\">Each bundle was verified "
+		    "before the merge (manifest, audit chain, signature); the evidence itself was not "
+		    "read again.</span></p>\n<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">"
+		    "检验包<br>Bundle</th><th scope=\"col\">清单 SHA-256<br>Manifest SHA-256</th>"
+		    "<th scope=\"col\" class=\"num\">账户<br>Accounts</th></tr></thead><tbody>\n");
+		for (i = 0; i < nb; i++) {
+			F(&h, "<tr><td class=\"num\">%zu</td><td><code>", i + 1);
+			T(&h, bd[i].name);
+			F(&h, "</code></td><td class=\"hash\">%s</td><td class=\"num\">%zu</td></tr>\n",
+			    bd[i].manifest_sha256, bd[i].n_accounts);
+		}
+		P(&h, "</tbody></table></section>\n");
+		xseller(&h);
+		page_close(&h);
+		h.out = NULL;
+		h.b = NULL;
+	}
+	rc = rpt_out_close(&o, audit);
+	html_free(&h);
+	rpt_ctx_free(&c);
+	return rc;
+}
+
 int
 wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
@@ -2837,6 +2887,15 @@ wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, w
 	html_free(&h);
 	rpt_ctx_free(&c);
 	return rc;
+}
+
+int
+wxf_report_merge(const wxf_report_in *in, const wxf_merge_bundle *bd, size_t nb,
+    const char *outdir, wxf_audit *audit, wxf_err *err)
+{
+	int rc = rpt_merge_html(in, bd, nb, outdir, audit, err);
+
+	return rc == WXF_OK ? rpt_merge_xml(in, bd, nb, outdir, audit, err) : rc;
 }
 
 int

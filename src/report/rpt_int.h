@@ -136,4 +136,10 @@ int rpt_out_close(rpt_out *o, wxf_audit *audit);
 void rpt_prov_xml_attrs(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b);
 void rpt_prov_json(const rpt_ctx *c, const wxf_prov *p, wxf_buf *b);
 
+/* merge (wxf_report_merge): seller.html and seller.xml */
+int rpt_merge_html(const wxf_report_in *in, const wxf_merge_bundle *bd, size_t nb,
+    const char *outdir, wxf_audit *audit, wxf_err *err);
+int rpt_merge_xml(const wxf_report_in *in, const wxf_merge_bundle *bd, size_t nb,
+    const char *outdir, wxf_audit *audit, wxf_err *err);
+
 #endif

@@ -853,6 +853,38 @@ x_xseller(const rpt_ctx *c, wxf_buf *b)
 	wxf_buf_puts(b, "  </seller_across_exhibits>\n");
 }
 
+/* `merge`'s seller.xml: the bundles it read, then <seller_across_exhibits> over their
+ * accounts (the element of timeline.xml, data/timeline.xsd's <merge>). */
+int
+rpt_merge_xml(const wxf_report_in *in, const wxf_merge_bundle *bd, size_t nb,
+    const char *outdir, wxf_audit *audit, wxf_err *err)
+{
+	rpt_ctx c;
+	rpt_out o;
+	wxf_buf *b;
+	size_t i;
+	int rc;
+
+	rpt_ctx_init(&c, in);
+	if (rpt_out_open(&o, outdir, "seller.xml", in->log, err) == WXF_OK) {
+		b = &o.b;
+		wxf_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<merge" NSD
+		    " version=\"1\">\n");
+		x_elem(b, "  ", "generator", in->meta->tool_version);
+		for (i = 0; i < nb; i++) {
+			wxf_buf_printf(b, "  <bundle n=\"%zu\"", i + 1);
+			x_attr(b, "name", bd[i].name);
+			wxf_buf_printf(b, " manifest_sha256=\"%s\" accounts=\"%zu\" verified=\"true\"/>\n",
+			    bd[i].manifest_sha256, bd[i].n_accounts);
+		}
+		x_xseller(&c, b);
+		wxf_buf_puts(b, "</merge>\n");
+	}
+	rc = rpt_out_close(&o, audit);
+	rpt_ctx_free(&c);
+	return rc;
+}
+
 /* The findings of every account, then the limitations of the run. */
 static void
 x_findings_all(const rpt_ctx *c, wxf_buf *b)

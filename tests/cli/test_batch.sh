@@ -4,7 +4,10 @@
 # parallel and with xargs, two at a time: every exhibit's case and verify exit 0, each bundle is
 # labelled with its exhibit and is byte-identical to the same `case` run by hand and to a second
 # batch run (the manifest hashes agree); the job script refuses a bad list, line or label with
-# exit 2, and a failing exhibit fails the batch while the others are written.
+# exit 2, and a failing exhibit fails the batch while the others are written.  `merge` over the
+# three bundles gives the seller view of one `case` over the three exhibits (identifiers, links,
+# sightings with their provenance, victims' totals and figures), verifies and validates, is
+# reproducible, and refuses a bundle that does not verify.
 . "$top_srcdir/tests/cli/lib.sh"
 
 C="$top_srcdir/contrib/batch"
@@ -78,4 +81,77 @@ is "$?" 1 "a batch with a missing exhibit: exit 1"
 ok 'grep -q "^B1	case=0 verify=0$" "$TMPD/fail.out" && grep -q "^B2	case=[1-9]" "$TMPD/fail.out"' \
 	"B1 succeeded, B2's status says its case failed"
 ok '"$WXF" verify "$TMPD/fail/B1" > /dev/null 2>&1' "B1's bundle verifies"
+
+# merge: the three batch bundles give the one-case view
+(cd "$TMPD/ev" && "$WXF" case -q -o ../joint --key "$W3KEY" --case-number T-2026-1 \
+	--exhibit-label A1=demo --exhibit-label A2=buyer2.ab --exhibit-label A3=laptop > /dev/null 2>&1)
+is "$?" 0 "one case over the three exhibits: exit 0"
+(cd "$TMPD/out-xargs" && "$WXF" merge -o ../merged A1 A2 A3 > ../merge.out 2> ../merge.err)
+is "$?" 0 "wxforensic merge of the three bundles: exit 0"
+ok 'grep -q "sellers linked across exhibits: 1 (3 accounts)" "$TMPD/merge.out"' \
+	"one seller over the three accounts"
+ok '"$WXF" verify "$TMPD/merged" > /dev/null 2>&1' "the merged bundle verifies"
+ok 'xmllint --noout --schema "$top_srcdir/data/timeline.xsd" "$TMPD/merged/seller.xml" 2> /dev/null' \
+	"seller.xml validates against data/timeline.xsd (<merge>)"
+ok 'grep -q "<section id=\"xseller\">" "$TMPD/merged/seller.html" && grep -q "Content-Security-Policy" "$TMPD/merged/seller.html"' \
+	"seller.html holds the section, self-contained"
+python3 - "$TMPD" > "$TMPD/py" <<'PY'
+import sys, xml.etree.ElementTree as ET
+T = sys.argv[1]
+NS = "{urn:wxforensic:timeline:2}"
+def view(root):
+    x = root.find(".//" + NS + "seller_across_exhibits")
+    out = []
+    for s in x.findall(NS + "seller"):
+        ex = {a.get("key"): a.get("exhibit") for a in s.findall(NS + "account")}
+        ids = []
+        for i in s.findall(NS + "identifier"):
+            seen = []
+            for n in i.findall(NS + "seen"):
+                p = n.find(NS + "provenance")
+                seen.append((ex[n.get("account")], n.get("sources"), n.get("field"), n.get("ms"),
+                             tuple(sorted(p.attrib.items())) if p is not None else None))
+            ids.append((i.get("kind"), i.get("value"), i.get("link"), i.get("linking"),
+                        tuple(sorted(seen))))
+        vic = []
+        for v in s.findall(NS + "victim"):
+            vic.append((v.get("owner"), v.get("transfers"), v.get("repeated"), v.get("disagree"),
+                        tuple(sorted(ex[a.get("key")] for a in v.findall(NS + "account"))),
+                        tuple(sorted(v.find(NS + "totals").attrib.items())),
+                        tuple(sorted(v.find(NS + "crpl55").attrib.items()))))
+        out.append((sorted(ex.values()), sorted(ids), sorted(vic),
+                    tuple(sorted(s.find(NS + "total").attrib.items())),
+                    tuple(sorted(s.find(NS + "crpl55_total").attrib.items()))))
+    return out
+j = view(ET.parse(T + "/joint/timeline.xml").getroot())
+m = view(ET.parse(T + "/merged/seller.xml").getroot())
+ok = j == m and len(j) == 1
+print(("ok - " if ok else "not ok - ") + "merge gives the one case's seller view: exhibits, "
+      "identifiers, links, every sighting with its provenance, victims, totals, figures")
+if not ok:
+    print("# joint %r" % (j,))
+    print("# merged %r" % (m,))
+b = [x.get("manifest_sha256") for x in ET.parse(T + "/merged/seller.xml").getroot().findall(NS + "bundle")]
+want = [open(T + "/out-xargs/%s/manifest.sha256" % l, "rb").read() for l in ("A1", "A2", "A3")]
+import hashlib
+print(("ok - " if b == [hashlib.sha256(w).hexdigest() for w in want] else "not ok - ") +
+      "each <bundle> names its bundle's manifest hash")
+PY
+[ $? -eq 0 ] || fail "python checks ran"
+while IFS= read -r line; do case "$line" in "ok - "*) pass "${line#ok - }";; "not ok - "*) fail "${line#not ok - }";; *) echo "$line";; esac; done < "$TMPD/py"
+(cd "$TMPD/out-xargs" && "$WXF" merge -o ../merged2 A1 A2 A3 > /dev/null 2>&1)
+ok 'cmp -s "$TMPD/merged/manifest.sha256" "$TMPD/merged2/manifest.sha256"' \
+	"merging again gives a byte-identical bundle"
+(cd "$TMPD/out-xargs" && "$WXF" merge -o ../merged A1 > /dev/null 2> ../m.err)
+is "$?" 2 "merge into a folder that is not empty: exit 2"
+cp -r "$TMPD/out-xargs/A2" "$TMPD/A2-tampered"
+printf 'x' >> "$TMPD/A2-tampered/seller-notes.txt"
+sed -i 's/wxid_seller88/wxid_sel1er88/' "$TMPD/A2-tampered/timeline.xml"
+(cd "$TMPD" && "$WXF" merge -o tm out-xargs/A1 A2-tampered > /dev/null 2> m.err)
+is "$?" 1 "merge with a bundle that does not verify: exit 1"
+ok 'grep -q "A2-tampered does not verify" "$TMPD/m.err" && [ ! -e "$TMPD/tm" ]' \
+	"the message names it and nothing is written"
+(cd "$TMPD" && "$WXF" merge -o tm2 ev > /dev/null 2> m2.err)
+is "$?" 1 "merge of a folder that is no bundle: exit 1"
+ok '[ ! -e "$TMPD/tm2" ]' "nothing written"
 done_testing
