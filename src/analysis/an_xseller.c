@@ -298,6 +298,9 @@ build_victims(wxf_xseller *s, const wxf_analysis *const *an)
 		const char *o = an[s->parts[k]]->owner_username;
 		wxf_xvictim *v = NULL;
 
+		if (s->own[k])
+			continue;   /* the seller's own account is no victim */
+
 		for (i = 0; o != NULL && i < s->n_victims; i++)
 			if (s->victims[i].owner != NULL && strcmp(s->victims[i].owner, o) == 0)
 				v = &s->victims[i];
@@ -357,6 +360,7 @@ wxf_xview_free(wxf_xview **vp)
 		wxf_xseller *s = &v->sellers[i];
 
 		free(s->parts);
+		free(s->own);
 		for (k = 0; k < s->n_ids; k++)
 			xid_free(&s->ids[k]);
 		free(s->ids);
@@ -372,25 +376,73 @@ wxf_xview_free(wxf_xview **vp)
 	*vp = NULL;
 }
 
+/* The number of accounts whose seller's wxid is u, account `not` left out. */
+static size_t
+sellers_named(const wxf_analysis *const *an, size_t n, const char *u, size_t not)
+{
+	size_t p, c = 0;
+
+	for (p = 0; u != NULL && p < n; p++)
+		c += p != not && an[p] != NULL && an[p]->seller != NULL &&
+		    an_streq(an[p]->seller->username, u);
+	return c;
+}
+
+/* 1 when account p is the seller's own: the examiner named its owner as the seller (--seller,
+ * so its seller is its owner), or more of the other accounts call its owner their seller than
+ * accounts (it included) call its own "seller" theirs.  On the seller's phone the ranked
+ * "seller" is her best customer, whose phone in turn names her: the wxid more accounts call
+ * their seller wins, and a tie (her phone and one buyer's alone) decides nothing. */
 static int
-build(wxf_xview *v, const wxf_analysis *const *an, size_t n, xtv *t, size_t *up)
+is_own(const wxf_analysis *const *an, size_t n, size_t p)
+{
+	const char *o, *s;
+	size_t c;
+
+	if (an[p] == NULL || (o = an[p]->owner_username) == NULL)
+		return 0;
+	s = an[p]->seller != NULL ? an[p]->seller->username : NULL;
+	if (s != NULL && strcmp(s, o) == 0)
+		return 1;
+	c = sellers_named(an, n, o, p);
+	return c > 0 && c > sellers_named(an, n, s, (size_t)-1);
+}
+
+static int
+build(wxf_xview *v, const wxf_analysis *const *an, size_t n, xtv *t, size_t *up,
+    unsigned char *own)
 {
 	size_t i, j, k, p, *size, name_cap = 0;
 	const wxf_an_person *s;
 	const wxf_an_value *self;
+	const char *u;
 
+	/* the seller's own accounts first (own[p]): then each account gives the tuples of the card
+	 * that describes the seller, its owner's (own) or its seller's */
 	for (p = 0; p < n; p++) {
 		up[p] = p;
-		if (an[p] == NULL || (s = an[p]->seller) == NULL)
+		own[p] = is_own(an, n, p);
+	}
+	for (p = 0; p < n; p++) {
+		if (an[p] == NULL)
+			continue;
+		if (own[p]) {
+			s = an[p]->owner;
+			u = an[p]->owner_username;
+		} else {
+			s = an[p]->seller;
+			u = s != NULL ? s->username : NULL;
+		}
+		if (u == NULL)
 			continue;
 		self = NULL;
-		for (i = 0; i < s->wxid.n; i++)
-			if (an_streq(s->wxid.v[i].value, s->username))
+		for (i = 0; s != NULL && i < s->wxid.n; i++)
+			if (an_streq(s->wxid.v[i].value, u))
 				self = &s->wxid.v[i];
-		if (xt_push(t, K_WXID, s->username, p, self) != WXF_OK ||
-		    xt_attr(t, K_ALIAS, &s->aliases, p) != WXF_OK ||
+		if (xt_push(t, K_WXID, u, p, self) != WXF_OK || (s != NULL &&
+		    (xt_attr(t, K_ALIAS, &s->aliases, p) != WXF_OK ||
 		    xt_attr(t, K_PHONE, &s->phones, p) != WXF_OK ||
-		    xt_attr(t, K_NICK, &s->nicknames, p) != WXF_OK)
+		    xt_attr(t, K_NICK, &s->nicknames, p) != WXF_OK)))
 			return WXF_ENOMEM;
 	}
 	if (t->n > 1)
@@ -410,7 +462,7 @@ build(wxf_xview *v, const wxf_analysis *const *an, size_t n, xtv *t, size_t *up)
 	if ((size = calloc(n, sizeof(*size))) == NULL)
 		return WXF_ENOMEM;
 	for (p = 0; p < n; p++)
-		if (an[p] != NULL && an[p]->seller != NULL)
+		if (an[p] != NULL && (an[p]->seller != NULL || own[p]))
 			size[uf_find(up, p)]++;
 	for (k = p = 0; p < n; p++)
 		k += size[p] >= 2;
@@ -426,13 +478,16 @@ build(wxf_xview *v, const wxf_analysis *const *an, size_t n, xtv *t, size_t *up)
 			continue;
 		xs = &v->sellers[v->n_sellers++];
 		if ((xs->parts = calloc(size[p], sizeof(*xs->parts))) == NULL ||
+		    (xs->own = calloc(size[p], sizeof(*xs->own))) == NULL ||
 		    (xs->ids = calloc(t->n, sizeof(*xs->ids))) == NULL) {
 			free(size);
 			return WXF_ENOMEM;
 		}
 		for (k = p; k < n; k++)
-			if (an[k] != NULL && an[k]->seller != NULL && uf_find(up, k) == p)
+			if (an[k] != NULL && (an[k]->seller != NULL || own[k]) && uf_find(up, k) == p) {
+				xs->own[xs->n_parts] = own[k];
 				xs->parts[xs->n_parts++] = k;
+			}
 		for (i = 0; i < t->n; i = j) {
 			j = run_end(t, i);
 			if (make_id(&xs->ids[xs->n_ids], t, i, j, up, p) != WXF_OK) {
@@ -480,13 +535,16 @@ wxf_xview_build(const wxf_analysis *const *an, size_t n, wxf_xview **out, wxf_er
 	wxf_xview *v;
 	xtv t = { NULL, 0, 0 };
 	size_t *up = NULL;
+	unsigned char *own = NULL;
 	int rc = WXF_ENOMEM;
 
 	*out = NULL;
-	if ((v = calloc(1, sizeof(*v))) != NULL && (n == 0 || (up = calloc(n, sizeof(*up))) != NULL))
-		rc = build(v, an, n, &t, up);
+	if ((v = calloc(1, sizeof(*v))) != NULL && (n == 0 ||
+	    ((up = calloc(n, sizeof(*up))) != NULL && (own = calloc(n, 1)) != NULL)))
+		rc = build(v, an, n, &t, up, own);
 	free(t.v);
 	free(up);
+	free(own);
 	if (rc != WXF_OK) {
 		wxf_xview_free(&v);
 		return wxf_err_set(err, WXF_ENOMEM, "seller across exhibits: out of memory");

@@ -455,7 +455,9 @@ int wxf_analysis_data_path(const char *name, const char *explicit_path, char **o
  * owner, a phone and a PC, are one victim); a victim's transfers are those of its accounts'
  * ledgers with each transfer (by transfer id) counted once, totalled as in §3, and the CRPL
  * art. 55 figure is computed per victim, because each buyer's claim is his own; the seller's
- * total adds the victims' totals and their figures. */
+ * total adds the victims' totals and their figures.  An account whose owner's wxid is the
+ * seller wxid of a group is the seller's own account (her phone or PC among the exhibits): it
+ * joins the group, its owner's card gives the group's identifiers, and it is no victim. */
 
 typedef enum wxf_xlink {
 	WXF_XL_SAME_ACCOUNT = 0,  /* wxid */
@@ -490,7 +492,11 @@ typedef struct wxf_xvictim {
 } wxf_xvictim;
 
 typedef struct wxf_xseller {
-	size_t *parts;            /* accounts whose seller is this person (at least two) */
+	size_t *parts;            /* accounts whose seller is this person (at least two with both
+	                             kinds together), in account order */
+	unsigned char *own;       /* per parts[k]: 1 when it is the seller's own account (its
+	                             owner is the seller: an account whose owner's wxid is the
+	                             group's seller wxid); never a victim */
 	size_t n_parts;
 	wxf_xid *ids;             /* every identifier of the linked cards: wxid, alias, phone,
 	                             nickname, each by value */

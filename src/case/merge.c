@@ -6,7 +6,8 @@
  * timeline.xml is read as a stream (libxml2's xmlTextReader: no network, no DTD, no entity
  * expansion; only our namespace counts) and each <findings> is expanded on its own:
  *
- *   <owner username>                                  the victim
+ *   <owner username><identifiers>...                 the victim, or the seller (her own
+ *                                                     account): the owner card
  *   <seller username><identifiers><identifier field value><source kind ref field time>
  *       <provenance .../>                             the seller card: wxid, alias, phone and
  *                                                     nickname values with every source
@@ -38,9 +39,10 @@
 
 typedef struct mg_acct {
 	wxf_analysis an;
-	wxf_an_person seller;
+	wxf_an_person seller, owner;
 	const char *account;         /* <findings account>, or NULL (a one-account bundle) */
-	size_t cap[4];               /* capacities of seller.wxid, aliases, phones, nicknames */
+	size_t cap[4], ocap[4];      /* capacities of the seller's and the owner's wxid, aliases,
+	                                phones, nicknames */
 	wxf_ledger_row *rows;
 	size_t n_rows, cap_rows;
 } mg_acct;
@@ -201,14 +203,15 @@ read_prov(wxf_merge_input *in, xmlNode *n, wxf_prov *p)
 	p->confidence = ok && v >= 0 && v <= 100 ? (int)v : 0;
 }
 
-/* One <identifier> of the seller card into the attribute its field names (others ignored). */
+/* One <identifier> of a card (the seller's, or the owner's) into the attribute its field names
+ * (others ignored); capv: that card's capacities. */
 static void
-read_identifier(wxf_merge_input *in, mg_acct *a, xmlNode *n)
+read_identifier(wxf_merge_input *in, wxf_an_person *card, size_t *capv, xmlNode *n)
 {
 	const char *field = attr(in, n, "field"), *value = attr(in, n, "value");
 	static const char *const fields[4] = { "wxid", "alias", "phone", "nickname" };
-	wxf_an_attr *const attrs[4] = { &a->seller.wxid, &a->seller.aliases, &a->seller.phones,
-	    &a->seller.nicknames };
+	wxf_an_attr *const attrs[4] = { &card->wxid, &card->aliases, &card->phones,
+	    &card->nicknames };
 	wxf_an_attr *at = NULL;
 	wxf_an_value *v;
 	xmlNode *c, *pv;
@@ -221,7 +224,7 @@ read_identifier(wxf_merge_input *in, mg_acct *a, xmlNode *n)
 			at = attrs[k];
 	if (at == NULL || at->n >= MG_MAX_VALUES)
 		return;
-	if (wxf_arena_grow(in->ar, (void **)&at->v, &a->cap[k - 1], at->n + 1, sizeof(*at->v)) !=
+	if (wxf_arena_grow(in->ar, (void **)&at->v, &capv[k - 1], at->n + 1, sizeof(*at->v)) !=
 	    0) {
 		in->failed = 1;
 		return;
@@ -313,9 +316,18 @@ read_findings(wxf_merge_input *in, xmlNode *f)
 	memset(a, 0, sizeof(*a));
 	a->account = attr(in, f, "account");
 	for (c = f->children; c != NULL; c = c->next) {
-		if (is_el(c, "owner"))
+		if (is_el(c, "owner") && a->an.owner == NULL) {
 			a->an.owner_username = attr(in, c, "username");
-		else if (is_el(c, "seller") && a->an.seller == NULL) {
+			if (a->an.owner_username == NULL)
+				continue;
+			a->owner.username = a->an.owner_username;
+			a->an.owner = &a->owner;
+			for (k = c->children; k != NULL; k = k->next)
+				if (is_el(k, "identifiers"))
+					for (id = k->children; id != NULL; id = id->next)
+						if (is_el(id, "identifier"))
+							read_identifier(in, &a->owner, a->ocap, id);
+		} else if (is_el(c, "seller") && a->an.seller == NULL) {
 			a->seller.username = attr(in, c, "username");
 			if (a->seller.username == NULL)
 				continue;
@@ -324,7 +336,7 @@ read_findings(wxf_merge_input *in, xmlNode *f)
 				if (is_el(k, "identifiers"))
 					for (id = k->children; id != NULL; id = id->next)
 						if (is_el(id, "identifier"))
-							read_identifier(in, a, id);
+							read_identifier(in, &a->seller, a->cap, id);
 		} else if (is_el(c, "ledger"))
 			read_ledger(in, a, c);
 	}

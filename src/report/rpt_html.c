@@ -2651,8 +2651,14 @@ xseller(hctx *h)
 			xs_account(h, s->parts[k]);
 			P(h, "</td><td>");
 			xs_exhibit(h, s->parts[k]);
-			P(h, "</td><td><code>");
-			T(h, an != NULL && an->seller != NULL ? an->seller->username : "");
+			if (s->own[k]) {
+				P(h, "</td><td>卖家本人的账户 <span class=\"en\">(the seller's own account)"
+				    "</span>: 机主 (owner) <code>");
+				T(h, an != NULL && an->owner_username != NULL ? an->owner_username : "");
+			} else {
+				P(h, "</td><td><code>");
+				T(h, an != NULL && an->seller != NULL ? an->seller->username : "");
+			}
 			P(h, "</code></td></tr>\n");
 		}
 		P(h, "</tbody></table>\n<h4>标识及其出处 <span class=\"en\">(identifiers and where "

@@ -817,8 +817,14 @@ x_xseller(const rpt_ctx *c, wxf_buf *b)
 			x_attr(b, "label", rp->label);
 			if (s->parts[k] < c->in->n_parts)
 				x_attr(b, "exhibit", c->in->parts[s->parts[k]].exhibit);
-			if (rp->an != NULL && rp->an->seller != NULL)
-				x_attr(b, "seller", rp->an->seller->username);
+			if (s->own[k]) {
+				wxf_buf_puts(b, " role=\"seller-own\"");
+				x_attr(b, "owner", rp->an != NULL ? rp->an->owner_username : NULL);
+			} else {
+				wxf_buf_puts(b, " role=\"buyer\"");
+				if (rp->an != NULL && rp->an->seller != NULL)
+					x_attr(b, "seller", rp->an->seller->username);
+			}
 			wxf_buf_puts(b, "/>\n");
 		}
 		for (k = 0; k < s->n_ids; k++)

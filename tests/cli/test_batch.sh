@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
-# The lab batch path (contrib/batch): three exhibits (the demo tree, buyer2 as an .ab, the
-# Windows laptop with its key in the list's options column) run by wxf-batch.sh with GNU
+# The lab batch path (contrib/batch): four exhibits (the demo tree, buyer2 as an .ab, the
+# Windows laptop with its key in the list's options column, the seller's own phone) run by wxf-batch.sh with GNU
 # parallel and with xargs, two at a time: every exhibit's case and verify exit 0, each bundle is
 # labelled with its exhibit and is byte-identical to the same `case` run by hand and to a second
 # batch run (the manifest hashes agree); the job script refuses a bad list, line or label with
 # exit 2, and a failing exhibit fails the batch while the others are written.  `merge` over the
-# three bundles gives the seller view of one `case` over the three exhibits (identifiers, links,
+# four bundles gives the seller view of one `case` over the four exhibits (identifiers, links,
 # sightings with their provenance, victims' totals and figures), verifies and validates, is
 # reproducible, and refuses a bundle that does not verify.
 . "$top_srcdir/tests/cli/lib.sh"
@@ -14,13 +14,13 @@ C="$top_srcdir/contrib/batch"
 A="$top_srcdir/fixtures/android"
 W3="$top_srcdir/fixtures/win3"
 mkdir -p "$TMPD/ev" "$TMPD/ab"
-cp -r "$A/demo" "$W3/laptop" "$TMPD/ev/"
+cp -r "$A/demo" "$A/seller" "$W3/laptop" "$TMPD/ev/"
 python3 "$top_srcdir/tests/tools/make_containers.py" "$A/buyer2/data/data/com.tencent.mm" \
 	"$TMPD/ab" || fail "buyer2 wrapped as an .ab"
 mv "$TMPD/ab/plain.ab" "$TMPD/ev/buyer2.ab"
 W3KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' \
 	"$W3/win3.truth.json")
-printf '# the exhibits of case T-2026-1\nA1\tdemo\n\nA2\tbuyer2.ab\nA3\tlaptop\t--key %s\n' \
+printf '# the exhibits of case T-2026-1\nA1\tdemo\n\nA2\tbuyer2.ab\nA3\tlaptop\t--key %s\nA4\tseller\n' \
 	"$W3KEY" > "$TMPD/ev/exhibits.tsv"
 export WXF SOURCE_DATE_EPOCH=1780000000 WXF_CASE_OPTS="--case-number T-2026-1"
 
@@ -31,10 +31,10 @@ for runner in parallel xargs; do
 	fi
 	(cd "$TMPD/ev" && WXF_BATCH_RUNNER=$runner sh "$C/wxf-batch.sh" exhibits.tsv \
 		"../out-$runner" 2 > "../batch-$runner.out" 2>&1)
-	is "$?" 0 "$runner: wxf-batch.sh over three exhibits, two at a time: exit 0"
-	ok '[ "$(cat "$TMPD/batch-$runner.out")" = "$(printf "A1\tcase=0 verify=0\nA2\tcase=0 verify=0\nA3\tcase=0 verify=0")" ]' \
+	is "$?" 0 "$runner: wxf-batch.sh over four exhibits, two at a time: exit 0"
+	ok '[ "$(cat "$TMPD/batch-$runner.out")" = "$(printf "A1\tcase=0 verify=0\nA2\tcase=0 verify=0\nA3\tcase=0 verify=0\nA4\tcase=0 verify=0")" ]' \
 		"$runner: one status line per exhibit, every case and verify 0"
-	for l in A1 A2 A3; do
+	for l in A1 A2 A3 A4; do
 		ok '"$WXF" verify "$TMPD/out-$runner/$l" > /dev/null 2>&1 &&
 			grep -q "<exhibit_label label=\"$l\"" "$TMPD/out-$runner/$l/timeline.xml" &&
 			grep -q "<case_number>T-2026-1</case_number>" "$TMPD/out-$runner/$l/timeline.xml"' \
@@ -50,7 +50,7 @@ is "$?" 0 "A2 by hand: exit 0"
 ok 'cmp -s "$TMPD/hand-A2/manifest.sha256" "$TMPD/out-xargs/A2/manifest.sha256"' \
 	"the batch's A2 bundle is the hand-run case's (manifest identical)"
 if [ -d "$TMPD/out-parallel" ]; then
-	for l in A1 A2 A3; do
+	for l in A1 A2 A3 A4; do
 		ok 'cmp -s "$TMPD/out-parallel/$l/manifest.sha256" "$TMPD/out-xargs/$l/manifest.sha256"' \
 			"$l: the parallel and the xargs run agree byte for byte"
 	done
@@ -65,8 +65,8 @@ is "$?" 0 "JOB_COMPLETION_INDEX=0 runs exhibit A1"
 ok '[ -f "$TMPD/k8s/A1/manifest.sha256" ] && cmp -s "$TMPD/k8s/A1/manifest.sha256" "$TMPD/out-xargs/A1/manifest.sha256"' \
 	"only A1 was written, the same bundle"
 job() { (cd "$TMPD/ev" && sh "$C/wxf-case-job.sh" "$@" > /dev/null 2> ../job.err); }
-job exhibits.tsv ../j 4; is "$?" 2 "exhibit 4 of three: exit 2"
-ok 'grep -q "has no exhibit number 4" "$TMPD/job.err"' "the message names the missing exhibit"
+job exhibits.tsv ../j 5; is "$?" 2 "exhibit 5 of four: exit 2"
+ok 'grep -q "has no exhibit number 5" "$TMPD/job.err"' "the message names the missing exhibit"
 job exhibits.tsv ../j; is "$?" 2 "no exhibit number at all: exit 2"
 printf 'A/1\tdemo\n' > "$TMPD/ev/bad.tsv"
 job bad.tsv ../j 1; is "$?" 2 "a label that is not a folder name: exit 2"
@@ -82,14 +82,15 @@ ok 'grep -q "^B1	case=0 verify=0$" "$TMPD/fail.out" && grep -q "^B2	case=[1-9]" 
 	"B1 succeeded, B2's status says its case failed"
 ok '"$WXF" verify "$TMPD/fail/B1" > /dev/null 2>&1' "B1's bundle verifies"
 
-# merge: the three batch bundles give the one-case view
+# merge: the four batch bundles give the one-case view
 (cd "$TMPD/ev" && "$WXF" case -q -o ../joint --key "$W3KEY" --case-number T-2026-1 \
-	--exhibit-label A1=demo --exhibit-label A2=buyer2.ab --exhibit-label A3=laptop > /dev/null 2>&1)
-is "$?" 0 "one case over the three exhibits: exit 0"
-(cd "$TMPD/out-xargs" && "$WXF" merge -o ../merged A1 A2 A3 > ../merge.out 2> ../merge.err)
-is "$?" 0 "wxforensic merge of the three bundles: exit 0"
-ok 'grep -q "sellers linked across exhibits: 1 (3 accounts)" "$TMPD/merge.out"' \
-	"one seller over the three accounts"
+	--exhibit-label A1=demo --exhibit-label A2=buyer2.ab --exhibit-label A3=laptop \
+	--exhibit-label A4=seller > /dev/null 2>&1)
+is "$?" 0 "one case over the four exhibits: exit 0"
+(cd "$TMPD/out-xargs" && "$WXF" merge -o ../merged A1 A2 A3 A4 > ../merge.out 2> ../merge.err)
+is "$?" 0 "wxforensic merge of the four bundles: exit 0"
+ok 'grep -q "sellers linked across exhibits: 1 (4 accounts)" "$TMPD/merge.out"' \
+	"one seller over the four accounts (the seller's own phone included)"
 ok '"$WXF" verify "$TMPD/merged" > /dev/null 2>&1' "the merged bundle verifies"
 ok 'xmllint --noout --schema "$top_srcdir/data/timeline.xsd" "$TMPD/merged/seller.xml" 2> /dev/null' \
 	"seller.xml validates against data/timeline.xsd (<merge>)"
@@ -119,7 +120,9 @@ def view(root):
                         tuple(sorted(ex[a.get("key")] for a in v.findall(NS + "account"))),
                         tuple(sorted(v.find(NS + "totals").attrib.items())),
                         tuple(sorted(v.find(NS + "crpl55").attrib.items()))))
-        out.append((sorted(ex.values()), sorted(ids), sorted(vic),
+        roles = sorted((a.get("exhibit"), a.get("role"), a.get("owner"), a.get("seller"))
+                       for a in s.findall(NS + "account"))
+        out.append((roles, sorted(ids), sorted(vic),
                     tuple(sorted(s.find(NS + "total").attrib.items())),
                     tuple(sorted(s.find(NS + "crpl55_total").attrib.items()))))
     return out
@@ -132,14 +135,14 @@ if not ok:
     print("# joint %r" % (j,))
     print("# merged %r" % (m,))
 b = [x.get("manifest_sha256") for x in ET.parse(T + "/merged/seller.xml").getroot().findall(NS + "bundle")]
-want = [open(T + "/out-xargs/%s/manifest.sha256" % l, "rb").read() for l in ("A1", "A2", "A3")]
+want = [open(T + "/out-xargs/%s/manifest.sha256" % l, "rb").read() for l in ("A1", "A2", "A3", "A4")]
 import hashlib
 print(("ok - " if b == [hashlib.sha256(w).hexdigest() for w in want] else "not ok - ") +
       "each <bundle> names its bundle's manifest hash")
 PY
 [ $? -eq 0 ] || fail "python checks ran"
 while IFS= read -r line; do case "$line" in "ok - "*) pass "${line#ok - }";; "not ok - "*) fail "${line#not ok - }";; *) echo "$line";; esac; done < "$TMPD/py"
-(cd "$TMPD/out-xargs" && "$WXF" merge -o ../merged2 A1 A2 A3 > /dev/null 2>&1)
+(cd "$TMPD/out-xargs" && "$WXF" merge -o ../merged2 A1 A2 A3 A4 > /dev/null 2>&1)
 ok 'cmp -s "$TMPD/merged/manifest.sha256" "$TMPD/merged2/manifest.sha256"' \
 	"merging again gives a byte-identical bundle"
 (cd "$TMPD/out-xargs" && "$WXF" merge -o ../merged A1 > /dev/null 2> ../m.err)

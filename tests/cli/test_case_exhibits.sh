@@ -9,12 +9,15 @@
 # against the fixtures' truth files: the links and where each identifier was seen (every cited
 # range re-read by tests/tools/check_provenance.py), each victim's paid, refunded and net totals
 # and CRPL figure, the sum of the figures; the exhibits in another order give the same view.
+# With the seller's own phone as a fourth exhibit (fixtures/android/seller: owner wxid_seller88,
+# her ranked "seller" her best customer) it joins as her own account: her card's identifiers
+# are listed with it, and the victims and their figures stay the three buyers'.
 . "$top_srcdir/tests/cli/lib.sh"
 
 A="$top_srcdir/fixtures/android"
 W3="$top_srcdir/fixtures/win3"
 mkdir -p "$TMPD/ev" "$TMPD/ab"
-cp -r "$A/demo" "$W3/laptop" "$TMPD/ev/"
+cp -r "$A/demo" "$A/seller" "$W3/laptop" "$TMPD/ev/"
 python3 "$top_srcdir/tests/tools/make_containers.py" "$A/buyer2/data/data/com.tencent.mm" \
 	"$TMPD/ab" || fail "buyer2 wrapped as an .ab"
 mv "$TMPD/ab/plain.ab" "$TMPD/ev/buyer2.ab"
@@ -30,6 +33,11 @@ run x1 --exhibit-label A1=demo --exhibit-label A2=buyer2.ab --exhibit-label A3=l
 is "$?" 0 "three labelled exhibits in one case: exit 0"
 run x2 --exhibit-label A3=laptop --exhibit-label A2=buyer2.ab --exhibit-label A1=demo
 is "$?" 0 "the same three, labelled in another order: exit 0"
+run x4 --exhibit-label A1=demo --exhibit-label A2=buyer2.ab --exhibit-label A3=laptop \
+	--exhibit-label A4=seller
+is "$?" 0 "with the seller's own phone as A4: exit 0"
+check_timeline "$TMPD/x4/timeline.xml" "the four-exhibit bundle"
+ok 'grep -q "卖家本人的账户" "$TMPD/x4/report.html"' "report.html marks the seller's own account"
 ok 'grep -q "message databases read: 4 of 4" "$TMPD/x1.stdout"' "every message database read"
 is "$(snapshot "$TMPD/ev")" "$before" "the evidence is unchanged"
 for f in timeline.jsonl csv/messages.csv csv/payments.csv; do
@@ -118,6 +126,39 @@ ct = s.find(NS + "crpl55_total")
 check(ct is not None and int(ct.get("sum_fen")) == tot,
       "the seller's total figure is the sum of the victims' own (%d)" % tot)
 check(ET.tostring(xs("x2")) == ET.tostring(x), "the same view with the exhibits in another order")
+# four exhibits: the seller's phone is hers, not a victim's
+sel = truth("fixtures/android/seller.truth.json")
+x4 = xs("x4")
+s4 = x4.find(NS + "seller") if x4 is not None else None
+if s4 is not None:
+    acc4 = {a.get("exhibit"): a for a in s4.findall(NS + "account")}
+    key4 = {a.get("key"): a.get("exhibit") for a in acc4.values()}
+    a4 = acc4.get("A4")
+    check(x4.get("sellers") == "1" and sorted(acc4) == ["A1", "A2", "A3", "A4"],
+          "four exhibits, one seller: %s" % sorted(acc4))
+    check(a4 is not None and a4.get("role") == "seller-own" and
+          a4.get("owner") == sel["owner"]["wxid"] == demo["seller"] and a4.get("seller") is None,
+          "A4 is the seller's own account (owner %s)" % sel["owner"]["wxid"])
+    check(all(acc4[e].get("role") == "buyer" for e in ("A1", "A2", "A3")), "A1..A3 are buyers'")
+    ids4 = {(i.get("kind"), i.get("value")): sorted(key4[n.get("account")]
+            for n in i.findall(NS + "seen")) for i in s4.findall(NS + "identifier")}
+    check(ids4.get(("wxid", demo["seller"])) == ["A1", "A2", "A4"],
+          "wxid_seller88: the buyers' seller in A1, A2 and the owner of A4 (%s)"
+          % ids4.get(("wxid", demo["seller"])))
+    check(ids4.get(("phone", phone)) == ["A2", "A3", "A4"],
+          "phone %s in A2, A3 and on her own card in A4 (%s)" % (phone, ids4.get(("phone", phone))))
+    check(ids4.get(("phone", "138****7788")) == ["A4"] and
+          [i.get("link") for i in s4.findall(NS + "identifier") if i.get("value") == "138****7788"] == ["masked"],
+          "her wallet's masked number is listed as masked")
+    check(("wxid", sel["seller"]) not in ids4,
+          "her phone's ranked 'seller' (%s, a buyer) is no identifier of hers" % sel["seller"])
+    v4 = {v.get("owner"): v for v in s4.findall(NS + "victim")}
+    check(sorted(v4) == sorted(want) and
+          all(int(v4[o].find(NS + "crpl55").get("result_fen")) == t["ledger"]["crpl55_fen"]
+              for o, t in want.items()),
+          "the victims and their figures are the three buyers' (%s)" % sorted(v4))
+else:
+    check(False, "four exhibits: a seller across them")
 PY
 [ $? -eq 0 ] || fail "python checks ran"
 while IFS= read -r line; do case "$line" in "ok - "*) pass "${line#ok - }";; "not ok - "*) fail "${line#not ok - }";; *) echo "$line";; esac; done < "$TMPD/py"

@@ -289,6 +289,82 @@ test_empty(void)
 	wxf_xview_free(&v);
 }
 
+/* The seller's own account: her phone among the buyers' (its ranked "seller" is a buyer, its
+ * owner the wxid two other accounts call their seller), or one the examiner's --seller named
+ * (its seller is its owner); two accounts naming each other's owner decide nothing. */
+static void
+test_own(void)
+{
+	static acct a[3];
+	static wxf_an_person oc;
+	static wxf_an_value ow[1], op[1];
+	const wxf_analysis *an[3];
+	wxf_xview *v = NULL;
+	const wxf_xid *id;
+
+	mk(&a[0], "wxid_b1", "wxid_s1", NULL, NULL, NULL);
+	a[0].rows[0] = row("T1", WXF_LB_PAID, 1000);
+	a[0].an.ledger.n_transfers = 1;
+	mk(&a[1], "wxid_b2", "wxid_s1", NULL, NULL, NULL);
+	a[1].rows[0] = row("T2", WXF_LB_PAID, 2000);
+	a[1].an.ledger.n_transfers = 1;
+	/* the seller's phone: ranked seller wxid_b1 (her best customer), owner wxid_s1 with a phone
+	 * on her card */
+	mk(&a[2], "wxid_s1", "wxid_b1", NULL, NULL, NULL);
+	a[2].rows[0] = row("T1", WXF_LB_PAID, 1000);
+	a[2].an.ledger.n_transfers = 1;
+	memset(&oc, 0, sizeof(oc));
+	oc.username = "wxid_s1";
+	ow[0] = val("wxid_s1");
+	op[0] = val("13900003333");
+	oc.wxid.v = ow;
+	oc.wxid.n = 1;
+	oc.phones.v = op;
+	oc.phones.n = 1;
+	a[2].an.owner = &oc;
+	for (int i = 0; i < 3; i++)
+		an[i] = &a[i].an;
+	ok(wxf_xview_build(an, 3, &v, NULL) == WXF_OK && v->n_sellers == 1, "one seller");
+	if (v != NULL && v->n_sellers == 1) {
+		const wxf_xseller *s = &v->sellers[0];
+
+		ok(parts_are(s->parts, s->n_parts, 0, 1, 2) && !s->own[0] && !s->own[1] && s->own[2],
+		    "the seller's phone (account 2) joins as her own account");
+		ok(s->n_victims == 2 && strcmp(s->victims[0].owner, "wxid_b1") == 0 &&
+		    strcmp(s->victims[1].owner, "wxid_b2") == 0 && s->total.paid_fen == 3000,
+		    "victims: the two buyers only; her phone's ledger (a buyer as its 'seller') counts "
+		    "nothing");
+		id = find_id(s, "wxid", "wxid_s1");
+		ok(id != NULL && parts_are(id->parts, id->n_parts, 0, 1, 2) && id->vals[2] == &ow[0],
+		    "wxid_s1: the buyers' seller and her phone's owner card");
+		id = find_id(s, "phone", "13900003333");
+		ok(id != NULL && parts_are(id->parts, id->n_parts, 2, NONE, NONE),
+		    "her own card's phone is listed");
+		ok(find_id(s, "wxid", "wxid_b1") == NULL,
+		    "her phone's ranked 'seller' (a buyer) is no identifier of hers");
+	}
+	wxf_xview_free(&v);
+	/* her phone and one buyer's alone: one account calls her its seller, one (her phone) calls
+	 * its best customer so: nothing decides which owner is the seller */
+	ok(wxf_xview_build(an + 1, 2, &v, NULL) == WXF_OK && v->n_sellers == 0,
+	    "a buyer's and the seller's phone alone (a tie): no link");
+	wxf_xview_free(&v);
+	an[1] = &a[0].an;
+	ok(wxf_xview_build(an + 1, 2, &v, NULL) == WXF_OK && v->n_sellers == 0,
+	    "the buyer her phone calls 'seller' and her phone (each names the other's owner): no "
+	    "link");
+	an[1] = &a[1].an;
+	wxf_xview_free(&v);
+	/* the examiner named the seller: the account whose owner she is, is hers */
+	mk(&a[2], "wxid_s1", "wxid_s1", NULL, NULL, NULL);
+	ok(wxf_xview_build(an + 1, 2, &v, NULL) == WXF_OK && v->n_sellers == 1 &&
+	    v->sellers[0].own[1] && !v->sellers[0].own[0] && v->sellers[0].n_victims == 1 &&
+	    strcmp(v->sellers[0].victims[0].owner, "wxid_b2") == 0,
+	    "--seller naming an account's owner: that account is hers, the other's owner the "
+	    "victim");
+	wxf_xview_free(&v);
+}
+
 /* Every allocation of wxf_xview_build made to fail in turn: WXF_ENOMEM with no view and the
  * error said, or (a failure the code does not reach) the view of a clean run; never a crash or
  * a leak (the sanitizer build and valgrind check that). */
@@ -347,6 +423,7 @@ main(void)
 	test_view();
 	test_order();
 	test_empty();
+	test_own();
 	test_alloc_failures();
 	return tap_done();
 }
