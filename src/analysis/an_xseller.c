@@ -4,7 +4,9 @@
  * accounts linked by the identifiers their cards share, each linked group's victims (the
  * accounts' owners) with their own totals and CRPL art. 55 figure, and the group's total.
  *
- * Links: an equal wxid is the same account, an equal 微信号 (alias) or phone number a strong link;
+ * Links: an equal wxid is the same account, as is an equal transfer id (one transfer, one payer,
+ * one receiver); an equal 微信号 (alias), phone number or group the seller owns (the same room
+ * id, the seller its owner in both accounts' records) is a strong link;
  * the groups are the connected components of those links over the accounts (union-find), so a
  * seller seen as wxid A in one exhibit, as wxid B with A's phone in another, is one person.  An
  * equal nickname never links, nor does a masked phone number (138****1234); a nickname shared by
@@ -18,8 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_WXID, K_ALIAS, K_PHONE, K_NICK, K_MASKED, K_N };
-static const char *const kind_name[K_N] = { "wxid", "alias", "phone", "nickname", "phone" };
+enum { K_WXID, K_ALIAS, K_PHONE, K_GROUP, K_TRANSFER, K_NICK, K_MASKED, K_N };
+static const char *const kind_name[K_N] = { "wxid", "alias", "phone", "group_owner", "transfer",
+    "nickname", "phone" };
 
 const char *
 wxf_xlink_name(wxf_xlink l)
@@ -142,7 +145,7 @@ make_id(wxf_xid *id, const xtv *t, size_t i, size_t j, size_t *up, size_t root)
 		}
 	id->kind = kind_name[t->v[i].kind];
 	id->value = t->v[i].value;
-	id->link = t->v[i].kind == K_WXID ? WXF_XL_SAME_ACCOUNT :
+	id->link = t->v[i].kind == K_WXID || t->v[i].kind == K_TRANSFER ? WXF_XL_SAME_ACCOUNT :
 	    t->v[i].kind == K_NICK ? WXF_XL_NAME_ONLY : t->v[i].kind == K_MASKED ? WXF_XL_MASKED :
 	    WXF_XL_STRONG;
 	return WXF_OK;
@@ -372,6 +375,9 @@ wxf_xview_free(wxf_xview **vp)
 	for (i = 0; i < v->n_name_only; i++)
 		xid_free(&v->name_only[i]);
 	free(v->name_only);
+	for (i = 0; i < v->n_wrap_; i++)
+		free(((wxf_an_value **)v->wrap_)[i]);
+	free(v->wrap_);
 	free(v);
 	*vp = NULL;
 }
@@ -412,7 +418,7 @@ static int
 build(wxf_xview *v, const wxf_analysis *const *an, size_t n, xtv *t, size_t *up,
     unsigned char *own)
 {
-	size_t i, j, k, p, *size, name_cap = 0;
+	size_t i, j, k, p, *size, name_cap = 0, cap_wrap = 0;
 	const wxf_an_person *s;
 	const wxf_an_value *self;
 	const char *u;
@@ -444,6 +450,46 @@ build(wxf_xview *v, const wxf_analysis *const *an, size_t n, xtv *t, size_t *up,
 		    xt_attr(t, K_PHONE, &s->phones, p) != WXF_OK ||
 		    xt_attr(t, K_NICK, &s->nicknames, p) != WXF_OK)))
 			return WXF_ENOMEM;
+		if (own[p])
+			continue;   /* her own ledger and groups are kept with someone else */
+		/* a group the seller owns (the room's owner in this account's records) */
+		for (i = 0; s != NULL && i < s->n_groups; i++) {
+			const wxf_an_group *g = &s->groups[i];
+			wxf_an_value *w;
+
+			if (!g->person_is_room_owner || g->username == NULL)
+				continue;
+			if (v->n_wrap_ == cap_wrap) {
+				/* values the view owns: a group's evidence as a value's */
+				size_t nc = cap_wrap ? cap_wrap * 2 : 16;
+				wxf_an_value **nw = realloc(v->wrap_, nc * sizeof(*nw));
+
+				if (nw == NULL)
+					return WXF_ENOMEM;
+				v->wrap_ = (void *)nw;
+				cap_wrap = nc;
+			}
+			if ((w = calloc(1, sizeof(*w))) == NULL)
+				return WXF_ENOMEM;
+			((wxf_an_value **)v->wrap_)[v->n_wrap_++] = w;
+			w->value = g->username;
+			w->refs = g->person_refs;
+			w->n_refs = g->n_person_refs;
+			w->first_ms = w->last_ms = WXF_TIME_UNKNOWN;
+			w->live = 1;
+			if (xt_push(t, K_GROUP, g->username, p, w) != WXF_OK)
+				return WXF_ENOMEM;
+		}
+		/* a transfer the owner made to the seller: a transfer id names one payer and one
+		 * receiver (the other way round it would link the payer: on the seller's own phone
+		 * the ranked "seller" is the buyer) */
+		for (i = 0; i < an[p]->ledger.n_transfers; i++) {
+			const wxf_ledger_row *r = &an[p]->ledger.transfers[i];
+
+			if (r->dir == WXF_LDIR_TO_SELLER && r->transfer_id != NULL && r->transfer_id[0] &&
+			    xt_push(t, K_TRANSFER, r->transfer_id, p, NULL) != WXF_OK)
+				return WXF_ENOMEM;
+		}
 	}
 	if (t->n > 1)
 		qsort(t->v, t->n, sizeof(*t->v), xt_cmp);

@@ -449,8 +449,9 @@ int wxf_analysis_data_path(const char *name, const char *explicit_path, char **o
 /* The seller across exhibits (several accounts' analyses in one case, an_xseller.c)
  *
  * The sellers of the accounts are linked by what their cards hold: an equal wxid means the same
- * account; an equal 微信号 (alias) or phone number is a strong link; an equal nickname is shown
- * and never used to link (anyone can take any nickname).  Each group of accounts whose sellers
+ * account, as does an equal transfer id in their ledgers; an equal 微信号 (alias), phone number or
+ * group the seller owns is a strong link; an equal nickname is shown and never used to link
+ * (anyone can take any nickname).  Each group of accounts whose sellers
  * are linked is one wxf_xseller.  Its victims are the accounts' owners (several exhibits of one
  * owner, a phone and a PC, are one victim); a victim's transfers are those of its accounts'
  * ledgers with each transfer (by transfer id) counted once, totalled as in §3, and the CRPL
@@ -470,8 +471,10 @@ const char *wxf_xlink_name(wxf_xlink l);
 
 /* One identifier of the seller and the accounts whose seller card holds it. */
 typedef struct wxf_xid {
-	const char *kind;         /* "wxid", "alias", "phone", "nickname" (a masked phone: "phone"
-	                             with link WXF_XL_MASKED) */
+	const char *kind;         /* "wxid", "alias", "phone", "group_owner" (a room the seller owns),
+	                             "transfer" (a transfer id of the account's ledger; no value
+	                             with evidence: the ledger row is its record), "nickname" (a
+	                             masked phone: "phone" with link WXF_XL_MASKED) */
 	const char *value;        /* borrowed from the analyses */
 	wxf_xlink link;           /* what an equal value in two accounts means */
 	size_t *parts;            /* account indexes (ascending) */
@@ -512,6 +515,9 @@ typedef struct wxf_xview {
 	size_t n_sellers;
 	wxf_xid *name_only;       /* nicknames shared by sellers that are not linked otherwise */
 	size_t n_name_only;
+	/* private: the values the view made (a group's evidence as a value's) */
+	void *wrap_;
+	size_t n_wrap_;
 } wxf_xview;
 
 /* Builds the view over n accounts' analyses (an[i] may be NULL or have no seller).  *out gets a

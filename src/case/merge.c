@@ -11,7 +11,9 @@
  *   <seller username><identifiers><identifier field value><source kind ref field time>
  *       <provenance .../>                             the seller card: wxid, alias, phone and
  *                                                     nickname values with every source
- *   <ledger><transfer bucket amount_fen transfer_id>  the counted transfers
+ *   <seller><group username room_owner="true">        a room the seller owns, its sources
+ *   <ledger><transfer direction bucket amount_fen      the transfers with the seller
+ *       transfer_id>
  *   <case><exhibit_label label root/>                 the exhibit an account belongs to
  *
  * Each account becomes an analysis with just those parts (wxf_merge_read), the analyses go to
@@ -43,6 +45,7 @@ typedef struct mg_acct {
 	const char *account;         /* <findings account>, or NULL (a one-account bundle) */
 	size_t cap[4], ocap[4];      /* capacities of the seller's and the owner's wxid, aliases,
 	                                phones, nicknames */
+	size_t cap_groups;
 	wxf_ledger_row *rows;
 	size_t n_rows, cap_rows;
 } mg_acct;
@@ -168,6 +171,7 @@ static const char *origin_n(int i) { return wxf_origin_name((wxf_origin)i); }
 static const char *status_n(int i) { return wxf_status_name((wxf_status)i); }
 static const char *refkind_n(int i) { return wxf_an_ref_kind_name((wxf_an_ref_kind)i); }
 static const char *bucket_n(int i) { return wxf_ledger_bucket_name((wxf_ledger_bucket)i); }
+static const char *dir_n(int i) { return wxf_ledger_dir_name((wxf_ledger_dir)i); }
 
 static void
 read_prov(wxf_merge_input *in, xmlNode *n, wxf_prov *p)
@@ -203,6 +207,9 @@ read_prov(wxf_merge_input *in, xmlNode *n, wxf_prov *p)
 	p->confidence = ok && v >= 0 && v <= 100 ? (int)v : 0;
 }
 
+static void read_sources(wxf_merge_input *in, xmlNode *n, wxf_an_ref **refs, size_t *n_refs,
+    int *live);
+
 /* One <identifier> of a card (the seller's, or the owner's) into the attribute its field names
  * (others ignored); capv: that card's capacities. */
 static void
@@ -214,8 +221,7 @@ read_identifier(wxf_merge_input *in, wxf_an_person *card, size_t *capv, xmlNode 
 	    &card->nicknames };
 	wxf_an_attr *at = NULL;
 	wxf_an_value *v;
-	xmlNode *c, *pv;
-	size_t cap = 0, k;
+	size_t k;
 
 	if (field == NULL || value == NULL)
 		return;
@@ -233,18 +239,27 @@ read_identifier(wxf_merge_input *in, wxf_an_person *card, size_t *capv, xmlNode 
 	memset(v, 0, sizeof(*v));
 	v->value = value;
 	v->first_ms = v->last_ms = WXF_TIME_UNKNOWN;
-	for (c = n->children; c != NULL && v->n_refs < MG_MAX_VALUES; c = c->next) {
+	read_sources(in, n, &v->refs, &v->n_refs, &v->live);
+}
+
+/* The <source> children of n (each with its <provenance>) as evidence references. */
+static void
+read_sources(wxf_merge_input *in, xmlNode *n, wxf_an_ref **refs, size_t *n_refs, int *live)
+{
+	xmlNode *c, *pv;
+	size_t cap = 0;
+
+	for (c = n->children; c != NULL && *n_refs < MG_MAX_VALUES; c = c->next) {
 		wxf_an_ref *r;
 		int i;
 
 		if (!is_el(c, "source"))
 			continue;
-		if (wxf_arena_grow(in->ar, (void **)&v->refs, &cap, v->n_refs + 1, sizeof(*v->refs)) !=
-		    0) {
+		if (wxf_arena_grow(in->ar, (void **)refs, &cap, *n_refs + 1, sizeof(**refs)) != 0) {
 			in->failed = 1;
 			return;
 		}
-		r = &v->refs[v->n_refs++];
+		r = &(*refs)[(*n_refs)++];
 		memset(r, 0, sizeof(*r));
 		i = name_index(attr(in, c, "kind"), refkind_n, WXF_REF_N);
 		r->kind = i >= 0 ? (wxf_an_ref_kind)i : WXF_REF_IDENTITY;
@@ -265,8 +280,34 @@ read_identifier(wxf_merge_input *in, wxf_an_person *card, size_t *capv, xmlNode 
 				break;
 			}
 		if (r->prov.origin == WXF_ORIGIN_LIVE)
-			v->live = 1;
+			*live = 1;
 	}
+}
+
+/* A <group room_owner="true"> of the seller card: a room the seller owns, with its sources. */
+static void
+read_group(wxf_merge_input *in, mg_acct *a, xmlNode *n)
+{
+	xmlChar *ro = xmlGetNoNsProp(n, (const xmlChar *)"room_owner");
+	int owner = ro != NULL && strcmp((const char *)ro, "true") == 0, live = 0;
+	wxf_an_group *g;
+
+	xmlFree(ro);
+	if (!owner || a->seller.n_groups >= MG_MAX_VALUES)
+		return;
+	if (wxf_arena_grow(in->ar, (void **)&a->seller.groups, &a->cap_groups,
+	    a->seller.n_groups + 1, sizeof(*a->seller.groups)) != 0) {
+		in->failed = 1;
+		return;
+	}
+	g = &a->seller.groups[a->seller.n_groups];
+	memset(g, 0, sizeof(*g));
+	if ((g->username = attr(in, n, "username")) == NULL)
+		return;
+	g->name = attr(in, n, "name");
+	g->person_is_room_owner = 1;
+	read_sources(in, n, &g->person_refs, &g->n_person_refs, &live);
+	a->seller.n_groups++;
 }
 
 /* The counted transfers of <ledger>. */
@@ -293,6 +334,8 @@ read_ledger(wxf_merge_input *in, mg_acct *a, xmlNode *n)
 		r->transfer_id = attr(in, c, "transfer_id");
 		i = name_index(attr(in, c, "bucket"), bucket_n, WXF_LB_N);
 		r->bucket = i >= 0 ? (wxf_ledger_bucket)i : WXF_LB_NONE;
+		i = name_index(attr(in, c, "direction"), dir_n, WXF_LDIR_N);
+		r->dir = i >= 0 ? (wxf_ledger_dir)i : WXF_LDIR_UNKNOWN;
 		r->amount_fen = attr_int(c, "amount_fen", &ok);
 		r->amount_known = ok && r->amount_fen >= 0;
 		r->final_paysubtype = WXF_INT_UNKNOWN;
@@ -333,10 +376,12 @@ read_findings(wxf_merge_input *in, xmlNode *f)
 				continue;
 			a->an.seller = &a->seller;
 			for (k = c->children; k != NULL; k = k->next)
-				if (is_el(k, "identifiers"))
+				if (is_el(k, "identifiers")) {
 					for (id = k->children; id != NULL; id = id->next)
 						if (is_el(id, "identifier"))
 							read_identifier(in, &a->seller, a->cap, id);
+				} else if (is_el(k, "group"))
+					read_group(in, a, k);
 		} else if (is_el(c, "ledger"))
 			read_ledger(in, a, c);
 	}

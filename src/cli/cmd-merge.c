@@ -115,10 +115,11 @@ const struct wxf_cmd_entry wxf_cmd_merge_entry = {
 	    "Verifies every BUNDLE as verify does (manifest, audit chain, signature), then reads\n"
 	    "the findings of each one's timeline.xml (owner, seller card with its sources, counted\n"
 	    "transfers, exhibit labels) and links the sellers of all their accounts as case does\n"
-	    "for the accounts of one run: wxid (same account), 微信号 or phone (strong link), never\n"
-	    "a nickname or a masked number; per victim the totals and CRPL art. 55 figure, each\n"
-	    "transfer once.  Writes OUTDIR/seller.html, seller.xml (<merge> of data/timeline.xsd),\n"
-	    "audit.jsonl and manifest.sha256; no evidence is read.  Honours SOURCE_DATE_EPOCH.\n"
+	    "for the accounts of one run: wxid or transfer id (same account), 微信号, phone or owned\n"
+	    "group (strong link), never a nickname or a masked number; the seller's own account\n"
+	    "joins as hers; per victim the totals and CRPL art. 55 figure, each transfer once.\n"
+	    "Writes OUTDIR/seller.html, seller.xml (<merge> of data/timeline.xsd), audit.jsonl\n"
+	    "and manifest.sha256; no evidence is read.  Honours SOURCE_DATE_EPOCH.\n"
 	    "Exit status 0 merged, 1 a bundle does not verify (nothing written), 2 usage, 3 a\n"
 	    "bundle's timeline.xml cannot be read, 4 OUTDIR could not be written.",
 	.optstring = "o:",

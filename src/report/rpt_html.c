@@ -2585,7 +2585,10 @@ xs_id_row(hctx *h, const wxf_xid *id)
 			F(h, " · %zu 处来源 (sources), 首条 (first):", v->n_refs);
 			use_part(h, id->parts[k]);
 			ref_line(h, &v->refs[0]);
-		} else
+		} else if (strcmp(id->kind, "transfer") == 0)
+			P(h, " · 该账户付款明细中付给卖家的转账 <span class=\"en\">(a transfer paid to the "
+			    "seller in this account's ledger)</span>");
+		else
 			P(h, " · 卖家账号本身 <span class=\"en\">(the seller's account itself)</span>");
 	}
 	P(h, "</td></tr>\n");
@@ -2624,14 +2627,18 @@ xseller(hctx *h)
 	const hpart *cur = h->cur;
 
 	P(h, "<section id=\"xseller\"><h2>跨检材卖家 <span class=\"en\">(The seller across "
-	    "exhibits)</span></h2>\n<p class=\"note\">各账户的卖家按其身份卡中的标识关联：微信 ID 相同为同一"
-	    "账号；微信号或手机号相同为强关联；昵称相同只列出，从不用于关联。每位被害人（机主）单独计算"
-	    "付款与赔偿额；同一被害人的多个检材中同一笔转账（转账单号相同）只计一次。<br><span class=\"en\">"
-	    "The sellers of the accounts are linked by the identifiers their cards hold: an equal wxid "
-	    "is the same account, an equal 微信号 (alias) or phone number a strong link, an equal "
-	    "nickname is listed and never used to link. Each victim (account owner) has his own totals "
-	    "and CRPL art. 55 figure, because each buyer's claim is his own; a transfer found in "
-	    "several exhibits of one victim (the same transfer id) is counted once.</span></p>\n");
+	    "exhibits)</span></h2>\n<p class=\"note\">各账户的卖家按其身份卡中的标识关联：微信 ID 相同、"
+	    "或付给卖家的转账单号相同，为同一账号；微信号、手机号或卖家所建群相同为强关联；昵称或掩码号码"
+	    "相同只列出，从不用于关联。机主即卖家的账户为卖家本人的账户，不是被害人。每位被害人（机主）"
+	    "单独计算付款与赔偿额；同一被害人的多个检材中同一笔转账（转账单号相同）只计一次。<br><span "
+	    "class=\"en\">The sellers of the accounts are linked by the identifiers their cards hold: "
+	    "an equal wxid, or an equal transfer id among the transfers paid to the seller, is the "
+	    "same account; an equal 微信号 (alias), phone number or group the seller owns is a strong "
+	    "link; an equal nickname or masked number is listed and never used to link. An account "
+	    "whose owner is the seller is her own account, not a victim's. Each victim (account "
+	    "owner) has his own totals and CRPL art. 55 figure, because each buyer's claim is his own; "
+	    "a transfer found in several exhibits of one victim (the same transfer id) is counted "
+	    "once.</span></p>\n");
 	if (v->n_sellers == 0)
 		P(h, "<p>没有在两个以上账户中关联到同一卖家 <span class=\"en\">(no seller is linked "
 		    "across two or more accounts)</span>.</p>\n");

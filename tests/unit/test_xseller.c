@@ -48,6 +48,8 @@ row(const char *tid, wxf_ledger_bucket b, int64_t fen)
 	r.amount_fen = fen;
 	r.amount_known = 1;
 	r.kind = WXF_PAY_TRANSFER;
+	r.dir = b == WXF_LB_RECEIVED ? WXF_LDIR_FROM_SELLER : b == WXF_LB_NONE ? WXF_LDIR_OTHER :
+	    WXF_LDIR_TO_SELLER;
 	return r;
 }
 
@@ -168,10 +170,17 @@ test_view(void)
 	id = find_id(s, "nickname", "Amy");
 	ok(id != NULL && id->link == WXF_XL_NAME_ONLY && parts_are(id->parts, id->n_parts, 0, NONE,
 	    NONE), "within the seller, the nickname is listed for account 0 only");
-	ok(s->n_ids == 5, "five identifiers: %zu", s->n_ids);
-	ok(s->n_ids == 5 && strcmp(s->ids[0].kind, "wxid") == 0 &&
-	    strcmp(s->ids[2].kind, "alias") == 0 && strcmp(s->ids[4].kind, "nickname") == 0,
-	    "identifiers by kind (wxid, alias, phone, nickname) then value");
+	/* wxid_s1, wxid_s2, daigou_amy, the phone, the transfers paid to the seller T1 T2 T4 T9
+	 * (T3 came back from the seller, T5 is no transfer with her), Amy */
+	ok(s->n_ids == 9, "nine identifiers: %zu", s->n_ids);
+	ok(s->n_ids == 9 && strcmp(s->ids[0].kind, "wxid") == 0 &&
+	    strcmp(s->ids[2].kind, "alias") == 0 && strcmp(s->ids[3].kind, "phone") == 0 &&
+	    strcmp(s->ids[4].kind, "transfer") == 0 && strcmp(s->ids[8].kind, "nickname") == 0,
+	    "identifiers by kind (wxid, alias, phone, group, transfer, nickname) then value");
+	id = find_id(s, "transfer", "T1");
+	ok(id != NULL && id->link == WXF_XL_SAME_ACCOUNT && parts_are(id->parts, id->n_parts, 0, 1,
+	    NONE) && find_id(s, "transfer", "T3") == NULL,
+	    "T1 paid to the seller in accounts 0 and 1: a same-account link; T3 (from her) none");
 
 	ok(s->n_victims == 2, "two victims (buyer01's two exhibits are one victim): %zu",
 	    s->n_victims);
@@ -262,6 +271,7 @@ test_empty(void)
 {
 	static acct a[2];
 	const wxf_analysis *an[2];
+	const wxf_xid *id;
 	wxf_xview *v = NULL;
 
 	mk(&a[0], "o1", "wxid_s1", "al1", NULL, "Same");
@@ -271,6 +281,33 @@ test_empty(void)
 	ok(wxf_xview_build(an, 2, &v, NULL) == WXF_OK && v->n_sellers == 0 && v->n_name_only == 1,
 	    "two sellers sharing only a nickname: not linked, the nickname listed");
 	wxf_xview_free(&v);
+	/* a room both sellers own (the same room id): a strong link; a room one only joined, none */
+	{
+		static wxf_an_group g0[2], g1[1];
+
+		memset(g0, 0, sizeof(g0));
+		memset(g1, 0, sizeof(g1));
+		g0[0].username = "123@chatroom";
+		g0[0].person_is_room_owner = 1;
+		g0[1].username = "456@chatroom";
+		g1[0].username = "456@chatroom";   /* a member there, not its owner */
+		a[0].seller.groups = g0;
+		a[0].seller.n_groups = 2;
+		a[1].seller.groups = g1;
+		a[1].seller.n_groups = 1;
+		ok(wxf_xview_build(an, 2, &v, NULL) == WXF_OK && v->n_sellers == 0,
+		    "a room one seller owns and the other only joined: no link");
+		wxf_xview_free(&v);
+		g1[0].username = "123@chatroom";
+		g1[0].person_is_room_owner = 1;
+		ok(wxf_xview_build(an, 2, &v, NULL) == WXF_OK && v->n_sellers == 1 &&
+		    (id = find_id(&v->sellers[0], "group_owner", "123@chatroom")) != NULL &&
+		    id->link == WXF_XL_STRONG && id->n_parts == 2,
+		    "both own room 123@chatroom: a strong link");
+		wxf_xview_free(&v);
+		a[0].seller.n_groups = 0;
+		a[1].seller.n_groups = 0;
+	}
 	/* a masked number (as a wallet shows it) stands for many numbers: no link */
 	mk(&a[0], "o1", "wxid_s1", NULL, "138****7788", NULL);
 	mk(&a[1], "o2", "wxid_s2", NULL, "138****7788", NULL);
@@ -311,7 +348,7 @@ test_own(void)
 	/* the seller's phone: ranked seller wxid_b1 (her best customer), owner wxid_s1 with a phone
 	 * on her card */
 	mk(&a[2], "wxid_s1", "wxid_b1", NULL, NULL, NULL);
-	a[2].rows[0] = row("T1", WXF_LB_PAID, 1000);
+	a[2].rows[0] = row("T1", WXF_LB_RECEIVED, 1000);   /* from her "seller", the buyer */
 	a[2].an.ledger.n_transfers = 1;
 	memset(&oc, 0, sizeof(oc));
 	oc.username = "wxid_s1";
