@@ -789,6 +789,7 @@ case_write(case_run *r, wxf_err *err)
 		parts[i].m = r->n_accts > 0 ? r->accts[i]->m : r->empty;
 		parts[i].an = r->ans[i];
 		parts[i].exhibit = r->n_accts > 0 ? case_exhibit_of(r, r->accts[i]) : NULL;
+		parts[i].id_key = r->n_accts > 0 ? r->accts[i]->dir : NULL;
 		if (r->n_accts > 1) {
 			parts[i].label = r->s->accounts[i].label;
 			parts[i].key = r->accts[i]->dir;

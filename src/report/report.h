@@ -103,6 +103,11 @@ typedef struct wxf_report_part {
 	const struct wxf_analysis *an;  /* may be NULL: no ledger, dossier or indicator hits */
 	const char *exhibit;            /* the exhibit it was read from (its label, or the evidence
 	                                   root or container as named in the bundle); may be NULL */
+	const char *id_key;             /* what its record ids (payments, identities, deleted
+	                                   conversations, anchors, CASE nodes) derive from, given with
+	                                   one account too (its folder's evidence path, like key):
+	                                   ids then do not depend on how many accounts the case has;
+	                                   NULL: key */
 } wxf_report_part;
 
 typedef struct wxf_report_in {

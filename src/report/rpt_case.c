@@ -215,7 +215,7 @@ file_node(cctx *x, const wxf_item *it)
 static void
 account_id(const rpt_part *p, const char *username, char out[80])
 {
-	node_id(out, "ApplicationAccount", p->key != NULL ? p->key : "", username, NULL);
+	node_id(out, "ApplicationAccount", p->idkey != NULL ? p->idkey : "", username, NULL);
 }
 
 static void
@@ -316,7 +316,7 @@ message_node(cctx *x, const rpt_part *p, const char *app, const wxf_msg *g)
 	char id[80], fid[80], acc[80], mid[32];
 
 	snprintf(mid, sizeof(mid), "m-%s", g->id);
-	node_id(id, "Message", p->key, mid, NULL);
+	node_id(id, "Message", p->idkey, mid, NULL);
 	node_open(x, id, "uco-observable:Message");
 	node_id(fid, "MessageFacet", id, NULL, NULL);
 	wxf_buf_printf(b, ",\"uco-core:hasFacet\":[{\"@id\":\"%s\",\"@type\":\"uco-observable:"
@@ -356,7 +356,7 @@ payment_node(cctx *x, const rpt_part *p, const char *app, const wxf_payment *py)
 		ty = type[3];
 	else if (py->kind == WXF_PAY_RECEIPT)
 		ty = type[4];
-	node_id(id, "Message", p->key, pid, NULL);
+	node_id(id, "Message", p->idkey, pid, NULL);
 	node_open(x, id, "uco-observable:Message");
 	node_id(fid, "MessageFacet", id, NULL, NULL);
 	wxf_buf_printf(b, ",\"uco-core:hasFacet\":[{\"@id\":\"%s\",\"@type\":\"uco-observable:"
@@ -444,11 +444,11 @@ result_list(cctx *x)
 				account_id(p, m->identities[i]->username, id);
 			else if (i < m->n_identities + m->n_msgs) {
 				snprintf(mid, sizeof(mid), "m-%s", m->msgs[i - m->n_identities]->id);
-				node_id(id, "Message", p->key, mid, NULL);
+				node_id(id, "Message", p->idkey, mid, NULL);
 			} else {
 				snprintf(mid, sizeof(mid), "p-%s%s", p->tag,
 				    m->payments[i - m->n_identities - m->n_msgs]->id);
-				node_id(id, "Message", p->key, mid, NULL);
+				node_id(id, "Message", p->idkey, mid, NULL);
 			}
 			wxf_buf_printf(x->b, "%s{\"@id\":\"%s\"}", first ? "" : ",", id);
 			first = 0;

@@ -110,7 +110,7 @@ add_attr_events(rpt_ctx *c, size_t *cap, size_t part, const wxf_identity *id, co
 	size_t i;
 	char h[13];
 
-	short_hash(c->parts[part].key, id->username, h);
+	short_hash(c->parts[part].idkey, id->username, h);
 	for (i = 0; i < a->n; i++) {
 		rpt_event e;
 
@@ -176,7 +176,7 @@ add_part_events(rpt_ctx *c, size_t *cap, size_t part)
 		memset(&e, 0, sizeof(e));
 		e.part = part;
 		e.type = RPT_EV_CONV_DELETED;
-		rpt_conv_anchor(c->parts[part].key, cv->talker, a);
+		rpt_conv_anchor(c->parts[part].idkey, cv->talker, a);
 		snprintf(e.id, sizeof(e.id), "d-%s", a + 2);
 		e.time_ms = cv->deleted_time_ms;
 		e.conv = cv;
@@ -234,10 +234,12 @@ rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 			}
 			p->m = c->empty;
 		}
-		if (p->key != NULL) {
+		p->idkey = in->parts != NULL && in->n_parts > 0 && in->parts[i].id_key != NULL ?
+		    in->parts[i].id_key : p->key;
+		if (p->idkey != NULL) {
 			char h[13];
 
-			short_hash(NULL, p->key, h);
+			short_hash(NULL, p->idkey, h);
 			snprintf(p->tag, sizeof(p->tag), "%.8s.", h);
 		}
 	}

@@ -55,7 +55,7 @@ typedef struct hctx {
 	const wxf_analysis *an;
 	const char *sfx;     /* section id suffix */
 	const char *tag;     /* payment id tag ("" with one account) */
-	const char *key;     /* conversation anchor key (NULL with one account) */
+	const char *key;     /* conversation anchor key (the account's idkey) */
 	wxf_buf *b;          /* the page being written (out->b when it streams to a file) */
 	rpt_out *out;        /* the file b streams to, or NULL (the PDF's document is built whole) */
 	const char *up;      /* "" in report.html, "../" in conversation pages */
@@ -105,7 +105,7 @@ use_part(hctx *h, size_t i)
 	h->an = hp->rp->an;
 	h->sfx = hp->sfx;
 	h->tag = hp->rp->tag;
-	h->key = hp->rp->key;
+	h->key = hp->rp->idkey;
 	h->seller = hp->seller;
 	h->owner = hp->owner;
 	h->convs = hp->convs;
@@ -2467,7 +2467,7 @@ build_locs(hctx *h)
 
 			if (conv_pages(h, cv) == 0)
 				continue;
-			rpt_conv_anchor(h->hp[p].rp->key, cv->talker, a);
+			rpt_conv_anchor(h->hp[p].rp->idkey, cv->talker, a);
 			for (k = 0; k < cv->n_msgs; k++) {
 				wxf_xgrow((void **)&h->locs, &cap, h->n_locs + 1, sizeof(*h->locs));
 				h->locs[h->n_locs].msg_id = cv->msgs[k]->id;

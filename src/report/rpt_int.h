@@ -41,8 +41,11 @@ typedef struct rpt_part {
 	const wxf_model *m;
 	const struct wxf_analysis *an;
 	const char *label;
-	const char *key;         /* NULL: the only account */
-	char tag[10];            /* "" or the first 8 hex digits of SHA-256(key) and '.' */
+	const char *key;         /* NULL: the only account (its "account" attributes and columns) */
+	const char *idkey;       /* what record ids derive from: the account's stable key (its
+	                            folder's evidence path) with one account too, so that an id does
+	                            not change with the number of exhibits; NULL: none given */
+	char tag[10];            /* "" or the first 8 hex digits of SHA-256(idkey) and '.' */
 } rpt_part;
 
 /* A tag on an event (rpt_tags.c): sorted by event order, then tag, note, examiner. */
