@@ -711,6 +711,20 @@ case_analyse(case_run *r, wxf_err *err)
 				    (long long)r->xview->sellers[k].total.net_fen);
 			wxf_audit_add(&r->audit, "seller-across-exhibits", b.p, NULL);
 			wxf_buf_free(&b);
+			for (k = 0; k < r->xview->n_sellers; k++) {
+				const wxf_xseller *xs = &r->xview->sellers[k];
+				size_t j;
+
+				r->s->n_xsellers++;
+				r->s->n_xlinked += xs->n_parts;
+				if (!xs->total.overflow)
+					r->s->xnet_fen += xs->total.net_fen;
+				if (xs->total.crpl_applicable)
+					r->s->xcrpl55_fen += xs->total.crpl55_fen;
+				for (j = 0; j < xs->n_parts; j++)
+					if (xs->own[j] && xs->parts[j] < r->s->n_accounts)
+						r->s->accounts[xs->parts[j]].seller_own = 1;
+			}
 		}
 	}
 	/* the analyses keep borrowing the set */

@@ -62,6 +62,7 @@ typedef struct wxf_case_account {
 	int totals_ok;                   /* net valid (no overflow) */
 	int crpl_ok;                     /* crpl55_fen is a figure (a seller was paid) */
 	int64_t net_fen, crpl55_fen;
+	int seller_own;                  /* the seller's own account (seller across exhibits) */
 } wxf_case_account;
 
 /* A driver that reads whole folders (run()): its line in the summary. */
@@ -89,6 +90,8 @@ typedef struct wxf_case_summary {
 	size_t n_msgs, n_payments;       /* over every account */
 	wxf_case_account *accounts;      /* in report order */
 	size_t n_accounts;
+	size_t n_xsellers, n_xlinked;    /* sellers linked across the accounts, accounts in them */
+	int64_t xnet_fen, xcrpl55_fen;   /* their totals: net, the sum of the victims' figures */
 	size_t n_changed;                /* evidence files changed between the two hashings */
 	size_t n_unreadable;             /* containers that could not be opened */
 	size_t n_dbs_unreadable;         /* databases (or run() folders) not decrypted or not read */

@@ -181,6 +181,11 @@ print_summary(const struct case_opts *o, const wxf_case_summary *s)
 		if (t1 != NULL)
 			printf("  account %s\n", t1);
 		free(t1);
+		if (a->seller_own) {
+			/* its own analysis takes her best customer for "the seller": not shown */
+			printf("    the seller's own account (seller across exhibits, report.html#xseller)\n");
+			continue;
+		}
 		if (a->seller == NULL)
 			continue;
 		t1 = wxf_term_str(a->seller);
@@ -195,6 +200,14 @@ print_summary(const struct case_opts *o, const wxf_case_summary *s)
 			}
 			putchar('\n');
 		}
+	}
+	if (s->n_xsellers > 0) {
+		printf("  seller across exhibits: %zu seller(s) over %zu accounts\n", s->n_xsellers,
+		    s->n_xlinked);
+		wxf_report_fen(s->xnet_fen, t, sizeof(t));
+		printf("    net paid by the victims: %s", t);
+		wxf_report_fen(s->xcrpl55_fen, t, sizeof(t));
+		printf("   CRPL art. 55 figures (each victim's, summed): %s\n", t);
 	}
 	printf("  cited byte ranges re-read: %zu (%zu checked for their text); mismatches: %zu\n",
 	    s->n_cites, s->n_cites_text, s->n_cites_failed);

@@ -38,6 +38,10 @@ run x4 --exhibit-label A1=demo --exhibit-label A2=buyer2.ab --exhibit-label A3=l
 is "$?" 0 "with the seller's own phone as A4: exit 0"
 check_timeline "$TMPD/x4/timeline.xml" "the four-exhibit bundle"
 ok 'grep -q "卖家本人的账户" "$TMPD/x4/report.html"' "report.html marks the seller's own account"
+ok 'grep -A1 "^  account android seller/" "$TMPD/x4.stdout" | grep -q "the seller.s own account" &&
+	grep -q "seller across exhibits: 1 seller(s) over 4 accounts" "$TMPD/x4.stdout" &&
+	grep -q "net paid by the victims: ¥11,260.00   CRPL art. 55 figures (each victim.s, summed): ¥33,780.00" "$TMPD/x4.stdout"' \
+	"the summary names her own account and totals the victims (net ¥11,260.00, figures ¥33,780.00)"
 ok 'grep -q "message databases read: 4 of 4" "$TMPD/x1.stdout"' "every message database read"
 is "$(snapshot "$TMPD/ev")" "$before" "the evidence is unchanged"
 for f in timeline.jsonl csv/messages.csv csv/payments.csv; do
