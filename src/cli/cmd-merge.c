@@ -13,6 +13,7 @@
 #include "config.h"
 #include "wxf-gitid.h"
 #include "cmd.h"
+#include "base/wxf_buf.h"
 #include "base/wxf_mem.h"
 #include "case/merge.h"
 #include "report/report.h"
@@ -91,6 +92,23 @@ merge_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 		wxf_merge_summary_free(&s);
 		return exit_rc;
 	}
+	if (ctx->json) {
+		wxf_buf b;
+
+		wxf_buf_init(&b);
+		wxf_buf_putc(&b, '{');
+		wxf_buf_json_kstr(&b, "merged", o->out);
+		wxf_buf_printf(&b, ",\"bundles\":%zu,\"accounts\":%zu,\"sellers\":%zu,"
+		    "\"linked_accounts\":%zu,\"net_fen\":%lld,\"crpl55_fen\":%lld", s.n_bundles,
+		    s.n_accounts, s.n_sellers, s.n_linked, (long long)s.net_fen,
+		    (long long)s.crpl55_fen);
+		wxf_buf_json_kstr(&b, "manifest_sha256", s.manifest_sha256);
+		wxf_buf_puts(&b, "}\n");
+		fputs(b.p, stdout);
+		wxf_buf_free(&b);
+		wxf_merge_summary_free(&s);
+		return WXF_EXIT_OK;
+	}
 	printf("Merged bundle: %s\n  seller.html, seller.xml, audit.jsonl\n", o->out);
 	printf("  bundles verified and read: %zu; accounts: %zu\n", s.n_bundles, s.n_accounts);
 	printf("  sellers linked across exhibits: %zu (%zu accounts)\n", s.n_sellers, s.n_linked);
@@ -119,7 +137,9 @@ const struct wxf_cmd_entry wxf_cmd_merge_entry = {
 	    "group (strong link), never a nickname or a masked number; the seller's own account\n"
 	    "joins as hers; per victim the totals and CRPL art. 55 figure, each transfer once.\n"
 	    "Writes OUTDIR/seller.html, seller.xml (<merge> of data/timeline.xsd), audit.jsonl\n"
-	    "and manifest.sha256; no evidence is read.  Honours SOURCE_DATE_EPOCH.\n"
+	    "and manifest.sha256; no evidence is read.  Honours SOURCE_DATE_EPOCH.  With --json\n"
+	    "the summary is one JSON object (bundles, accounts, sellers, linked_accounts,\n"
+	    "net_fen, crpl55_fen, manifest_sha256).\n"
 	    "Exit status 0 merged, 1 a bundle does not verify (nothing written), 2 usage, 3 a\n"
 	    "bundle's timeline.xml cannot be read, 4 OUTDIR could not be written.",
 	.optstring = "o:",

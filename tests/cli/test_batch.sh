@@ -142,7 +142,9 @@ print(("ok - " if b == [hashlib.sha256(w).hexdigest() for w in want] else "not o
 PY
 [ $? -eq 0 ] || fail "python checks ran"
 while IFS= read -r line; do case "$line" in "ok - "*) pass "${line#ok - }";; "not ok - "*) fail "${line#not ok - }";; *) echo "$line";; esac; done < "$TMPD/py"
-(cd "$TMPD/out-xargs" && "$WXF" merge -o ../merged2 A1 A2 A3 A4 > /dev/null 2>&1)
+(cd "$TMPD/out-xargs" && "$WXF" merge --json -o ../merged2 A1 A2 A3 A4 > ../merge.json 2>&1)
+ok 'python3 -c "import hashlib,json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j[\"sellers\"] == 1 and j[\"linked_accounts\"] == 4 and j[\"crpl55_fen\"] == 3378000 and j[\"manifest_sha256\"] == hashlib.sha256(open(sys.argv[2], \"rb\").read()).hexdigest() else 1)" "$TMPD/merge.json" "$TMPD/merged/manifest.sha256"' \
+	"merge --json: one object with the counts, the figures' sum and the manifest hash"
 ok 'cmp -s "$TMPD/merged/manifest.sha256" "$TMPD/merged2/manifest.sha256"' \
 	"merging again gives a byte-identical bundle"
 (cd "$TMPD/out-xargs" && "$WXF" merge -o ../merged A1 > /dev/null 2> ../m.err)
