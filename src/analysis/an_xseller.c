@@ -541,7 +541,12 @@ build(wxf_xview *v, const wxf_analysis *const *an, size_t n, xtv *t, size_t *up,
 				free(size);
 				return WXF_ENOMEM;
 			}
-			if (xs->ids[xs->n_ids].n_parts > 0)
+			/* a transfer id is listed where it links (one transfer in two accounts), not
+			 * for every transfer of the ledgers */
+			if (t->v[i].kind == K_TRANSFER && xs->ids[xs->n_ids].n_parts < 2) {
+				xid_free(&xs->ids[xs->n_ids]);
+				memset(&xs->ids[xs->n_ids], 0, sizeof(xs->ids[xs->n_ids]));
+			} else if (xs->ids[xs->n_ids].n_parts > 0)
 				xs->n_ids++;
 		}
 		if (build_victims(xs, an) != WXF_OK) {

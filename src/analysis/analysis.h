@@ -472,8 +472,9 @@ const char *wxf_xlink_name(wxf_xlink l);
 /* One identifier of the seller and the accounts whose seller card holds it. */
 typedef struct wxf_xid {
 	const char *kind;         /* "wxid", "alias", "phone", "group_owner" (a room the seller owns),
-	                             "transfer" (a transfer id of the account's ledger; no value
-	                             with evidence: the ledger row is its record), "nickname" (a
+	                             "transfer" (a transfer id found in the ledgers of two accounts
+	                             or more, listed only then; no value with evidence: the ledger
+	                             row is its record), "nickname" (a
 	                             masked phone: "phone" with link WXF_XL_MASKED) */
 	const char *value;        /* borrowed from the analyses */
 	wxf_xlink link;           /* what an equal value in two accounts means */
