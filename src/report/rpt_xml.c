@@ -397,6 +397,29 @@ x_fen(wxf_buf *b, const char *name, int64_t fen)
 	wxf_buf_printf(b, " %s=\"%lld\"", name, (long long)fen);
 }
 
+/* The transfer totals of a ledger as attributes: the sums, then (x_transfer_counts) the counts
+ * and the end of the element; <totals> of <ledger> and of the seller across exhibits share
+ * them. */
+static void
+x_transfer_fens(wxf_buf *b, const wxf_ledger_totals *t)
+{
+	x_fen(b, "paid_fen", t->paid_fen);
+	x_fen(b, "refunded_fen", t->refunded_fen);
+	x_fen(b, "expired_fen", t->expired_fen);
+	x_fen(b, "pending_fen", t->pending_fen);
+	x_fen(b, "received_fen", t->received_fen);
+	x_fen(b, "net_fen", t->net_fen);
+}
+
+static void
+x_transfer_counts(wxf_buf *b, const wxf_ledger_totals *t)
+{
+	wxf_buf_printf(b, " n_paid=\"%lld\" n_refunded=\"%lld\" n_expired=\"%lld\" n_pending=\"%lld\""
+	    " n_received=\"%lld\" n_unknown_amount=\"%lld\"/>\n", (long long)t->n_paid,
+	    (long long)t->n_refunded, (long long)t->n_expired, (long long)t->n_pending,
+	    (long long)t->n_received, (long long)t->n_unknown_amount);
+}
+
 /* CRPL art. 55: inputs, formula, result; no figure unless applicable. */
 static void
 x_crpl55(wxf_buf *b, const char *indent, const wxf_ledger_totals *t)
@@ -597,21 +620,13 @@ x_ledger(const rpt_ctx *c, const rpt_part *part, const wxf_ledger *l, wxf_buf *b
 		x_ledger_row(c, part, "receipt", &l->receipts[i], b);
 	wxf_buf_puts(b, "      <totals");
 	if (!t->overflow) {
-		x_fen(b, "paid_fen", t->paid_fen);
-		x_fen(b, "refunded_fen", t->refunded_fen);
-		x_fen(b, "expired_fen", t->expired_fen);
-		x_fen(b, "pending_fen", t->pending_fen);
-		x_fen(b, "received_fen", t->received_fen);
-		x_fen(b, "net_fen", t->net_fen);
+		x_transfer_fens(b, t);
 		x_fen(b, "hb_from_seller_fen", t->hb_from_seller_fen);
 		x_fen(b, "hb_to_seller_fen", t->hb_to_seller_fen);
 		x_fen(b, "aa_fen", t->aa_fen);
 		x_fen(b, "receipts_fen", t->receipts_fen);
 	}
-	wxf_buf_printf(b, " n_paid=\"%lld\" n_refunded=\"%lld\" n_expired=\"%lld\" n_pending=\"%lld\""
-	    " n_received=\"%lld\" n_unknown_amount=\"%lld\"/>\n", (long long)t->n_paid,
-	    (long long)t->n_refunded, (long long)t->n_expired, (long long)t->n_pending,
-	    (long long)t->n_received, (long long)t->n_unknown_amount);
+	x_transfer_counts(b, t);
 	wxf_buf_puts(b, "    </ledger>\n");
 	x_crpl55(b, "    ", t);
 }
@@ -749,18 +764,9 @@ static void
 x_xs_totals(wxf_buf *b, const char *indent, const char *name, const wxf_ledger_totals *t)
 {
 	wxf_buf_printf(b, "%s<%s overflow=\"%s\"", indent, name, t->overflow ? "true" : "false");
-	if (!t->overflow) {
-		x_fen(b, "paid_fen", t->paid_fen);
-		x_fen(b, "refunded_fen", t->refunded_fen);
-		x_fen(b, "expired_fen", t->expired_fen);
-		x_fen(b, "pending_fen", t->pending_fen);
-		x_fen(b, "received_fen", t->received_fen);
-		x_fen(b, "net_fen", t->net_fen);
-	}
-	wxf_buf_printf(b, " n_paid=\"%lld\" n_refunded=\"%lld\" n_expired=\"%lld\" n_pending=\"%lld\""
-	    " n_received=\"%lld\" n_unknown_amount=\"%lld\"/>\n", (long long)t->n_paid,
-	    (long long)t->n_refunded, (long long)t->n_expired, (long long)t->n_pending,
-	    (long long)t->n_received, (long long)t->n_unknown_amount);
+	if (!t->overflow)
+		x_transfer_fens(b, t);
+	x_transfer_counts(b, t);
 }
 
 /* One identifier and, per account whose seller card holds it, its first source. */
