@@ -250,6 +250,29 @@ shares_group(const wxf_an_person *s, const char *room)
 	return 0;
 }
 
+/* One transfer row into the totals of its bucket: the count, and the sum when the amount is
+ * known (an unknown amount is counted apart); FROM_SELLER_OTHER and NONE go nowhere. */
+void
+an_ledger_count(wxf_ledger_totals *t, const wxf_ledger_row *r)
+{
+	int64_t *acc = NULL, *n = NULL;
+
+	switch (r->bucket) {
+	case WXF_LB_PAID: acc = &t->paid_fen; n = &t->n_paid; break;
+	case WXF_LB_REFUNDED: acc = &t->refunded_fen; n = &t->n_refunded; break;
+	case WXF_LB_EXPIRED: acc = &t->expired_fen; n = &t->n_expired; break;
+	case WXF_LB_PENDING: acc = &t->pending_fen; n = &t->n_pending; break;
+	case WXF_LB_RECEIVED: acc = &t->received_fen; n = &t->n_received; break;
+	default: break;
+	}
+	if (r->bucket != WXF_LB_NONE && !r->amount_known)
+		t->n_unknown_amount++;
+	if (acc != NULL && r->amount_known)
+		sum(t, acc, r->amount_fen);
+	if (n != NULL)
+		(*n)++;
+}
+
 int
 an_build_ledger(an_ctx *c)
 {
@@ -292,25 +315,7 @@ an_build_ledger(an_ctx *c)
 				r.bucket = p->final_state == WXF_PST_ACCEPTED ? WXF_LB_RECEIVED :
 				    WXF_LB_FROM_SELLER_OTHER;
 			}
-			if (r.bucket != WXF_LB_NONE && !r.amount_known)
-				t->n_unknown_amount++;
-			if (r.amount_known)
-				switch (r.bucket) {
-				case WXF_LB_PAID: sum(t, &t->paid_fen, r.amount_fen); break;
-				case WXF_LB_REFUNDED: sum(t, &t->refunded_fen, r.amount_fen); break;
-				case WXF_LB_EXPIRED: sum(t, &t->expired_fen, r.amount_fen); break;
-				case WXF_LB_PENDING: sum(t, &t->pending_fen, r.amount_fen); break;
-				case WXF_LB_RECEIVED: sum(t, &t->received_fen, r.amount_fen); break;
-				default: break;
-				}
-			switch (r.bucket) {
-			case WXF_LB_PAID: t->n_paid++; break;
-			case WXF_LB_REFUNDED: t->n_refunded++; break;
-			case WXF_LB_EXPIRED: t->n_expired++; break;
-			case WXF_LB_PENDING: t->n_pending++; break;
-			case WXF_LB_RECEIVED: t->n_received++; break;
-			default: break;
-			}
+			an_ledger_count(t, &r);
 			if ((rc = row_push(c, &tr, &r)) < 0)
 				return rc;
 		} else if (p->kind == WXF_PAY_RED_PACKET && s != NULL) {

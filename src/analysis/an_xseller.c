@@ -182,43 +182,6 @@ tsum(wxf_ledger_totals *t, int64_t *acc, int64_t v)
 		t->overflow = 1;
 }
 
-/* Adds one counted row to t (as an_build_ledger does). */
-static void
-count_row(wxf_ledger_totals *t, const wxf_ledger_row *r)
-{
-	if (!r->amount_known)
-		t->n_unknown_amount++;
-	switch (r->bucket) {
-	case WXF_LB_PAID:
-		t->n_paid++;
-		if (r->amount_known)
-			tsum(t, &t->paid_fen, r->amount_fen);
-		break;
-	case WXF_LB_REFUNDED:
-		t->n_refunded++;
-		if (r->amount_known)
-			tsum(t, &t->refunded_fen, r->amount_fen);
-		break;
-	case WXF_LB_EXPIRED:
-		t->n_expired++;
-		if (r->amount_known)
-			tsum(t, &t->expired_fen, r->amount_fen);
-		break;
-	case WXF_LB_PENDING:
-		t->n_pending++;
-		if (r->amount_known)
-			tsum(t, &t->pending_fen, r->amount_fen);
-		break;
-	case WXF_LB_RECEIVED:
-		t->n_received++;
-		if (r->amount_known)
-			tsum(t, &t->received_fen, r->amount_fen);
-		break;
-	default:
-		break;
-	}
-}
-
 /* net, and the CRPL figure where a seller was paid (an_build_ledger's rule) */
 static void
 finish_totals(wxf_ledger_totals *t)
@@ -283,7 +246,7 @@ victim_totals(wxf_xvictim *v, const wxf_analysis *const *an)
 			v->n_repeated++;
 			v->n_disagree += disagree;
 		}
-		count_row(&v->totals, rows[i].r);
+		an_ledger_count(&v->totals, rows[i].r);
 	}
 	free(rows);
 	finish_totals(&v->totals);

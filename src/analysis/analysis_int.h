@@ -88,6 +88,9 @@ int an_build_ranking(an_ctx *c);
 int an_build_person(an_ctx *c, const char *u, int is_owner, wxf_an_person **out);
 /* §3: a->ledger for a->seller (an_ledger.c). */
 int an_build_ledger(an_ctx *c);
+/* One transfer row into the totals of its bucket (an_ledger.c; the seller across exhibits
+ * counts its victims' rows with it too). */
+void an_ledger_count(wxf_ledger_totals *t, const wxf_ledger_row *r);
 /* §4: a->hits, the set matched against the seller's own messages; nothing without a seller
  * or a set (an_hits.c). */
 int an_build_hits(an_ctx *c, const wxf_indicator_set *set);
