@@ -342,11 +342,30 @@ read_ledger(wxf_merge_input *in, mg_acct *a, xmlNode *n)
 	}
 }
 
+/* A card element (<owner> or <seller>): its username, its identifiers into card (capacities
+ * capv), and with a (the seller's card) the groups it owns.  0 when it names nobody. */
+static int
+read_card(wxf_merge_input *in, xmlNode *n, wxf_an_person *card, size_t *capv, mg_acct *a)
+{
+	xmlNode *k, *id;
+
+	if ((card->username = attr(in, n, "username")) == NULL)
+		return 0;
+	for (k = n->children; k != NULL; k = k->next)
+		if (is_el(k, "identifiers")) {
+			for (id = k->children; id != NULL; id = id->next)
+				if (is_el(id, "identifier"))
+					read_identifier(in, card, capv, id);
+		} else if (a != NULL && is_el(k, "group"))
+			read_group(in, a, k);
+	return 1;
+}
+
 static void
 read_findings(wxf_merge_input *in, xmlNode *f)
 {
 	mg_acct *a;
-	xmlNode *c, *k, *id;
+	xmlNode *c;
 
 	if (in->n_acct >= 65536)
 		return;
@@ -360,28 +379,13 @@ read_findings(wxf_merge_input *in, xmlNode *f)
 	a->account = attr(in, f, "account");
 	for (c = f->children; c != NULL; c = c->next) {
 		if (is_el(c, "owner") && a->an.owner == NULL) {
-			a->an.owner_username = attr(in, c, "username");
-			if (a->an.owner_username == NULL)
-				continue;
-			a->owner.username = a->an.owner_username;
-			a->an.owner = &a->owner;
-			for (k = c->children; k != NULL; k = k->next)
-				if (is_el(k, "identifiers"))
-					for (id = k->children; id != NULL; id = id->next)
-						if (is_el(id, "identifier"))
-							read_identifier(in, &a->owner, a->ocap, id);
+			if (read_card(in, c, &a->owner, a->ocap, NULL)) {
+				a->an.owner_username = a->owner.username;
+				a->an.owner = &a->owner;
+			}
 		} else if (is_el(c, "seller") && a->an.seller == NULL) {
-			a->seller.username = attr(in, c, "username");
-			if (a->seller.username == NULL)
-				continue;
-			a->an.seller = &a->seller;
-			for (k = c->children; k != NULL; k = k->next)
-				if (is_el(k, "identifiers")) {
-					for (id = k->children; id != NULL; id = id->next)
-						if (is_el(id, "identifier"))
-							read_identifier(in, &a->seller, a->cap, id);
-				} else if (is_el(k, "group"))
-					read_group(in, a, k);
+			if (read_card(in, c, &a->seller, a->cap, a))
+				a->an.seller = &a->seller;
 		} else if (is_el(c, "ledger"))
 			read_ledger(in, a, c);
 	}
