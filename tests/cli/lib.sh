@@ -60,3 +60,18 @@ desk_truth() {
 	python3 "$top_srcdir/tests/cli/desk_truth.py" "$TRUTH" "$1" "$TMPD/$1" > "$TMPD/$1.py"
 	while read -r line; do case "$line" in ok*) pass "${line#ok - }";; *) fail "${line#not ok - }";; esac; done < "$TMPD/$1.py"
 }
+
+# exhibits_fixture: $TMPD/ev/ holds the exhibits of the cases of several exhibits — demo,
+# seller (her own phone), laptop (Windows 3.x) and buyer2.ab (fixtures/android/buyer2 wrapped by
+# tests/tools/make_containers.py); sets A, W3 (the fixture folders) and W3KEY (the laptop's key).
+exhibits_fixture() {
+	A="$top_srcdir/fixtures/android"
+	W3="$top_srcdir/fixtures/win3"
+	mkdir -p "$TMPD/ev" "$TMPD/ab"
+	cp -r "$A/demo" "$A/seller" "$W3/laptop" "$TMPD/ev/"
+	python3 "$top_srcdir/tests/tools/make_containers.py" "$A/buyer2/data/data/com.tencent.mm" \
+		"$TMPD/ab" || fail "buyer2 wrapped as an .ab"
+	mv "$TMPD/ab/plain.ab" "$TMPD/ev/buyer2.ab"
+	W3KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' \
+		"$W3/win3.truth.json")
+}

@@ -11,15 +11,7 @@
 . "$top_srcdir/tests/cli/lib.sh"
 
 C="$top_srcdir/contrib/batch"
-A="$top_srcdir/fixtures/android"
-W3="$top_srcdir/fixtures/win3"
-mkdir -p "$TMPD/ev" "$TMPD/ab"
-cp -r "$A/demo" "$A/seller" "$W3/laptop" "$TMPD/ev/"
-python3 "$top_srcdir/tests/tools/make_containers.py" "$A/buyer2/data/data/com.tencent.mm" \
-	"$TMPD/ab" || fail "buyer2 wrapped as an .ab"
-mv "$TMPD/ab/plain.ab" "$TMPD/ev/buyer2.ab"
-W3KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' \
-	"$W3/win3.truth.json")
+exhibits_fixture
 printf '# the exhibits of case T-2026-1\nA1\tdemo\n\nA2\tbuyer2.ab\nA3\tlaptop\t--key %s\nA4\tseller\n' \
 	"$W3KEY" > "$TMPD/ev/exhibits.tsv"
 export WXF SOURCE_DATE_EPOCH=1780000000 WXF_CASE_OPTS="--case-number T-2026-1"

@@ -14,15 +14,7 @@
 # are listed with it, and the victims and their figures stay the three buyers'.
 . "$top_srcdir/tests/cli/lib.sh"
 
-A="$top_srcdir/fixtures/android"
-W3="$top_srcdir/fixtures/win3"
-mkdir -p "$TMPD/ev" "$TMPD/ab"
-cp -r "$A/demo" "$A/seller" "$W3/laptop" "$TMPD/ev/"
-python3 "$top_srcdir/tests/tools/make_containers.py" "$A/buyer2/data/data/com.tencent.mm" \
-	"$TMPD/ab" || fail "buyer2 wrapped as an .ab"
-mv "$TMPD/ab/plain.ab" "$TMPD/ev/buyer2.ab"
-W3KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' \
-	"$W3/win3.truth.json")
+exhibits_fixture
 before=$(snapshot "$TMPD/ev")
 run() { # name, then the case arguments
 	name=$1; shift
