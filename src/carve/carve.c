@@ -30,6 +30,91 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---------------------------------------------------------------- the context */
+
+/* A run's context over db: settings, page owners (not yet walked), schema signatures, scratch
+ * and the spill decision.  On failure (out of memory) the context is still safe to ctx_free. */
+static int
+ctx_init(cx *x, wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_stats *stats, wxf_err *err)
+{
+	size_t sz = 0;
+
+	memset(x, 0, sizeof(*x));
+	x->pool.master = x;
+	x->only_sig = -1;
+	x->db = db;
+	x->o = opts;
+	x->st = stats;
+	x->err = err;
+	x->src_mask = opts->sources ? opts->sources : WXF_CARVE_DEFAULT;
+	x->dbname = opts->db_name ? opts->db_name : "db";
+	x->walname = opts->wal_name ? opts->wal_name : "wal";
+	x->jname = opts->journal_name ? opts->journal_name : "journal";
+	x->U = wxf_sqlite_usable(db);
+	x->page_size = wxf_sqlite_page_size(db);
+	x->n_pages = wxf_sqlite_n_pages(db);
+	x->main_pages = x->n_pages;
+	wxf_sqlite_image(db, &sz);
+	if (sz / x->page_size > x->main_pages)
+		x->main_pages = (uint32_t)(sz / x->page_size);
+	x->enc = wxf_sqlite_encoding(db);
+	x->ar = wxf_arena_new();
+	x->set.car = x->ar;
+	cv_sp_open(x, (uint64_t)sz + opts->wal_size + opts->journal_size);
+	x->n_owner = (x->main_pages > x->n_pages ? x->main_pages : x->n_pages) + 1;
+	x->owner = calloc(x->n_owner, sizeof(uint32_t));
+	x->dropped_of = calloc(x->n_owner, sizeof(uint16_t));
+	/* a batch never needs more room than the file has pages (a page two trees claim is
+	 * visited twice: the batch is then flushed early) */
+	x->pool.wb_cap = x->n_owner < WB_CAP ? x->n_owner : WB_CAP;
+	x->pool.wb = malloc(x->pool.wb_cap * sizeof(wb_ent));
+	if (cv_scratch_alloc(x) != WXF_OK || x->pool.wb == NULL || x->ar == NULL || x->owner == NULL ||
+	    x->dropped_of == NULL || cv_build_sigs(x) != WXF_OK)
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	return WXF_OK;
+}
+
+static void
+ctx_free(cx *x)
+{
+	cv_wk_stop(x);
+	if (x->set.car != x->ar)
+		wxf_arena_free(&x->set.car);
+	wxf_arena_free(&x->ar);
+	cv_scratch_free(x);
+	free(x->owner);
+	free(x->dropped_of);
+	free(x->pool.wb);
+}
+
+/* The record probe (carve_int.h): a context with the settings, signatures and scratch of a run,
+ * without its passes. */
+cx *
+cv_probe_new(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_stats *stats, wxf_err *err)
+{
+	cx *x = malloc(sizeof(*x));
+
+	if (x == NULL) {
+		wxf_err_set(err, WXF_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (ctx_init(x, db, opts, stats, err) != WXF_OK) {
+		ctx_free(x);
+		free(x);
+		return NULL;
+	}
+	return x;
+}
+
+void
+cv_probe_free(cx *x)
+{
+	if (x == NULL)
+		return;
+	ctx_free(x);
+	free(x);
+}
+
 /* ---------------------------------------------------------------- passes */
 
 /* Sequence number of the first candidate of item idx of stage 0 (main), 1 (WAL) or 2 (journal);
@@ -202,23 +287,12 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 	wxf_journal *jn = NULL;
 	int rc = WXF_OK, i, e, soft = WXF_OK;
 
-	memset(&x, 0, sizeof(x));
-	x.pool.master = &x;
-	x.only_sig = -1;
 	memset(&o0, 0, sizeof(o0));
 	if (opts == NULL)
 		opts = &o0;
 	if (stats == NULL)
 		stats = &st0;
 	memset(stats, 0, sizeof(*stats));
-	x.db = db;
-	x.o = opts;
-	x.st = stats;
-	x.err = err;
-	x.src_mask = opts->sources ? opts->sources : WXF_CARVE_DEFAULT;
-	x.dbname = opts->db_name ? opts->db_name : "db";
-	x.walname = opts->wal_name ? opts->wal_name : "wal";
-	x.jname = opts->journal_name ? opts->journal_name : "journal";
 	if (opts->wal != NULL && wxf_sqlite_wal(db) == NULL) {
 		wxf_err e2;
 
@@ -234,39 +308,8 @@ wxf_carve_run_stats(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_cb 
 				*err = e2;
 		}
 	}
-	x.U = wxf_sqlite_usable(db);
-	x.page_size = wxf_sqlite_page_size(db);
-	x.n_pages = wxf_sqlite_n_pages(db);
-	wxf_sqlite_image(db, NULL);
-	x.main_pages = x.n_pages;
-	{
-		size_t sz;
-
-		wxf_sqlite_image(db, &sz);
-		if (sz / x.page_size > x.main_pages)
-			x.main_pages = (uint32_t)(sz / x.page_size);
-	}
-	x.enc = wxf_sqlite_encoding(db);
-	x.ar = wxf_arena_new();
-	x.set.car = x.ar;
-	{
-		size_t sz = 0;
-
-		wxf_sqlite_image(db, &sz);
-		cv_sp_open(&x, (uint64_t)sz + opts->wal_size + opts->journal_size);
-	}
-	x.n_owner = (x.main_pages > x.n_pages ? x.main_pages : x.n_pages) + 1;
-	x.owner = calloc(x.n_owner, sizeof(uint32_t));
-	x.dropped_of = calloc(x.n_owner, sizeof(uint16_t));
-	/* a batch never needs more room than the file has pages (a page two trees claim is
-	 * visited twice: the batch is then flushed early) */
-	x.pool.wb_cap = x.n_owner < WB_CAP ? x.n_owner : WB_CAP;
-	x.pool.wb = malloc(x.pool.wb_cap * sizeof(wb_ent));
-	if (cv_scratch_alloc(&x) != WXF_OK || x.pool.wb == NULL || x.ar == NULL || x.owner == NULL ||
-	    x.dropped_of == NULL || cv_build_sigs(&x) != WXF_OK) {
-		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	if ((rc = ctx_init(&x, db, opts, stats, err)) != WXF_OK)
 		goto out;
-	}
 	if (x.sp.n_part > 1)
 		cv_wk_start(&x);
 	cv_own_walk(&x);
@@ -358,15 +401,8 @@ oom:
 	else
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory while carving");
 out:
-	cv_wk_stop(&x);
 	wxf_journal_free(&jn);
-	if (x.set.car != x.ar)
-		wxf_arena_free(&x.set.car);
-	wxf_arena_free(&x.ar);
-	cv_scratch_free(&x);
-	free(x.owner);
-	free(x.dropped_of);
-	free(x.pool.wb);
+	ctx_free(&x);
 	return rc;
 }
 

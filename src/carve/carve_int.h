@@ -328,6 +328,12 @@ void *cv_wk_merge(void *arg);
 void cv_wk_release(cx *w);
 void cv_wk_stats(wxf_carve_stats *d, const wxf_carve_stats *s);
 
+/* carve.c: a context over db with a run's settings, schema signatures and scratch but no pass
+ * run (page owners unknown), for probing the record recognisers one record at a time (the
+ * carve_cell fuzz target); NULL when out of memory.  opts and stats must outlive it. */
+cx *cv_probe_new(wxf_sqlite_db *db, const wxf_carve_opts *opts, wxf_carve_stats *stats, wxf_err *err);
+void cv_probe_free(cx *x);
+
 /* carve_emit.c: candidates sorted and index entries folded, then delivered to the callback. */
 int cv_emit_prepare(cx *x);
 int cv_emit_deliver(cx *x, wxf_carve_cb cb, void *arg);
