@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "analysis/analysis_int.h"
+#include "base/wxf_fmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,7 +308,7 @@ scan_phones(an_ctx *c, obsv *o, const wxf_msg *msg, const char *text, const char
 					return rc;
 			} else if (plus && nd == 11 && (strncmp(d, "852", 3) == 0 ||
 			    strncmp(d, "853", 3) == 0)) {
-				snprintf(norm, sizeof(norm), "+%.3s%s", d, d + 3);
+				wxf_fmt(norm, sizeof(norm), "+%.3s%s", d, d + 3);
 				int rc = obs_str(c, o, A_PHONE, norm, WXF_REF_MESSAGE, msg->id, field,
 				    msg->time_ms, &msg->prov);
 

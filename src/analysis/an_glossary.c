@@ -14,6 +14,7 @@
 #include "config.h"
 #include "analysis/analysis_int.h"
 #include "base/wxf_file.h"
+#include "base/wxf_fmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +94,7 @@ gl_parse(char *buf, size_t n, gl_line **out, size_t *n_out, wxf_err *err)
 			v[k].term = p;
 			v[k].zh = t1 + 1;
 			v[k].en = t2 + 1;
-			snprintf(v[k].origin, sizeof(v[k].origin), "glossary.txt:%zu", lineno);
+			wxf_fmt(v[k].origin, sizeof(v[k].origin), "glossary.txt:%zu", lineno);
 			k++;
 		}
 		p = nl + 1;
@@ -154,7 +155,7 @@ an_build_glossary(an_ctx *c, const char *path_given)
 	for (i = 0; i < n_lines; i++) {
 		char idx[24];
 
-		snprintf(idx, sizeof(idx), "%zu", i);
+		wxf_fmt(idx, sizeof(idx), "%zu", i);
 		if ((rc = wxf_indicators_add(set, lines[i].term, idx, lines[i].origin, c->err)) < 0)
 			goto out;
 	}

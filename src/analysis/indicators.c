@@ -12,6 +12,7 @@
 #include "analysis/analysis_int.h"
 #include "base/wxf_buf.h"
 #include "base/wxf_file.h"
+#include "base/wxf_fmt.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -245,7 +246,7 @@ wxf_indicators_load_file(wxf_indicator_set *s, const char *path, wxf_err *err)
 			free(data);
 			return wxf_err_set(err, WXF_ENOMEM, "indicators: out of memory");
 		}
-		snprintf(origin, sizeof(origin), "%s:%zu", wxf_path_base(path), lineno);
+		wxf_fmt(origin, sizeof(origin), "%s:%zu", wxf_path_base(path), lineno);
 		rc = wxf_indicators_add(s, phrase, cat, origin, err);
 		free(phrase);
 		free(cat);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 #include "wxf_buf.h"
+#include "wxf_fmt.h"
 #include "wxf_mem.h"
 #include "wxf_time.h"
 
@@ -74,15 +75,21 @@ wxf_buf_printf(wxf_buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (b->cap - b->len < 64)
+		reserve(b, 64);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = wxf_vfmt(b->p + b->len, b->cap - b->len, fmt, ap);   /* one pass when it fits */
 	va_end(ap);
-	if (n <= 0)
+	if (n <= 0) {
+		b->p[b->len] = '\0';
 		return;
-	reserve(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		reserve(b, (size_t)n);
+		va_start(ap, fmt);
+		wxf_vfmt(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 #include "wxf_mem.h"
+#include "wxf_fmt.h"
 #include "wxf_err.h"
 
 #include <stdarg.h>
@@ -100,12 +101,12 @@ wxf_xvasprintf(const char *fmt, va_list ap)
 	char *p;
 
 	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
+	n = wxf_vfmt(NULL, 0, fmt, aq);
 	va_end(aq);
 	if (n < 0)
 		oom(0);
 	p = wxf_xmalloc((size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	wxf_vfmt(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 

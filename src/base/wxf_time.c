@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "config.h"
 #include "wxf_time.h"
+#include "wxf_fmt.h"
 
 #include <stdio.h>
 #include <errno.h>
@@ -35,7 +36,7 @@ wxf_tz_new(const char *name)
 	tz = calloc(1, sizeof(*tz));
 	if (tz == NULL)
 		return NULL;    /* errno ENOMEM */
-	snprintf(tz->name, sizeof(tz->name), "%s", name);
+	wxf_fmt(tz->name, sizeof(tz->name), "%s", name);
 	if ((name[0] == '+' || name[0] == '-') && strlen(name) == 6 && name[3] == ':') {
 		int h = atoi(name + 1), m = atoi(name + 4);
 
@@ -48,7 +49,7 @@ wxf_tz_new(const char *name)
 		tz->fixed_off = (name[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
 		return tz;
 	}
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
+	wxf_fmt(path, sizeof(path), "/usr/share/zoneinfo/%s", name);
 	if (access(path, R_OK) == 0) {
 		setenv("TZ", name, 1);
 		tzset();
@@ -117,19 +118,19 @@ fmt(int64_t ms, int off, int utc, char *out, size_t n)
 	char zone[16];
 
 	if (gmtime_r(&t, &tm) == NULL) {
-		snprintf(out, n, "unknown");
+		wxf_fmt(out, n, "unknown");
 		return;
 	}
 	if (utc)
-		snprintf(zone, sizeof(zone), "Z");
+		wxf_fmt(zone, sizeof(zone), "Z");
 	else
-		snprintf(zone, sizeof(zone), "%c%02d:%02d", off < 0 ? '-' : '+',
+		wxf_fmt(zone, sizeof(zone), "%c%02d:%02d", off < 0 ? '-' : '+',
 		    (abs(off) / 3600) % 100, (abs(off) % 3600) / 60);
 	if (frac)
-		snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s", tm.tm_year + 1900,
+		wxf_fmt(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%s", tm.tm_year + 1900,
 		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac, zone);
 	else
-		snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1,
+		wxf_fmt(out, n, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1,
 		    tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
 }
 
@@ -137,7 +138,7 @@ void
 wxf_time_fmt(const wxf_tz *tz, int64_t ms, char *out, size_t n)
 {
 	if (ms == WXF_TIME_UNKNOWN) {
-		snprintf(out, n, "unknown");
+		wxf_fmt(out, n, "unknown");
 		return;
 	}
 	fmt(ms, wxf_tz_offset(tz, ms), 0, out, n);
@@ -147,7 +148,7 @@ void
 wxf_time_fmt_utc(int64_t ms, char *out, size_t n)
 {
 	if (ms == WXF_TIME_UNKNOWN) {
-		snprintf(out, n, "unknown");
+		wxf_fmt(out, n, "unknown");
 		return;
 	}
 	fmt(ms, 0, 1, out, n);

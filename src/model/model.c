@@ -11,6 +11,7 @@
 #include "config.h"
 #include "model/model.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_fmt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -224,18 +225,20 @@ wxf_model_printf(wxf_model *m, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
-	char *p;
+	char *p, tmp[256];
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = wxf_vfmt(tmp, sizeof(tmp), fmt, ap);     /* one pass for the usual short string */
 	va_end(ap);
 	if (n < 0)
 		return NULL;
+	if ((size_t)n < sizeof(tmp))
+		return wxf_model_strndup(m, tmp, (size_t)n);
 	p = wxf_arena_alloc(m->arena, (size_t)n + 1);
 	if (p == NULL)
 		return NULL;
 	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	wxf_vfmt(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
 }
@@ -587,7 +590,7 @@ wxf_model_row_id(wxf_platform platform, const char *file, const char *table, int
 	char buf[2048], hex[65];
 	int n;
 
-	n = snprintf(buf, sizeof(buf), "%s|%s|%s|%lld|%s|%llu", wxf_platform_name(platform),
+	n = wxf_fmt(buf, sizeof(buf), "%s|%s|%s|%lld|%s|%llu", wxf_platform_name(platform),
 	    file != NULL ? file : "", table != NULL ? table : "", (long long)rowid,
 	    wxf_origin_name(origin), (unsigned long long)offset);
 	if (n < 0)
@@ -597,7 +600,7 @@ wxf_model_row_id(wxf_platform platform, const char *file, const char *table, int
 		char h1[65];
 
 		wxf_sha256_hex(file, strlen(file), h1);
-		n = snprintf(buf, sizeof(buf), "%s|sha256:%s|%.512s|%lld|%s|%llu",
+		n = wxf_fmt(buf, sizeof(buf), "%s|sha256:%s|%.512s|%lld|%s|%llu",
 		    wxf_platform_name(platform), h1, table != NULL ? table : "", (long long)rowid,
 		    wxf_origin_name(origin), (unsigned long long)offset);
 		if (n < 0 || (size_t)n >= sizeof(buf))
@@ -839,7 +842,7 @@ wxf_model_find_payment(const wxf_model *m, wxf_pay_kind kind, const char *key)
 
 	if (key == NULL)
 		return NULL;
-	snprintf(buf, sizeof(buf), "%d|%s", (int)kind, key);
+	wxf_fmt(buf, sizeof(buf), "%d|%s", (int)kind, key);
 	return wxf_strmap_get(&m->idx_pay, buf);
 }
 

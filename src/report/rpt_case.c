@@ -29,6 +29,7 @@
 #include "rpt_int.h"
 #include "analysis/analysis.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_fmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -142,7 +143,7 @@ kint(wxf_buf *b, const char *k, long long v)
 {
 	char t[32];
 
-	snprintf(t, sizeof(t), "%lld", v);
+	wxf_fmt(t, sizeof(t), "%lld", v);
 	ktyped(b, k, "xsd:integer", t);
 }
 
@@ -315,7 +316,7 @@ message_node(cctx *x, const rpt_part *p, const char *app, const wxf_msg *g)
 	wxf_buf *b = x->b;
 	char id[80], fid[80], acc[80], mid[32];
 
-	snprintf(mid, sizeof(mid), "m-%s", g->id);
+	wxf_fmt(mid, sizeof(mid), "m-%s", g->id);
 	node_id(id, "Message", p->idkey, mid, NULL);
 	node_open(x, id, "uco-observable:Message");
 	node_id(fid, "MessageFacet", id, NULL, NULL);
@@ -347,7 +348,7 @@ payment_node(cctx *x, const rpt_part *p, const char *app, const wxf_payment *py)
 	    "WeChatAA", "WeChatPayReceipt" };
 	const char *ty = type[0];
 
-	snprintf(pid, sizeof(pid), "p-%s%s", p->tag, py->id);
+	wxf_fmt(pid, sizeof(pid), "p-%s%s", p->tag, py->id);
 	if (py->kind == WXF_PAY_TRANSFER)
 		ty = type[1];
 	else if (py->kind == WXF_PAY_RED_PACKET)
@@ -443,10 +444,10 @@ result_list(cctx *x)
 			if (i < m->n_identities)
 				account_id(p, m->identities[i]->username, id);
 			else if (i < m->n_identities + m->n_msgs) {
-				snprintf(mid, sizeof(mid), "m-%s", m->msgs[i - m->n_identities]->id);
+				wxf_fmt(mid, sizeof(mid), "m-%s", m->msgs[i - m->n_identities]->id);
 				node_id(id, "Message", p->idkey, mid, NULL);
 			} else {
-				snprintf(mid, sizeof(mid), "p-%s%s", p->tag,
+				wxf_fmt(mid, sizeof(mid), "p-%s%s", p->tag,
 				    m->payments[i - m->n_identities - m->n_msgs]->id);
 				node_id(id, "Message", p->idkey, mid, NULL);
 			}

@@ -9,6 +9,7 @@
 #include "base/wxf_hash.h"
 #include "base/wxf_log.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_fmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,7 +45,7 @@ add_pay_event(rpt_ctx *c, size_t *cap, size_t part, rpt_ev_type type, char tag,
 	memset(&e, 0, sizeof(e));
 	e.part = part;
 	e.type = type;
-	snprintf(e.id, sizeof(e.id), "p-%s%s-%c%zu", c->parts[part].tag, p->id, tag, k + 1);
+	wxf_fmt(e.id, sizeof(e.id), "p-%s%s-%c%zu", c->parts[part].tag, p->id, tag, k + 1);
 	e.time_ms = time_ms;
 	e.pay = p;
 	e.k = k;
@@ -100,7 +101,7 @@ rpt_conv_anchor(const char *key, const char *talker, char out[16])
 	char h[13];
 
 	short_hash(key, talker != NULL ? talker : "", h);
-	snprintf(out, 16, "c-%s", h);
+	wxf_fmt(out, 16, "c-%s", h);
 }
 
 static void
@@ -119,7 +120,7 @@ add_attr_events(rpt_ctx *c, size_t *cap, size_t part, const wxf_identity *id, co
 		memset(&e, 0, sizeof(e));
 		e.part = part;
 		e.type = RPT_EV_CONTACT;
-		snprintf(e.id, sizeof(e.id), "i-%s-%s-%zu", h, field, i + 1);
+		wxf_fmt(e.id, sizeof(e.id), "i-%s-%s-%zu", h, field, i + 1);
 		e.time_ms = a->v[i].time_ms;
 		e.ident = id;
 		e.attr_field = field;
@@ -141,7 +142,7 @@ add_part_events(rpt_ctx *c, size_t *cap, size_t part)
 		memset(&e, 0, sizeof(e));
 		e.part = part;
 		e.type = RPT_EV_MESSAGE;
-		snprintf(e.id, sizeof(e.id), "m-%s", m->msgs[i]->id);
+		wxf_fmt(e.id, sizeof(e.id), "m-%s", m->msgs[i]->id);
 		e.time_ms = m->msgs[i]->time_ms;
 		e.msg = m->msgs[i];
 		e.prov = &m->msgs[i]->prov;
@@ -177,7 +178,7 @@ add_part_events(rpt_ctx *c, size_t *cap, size_t part)
 		e.part = part;
 		e.type = RPT_EV_CONV_DELETED;
 		rpt_conv_anchor(c->parts[part].idkey, cv->talker, a);
-		snprintf(e.id, sizeof(e.id), "d-%s", a + 2);
+		wxf_fmt(e.id, sizeof(e.id), "d-%s", a + 2);
 		e.time_ms = cv->deleted_time_ms;
 		e.conv = cv;
 		e.prov = &cv->deleted_prov;
@@ -240,7 +241,7 @@ rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 			char h[13];
 
 			short_hash(NULL, p->idkey, h);
-			snprintf(p->tag, sizeof(p->tag), "%.8s.", h);
+			wxf_fmt(p->tag, sizeof(p->tag), "%.8s.", h);
 		}
 	}
 	if (in->parts == NULL && in->m == NULL)
@@ -324,7 +325,7 @@ rpt_time_human(const rpt_ctx *c, int64_t ms, char *out, size_t n)
 
 	wxf_time_fmt(c->in->meta->tz, ms, iso, sizeof(iso));
 	if (ms == WXF_TIME_UNKNOWN || strlen(iso) < 20) {
-		snprintf(out, n, "时间不明 / unknown");
+		wxf_fmt(out, n, "时间不明 / unknown");
 		return;
 	}
 	/* "2026-03-01T10:15:30.123+08:00" -> "2026-03-01 10:15:30.123 (UTC+08:00)" */
@@ -332,7 +333,7 @@ rpt_time_human(const rpt_ctx *c, int64_t ms, char *out, size_t n)
 	while (*p == '.' || (*p >= '0' && *p <= '9'))
 		p++;
 	len = (size_t)(p - iso);
-	snprintf(out, n, "%.10s %.*s (UTC%s)", iso, (int)(len - 11), iso + 11,
+	wxf_fmt(out, n, "%.10s %.*s (UTC%s)", iso, (int)(len - 11), iso + 11,
 	    strcmp(p, "Z") == 0 ? "+00:00" : p);
 }
 
@@ -343,7 +344,7 @@ wxf_report_fen(int64_t fen, char *out, size_t n)
 	uint64_t v = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
 	size_t len, i, j = 0;
 
-	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)(v / 100));
+	wxf_fmt(digits, sizeof(digits), "%llu", (unsigned long long)(v / 100));
 	len = strlen(digits);
 	for (i = 0; i < len; i++) {
 		if (i > 0 && (len - i) % 3 == 0)
@@ -351,7 +352,7 @@ wxf_report_fen(int64_t fen, char *out, size_t n)
 		grouped[j++] = digits[i];
 	}
 	grouped[j] = '\0';
-	snprintf(out, n, "%s¥%s.%02u", fen < 0 ? "-" : "", grouped, (unsigned)(v % 100));
+	wxf_fmt(out, n, "%s¥%s.%02u", fen < 0 ? "-" : "", grouped, (unsigned)(v % 100));
 }
 
 void
@@ -366,9 +367,9 @@ wxf_report_fen_capital(int64_t fen, char *out, size_t n)
 	int len, i, any = 0, zero = 0;
 	wxf_buf b;
 
-	len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)(v / 100));
+	len = wxf_fmt(digits, sizeof(digits), "%llu", (unsigned long long)(v / 100));
 	if (len > 16) {
-		snprintf(out, n, "（金额过大 / amount too large）");
+		wxf_fmt(out, n, "（金额过大 / amount too large）");
 		return;
 	}
 	wxf_buf_init(&b);
@@ -412,7 +413,7 @@ wxf_report_fen_capital(int64_t fen, char *out, size_t n)
 		} else
 			wxf_buf_puts(&b, "整");
 	}
-	snprintf(out, n, "%s", b.p);
+	wxf_fmt(out, n, "%s", b.p);
 	wxf_buf_free(&b);
 }
 
@@ -456,26 +457,26 @@ rpt_status_words(const wxf_prov *p, char *buf, size_t n)
 {
 	switch (p->status) {
 	case WXF_STATUS_INTACT:
-		snprintf(buf, n, "现存记录 / intact (live)");
+		wxf_fmt(buf, n, "现存记录 / intact (live)");
 		break;
 	case WXF_STATUS_DELETED_RECOVERED:
-		snprintf(buf, n, "已删除·恢复 / recovered (deleted), confidence %d%%, from %s",
+		wxf_fmt(buf, n, "已删除·恢复 / recovered (deleted), confidence %d%%, from %s",
 		    p->confidence, wxf_origin_name(p->origin));
 		break;
 	case WXF_STATUS_PARTIALLY_RECOVERED:
-		snprintf(buf, n, "已删除·部分恢复 / partially recovered (deleted), confidence %d%%, "
+		wxf_fmt(buf, n, "已删除·部分恢复 / partially recovered (deleted), confidence %d%%, "
 		    "from %s", p->confidence, wxf_origin_name(p->origin));
 		break;
 	case WXF_STATUS_FRAGMENT:
-		snprintf(buf, n, "残片 / fragment, confidence %d%%, from %s", p->confidence,
+		wxf_fmt(buf, n, "残片 / fragment, confidence %d%%, from %s", p->confidence,
 		    wxf_origin_name(p->origin));
 		break;
 	case WXF_STATUS_SUPERSEDED:
-		snprintf(buf, n, "旧版本 / superseded (older version of a live row), confidence %d%%, "
+		wxf_fmt(buf, n, "旧版本 / superseded (older version of a live row), confidence %d%%, "
 		    "from %s", p->confidence, wxf_origin_name(p->origin));
 		break;
 	default:
-		snprintf(buf, n, "状态不明 / unknown status");
+		wxf_fmt(buf, n, "状态不明 / unknown status");
 	}
 	return buf;
 }
@@ -537,7 +538,7 @@ rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b)
 		if (p->amount.known)
 			wxf_report_fen(p->amount.fen, amt, sizeof(amt));
 		else
-			snprintf(amt, sizeof(amt), "amount unknown");
+			wxf_fmt(amt, sizeof(amt), "amount unknown");
 		wxf_buf_printf(b, "%s %s %s: %s → %s", wxf_pay_kind_name(p->kind), amt,
 		    wxf_pay_state_name(pe->state), p->payer != NULL ? p->payer : "unknown",
 		    p->receiver != NULL ? p->receiver : "unknown");

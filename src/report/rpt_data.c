@@ -15,6 +15,7 @@
 #include "config.h"
 #include "rpt_int.h"
 #include "analysis/analysis.h"
+#include "base/wxf_fmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -245,7 +246,7 @@ csv_int(wxf_buf *b, int64_t v, int known)
 		csv(b, "");
 		return;
 	}
-	snprintf(t, sizeof(t), "%lld", (long long)v);
+	wxf_fmt(t, sizeof(t), "%lld", (long long)v);
 	csv(b, t);
 }
 
@@ -314,7 +315,7 @@ csv_messages(const rpt_ctx *c, rpt_out *o)
 		for (i = 0; i < m->n_msgs; i++) {
 			const wxf_msg *g = m->msgs[i];
 
-			snprintf(id, sizeof(id), "m-%s", g->id);
+			wxf_fmt(id, sizeof(id), "m-%s", g->id);
 			csv(b, id);
 			rpt_time(c, g->time_ms, t, sizeof(t));
 			csv(b, t);
@@ -330,7 +331,7 @@ csv_messages(const rpt_ctx *c, rpt_out *o)
 			csv(b, g->server_id);
 			csv(b, g->body);
 			if (g->body_witness > 0)
-				snprintf(t, sizeof(t), "witness %zu", g->body_witness);
+				wxf_fmt(t, sizeof(t), "witness %zu", g->body_witness);
 			csv(b, g->body == NULL ? NULL : g->body_witness > 0 ? t : "record");
 			csv(b, g->recall_original);
 			csv(b, g->duplicate_of);
@@ -359,7 +360,7 @@ csv_fragments(const rpt_ctx *c, rpt_out *o)
 		for (i = 0; i < m->n_fragments; i++) {
 			const wxf_msg *g = m->fragments[i];
 
-			snprintf(id, sizeof(id), "m-%s", g->id);
+			wxf_fmt(id, sizeof(id), "m-%s", g->id);
 			rpt_time(c, g->time_ms, t, sizeof(t));
 			for (k = 0; k <= g->n_witnesses; k++) {
 				csv(b, id);

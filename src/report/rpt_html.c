@@ -21,6 +21,7 @@
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_fmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,12 +221,12 @@ msg_href(hctx *h, const char *msg_id, char *out, size_t n)
 	if (h->n_locs > 0)
 		l = bsearch(&key, h->locs, h->n_locs, sizeof(*h->locs), loc_cmp);
 	if (l == NULL)
-		snprintf(out, n, "%s#m-%s", strcmp(h->page, "report.html") == 0 ? "" :
+		wxf_fmt(out, n, "%s#m-%s", strcmp(h->page, "report.html") == 0 ? "" :
 		    "../report.html", msg_id);
 	else if (strcmp(l->href, h->page) == 0)
-		snprintf(out, n, "#m-%s", msg_id);
+		wxf_fmt(out, n, "#m-%s", msg_id);
 	else
-		snprintf(out, n, "%s%s#m-%s", h->up, l->href, msg_id);
+		wxf_fmt(out, n, "%s%s#m-%s", h->up, l->href, msg_id);
 }
 
 static void
@@ -413,7 +414,7 @@ header(hctx *h)
 	kv_row(h, "检材编号", "exhibit", mt->exhibit);
 	kv_row(h, "检验人", "examiner", mt->examiner);
 	kv_row(h, "单位", "organisation", mt->organisation);
-	snprintf(tool, sizeof(tool), "wxforensic %s (git %s)", mt->tool_version ? mt->tool_version :
+	wxf_fmt(tool, sizeof(tool), "wxforensic %s (git %s)", mt->tool_version ? mt->tool_version :
 	    "?", mt->git_id ? mt->git_id : "unknown");
 	kv_row(h, "检验工具", "tool, version, build", tool);
 	P(h, "<tr><th scope=\"row\">命令行 <span class=\"en\">(command line)</span></th><td><code>");
@@ -1730,12 +1731,12 @@ day_marker(hctx *h, int64_t ms, char *last_day)
 	if (ms == WXF_TIME_UNKNOWN) {
 		if (strcmp(last_day, "unknown") != 0) {
 			P(h, "<div class=\"day\"><span>时间不明的记录 (records with unknown time)</span></div>\n");
-			snprintf(last_day, 16, "unknown");
+			wxf_fmt(last_day, 16, "unknown");
 		}
 		return;
 	}
 	if (strncmp(iso, last_day, 10) != 0) {
-		snprintf(last_day, 16, "%.10s", iso);
+		wxf_fmt(last_day, 16, "%.10s", iso);
 		F(h, "<div class=\"day\"><span>%.4s年%.2s月%.2s日 · %.10s</span></div>\n", iso, iso + 5,
 		    iso + 8, iso);
 	}
@@ -2471,7 +2472,7 @@ build_locs(hctx *h)
 			for (k = 0; k < cv->n_msgs; k++) {
 				wxf_xgrow((void **)&h->locs, &cap, h->n_locs + 1, sizeof(*h->locs));
 				h->locs[h->n_locs].msg_id = cv->msgs[k]->id;
-				snprintf(h->locs[h->n_locs].href, sizeof(h->locs[0].href),
+				wxf_fmt(h->locs[h->n_locs].href, sizeof(h->locs[0].href),
 				    "conversations/%s-%zu.html", a, k / h->page_msgs + 1);
 				h->n_locs++;
 			}
@@ -2500,8 +2501,8 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 
 			if (to > cv->n_msgs)
 				to = cv->n_msgs;
-			snprintf(rel, sizeof(rel), "conversations/%s-%d.html", a, k + 1);
-			snprintf(title, sizeof(title), "聊天记录 %s 第 %d/%d 部分", a, k + 1, np);
+			wxf_fmt(rel, sizeof(rel), "conversations/%s-%d.html", a, k + 1);
+			wxf_fmt(title, sizeof(title), "聊天记录 %s 第 %d/%d 部分", a, k + 1, np);
 			if (rpt_out_open(&o, outdir, rel, h->in->log, err) != WXF_OK)
 				return rpt_out_close(&o, audit);
 			h->out = &o;
@@ -2750,7 +2751,7 @@ html_init(hctx *h, rpt_ctx *c, const wxf_report_in *in, const char *outdir, int 
 		hp->seller = hp->rp->an != NULL && hp->rp->an->seller != NULL ?
 		    hp->rp->an->seller->username : in->meta->seller;
 		if (h->n_hp > 1)
-			snprintf(hp->sfx, sizeof(hp->sfx), "-a%zu", i + 1);
+			wxf_fmt(hp->sfx, sizeof(hp->sfx), "-a%zu", i + 1);
 		order_convs(hp);
 	}
 	if (!print)

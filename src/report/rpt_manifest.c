@@ -28,6 +28,7 @@
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_fmt.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -493,7 +494,7 @@ incomplete(const char *outdir, const char *audit_path, wxf_verify_result *r)
 			wxf_buf_printf(&miss, "%s%s", miss.len ? ", " : "", parts[i]);
 		free(f);
 	}
-	snprintf(r->incomplete, sizeof(r->incomplete), "manifest.sha256 is missing: the run that "
+	wxf_fmt(r->incomplete, sizeof(r->incomplete), "manifest.sha256 is missing: the run that "
 	    "wrote this folder did not finish (audit.jsonl: %lu record(s), the last \"%s\"%s%s); "
 	    "missing: %s", n, action != NULL ? action : last != NULL ? "unreadable" : "none",
 	    msg != NULL ? ": " : "", msg != NULL ? msg : "", miss.p);
@@ -515,19 +516,19 @@ check_audit_manifest(const char *text, wxf_verify_result *r)
 	}
 	if (last == NULL) {
 		r->audit_ok = 0;
-		snprintf(r->audit_msg, sizeof(r->audit_msg), "the audit log has no manifest record");
+		wxf_fmt(r->audit_msg, sizeof(r->audit_msg), "the audit log has no manifest record");
 		return;
 	}
 	q = strstr(last, "\"manifest_sha256\":\"");
 	if (q == NULL || (strchr(last, '\n') != NULL && q > strchr(last, '\n'))) {
 		r->audit_ok = 0;
-		snprintf(r->audit_msg, sizeof(r->audit_msg), "the audit manifest record has no hash");
+		wxf_fmt(r->audit_msg, sizeof(r->audit_msg), "the audit manifest record has no hash");
 		return;
 	}
 	q += strlen("\"manifest_sha256\":\"");
 	if (strncmp(q, r->manifest_sha256, 64) != 0) {
 		r->audit_ok = 0;
-		snprintf(r->audit_msg, sizeof(r->audit_msg), "manifest.sha256 is not the manifest the "
+		wxf_fmt(r->audit_msg, sizeof(r->audit_msg), "manifest.sha256 is not the manifest the "
 		    "audit log recorded (recorded %.64s, now %s)", q, r->manifest_sha256);
 	}
 	/* Anything after the manifest record must be the end of the log, or the record of
@@ -547,7 +548,7 @@ check_audit_manifest(const char *text, wxf_verify_result *r)
 	}
 	if (r->audit_ok && q != NULL && q[1] != '\0') {
 		r->audit_ok = 0;
-		snprintf(r->audit_msg, sizeof(r->audit_msg), "audit.jsonl continues after the manifest "
+		wxf_fmt(r->audit_msg, sizeof(r->audit_msg), "audit.jsonl continues after the manifest "
 		    "record");
 	}
 }
@@ -616,14 +617,14 @@ wxf_verify_bundle(const char *outdir, const char *evidence_base, wxf_verify_resu
 	r->audit_ok = 1;
 	if (wxf_audit_verify(path, &r->n_audit_lines, &e) != WXF_OK) {
 		r->audit_ok = 0;
-		snprintf(r->audit_msg, sizeof(r->audit_msg), "%s", e.msg);
+		wxf_fmt(r->audit_msg, sizeof(r->audit_msg), "%s", e.msg);
 	} else if (wxf_file_read_small(path, (size_t)1 << 30, &text, &len, &e) == WXF_OK) {
 		check_audit_manifest((const char *)text, r);
 		free(text);
 		text = NULL;
 	} else {
 		r->audit_ok = 0;
-		snprintf(r->audit_msg, sizeof(r->audit_msg), "%s", e.msg);
+		wxf_fmt(r->audit_msg, sizeof(r->audit_msg), "%s", e.msg);
 	}
 	free(path);
 

@@ -22,6 +22,7 @@
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_fmt.h"
 
 #include <errno.h>
 #include <spawn.h>
@@ -115,7 +116,7 @@ pdf_obj_body(const char *d, size_t n, unsigned num, int stream, size_t *len)
 	char hdr[40];
 	const char *b, *e;
 
-	snprintf(hdr, sizeof(hdr), "\n%u 0 obj\n", num);
+	wxf_fmt(hdr, sizeof(hdr), "\n%u 0 obj\n", num);
 	if ((b = pdf_find(d, n, hdr)) == NULL)
 		return NULL;
 	b += strlen(hdr);
@@ -367,7 +368,7 @@ wxf_report_pdf(const wxf_report_in *in, const char *outdir, const char *renderer
 		if (wxf_hash_buf(d, n, &h) != WXF_OK)
 			wxf_oom(n);   /* the report layer stops on no memory (src/README.md) */
 		free(d);
-		snprintf(hex, 65, "%s", h.sha256);
+		wxf_fmt(hex, 65, "%s", h.sha256);
 		if (audit != NULL) {
 			char tlh[65];
 

@@ -22,6 +22,7 @@
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_mem.h"
+#include "base/wxf_fmt.h"
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -177,7 +178,7 @@ wxf_sign_verify(const char *outdir, wxf_verify_result *r)
 	r->signature = -1;
 	wxf_err_clear(&e);
 	if (!have_key) {
-		snprintf(r->sig_msg, sizeof(r->sig_msg), "%s present but %s missing", WXF_SIGN_FILE,
+		wxf_fmt(r->sig_msg, sizeof(r->sig_msg), "%s present but %s missing", WXF_SIGN_FILE,
 		    WXF_SIGN_PUBKEY);
 		goto out;
 	}
@@ -185,18 +186,18 @@ wxf_sign_verify(const char *outdir, wxf_verify_result *r)
 	    (bio = BIO_new_mem_buf(pem, (int)pem_n)) == NULL ||
 	    (key = PEM_read_bio_PUBKEY(bio, NULL, no_passphrase, NULL)) == NULL ||
 	    EVP_PKEY_get_base_id(key) != EVP_PKEY_ED25519 || fingerprint(key, r->signer) != 0) {
-		snprintf(r->sig_msg, sizeof(r->sig_msg), "%s is not an Ed25519 public key",
+		wxf_fmt(r->sig_msg, sizeof(r->sig_msg), "%s is not an Ed25519 public key",
 		    WXF_SIGN_PUBKEY);
 		goto out;
 	}
 	if (!have_sig) {
-		snprintf(r->sig_msg, sizeof(r->sig_msg), "the bundle carries a signing key but %s "
+		wxf_fmt(r->sig_msg, sizeof(r->sig_msg), "the bundle carries a signing key but %s "
 		    "is missing (removed, or the run did not finish)", WXF_SIGN_FILE);
 		goto out;
 	}
 	if (wxf_file_read_small(sp, 1024, &sig, &sig_n, &e) != WXF_OK ||
 	    wxf_file_read_small(mp, (size_t)1 << 30, &text, &len, &e) != WXF_OK) {
-		snprintf(r->sig_msg, sizeof(r->sig_msg), "%s", e.msg);
+		wxf_fmt(r->sig_msg, sizeof(r->sig_msg), "%s", e.msg);
 		goto out;
 	}
 	ctx = EVP_MD_CTX_new();
@@ -204,7 +205,7 @@ wxf_sign_verify(const char *outdir, wxf_verify_result *r)
 	    EVP_DigestVerify(ctx, sig, sig_n, text, len) == 1)
 		r->signature = 1;
 	else
-		snprintf(r->sig_msg, sizeof(r->sig_msg), "%s does not verify: manifest.sha256 is not "
+		wxf_fmt(r->sig_msg, sizeof(r->sig_msg), "%s does not verify: manifest.sha256 is not "
 		    "what the key signed", WXF_SIGN_FILE);
 out:
 	EVP_MD_CTX_free(ctx);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Unit tests for src/base: cursor, varints, hashes (known vectors), escaping, time, paths, audit. */
+/* Unit tests for src/base: cursor, varints, hashes (known vectors), escaping, formatting, time,
+ * paths, audit. */
 #include "config.h"
 #include "tap.h"
 #include "base/wxf_audit.h"
@@ -7,6 +8,7 @@
 #include "base/wxf_cur.h"
 #include "base/wxf_err.h"
 #include "base/wxf_file.h"
+#include "base/wxf_fmt.h"
 #include "base/wxf_hash.h"
 #include "base/wxf_log.h"
 #include "base/wxf_mem.h"
@@ -16,10 +18,13 @@
 #include "base/wxf_xml.h"
 
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 static void
@@ -654,12 +659,104 @@ test_progress(void)
 	free(text);
 }
 
+/* wxf_fmt against the C library's snprintf (the oracle) over a grid of formats and values, full
+ * and truncated, and wxf_buf_printf growing past its capacity. */
+static volatile size_t fmt_cap = 512, fmt_short = 8; /* sizes the compiler does not see */
+static const char *volatile fmt_null = NULL;
+
+#define FMT_CHECK(...) do { \
+	char want_[512], got_[512], tw_[8], tg_[8]; \
+	int nw_ = snprintf(want_, fmt_cap, __VA_ARGS__); \
+	int ng_ = wxf_fmt(got_, fmt_cap, __VA_ARGS__); \
+	int tnw_ = snprintf(tw_, fmt_short, __VA_ARGS__); \
+	int tng_ = wxf_fmt(tg_, fmt_short, __VA_ARGS__); \
+	n_cases++; \
+	if (nw_ != ng_ || strcmp(want_, got_) != 0 || tnw_ != tng_ || strcmp(tw_, tg_) != 0 || \
+	    wxf_fmt(NULL, 0, __VA_ARGS__) != nw_) { \
+		n_bad++; \
+		diag("fmt %s: snprintf \"%s\" (%d), wxf_fmt \"%s\" (%d)", #__VA_ARGS__, want_, nw_, got_, ng_); \
+	} \
+} while (0)
+
+static void
+test_fmt(void)
+{
+	static const long long iv[] = { 0, 1, -1, 7, -42, 99, 100, 12345, -99999, 2147483647LL,
+	    -2147483647LL - 1, 4294967295LL, 9223372036854775807LL, -9223372036854775807LL - 1 };
+	static const char *sv[] = { "", "a", "hello", "金额 ¥1,280.00", "tab\there", "0123456789abcdef" };
+	static const int widths[] = { -12, -1, 0, 1, 3, 8, 20 };
+	int n_cases = 0, n_bad = 0;
+	size_t i, j;
+	wxf_buf b;
+
+	for (i = 0; i < sizeof(iv) / sizeof(iv[0]); i++) {
+		long long v = iv[i];
+
+		FMT_CHECK("%d|%i|%u|%x|%X", (int)v, (int)v, (unsigned)v, (unsigned)v, (unsigned)v);
+		FMT_CHECK("%lld|%llu|%llx|%ld|%lu|%zu|%zd|%jd|%ju|%td", v, (unsigned long long)v,
+		    (unsigned long long)v, (long)v, (unsigned long)v, (size_t)v, (ssize_t)v, (intmax_t)v,
+		    (uintmax_t)v, (ptrdiff_t)v);
+		FMT_CHECK("%hd|%hu|%hhd|%hhu|%hx", (short)v, (unsigned short)v, (signed char)v,
+		    (unsigned char)v, (unsigned short)v);
+		FMT_CHECK("[%5d][%-5d][%05d][%02d][%04d][%20lld][%020lld][%-20lld]", (int)v, (int)v,
+		    (int)v, (int)v, (int)v, v, v, v);
+		FMT_CHECK("[%08x][%-8X][%2u][%016llx]", (unsigned)v, (unsigned)v, (unsigned)v,
+		    (unsigned long long)v);
+		for (j = 0; j < sizeof(widths) / sizeof(widths[0]); j++)
+			FMT_CHECK("[%*d][%0*lld][%-*u]", widths[j], (int)v, widths[j], v, widths[j], (unsigned)v);
+		/* handed to snprintf: a precision on an integer, '+', ' ', '#', floating point */
+		FMT_CHECK("%.3d|%+d|% d|%#x|%.2f", (int)v, (int)v, (int)v, (unsigned)v, (double)v / 7);
+	}
+	for (i = 0; i < sizeof(sv) / sizeof(sv[0]); i++) {
+		FMT_CHECK("<%s>", sv[i]);
+		FMT_CHECK("<%10s|%-10s|%.3s|%-6.2s|%8.4s>", sv[i], sv[i], sv[i], sv[i], sv[i]);
+		for (j = 0; j < sizeof(widths) / sizeof(widths[0]); j++)
+			FMT_CHECK("<%*s|%.*s|%-*.*s>", widths[j], sv[i], widths[j], sv[i], widths[j], 2, sv[i]);
+		FMT_CHECK("%c%c|%3c|%-3c|100%%|%s%%", sv[i][0] ? sv[i][0] : 'z', 'Q', 'x', 'y', sv[i]);
+	}
+	FMT_CHECK("%s", fmt_null);                      /* glibc's "(null)", through snprintf */
+	FMT_CHECK("no conversion at all");
+	FMT_CHECK("%p|%o|%e", (void *)&b, 8u, 1.5);
+	ok(n_bad == 0, "wxf_fmt equals snprintf in %d formats (full, truncated to 8 bytes, counted)",
+	    n_cases);
+
+	wxf_buf_init(&b);
+	for (i = 0; i < 300; i++)
+		wxf_buf_printf(&b, "%zu:%s;", i, i % 2 ? "odd" : "even");
+	{
+		wxf_buf w;
+
+		wxf_buf_init(&w);
+		for (i = 0; i < 300; i++) {
+			char t[32];
+
+			snprintf(t, sizeof(t), "%zu:%s;", i, i % 2 ? "odd" : "even");
+			wxf_buf_puts(&w, t);
+		}
+		ok(b.len == w.len && memcmp(b.p, w.p, b.len + 1) == 0,
+		    "wxf_buf_printf: 300 appends across growth equal snprintf's text (%zu bytes)", b.len);
+		wxf_buf_free(&w);
+	}
+	wxf_buf_reset(&b);
+	{
+		char big[3000];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		wxf_buf_printf(&b, "[%s]", big);
+		ok(b.len == 3001 && b.p[0] == '[' && b.p[3000] == ']' && b.p[3001] == '\0',
+		    "wxf_buf_printf: one field longer than the free room is formatted again, whole");
+	}
+	wxf_buf_free(&b);
+}
+
 int
 main(void)
 {
 	test_cursor();
 	test_hash();
 	test_escape();
+	test_fmt();
 	test_grow();
 	test_strmap();
 	test_sniff();
