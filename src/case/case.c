@@ -797,6 +797,7 @@ case_write(case_run *r, wxf_err *err)
 	meta.generated_from_sde = sde;
 	meta.seller = o->seller;
 	meta.page_msgs = o->page_msgs;
+	meta.inline_msgs = o->inline_msgs;
 	meta.signer = r->signer != NULL ? wxf_signer_fingerprint(r->signer) : NULL;
 	parts = wxf_xcalloc(n, sizeof(*parts));
 	for (i = 0; i < n; i++) {

@@ -46,6 +46,7 @@ typedef struct wxf_case_opts {
 	const char *tz;                  /* display zone (NULL: Asia/Shanghai) */
 	const char *case_number, *exhibit, *examiner, *organisation;
 	size_t page_msgs;                /* 0: the report's default */
+	long long inline_msgs;           /* 0: the report's default; -1: every conversation on pages */
 	const char *sign_key;            /* --sign: Ed25519 private key (PEM) signing the manifest */
 	const char *pdf_renderer;        /* report.pdf rendered by this program (WeasyPrint), after
 	                                    the manifest; NULL: no PDF */

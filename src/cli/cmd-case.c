@@ -46,12 +46,12 @@ struct case_opts {
 	char *image_key;         /* --image-key: WeChat 4.x image key */
 	char *tags;              /* --tags: the examiner's tag file (CSV) */
 	char **labels;           /* --exhibit-label LABEL=PATH (repeatable) */
-	long long jobs, page_msgs;
+	long long jobs, page_msgs, inline_msgs;
 };
 
 enum {
 	OPT_CASE = 0x2100, OPT_EXHIBIT, OPT_EXAMINER, OPT_ORG, OPT_TZ, OPT_SELLER, OPT_INDICATORS,
-	OPT_PAGE, OPT_NO_CARVE, OPT_BACKUP_KEY, OPT_BACKUP_PASSWORD, OPT_MEMDUMP, OPT_IMAGE_KEY,
+	OPT_PAGE, OPT_INLINE, OPT_NO_CARVE, OPT_BACKUP_KEY, OPT_BACKUP_PASSWORD, OPT_MEMDUMP, OPT_IMAGE_KEY,
 	OPT_SIGN, OPT_PDF, OPT_TAGS, OPT_EXHIBIT_LABEL
 };
 
@@ -70,6 +70,7 @@ static const struct option case_long[] = {
 	{ "seller", required_argument, NULL, OPT_SELLER },
 	{ "indicators", required_argument, NULL, OPT_INDICATORS },
 	{ "page-messages", required_argument, NULL, OPT_PAGE },
+	{ "inline-messages", required_argument, NULL, OPT_INLINE },
 	{ "no-carve", no_argument, NULL, OPT_NO_CARVE },
 	{ "pdf", no_argument, NULL, OPT_PDF },
 	{ "backup-key", required_argument, NULL, OPT_BACKUP_KEY },
@@ -135,6 +136,13 @@ case_opt(void *state, int c, const char *arg, wxf_err *err)
 	case OPT_MEMDUMP: wxf_cmd_strv_add(&o->dumps, arg); return WXF_OK;
 	case OPT_IMAGE_KEY: wipe_set(&o->image_key, arg); return WXF_OK;
 	case OPT_PAGE: return wxf_cmd_num(arg, 10, 1000000, &o->page_msgs, "--page-messages", err);
+	case OPT_INLINE: {
+		int r = wxf_cmd_num(arg, 0, 1000000000, &o->inline_msgs, "--inline-messages", err);
+
+		if (r == WXF_OK && o->inline_msgs == 0)
+			o->inline_msgs = -1;    /* report.h: every conversation on pages */
+		return r;
+	}
 	}
 	return wxf_err_set(err, WXF_EUSAGE, "unknown option");
 }
@@ -312,6 +320,7 @@ case_exec(wxf_ctx *ctx, void *state, int argc, char **argv)
 	co.examiner = o->examiner;
 	co.organisation = o->organisation;
 	co.page_msgs = (size_t)o->page_msgs;
+	co.inline_msgs = o->inline_msgs;
 	co.sign_key = o->sign;
 	co.pdf_renderer = o->pdf ? PDF_RENDERER : NULL;
 	co.tags_file = o->tags;
@@ -418,6 +427,9 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --reveal-key        print the key in the report and audit log\n"
 	    "      --jobs N            decryption and carving threads (0 = all CPUs)\n"
 	    "      --page-messages N   messages per conversation page (default 2000)\n"
+	    "      --inline-messages N report.html shows the conversations when the case has at\n"
+	    "                          most N messages (default 20000); above, it is an index\n"
+	    "                          and every conversation has pages of its own (0: always)\n"
 	    "      --no-carve          do not recover deleted records\n"
 	    "      --pdf               also write report.pdf (PDF/A-3b, WeasyPrint; attaches\n"
 	    "                          timeline.xml and manifest.sha256)\n"

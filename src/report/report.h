@@ -40,6 +40,7 @@
 #define WXF_TIMELINE_NS "urn:wxforensic:timeline:2"
 #define WXF_DFXML_NS "http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML"
 #define WXF_REPORT_PAGE_MSGS 2000   /* default messages per conversation page */
+#define WXF_REPORT_INLINE_MSGS 20000 /* default most messages report.html shows inline */
 
 struct wxf_analysis;
 struct wxf_xview;
@@ -83,6 +84,10 @@ typedef struct wxf_report_meta {
 	const char *seller;        /* username chosen with --seller, or NULL */
 	const char *signer;        /* fingerprint of the key that signs the manifest, or NULL */
 	size_t page_msgs;          /* messages per conversation page (0 = WXF_REPORT_PAGE_MSGS) */
+	/* report.html shows the conversations inline when the case has at most this many messages
+	 * (0 = WXF_REPORT_INLINE_MSGS); above, it is an index and every conversation has pages of
+	 * its own (conversations/NAME.html); -1: always pages. */
+	long long inline_msgs;
 } wxf_report_meta;
 
 /* One step of the run for the processing record (笔录-style): from case/, the same clock as the

@@ -66,6 +66,7 @@ typedef struct hctx {
 	const wxf_conv **convs; /* in report order */
 	size_t n_convs;
 	size_t page_msgs;
+	int all_paged;       /* report.html is an index: every conversation on pages of its own */
 	const char *seller;
 	const char *owner;
 	int print;           /* the court PDF's document: no conversations, contacts, fragments */
@@ -1795,7 +1796,8 @@ write_msgs(hctx *h, const wxf_conv *cv, size_t from, size_t to)
 static int
 conv_pages(hctx *h, const wxf_conv *cv)
 {
-	return cv->n_msgs > h->page_msgs ? (int)((cv->n_msgs + h->page_msgs - 1) / h->page_msgs) : 0;
+	return cv->n_msgs > h->page_msgs || (h->all_paged && cv->n_msgs > 0) ?
+	    (int)((cv->n_msgs + h->page_msgs - 1) / h->page_msgs) : 0;
 }
 
 /* The deleted messages that came back, in time order, each linked to its place in its chat
@@ -1919,6 +1921,11 @@ conversations(hctx *h)
 	    "每条消息下方注明其来源（文件、表、行号、页、偏移）。(Received messages on the left, the "
 	    "owner's on the right, system notices centred; recovered and recalled messages are "
 	    "labelled in words; each bubble ends with its provenance.)</p>\n");
+	if (h->all_paged)
+		F(h, "<p class=\"note\">本案消息较多，本报告只列出会话，每个会话的消息在单独页面中（每页至多 %zu 条），"
+		    "页面与本报告互相链接。(A large case: this report lists the conversations, and the "
+		    "messages of each are on pages of their own, at most %zu to a page, linked to and from "
+		    "this report.)</p>\n", h->page_msgs, h->page_msgs);
 	for (i = 0; i < h->n_convs; i++) {
 		const wxf_conv *cv = h->convs[i];
 		char a[16];
@@ -1930,8 +1937,12 @@ conversations(hctx *h)
 			write_msgs(h, cv, 0, cv->n_msgs);
 			continue;
 		}
-		F(h, "<p>本会话共 %zu 条消息，分为 %d 个页面 (this conversation is split into %d pages):"
-		    "</p><ol>\n", cv->n_msgs, np, np);
+		if (np == 1)
+			P(h, "<p>本会话的消息见单独页面 (the messages of this conversation are on a page of "
+			    "their own):</p><ol>\n");
+		else
+			F(h, "<p>本会话共 %zu 条消息，分为 %d 个页面 (this conversation is split into %d "
+			    "pages):</p><ol>\n", cv->n_msgs, np, np);
 		for (k = 0; k < np; k++) {
 			size_t from = (size_t)k * h->page_msgs, to = from + h->page_msgs;
 
@@ -2510,8 +2521,7 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 			h->up = "../";
 			h->page = rel;
 			page_open(h, title);
-			F(h, "<p><a href=\"../report.html#conversations%s\">← 返回报告 (back to the report)"
-			    "</a>", h->sfx);
+			F(h, "<p><a href=\"../report.html#%s\">← 返回报告 (back to the report)</a>", a);
 			if (k > 0)
 				F(h, " · <a href=\"%s-%d.html\">← 上一部分 (previous)</a>", a, k);
 			if (k + 1 < np)
@@ -2754,8 +2764,17 @@ html_init(hctx *h, rpt_ctx *c, const wxf_report_in *in, const char *outdir, int 
 			wxf_fmt(hp->sfx, sizeof(hp->sfx), "-a%zu", i + 1);
 		order_convs(hp);
 	}
-	if (!print)
+	if (!print) {
+		/* a large case: report.html is an index and every conversation has its pages */
+		long long lim = in->meta->inline_msgs ? in->meta->inline_msgs : WXF_REPORT_INLINE_MSGS;
+		size_t total = 0, k;
+
+		for (i = 0; i < h->n_hp; i++)
+			for (k = 0; k < h->hp[i].n_convs; k++)
+				total += h->hp[i].convs[k]->n_msgs;
+		h->all_paged = lim < 0 || total > (unsigned long long)lim;
 		build_locs(h);
+	}
 	use_part(h, 0);
 }
 

@@ -85,6 +85,19 @@ if [ -n "$page" ]; then
 	ok '[ "$(field "$TMPD/p.json" csp)" = "[]" ] && [ "$(field "$TMPD/p.json" dialogs)" = "[]" ] && [ "$(field "$TMPD/p.json" broken)" = "[]" ]' \
 		"a conversation page loads clean (no CSP report, no script, anchors resolve)"
 fi
+# --- a large case's layout: report.html an index, every conversation on its pages ---
+(cd "$TMPD" && SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q --inline-messages 0 -o index \
+	"$top_srcdir/fixtures/android/demo" > index.stdout 2> index.stderr)
+is "$?" 0 "case --inline-messages 0"
+big=$(ls -S "$TMPD/index/conversations/"*.html 2>/dev/null | head -1)
+for f in "$TMPD/index/report.html" "$big"; do
+	[ -n "$f" ] || { fail "index layout: no conversation page"; continue; }
+	timeout 120 python3 "$BC" "$CHROMIUM" "$f" > "$TMPD/i.json" 2> "$TMPD/i.err"
+	ok '[ "$(field "$TMPD/i.json" csp)" = "[]" ] && [ "$(field "$TMPD/i.json" dialogs)" = "[]" ] && [ "$(field "$TMPD/i.json" broken)" = "[]" ] && [ "$(field "$TMPD/i.json" exceptions)" = "[]" ]' \
+		"index layout: $(basename "$f") loads clean (first paint $(field "$TMPD/i.json" first_paint_s 2>/dev/null) s, load $(field "$TMPD/i.json" load_s 2>/dev/null) s)"
+done
+ok '[ "$(field "$TMPD/i.json" bubbles)" -gt 0 ] && python3 -c "import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))[\"contrast_min\"] >= 4.5 else 1)" "$TMPD/i.json"' \
+	"index layout: the largest conversation page shows its bubbles with >= 4.5:1 contrast"
 python3 "$top_srcdir/tests/tools/check_bundle.py" "$TMPD/split" "$top_srcdir/fixtures/android/demo" \
 	"$top_srcdir/fixtures/android/demo.truth.json" > "$TMPD/split.py"
 while IFS= read -r line; do case "$line" in "ok - "*) pass "split: ${line#ok - }";; "not ok - "*) fail "split: ${line#not ok - }";; *) echo "$line";; esac; done < "$TMPD/split.py"

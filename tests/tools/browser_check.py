@@ -16,6 +16,8 @@ standard library only) and reports, as JSON on stdout:
   thumbs, thumbs_rendered   embedded thumbnails (<img class="thumb">), and those the browser
              decoded (complete, natural width > 0)
   title      document.title after load
+  first_paint_s, load_s   seconds from navigation to the first contentful paint and to the
+             load event (measured, for the notes and bench-case; no test asserts a time)
 
 and, with --screenshot FILE / --pdf FILE, saves a full-page PNG and an A4 PDF (Page.printToPDF,
 no browser header/footer: the page's own @page boxes print 第 X 页 / 共 Y 页).
@@ -77,6 +79,7 @@ class Pipe:
                 self.buf += chunk
         msg, _, self.buf = self.buf.partition(b"\0")
         m = json.loads(msg)
+        m["_t"] = time.time()                   # arrival, for the load timings
         if m.get("method") == "Page.javascriptDialogOpening":
             # a script ran: record it (the event is kept) and dismiss the dialog so loading goes on
             self.id += 1
@@ -170,8 +173,31 @@ def main():
         s = p.call("Target.attachToTarget", {"targetId": t["targetId"], "flatten": True})["sessionId"]
         for d in ("Page.enable", "Runtime.enable", "Log.enable", "DOM.enable", "CSS.enable"):
             p.call(d, None, s)
+        p.call("Page.setLifecycleEventsEnabled", {"enabled": True}, s)
+        t0 = time.time()
         p.call("Page.navigate", {"url": "file://" + os.path.abspath(page)}, s)
         p.wait_event("Page.loadEventFired", timeout)
+        # seconds from navigation to the load event and to the first contentful paint (which
+        # Chromium reports after the load of a small page: wait for it); lifecycle events before
+        # the new document's "init" are about:blank's
+        deadline = time.time() + timeout
+        while True:
+            started = False
+            for m in p.events:
+                if m.get("method") == "Page.lifecycleEvent" and m["params"].get("name") == "init":
+                    started = True
+                if m.get("method") == "Page.loadEventFired" and "load_s" not in res:
+                    res["load_s"] = round(m["_t"] - t0, 3)
+                if started and m.get("method") == "Page.lifecycleEvent" and \
+                        m["params"].get("name") == "firstContentfulPaint":
+                    res["first_paint_s"] = round(m["_t"] - t0, 3)
+                    break
+            if "first_paint_s" in res or time.time() >= deadline:
+                break
+            try:
+                p.events.append(p.read_one(min(deadline, time.time() + 1)))
+            except TimeoutError:
+                pass
         time.sleep(0.5)
         r = p.call("Runtime.evaluate", {"expression": PROBE, "returnByValue": True}, s)
         res.update(json.loads(r["result"]["value"]))

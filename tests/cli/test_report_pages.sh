@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: Apache-2.0
+# The report of a large case: report.html an index and every conversation on pages of its own
+# (--inline-messages; the default keeps a small case in one file).  Checked by
+# tests/tools/check_pages.py (Python's html.parser): every message of messages.csv on exactly one
+# page of its conversation, no chat bubble left in the index, every page linked from the index
+# and back to its conversation's entry there, every link into a page landing on an element with
+# that id, every page listed in the manifest; then the bundle checks (check_bundle.py, verify,
+# timeline.xml schema), a second run byte-identical, and two accounts in one case.
+. "$top_srcdir/tests/cli/lib.sh"
+demo="$top_srcdir/fixtures/android/demo"
+CP="$top_srcdir/tests/tools/check_pages.py"
+run() { (cd "$TMPD" && SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q "$@" > /dev/null 2> "$TMPD/err"); }
+
+# --- the default: a small case stays in one file ---
+run -o small "$demo"
+is "$?" 0 "case on the demo (171 messages, default --inline-messages 20000)"
+ok '[ ! -d "$TMPD/small/conversations" ]' "a small case: no conversation pages, report.html holds the chats"
+python3 "$CP" "$TMPD/small" --inline > "$TMPD/small.out" 2>&1
+is "$?" 0 "a small case: every message is a bubble in report.html ($(tail -1 "$TMPD/small.out"))"
+
+# --- every conversation on pages of its own ---
+run --inline-messages 0 -o idx "$demo"
+is "$?" 0 "case --inline-messages 0"
+python3 "$CP" "$TMPD/idx" > "$TMPD/idx.out" 2>&1
+is "$?" 0 "index and pages: every message on one page, links both ways, ids resolve, manifest lists the pages ($(tail -1 "$TMPD/idx.out"))"
+sed '$d; s/^/# /' "$TMPD/idx.out" | head -20
+ok 'grep -q "本案消息较多，本报告只列出会话" "$TMPD/idx/report.html"' "the index says that the messages are on pages of their own"
+n_pages=$(ls "$TMPD/idx/conversations" | wc -l)
+n_convs=$(python3 -c 'import csv,sys; print(len({r["conversation"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline=""))}))' "$TMPD/idx/csv/messages.csv")
+is "$n_pages" "$n_convs" "one page per conversation at the default page size ($n_pages)"
+"$WXF" verify "$TMPD/idx" > "$TMPD/v.out" 2>&1
+is "$?" 0 "verify accepts the paginated bundle"
+python3 "$top_srcdir/tests/tools/check_bundle.py" "$TMPD/idx" "$demo" "$top_srcdir/fixtures/android/demo.truth.json" > "$TMPD/cb.out"
+ok '! grep -q "^not ok" "$TMPD/cb.out" && grep -q "^ok" "$TMPD/cb.out"' \
+	"check_bundle.py passes on the paginated bundle ($(grep -c '^ok' "$TMPD/cb.out") checks)"
+check_timeline "$TMPD/idx/timeline.xml" "paginated"
+# the command line is recorded (timeline.xml, case.jsonld): the rest is the same
+grep -v "<command_line>" "$TMPD/small/timeline.xml" > "$TMPD/t1.xml"
+grep -v "<command_line>" "$TMPD/idx/timeline.xml" > "$TMPD/t2.xml"
+ok 'cmp -s "$TMPD/t1.xml" "$TMPD/t2.xml"' \
+	"timeline.xml is the same with either report layout (but for the command line)"
+for f in timeline.jsonl csv/messages.csv csv/payments.csv csv/contacts.csv; do
+	ok 'cmp -s "$TMPD/small/$f" "$TMPD/idx/$f"' "$f is the same with either report layout"
+done
+run --inline-messages 0 -o idx2 "$demo"
+ok 'diff -r "$TMPD/idx" "$TMPD/idx2" > /dev/null' "a second run gives the same bundle, pages included"
+
+# --- above the limit; several pages to a conversation ---
+run --inline-messages 100 --page-messages 10 -o many "$demo"
+is "$?" 0 "case --inline-messages 100 --page-messages 10 (171 messages: above the limit)"
+python3 "$CP" "$TMPD/many" --page-messages 10 > "$TMPD/many.out" 2>&1
+is "$?" 0 "pages of at most 10 messages, previous/next links, every message once ($(tail -1 "$TMPD/many.out"))"
+sed '$d; s/^/# /' "$TMPD/many.out" | head -20
+run --inline-messages 171 -o at "$demo"
+ok '[ ! -d "$TMPD/at/conversations" ]' "--inline-messages 171 on 171 messages: still one file"
+
+# --- two accounts: both accounts' conversations on pages, anchors kept apart ---
+"$WXF" case -q --inline-messages 0 -o "$TMPD/two" "$demo" "$top_srcdir/fixtures/android/buyer2" > /dev/null 2>&1
+is "$?" 0 "case --inline-messages 0 over two exhibits"
+python3 "$CP" "$TMPD/two" > "$TMPD/two.out" 2>&1
+is "$?" 0 "two accounts: every message on one page, links both ways ($(tail -1 "$TMPD/two.out"))"
+sed '$d; s/^/# /' "$TMPD/two.out" | head -20
+
+# --- refusals ---
+"$WXF" case -q --inline-messages -1 -o "$TMPD/bad" "$demo" > /dev/null 2> "$TMPD/bad.err"
+is "$?" 2 "--inline-messages -1 is refused (exit 2)"
+ok 'grep -q -- "--inline-messages" "$TMPD/bad.err" && [ ! -e "$TMPD/bad" ]' "the message names the option; nothing is written"
+"$WXF" case -q --inline-messages x -o "$TMPD/bad" "$demo" > /dev/null 2>&1
+is "$?" 2 "--inline-messages x is refused (exit 2)"
+done_testing
