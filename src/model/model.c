@@ -201,6 +201,7 @@ wxf_model_free(wxf_model **mp)
 	wxf_strmap_free(&m->idx_msg);
 	wxf_strmap_free(&m->idx_pay);
 	wxf_strmap_free(&m->file_ids);
+	wxf_strmap_free(&m->interned);
 	wxf_arena_free(&m->arena);
 	free(m);
 	*mp = NULL;
@@ -264,15 +265,38 @@ prov_or_empty(const wxf_prov *p)
 	return e;
 }
 
+/* A provenance's file, image or table name, copied into the arena once: every record of a
+ * database names the same few (a copy per message was a fifth of the model).  The last four
+ * asked for are compared first; a map that cannot grow only costs a copy. */
+static const char *
+intern(wxf_model *m, const char *s)
+{
+	const char *v;
+	unsigned i;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < 4; i++)
+		if (m->intern_memo[i] != NULL && strcmp(m->intern_memo[i], s) == 0)
+			return m->intern_memo[i];
+	if ((v = wxf_strmap_get(&m->interned, s)) == NULL) {
+		if ((v = wxf_model_strdup(m, s)) == NULL)
+			return NULL;
+		(void)wxf_strmap_put(&m->interned, v, (void *)v);
+	}
+	m->intern_memo[m->intern_next++ & 3] = v;
+	return v;
+}
+
 /* Copies the strings a prov points to into the arena, so callers may pass stack strings. */
 static wxf_prov
 prov_own(wxf_model *m, const wxf_prov *p)
 {
 	wxf_prov r = prov_or_empty(p);
 
-	r.file = wxf_model_strdup(m, r.file);
-	r.image = wxf_model_strdup(m, r.image);
-	r.table = wxf_model_strdup(m, r.table);
+	r.file = intern(m, r.file);
+	r.image = intern(m, r.image);
+	r.table = intern(m, r.table);
 	r.range_sha256 = wxf_model_strdup(m, r.range_sha256);
 	return r;
 }
@@ -661,7 +685,7 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 		return NULL;
 	memcpy(msg->id, id, sizeof(id));
 	msg->platform = platform;
-	msg->table = wxf_model_strdup(m, table);
+	msg->table = intern(m, table);
 	msg->local_id = WXF_INT_UNKNOWN;
 	msg->raw_type = msg->base_type = WXF_INT_UNKNOWN;
 	msg->app_type = WXF_INT_UNKNOWN;

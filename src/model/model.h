@@ -542,6 +542,9 @@ typedef struct wxf_model {
 	wxf_anomaly *anomalies;    size_t n_anomalies, cap_anomalies;
 	wxf_strmap idx_ident, idx_group, idx_conv, idx_msg, idx_pay;  /* lookups by key (model strings) */
 	wxf_strmap file_ids;       /* evidence path -> "sha256:<hex>" (wxf_model_set_file_id) */
+	wxf_strmap interned;       /* provenance file, image and table names: one copy each */
+	const char *intern_memo[4]; /* the last ones asked for */
+	unsigned intern_next;
 	int sorted;                /* msgs[] are in wxf_model_sort order */
 	int oom;                   /* a vector or map of the model could not grow (sticky) */
 	/* called with the message count after every 1024th new message (progress), or NULL */
