@@ -27,12 +27,75 @@ wxf_audit_open(wxf_audit *a, const char *path, const char *tool, wxf_err *err)
 	return WXF_OK;
 }
 
+struct audit_output {
+	uint64_t size;
+	char sha256[65];
+	char rel[];
+};
+
+struct audit_pend {
+	char *action, *members;
+};
+
+void
+wxf_audit_defer(wxf_audit *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->deferred = 1;
+}
+
+/* A record of a deferred log, copied. */
+static int
+defer_add(wxf_audit *a, const char *action, const char *members, wxf_err *err)
+{
+	struct audit_pend *p;
+
+	if (a->n_pend == a->cap_pend) {
+		size_t nc = a->cap_pend ? 2 * a->cap_pend : 16;
+
+		if ((p = realloc(a->pend, nc * sizeof(*p))) == NULL)
+			return wxf_err_set(err, WXF_ENOMEM, "audit log: out of memory");
+		a->pend = p;
+		a->cap_pend = nc;
+	}
+	p = &a->pend[a->n_pend];
+	p->action = strdup(action);
+	p->members = members != NULL ? strdup(members) : NULL;
+	if (p->action == NULL || (members != NULL && p->members == NULL)) {
+		free(p->action);
+		free(p->members);
+		return wxf_err_set(err, WXF_ENOMEM, "audit log: out of memory");
+	}
+	a->n_pend++;
+	return WXF_OK;
+}
+
+int
+wxf_audit_replay(wxf_audit *dst, const wxf_audit *src, wxf_err *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < src->n_pend; i++)
+		if ((rc = wxf_audit_add(dst, src->pend[i].action, src->pend[i].members, err)) != WXF_OK)
+			return rc;
+	for (i = 0; i < src->outputs.cap; i++) {
+		const struct audit_output *o = src->outputs.s[i].val;
+
+		if (o != NULL)
+			wxf_audit_output(dst, o->rel, o->size, o->sha256);
+	}
+	return WXF_OK;
+}
+
 int
 wxf_audit_add(wxf_audit *a, const char *action, const char *members, wxf_err *err)
 {
 	wxf_buf b;
 	char when[40];
 
+	if (a->deferred)
+		return defer_add(a, action, members, err);
 	if (a->f == NULL)
 		return WXF_OK;
 	wxf_buf_init(&b);
@@ -78,18 +141,17 @@ wxf_audit_close(wxf_audit *a, wxf_err *err)
 		    strerror(e));
 	free(a->tool);
 	free(a->path);
+	for (size_t i = 0; i < a->n_pend; i++) {
+		free(a->pend[i].action);
+		free(a->pend[i].members);
+	}
+	free(a->pend);
 	for (size_t i = 0; i < a->outputs.cap; i++)
 		free(a->outputs.s[i].val);      /* the key is the entry's own name */
 	wxf_strmap_free(&a->outputs);
 	memset(a, 0, sizeof(*a));
 	return rc;
 }
-
-struct audit_output {
-	uint64_t size;
-	char sha256[65];
-	char rel[];
-};
 
 void
 wxf_audit_output(wxf_audit *a, const char *rel, uint64_t size, const char *sha256)
@@ -173,7 +235,7 @@ wxf_audit_kv(wxf_audit *a, const char *action, const char *key, const char *val)
 {
 	wxf_buf b;
 
-	if (a == NULL || a->f == NULL)
+	if (a == NULL || (a->f == NULL && !a->deferred))
 		return;
 	wxf_buf_init(&b);
 	wxf_buf_json_kstr(&b, key, val);

@@ -22,9 +22,20 @@ typedef struct wxf_audit {
 	char *path;
 	int write_errno;      /* the first write that failed (0: none): reported by close */
 	wxf_strmap outputs;   /* bundle file -> struct audit_output (wxf_audit_output) */
+	/* a deferred log (wxf_audit_defer): records kept in order, in memory, for wxf_audit_replay */
+	int deferred;
+	struct audit_pend *pend;
+	size_t n_pend, cap_pend;
 } wxf_audit;
 
 int wxf_audit_open(wxf_audit *a, const char *path, const char *tool, wxf_err *err);
+/* A log that keeps its records in memory (a writer running beside others): wxf_audit_replay
+ * then adds them to the run's log in order, so that the log is the same whatever finished
+ * first.  wxf_audit_close frees it. */
+void wxf_audit_defer(wxf_audit *a);
+/* Adds src's records to dst in their order (each chained and timed as it is added there) and
+ * its outputs' sizes and hashes; WXF_EIO when dst cannot be written. */
+int wxf_audit_replay(wxf_audit *dst, const wxf_audit *src, wxf_err *err);
 /* `members` is a JSON fragment of object members without braces ("\"inputs\":[...]"), or NULL. */
 int wxf_audit_add(wxf_audit *a, const char *action, const char *members, wxf_err *err);
 /* A record whose one member is a string: "<key>":"<val>" (null when val is NULL).  NULL-safe

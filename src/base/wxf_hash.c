@@ -5,10 +5,39 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <openssl/evp.h>
+
+/* The digests, fetched from the default provider once: EVP_sha256() and the like make OpenSSL 3
+ * look the algorithm up again on every EVP_Digest (a tenth of a whole `case` went to it, for
+ * the ids).  When a fetch fails the legacy object is used, as before. */
+static const EVP_MD *md_md5, *md_sha1, *md_sha256;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void
+md_fetch(void)
+{
+	EVP_MD *a = EVP_MD_fetch(NULL, "MD5", NULL);
+	EVP_MD *b = EVP_MD_fetch(NULL, "SHA1", NULL);
+	EVP_MD *c = EVP_MD_fetch(NULL, "SHA256", NULL);
+
+	md_md5 = a != NULL ? a : EVP_md5();
+	md_sha1 = b != NULL ? b : EVP_sha1();
+	md_sha256 = c != NULL ? c : EVP_sha256();
+}
+
+static const EVP_MD *
+digest_of(int which)
+{
+	pthread_once(&md_once, md_fetch);
+	return which == 0 ? md_md5 : which == 1 ? md_sha1 : md_sha256;
+}
+#define MD_MD5 digest_of(0)
+#define MD_SHA1 digest_of(1)
+#define MD_SHA256 digest_of(2)
 
 struct wxf_hasher {
 	EVP_MD_CTX *md5, *sha1, *sha256;
@@ -26,9 +55,9 @@ wxf_hasher_new(void)
 	h->sha1 = EVP_MD_CTX_new();
 	h->sha256 = EVP_MD_CTX_new();
 	if (h->md5 == NULL || h->sha1 == NULL || h->sha256 == NULL ||
-	    !EVP_DigestInit_ex(h->md5, EVP_md5(), NULL) ||
-	    !EVP_DigestInit_ex(h->sha1, EVP_sha1(), NULL) ||
-	    !EVP_DigestInit_ex(h->sha256, EVP_sha256(), NULL)) {
+	    !EVP_DigestInit_ex(h->md5, MD_MD5, NULL) ||
+	    !EVP_DigestInit_ex(h->sha1, MD_SHA1, NULL) ||
+	    !EVP_DigestInit_ex(h->sha256, MD_SHA256, NULL)) {
 		wxf_hasher_free(&h);
 		return NULL;
 	}
@@ -165,7 +194,7 @@ wxf_sha256_hex(const void *data, size_t n, char out[65])
 	uint8_t md[32];
 	unsigned int len = 0;
 
-	EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+	EVP_Digest(data, n, md, &len, MD_SHA256, NULL);
 	wxf_hex(md, 32, out);
 }
 
@@ -181,7 +210,7 @@ wxf_sha256_new(void)
 	if (h == NULL)
 		return NULL;
 	h->ctx = EVP_MD_CTX_new();
-	if (h->ctx == NULL || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+	if (h->ctx == NULL || EVP_DigestInit_ex(h->ctx, MD_SHA256, NULL) != 1) {
 		wxf_sha256_free(h);
 		return NULL;
 	}
@@ -220,7 +249,7 @@ wxf_md5(const void *data, size_t n, uint8_t out[16])
 {
 	unsigned int len = 0;
 
-	EVP_Digest(data, n, out, &len, EVP_md5(), NULL);
+	EVP_Digest(data, n, out, &len, MD_MD5, NULL);
 }
 
 void
@@ -228,7 +257,7 @@ wxf_sha1(const void *data, size_t n, uint8_t out[20])
 {
 	unsigned int len = 0;
 
-	EVP_Digest(data, n, out, &len, EVP_sha1(), NULL);
+	EVP_Digest(data, n, out, &len, MD_SHA1, NULL);
 }
 
 void

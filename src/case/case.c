@@ -851,8 +851,17 @@ case_write(case_run *r, wxf_err *err)
 	if (r->tags_data != NULL)
 		rc = wxf_report_tags_copy(o->out, CASE_TAGS_COPY, r->tags_data, r->tags_len,
 		    &r->audit, err);
-	if (rc == WXF_OK)
+	if (rc == WXF_OK) {
+		/* the writers side by side, as many as --jobs allows (there are six);
+		 * WXF_WRITER_JOBS (tests) sets their number alone */
+		long ncpu = o->jobs > 0 ? (long)o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+		const char *wj = getenv("WXF_WRITER_JOBS");
+
+		if (wj != NULL && *wj >= '1' && *wj <= '9')
+			ncpu = *wj - '0';
+		rin.jobs = ncpu > 0 ? (unsigned)ncpu : 1;
 		rc = wxf_report_write_all(&rin, o->out, &r->audit, err);
+	}
 	/* the public key before the manifest (so that the manifest lists it), the signature of
 	 * the manifest after it */
 	if (rc == WXF_OK && r->signer != NULL)

@@ -425,7 +425,7 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "                          salt, then derived and raw keys (repeatable)\n"
 	    "      --image-key KEY     WeChat 4.x image (.dat V2) AES key, 16 characters\n"
 	    "      --reveal-key        print the key in the report and audit log\n"
-	    "      --jobs N            decryption and carving threads (0 = all CPUs)\n"
+	    "      --jobs N            decryption, carving and writer threads (0 = all CPUs)\n"
 	    "      --page-messages N   messages per conversation page (default 2000)\n"
 	    "      --inline-messages N report.html shows the conversations when the case has at\n"
 	    "                          most N messages (default 20000); above, it is an index\n"

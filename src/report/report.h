@@ -132,6 +132,8 @@ typedef struct wxf_report_in {
 	const wxf_report_step *steps;   /* the run's steps, for the processing record */
 	size_t n_steps;
 	struct wxf_log *log;            /* progress of the writers on a terminal; may be NULL */
+	unsigned jobs;                  /* wxf_report_write_all: writers at a time (0 or 1: one
+	                                   after another) */
 	const wxf_report_tags *tags;    /* the examiner's tags; NULL or none: no selection */
 	const char *const *root_labels; /* per inv->roots[i]: its exhibit label (--exhibit-label),
 	                                   or NULL; the array may be NULL */

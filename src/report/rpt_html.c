@@ -23,6 +23,8 @@
 #include "base/wxf_mem.h"
 #include "base/wxf_fmt.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2931,22 +2933,86 @@ wxf_report_merge(const wxf_report_in *in, const wxf_merge_bundle *bd, size_t nb,
 	return rc == WXF_OK ? rpt_merge_xml(in, bd, nb, outdir, audit, err) : rc;
 }
 
+/* The writers of the bundle, in the order their records enter the audit log. */
+typedef int (*rpt_writer)(const wxf_report_in *, const char *, wxf_audit *, wxf_err *);
+static const rpt_writer writers[] = { wxf_report_html, wxf_report_xml, wxf_report_jsonl,
+	wxf_report_csv, wxf_report_case, wxf_report_evidence_list };
+#define N_WRITERS (sizeof(writers) / sizeof(writers[0]))
+
+/* A writer running beside the others: its own copy of the input (the terminal's progress goes
+ * to the first one only), a deferred audit log, its own error. */
+typedef struct wjob {
+	wxf_report_in in;
+	const char *outdir;
+	wxf_audit audit;
+	wxf_err err;
+	int rc;
+} wjob;
+
+typedef struct wpool {
+	wjob job[N_WRITERS];
+	atomic_size_t next;
+} wpool;
+
+static void *
+wpool_run(void *arg)
+{
+	wpool *p = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < N_WRITERS)
+		p->job[i].rc = writers[i](&p->job[i].in, p->job[i].outdir, &p->job[i].audit, &p->job[i].err);
+	return NULL;
+}
+
+/*
+ * Every output of the bundle.  With in->jobs > 1 the writers run that many at a time, each into
+ * its own files (they only read the model and the analysis), and their audit records enter the
+ * log afterwards in the writers' order: the bundle and the log's records are the same as one
+ * after another.  The first writer (in that order) that failed gives the error; the records of
+ * the writers after it are not added (the run stops there, as it would have).
+ */
 int
 wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *audit,
     wxf_err *err)
 {
-	int rc;
+	wpool *p;
+	pthread_t th[N_WRITERS];
+	size_t i, n_th = in->jobs < N_WRITERS ? in->jobs : N_WRITERS, started = 0;
+	int rc = WXF_OK;
 
-	rc = wxf_report_html(in, outdir, audit, err);
-	if (rc == WXF_OK)
-		rc = wxf_report_xml(in, outdir, audit, err);
-	if (rc == WXF_OK)
-		rc = wxf_report_jsonl(in, outdir, audit, err);
-	if (rc == WXF_OK)
-		rc = wxf_report_csv(in, outdir, audit, err);
-	if (rc == WXF_OK)
-		rc = wxf_report_case(in, outdir, audit, err);
-	if (rc == WXF_OK)
-		rc = wxf_report_evidence_list(in, outdir, audit, err);
+	if (n_th <= 1) {
+		for (i = 0; rc == WXF_OK && i < N_WRITERS; i++)
+			rc = writers[i](in, outdir, audit, err);
+		return rc;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	for (i = 0; i < N_WRITERS; i++) {
+		p->job[i].in = *in;
+		if (i > 0)
+			p->job[i].in.log = NULL;
+		p->job[i].outdir = outdir;
+		wxf_audit_defer(&p->job[i].audit);
+		wxf_err_clear(&p->job[i].err);
+	}
+	atomic_init(&p->next, 0);
+	for (i = 1; i < n_th; i++)
+		if (pthread_create(&th[started], NULL, wpool_run, p) == 0)
+			started++;
+	wpool_run(p);                   /* this thread is one of them */
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; rc == WXF_OK && i < N_WRITERS; i++) {
+		rc = wxf_audit_replay(audit, &p->job[i].audit, err);
+		if (rc == WXF_OK && p->job[i].rc != WXF_OK) {
+			rc = p->job[i].rc;
+			if (err != NULL)
+				*err = p->job[i].err;
+		}
+	}
+	for (i = 0; i < N_WRITERS; i++)
+		wxf_audit_close(&p->job[i].audit, NULL);
+	free(p);
 	return rc;
 }

@@ -41,6 +41,20 @@ ok 'has "lim/.*: write error: File too large" "$TMPD/lim.stderr"' "the error nam
 is "$?" 1 "verify refuses the partial bundle (exit 1)"
 ok 'has "INCOMPLETE  manifest.sha256 is missing" "$TMPD/lim.verify" && has "NOT VERIFIED" "$TMPD/lim.verify"' \
 	"verify names what is missing"
+# the writers side by side (WXF_WRITER_JOBS): the error is the first writer's in the writers'
+# order, as when they run one after another, and nothing is recorded after it
+for w in 1 3; do
+	(cd "$TMPD" && WXF_WRITER_JOBS=$w limited 256 "$WXF" case -q -o limw$w "$DEMO" > /dev/null 2> limw$w.stderr)
+	is "$?" 4 "files limited to 128 KiB, $w writer(s) at a time: exit 4"
+	"$WXF" verify "$TMPD/limw$w" > /dev/null 2>&1
+	is "$?" 1 "files limited to 128 KiB, $w writer(s) at a time: verify refuses the partial bundle"
+done
+sed 's/limw[13]/limw/g' "$TMPD/limw1.stderr" > "$TMPD/lw1"
+sed 's/limw[13]/limw/g' "$TMPD/limw3.stderr" > "$TMPD/lw3"
+ok 'cmp -s "$TMPD/lw1" "$TMPD/lw3" && has "report.html: write error: File too large" "$TMPD/lw3"' \
+	"writers side by side: the same error as one after another (report.html, the first writer)"
+ok '[ "$(grep -c "\"action\":\"write\"" "$TMPD/limw3/audit.jsonl")" = "$(grep -c "\"action\":\"write\"" "$TMPD/limw1/audit.jsonl")" ]' \
+	"writers side by side: the audit log records no write after the failed one"
 mkdir "$TMPD/scanlim"
 limited 1 "$WXF" scan -o "$TMPD/scanlim/s" "$DEMO" > /dev/null 2> "$TMPD/scanlim.err"
 is "$?" 4 "scan -o with files limited to 512 bytes: exit 4"

@@ -5,7 +5,9 @@
 # page of its conversation, no chat bubble left in the index, every page linked from the index
 # and back to its conversation's entry there, every link into a page landing on an element with
 # that id, every page listed in the manifest; then the bundle checks (check_bundle.py, verify,
-# timeline.xml schema), a second run byte-identical, and two accounts in one case.
+# timeline.xml schema), a second run byte-identical, and two accounts in one case.  Then the
+# writers side by side (--jobs; WXF_WRITER_JOBS sets their number alone): the same bundle, audit
+# log included, as one after another.
 . "$top_srcdir/tests/cli/lib.sh"
 demo="$top_srcdir/fixtures/android/demo"
 CP="$top_srcdir/tests/tools/check_pages.py"
@@ -60,6 +62,20 @@ is "$?" 0 "case --inline-messages 0 over two exhibits"
 python3 "$CP" "$TMPD/two" > "$TMPD/two.out" 2>&1
 is "$?" 0 "two accounts: every message on one page, links both ways ($(tail -1 "$TMPD/two.out"))"
 sed '$d; s/^/# /' "$TMPD/two.out" | head -20
+
+# --- the writers side by side: the same bytes, audit log included ---
+for w in 2 6; do
+	for lay in "" "--inline-messages 0"; do
+		(cd "$TMPD" && SOURCE_DATE_EPOCH=1780000000 WXF_WRITER_JOBS=1 "$WXF" case -q --jobs 2 $lay -o w1 "$demo" "$top_srcdir/fixtures/android/buyer2" > /dev/null 2>&1 &&
+		    SOURCE_DATE_EPOCH=1780000000 WXF_WRITER_JOBS=$w "$WXF" case -q --jobs 2 $lay -o w$w "$demo" "$top_srcdir/fixtures/android/buyer2" > /dev/null 2>&1)
+		is "$?" 0 "two exhibits ${lay:-(one file)}: writers one after another and $w at a time, both exit 0"
+		ok 'diff -r "$TMPD/w1" "$TMPD/w$w" > /dev/null' \
+			"two exhibits ${lay:-(one file)}: $w writers at a time give the same bundle, audit.jsonl and manifest included"
+		"$WXF" verify "$TMPD/w$w" > /dev/null 2>&1
+		is "$?" 0 "two exhibits ${lay:-(one file)}, $w writers at a time: verify accepts the bundle"
+		rm -rf "$TMPD/w1" "$TMPD/w$w"
+	done
+done
 
 # --- refusals ---
 "$WXF" case -q --inline-messages -1 -o "$TMPD/bad" "$demo" > /dev/null 2> "$TMPD/bad.err"

@@ -491,6 +491,48 @@ test_paths_and_audit(void)
 	ok(wxf_audit_verify(log, &n, &err) == WXF_EVERIFY, "a one-byte change breaks the chain: %s",
 	    err.msg);
 	unlink(log);
+	/* a deferred log (a writer beside others) replayed into the run's log: same lines, in its
+	 * order, after what the run's log had; outputs kept */
+	{
+		wxf_audit w;
+		char *text = NULL, *direct = NULL;
+		size_t tn = 0, dn = 0;
+
+		setenv("SOURCE_DATE_EPOCH", "1780000000", 1);
+		ok(wxf_audit_open(&a, log, "wxforensic test", &err) == WXF_OK, "audit open (direct)");
+		wxf_audit_add(&a, "start", NULL, &err);
+		wxf_audit_add(&a, "write", "\"output\":\"a\"", &err);
+		wxf_audit_kv(&a, "note", "k", "v");
+		wxf_audit_add(&a, "write", "\"output\":\"b\"", &err);
+		wxf_audit_close(&a, &err);
+		wxf_file_read_small(log, 1 << 20, (uint8_t **)&direct, &dn, &err);
+		unlink(log);
+		ok(wxf_audit_open(&a, log, "wxforensic test", &err) == WXF_OK, "audit open (replayed)");
+		wxf_audit_add(&a, "start", NULL, &err);
+		wxf_audit_defer(&w);
+		wxf_audit_add(&w, "write", "\"output\":\"a\"", &err);
+		wxf_audit_kv(&w, "note", "k", "v");
+		wxf_audit_add(&w, "write", "\"output\":\"b\"", &err);
+		wxf_audit_output(&w, "a", 12, "0123456789012345678901234567890123456789012345678901234567890123");
+		ok(w.n_pend == 3 && a.seq == 1, "a deferred log keeps its records (3) and writes none");
+		ok(wxf_audit_replay(&a, &w, &err) == WXF_OK, "replayed into the run's log");
+		ok(wxf_audit_output_sha256(&a, "a", 12) != NULL && wxf_audit_output_sha256(&a, "a", 13) == NULL,
+		    "the deferred log's outputs (size and hash) are the run's log's");
+		wxf_audit_close(&w, NULL);
+		wxf_audit_close(&a, &err);
+		wxf_file_read_small(log, 1 << 20, (uint8_t **)&text, &tn, &err);
+		ok(direct != NULL && text != NULL && tn == dn && memcmp(text, direct, tn) == 0,
+		    "replayed: the same bytes as the records added directly (%zu bytes)", tn);
+		{
+			int vr = wxf_audit_verify(log, &n, &err);
+
+			ok(vr == WXF_OK && n == 4, "the replayed log's chain verifies (%lu lines)", n);
+		}
+		free(text);
+		free(direct);
+		unsetenv("SOURCE_DATE_EPOCH");
+		unlink(log);
+	}
 	free(log);
 	rmdir(p);
 	free(p);
