@@ -428,7 +428,7 @@ const struct wxf_cmd_entry wxf_cmd_case_entry = {
 	    "      --jobs N            decryption, carving and writer threads (0 = all CPUs)\n"
 	    "      --page-messages N   messages per conversation page (default 2000)\n"
 	    "      --inline-messages N report.html shows the conversations when the case has at\n"
-	    "                          most N messages (default 20000); above, it is an index\n"
+	    "                          most N messages (default 2000); above, it is an index\n"
 	    "                          and every conversation has pages of its own (0: always)\n"
 	    "      --no-carve          do not recover deleted records\n"
 	    "      --pdf               also write report.pdf (PDF/A-3b, WeasyPrint; attaches\n"

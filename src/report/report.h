@@ -40,7 +40,7 @@
 #define WXF_TIMELINE_NS "urn:wxforensic:timeline:2"
 #define WXF_DFXML_NS "http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML"
 #define WXF_REPORT_PAGE_MSGS 2000   /* default messages per conversation page */
-#define WXF_REPORT_INLINE_MSGS 20000 /* default most messages report.html shows inline */
+#define WXF_REPORT_INLINE_MSGS 2000 /* default most messages report.html shows inline */
 
 struct wxf_analysis;
 struct wxf_xview;

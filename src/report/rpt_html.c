@@ -75,9 +75,24 @@ typedef struct hctx {
 	int merge;           /* `merge`'s page: the accounts' sections are in their own bundles */
 	const char *outdir;  /* the bundle (files the tool made are read from it) */
 	const char *manifest_sha256; /* print: the attached manifest's, in every page's footer */
+	wxf_audit *audit;    /* report.html: where list pages written meanwhile are recorded */
+	wxf_err *err;
+	int rc;              /* the first list page that could not be written */
 } hctx;
 
+/* A large case's long lists (recovered messages, anomalies, fragments): more rows than this in
+ * the index go to pages of their own, LIST_PAGE_ROWS rows each (lists/<section>-<n>.html). */
+#define LIST_INLINE 500
+#define LIST_PAGE_ROWS 2000
+
 /* ------------------------------------------------------------------------------ primitives */
+
+/* The index's address from the current page: "" in report.html, else "../report.html". */
+static const char *
+idx(const hctx *h)
+{
+	return strcmp(h->page, "report.html") == 0 ? "" : "../report.html";
+}
 
 static void
 T(hctx *h, const char *s)
@@ -1802,6 +1817,142 @@ conv_pages(hctx *h, const wxf_conv *cv)
 	    (int)((cv->n_msgs + h->page_msgs - 1) / h->page_msgs) : 0;
 }
 
+/* ------------------------------------------------------------------------------ long lists */
+
+/* A table of the index that a large case puts on pages of its own. */
+typedef struct lpage {
+	const char *sec;      /* section name: "recovered", "anomalies", "fragments" */
+	const char *title;    /* the pages' title */
+	const char *thead;    /* the table's opening tag and head */
+	size_t n, i;          /* rows, rows begun */
+	int paged;
+	rpt_out o;            /* the page being written */
+	wxf_buf discard;      /* rows of a page that could not be opened */
+	wxf_buf *b;           /* the index's state while a page is written */
+	rpt_out *out;
+	const char *up, *page;
+	char rel[96];
+} lpage;
+
+static int
+list_paged(const hctx *h, size_t n)
+{
+	return h->all_paged && !h->print && !h->merge && h->outdir != NULL && n > LIST_INLINE;
+}
+
+static int
+list_pages(size_t n)
+{
+	return (int)((n + LIST_PAGE_ROWS - 1) / LIST_PAGE_ROWS);
+}
+
+/* The table of n rows begins: in the index, its head, or with a large case the links to its
+ * pages. */
+static void
+lp_begin(hctx *h, lpage *lp, const char *sec, const char *title, const char *thead, size_t n)
+{
+	int k, np = list_pages(n);
+
+	memset(lp, 0, sizeof(*lp));
+	lp->sec = sec;
+	lp->title = title;
+	lp->thead = thead;
+	lp->n = n;
+	lp->paged = list_paged(h, n);
+	lp->o.fd = -1;
+	if (!lp->paged) {
+		P(h, thead);
+		return;
+	}
+	F(h, "<p>本表共 %zu 行，分为 %d 个页面，每页至多 %d 行 (the %zu rows of this table are on %d pages "
+	    "of their own, at most %d to a page):</p><ol>\n", n, np, LIST_PAGE_ROWS, n, np,
+	    LIST_PAGE_ROWS);
+	for (k = 0; k < np; k++) {
+		size_t from = (size_t)k * LIST_PAGE_ROWS, to = from + LIST_PAGE_ROWS;
+
+		F(h, "<li><a href=\"lists/%s%s-%d.html\">第 %d 部分 (part %d): 行 (rows) %zu–%zu</a></li>\n",
+		    sec, h->sfx, k + 1, k + 1, k + 1, from + 1, to < n ? to : n);
+	}
+	P(h, "</ol>\n");
+}
+
+/* Ends the page being written, back to the index. */
+static void
+lp_close(hctx *h, lpage *lp)
+{
+	int rc;
+
+	if (lp->b == NULL)
+		return;
+	P(h, "</tbody></table>\n");
+	page_close(h);
+	if (h->b == &lp->discard)
+		wxf_buf_free(&lp->discard);
+	else if ((rc = rpt_out_close(&lp->o, h->audit)) != WXF_OK && h->rc == WXF_OK)
+		h->rc = rc;
+	h->b = lp->b;
+	h->out = lp->out;
+	h->up = lp->up;
+	h->page = lp->page;
+	lp->b = NULL;
+}
+
+/* Before each row: with a large case, the first row of every LIST_PAGE_ROWS opens its page. */
+static void
+lp_row(hctx *h, lpage *lp)
+{
+	int k, np;
+
+	if (!lp->paged || lp->i++ % LIST_PAGE_ROWS != 0)
+		return;
+	lp_close(h, lp);
+	k = (int)((lp->i - 1) / LIST_PAGE_ROWS);
+	np = list_pages(lp->n);
+	wxf_fmt(lp->rel, sizeof(lp->rel), "lists/%s%s-%d.html", lp->sec, h->sfx, k + 1);
+	lp->b = h->b;
+	lp->out = h->out;
+	lp->up = h->up;
+	lp->page = h->page;
+	if (rpt_out_open(&lp->o, h->outdir, lp->rel, NULL, h->err) == WXF_OK) {
+		h->out = &lp->o;
+		h->b = &lp->o.b;
+	} else {
+		if (h->rc == WXF_OK)
+			h->rc = rpt_out_close(&lp->o, NULL);
+		wxf_buf_init(&lp->discard);
+		h->out = NULL;
+		h->b = &lp->discard;
+	}
+	h->up = "../";
+	h->page = lp->rel;
+	{
+		char title[160];
+
+		wxf_fmt(title, sizeof(title), "%s 第 %d/%d 部分", lp->title, k + 1, np);
+		page_open(h, title);
+	}
+	F(h, "<p><a href=\"../report.html#%s%s\">← 返回报告 (back to the report)</a>", lp->sec, h->sfx);
+	if (k > 0)
+		F(h, " · <a href=\"%s%s-%d.html\">← 上一部分 (previous)</a>", lp->sec, h->sfx, k);
+	if (k + 1 < np)
+		F(h, " · <a href=\"%s%s-%d.html\">下一部分 (next) →</a>", lp->sec, h->sfx, k + 2);
+	P(h, "</p>\n");
+	F(h, "<h2>%s</h2>\n<p>第 %d/%d 部分：行 %zu–%zu (part %d of %d: rows %zu–%zu)</p>\n", lp->title,
+	    k + 1, np, lp->i, lp->i - 1 + LIST_PAGE_ROWS < lp->n ? lp->i - 1 + LIST_PAGE_ROWS : lp->n,
+	    k + 1, np, lp->i, lp->i - 1 + LIST_PAGE_ROWS < lp->n ? lp->i - 1 + LIST_PAGE_ROWS : lp->n);
+	P(h, lp->thead);
+}
+
+/* The table ends: in the index, or on its last page. */
+static void
+lp_end(hctx *h, lpage *lp)
+{
+	if (lp->paged)
+		lp_close(h, lp);
+	else
+		P(h, "</tbody></table>\n");
+}
+
 /* The deleted messages that came back, in time order, each linked to its place in its chat
  * (the one definition of "recovered": wxf_prov_recovered). */
 static void
@@ -1809,6 +1960,7 @@ recovered(hctx *h)
 {
 	const wxf_model *m = h->m;
 	size_t i, n = 0;
+	lpage lp;
 
 	sec_open(h, "recovered", "五、已删除并恢复的消息 <span class=\"en\">(Deleted and recovered "
 	    "messages)</span>");
@@ -1833,9 +1985,10 @@ recovered(hctx *h)
 		P(h, "</section>\n");
 		return;
 	}
-	P(h, "<table><thead><tr><th scope=\"col\">时间<br>Time</th><th scope=\"col\">会话<br>"
+	lp_begin(h, &lp, "recovered", "已删除并恢复的消息 (Deleted and recovered messages)",
+	    "<table><thead><tr><th scope=\"col\">时间<br>Time</th><th scope=\"col\">会话<br>"
 	    "Conversation</th><th scope=\"col\">发送者<br>Sender</th><th scope=\"col\">内容<br>"
-	    "Content</th><th scope=\"col\">恢复<br>Recovery</th></tr></thead><tbody>\n");
+	    "Content</th><th scope=\"col\">恢复<br>Recovery</th></tr></thead><tbody>\n", n);
 	for (i = 0; i < m->n_msgs; i++) {
 		const wxf_msg *g = m->msgs[i];
 		const char *text = g->body != NULL ? g->body : g->title;
@@ -1843,6 +1996,7 @@ recovered(hctx *h)
 
 		if (!wxf_prov_recovered(&g->prov))
 			continue;
+		lp_row(h, &lp);
 		P(h, "<tr><td class=\"nw\">");
 		time_el(h, g->time_ms);
 		P(h, "</td><td>");
@@ -1874,7 +2028,8 @@ recovered(hctx *h)
 		T(h, rpt_status_words(&g->prov, sw, sizeof(sw)));
 		P(h, "</td></tr>\n");
 	}
-	P(h, "</tbody></table></section>\n");
+	lp_end(h, &lp);
+	P(h, "</section>\n");
 }
 
 /* Recovered fragments that hold no text: they prove that a record existed (an index entry, a
@@ -1884,19 +2039,23 @@ fragments(hctx *h)
 {
 	const wxf_model *m = h->m;
 	size_t i;
+	lpage lp;
 
 	if (m->n_fragments == 0)
 		return;
 	sec_open(h, "fragments", "附录、无文字残片 <span class=\"en\">(Appendix: fragments without "
 	    "text)</span>");
 	F(h, "<p>%zu 处残片证明曾有记录存在，但其内容已无法恢复；不计入消息数 (%zu fragments prove that a "
-	    "record existed; its content is lost; they are not counted as messages).</p>\n"
+	    "record existed; its content is lost; they are not counted as messages).</p>\n",
+	    m->n_fragments, m->n_fragments);
+	lp_begin(h, &lp, "fragments", "无文字残片 (Fragments without text)",
 	    "<table class=\"frag\"><thead><tr><th scope=\"col\">页 Page</th><th scope=\"col\">"
 	    "会话 Conversation</th><th scope=\"col\">时间 Time</th><th scope=\"col\">来源 "
-	    "Provenance</th></tr></thead><tbody>\n", m->n_fragments, m->n_fragments);
+	    "Provenance</th></tr></thead><tbody>\n", m->n_fragments);
 	for (i = 0; i < m->n_fragments; i++) {
 		const wxf_msg *g = m->fragments[i];
 
+		lp_row(h, &lp);
 		F(h, "<tr id=\"m-%s\"><td class=\"num\">%u</td><td>", g->id, g->prov.pgno);
 		if (g->talker != NULL)
 			T(h, g->talker);
@@ -1909,7 +2068,8 @@ fragments(hctx *h)
 		witnesses(h, g);
 		P(h, "</td></tr>\n");
 	}
-	P(h, "</tbody></table></section>\n");
+	lp_end(h, &lp);
+	P(h, "</section>\n");
 }
 
 static void
@@ -2236,6 +2396,7 @@ anomalies(hctx *h)
 	tcount *tc = NULL;
 	size_t n_tc = 0, cap = 0, i, k, n_unknown_time = 0;
 	char t[64];
+	lpage lp;
 
 	sec_open(h, "anomalies", h->print ? "八、异常与局限 <span class=\"en\">(Anomalies and "
 	    "limitations)</span>" : "十、异常与局限 <span class=\"en\">(Anomalies and limitations)"
@@ -2276,12 +2437,14 @@ anomalies(hctx *h)
 	if (m->n_anomalies == 0)
 		P(h, "<p>无 (none).</p>\n");
 	else {
-		P(h, "<table><thead><tr><th scope=\"col\">级别<br>Severity</th><th scope=\"col\">代码<br>"
+		lp_begin(h, &lp, "anomalies", "异常 (Anomalies found while reading)",
+		    "<table><thead><tr><th scope=\"col\">级别<br>Severity</th><th scope=\"col\">代码<br>"
 		    "Code</th><th scope=\"col\">说明<br>Description</th><th scope=\"col\">相关记录<br>"
-		    "Record</th></tr></thead><tbody>\n");
+		    "Record</th></tr></thead><tbody>\n", m->n_anomalies);
 		for (i = 0; i < m->n_anomalies; i++) {
 			const wxf_anomaly *a = &m->anomalies[i];
 
+			lp_row(h, &lp);
 			F(h, "<tr><td>%s</td><td><code>", a->sev >= WXF_SEV_FAILED ? "错误 failed" :
 			    "警告 warning");
 			T(h, a->code);
@@ -2291,14 +2454,15 @@ anomalies(hctx *h)
 			if (a->msg_id != NULL)
 				msg_link(h, a->msg_id);
 			if (a->payment_id != NULL && in_ledger(h, a->payment_id))
-				F(h, " <a href=\"#pay-%s%s\">p-%s</a>", h->tag, a->payment_id, a->payment_id);
+				F(h, " <a href=\"%s#pay-%s%s\">p-%s</a>", idx(h), h->tag, a->payment_id,
+				    a->payment_id);
 			else if (a->payment_id != NULL)
 				F(h, " p-%s", a->payment_id);
 			if (a->where.file != NULL)
 				prov(h, &a->where, NULL);
 			P(h, "</td></tr>\n");
 		}
-		P(h, "</tbody></table>\n");
+		lp_end(h, &lp);
 	}
 	if (h->an != NULL && h->an->n_notes > 0) {
 		P(h, "<h3>分析提示 <span class=\"en\">(analysis notes)</span></h3><ul>\n");
@@ -2489,6 +2653,20 @@ build_locs(hctx *h)
 				    "conversations/%s-%zu.html", a, k / h->page_msgs + 1);
 				h->n_locs++;
 			}
+		}
+	}
+	/* a large case's fragments (rows with their ids) on list pages */
+	for (p = 0; p < h->n_hp; p++) {
+		const wxf_model *m = h->hp[p].rp->m;
+
+		if (!list_paged(h, m->n_fragments))
+			continue;
+		for (k = 0; k < m->n_fragments; k++) {
+			wxf_xgrow((void **)&h->locs, &cap, h->n_locs + 1, sizeof(*h->locs));
+			h->locs[h->n_locs].msg_id = m->fragments[k]->id;
+			wxf_fmt(h->locs[h->n_locs].href, sizeof(h->locs[0].href), "lists/fragments%s-%zu.html",
+			    h->hp[p].sfx, k / LIST_PAGE_ROWS + 1);
+			h->n_locs++;
 		}
 	}
 	if (h->n_locs > 1)
@@ -2908,6 +3086,8 @@ wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, w
 
 	rpt_ctx_init(&c, in);
 	html_init(&h, &c, in, outdir, 0);
+	h.audit = audit;                /* a large case's list pages are written meanwhile */
+	h.err = err;
 	if (rpt_out_open(&o, outdir, "report.html", in->log, err) == WXF_OK) {
 		h.out = &o;
 		html_doc(&h, &o.b);
@@ -2915,6 +3095,8 @@ wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, w
 		h.b = NULL;
 	}
 	rc = rpt_out_close(&o, audit);
+	if (rc == WXF_OK && h.rc != WXF_OK)
+		rc = h.rc;
 	for (i = 0; rc == WXF_OK && i < h.n_hp; i++) {
 		use_part(&h, i);
 		rc = conv_page_files(&h, outdir, audit, err);

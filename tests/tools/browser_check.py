@@ -189,9 +189,8 @@ def main():
                 if m.get("method") == "Page.loadEventFired" and "load_s" not in res:
                     res["load_s"] = round(m["_t"] - t0, 3)
                 if started and m.get("method") == "Page.lifecycleEvent" and \
-                        m["params"].get("name") == "firstContentfulPaint":
+                        m["params"].get("name") == "firstContentfulPaint" and "first_paint_s" not in res:
                     res["first_paint_s"] = round(m["_t"] - t0, 3)
-                    break
             if "first_paint_s" in res or time.time() >= deadline:
                 break
             try:

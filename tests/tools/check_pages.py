@@ -7,10 +7,10 @@ with Python's html.parser (independent of the writer).
 
 --inline: report.html holds every message of messages.csv as a chat bubble, once, and there is
 no conversations/ folder.  Otherwise report.html is an index: no chat bubble in it; every message
-is a bubble on exactly one page of conversations/, all of a page's messages in the one
+is a bubble on exactly one page of conversations/ (the long lists' pages, lists/, hold none), all of a page's messages in the one
 conversation whose entry in the index the page is named after (its talker), at most N (default
-2000) to a page; every page is linked from the index, links back to its
-conversation's entry there (an element with that id) and to its previous and next part; every
+2000) to a page; every page is linked from the index, links back to its conversation's entry
+there (an element with that id) or its list's section, and to its previous and next part; every
 relative link of every document lands on an existing file and, with a fragment, on an element
 with that id; every page is in manifest.sha256 with its SHA-256.
 Prints what failed, then one summary line; exit status 1 on any failure.
@@ -80,6 +80,10 @@ def main():
     pages = sorted(os.listdir(cdir)) if os.path.isdir(cdir) else []
     for p in pages:
         docs["conversations/" + p] = parse(os.path.join(cdir, p))
+    ldir = os.path.join(bundle, "lists")
+    lists = sorted(os.listdir(ldir)) if os.path.isdir(ldir) else []
+    for p in lists:
+        docs["lists/" + p] = parse(os.path.join(ldir, p))
     index = docs["report.html"]
 
     if inline:
@@ -126,6 +130,33 @@ def main():
             bad.append("%s: report.html has no element with id %s" % (name, anchor))
         elif convs and convs != {index.talker.get(anchor)}:
             bad.append("%s: messages of %s on the page of %s's entry" % (name, sorted(convs), index.talker.get(anchor)))
+    # a large case's long lists: pages linked from their section and back, parts 1..n
+    lparts = collections.defaultdict(list)
+    for p in lists:
+        name = "lists/" + p
+        d = docs[name]
+        m = re.fullmatch(r"((recovered|anomalies|fragments)(-a[0-9]+)?)-([0-9]+)\.html", p)
+        if not m:
+            bad.append("%s: not a list page name" % name)
+            continue
+        sec, part = m.group(1), int(m.group(4))
+        lparts[sec].append(part)
+        if name not in [h.split("#")[0] for h in index.hrefs]:
+            bad.append("%s: not linked from report.html" % name)
+        if "../report.html#" + sec not in d.hrefs or sec not in index.ids:
+            bad.append("%s: no link back to its section report.html#%s" % (name, sec))
+        if d.bubbles:
+            bad.append("%s: chat bubbles on a list page" % name)
+    for sec, ks in lparts.items():
+        ks.sort()
+        if ks != list(range(1, len(ks) + 1)):
+            bad.append("lists/%s: parts %s are not 1..n" % (sec, ks))
+        for k in ks:
+            d = docs["lists/%s-%d.html" % (sec, k)]
+            if k > 1 and "%s-%d.html" % (sec, k - 1) not in d.hrefs:
+                bad.append("lists/%s-%d: no link to the previous part" % (sec, k))
+            if k < len(ks) and "%s-%d.html" % (sec, k + 1) not in d.hrefs:
+                bad.append("lists/%s-%d: no link to the next part" % (sec, k))
     for anchor, ks in parts.items():
         ks.sort()
         if ks != list(range(1, len(ks) + 1)):
@@ -165,16 +196,15 @@ def main():
         for line in f:
             digest, _, path = line.rstrip("\n").partition("  ")
             listed[path] = digest
-    for p in pages:
-        name = "conversations/" + p
+    for name in ["conversations/" + p for p in pages] + ["lists/" + p for p in lists]:
         with open(os.path.join(bundle, name), "rb") as f:
             digest = hashlib.sha256(f.read()).hexdigest()
         if listed.get(name) != digest:
             bad.append("%s: not in manifest.sha256 with its SHA-256" % name)
     for b in bad[:50]:
         print(b)
-    print("%d messages on %d pages of %d conversations, each once; %d links resolve%s"
-          % (len(conv_of), len(pages), len(parts), n_links - sum("link" in b for b in bad),
+    print("%d messages on %d pages of %d conversations, each once; %d list pages; %d links resolve%s"
+          % (len(conv_of), len(pages), len(parts), len(lists), n_links - sum("link" in b for b in bad),
              "" if not bad else "; %d failures" % len(bad)))
     return 1 if bad else 0
 
