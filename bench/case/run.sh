@@ -3,10 +3,14 @@
 # `make bench-case`: a whole `wxforensic case` over generated heavy-user Android extractions
 # (bench/case/gen_case.py: encrypted EnMicroMsg.db, ~2,000 conversations, ~5 % deleted) of
 # 100k and 1M messages (and 3M with BENCH_CASE_3M=1; other sizes with BENCH_CASE_SIZES="N N"),
-# one core (--jobs 1) and all cores.  Prints per size: wall time, peak RSS, and the time of each
-# step taken from the audit log (each record is written when its step ends; no
-# SOURCE_DATE_EPOCH here, it would freeze those times), then the growth
-# ratios between sizes.  The databases are generated once into $WXF_BENCH_DIR (default /tmp).
+# one core (--jobs 1) and all cores.  Prints per size: wall time, peak RSS, bundle size and
+# bytes per message, and the time of each step taken from the audit log (each record is written
+# when its step ends; no SOURCE_DATE_EPOCH here, it would freeze those times; with all cores
+# the writers run side by side and their records enter the log together, so they are timed
+# as one step, "writers"), then the growth ratios between sizes, then, when Chromium is
+# installed, the seconds to the first paint and to the load event of report.html and of the
+# largest conversation page (tests/tools/browser_check.py).  The databases are generated once
+# into $WXF_BENCH_DIR (default /tmp).
 #
 #   sh bench/case/run.sh WXF [WORKDIR]
 set -eu
@@ -35,7 +39,7 @@ for n in $sizes; do
 			exit 1
 		}
 		python3 - "$n" "$jobs" "$work/bench-case-$n-$jobs.time" "$out/audit.jsonl" \
-		    "$(du -sk "$out" | cut -f1)" >> "$results" <<'PY'
+		    "$(du -sk --exclude=work "$out" | cut -f1)" >> "$results" <<'PY'
 import json, re, sys, datetime
 n, jobs, tf, audit, kb = sys.argv[1:6]
 t = open(tf).read()
@@ -47,26 +51,41 @@ secs = 0.0
 for part in wall.split(":"):
     secs = secs * 60 + float(part)
 rss = int(field("Maximum resident set size (kbytes)")) // 1024
-steps, prev = [], None
+# each record ends its step: a step's time is the time since the record before it.  Writes are
+# grouped by writer (report.html with its conversation pages, csv/ as one); with all cores the
+# writers' records enter the log together, so they are one step, "writers".
+steps, prev, groups, wfirst, wlast = [], None, {}, None, None
 for line in open(audit, encoding="utf-8"):
     r = json.loads(line)
     if r["action"].startswith("evidence-hash") or r["action"] == "evidence-root":
         continue
     at = datetime.datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp()
-    name = r["action"] + ((":" + r["output"]) if r.get("output") and r["action"] == "write" else "")
-    if prev is not None:
-        steps.append("%s=%.2f" % (name, at - prev))
+    if r["action"] == "write" and prev is not None:
+        out = r.get("output", "")
+        g = "report.html" if out.startswith("conversations/") else "csv" if out.startswith("csv/") else out
+        groups[g] = groups.get(g, 0.0) + at - prev
+        wfirst = prev if wfirst is None else wfirst
+        wlast = at
+    elif prev is not None:
+        if groups:
+            if jobs == "1":
+                steps += ["write:%s=%.2f" % (g, t) for g, t in groups.items()]
+            steps.append("writers=%.2f" % (wlast - wfirst))
+            groups = {}
+        steps.append("%s=%.2f" % (r["action"], at - prev))
     prev = at
-print("\t".join([n, "1" if jobs == "1" else "all", "%.2f" % secs, str(rss), str(int(kb) // 1024)] + steps))
+print("\t".join([n, "1" if jobs == "1" else "all", "%.2f" % secs, str(rss), str(int(kb) // 1024),
+                 "%d" % (int(kb) * 1024 // int(n))] + steps))
 PY
 	done
 done
 python3 - "$results" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
-print("%-9s %-5s %9s %9s %9s  %s" % ("messages", "cores", "wall s", "RSS MB", "bundle MB", "steps (s)"))
+print("%-9s %-5s %8s %8s %10s %7s  %s" % ("messages", "cores", "wall s", "RSS MB", "bundle MB", "B/msg",
+                                          "steps (s)"))
 for r in rows:
-    print("%-9s %-5s %9s %9s %9s  %s" % (r[0], r[1], r[2], r[3], r[4], " ".join(r[5:])))
+    print("%-9s %-5s %8s %8s %10s %7s  %s" % (r[0], r[1], r[2], r[3], r[4], r[5], " ".join(r[6:])))
 by = {}
 for r in rows:
     by.setdefault(r[1], []).append((int(r[0]), float(r[2]), int(r[3])))
@@ -75,3 +94,17 @@ for cores, v in sorted(by.items()):
         print("cores %s: %d -> %d messages (x%.1f): time x%.2f, peak RSS x%.2f"
               % (cores, n0, n1, n1 / n0, s1 / s0 if s0 else 0, m1 / m0 if m0 else 0))
 PY
+# the report in a browser: the index and the largest conversation page of each size (all cores)
+chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+if [ -n "$chromium" ]; then
+	echo "report in Chromium (seconds to first contentful paint / load event):"
+	for n in $sizes; do
+		out="$work/bench-case-out-$n-0"
+		big=$(ls -S "$out/conversations/"*.html 2>/dev/null | head -1)
+		for f in "$out/report.html" $big; do
+			timeout 600 python3 "$here/../../tests/tools/browser_check.py" "$chromium" "$f" --timeout 300 \
+			    2> /dev/null | python3 -c 'import json,os,sys; r=json.load(sys.stdin); f=sys.argv[2]; print("  %-9s %-40s %6.1f MB  first paint %s s, load %s s" % (sys.argv[1], os.path.relpath(f, sys.argv[3]), os.path.getsize(f) / 1048576, r.get("first_paint_s"), r.get("load_s")))' "$n" "$f" "$out" \
+			    || echo "  $n $f: chromium did not load it"
+		done
+	done
+fi

@@ -186,18 +186,21 @@ wxf_arena_free(wxf_arena **ap)
 	*ap = NULL;
 }
 
-void *
-wxf_arena_alloc(wxf_arena *a, size_t n)
+/* n bytes aligned to align (16 for objects, 1 for strings), not zeroed. */
+static void *
+arena_raw(wxf_arena *a, size_t n, size_t align)
 {
 	struct chunk *c = a->head;
-	size_t need = (n + 15) & ~(size_t)15;
+	size_t at, need;
 	void *p;
 
-	if (need < n || need > SIZE_MAX - sizeof(*c)) {
+	if (n > SIZE_MAX - sizeof(*c) - 16) {
 		a->failed = 1;
 		return NULL;
 	}
-	if (c == NULL || c->size - c->used < need) {
+	need = n;
+	at = c != NULL ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (c == NULL || at > c->size || c->size - at < need) {
 		size_t sz = need > 65536 ? need : 65536;
 
 		c = malloc(sizeof(*c) + sz);
@@ -209,21 +212,34 @@ wxf_arena_alloc(wxf_arena *a, size_t n)
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
+		at = 0;
 	}
-	p = c->data + c->used;
-	c->used += need;
-	a->total += need;
-	memset(p, 0, n);
+	p = c->data + at;
+	a->total += at + need - c->used;
+	c->used = at + need;
 	return p;
 }
 
+void *
+wxf_arena_alloc(wxf_arena *a, size_t n)
+{
+	void *p = arena_raw(a, n, 16);
+
+	if (p != NULL)
+		memset(p, 0, n);
+	return p;
+}
+
+/* Strings are packed (no alignment) and not zeroed first. */
 char *
 wxf_arena_strndup(wxf_arena *a, const char *s, size_t n)
 {
-	char *p = wxf_arena_alloc(a, n + 1);
+	char *p = n < SIZE_MAX ? arena_raw(a, n + 1, 1) : NULL;
 
-	if (p == NULL)
+	if (p == NULL) {
+		a->failed = 1;
 		return NULL;
+	}
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
