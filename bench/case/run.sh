@@ -52,7 +52,7 @@ for part in wall.split(":"):
     secs = secs * 60 + float(part)
 rss = int(field("Maximum resident set size (kbytes)")) // 1024
 # each record ends its step: a step's time is the time since the record before it.  Writes are
-# grouped by writer (report.html with its conversation pages, csv/ as one); with all cores the
+# grouped by writer (report.html with its conversation and list pages, csv/ as one); with all cores the
 # writers' records enter the log together, so they are one step, "writers".
 steps, prev, groups, wfirst, wlast = [], None, {}, None, None
 for line in open(audit, encoding="utf-8"):
@@ -62,7 +62,7 @@ for line in open(audit, encoding="utf-8"):
     at = datetime.datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp()
     if r["action"] == "write" and prev is not None:
         out = r.get("output", "")
-        g = "report.html" if out.startswith("conversations/") else "csv" if out.startswith("csv/") else out
+        g = "report.html" if out.startswith(("conversations/", "lists/")) else "csv" if out.startswith("csv/") else out
         groups[g] = groups.get(g, 0.0) + at - prev
         wfirst = prev if wfirst is None else wfirst
         wlast = at

@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MG_MAX_VALUES 4096      /* identifier values per card, sources per value, rows */
 
@@ -391,25 +392,47 @@ read_findings(wxf_merge_input *in, xmlNode *f)
 	}
 }
 
+static int read_xml(wxf_merge_input **out, xmlTextReaderPtr rd, const char *name, wxf_err *err);
+
 int
 wxf_merge_read(wxf_merge_input **out, const char *xml, size_t n, const char *name, wxf_err *err)
 {
-	wxf_merge_input *in;
 	xmlTextReaderPtr rd;
-	size_t i;
-	int r;
 
 	*out = NULL;
 	if (n > INT32_MAX)
 		return wxf_err_set(err, WXF_ECORRUPT, "%s: timeline.xml is larger than 2 GB", name);
-	if ((in = calloc(1, sizeof(*in))) == NULL || (in->ar = wxf_arena_new()) == NULL) {
-		free(in);
-		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", name);
-	}
 	rd = xmlReaderForMemory(xml, (int)n, "timeline.xml", NULL, XML_PARSE_NONET |
 	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (rd == NULL) {
-		wxf_merge_input_free(&in);
+	if (rd == NULL)
+		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", name);
+	return read_xml(out, rd, name, err);
+}
+
+int
+wxf_merge_read_fd(wxf_merge_input **out, int fd, const char *name, wxf_err *err)
+{
+	xmlTextReaderPtr rd;
+
+	*out = NULL;
+	rd = xmlReaderForFd(fd, "timeline.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING);
+	if (rd == NULL)
+		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", name);
+	return read_xml(out, rd, name, err);
+}
+
+/* The findings read from rd, as a stream (one <findings> expanded at a time); frees rd. */
+static int
+read_xml(wxf_merge_input **out, xmlTextReaderPtr rd, const char *name, wxf_err *err)
+{
+	wxf_merge_input *in;
+	size_t i;
+	int r;
+
+	if ((in = calloc(1, sizeof(*in))) == NULL || (in->ar = wxf_arena_new()) == NULL) {
+		free(in);
+		xmlFreeTextReader(rd);
 		return wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", name);
 	}
 	r = xmlTextReaderRead(rd);
@@ -541,8 +564,7 @@ wxf_merge_run(char *const *bundles, size_t n, const wxf_merge_opts *o, wxf_merge
 	for (i = 0; i < n && rc == WXF_OK; i++) {
 		wxf_verify_result vr;
 		wxf_err e;
-		uint8_t *x = NULL;
-		size_t xl = 0;
+		int fd;
 
 		bd[i].path = bundles[i];
 		memset(&vr, 0, sizeof(vr));
@@ -563,12 +585,16 @@ wxf_merge_run(char *const *bundles, size_t n, const wxf_merge_opts *o, wxf_merge
 		wxf_verify_result_free(&vr);
 		if (rc != WXF_OK)
 			break;
+		/* read as a stream: a large case's timeline.xml is gigabytes; the bundle is hostile
+		 * input (no link followed, no FIFO waited on) */
 		ap = wxf_path_join(bundles[i], "timeline.xml");
-		rc = wxf_file_read_small(ap, (size_t)1 << 31, &x, &xl, err);
+		if ((fd = wxf_open_ro(ap, NULL, err)) < 0)
+			rc = wxf_err_wrap(err, WXF_EIO, "%s: no readable timeline.xml", bundles[i]);
+		else {
+			rc = wxf_merge_read_fd(&bd[i].in, fd, bundles[i], err);
+			close(fd);
+		}
 		free(ap);
-		if (rc == WXF_OK)
-			rc = wxf_merge_read(&bd[i].in, (const char *)x, xl, bundles[i], err);
-		free(x);
 		if (rc == WXF_OK)
 			na += wxf_merge_accounts(bd[i].in);
 	}

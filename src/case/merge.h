@@ -44,6 +44,8 @@ void wxf_merge_summary_free(wxf_merge_summary *s);
 typedef struct wxf_merge_input wxf_merge_input;
 int wxf_merge_read(wxf_merge_input **out, const char *xml, size_t n, const char *name,
     wxf_err *err);
+/* The same read from an open file as a stream (the caller closes fd). */
+int wxf_merge_read_fd(wxf_merge_input **out, int fd, const char *name, wxf_err *err);
 void wxf_merge_input_free(wxf_merge_input **in);
 size_t wxf_merge_accounts(const wxf_merge_input *in);
 /* Account i: its analysis (owner, seller card, counted transfers), its <findings account>

@@ -78,6 +78,11 @@ if python3 "$top_srcdir/bench/case/gen_case.py" "$TMPD/big-ev" 45000 > "$TMPD/bi
 	ok '[ "$isz" -lt 4000000 ]' "a large case: the index is small ($isz bytes)"
 	"$WXF" verify "$TMPD/big" > /dev/null 2>&1
 	is "$?" 0 "a large case: verify accepts the bundle"
+	# merge reads timeline.xml as a stream (a large case's is gigabytes)
+	"$WXF" merge -o "$TMPD/big-merge" "$TMPD/big" > "$TMPD/bm.out" 2>&1
+	is "$?" 0 "a large case: merge reads its timeline.xml ($(wc -c < "$TMPD/big/timeline.xml") bytes) and exits 0"
+	ok 'grep -q "<merge" "$TMPD/big-merge/seller.xml" && "$WXF" verify "$TMPD/big-merge" > /dev/null 2>&1' \
+		"a large case: merge writes seller.xml and its bundle verifies"
 else
 	fail "gen_case.py could not make the large case: $(tail -1 "$TMPD/big-gen.err")"
 fi
