@@ -67,6 +67,10 @@ wxf_log_progress(wxf_log *l, const char *label, uint64_t done, uint64_t total, c
 	double now, el;
 	char eta[48] = "";
 
+	if (l != NULL && l->hook != NULL) {
+		l->hook(l->hook_arg, label, done, total);
+		return;
+	}
 	if (l == NULL || !l->tty || l->level < WXF_LOG_INFO)
 		return;
 	now = mono_now();
@@ -96,7 +100,7 @@ wxf_log_progress(wxf_log *l, const char *label, uint64_t done, uint64_t total, c
 void
 wxf_log_progress_end(wxf_log *l)
 {
-	if (l == NULL)
+	if (l == NULL || l->hook != NULL)
 		return;
 	l->p_label[0] = '\0';
 	if (l->progress_drawn) {

@@ -20,6 +20,11 @@ typedef struct wxf_log {
 	/* the step being drawn (its label), when it started and when it was last drawn */
 	char p_label[64];
 	double p_start, p_last;
+	/* when set, wxf_log_progress hands its arguments to hook instead of drawing (a worker's
+	 * copy of the log: the hook draws one line for all the workers); progress_end does
+	 * nothing */
+	void (*hook)(void *arg, const char *label, uint64_t done, uint64_t total);
+	void *hook_arg;
 } wxf_log;
 
 void wxf_log_init(wxf_log *l, enum wxf_log_level level);

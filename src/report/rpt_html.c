@@ -20,6 +20,7 @@
 #include "analysis/analysis.h"
 #include "base/wxf_file.h"
 #include "base/wxf_hash.h"
+#include "base/wxf_log.h"
 #include "base/wxf_mem.h"
 #include "base/wxf_fmt.h"
 
@@ -3121,20 +3122,53 @@ static const rpt_writer writers[] = { wxf_report_html, wxf_report_xml, wxf_repor
 	wxf_report_csv, wxf_report_case, wxf_report_evidence_list };
 #define N_WRITERS (sizeof(writers) / sizeof(writers[0]))
 
-/* A writer running beside the others: its own copy of the input (the terminal's progress goes
- * to the first one only), a deferred audit log, its own error. */
+/* A writer running beside the others: its own copy of the input and of the log (whose progress
+ * goes to one line for all the writers, wpool_progress), a deferred audit log, its own error. */
 typedef struct wjob {
 	wxf_report_in in;
+	wxf_log log;
+	struct wpool *pool;
 	const char *outdir;
 	wxf_audit audit;
 	wxf_err err;
 	int rc;
+	uint64_t mb;            /* written so far by its current file (progress) */
+	uint64_t mb_done;       /* by its files already closed */
+	char file[96];          /* the current file's progress label */
 } wjob;
 
 typedef struct wpool {
 	wjob job[N_WRITERS];
 	atomic_size_t next;
+	pthread_mutex_t mu;     /* the progress line */
+	wxf_log *log;
+	unsigned running, finished;
 } wpool;
+
+/* One progress line for every writer: the megabytes written so far, the writers at work. */
+static void
+wpool_progress(void *arg, const char *label, uint64_t done, uint64_t total)
+{
+	wjob *j = arg;
+	wpool *p = j->pool;
+	uint64_t mb = 0;
+	size_t i;
+	char line[64];
+
+	(void)total;
+	pthread_mutex_lock(&p->mu);
+	if (strncmp(label, j->file, sizeof(j->file) - 1) != 0) {   /* the writer's next file */
+		j->mb_done += j->mb;
+		wxf_fmt(j->file, sizeof(j->file), "%s", label);
+	}
+	j->mb = done;
+	for (i = 0; i < N_WRITERS; i++)
+		mb += p->job[i].mb_done + p->job[i].mb;
+	wxf_fmt(line, sizeof(line), "writing the bundle (%u of %zu writers done)", p->finished,
+	    N_WRITERS);
+	wxf_log_progress(p->log, line, mb, 0, "MB");
+	pthread_mutex_unlock(&p->mu);
+}
 
 static void *
 wpool_run(void *arg)
@@ -3142,8 +3176,12 @@ wpool_run(void *arg)
 	wpool *p = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&p->next, 1)) < N_WRITERS)
+	while ((i = atomic_fetch_add(&p->next, 1)) < N_WRITERS) {
 		p->job[i].rc = writers[i](&p->job[i].in, p->job[i].outdir, &p->job[i].audit, &p->job[i].err);
+		pthread_mutex_lock(&p->mu);
+		p->finished++;
+		pthread_mutex_unlock(&p->mu);
+	}
 	return NULL;
 }
 
@@ -3170,10 +3208,18 @@ wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *aud
 	}
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	pthread_mutex_init(&p->mu, NULL);
+	p->log = in->log;
 	for (i = 0; i < N_WRITERS; i++) {
 		p->job[i].in = *in;
-		if (i > 0)
-			p->job[i].in.log = NULL;
+		p->job[i].pool = p;
+		if (in->log != NULL) {
+			p->job[i].log = *in->log;
+			p->job[i].log.hook = wpool_progress;
+			p->job[i].log.hook_arg = &p->job[i];
+			p->job[i].log.n_warn = p->job[i].log.n_error = 0;
+			p->job[i].in.log = &p->job[i].log;
+		}
 		p->job[i].outdir = outdir;
 		wxf_audit_defer(&p->job[i].audit);
 		wxf_err_clear(&p->job[i].err);
@@ -3185,6 +3231,13 @@ wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *aud
 	wpool_run(p);                   /* this thread is one of them */
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
+	if (in->log != NULL) {
+		wxf_log_progress_end(in->log);
+		for (i = 0; i < N_WRITERS; i++) {
+			in->log->n_warn += p->job[i].log.n_warn;
+			in->log->n_error += p->job[i].log.n_error;
+		}
+	}
 	for (i = 0; rc == WXF_OK && i < N_WRITERS; i++) {
 		rc = wxf_audit_replay(audit, &p->job[i].audit, err);
 		if (rc == WXF_OK && p->job[i].rc != WXF_OK) {
@@ -3195,6 +3248,7 @@ wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *aud
 	}
 	for (i = 0; i < N_WRITERS; i++)
 		wxf_audit_close(&p->job[i].audit, NULL);
+	pthread_mutex_destroy(&p->mu);
 	free(p);
 	return rc;
 }

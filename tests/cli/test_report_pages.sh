@@ -78,6 +78,21 @@ if python3 "$top_srcdir/bench/case/gen_case.py" "$TMPD/big-ev" 45000 > "$TMPD/bi
 	ok '[ "$isz" -lt 4000000 ]' "a large case: the index is small ($isz bytes)"
 	"$WXF" verify "$TMPD/big" > /dev/null 2>&1
 	is "$?" 0 "a large case: verify accepts the bundle"
+	# progress on a terminal (script(1) gives the run one): writers side by side share one line
+	if command -v script > /dev/null 2>&1; then
+		for w in 1 3; do
+			rm -rf "$TMPD/bigp"
+			WXF_WRITER_JOBS=$w script -qec "$WXF case --jobs 2 --key $(cat "$TMPD/big.key") -o $TMPD/bigp $TMPD/big-ev" \
+			    "$TMPD/tty$w" > /dev/null 2>&1
+			tr '\r' '\n' < "$TMPD/tty$w" | sed 's/\x1b\[K//g' > "$TMPD/tty$w.txt"
+		done
+		ok 'grep -q "^writing timeline.xml: [0-9]* MB" "$TMPD/tty1.txt"' \
+			"a terminal, writers one after another: each file's progress ($(grep -c '^writing ' "$TMPD/tty1.txt") lines)"
+		ok 'grep -q "^writing the bundle ([0-5] of 6 writers done): [1-9][0-9]* MB" "$TMPD/tty3.txt" && ! grep -q "^writing timeline.xml:" "$TMPD/tty3.txt"' \
+			"a terminal, writers side by side: one line for all ($(grep '^writing the bundle' "$TMPD/tty3.txt" | tail -1))"
+	else
+		skip "script(1) not installed: no terminal for the progress test"
+	fi
 	# merge reads timeline.xml as a stream (a large case's is gigabytes)
 	"$WXF" merge -o "$TMPD/big-merge" "$TMPD/big" > "$TMPD/bm.out" 2>&1
 	is "$?" 0 "a large case: merge reads its timeline.xml ($(wc -c < "$TMPD/big/timeline.xml") bytes) and exits 0"
