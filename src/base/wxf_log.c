@@ -13,6 +13,7 @@
 void
 wxf_log_init(wxf_log *l, enum wxf_log_level level)
 {
+	memset(l, 0, sizeof(*l));       /* no hook: progress is drawn here */
 	l->out = stderr;
 	l->level = level;
 	l->tty = isatty(STDERR_FILENO);

@@ -134,6 +134,9 @@ typedef struct wxf_report_in {
 	struct wxf_log *log;            /* progress of the writers on a terminal; may be NULL */
 	unsigned jobs;                  /* wxf_report_write_all: writers at a time (0 or 1: one
 	                                   after another) */
+	const void *shared;             /* set by wxf_report_write_all: the writers' context (the
+	                                   events in order, the inventory's lookups), built once and
+	                                   only read; NULL: each writer builds its own */
 	const wxf_report_tags *tags;    /* the examiner's tags; NULL or none: no selection */
 	const char *const *root_labels; /* per inv->roots[i]: its exhibit label (--exhibit-label),
 	                                   or NULL; the array may be NULL */

@@ -557,12 +557,11 @@ rpt_case_build(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 int
 wxf_report_case(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
-	rpt_ctx c;
+	rpt_ctx own, *c = rpt_ctx_use(&own, in);
 	rpt_out o;
 
-	rpt_ctx_init(&c, in);
 	if (rpt_out_open(&o, outdir, "case.jsonld", in->log, err) == WXF_OK)
-		rpt_case_build(&c, &o.b, &o);
-	rpt_ctx_free(&c);
+		rpt_case_build(c, &o.b, &o);
+	rpt_ctx_done(&own, c);
 	return rpt_out_close(&o, audit);
 }

@@ -253,6 +253,22 @@ rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 	rpt_tags_resolve(c, NULL);
 }
 
+rpt_ctx *
+rpt_ctx_use(rpt_ctx *own, const wxf_report_in *in)
+{
+	if (in->shared != NULL)
+		return (rpt_ctx *)in->shared;   /* only read by the writers */
+	rpt_ctx_init(own, in);
+	return own;
+}
+
+void
+rpt_ctx_done(rpt_ctx *own, rpt_ctx *c)
+{
+	if (c == own)
+		rpt_ctx_free(own);
+}
+
 const wxf_model *
 rpt_event_model(const rpt_ctx *c, const rpt_event *e)
 {

@@ -181,13 +181,12 @@ jsonl_write(const rpt_ctx *c, rpt_out *o)
 int
 wxf_report_jsonl(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
-	rpt_ctx c;
+	rpt_ctx own, *c = rpt_ctx_use(&own, in);
 	rpt_out o;
 
-	rpt_ctx_init(&c, in);
 	if (rpt_out_open(&o, outdir, "timeline.jsonl", in->log, err) == WXF_OK)
-		jsonl_write(&c, &o);
-	rpt_ctx_free(&c);
+		jsonl_write(c, &o);
+	rpt_ctx_done(&own, c);
 	return rpt_out_close(&o, audit);
 }
 
@@ -499,12 +498,12 @@ csv_contacts(const rpt_ctx *c, rpt_out *o)
 
 /* One CSV file: byte-order mark (spreadsheets then read UTF-8), the rows, streamed. */
 static int
-csv_file(const rpt_ctx *c, const char *outdir, const char *rel,
+csv_file(const rpt_ctx *c, struct wxf_log *log, const char *outdir, const char *rel,
     void (*rows)(const rpt_ctx *, rpt_out *), wxf_audit *audit, wxf_err *err)
 {
 	rpt_out o;
 
-	if (rpt_out_open(&o, outdir, rel, c->in->log, err) == WXF_OK) {
+	if (rpt_out_open(&o, outdir, rel, log, err) == WXF_OK) {
 		wxf_buf_puts(&o.b, "\xEF\xBB\xBF");
 		rows(c, &o);
 	}
@@ -514,17 +513,16 @@ csv_file(const rpt_ctx *c, const char *outdir, const char *rel,
 int
 wxf_report_csv(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
-	rpt_ctx c;
+	rpt_ctx own, *c = rpt_ctx_use(&own, in);
 	int rc;
 
-	rpt_ctx_init(&c, in);
-	rc = csv_file(&c, outdir, "csv/messages.csv", csv_messages, audit, err);
+	rc = csv_file(c, in->log, outdir, "csv/messages.csv", csv_messages, audit, err);
 	if (rc == WXF_OK)
-		rc = csv_file(&c, outdir, "csv/payments.csv", csv_payments, audit, err);
+		rc = csv_file(c, in->log, outdir, "csv/payments.csv", csv_payments, audit, err);
 	if (rc == WXF_OK)
-		rc = csv_file(&c, outdir, "csv/contacts.csv", csv_contacts, audit, err);
+		rc = csv_file(c, in->log, outdir, "csv/contacts.csv", csv_contacts, audit, err);
 	if (rc == WXF_OK)
-		rc = csv_file(&c, outdir, "csv/fragments.csv", csv_fragments, audit, err);
-	rpt_ctx_free(&c);
+		rc = csv_file(c, in->log, outdir, "csv/fragments.csv", csv_fragments, audit, err);
+	rpt_ctx_done(&own, c);
 	return rc;
 }

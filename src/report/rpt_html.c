@@ -3079,14 +3079,13 @@ rpt_merge_html(const wxf_report_in *in, const wxf_merge_bundle *bd, size_t nb,
 int
 wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
-	rpt_ctx c;
+	rpt_ctx own, *c = rpt_ctx_use(&own, in);
 	hctx h;
 	rpt_out o;
 	size_t i;
 	int rc;
 
-	rpt_ctx_init(&c, in);
-	html_init(&h, &c, in, outdir, 0);
+	html_init(&h, c, in, outdir, 0);
 	h.audit = audit;                /* a large case's list pages are written meanwhile */
 	h.err = err;
 	if (rpt_out_open(&o, outdir, "report.html", in->log, err) == WXF_OK) {
@@ -3103,7 +3102,7 @@ wxf_report_html(const wxf_report_in *in, const char *outdir, wxf_audit *audit, w
 		rc = conv_page_files(&h, outdir, audit, err);
 	}
 	html_free(&h);
-	rpt_ctx_free(&c);
+	rpt_ctx_done(&own, c);
 	return rc;
 }
 
@@ -3200,18 +3199,28 @@ wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *aud
 	pthread_t th[N_WRITERS];
 	size_t i, n_th = in->jobs < N_WRITERS ? in->jobs : N_WRITERS, started = 0;
 	int rc = WXF_OK;
+	rpt_ctx shared;
+	wxf_report_in one;
 
+	/* the writers' context (events in order, lookups) once for all of them */
+	rpt_ctx_init(&shared, in);
 	if (n_th <= 1) {
+		one = *in;
+		one.shared = &shared;
 		for (i = 0; rc == WXF_OK && i < N_WRITERS; i++)
-			rc = writers[i](in, outdir, audit, err);
+			rc = writers[i](&one, outdir, audit, err);
+		rpt_ctx_free(&shared);
 		return rc;
 	}
-	if ((p = calloc(1, sizeof(*p))) == NULL)
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		rpt_ctx_free(&shared);
 		return wxf_err_set(err, WXF_ENOMEM, "out of memory");
+	}
 	pthread_mutex_init(&p->mu, NULL);
 	p->log = in->log;
 	for (i = 0; i < N_WRITERS; i++) {
 		p->job[i].in = *in;
+		p->job[i].in.shared = &shared;
 		p->job[i].pool = p;
 		if (in->log != NULL) {
 			p->job[i].log = *in->log;
@@ -3250,5 +3259,6 @@ wxf_report_write_all(const wxf_report_in *in, const char *outdir, wxf_audit *aud
 		wxf_audit_close(&p->job[i].audit, NULL);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
+	rpt_ctx_free(&shared);
 	return rc;
 }

@@ -72,6 +72,10 @@ typedef struct rpt_ctx {
 
 void rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in);
 void rpt_ctx_free(rpt_ctx *c);
+/* A writer's context: the one wxf_report_write_all built (in->shared), else own, built here;
+ * rpt_ctx_done frees own when it was. */
+rpt_ctx *rpt_ctx_use(rpt_ctx *own, const wxf_report_in *in);
+void rpt_ctx_done(rpt_ctx *own, rpt_ctx *c);
 
 /* Resolves in->tags against the events into c->tagged; unknown ids go to unknown (may be
  * NULL) as wxf_report_tags_unknown lists them; returns their count. */

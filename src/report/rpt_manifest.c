@@ -248,15 +248,14 @@ int
 wxf_report_evidence_list(const wxf_report_in *in, const char *outdir, wxf_audit *audit,
     wxf_err *err)
 {
-	rpt_ctx c;
+	rpt_ctx own, *c = rpt_ctx_use(&own, in);
 	wxf_buf b;
 	size_t i;
 	int rc;
 
-	rpt_ctx_init(&c, in);
 	wxf_buf_init(&b);
-	for (i = 0; i < c.n_items; i++) {
-		const wxf_item *it = c.items[i];
+	for (i = 0; i < c->n_items; i++) {
+		const wxf_item *it = c->items[i];
 
 		if (it->member != NULL || it->before.sha256[0] == '\0' || it->kind == WXF_KIND_SYMLINK)
 			continue;
@@ -264,7 +263,7 @@ wxf_report_evidence_list(const wxf_report_in *in, const char *outdir, wxf_audit 
 	}
 	rc = rpt_write(outdir, "evidence.sha256", &b, audit, err);
 	wxf_buf_free(&b);
-	rpt_ctx_free(&c);
+	rpt_ctx_done(&own, c);
 	return rc;
 }
 

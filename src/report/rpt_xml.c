@@ -1014,12 +1014,11 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 int
 wxf_report_xml(const wxf_report_in *in, const char *outdir, wxf_audit *audit, wxf_err *err)
 {
-	rpt_ctx c;
+	rpt_ctx own, *c = rpt_ctx_use(&own, in);
 	rpt_out o;
 
-	rpt_ctx_init(&c, in);
 	if (rpt_out_open(&o, outdir, "timeline.xml", in->log, err) == WXF_OK)
-		rpt_xml_build(&c, &o.b, &o);
-	rpt_ctx_free(&c);
+		rpt_xml_build(c, &o.b, &o);
+	rpt_ctx_done(&own, c);
 	return rpt_out_close(&o, audit);
 }
