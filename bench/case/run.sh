@@ -9,8 +9,8 @@
 # the writers run side by side and their records enter the log together, so they are timed
 # as one step, "writers"), then the growth ratios between sizes, then, when Chromium is
 # installed, the seconds to the first paint and to the load event of report.html and of the
-# largest conversation page (tests/tools/browser_check.py).  The databases are generated once
-# into $WXF_BENCH_DIR (default /tmp).
+# largest conversation page (tests/tools/browser_check.py; BENCH_CASE_BROWSER=0 leaves it out).
+# The databases are generated once into $WXF_BENCH_DIR (default /tmp).
 #
 #   sh bench/case/run.sh WXF [WORKDIR]
 set -eu
@@ -96,7 +96,7 @@ for cores, v in sorted(by.items()):
 PY
 # the report in a browser: the index and the largest conversation page of each size (all cores)
 chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
-if [ -n "$chromium" ]; then
+if [ -n "$chromium" ] && [ "${BENCH_CASE_BROWSER:-1}" = 1 ]; then
 	echo "report in Chromium (seconds to first contentful paint / load event):"
 	for n in $sizes; do
 		out="$work/bench-case-out-$n-0"
