@@ -7,7 +7,10 @@ extraction.  Independent of wxforensic: Python's sqlite3 builds the plaintext da
 schema of fixtures/gen/make_android.py, the `sqlcipher` shell (SQLCipher 3.x, WeChat-Android
 settings: PBKDF2-HMAC-SHA1 4000, page 1024, no HMAC) encrypts it and deletes the rows.
 
-usage: gen_case.py OUTDIR N     writes OUTDIR/data/data/com.tencent.mm/..., prints the key
+usage: gen_case.py OUTDIR N [STEP [CONVS]]
+                                writes OUTDIR/data/data/com.tencent.mm/..., prints the key;
+                                STEP: seconds between messages (default 30), CONVS: conversations
+                                (default 2000, at least 200: the last 100 are groups)
 Everything is invented; the same N gives the same rows (only SQLCipher's salt and IVs differ).
 """
 import hashlib
@@ -35,6 +38,8 @@ ZH = ("你好微信转账收款红包已领取明天见谢谢老板发货了吗�
 
 def main():
     out, n = sys.argv[1], int(sys.argv[2])
+    step = int(sys.argv[3]) if len(sys.argv) > 3 else 30
+    n_conv = max(200, int(sys.argv[4])) if len(sys.argv) > 4 else 2000
     rnd = random.Random(20261206 + n)
     acct = hashlib.md5(("mm%d" % UIN).encode()).hexdigest()
     mm = os.path.join(out, "data", "data", "com.tencent.mm")
@@ -50,7 +55,6 @@ def main():
     con = sqlite3.connect(plain)
     con.executescript("PRAGMA page_size=1024; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
     con.executescript(ma.SCHEMA)
-    n_conv = 2000
     peers = ["wxid_peer%05d" % i for i in range(n_conv - 100)] + \
         ["%d@chatroom" % (20000000000 + i) for i in range(100)]
     con.executemany("INSERT INTO rcontact (username, alias, nickname, type) VALUES (?,?,?,?)",
@@ -86,7 +90,7 @@ def main():
             if talker.endswith("@chatroom") and not is_send:
                 content = "wxid_member%03d:\n%s" % (rnd.randrange(300), content)
             yield (i, 6000000000000000000 + i * 7919, typ, 3 if is_send else 4, is_send,
-                   t0 + i * 30000 + rnd.randrange(30000), talker, content, img, c + 1)
+                   t0 + i * step * 1000 + rnd.randrange(step * 1000), talker, content, img, c + 1)
 
     con.executemany("INSERT INTO message (%s) VALUES (%s)" % (",".join(cols),
                     ",".join("?" * len(cols))), rows())

@@ -3,7 +3,10 @@
  * report.html: the document the court reads.  One self-contained file (inline CSS, no script,
  * no network reference, strict Content-Security-Policy), lang="zh-CN", Chinese headings with
  * English in parentheses.  Conversations longer than meta->page_msgs messages get pages of
- * their own (conversations/<anchor>-<n>.html, same CSS and policy) linked from the report.
+ * their own (conversations/<anchor>-<n>.html, same CSS and policy) linked from the report,
+ * split by month (and a month of more than page_msgs messages into pages of page_msgs); above
+ * meta->inline_msgs messages in all, report.html is an index and every conversation and long
+ * list has pages of its own.
  *
  * Every id here is the id of the same record in timeline.xml ("m-…", "p-…-e1", "ev-3"), every
  * instant is printed from the same value with the same formatter (the ISO form in the
@@ -47,6 +50,10 @@ typedef struct hpart {
 	size_t n_convs;
 	wxf_conv orphans;    /* messages no conversation holds (no talker): shown last */
 	char sfx[24];        /* section id suffix: "" (one account) or "-a<n>" */
+	/* per conversation (convs[i]): its pages of its own (0: shown in report.html) and where
+	 * each starts (n_pages + 1 entries, the last its message count) */
+	size_t *n_pages;
+	size_t **starts;
 } hpart;
 
 typedef struct hctx {
@@ -1811,11 +1818,24 @@ write_msgs(hctx *h, const wxf_conv *cv, size_t from, size_t to)
 	P(h, "</div>\n");
 }
 
+/* Conversation i of the current account: its pages of its own (0: shown in report.html), and
+ * where page k starts and ends. */
 static int
-conv_pages(hctx *h, const wxf_conv *cv)
+conv_pages(const hctx *h, size_t i)
 {
-	return cv->n_msgs > h->page_msgs || (h->all_paged && cv->n_msgs > 0) ?
-	    (int)((cv->n_msgs + h->page_msgs - 1) / h->page_msgs) : 0;
+	return h->cur->n_pages != NULL ? (int)h->cur->n_pages[i] : 0;
+}
+
+static size_t
+page_from(const hctx *h, size_t i, int k)
+{
+	return h->cur->starts[i][k];
+}
+
+static size_t
+page_to(const hctx *h, size_t i, int k)
+{
+	return h->cur->starts[i][k + 1];
 }
 
 /* ------------------------------------------------------------------------------ long lists */
@@ -2092,7 +2112,7 @@ conversations(hctx *h)
 	for (i = 0; i < h->n_convs; i++) {
 		const wxf_conv *cv = h->convs[i];
 		char a[16];
-		int np = conv_pages(h, cv), k;
+		int np = conv_pages(h, i), k;
 
 		rpt_conv_anchor(h->key, cv->talker, a);
 		conv_head(h, cv, a, 1);
@@ -2104,13 +2124,12 @@ conversations(hctx *h)
 			P(h, "<p>本会话的消息见单独页面 (the messages of this conversation are on a page of "
 			    "their own):</p><ol>\n");
 		else
-			F(h, "<p>本会话共 %zu 条消息，分为 %d 个页面 (this conversation is split into %d "
-			    "pages):</p><ol>\n", cv->n_msgs, np, np);
+			F(h, "<p>本会话共 %zu 条消息，按月分为 %d 个页面，每页至多 %zu 条 (this conversation is "
+			    "split by month into %d pages of at most %zu messages):</p><ol>\n", cv->n_msgs, np,
+			    h->page_msgs, np, h->page_msgs);
 		for (k = 0; k < np; k++) {
-			size_t from = (size_t)k * h->page_msgs, to = from + h->page_msgs;
+			size_t from = page_from(h, i, k), to = page_to(h, i, k);
 
-			if (to > cv->n_msgs)
-				to = cv->n_msgs;
 			F(h, "<li><a href=\"conversations/%s-%d.html\">第 %d 部分 (part %d): 消息 %zu–%zu</a> ",
 			    a, k + 1, k + 1, k + 1, from + 1, to);
 			time_el(h, cv->msgs[from]->time_ms);
@@ -2633,6 +2652,61 @@ order_convs(hpart *hp)
 		hp->convs[hp->n_convs++] = &hp->orphans;
 }
 
+/* The month of an instant in the report's zone ("2026-03"), or "unknown". */
+static void
+month_of(const hctx *h, int64_t ms, char out[8])
+{
+	char t[64];
+
+	if (ms == WXF_TIME_UNKNOWN) {
+		memcpy(out, "unknown", 8);
+		return;
+	}
+	rpt_time(h->c, ms, t, sizeof(t));
+	memcpy(out, t, 7);
+	out[7] = '\0';
+}
+
+/* Every account's conversations on pages: one longer than page_msgs is split by month, and a
+ * month of more than page_msgs messages into pages of page_msgs; in a large case (all_paged)
+ * the others have one page each; otherwise they stay in report.html. */
+static void
+split_convs(hctx *h)
+{
+	size_t p, i, j;
+
+	for (p = 0; p < h->n_hp; p++) {
+		hpart *hp = &h->hp[p];
+
+		hp->n_pages = wxf_xcalloc(hp->n_convs + 1, sizeof(*hp->n_pages));
+		hp->starts = wxf_xcalloc(hp->n_convs + 1, sizeof(*hp->starts));
+		for (i = 0; i < hp->n_convs; i++) {
+			const wxf_conv *cv = hp->convs[i];
+			size_t np = 0, *st;
+			char prev[8], cur[8];
+
+			if (cv->n_msgs == 0 || (cv->n_msgs <= h->page_msgs && !h->all_paged))
+				continue;
+			st = wxf_xcalloc(cv->n_msgs > h->page_msgs ? cv->n_msgs + 1 : 2, sizeof(*st));
+			st[np++] = 0;
+			if (cv->n_msgs > h->page_msgs) {
+				month_of(h, cv->msgs[0]->time_ms, prev);
+				for (j = 1; j < cv->n_msgs; j++) {
+					month_of(h, cv->msgs[j]->time_ms, cur);
+					if (strcmp(cur, prev) != 0 || j - st[np - 1] >= h->page_msgs)
+						st[np++] = j;
+					memcpy(prev, cur, sizeof(prev));
+				}
+			}
+			st[np] = cv->n_msgs;
+			if (cv->n_msgs > h->page_msgs)
+				st = wxf_xrealloc(st, (np + 1) * sizeof(*st));
+			hp->n_pages[i] = np;
+			hp->starts[i] = st;
+		}
+	}
+}
+
 /* Where every message on a page of its own lives (all accounts: message ids are unique). */
 static void
 build_locs(hctx *h)
@@ -2642,16 +2716,19 @@ build_locs(hctx *h)
 	for (p = 0; p < h->n_hp; p++) {
 		for (i = 0; i < h->hp[p].n_convs; i++) {
 			const wxf_conv *cv = h->hp[p].convs[i];
+			size_t pg = 0;
 			char a[16];
 
-			if (conv_pages(h, cv) == 0)
+			if (h->hp[p].n_pages[i] == 0)
 				continue;
 			rpt_conv_anchor(h->hp[p].rp->idkey, cv->talker, a);
 			for (k = 0; k < cv->n_msgs; k++) {
+				while (k >= h->hp[p].starts[i][pg + 1])
+					pg++;
 				wxf_xgrow((void **)&h->locs, &cap, h->n_locs + 1, sizeof(*h->locs));
 				h->locs[h->n_locs].msg_id = cv->msgs[k]->id;
 				wxf_fmt(h->locs[h->n_locs].href, sizeof(h->locs[0].href),
-				    "conversations/%s-%zu.html", a, k / h->page_msgs + 1);
+				    "conversations/%s-%zu.html", a, pg + 1);
 				h->n_locs++;
 			}
 		}
@@ -2683,16 +2760,14 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 
 	for (i = 0; rc == WXF_OK && i < h->n_convs; i++) {
 		const wxf_conv *cv = h->convs[i];
-		int np = conv_pages(h, cv), k;
+		int np = conv_pages(h, i), k;
 		char a[16], rel[64], title[256];
 
 		rpt_conv_anchor(h->key, cv->talker, a);
 		for (k = 0; rc == WXF_OK && k < np; k++) {
-			size_t from = (size_t)k * h->page_msgs, to = from + h->page_msgs;
+			size_t from = page_from(h, i, k), to = page_to(h, i, k);
 			rpt_out o;
 
-			if (to > cv->n_msgs)
-				to = cv->n_msgs;
 			wxf_fmt(rel, sizeof(rel), "conversations/%s-%d.html", a, k + 1);
 			wxf_fmt(title, sizeof(title), "聊天记录 %s 第 %d/%d 部分", a, k + 1, np);
 			if (rpt_out_open(&o, outdir, rel, h->in->log, err) != WXF_OK)
@@ -2954,6 +3029,7 @@ html_init(hctx *h, rpt_ctx *c, const wxf_report_in *in, const char *outdir, int 
 			for (k = 0; k < h->hp[i].n_convs; k++)
 				total += h->hp[i].convs[k]->n_msgs;
 		h->all_paged = lim < 0 || total > (unsigned long long)lim;
+		split_convs(h);
 		build_locs(h);
 	}
 	use_part(h, 0);
@@ -2966,6 +3042,12 @@ html_free(hctx *h)
 
 	free(h->locs);
 	for (i = 0; i < h->n_hp; i++) {
+		size_t k;
+
+		for (k = 0; h->hp[i].starts != NULL && k < h->hp[i].n_convs; k++)
+			free(h->hp[i].starts[k]);
+		free(h->hp[i].starts);
+		free(h->hp[i].n_pages);
 		free(h->hp[i].convs);
 		free(h->hp[i].orphans.msgs);
 	}

@@ -6,7 +6,8 @@
 # and back to its conversation's entry there, every link into a page landing on an element with
 # that id, every page listed in the manifest; then the bundle checks (check_bundle.py, verify,
 # timeline.xml schema), a second run byte-identical, two accounts in one case, and a large
-# case whose long lists (recovered messages, anomalies) are on pages of their own.  Then the
+# case whose long lists (recovered messages, anomalies) are on pages of their own, and long
+# conversations split by month.  Then the
 # writers side by side (--jobs; WXF_WRITER_JOBS sets their number alone): the same bundle, audit
 # log included, as one after another.
 . "$top_srcdir/tests/cli/lib.sh"
@@ -100,6 +101,19 @@ if python3 "$top_srcdir/bench/case/gen_case.py" "$TMPD/big-ev" 45000 > "$TMPD/bi
 		"a large case: merge writes seller.xml and its bundle verifies"
 else
 	fail "gen_case.py could not make the large case: $(tail -1 "$TMPD/big-gen.err")"
+fi
+
+# --- long conversations split by month: 12,000 messages over 200 conversations and nine months
+# (gen_case.py, a message every 30 minutes), pages of at most 10 ---
+if python3 "$top_srcdir/bench/case/gen_case.py" "$TMPD/mon-ev" 12000 1800 200 > "$TMPD/mon.key" 2> "$TMPD/mon-gen.err"; then
+	(cd "$TMPD" && SOURCE_DATE_EPOCH=1780000000 "$WXF" case -q --jobs 2 --page-messages 10 --key "$(cat mon.key)" -o mon mon-ev > /dev/null 2>&1)
+	is "$?" 0 "months: case --page-messages 10 exits 0"
+	python3 "$CP" "$TMPD/mon" --page-messages 10 > "$TMPD/mon.out" 2>&1
+	is "$?" 0 "months: every page holds one month of one conversation, at most 10 messages ($(tail -1 "$TMPD/mon.out"))"
+	sed '$d; s/^/# /' "$TMPD/mon.out" | head -20
+	ok 'grep -q "按月分为 [0-9]* 个页面" "$TMPD/mon/report.html"' "months: the index says the conversations are split by month"
+else
+	fail "gen_case.py could not make the nine-month case: $(tail -1 "$TMPD/mon-gen.err")"
 fi
 
 # --- the writers side by side: the same bytes, audit log included ---

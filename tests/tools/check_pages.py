@@ -7,7 +7,8 @@ with Python's html.parser (independent of the writer).
 
 --inline: report.html holds every message of messages.csv as a chat bubble, once, and there is
 no conversations/ folder.  Otherwise report.html is an index: no chat bubble in it; every message
-is a bubble on exactly one page of conversations/ (the long lists' pages, lists/, hold none), all of a page's messages in the one
+is a bubble on exactly one page of conversations/ (the long lists' pages, lists/, hold none), a
+conversation longer than N split by month (one month to a page), all of a page's messages in the one
 conversation whose entry in the index the page is named after (its talker), at most N (default
 2000) to a page; every page is linked from the index, links back to its conversation's entry
 there (an element with that id) or its list's section, and to its previous and next part; every
@@ -71,10 +72,12 @@ def main():
     inline = "--inline" in sys.argv
     per_page = int(sys.argv[sys.argv.index("--page-messages") + 1]) if "--page-messages" in sys.argv else 2000
     bad = []
-    conv_of = {}
+    conv_of, month_of = {}, {}
     with open(os.path.join(bundle, "csv", "messages.csv"), encoding="utf-8-sig", newline="") as f:
         for r in csv.DictReader(f):
             conv_of[r["id"]] = r["conversation"]
+            month_of[r["id"]] = r["time"][:7] if r["time"] != "unknown" else "unknown"
+    conv_size = collections.Counter(conv_of.values())
     docs = {"report.html": parse(os.path.join(bundle, "report.html"))}
     cdir = os.path.join(bundle, "conversations")
     pages = sorted(os.listdir(cdir)) if os.path.isdir(cdir) else []
@@ -122,6 +125,10 @@ def main():
             bad.append("%s: messages of %d conversations" % (name, len(convs)))
         if len(d.bubbles) > per_page:
             bad.append("%s: %d messages, more than %d" % (name, len(d.bubbles), per_page))
+        # a conversation longer than a page is split by month: one month to a page
+        months = {month_of.get(b) for b in d.bubbles}
+        if len(convs) == 1 and conv_size[next(iter(convs))] > per_page and len(months) > 1:
+            bad.append("%s: messages of %d months (%s) on one page" % (name, len(months), sorted(months)))
         if name not in [h.split("#")[0] for h in index.hrefs]:
             bad.append("%s: not linked from report.html" % name)
         if "../report.html#" + anchor not in d.hrefs:
