@@ -49,6 +49,21 @@ pad(fout *o, char c, size_t n)
 	}
 }
 
+/* A width or precision written in digits at *f (moved past them); -1 when it is too large to
+ * be worth doing here. */
+static int
+digits(const char **f)
+{
+	int v = 0;
+
+	while (**f >= '0' && **f <= '9') {
+		if (v > 100000)
+			return -1;
+		v = v * 10 + (*(*f)++ - '0');
+	}
+	return v;
+}
+
 /* The conversions done here; 0: the call goes to vsnprintf. */
 static int
 fast(fout *o, const char *f, va_list ap)
@@ -86,13 +101,8 @@ fast(fout *o, const char *f, va_list ap)
 				width = -width;
 			}
 			f++;
-		} else {
-			while (*f >= '0' && *f <= '9') {
-				if (width > 100000)
-					return 0;
-				width = width * 10 + (*f++ - '0');
-			}
-		}
+		} else if ((width = digits(&f)) < 0)
+			return 0;
 		if (*f == '.') {
 			f++;
 			prec = 0;
@@ -101,13 +111,8 @@ fast(fout *o, const char *f, va_list ap)
 				if (prec < 0)
 					prec = -1;      /* a negative precision is taken as omitted */
 				f++;
-			} else {
-				while (*f >= '0' && *f <= '9') {
-					if (prec > 100000)
-						return 0;
-					prec = prec * 10 + (*f++ - '0');
-				}
-			}
+			} else if ((prec = digits(&f)) < 0)
+				return 0;
 		}
 		if (*f == 'h' && f[1] == 'h') {
 			len = 2;

@@ -413,6 +413,19 @@ page_close(hctx *h)
 	P(h, "</div>\n</body>\n</html>\n");
 }
 
+/* A page of its own, part k of np of base (its files base-<n>.html): back to the index's
+ * element id, to the previous and the next part. */
+static void
+page_nav(hctx *h, const char *id, const char *base, int k, int np)
+{
+	F(h, "<p><a href=\"../report.html#%s\">← 返回报告 (back to the report)</a>", id);
+	if (k > 0)
+		F(h, " · <a href=\"%s-%d.html\">← 上一部分 (previous)</a>", base, k);
+	if (k + 1 < np)
+		F(h, " · <a href=\"%s-%d.html\">下一部分 (next) →</a>", base, k + 2);
+	P(h, "</p>\n");
+}
+
 /* ------------------------------------------------------------------------------ header */
 
 static void
@@ -1952,15 +1965,15 @@ lp_row(hctx *h, lpage *lp)
 		wxf_fmt(title, sizeof(title), "%s 第 %d/%d 部分", lp->title, k + 1, np);
 		page_open(h, title);
 	}
-	F(h, "<p><a href=\"../report.html#%s%s\">← 返回报告 (back to the report)</a>", lp->sec, h->sfx);
-	if (k > 0)
-		F(h, " · <a href=\"%s%s-%d.html\">← 上一部分 (previous)</a>", lp->sec, h->sfx, k);
-	if (k + 1 < np)
-		F(h, " · <a href=\"%s%s-%d.html\">下一部分 (next) →</a>", lp->sec, h->sfx, k + 2);
-	P(h, "</p>\n");
-	F(h, "<h2>%s</h2>\n<p>第 %d/%d 部分：行 %zu–%zu (part %d of %d: rows %zu–%zu)</p>\n", lp->title,
-	    k + 1, np, lp->i, lp->i - 1 + LIST_PAGE_ROWS < lp->n ? lp->i - 1 + LIST_PAGE_ROWS : lp->n,
-	    k + 1, np, lp->i, lp->i - 1 + LIST_PAGE_ROWS < lp->n ? lp->i - 1 + LIST_PAGE_ROWS : lp->n);
+	{
+		char name[96];
+		size_t last = lp->i - 1 + LIST_PAGE_ROWS < lp->n ? lp->i - 1 + LIST_PAGE_ROWS : lp->n;
+
+		wxf_fmt(name, sizeof(name), "%s%s", lp->sec, h->sfx);
+		page_nav(h, name, name, k, np);
+		F(h, "<h2>%s</h2>\n<p>第 %d/%d 部分：行 %zu–%zu (part %d of %d: rows %zu–%zu)</p>\n",
+		    lp->title, k + 1, np, lp->i, last, k + 1, np, lp->i, last);
+	}
 	P(h, lp->thead);
 }
 
@@ -2777,12 +2790,7 @@ conv_page_files(hctx *h, const char *outdir, wxf_audit *audit, wxf_err *err)
 			h->up = "../";
 			h->page = rel;
 			page_open(h, title);
-			F(h, "<p><a href=\"../report.html#%s\">← 返回报告 (back to the report)</a>", a);
-			if (k > 0)
-				F(h, " · <a href=\"%s-%d.html\">← 上一部分 (previous)</a>", a, k);
-			if (k + 1 < np)
-				F(h, " · <a href=\"%s-%d.html\">下一部分 (next) →</a>", a, k + 2);
-			P(h, "</p>\n");
+			page_nav(h, a, a, k, np);
 			conv_head(h, cv, a, 0);
 			F(h, "<p>第 %d/%d 部分：消息 %zu–%zu (part %d of %d: messages %zu–%zu)</p>\n", k + 1,
 			    np, from + 1, to, k + 1, np, from + 1, to);

@@ -67,6 +67,20 @@ def parse(path):
     return d
 
 
+def check_parts(docs, folder, parts, bad):
+    """Each name's parts are 1..n, each linking to its previous and next part."""
+    for name, ks in parts.items():
+        ks.sort()
+        if ks != list(range(1, len(ks) + 1)):
+            bad.append("%s%s: parts %s are not 1..n" % (folder, name, ks))
+        for k in ks:
+            d = docs["%s%s-%d.html" % (folder, name, k)]
+            if k > 1 and "%s-%d.html" % (name, k - 1) not in d.hrefs:
+                bad.append("%s%s-%d: no link to the previous part" % (folder, name, k))
+            if k < len(ks) and "%s-%d.html" % (name, k + 1) not in d.hrefs:
+                bad.append("%s%s-%d: no link to the next part" % (folder, name, k))
+
+
 def main():
     bundle = sys.argv[1]
     inline = "--inline" in sys.argv
@@ -154,26 +168,8 @@ def main():
             bad.append("%s: no link back to its section report.html#%s" % (name, sec))
         if d.bubbles:
             bad.append("%s: chat bubbles on a list page" % name)
-    for sec, ks in lparts.items():
-        ks.sort()
-        if ks != list(range(1, len(ks) + 1)):
-            bad.append("lists/%s: parts %s are not 1..n" % (sec, ks))
-        for k in ks:
-            d = docs["lists/%s-%d.html" % (sec, k)]
-            if k > 1 and "%s-%d.html" % (sec, k - 1) not in d.hrefs:
-                bad.append("lists/%s-%d: no link to the previous part" % (sec, k))
-            if k < len(ks) and "%s-%d.html" % (sec, k + 1) not in d.hrefs:
-                bad.append("lists/%s-%d: no link to the next part" % (sec, k))
-    for anchor, ks in parts.items():
-        ks.sort()
-        if ks != list(range(1, len(ks) + 1)):
-            bad.append("%s: parts %s are not 1..n" % (anchor, ks))
-        for k in ks:
-            d = docs["conversations/%s-%d.html" % (anchor, k)]
-            if k > 1 and "%s-%d.html" % (anchor, k - 1) not in d.hrefs:
-                bad.append("%s-%d: no link to the previous part" % (anchor, k))
-            if k < len(ks) and "%s-%d.html" % (anchor, k + 1) not in d.hrefs:
-                bad.append("%s-%d: no link to the next part" % (anchor, k))
+    check_parts(docs, "lists/", lparts, bad)
+    check_parts(docs, "conversations/", parts, bad)
     for m in conv_of:
         if seen[m] != 1:
             bad.append("%s: on %d pages" % (m, seen[m]))
