@@ -350,12 +350,12 @@ obs_messages(an_ctx *c, obsv *o, const char *u, int want_phones)
 		if (!an_counted(msg))
 			continue;
 		/* wxid named by a card, with the card's nickname and alias */
-		if (msg->kind == WXF_MK_CARD && an_streq(msg->card_username, u)) {
+		if (msg->kind == WXF_MK_CARD && an_streq(msg->x->card_username, u)) {
 			if ((rc = obs_str(c, o, A_WXID, u, WXF_REF_MESSAGE, msg->id,
 			    "message.card_username", msg->time_ms, &msg->prov)) < 0 ||
-			    (rc = obs_str(c, o, A_NICK, msg->card_nickname, WXF_REF_MESSAGE, msg->id,
+			    (rc = obs_str(c, o, A_NICK, msg->x->card_nickname, WXF_REF_MESSAGE, msg->id,
 			    "message.card_nickname", msg->time_ms, &msg->prov)) < 0 ||
-			    (rc = obs_str(c, o, A_ALIAS, msg->card_alias, WXF_REF_MESSAGE, msg->id,
+			    (rc = obs_str(c, o, A_ALIAS, msg->x->card_alias, WXF_REF_MESSAGE, msg->id,
 			    "message.card_alias", msg->time_ms, &msg->prov)) < 0)
 				return rc;
 		}
@@ -376,16 +376,16 @@ obs_messages(an_ctx *c, obsv *o, const char *u, int want_phones)
 		}
 		/* recall notices of the person's own messages: "\"X\" 撤回了一条消息" */
 		if ((msg->kind == WXF_MK_RECALL || msg->kind == WXF_MK_REVOKE) &&
-		    msg->recall_text != NULL && msg->recall_text[0] == '"' &&
+		    msg->x->recall_text != NULL && msg->x->recall_text[0] == '"' &&
 		    (own || (chat && !an_sent_by_owner(c, msg) && msg->kind == WXF_MK_REVOKE))) {
 			size_t len = 0;
 			const char *e = NULL;
 
 			for (size_t k = 0; end_recall[k] != NULL && e == NULL; k++)
-				e = strstr(msg->recall_text, end_recall[k]);
-			len = e != NULL ? (size_t)(e - msg->recall_text) : 0;
-			if (len >= 2 && msg->recall_text[len - 1] == '"' &&
-			    (rc = obs_add(c, o, A_NICK, msg->recall_text + 1, len - 2,
+				e = strstr(msg->x->recall_text, end_recall[k]);
+			len = e != NULL ? (size_t)(e - msg->x->recall_text) : 0;
+			if (len >= 2 && msg->x->recall_text[len - 1] == '"' &&
+			    (rc = obs_add(c, o, A_NICK, msg->x->recall_text + 1, len - 2,
 			    WXF_REF_MESSAGE, msg->id, "message.recall_text", msg->time_ms,
 			    &msg->prov)) < 0)
 				return rc;
@@ -397,9 +397,9 @@ obs_messages(an_ctx *c, obsv *o, const char *u, int want_phones)
 		    msg->content, "你领取了", end_claim, "message.hongbao_claim")) < 0)
 			return rc;
 		/* quotes of the person's messages carry the display name used */
-		if (msg->kind == WXF_MK_QUOTE && an_streq(msg->quote_from, u))
-			for (size_t k = 0; k < msg->fields.n; k++) {
-				const wxf_kv *kv = &msg->fields.v[k];
+		if (msg->kind == WXF_MK_QUOTE && an_streq(msg->x->quote_from, u))
+			for (size_t k = 0; k < msg->x->fields.n; k++) {
+				const wxf_kv *kv = &msg->x->fields.v[k];
 
 				if (strstr(kv->key, "refermsg") != NULL &&
 				    ends_with_ci(kv->key, "displayname") &&
@@ -410,8 +410,8 @@ obs_messages(an_ctx *c, obsv *o, const char *u, int want_phones)
 		/* names in payment XML next to the person's username */
 		if (msg->payment != NULL && (an_streq(msg->payment->payer, u) ||
 		    an_streq(msg->payment->receiver, u)))
-			for (size_t k = 0; k < msg->fields.n; k++) {
-				const wxf_kv *kv = &msg->fields.v[k];
+			for (size_t k = 0; k < msg->x->fields.n; k++) {
+				const wxf_kv *kv = &msg->x->fields.v[k];
 				int payer_name = ends_with_ci(kv->key, "payer_name") ||
 				    ends_with_ci(kv->key, "payername");
 				int recv_name = ends_with_ci(kv->key, "receiver_name") ||
@@ -426,14 +426,14 @@ obs_messages(an_ctx *c, obsv *o, const char *u, int want_phones)
 		if (want_phones && wrote) {
 			if ((rc = scan_phones(c, o, msg, msg->body, "message.body")) < 0)
 				return rc;
-			if (msg->title != NULL && !an_streq(msg->title, msg->body) &&
-			    (rc = scan_phones(c, o, msg, msg->title, "message.title")) < 0)
+			if (msg->x->title != NULL && !an_streq(msg->x->title, msg->body) &&
+			    (rc = scan_phones(c, o, msg, msg->x->title, "message.title")) < 0)
 				return rc;
-			if (msg->desc != NULL && !an_streq(msg->desc, msg->body) &&
-			    (rc = scan_phones(c, o, msg, msg->desc, "message.desc")) < 0)
+			if (msg->x->desc != NULL && !an_streq(msg->x->desc, msg->body) &&
+			    (rc = scan_phones(c, o, msg, msg->x->desc, "message.desc")) < 0)
 				return rc;
-			if (msg->recall_original != NULL &&
-			    (rc = scan_phones(c, o, msg, msg->recall_original,
+			if (msg->x->recall_original != NULL &&
+			    (rc = scan_phones(c, o, msg, msg->x->recall_original,
 			    "message.recall_original")) < 0)
 				return rc;
 		}

@@ -171,9 +171,9 @@ an_build_glossary(an_ctx *c, const char *path_given)
 		g.msg = msg;
 		g.k = k + 1;
 		texts[0] = msg->body != NULL && !msg->body_placeholder ? msg->body : NULL;
-		texts[1] = msg->title;
-		texts[2] = msg->desc;
-		texts[3] = msg->recall_original;
+		texts[1] = msg->x->title;
+		texts[2] = msg->x->desc;
+		texts[3] = msg->x->recall_original;
 		for (t = 0; t < 4; t++)
 			if (texts[t] != NULL &&
 			    wxf_indicators_match(set, texts[t], gl_cb, &g) == SIZE_MAX) {

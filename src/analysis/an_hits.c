@@ -145,7 +145,7 @@ an_build_hits(an_ctx *c, const wxf_indicator_set *set)
 		return WXF_OK;
 	for (size_t i = 0; i < m->n_msgs && h.rc == WXF_OK; i++) {
 		const wxf_msg *msg = m->msgs[i];
-		const char *texts[4] = { msg->body, msg->title, msg->desc, msg->recall_original };
+		const char *texts[4] = { msg->body, msg->x->title, msg->x->desc, msg->x->recall_original };
 		static const char *const fields[4] = { "body", "title", "desc", "recall_original" };
 
 		if (!an_counted(msg) || !an_authored_by(c, msg, s))

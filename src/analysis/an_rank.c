@@ -89,7 +89,7 @@ an_build_ranking(an_ctx *c)
 {
 	const wxf_model *m = c->m;
 	rk *v = NULL;
-	size_t n = 0, cap = 0, nr = 0;
+	size_t n = 0, cap = 0, nr = 0, n_users = 0;
 	wxf_an_rank *out;
 
 	for (size_t i = 0; i < m->n_msgs; i++) {
@@ -131,8 +131,11 @@ an_build_ranking(an_ctx *c)
 	}
 	if (n > 1)
 		qsort(v, n, sizeof(*v), rk_cmp_u);
-	out = n ? wxf_arena_alloc(c->ar, n * sizeof(*out)) : NULL;
-	if (n && out == NULL)
+	/* one row per person (the arena keeps it): not one per message */
+	for (size_t i = 0; i < n; i++)
+		n_users += i == 0 || strcmp(v[i].u, v[i - 1].u) != 0;
+	out = n_users ? wxf_arena_alloc(c->ar, n_users * sizeof(*out)) : NULL;
+	if (n_users && out == NULL)
 		goto oom;
 	for (size_t i = 0; i < n;) {
 		size_t j = i;

@@ -288,6 +288,20 @@ intern(wxf_model *m, const char *s)
 	return v;
 }
 
+const char *
+wxf_model_intern(wxf_model *m, const char *s, size_t n)
+{
+	char key[256];
+
+	if (s == NULL)
+		return NULL;
+	if (n >= sizeof(key) || memchr(s, '\0', n) != NULL)
+		return wxf_model_strndup(m, s, n);   /* not a name: kept as it is */
+	memcpy(key, s, n);
+	key[n] = '\0';
+	return intern(m, key);
+}
+
 /* Copies the strings a prov points to into the arena, so callers may pass stack strings. */
 static wxf_prov
 prov_own(wxf_model *m, const wxf_prov *p)
@@ -664,6 +678,25 @@ wxf_model_msg_id(const wxf_model *m, wxf_platform platform, const char *file, co
 	wxf_model_row_id(platform, id != NULL ? id : file, table, rowid, origin, offset, out);
 }
 
+const wxf_msg_x wxf_msg_x_none = { .file_size = WXF_INT_UNKNOWN };
+
+wxf_msg_x *
+wxf_msg_xw(wxf_model *m, wxf_msg *msg)
+{
+	wxf_msg_x *x;
+
+	if (msg->x != NULL && msg->x != &wxf_msg_x_none && msg->x != &m->x_scratch)
+		return (wxf_msg_x *)msg->x;   /* this message's own, made below */
+	if ((x = wxf_arena_alloc(m->arena, sizeof(*x))) == NULL) {
+		m->oom = 1;
+		m->x_scratch = wxf_msg_x_none;
+		return &m->x_scratch;
+	}
+	*x = msg->x != NULL && msg->x != &m->x_scratch ? *msg->x : wxf_msg_x_none;
+	msg->x = x;
+	return x;
+}
+
 wxf_msg *
 wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const wxf_prov *prov,
     int *is_new)
@@ -691,7 +724,7 @@ wxf_model_new_msg(wxf_model *m, wxf_platform platform, const char *table, const 
 	msg->app_type = WXF_INT_UNKNOWN;
 	msg->time_ms = WXF_TIME_UNKNOWN;
 	msg->status = msg->is_send = WXF_INT_UNKNOWN;
-	msg->file_size = WXF_INT_UNKNOWN;
+	msg->x = &wxf_msg_x_none;
 	msg->prov = prov_own(m, &p);
 	if (msg->prov.table == NULL)
 		msg->prov.table = msg->table;
@@ -844,7 +877,7 @@ wxf_msg_warn(wxf_model *m, wxf_msg *msg, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	rc = wxf_strs_add(m, &msg->warnings, buf);
+	rc = wxf_strs_add(m, &wxf_msg_xw(m, msg)->warnings, buf);
 	if (rc != WXF_OK)
 		return rc;
 	return wxf_model_anomaly(m, WXF_SEV_WARN, code, msg->id, NULL, &msg->prov, "%s", buf);
@@ -1226,19 +1259,19 @@ remap_ids(wxf_model *m, wxf_strmap *folded)
 	for (i = 0; i < m->n_msgs; i++) {
 		wxf_msg *x = m->msgs[i], *t;
 
-		if (x->recall_original_msg != NULL &&
-		    (t = fold_target(folded, x->recall_original_msg)) != NULL)
-			x->recall_original_msg = t == x ? NULL : t->id;
-		if (x->recall_target_msg != NULL && (t = fold_target(folded, x->recall_target_msg)) != NULL)
-			x->recall_target_msg = t->id;
+		if (x->x->recall_original_msg != NULL &&
+		    (t = fold_target(folded, x->x->recall_original_msg)) != NULL)
+			wxf_msg_xw(m, x)->recall_original_msg = t == x ? NULL : t->id;
+		if (x->x->recall_target_msg != NULL && (t = fold_target(folded, x->x->recall_target_msg)) != NULL)
+			wxf_msg_xw(m, x)->recall_target_msg = t->id;
 	}
 }
 
 static int
 textless(const wxf_msg *x)
 {
-	return (x->body == NULL || *x->body == '\0') && x->title == NULL && x->payment == NULL &&
-	    x->n_media == 0 && !x->is_recall && x->recall_original == NULL;
+	return (x->body == NULL || *x->body == '\0') && x->x->title == NULL && x->payment == NULL &&
+	    x->n_media == 0 && !x->is_recall && x->x->recall_original == NULL;
 }
 
 /*
@@ -1319,10 +1352,10 @@ fold_witnesses(wxf_model *m)
 			if (to->is_recall && !x->is_recall && x->body != NULL) {
 				if ((w = fold_into(m, to, x, WXF_WIT_OLDER, x->body)) < 0)
 					goto out;
-				if (to->recall_original == NULL || to->recall_witness == 0) {
-					to->recall_original = x->body;
-					to->recall_witness = (size_t)w + 1;
-					to->recall_original_msg = NULL;
+				if (to->x->recall_original == NULL || to->x->recall_witness == 0) {
+					wxf_msg_xw(m, to)->recall_original = x->body;
+					wxf_msg_xw(m, to)->recall_witness = (size_t)w + 1;
+					wxf_msg_xw(m, to)->recall_original_msg = NULL;
 				}
 				if (wxf_strmap_put(&folded, x->id, to) < 0)
 					goto out;
@@ -1472,23 +1505,23 @@ wxf_model_finish(wxf_model *m, wxf_err *err)
 	for (size_t i = 0; i < m->n_msgs; i++) {
 		wxf_msg *msg = m->msgs[i], *tgt;
 
-		if (msg->kind != WXF_MK_REVOKE || msg->recall_target_svrid == NULL)
+		if (msg->kind != WXF_MK_REVOKE || msg->x->recall_target_svrid == NULL)
 			continue;
-		tgt = wxf_strmap_get(&live_svr, msg->recall_target_svrid);
+		tgt = wxf_strmap_get(&live_svr, msg->x->recall_target_svrid);
 		if (tgt == NULL || tgt == msg)
 			continue;
-		msg->recall_target_msg = tgt->id;
+		wxf_msg_xw(m, msg)->recall_target_msg = tgt->id;
 		if (tgt->is_recall) {
-			if (msg->recall_original == NULL && tgt->recall_original != NULL) {
+			if (msg->x->recall_original == NULL && tgt->x->recall_original != NULL) {
 				/* the recalled row (and its witness) holds the original */
-				msg->recall_original = tgt->recall_original;
-				msg->recall_original_msg = tgt->recall_original_msg != NULL ?
-				    tgt->recall_original_msg : tgt->id;
+				wxf_msg_xw(m, msg)->recall_original = tgt->x->recall_original;
+				wxf_msg_xw(m, msg)->recall_original_msg = tgt->x->recall_original_msg != NULL ?
+				    tgt->x->recall_original_msg : tgt->id;
 			}
-		} else if (tgt->body != NULL && msg->recall_original == NULL) {
+		} else if (tgt->body != NULL && msg->x->recall_original == NULL) {
 			/* the client did not overwrite the row (flag 0x4): the original is still live */
-			msg->recall_original = tgt->body;
-			msg->recall_original_msg = tgt->id;
+			wxf_msg_xw(m, msg)->recall_original = tgt->body;
+			wxf_msg_xw(m, msg)->recall_original_msg = tgt->id;
 		}
 	}
 

@@ -352,31 +352,9 @@ typedef struct wxf_witness {
 	wxf_prov prov;
 } wxf_witness;
 
-typedef struct wxf_msg {
-	char id[17];               /* deterministic, see top of file */
-	wxf_platform platform;
-	const char *table;         /* message, bizchatmessage, Chat_<md5>, ... */
-	int64_t local_id;          /* msgId / MesLocalID; WXF_INT_UNKNOWN if none */
-	const char *server_id;     /* msgSvrId as decimal string (64-bit exact), NULL if none/0 */
-	int64_t raw_type;          /* stored type, composite codes kept (e.g. 419430449) */
-	int64_t base_type;         /* raw_type mapped to base code (composite *0031 -> 49) */
-	wxf_msg_kind kind;
-	int64_t app_type;          /* appmsg <type>, WXF_INT_UNKNOWN if not an app message */
-	int64_t time_ms;           /* createTime, UTC ms, or WXF_TIME_UNKNOWN */
-	wxf_dir dir;
-	int64_t status;            /* stored status, WXF_INT_UNKNOWN if absent */
-	int64_t is_send;           /* stored isSend/Des, WXF_INT_UNKNOWN if absent */
-	const char *talker;        /* conversation key */
-	const char *sender;        /* resolved sender username, NULL if unknown */
-	wxf_sender_src sender_src;
-	const char *body;          /* display text: text body, app title, system text, recall text */
-	int body_placeholder;      /* body describes content that cannot be shown (compressed with a
-	                              dictionary that is not available ...): it is not text the cited
-	                              bytes hold, and is not checked against them */
-	const char *content;       /* stored content verbatim (group prefix included); may hold NUL
-	                              bytes: content_len is its true length */
-	size_t content_len;
-	const char *payload;       /* content without the group "wxid:\n" prefix (text or XML) */
+/* What few messages have, apart (a message points to wxf_msg_x_none until it has any): a
+ * million text messages then do not carry 260 bytes each of empty fields. */
+typedef struct wxf_msg_x {
 	/* Decoded fields (NULL when absent). */
 	const char *title, *desc, *url, *app_id, *app_name, *source_name;
 	const char *file_name, *file_ext;
@@ -386,35 +364,76 @@ typedef struct wxf_msg {
 	const char *card_username, *card_nickname, *card_alias; /* type 42 */
 	const char *quote_svrid, *quote_from, *quote_text;      /* appmsg 57 refermsg */
 	wxf_kvs fields;            /* everything else decoded, verbatim (path-like keys) */
+	const char *recall_text;   /* the replacement text ("\"x\" 撤回了一条消息") */
+	const char *recall_target_svrid; /* revokemsg newmsgid, or own server_id when overwritten */
+	const char *recall_target_msg;   /* REVOKE: id of the recalled row when present */
+	const char *recall_original;     /* original text when found (carved row, FTS, AppMessage) */
+	const char *recall_original_msg; /* id of the message that held it, NULL if none */
+	size_t recall_witness;     /* 1 + the witness holding recall_original, 0 none */
+	/* Parse warnings for this row (also listed as anomalies). */
+	wxf_strs warnings;
+} wxf_msg_x;
+
+/* The empty extension: every field absent (file_size WXF_INT_UNKNOWN). */
+extern const wxf_msg_x wxf_msg_x_none;
+
+typedef struct wxf_msg {
+	char id[17];               /* deterministic, see top of file */
+	wxf_platform platform;
+	wxf_msg_kind kind;
+	wxf_dir dir;
+	wxf_sender_src sender_src;
+	int body_placeholder;      /* body describes content that cannot be shown (compressed with a
+	                              dictionary that is not available ...): it is not text the cited
+	                              bytes hold, and is not checked against them */
+	int is_recall;             /* this row is the recalled message (kind == WXF_MK_RECALL);
+	                              the recall's fields are in x */
+	const char *table;         /* message, bizchatmessage, Chat_<md5>, ... */
+	int64_t local_id;          /* msgId / MesLocalID; WXF_INT_UNKNOWN if none */
+	const char *server_id;     /* msgSvrId as decimal string (64-bit exact), NULL if none/0 */
+	int64_t raw_type;          /* stored type, composite codes kept (e.g. 419430449) */
+	int64_t base_type;         /* raw_type mapped to base code (composite *0031 -> 49) */
+	int64_t app_type;          /* appmsg <type>, WXF_INT_UNKNOWN if not an app message */
+	int64_t time_ms;           /* createTime, UTC ms, or WXF_TIME_UNKNOWN */
+	int64_t status;            /* stored status, WXF_INT_UNKNOWN if absent */
+	int64_t is_send;           /* stored isSend/Des, WXF_INT_UNKNOWN if absent */
+	const char *talker;        /* conversation key */
+	const char *sender;        /* resolved sender username, NULL if unknown */
+	const char *body;          /* display text: text body, app title, system text, recall text */
+	const char *content;       /* stored content verbatim (group prefix included); may hold NUL
+	                              bytes: content_len is its true length */
+	size_t content_len;
+	const char *payload;       /* content without the group "wxid:\n" prefix (text or XML) */
+	/* The decoded fields few messages have (titles, files, locations, cards, quotes, recalls,
+	 * warnings): never NULL; wxf_msg_x_none until one is set (through wxf_msg_xw). */
+	const struct wxf_msg_x *x;
 	/* Media */
 	wxf_media *media;
 	size_t n_media, cap_media;
 	/* Recalls are NOT deletions.  The recalled row itself (overwritten to 10000) has kind
 	 * WXF_MK_RECALL and is_recall = 1; the 10002 command has kind WXF_MK_REVOKE.  Both carry the
 	 * replacement text and the server id of the recalled message; the original text is filled
-	 * in when found (a recovered older version of the row, AppMessage, FTS). */
-	int is_recall;             /* this row is the recalled message (kind == WXF_MK_RECALL) */
-	const char *recall_text;   /* the replacement text ("\"x\" 撤回了一条消息") */
-	const char *recall_target_svrid; /* revokemsg newmsgid, or own server_id when overwritten */
-	const char *recall_target_msg;   /* REVOKE: id of the recalled row when present */
-	const char *recall_original;     /* original text when found (carved row, FTS, AppMessage) */
-	const char *recall_original_msg; /* id of the message that held it, NULL if none */
+	 * in when found (a recovered older version of the row, AppMessage, FTS): is_recall above,
+	 * the recall's fields in x. */
 	/* Money */
 	wxf_payment *payment;      /* transfer / red packet / AA / receipt this row belongs to */
-	/* Parse warnings for this row (also listed as anomalies). */
-	wxf_strs warnings;
 	/* Witnesses (see wxf_witness), in the order they were found. */
 	wxf_witness *witnesses;
 	size_t n_witnesses, cap_witnesses;
 	size_t body_witness;       /* 1 + the witness that holds body when the row kept no text
 	                              (body then comes from there, not from prov's bytes); 0 none */
-	size_t recall_witness;     /* 1 + the witness holding recall_original, 0 none */
 	/* Set by wxf_model_finish() */
 	struct wxf_conv *conv;
 	const char *duplicate_of;  /* id of a live message this repeats when it could not be folded
 	                              into it (another conversation); NULL otherwise */
 	wxf_prov prov;             /* the bytes of the record itself */
 } wxf_msg;
+
+/* The extension of msg to fill in: made in the model on first use (from wxf_msg_x_none).
+ * Never NULL: when it cannot be made the model is marked failed (wxf_model_failed) and a
+ * scratch extension takes the writes. */
+struct wxf_model;
+wxf_msg_x *wxf_msg_xw(struct wxf_model *m, wxf_msg *msg);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Payments */
@@ -545,6 +564,7 @@ typedef struct wxf_model {
 	wxf_strmap interned;       /* provenance file, image and table names: one copy each */
 	const char *intern_memo[4]; /* the last ones asked for */
 	unsigned intern_next;
+	wxf_msg_x x_scratch;       /* wxf_msg_xw's when the arena is exhausted */
 	int sorted;                /* msgs[] are in wxf_model_sort order */
 	int oom;                   /* a vector or map of the model could not grow (sticky) */
 	/* called with the message count after every 1024th new message (progress), or NULL */
@@ -565,6 +585,10 @@ void wxf_model_free(wxf_model **m);
 const char *wxf_model_strdup(wxf_model *m, const char *s);
 const char *wxf_model_strndup(wxf_model *m, const char *s, size_t n);
 const char *wxf_model_printf(wxf_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* n bytes of s as a shared copy: every caller asking for the same name gets the same string
+ * (talkers, senders: one copy per person, not one per message).  Bytes holding a NUL, or
+ * 256 and more, get a copy of their own. */
+const char *wxf_model_intern(wxf_model *m, const char *s, size_t n);
 
 /* Sources: get-or-create by (path, role); NULL on allocation failure. */
 wxf_source *wxf_model_add_source(wxf_model *m, const char *path, const char *role,

@@ -203,35 +203,35 @@ wxf_model_json_msg(const wxf_msg *m, wxf_buf *b)
 	else
 		wxf_buf_json_str(b, m->content, m->content_len);
 #define OPT(k, v) do { if ((v) != NULL) wxf_buf_json_kstr(b, k, v); } while (0)
-	OPT("title", m->title);
-	OPT("desc", m->desc);
-	OPT("url", m->url);
-	OPT("app_id", m->app_id);
-	OPT("app_name", m->app_name);
-	OPT("source_name", m->source_name);
-	OPT("file_name", m->file_name);
-	OPT("file_ext", m->file_ext);
-	if (m->file_size != WXF_INT_UNKNOWN)
-		wxf_buf_json_kint(b, "file_size", m->file_size);
-	OPT("emoji_md5", m->emoji_md5);
-	if (m->loc.x != NULL || m->loc.y != NULL || m->loc.label != NULL || m->loc.poiname != NULL) {
+	OPT("title", m->x->title);
+	OPT("desc", m->x->desc);
+	OPT("url", m->x->url);
+	OPT("app_id", m->x->app_id);
+	OPT("app_name", m->x->app_name);
+	OPT("source_name", m->x->source_name);
+	OPT("file_name", m->x->file_name);
+	OPT("file_ext", m->x->file_ext);
+	if (m->x->file_size != WXF_INT_UNKNOWN)
+		wxf_buf_json_kint(b, "file_size", m->x->file_size);
+	OPT("emoji_md5", m->x->emoji_md5);
+	if (m->x->loc.x != NULL || m->x->loc.y != NULL || m->x->loc.label != NULL || m->x->loc.poiname != NULL) {
 		wxf_buf_json_key(b, "location");
 		wxf_buf_putc(b, '{');
-		wxf_buf_json_kstr(b, "x", m->loc.x);
-		wxf_buf_json_kstr(b, "y", m->loc.y);
-		wxf_buf_json_kstr(b, "scale", m->loc.scale);
-		wxf_buf_json_kstr(b, "label", m->loc.label);
-		wxf_buf_json_kstr(b, "poiname", m->loc.poiname);
+		wxf_buf_json_kstr(b, "x", m->x->loc.x);
+		wxf_buf_json_kstr(b, "y", m->x->loc.y);
+		wxf_buf_json_kstr(b, "scale", m->x->loc.scale);
+		wxf_buf_json_kstr(b, "label", m->x->loc.label);
+		wxf_buf_json_kstr(b, "poiname", m->x->loc.poiname);
 		wxf_buf_putc(b, '}');
 	}
-	OPT("card_username", m->card_username);
-	OPT("card_nickname", m->card_nickname);
-	OPT("card_alias", m->card_alias);
-	OPT("quote_svrid", m->quote_svrid);
-	OPT("quote_from", m->quote_from);
-	OPT("quote_text", m->quote_text);
-	if (m->fields.n > 0)
-		jkvs(b, "fields", &m->fields);
+	OPT("card_username", m->x->card_username);
+	OPT("card_nickname", m->x->card_nickname);
+	OPT("card_alias", m->x->card_alias);
+	OPT("quote_svrid", m->x->quote_svrid);
+	OPT("quote_from", m->x->quote_from);
+	OPT("quote_text", m->x->quote_text);
+	if (m->x->fields.n > 0)
+		jkvs(b, "fields", &m->x->fields);
 	if (m->n_media > 0) {
 		wxf_buf_json_key(b, "media");
 		wxf_buf_putc(b, '[');
@@ -252,17 +252,17 @@ wxf_model_json_msg(const wxf_msg *m, wxf_buf *b)
 		}
 		wxf_buf_putc(b, ']');
 	}
-	if (m->is_recall || m->kind == WXF_MK_REVOKE || m->recall_text != NULL) {
+	if (m->is_recall || m->kind == WXF_MK_REVOKE || m->x->recall_text != NULL) {
 		wxf_buf_json_key(b, "recall");
 		wxf_buf_putc(b, '{');
 		wxf_buf_json_kbool(b, "is_recalled_row", m->is_recall);
-		wxf_buf_json_kstr(b, "text", m->recall_text);
-		wxf_buf_json_kstr(b, "target_server_id", m->recall_target_svrid);
-		wxf_buf_json_kstr(b, "target_msg", m->recall_target_msg);
-		wxf_buf_json_kstr(b, "original", m->recall_original);
-		wxf_buf_json_kstr(b, "original_msg", m->recall_original_msg);
-		if (m->recall_witness > 0)
-			wxf_buf_json_kint(b, "original_witness", (int64_t)m->recall_witness);
+		wxf_buf_json_kstr(b, "text", m->x->recall_text);
+		wxf_buf_json_kstr(b, "target_server_id", m->x->recall_target_svrid);
+		wxf_buf_json_kstr(b, "target_msg", m->x->recall_target_msg);
+		wxf_buf_json_kstr(b, "original", m->x->recall_original);
+		wxf_buf_json_kstr(b, "original_msg", m->x->recall_original_msg);
+		if (m->x->recall_witness > 0)
+			wxf_buf_json_kint(b, "original_witness", (int64_t)m->x->recall_witness);
 		wxf_buf_putc(b, '}');
 	}
 	if (m->n_witnesses > 0) {
@@ -285,8 +285,8 @@ wxf_model_json_msg(const wxf_msg *m, wxf_buf *b)
 #undef OPT
 	wxf_buf_json_kstr(b, "payment", m->payment != NULL ? m->payment->id : NULL);
 	wxf_buf_json_kstr(b, "duplicate_of", m->duplicate_of);
-	if (m->warnings.n > 0)
-		jstrs(b, "warnings", m->warnings.v, m->warnings.n);
+	if (m->x->warnings.n > 0)
+		jstrs(b, "warnings", m->x->warnings.v, m->x->warnings.n);
 	jprov(b, "prov", &m->prov);
 	wxf_buf_putc(b, '}');
 }

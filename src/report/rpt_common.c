@@ -35,20 +35,58 @@ ev_add(rpt_ctx *c, size_t *cap, const rpt_event *e)
 	c->ev[c->n_ev++] = *e;
 }
 
+/* A copy of s (or n bytes of zeroed memory when s is NULL) among the events' strings. */
+static void *
+ev_keep(rpt_ctx *c, const void *s, size_t n)
+{
+	void *p;
+
+	if (c->ev_strs == NULL && (c->ev_strs = wxf_arena_new()) == NULL)
+		wxf_oom(n);
+	if ((p = wxf_arena_alloc(c->ev_strs, n)) == NULL)
+		wxf_oom(n);
+	if (s != NULL)
+		memcpy(p, s, n);
+	else
+		memset(p, 0, n);
+	return p;
+}
+
+static const char *
+ev_keep_id(rpt_ctx *c, const char *id)
+{
+	return ev_keep(c, id, strlen(id) + 1);
+}
+
+const char *
+rpt_ev_id(const rpt_event *e, char buf[RPT_EV_ID_MAX])
+{
+	if (e->xid != NULL)
+		return e->xid;
+	if (e->type == RPT_EV_MESSAGE && e->msg != NULL) {
+		wxf_fmt(buf, RPT_EV_ID_MAX, "m-%s", e->msg->id);
+		return buf;
+	}
+	buf[0] = '\0';
+	return buf;
+}
+
 /* Event or claim k of payment p (id p-[<account tag>]<id>-<tag><k+1>). */
 static void
 add_pay_event(rpt_ctx *c, size_t *cap, size_t part, rpt_ev_type type, char tag,
     const wxf_payment *p, size_t k, int64_t time_ms, const wxf_prov *prov)
 {
 	rpt_event e;
+	char id[RPT_EV_ID_MAX];
 
 	memset(&e, 0, sizeof(e));
-	e.part = part;
+	e.part = (uint32_t)part;
 	e.type = type;
-	wxf_fmt(e.id, sizeof(e.id), "p-%s%s-%c%zu", c->parts[part].tag, p->id, tag, k + 1);
+	wxf_fmt(id, sizeof(id), "p-%s%s-%c%zu", c->parts[part].tag, p->id, tag, k + 1);
+	e.xid = ev_keep_id(c, id);
 	e.time_ms = time_ms;
 	e.pay = p;
-	e.k = k;
+	e.k = (uint32_t)k;
 	e.prov = prov;
 	ev_add(c, cap, &e);
 }
@@ -65,7 +103,9 @@ ev_cmp(const void *a, const void *b)
 		return x->time_ms < y->time_ms ? -1 : 1;
 	if (x->type != y->type)
 		return (int)x->type - (int)y->type;
-	return strcmp(x->id, y->id);
+	if (x->xid == NULL && y->xid == NULL)   /* two messages: "m-" and their ids */
+		return strcmp(x->msg->id, y->msg->id);
+	return strcmp(x->xid != NULL ? x->xid : "", y->xid != NULL ? y->xid : "");
 }
 
 static int
@@ -114,20 +154,55 @@ add_attr_events(rpt_ctx *c, size_t *cap, size_t part, const wxf_identity *id, co
 	short_hash(c->parts[part].idkey, id->username, h);
 	for (i = 0; i < a->n; i++) {
 		rpt_event e;
+		rpt_ev_contact *ct;
+		char eid[RPT_EV_ID_MAX];
 
 		if (a->v[i].time_ms == WXF_TIME_UNKNOWN)
 			continue;
 		memset(&e, 0, sizeof(e));
-		e.part = part;
+		e.part = (uint32_t)part;
 		e.type = RPT_EV_CONTACT;
-		wxf_fmt(e.id, sizeof(e.id), "i-%s-%s-%zu", h, field, i + 1);
+		wxf_fmt(eid, sizeof(eid), "i-%s-%s-%zu", h, field, i + 1);
+		e.xid = ev_keep_id(c, eid);
 		e.time_ms = a->v[i].time_ms;
-		e.ident = id;
-		e.attr_field = field;
-		e.attr = &a->v[i];
+		ct = ev_keep(c, NULL, sizeof(*ct));
+		ct->ident = id;
+		ct->field = field;
+		ct->attr = &a->v[i];
+		e.ct = ct;
 		e.prov = &a->v[i].prov;
 		ev_add(c, cap, &e);
 	}
+}
+
+static size_t
+count_attr_events(const wxf_attrs *a)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->n; i++)
+		n += a->v[i].time_ms != WXF_TIME_UNKNOWN;
+	return n;
+}
+
+/* The number of events add_part_events adds: the array is allocated once, at its size. */
+static size_t
+count_part_events(const wxf_model *m)
+{
+	size_t i, n = m->n_msgs;
+
+	for (i = 0; i < m->n_payments; i++)
+		n += m->payments[i]->n_events + m->payments[i]->n_claims;
+	for (i = 0; i < m->n_identities; i++) {
+		const wxf_identity *id = m->identities[i];
+
+		n += count_attr_events(&id->aliases) + count_attr_events(&id->remarks) +
+		    count_attr_events(&id->nicknames) + count_attr_events(&id->phones) +
+		    count_attr_events(&id->real_names);
+	}
+	for (i = 0; i < m->n_convs; i++)
+		n += m->convs[i]->deleted != 0;
+	return n;
 }
 
 static void
@@ -140,9 +215,8 @@ add_part_events(rpt_ctx *c, size_t *cap, size_t part)
 		rpt_event e;
 
 		memset(&e, 0, sizeof(e));
-		e.part = part;
+		e.part = (uint32_t)part;
 		e.type = RPT_EV_MESSAGE;
-		wxf_fmt(e.id, sizeof(e.id), "m-%s", m->msgs[i]->id);
 		e.time_ms = m->msgs[i]->time_ms;
 		e.msg = m->msgs[i];
 		e.prov = &m->msgs[i]->prov;
@@ -170,15 +244,16 @@ add_part_events(rpt_ctx *c, size_t *cap, size_t part)
 	for (i = 0; i < m->n_convs; i++) {
 		const wxf_conv *cv = m->convs[i];
 		rpt_event e;
-		char a[16];
+		char a[16], eid[RPT_EV_ID_MAX];
 
 		if (!cv->deleted)
 			continue;
 		memset(&e, 0, sizeof(e));
-		e.part = part;
+		e.part = (uint32_t)part;
 		e.type = RPT_EV_CONV_DELETED;
 		rpt_conv_anchor(c->parts[part].idkey, cv->talker, a);
-		wxf_fmt(e.id, sizeof(e.id), "d-%s", a + 2);
+		wxf_fmt(eid, sizeof(eid), "d-%s", a + 2);
+		e.xid = ev_keep_id(c, eid);
 		e.time_ms = cv->deleted_time_ms;
 		e.conv = cv;
 		e.prov = &cv->deleted_prov;
@@ -189,7 +264,7 @@ add_part_events(rpt_ctx *c, size_t *cap, size_t part)
 void
 rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 {
-	size_t cap = 0, i;
+	size_t cap = 0, i, n_ev;
 
 	memset(c, 0, sizeof(*c));
 	c->in = in;
@@ -246,6 +321,12 @@ rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 	}
 	if (in->parts == NULL && in->m == NULL)
 		return;
+	for (i = 0, n_ev = 0; i < c->n_parts; i++)
+		n_ev += count_part_events(c->parts[i].m);
+	if (n_ev > 0) {
+		c->ev = wxf_xcalloc(n_ev, sizeof(*c->ev));
+		cap = n_ev;
+	}
 	for (i = 0; i < c->n_parts; i++)
 		add_part_events(c, &cap, i);
 	if (c->n_ev > 1)
@@ -279,6 +360,7 @@ void
 rpt_ctx_free(rpt_ctx *c)
 {
 	free(c->ev);
+	wxf_arena_free(&c->ev_strs);
 	free(c->tagged);
 	free(c->parts);
 	wxf_model_free(&c->empty);
@@ -524,7 +606,7 @@ rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b)
 	switch (e->type) {
 	case RPT_EV_MESSAGE: {
 		const wxf_msg *g = e->msg;
-		const char *text = g->body != NULL ? g->body : (g->title != NULL ? g->title : "");
+		const char *text = g->body != NULL ? g->body : (g->x->title != NULL ? g->x->title : "");
 		const char *owner = m->owner != NULL ? m->owner->username : "owner";
 		const char *talker = g->talker != NULL ? g->talker : "?";
 		int group = g->talker != NULL && wxf_id_kind_guess(g->talker) == WXF_ID_GROUP;
@@ -574,9 +656,9 @@ rpt_event_summary(const rpt_ctx *c, const rpt_event *e, wxf_buf *b)
 		break;
 	}
 	case RPT_EV_CONTACT:
-		wxf_buf_printf(b, "%s %s seen as \"", e->ident->username, e->attr_field);
-		wxf_buf_visible(b, e->attr->value, e->attr->value != NULL ? strlen(e->attr->value) : 0);
-		wxf_buf_printf(b, "\" (%s)", e->attr->source != NULL ? e->attr->source : "");
+		wxf_buf_printf(b, "%s %s seen as \"", e->ct->ident->username, e->ct->field);
+		wxf_buf_visible(b, e->ct->attr->value, e->ct->attr->value != NULL ? strlen(e->ct->attr->value) : 0);
+		wxf_buf_printf(b, "\" (%s)", e->ct->attr->source != NULL ? e->ct->attr->source : "");
 		break;
 	case RPT_EV_CONV_DELETED:
 		wxf_buf_printf(b, "conversation with %s deleted (DeletedConversationInfo)",

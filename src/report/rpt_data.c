@@ -119,6 +119,7 @@ jsonl_write(const rpt_ctx *c, rpt_out *o)
 	wxf_buf_init(&s);
 	for (i = 0; i < c->n_ev; i++) {
 		const rpt_event *e = &c->ev[i];
+		char idb[RPT_EV_ID_MAX];
 
 		if (e->time_ms == WXF_TIME_UNKNOWN)
 			continue;
@@ -138,7 +139,7 @@ jsonl_write(const rpt_ctx *c, rpt_out *o)
 		wxf_buf_printf(b, ",\"datetime\":\"%s\",\"timestamp\":%lld", t,
 		    (long long)e->time_ms * 1000);
 		j_str(b, "timestamp_desc", ts_desc(e));
-		j_str(b, "wxf_id", e->id);
+		j_str(b, "wxf_id", rpt_ev_id(e, idb));
 		j_str(b, "wxf_type", rpt_ev_type_name(e->type));
 		if (c->parts[e->part].key != NULL)
 			j_str(b, "account", c->parts[e->part].key);
@@ -164,9 +165,9 @@ jsonl_write(const rpt_ctx *c, rpt_out *o)
 			j_str(b, "receiver", e->pay->receiver);
 			j_str(b, "transfer_id", e->pay->transfer_id);
 		} else if (e->type == RPT_EV_CONTACT) {
-			j_str(b, "username", e->ident->username);
-			j_str(b, "field", e->attr_field);
-			j_text(b, "value", e->attr->value);
+			j_str(b, "username", e->ct->ident->username);
+			j_str(b, "field", e->ct->field);
+			j_text(b, "value", e->ct->attr->value);
 		} else if (e->type == RPT_EV_CONV_DELETED)
 			j_str(b, "conversation", e->conv->talker);
 		wxf_buf_putc(b, ',');
@@ -332,7 +333,7 @@ csv_messages(const rpt_ctx *c, rpt_out *o)
 			if (g->body_witness > 0)
 				wxf_fmt(t, sizeof(t), "witness %zu", g->body_witness);
 			csv(b, g->body == NULL ? NULL : g->body_witness > 0 ? t : "record");
-			csv(b, g->recall_original);
+			csv(b, g->x->recall_original);
 			csv(b, g->duplicate_of);
 			csv(b, g->payment != NULL ? g->payment->id : NULL);
 			csv_int(b, (int64_t)g->n_witnesses, 1);

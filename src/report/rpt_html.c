@@ -36,9 +36,12 @@
 #define CSP "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; " \
 	"form-action 'none'"
 
+/* Where a message on a page of its own lives: "<base>-<page>.html" (one per message of a large
+ * case, so the file name is made when asked, not kept). */
 typedef struct loc {
 	const char *msg_id;
-	char href[64];      /* "conversations/c-xxx-2.html" */
+	const char *base;   /* "conversations/c-xxx", "lists/fragments" (hctx.loc_bases) */
+	size_t page;        /* 1-based */
 } loc;
 
 /* One account's state: its conversations in report order and its section ids. */
@@ -73,6 +76,8 @@ typedef struct hctx {
 	const char *page;    /* this page's path relative to the bundle ("report.html") */
 	loc *locs;           /* messages living on separate pages, sorted by id */
 	size_t n_locs;
+	char **loc_bases;    /* the locs' file name stems, one per conversation or list */
+	size_t n_loc_bases;
 	const wxf_conv **convs; /* in report order */
 	size_t n_convs;
 	size_t page_msgs;
@@ -242,17 +247,21 @@ static void
 msg_href(hctx *h, const char *msg_id, char *out, size_t n)
 {
 	loc key, *l = NULL;
+	char file[96];
 
 	key.msg_id = msg_id;
 	if (h->n_locs > 0)
 		l = bsearch(&key, h->locs, h->n_locs, sizeof(*h->locs), loc_cmp);
-	if (l == NULL)
+	if (l == NULL) {
 		wxf_fmt(out, n, "%s#m-%s", strcmp(h->page, "report.html") == 0 ? "" :
 		    "../report.html", msg_id);
-	else if (strcmp(l->href, h->page) == 0)
+		return;
+	}
+	wxf_fmt(file, sizeof(file), "%s-%zu.html", l->base, l->page);
+	if (strcmp(file, h->page) == 0)
 		wxf_fmt(out, n, "#m-%s", msg_id);
 	else
-		wxf_fmt(out, n, "%s%s#m-%s", h->up, l->href, msg_id);
+		wxf_fmt(out, n, "%s%s#m-%s", h->up, file, msg_id);
 }
 
 static void
@@ -634,7 +643,8 @@ summary(hctx *h)
 static void
 tag_link(hctx *h, const rpt_event *e)
 {
-	char a[16];
+	char a[16], idb[RPT_EV_ID_MAX];
+	const char *id = rpt_ev_id(e, idb);
 
 	switch (e->type) {
 	case RPT_EV_MESSAGE:
@@ -642,27 +652,27 @@ tag_link(hctx *h, const rpt_event *e)
 		return;
 	case RPT_EV_PAYMENT:
 		if (in_ledger(h, e->pay->id)) {
-			F(h, "<a href=\"#%s\">%s</a>", e->id, e->id);
+			F(h, "<a href=\"#%s\">%s</a>", id, id);
 			return;
 		}
 		break;
 	case RPT_EV_CONV_DELETED:
 		if (!h->print) {
 			rpt_conv_anchor(h->key, e->conv->talker, a);
-			F(h, "<a href=\"#d-%s\">%s</a>", a + 2, e->id);
+			F(h, "<a href=\"#d-%s\">%s</a>", a + 2, id);
 			return;
 		}
 		break;
 	case RPT_EV_CONTACT:
 		if (!h->print) {
-			F(h, "<a href=\"#contacts%s\">%s</a>", h->sfx, e->id);
+			F(h, "<a href=\"#contacts%s\">%s</a>", h->sfx, id);
 			return;
 		}
 		break;
 	default:
 		break;
 	}
-	F(h, "<span class=\"hash\">%s</span>", e->id);
+	F(h, "<span class=\"hash\">%s</span>", id);
 }
 
 /* 审查人员标注: the examiner's tags (case --tags), in timeline order, each with the record's
@@ -691,10 +701,11 @@ selection(hctx *h)
 	for (i = 0; i < c->n_tagged; i++) {
 		const rpt_tagref *r = &c->tagged[i];
 		const rpt_event *e = &c->ev[r->ev];
+		char idb[RPT_EV_ID_MAX];
 
 		use_part(h, e->part);
 		F(h, "<div class=\"hitmsg tagged\" data-ref=\"%s\"><p>标注 <span class=\"en\">(tag)"
-		    "</span> <b data-k=\"tag\">", e->id);
+		    "</span> <b data-k=\"tag\">", rpt_ev_id(e, idb));
 		T(h, r->t->tag);
 		P(h, "</b> · 标注人 <span class=\"en\">(examiner)</span> <span data-k=\"examiner\">");
 		T(h, r->t->examiner);
@@ -1607,69 +1618,69 @@ bubble_body(hctx *h, const wxf_msg *g)
 	P(h, "<div class=\"bubble\">");
 	if (g->body != NULL && *g->body)
 		T(h, g->body);
-	else if (g->title != NULL)
-		T(h, g->title);
+	else if (g->x->title != NULL)
+		T(h, g->x->title);
 	else if (g->kind == WXF_MK_TEXT || g->kind == WXF_MK_UNKNOWN)
 		P(h, "（无文字内容 no text）");
 	else
 		F(h, "［%s %s］", rpt_kind_zh(wxf_msg_kind_name(g->kind)), wxf_msg_kind_name(g->kind));
-	if (g->title != NULL && g->body != NULL && strcmp(g->title, g->body) != 0 &&
+	if (g->x->title != NULL && g->body != NULL && strcmp(g->x->title, g->body) != 0 &&
 	    g->kind != WXF_MK_TEXT) {
 		P(h, "<br><b>");
-		T(h, g->title);
+		T(h, g->x->title);
 		P(h, "</b>");
 	}
-	if (g->desc != NULL && *g->desc) {
+	if (g->x->desc != NULL && *g->x->desc) {
 		P(h, "<br>");
-		T(h, g->desc);
+		T(h, g->x->desc);
 	}
-	if (g->url != NULL) {
+	if (g->x->url != NULL) {
 		P(h, "<br>链接 (link, not followed): <code>");
-		T(h, g->url);
+		T(h, g->x->url);
 		P(h, "</code>");
 	}
-	if (g->file_name != NULL) {
+	if (g->x->file_name != NULL) {
 		P(h, "<br>文件名 (file name): ");
-		T(h, g->file_name);
+		T(h, g->x->file_name);
 	}
-	if (g->quote_text != NULL) {
+	if (g->x->quote_text != NULL) {
 		P(h, "<br>引用 (quoting): 「");
-		T(h, g->quote_text);
+		T(h, g->x->quote_text);
 		P(h, "」");
 	}
-	if (g->loc.x != NULL) {
+	if (g->x->loc.x != NULL) {
 		P(h, "<br>位置 (location): ");
-		T(h, g->loc.label != NULL ? g->loc.label : "");
+		T(h, g->x->loc.label != NULL ? g->x->loc.label : "");
 		P(h, " ");
-		T(h, g->loc.poiname);
+		T(h, g->x->loc.poiname);
 		P(h, " (");
-		T(h, g->loc.x);
+		T(h, g->x->loc.x);
 		P(h, ", ");
-		T(h, g->loc.y);
+		T(h, g->x->loc.y);
 		P(h, ")");
 	}
-	if (g->card_username != NULL) {
+	if (g->x->card_username != NULL) {
 		P(h, "<br>名片 (contact card): ");
-		T(h, g->card_nickname);
+		T(h, g->x->card_nickname);
 		P(h, " · ");
-		T(h, g->card_username);
-		if (g->card_alias != NULL) {
+		T(h, g->x->card_username);
+		if (g->x->card_alias != NULL) {
 			P(h, " · 微信号 ");
-			T(h, g->card_alias);
+			T(h, g->x->card_alias);
 		}
 	}
 	media(h, g);
 	thumbnail(h, g);
-	if (g->recall_original != NULL) {
+	if (g->x->recall_original != NULL) {
 		P(h, "<div class=\"orig\">被撤回的原内容（从已删除记录恢复）(original of the recalled "
 		    "message, recovered): ");
-		T(h, g->recall_original);
-		if (g->recall_witness > 0)
-			F(h, " · 出处见下方另证 %zu (cited from witness %zu below)", g->recall_witness,
-			    g->recall_witness);
-		else if (g->recall_original_msg != NULL) {
+		T(h, g->x->recall_original);
+		if (g->x->recall_witness > 0)
+			F(h, " · 出处见下方另证 %zu (cited from witness %zu below)", g->x->recall_witness,
+			    g->x->recall_witness);
+		else if (g->x->recall_original_msg != NULL) {
 			P(h, " · ");
-			msg_link(h, g->recall_original_msg);
+			msg_link(h, g->x->recall_original_msg);
 		}
 		P(h, "</div>");
 	}
@@ -1711,7 +1722,7 @@ witnesses(hctx *h, const wxf_msg *g)
 		P(h, "<li>");
 		P(h, wit_zh(w->kind));
 		if (w->text != NULL) {
-			P(h, (i + 1 == g->body_witness || i + 1 == g->recall_witness) ?
+			P(h, (i + 1 == g->body_witness || i + 1 == g->x->recall_witness) ?
 			    "，文字取自此处 (the text shown is cited from here): " : "，其文字 (its text): ");
 			T(h, w->text);
 		}
@@ -2025,7 +2036,7 @@ recovered(hctx *h)
 	    "Content</th><th scope=\"col\">恢复<br>Recovery</th></tr></thead><tbody>\n", n);
 	for (i = 0; i < m->n_msgs; i++) {
 		const wxf_msg *g = m->msgs[i];
-		const char *text = g->body != NULL ? g->body : g->title;
+		const char *text = g->body != NULL ? g->body : g->x->title;
 		char sw[200];
 
 		if (!wxf_prov_recovered(&g->prov))
@@ -2720,28 +2731,48 @@ split_convs(hctx *h)
 	}
 }
 
+/* A stem of loc file names, kept until html_free. */
+static const char *
+loc_base(hctx *h, size_t *cap, char *base)
+{
+	wxf_xgrow((void **)&h->loc_bases, cap, h->n_loc_bases + 1, sizeof(*h->loc_bases));
+	h->loc_bases[h->n_loc_bases++] = base;
+	return base;
+}
+
 /* Where every message on a page of its own lives (all accounts: message ids are unique). */
 static void
 build_locs(hctx *h)
 {
-	size_t i, k, p, cap = 0;
+	size_t i, k, p, n = 0, cap_bases = 0;
 
+	for (p = 0; p < h->n_hp; p++) {
+		for (i = 0; i < h->hp[p].n_convs; i++)
+			if (h->hp[p].n_pages[i] > 0)
+				n += h->hp[p].convs[i]->n_msgs;
+		if (list_paged(h, h->hp[p].rp->m->n_fragments))
+			n += h->hp[p].rp->m->n_fragments;
+	}
+	if (n == 0)
+		return;
+	h->locs = wxf_xcalloc(n, sizeof(*h->locs));
 	for (p = 0; p < h->n_hp; p++) {
 		for (i = 0; i < h->hp[p].n_convs; i++) {
 			const wxf_conv *cv = h->hp[p].convs[i];
 			size_t pg = 0;
+			const char *base;
 			char a[16];
 
 			if (h->hp[p].n_pages[i] == 0)
 				continue;
 			rpt_conv_anchor(h->hp[p].rp->idkey, cv->talker, a);
+			base = loc_base(h, &cap_bases, wxf_xasprintf("conversations/%s", a));
 			for (k = 0; k < cv->n_msgs; k++) {
 				while (k >= h->hp[p].starts[i][pg + 1])
 					pg++;
-				wxf_xgrow((void **)&h->locs, &cap, h->n_locs + 1, sizeof(*h->locs));
 				h->locs[h->n_locs].msg_id = cv->msgs[k]->id;
-				wxf_fmt(h->locs[h->n_locs].href, sizeof(h->locs[0].href),
-				    "conversations/%s-%zu.html", a, pg + 1);
+				h->locs[h->n_locs].base = base;
+				h->locs[h->n_locs].page = pg + 1;
 				h->n_locs++;
 			}
 		}
@@ -2749,14 +2780,15 @@ build_locs(hctx *h)
 	/* a large case's fragments (rows with their ids) on list pages */
 	for (p = 0; p < h->n_hp; p++) {
 		const wxf_model *m = h->hp[p].rp->m;
+		const char *base;
 
 		if (!list_paged(h, m->n_fragments))
 			continue;
+		base = loc_base(h, &cap_bases, wxf_xasprintf("lists/fragments%s", h->hp[p].sfx));
 		for (k = 0; k < m->n_fragments; k++) {
-			wxf_xgrow((void **)&h->locs, &cap, h->n_locs + 1, sizeof(*h->locs));
 			h->locs[h->n_locs].msg_id = m->fragments[k]->id;
-			wxf_fmt(h->locs[h->n_locs].href, sizeof(h->locs[0].href), "lists/fragments%s-%zu.html",
-			    h->hp[p].sfx, k / LIST_PAGE_ROWS + 1);
+			h->locs[h->n_locs].base = base;
+			h->locs[h->n_locs].page = k / LIST_PAGE_ROWS + 1;
 			h->n_locs++;
 		}
 	}
@@ -3049,6 +3081,9 @@ html_free(hctx *h)
 	size_t i;
 
 	free(h->locs);
+	for (i = 0; i < h->n_loc_bases; i++)
+		free(h->loc_bases[i]);
+	free(h->loc_bases);
 	for (i = 0; i < h->n_hp; i++) {
 		size_t k;
 

@@ -19,20 +19,36 @@ typedef enum rpt_ev_type {
 	RPT_EV_N
 } rpt_ev_type;
 
-typedef struct rpt_event {
-	rpt_ev_type type;
-	size_t part;             /* the account (index into rpt_ctx.parts) */
-	char id[48];             /* deterministic: "m-<msgid>", "p-<payid>-e<k>", ... */
-	int64_t time_ms;
-	const wxf_msg *msg;
-	const wxf_payment *pay;
-	size_t k;                /* event / claim index */
+/* The attribute a contact event shows (kept beside the events: there are few). */
+typedef struct rpt_ev_contact {
 	const wxf_identity *ident;
-	const char *attr_field;  /* "nickname", "alias", ... */
+	const char *field;       /* "nickname", "alias", ... */
 	const wxf_attr *attr;
-	const wxf_conv *conv;
+} rpt_ev_contact;
+
+/* One timeline event.  There is one per message, so it is kept small (48 bytes): the object
+ * is one pointer whose meaning the type gives, and the id of a message's event is made from
+ * the message's when asked (rpt_ev_id), not stored. */
+typedef struct rpt_event {
+	int64_t time_ms;
+	union {
+		const wxf_msg *msg;          /* RPT_EV_MESSAGE */
+		const wxf_payment *pay;      /* RPT_EV_PAYMENT, RPT_EV_CLAIM */
+		const rpt_ev_contact *ct;    /* RPT_EV_CONTACT */
+		const wxf_conv *conv;        /* RPT_EV_CONV_DELETED */
+	};
 	const wxf_prov *prov;
+	const char *xid;         /* the id of an event other than a message's (the context's
+	                            string: "p-<payid>-e<k>", "i-...", "d-..."); NULL for a message */
+	uint32_t part;           /* the account (index into rpt_ctx.parts) */
+	uint32_t k;              /* event / claim index */
+	rpt_ev_type type;
 } rpt_event;
+
+#define RPT_EV_ID_MAX 48
+/* The event's deterministic id ("m-<msgid>", "p-<payid>-e<k>", ...): its own string, or the
+ * message's made in buf. */
+const char *rpt_ev_id(const rpt_event *e, char buf[RPT_EV_ID_MAX]);
 
 /* One account as the writers see it.  With one account key is NULL and tag "", so ids are
  * those of a single-account bundle; with several, ids that could repeat across accounts
@@ -61,6 +77,7 @@ typedef struct rpt_ctx {
 	struct wxf_model *empty;
 	rpt_event *ev;
 	size_t n_ev;
+	wxf_arena *ev_strs;      /* the events' ids other than messages' and their contacts */
 	/* inventory items sorted by path for lookups */
 	const wxf_item **items;
 	size_t n_items;

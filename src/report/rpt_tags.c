@@ -248,12 +248,19 @@ wxf_tags_free(wxf_report_tags *t)
 typedef struct ev_key {
 	const char *id;
 	size_t i;
+	char buf[RPT_EV_ID_MAX];   /* id NULL: a message's id, made here (rpt_ev_id) */
 } ev_key;
+
+static const char *
+ev_key_id(const ev_key *k)
+{
+	return k->id != NULL ? k->id : k->buf;
+}
 
 static int
 ev_key_cmp(const void *a, const void *b)
 {
-	return strcmp(((const ev_key *)a)->id, ((const ev_key *)b)->id);
+	return strcmp(ev_key_id(a), ev_key_id(b));
 }
 
 static int
@@ -292,8 +299,11 @@ rpt_tags_resolve(rpt_ctx *c, wxf_buf *unknown)
 		return 0;
 	keys = wxf_xcalloc(c->n_ev + 1, sizeof(*keys));
 	for (i = 0; i < c->n_ev; i++) {
-		keys[i].id = c->ev[i].id;
 		keys[i].i = i;
+		if (c->ev[i].xid != NULL)
+			keys[i].id = c->ev[i].xid;
+		else                 /* a message: its id made in buf, which moves with the key */
+			rpt_ev_id(&c->ev[i], keys[i].buf);
 	}
 	qsort(keys, c->n_ev, sizeof(*keys), ev_key_cmp);
 	/* by id, so that an unknown id is listed once, in bytewise order */

@@ -280,14 +280,14 @@ x_message(const rpt_ctx *c, const wxf_msg *g, wxf_buf *b)
 		x_text(b, g->body);
 		wxf_buf_puts(b, "</text>\n");
 	}
-	if (g->is_recall || g->recall_original != NULL) {
+	if (g->is_recall || g->x->recall_original != NULL) {
 		wxf_buf_puts(b, "      <recall");
-		x_attr(b, "target_server_id", g->recall_target_svrid);
-		x_attr(b, "original_message", g->recall_original_msg);
-		if (g->recall_witness > 0)
-			wxf_buf_printf(b, " witness=\"%zu\"", g->recall_witness);
+		x_attr(b, "target_server_id", g->x->recall_target_svrid);
+		x_attr(b, "original_message", g->x->recall_original_msg);
+		if (g->x->recall_witness > 0)
+			wxf_buf_printf(b, " witness=\"%zu\"", g->x->recall_witness);
 		wxf_buf_puts(b, ">");
-		x_text(b, g->recall_original);
+		x_text(b, g->x->recall_original);
 		wxf_buf_puts(b, "</recall>\n");
 	}
 	if (g->duplicate_of != NULL)
@@ -935,9 +935,10 @@ x_tags(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 	wxf_buf_puts(b, ">\n");
 	for (i = 0; i < c->n_tagged; i++) {
 		const rpt_tagref *r = &c->tagged[i];
+		char idb[RPT_EV_ID_MAX];
 
 		wxf_buf_puts(b, "    <tag");
-		x_attr(b, "ref", c->ev[r->ev].id);
+		x_attr(b, "ref", rpt_ev_id(&c->ev[r->ev], idb));
 		x_attr(b, "type", rpt_ev_type_name(c->ev[r->ev].type));
 		x_attr(b, "tag", r->t->tag);
 		x_attr(b, "examiner", r->t->examiner);
@@ -966,8 +967,10 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 	wxf_buf_printf(b, "  <events" NSD " count=\"%zu\">\n", c->n_ev);
 	for (i = 0; i < c->n_ev; i++) {
 		const rpt_event *e = &c->ev[i];
+		char idb[RPT_EV_ID_MAX];
 
-		wxf_buf_printf(b, "    <event id=\"%s\" type=\"%s\"", e->id, rpt_ev_type_name(e->type));
+		wxf_buf_printf(b, "    <event id=\"%s\" type=\"%s\"", rpt_ev_id(e, idb),
+		    rpt_ev_type_name(e->type));
 		x_time_attrs(c, e->time_ms, b);
 		x_attr(b, "account", c->parts[e->part].key);
 		wxf_buf_puts(b, ">\n");
@@ -984,10 +987,10 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 			break;
 		case RPT_EV_CONTACT:
 			wxf_buf_puts(b, "      <contact");
-			x_attr(b, "username", e->ident->username);
-			x_attr(b, "field", e->attr_field);
-			x_attr(b, "value", e->attr->value);
-			x_attr(b, "source", e->attr->source);
+			x_attr(b, "username", e->ct->ident->username);
+			x_attr(b, "field", e->ct->field);
+			x_attr(b, "value", e->ct->attr->value);
+			x_attr(b, "source", e->ct->attr->source);
 			wxf_buf_puts(b, "/>\n");
 			break;
 		case RPT_EV_CONV_DELETED:

@@ -115,6 +115,22 @@ cstr_ne(wxf_model *m, const wxf_sqlrow *r, const char *name)
 	return (s == NULL || *s == '\0') ? NULL : s;
 }
 
+/* A name column (talker, sender): as cstr_ne, one copy per distinct name (wxf_model_intern). */
+static const char *
+cname(wxf_model *m, const wxf_sqlrow *r, const char *name)
+{
+	const wxf_sqlval *v = col(r, name);
+	const void *z;
+	size_t n;
+
+	if (v == NULL || (v->type != WXF_SQL_TEXT && v->type != WXF_SQL_BLOB))
+		return cstr_ne(m, r, name);
+	n = v->n;
+	if ((z = memchr(v->p, '\0', n)) != NULL)
+		n = (size_t)((const uint8_t *)z - v->p);
+	return n == 0 ? NULL : wxf_model_intern(m, (const char *)v->p, n);
+}
+
 /* Integer; WXF_INT_UNKNOWN when NULL/absent/non-numeric. */
 static int64_t
 cint(const wxf_sqlrow *r, const char *name)
@@ -422,7 +438,7 @@ add_message(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 		    (long long)t);
 	msg->is_send = cint(r, "isSend");
 	msg->status = cint(r, "status");
-	msg->talker = cstr_ne(m, r, "talker");
+	msg->talker = cname(m, r, "talker");
 	if (r->truncated)
 		wxf_msg_warn(m, msg, "row-truncated", "row cut short (overflow chain broken)");
 	v = col(r, "content");
@@ -438,7 +454,7 @@ add_message(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 		return rc;
 	/* bizchat rows may name their sender in a column */
 	if (msg->sender == NULL) {
-		const char *bu = cstr_ne(m, r, "bizChatUserId");
+		const char *bu = cname(m, r, "bizChatUserId");
 
 		if (bu != NULL) {
 			msg->sender = bu;
@@ -448,14 +464,14 @@ add_message(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 	if ((rc = link_media(c, msg, r)) != WXF_OK)
 		return rc;
 	/* identity evidence carried by messages */
-	if (msg->kind == WXF_MK_CARD && msg->card_username != NULL) {
-		wxf_identity *id = wxf_model_identity(m, msg->card_username, &msg->prov);
+	if (msg->kind == WXF_MK_CARD && msg->x->card_username != NULL) {
+		wxf_identity *id = wxf_model_identity(m, msg->x->card_username, &msg->prov);
 
 		if (id == NULL)
 			return WXF_ENOMEM;
-		wxf_attrs_add(m, &id->nicknames, msg->card_nickname, "card(42).nickname", msg->time_ms,
+		wxf_attrs_add(m, &id->nicknames, msg->x->card_nickname, "card(42).nickname", msg->time_ms,
 		    &msg->prov);
-		wxf_attrs_add(m, &id->aliases, msg->card_alias, "card(42).alias", msg->time_ms,
+		wxf_attrs_add(m, &id->aliases, msg->x->card_alias, "card(42).alias", msg->time_ms,
 		    &msg->prov);
 	}
 	/* recalled app message: its XML may survive in AppMessage */
@@ -466,8 +482,8 @@ add_message(wxf_android_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov)
 
 		snprintf(key, sizeof(key), "%lld", (long long)msg->local_id);
 		ai = wxf_strmap_get(&c->appmsg_by_id, key);
-		if (ai != NULL && ai->xml != NULL && msg->recall_original == NULL)
-			msg->recall_original = ai->xml;
+		if (ai != NULL && ai->xml != NULL && msg->x->recall_original == NULL)
+			wxf_msg_xw(m, msg)->recall_original = ai->xml;
 	}
 	if (tname != NULL && strcasecmp(tname, "message") == 0 &&
 	    msg->local_id != WXF_INT_UNKNOWN && prov->origin == WXF_ORIGIN_LIVE) {

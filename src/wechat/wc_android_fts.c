@@ -246,7 +246,7 @@ body_known(const wxf_model *m, const char *text)
 		wxf_msg *x = m->msgs[i];
 
 		if ((x->body != NULL && strcmp(x->body, text) == 0) ||
-		    (x->recall_original != NULL && strcmp(x->recall_original, text) == 0))
+		    (x->x->recall_original != NULL && strcmp(x->x->recall_original, text) == 0))
 			return x;
 	}
 	return NULL;
@@ -289,7 +289,7 @@ wxf_android_fts_apply(wxf_android_fts **fp, wxf_fts_stats *st, wxf_err *err)
 		msg = md != NULL && md->msg_id != WXF_INT_UNKNOWN ? find_message(m, md->msg_id) : NULL;
 		if (msg != NULL) {
 			int recall = msg->kind == WXF_MK_RECALL || msg->is_recall;
-			const char *own = recall ? msg->recall_original : msg->body;
+			const char *own = recall ? msg->x->recall_original : msg->body;
 			long w;
 
 			if (own != NULL && *own != '\0' && strcmp(own, t->text) == 0) {
@@ -300,8 +300,8 @@ wxf_android_fts_apply(wxf_android_fts **fp, wxf_fts_stats *st, wxf_err *err)
 				 * holds it, and the index entry is where it is cited from */
 				w = wxf_msg_add_witness(m, msg, WXF_WIT_FTS, t->text, &t->prov);
 				if (w >= 0 && recall) {
-					msg->recall_original = t->text;
-					msg->recall_witness = (size_t)w + 1;
+					wxf_msg_xw(m, msg)->recall_original = t->text;
+					wxf_msg_xw(m, msg)->recall_witness = (size_t)w + 1;
 					st->recall_filled++;
 				} else if (w >= 0) {
 					msg->body = t->text;

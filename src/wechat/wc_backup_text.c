@@ -147,7 +147,7 @@ kv_int(wxf_model *m, wxf_msg *msg, const char *k, int64_t v)
 	if (v == WXF_INT_UNKNOWN)
 		return WXF_OK;
 	snprintf(b, sizeof(b), "%" PRId64, v);
-	return wxf_kvs_add(m, &msg->fields, k, b);
+	return wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, k, b);
 }
 
 static int
@@ -158,12 +158,12 @@ kv_str(wxf_model *m, wxf_msg *msg, const char *k, const uint8_t *p, size_t n)
 	if (p == NULL)
 		return WXF_OK;
 	s = wxf_model_strndup(m, (const char *)p, n);
-	return s == NULL ? WXF_ENOMEM : wxf_kvs_add(m, &msg->fields, k, s);
+	return s == NULL ? WXF_ENOMEM : wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, k, s);
 }
 
 /* Copies the decoded view of a first copy onto a repeated copy (no payment re-linking). */
 static void
-copy_decoded(wxf_msg *d, const wxf_msg *s)
+copy_decoded(wxf_model *m, wxf_msg *d, const wxf_msg *s)
 {
 	d->base_type = s->base_type;
 	d->kind = s->kind;
@@ -174,16 +174,24 @@ copy_decoded(wxf_msg *d, const wxf_msg *s)
 	d->body = s->body;
 	d->content = s->content;
 	d->payload = s->payload;
-	d->title = s->title, d->desc = s->desc, d->url = s->url;
-	d->app_id = s->app_id, d->app_name = s->app_name, d->source_name = s->source_name;
-	d->file_name = s->file_name, d->file_ext = s->file_ext, d->file_size = s->file_size;
-	d->emoji_md5 = s->emoji_md5;
-	d->loc = s->loc;
-	d->card_username = s->card_username, d->card_nickname = s->card_nickname;
-	d->card_alias = s->card_alias;
-	d->quote_svrid = s->quote_svrid, d->quote_from = s->quote_from, d->quote_text = s->quote_text;
-	d->is_recall = s->is_recall, d->recall_text = s->recall_text;
-	d->recall_target_svrid = s->recall_target_svrid;
+	d->is_recall = s->is_recall;
+	if (s->x != &wxf_msg_x_none || d->x != &wxf_msg_x_none) {
+		wxf_msg_x *x = wxf_msg_xw(m, d);
+
+		x->title = s->x->title, x->desc = s->x->desc, x->url = s->x->url;
+		x->app_id = s->x->app_id, x->app_name = s->x->app_name;
+		x->source_name = s->x->source_name;
+		x->file_name = s->x->file_name, x->file_ext = s->x->file_ext;
+		x->file_size = s->x->file_size;
+		x->emoji_md5 = s->x->emoji_md5;
+		x->loc = s->x->loc;
+		x->card_username = s->x->card_username, x->card_nickname = s->x->card_nickname;
+		x->card_alias = s->x->card_alias;
+		x->quote_svrid = s->x->quote_svrid, x->quote_from = s->x->quote_from;
+		x->quote_text = s->x->quote_text;
+		x->recall_text = s->x->recall_text;
+		x->recall_target_svrid = s->x->recall_target_svrid;
+	}
 }
 
 static int
@@ -300,7 +308,7 @@ add_item(void *arg, size_t index, size_t off, size_t len)
 
 		wxf_sha256_hex(it.buffer, it.buffer_n, h);
 		if (kv_int(m, msg, "bak.buffer.bytes", (int64_t)it.buffer_n) ||
-		    wxf_kvs_add(m, &msg->fields, "bak.buffer.sha256", h))
+		    wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "bak.buffer.sha256", h))
 			return c->oom = 1;
 	}
 	if (it.n_unknown > 0 && kv_int(m, msg, "bak.unknownFields", (int64_t)it.n_unknown))
@@ -309,7 +317,7 @@ add_item(void *arg, size_t index, size_t off, size_t len)
 	if (svr[0])
 		first = wxf_strmap_get(&c->by_svr, svr);
 	if (first != NULL && same_bytes(first->content, it.content, it.content_n)) {
-		copy_decoded(msg, first);
+		copy_decoded(m, msg, first);
 		msg->duplicate_of = first->id;
 		r->n_messages_duplicate++;
 		c->cur_dup++;

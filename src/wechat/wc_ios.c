@@ -516,7 +516,7 @@ message_text(wxf_ios_ctx *c, wxf_msg *msg, const wxf_sqlval *v, int64_t ct, cons
 	*text = NULL;
 	*len = 0;
 	if (ct != WXF_INT_UNKNOWN)
-		wxf_kvs_add(m, &msg->fields, "WCDB_CT_Message", wxf_model_printf(m, "%lld",
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "WCDB_CT_Message", wxf_model_printf(m, "%lld",
 		    (long long)ct));
 	if (zkind == 0) {
 		if (magic && v->type == WXF_SQL_BLOB)
@@ -537,8 +537,8 @@ message_text(wxf_ios_ctx *c, wxf_msg *msg, const wxf_sqlval *v, int64_t ct, cons
 	if (zkind == 1 || dict != 0) {
 		c->st.n_dict++;
 		c->st.dict_id = dict;
-		wxf_kvs_add(m, &msg->fields, "compressed_hex", hex_prefix(m, v->p, v->n));
-		wxf_kvs_add(m, &msg->fields, "compression", wxf_model_printf(m, "zstd with dictionary "
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "compressed_hex", hex_prefix(m, v->p, v->n));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "compression", wxf_model_printf(m, "zstd with dictionary "
 		    "id %u (dictionary not available); %zu bytes kept raw", dict, v->n));
 		return WXF_ENOTFOUND;
 	}
@@ -569,7 +569,7 @@ message_text(wxf_ios_ctx *c, wxf_msg *msg, const wxf_sqlval *v, int64_t ct, cons
 		if (ZSTD_isError(r) || r != 0) {
 			c->st.n_zstd_bad++;
 			free(buf);
-			wxf_kvs_add(m, &msg->fields, "compressed_hex", hex_prefix(m, v->p, v->n));
+			wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "compressed_hex", hex_prefix(m, v->p, v->n));
 			wxf_msg_warn(m, msg, "zstd-corrupt", "zstd frame of %zu bytes does not decode%s; "
 			    "kept raw", v->n, ZSTD_isError(r) ? "" : " within the size limit");
 			return WXF_ECORRUPT;
@@ -578,7 +578,7 @@ message_text(wxf_ios_ctx *c, wxf_msg *msg, const wxf_sqlval *v, int64_t ct, cons
 		*text = wxf_model_strndup(m, buf, out.pos);
 		*len = out.pos;
 		free(buf);
-		wxf_kvs_add(m, &msg->fields, "compression", wxf_model_printf(m, "zstd (%zu bytes "
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "compression", wxf_model_printf(m, "zstd (%zu bytes "
 		    "stored, %zu decoded)", v->n, out.pos));
 		return *text != NULL ? WXF_OK : WXF_ENOMEM;
 	}
@@ -644,8 +644,8 @@ link_media(wxf_ios_ctx *c, wxf_msg *msg, const char *h)
 		break;
 	default:
 		if (msg->kind == WXF_MK_FILE) {
-			const char *ext = msg->file_ext != NULL && strchr(msg->file_ext, '/') == NULL &&
-			    strstr(msg->file_ext, "..") == NULL ? msg->file_ext : NULL;
+			const char *ext = msg->x->file_ext != NULL && strchr(msg->x->file_ext, '/') == NULL &&
+			    strstr(msg->x->file_ext, "..") == NULL ? msg->x->file_ext : NULL;
 
 			rc = media(c, msg, "file", ext != NULL ? wxf_model_printf(m, "OpenData/%s/%lld.%s",
 			    h, id, ext) : wxf_model_printf(m, "OpenData/%s/%lld", h, id), 1);
@@ -685,7 +685,7 @@ add_chat_row(wxf_ios_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov, const ch
 	des = cint(r, "Des");
 	msg->is_send = des == 0 ? 1 : des == 1 ? 0 : WXF_INT_UNKNOWN;
 	if (des != WXF_INT_UNKNOWN)
-		wxf_kvs_add(m, &msg->fields, "Des", wxf_model_printf(m, "%lld", (long long)des));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "Des", wxf_model_printf(m, "%lld", (long long)des));
 	msg->status = cint(r, "Status");
 	msg->talker = talker != NULL ? wxf_model_strdup(m, talker) :
 	    wxf_model_printf(m, "unknown-conversation-%s", h);
@@ -714,8 +714,8 @@ add_chat_row(wxf_ios_ctx *c, const wxf_sqlrow *r, const wxf_prov *prov, const ch
 		/* compressed and not decodable: the type's kind, the flag as its text */
 		if ((rc = wxf_wc_decode(m, msg, NULL, 0)) != WXF_OK)
 			return rc;
-		msg->body = rc == WXF_OK && wxf_kvs_get(&msg->fields, "compression") != NULL &&
-		    strstr(wxf_kvs_get(&msg->fields, "compression"), "dictionary") != NULL ?
+		msg->body = rc == WXF_OK && wxf_kvs_get(&msg->x->fields, "compression") != NULL &&
+		    strstr(wxf_kvs_get(&msg->x->fields, "compression"), "dictionary") != NULL ?
 		    DICT_TEXT : "〔压缩内容无法解码 compressed, not decodable〕";
 		msg->body_placeholder = 1;
 		if (strcmp(msg->body, DICT_TEXT) == 0 && (rc = wxf_msg_warn(m, msg,

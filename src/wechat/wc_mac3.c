@@ -475,7 +475,7 @@ add_msg(wxf_mac3_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *
 		return wxf_err_set(err, rc, "out of memory");
 	v = wxf_desk_col(r, "msgSource");
 	if (v != NULL && v->type == WXF_SQL_TEXT && v->n > 0 && v->n < 4096)
-		wxf_kvs_add(m, &msg->fields, "msgSource", wxf_model_strndup(m, (const char *)v->p,
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "msgSource", wxf_model_strndup(m, (const char *)v->p,
 		    v->n));
 	if (msg->base_type == 3 && prov->origin == WXF_ORIGIN_LIVE &&
 	    (rc = link_image(w, msg)) != WXF_OK)

@@ -361,7 +361,7 @@ decode_transfer(wxf_model *m, wxf_msg *msg, xmlNodePtr am)
 		wxf_msg_warn(m, msg, "transfer-no-wcpayinfo", "transfer without <wcpayinfo>");
 		return WXF_OK;
 	}
-	if ((rc = wxf_xml_flatten(m, wp, "wcpayinfo", &msg->fields)) != WXF_OK)
+	if ((rc = wxf_xml_flatten(m, wp, "wcpayinfo", &wxf_msg_xw(m, msg)->fields)) != WXF_OK)
 		return rc;
 	tid = wxf_xml_text_ne(m, wp, "transferid");
 	txid = wxf_xml_text_ne(m, wp, "transcationid");
@@ -427,7 +427,7 @@ decode_transfer(wxf_model *m, wxf_msg *msg, xmlNodePtr am)
 	if ((rc = wxf_payment_add_event(m, p, &ev)) != WXF_OK)
 		return rc;
 	if (msg->body == NULL || *msg->body == '\0')
-		msg->body = msg->title;
+		msg->body = msg->x->title;
 	return wxf_payment_link_msg(m, p, msg);
 }
 
@@ -441,7 +441,7 @@ decode_red_packet_or_aa(wxf_model *m, wxf_msg *msg, xmlNodePtr am, int64_t app_t
 	wxf_pay_event ev;
 	int rc;
 
-	if (wp != NULL && (rc = wxf_xml_flatten(m, wp, "wcpayinfo", &msg->fields)) != WXF_OK)
+	if (wp != NULL && (rc = wxf_xml_flatten(m, wp, "wcpayinfo", &wxf_msg_xw(m, msg)->fields)) != WXF_OK)
 		return rc;
 	memset(&ev, 0, sizeof(ev));
 	ev.paysubtype = WXF_INT_UNKNOWN;
@@ -572,7 +572,7 @@ decode_template(wxf_model *m, wxf_msg *msg, xmlNodePtr am)
 		}
 	}
 	for (size_t i = 0; i < kv.n; i++)
-		if ((rc = wxf_kvs_add(m, &msg->fields, wxf_model_printf(m, "line:%s", kv.v[i].key),
+		if ((rc = wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, wxf_model_printf(m, "line:%s", kv.v[i].key),
 		    kv.v[i].value)) != WXF_OK)
 			return rc;
 	is_pay = (msg->talker != NULL && strcmp(msg->talker, WXF_WC_PAY_ACCOUNT) == 0) ||
@@ -733,8 +733,8 @@ decode_record(wxf_model *m, wxf_msg *msg, const char *text)
 		rc = wxf_msg_warn(m, msg, "record-malformed", "forwarded record without <recordinfo>");
 		goto out;
 	}
-	wxf_kvs_add(m, &msg->fields, "record/title", wxf_xml_text_ne(m, ri, "title"));
-	wxf_kvs_add(m, &msg->fields, "record/desc", wxf_xml_text_ne(m, ri, "desc"));
+	wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "record/title", wxf_xml_text_ne(m, ri, "title"));
+	wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "record/desc", wxf_xml_text_ne(m, ri, "desc"));
 	dl = wxf_xml_child(ri, "datalist");
 	st[0].item = dl != NULL ? dl->children : NULL;
 	st[0].path = "record";
@@ -765,7 +765,7 @@ decode_record(wxf_model *m, wxf_msg *msg, const char *text)
 			break;
 		}
 		dt = wxf_xml_attr(m, it, "datatype");
-		if (dt != NULL && wxf_kvs_add(m, &msg->fields, wxf_model_printf(m, "%s/datatype", ip),
+		if (dt != NULL && wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, wxf_model_printf(m, "%s/datatype", ip),
 		    dt) != WXF_OK) {
 			rc = WXF_ENOMEM;
 			break;
@@ -773,7 +773,7 @@ decode_record(wxf_model *m, wxf_msg *msg, const char *text)
 		for (j = 0; j < sizeof(record_texts) / sizeof(record_texts[0]); j++) {
 			const char *v = wxf_xml_text_ne(m, it, record_texts[j]);
 
-			if (v != NULL && wxf_kvs_add(m, &msg->fields,
+			if (v != NULL && wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields,
 			    wxf_model_printf(m, "%s/%s", ip, record_texts[j]), v) != WXF_OK) {
 				rc = WXF_ENOMEM;
 				break;
@@ -795,7 +795,7 @@ decode_record(wxf_model *m, wxf_msg *msg, const char *text)
 		}
 		if (inner == NULL)
 			continue;
-		wxf_kvs_add(m, &msg->fields, wxf_model_printf(m, "%s/title", ip),
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, wxf_model_printf(m, "%s/title", ip),
 		    wxf_xml_text_ne(m, inner, "title"));
 		dl = wxf_xml_child(inner, "datalist");
 		st[sp].item = dl != NULL ? dl->children : NULL;
@@ -822,14 +822,14 @@ decode_appmsg(wxf_model *m, wxf_msg *msg, xmlNodePtr root)
 		wxf_msg_warn(m, msg, "appmsg-missing", "app message without <appmsg>");
 		return WXF_OK;
 	}
-	msg->title = wxf_xml_text_ne(m, am, "title");
-	msg->desc = wxf_xml_text_ne(m, am, "des");
-	msg->url = wxf_xml_text_ne(m, am, "url");
-	msg->app_id = wxf_xml_attr(m, am, "appid");
-	if (msg->app_id != NULL && *msg->app_id == '\0')
-		msg->app_id = NULL;
-	msg->app_name = wxf_xml_text_ne(m, root, "appinfo/appname");
-	msg->source_name = wxf_xml_text_ne(m, am, "sourcedisplayname");
+	wxf_msg_xw(m, msg)->title = wxf_xml_text_ne(m, am, "title");
+	wxf_msg_xw(m, msg)->desc = wxf_xml_text_ne(m, am, "des");
+	wxf_msg_xw(m, msg)->url = wxf_xml_text_ne(m, am, "url");
+	wxf_msg_xw(m, msg)->app_id = wxf_xml_attr(m, am, "appid");
+	if (msg->x->app_id != NULL && *msg->x->app_id == '\0')
+		wxf_msg_xw(m, msg)->app_id = NULL;
+	wxf_msg_xw(m, msg)->app_name = wxf_xml_text_ne(m, root, "appinfo/appname");
+	wxf_msg_xw(m, msg)->source_name = wxf_xml_text_ne(m, am, "sourcedisplayname");
 	ts = wxf_xml_text_ne(m, am, "type");
 	if (ts != NULL && parse_int(ts, &t)) {
 		msg->app_type = t;
@@ -840,7 +840,7 @@ decode_appmsg(wxf_model *m, wxf_msg *msg, xmlNodePtr root)
 	}
 	if (msg->app_type != WXF_INT_UNKNOWN)
 		msg->kind = wxf_wc_app_kind(msg->app_type);
-	msg->body = msg->title;
+	msg->body = msg->x->title;
 	/* a sender named in the XML, for rows that carry no other sender information */
 	if (msg->sender == NULL) {
 		const char *fu = wxf_xml_text_ne(m, root, "fromusername");
@@ -858,35 +858,34 @@ decode_appmsg(wxf_model *m, wxf_msg *msg, xmlNodePtr root)
 	case 6: {
 		int64_t sz;
 
-		msg->file_name = msg->title;
-		msg->file_ext = wxf_xml_text_ne(m, am, "appattach/fileext");
+		wxf_msg_xw(m, msg)->file_name = msg->x->title;
+		wxf_msg_xw(m, msg)->file_ext = wxf_xml_text_ne(m, am, "appattach/fileext");
 		if (parse_int(wxf_xml_text_ne(m, am, "appattach/totallen"), &sz))
-			msg->file_size = sz;
-		set_if_null(&msg->emoji_md5, NULL);
-		wxf_kvs_add(m, &msg->fields, "md5", wxf_xml_text_ne(m, am, "md5"));
+			wxf_msg_xw(m, msg)->file_size = sz;
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "md5", wxf_xml_text_ne(m, am, "md5"));
 		break;
 	}
 	case 57:
-		msg->quote_svrid = wxf_xml_text_ne(m, am, "refermsg/svrid");
-		msg->quote_from = wxf_xml_text_ne(m, am, "refermsg/fromusr");
-		msg->quote_text = wxf_xml_text_ne(m, am, "refermsg/content");
-		wxf_kvs_add(m, &msg->fields, "refermsg/displayname",
+		wxf_msg_xw(m, msg)->quote_svrid = wxf_xml_text_ne(m, am, "refermsg/svrid");
+		wxf_msg_xw(m, msg)->quote_from = wxf_xml_text_ne(m, am, "refermsg/fromusr");
+		wxf_msg_xw(m, msg)->quote_text = wxf_xml_text_ne(m, am, "refermsg/content");
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "refermsg/displayname",
 		    wxf_xml_text_ne(m, am, "refermsg/displayname"));
-		wxf_kvs_add(m, &msg->fields, "refermsg/type", wxf_xml_text_ne(m, am, "refermsg/type"));
-		wxf_kvs_add(m, &msg->fields, "refermsg/createtime",
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "refermsg/type", wxf_xml_text_ne(m, am, "refermsg/type"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "refermsg/createtime",
 		    wxf_xml_text_ne(m, am, "refermsg/createtime"));
 		break;
 	case 33: case 36:
-		wxf_kvs_add(m, &msg->fields, "weappinfo/username",
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "weappinfo/username",
 		    wxf_xml_text_ne(m, am, "weappinfo/username"));
-		wxf_kvs_add(m, &msg->fields, "weappinfo/pagepath",
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "weappinfo/pagepath",
 		    wxf_xml_text_ne(m, am, "weappinfo/pagepath"));
-		wxf_kvs_add(m, &msg->fields, "sourcedisplayname", msg->source_name);
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "sourcedisplayname", msg->x->source_name);
 		break;
 	case 19: {
 		const char *ri = wxf_xml_text_ne(m, am, "recorditem");
 
-		wxf_kvs_add(m, &msg->fields, "recorditem", ri);
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "recorditem", ri);
 		if (ri != NULL && decode_record(m, msg, ri) != WXF_OK)
 			return WXF_ENOMEM;
 		break;
@@ -924,8 +923,8 @@ decode_system(wxf_model *m, wxf_msg *msg)
 		/* the client overwrote the recalled row in place: this IS the recalled message */
 		msg->kind = WXF_MK_RECALL;
 		msg->is_recall = 1;
-		msg->recall_text = msg->body;
-		msg->recall_target_svrid = msg->server_id;
+		wxf_msg_xw(m, msg)->recall_text = msg->body;
+		wxf_msg_xw(m, msg)->recall_target_svrid = msg->server_id;
 		return WXF_OK;
 	}
 	sendid = strstr(text, "weixinhongbao") != NULL || strstr(text, "红包") != NULL ?
@@ -989,23 +988,23 @@ decode_syscmd(wxf_model *m, wxf_msg *msg)
 	root = xmlDocGetRootElement(doc);
 	type = wxf_xml_attr(m, root, "type");
 	if (type != NULL)
-		wxf_kvs_add(m, &msg->fields, "sysmsg/@type", type);
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "sysmsg/@type", type);
 	if (type != NULL && strcmp(type, "revokemsg") == 0) {
 		xmlNodePtr r = wxf_xml_child(root, "revokemsg");
 
 		msg->kind = WXF_MK_REVOKE;
-		msg->recall_text = wxf_xml_text_ne(m, r, "replacemsg");
-		msg->recall_target_svrid = wxf_xml_text_ne(m, r, "newmsgid");
-		msg->body = msg->recall_text;
-		wxf_kvs_add(m, &msg->fields, "revokemsg/session", wxf_xml_text_ne(m, r, "session"));
-		wxf_kvs_add(m, &msg->fields, "revokemsg/msgid", wxf_xml_text_ne(m, r, "msgid"));
-		wxf_kvs_add(m, &msg->fields, "revokemsg/newmsgid", msg->recall_target_svrid);
+		wxf_msg_xw(m, msg)->recall_text = wxf_xml_text_ne(m, r, "replacemsg");
+		wxf_msg_xw(m, msg)->recall_target_svrid = wxf_xml_text_ne(m, r, "newmsgid");
+		msg->body = msg->x->recall_text;
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "revokemsg/session", wxf_xml_text_ne(m, r, "session"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "revokemsg/msgid", wxf_xml_text_ne(m, r, "msgid"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "revokemsg/newmsgid", msg->x->recall_target_svrid);
 	} else if (type != NULL && strcmp(type, "pat") == 0) {
 		msg->kind = WXF_MK_PAT;
-		wxf_xml_flatten(m, wxf_xml_child(root, "pat"), "pat", &msg->fields);
+		wxf_xml_flatten(m, wxf_xml_child(root, "pat"), "pat", &wxf_msg_xw(m, msg)->fields);
 		msg->body = wxf_xml_text_ne(m, root, "pat/template");
 	} else {
-		wxf_xml_flatten(m, root, "sysmsg", &msg->fields);
+		wxf_xml_flatten(m, root, "sysmsg", &wxf_msg_xw(m, msg)->fields);
 	}
 	xmlFreeDoc(doc);
 	return WXF_OK;
@@ -1043,49 +1042,49 @@ decode_xml_kind(wxf_model *m, wxf_msg *msg, int64_t base)
 		break;
 	case 3:
 		n = wxf_xml_child(root, "img");
-		wxf_kvs_add(m, &msg->fields, "img/md5", wxf_xml_attr(m, n, "md5"));
-		wxf_kvs_add(m, &msg->fields, "img/length", wxf_xml_attr(m, n, "length"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "img/md5", wxf_xml_attr(m, n, "md5"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "img/length", wxf_xml_attr(m, n, "length"));
 		break;
 	case 34:
 		n = wxf_xml_child(root, "voicemsg");
-		wxf_kvs_add(m, &msg->fields, "voicemsg/voicelength", wxf_xml_attr(m, n, "voicelength"));
-		wxf_kvs_add(m, &msg->fields, "voicemsg/fromusername",
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "voicemsg/voicelength", wxf_xml_attr(m, n, "voicelength"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "voicemsg/fromusername",
 		    wxf_xml_attr(m, n, "fromusername"));
 		break;
 	case 43: case 62:
 		n = wxf_xml_child(root, "videomsg");
-		wxf_kvs_add(m, &msg->fields, "videomsg/playlength", wxf_xml_attr(m, n, "playlength"));
-		wxf_kvs_add(m, &msg->fields, "videomsg/md5", wxf_xml_attr(m, n, "md5"));
-		wxf_kvs_add(m, &msg->fields, "videomsg/fromusername",
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "videomsg/playlength", wxf_xml_attr(m, n, "playlength"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "videomsg/md5", wxf_xml_attr(m, n, "md5"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "videomsg/fromusername",
 		    wxf_xml_attr(m, n, "fromusername"));
 		break;
 	case 47:
 		n = wxf_xml_child(root, "emoji");
-		msg->emoji_md5 = wxf_xml_attr(m, n, "md5");
+		wxf_msg_xw(m, msg)->emoji_md5 = wxf_xml_attr(m, n, "md5");
 		break;
 	case 48:
 		n = wxf_xml_child(root, "location");
-		msg->loc.x = wxf_xml_attr(m, n, "x");
-		msg->loc.y = wxf_xml_attr(m, n, "y");
-		msg->loc.scale = wxf_xml_attr(m, n, "scale");
-		msg->loc.label = wxf_xml_attr(m, n, "label");
-		msg->loc.poiname = wxf_xml_attr(m, n, "poiname");
-		msg->body = msg->loc.poiname != NULL && *msg->loc.poiname ? msg->loc.poiname :
-		    msg->loc.label;
+		wxf_msg_xw(m, msg)->loc.x = wxf_xml_attr(m, n, "x");
+		wxf_msg_xw(m, msg)->loc.y = wxf_xml_attr(m, n, "y");
+		wxf_msg_xw(m, msg)->loc.scale = wxf_xml_attr(m, n, "scale");
+		wxf_msg_xw(m, msg)->loc.label = wxf_xml_attr(m, n, "label");
+		wxf_msg_xw(m, msg)->loc.poiname = wxf_xml_attr(m, n, "poiname");
+		msg->body = msg->x->loc.poiname != NULL && *msg->x->loc.poiname ? msg->x->loc.poiname :
+		    msg->x->loc.label;
 		break;
 	case 42: case 66:
-		msg->card_username = wxf_xml_attr(m, root, "username");
-		msg->card_nickname = wxf_xml_attr(m, root, "nickname");
-		msg->card_alias = wxf_xml_attr(m, root, "alias");
-		wxf_kvs_add(m, &msg->fields, "sign", wxf_xml_attr(m, root, "sign"));
-		wxf_kvs_add(m, &msg->fields, "province", wxf_xml_attr(m, root, "province"));
-		wxf_kvs_add(m, &msg->fields, "city", wxf_xml_attr(m, root, "city"));
-		msg->body = msg->card_nickname;
+		wxf_msg_xw(m, msg)->card_username = wxf_xml_attr(m, root, "username");
+		wxf_msg_xw(m, msg)->card_nickname = wxf_xml_attr(m, root, "nickname");
+		wxf_msg_xw(m, msg)->card_alias = wxf_xml_attr(m, root, "alias");
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "sign", wxf_xml_attr(m, root, "sign"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "province", wxf_xml_attr(m, root, "province"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "city", wxf_xml_attr(m, root, "city"));
+		msg->body = msg->x->card_nickname;
 		break;
 	case 37: case 40:
-		wxf_kvs_add(m, &msg->fields, "fromusername", wxf_xml_attr(m, root, "fromusername"));
-		wxf_kvs_add(m, &msg->fields, "fromnickname", wxf_xml_attr(m, root, "fromnickname"));
-		wxf_kvs_add(m, &msg->fields, "alias", wxf_xml_attr(m, root, "alias"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "fromusername", wxf_xml_attr(m, root, "fromusername"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "fromnickname", wxf_xml_attr(m, root, "fromnickname"));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "alias", wxf_xml_attr(m, root, "alias"));
 		msg->body = wxf_xml_attr(m, root, "content");
 		break;
 	default:
@@ -1122,7 +1121,7 @@ wxf_wc_decode(wxf_model *m, wxf_msg *msg, const char *content, size_t n)
 		msg->dir = sys ? WXF_DIR_SYSTEM : (msg->is_send == 0 ? WXF_DIR_IN : WXF_DIR_UNKNOWN);
 		if (group && !sys && msg->content != NULL &&
 		    wxf_wc_group_prefix(msg->content, strlen(msg->content), &ulen, &off)) {
-			msg->sender = wxf_model_strndup(m, msg->content, ulen);
+			msg->sender = wxf_model_intern(m, msg->content, ulen);
 			msg->sender_src = WXF_SENDER_GROUP_PREFIX;
 			msg->payload = msg->content + off;
 		} else if (msg->talker != NULL && msg->is_send != WXF_INT_UNKNOWN &&

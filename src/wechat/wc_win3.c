@@ -416,7 +416,7 @@ add_msg(wxf_win3_db *rd, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err
 	msg->raw_type = wxf_desk_int(r, "Type");
 	t = wxf_desk_int(r, "SubType");
 	if (t != WXF_INT_UNKNOWN && t != 0)
-		wxf_kvs_add(m, &msg->fields, "SubType", wxf_model_printf(m, "%lld", (long long)t));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "SubType", wxf_model_printf(m, "%lld", (long long)t));
 	t = wxf_desk_int(r, "CreateTime");
 	msg->time_ms = t != WXF_INT_UNKNOWN && t > 0 && t < 100000000000LL ? t * 1000 :
 	    WXF_TIME_UNKNOWN;
@@ -474,7 +474,7 @@ add_msg(wxf_win3_db *rd, const wxf_sqlrow *r, const wxf_prov *prov, wxf_err *err
 			w->st.n_lz4++;
 			text = dec;
 			tlen = dn;
-			wxf_kvs_add(m, &msg->fields, "compression", wxf_model_printf(m, "CompressContent "
+			wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "compression", wxf_model_printf(m, "CompressContent "
 			    "LZ4 block (%zu bytes stored, %zu decoded)", v->n, dn));
 		} else {
 			w->st.n_lz4_bad++;
@@ -764,7 +764,7 @@ wxf_win3_finish(wxf_win3 *w, wxf_err *err)
 		if (x == NULL)
 			continue;
 		w->st.n_revoked++;
-		if (wxf_kvs_add(m, &x->fields, "RevokeMsgStorage", wxf_model_printf(m, "revoked; "
+		if (wxf_kvs_add(m, &wxf_msg_xw(m, x)->fields, "RevokeMsgStorage", wxf_model_printf(m, "revoked; "
 		    "RevokeSvrID %lld, logged at %lld", (long long)w->rev[i].revoke_svrid,
 		    (long long)w->rev[i].time)) != WXF_OK)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");

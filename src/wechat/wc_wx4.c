@@ -368,7 +368,7 @@ content_of(wxf_wx4 *w, wxf_msg *msg, const wxf_sqlval *v, int64_t ct, const char
 	*text = (const char *)v->p;
 	*len = v->n;
 	if (ct != WXF_INT_UNKNOWN && ct != 0)
-		wxf_kvs_add(m, &msg->fields, "WCDB_CT_message_content", wxf_model_printf(m, "%lld",
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "WCDB_CT_message_content", wxf_model_printf(m, "%lld",
 		    (long long)ct));
 	if (zkind == 0) {
 		if (magic)
@@ -389,7 +389,7 @@ content_of(wxf_wx4 *w, wxf_msg *msg, const wxf_sqlval *v, int64_t ct, const char
 		w->st.n_zstd++;
 		*text = *dec;
 		*len = *dn;
-		wxf_kvs_add(m, &msg->fields, "compression", wxf_model_printf(m, "message_content "
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "compression", wxf_model_printf(m, "message_content "
 		    "zstd (%zu bytes stored, %zu decoded)", v->n, *dn));
 		return WXF_OK;
 	}
@@ -397,7 +397,7 @@ content_of(wxf_wx4 *w, wxf_msg *msg, const wxf_sqlval *v, int64_t ct, const char
 	*len = 0;
 	if (rc == WXF_ENOTFOUND || zkind == 1) {
 		w->st.n_zstd_dict++;
-		wxf_kvs_add(m, &msg->fields, "compression", wxf_model_printf(m, "zstd with a "
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "compression", wxf_model_printf(m, "zstd with a "
 		    "dictionary (dictionary not available); %zu bytes kept raw", v->n));
 		wxf_msg_warn(m, msg, "zstd-dictionary", "message_content is zstd with a dictionary "
 		    "that is not available; not decoded");
@@ -437,10 +437,10 @@ add_msg(wxf_wx4_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *p
 		/* local_type = subtype << 32 | type */
 		msg->raw_type = (int64_t)((uint64_t)lt & 0xffffffffu);
 		if (((uint64_t)lt >> 32) != 0)
-			wxf_kvs_add(m, &msg->fields, "SubType", wxf_model_printf(m, "%llu",
+			wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "SubType", wxf_model_printf(m, "%llu",
 			    (unsigned long long)((uint64_t)lt >> 32)));
 		if (msg->raw_type == 49 || ((uint64_t)lt >> 32) != 0)
-			wxf_kvs_add(m, &msg->fields, "local_type", wxf_model_printf(m, "%lld",
+			wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "local_type", wxf_model_printf(m, "%lld",
 			    (long long)lt));
 	} else
 		msg->raw_type = WXF_INT_UNKNOWN;
@@ -504,7 +504,7 @@ add_msg(wxf_wx4_db *rd, const wxf_sqlrow *r, const char *tmd5, const wxf_prov *p
 	v = wxf_desk_col(r, "source");
 	if (v != NULL && v->type == WXF_SQL_TEXT && v->n > 0 && v->n < 4096 &&
 	    wxf_desk_int(r, "WCDB_CT_source") <= 1)
-		wxf_kvs_add(m, &msg->fields, "source", wxf_model_strndup(m, (const char *)v->p, v->n));
+		wxf_kvs_add(m, &wxf_msg_xw(m, msg)->fields, "source", wxf_model_strndup(m, (const char *)v->p, v->n));
 	if (msg->server_id != NULL && wxf_strmap_get(&w->by_svr, msg->server_id) == NULL &&
 	    wxf_strmap_put(&w->by_svr, msg->server_id, msg) != WXF_OK)
 		return wxf_err_set(err, WXF_ENOMEM, "out of memory");

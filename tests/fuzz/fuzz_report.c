@@ -141,8 +141,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			g->talker = "wxid_seller";
 		g->sender = g->dir == WXF_DIR_OUT ? "wxid_owner" : field(m, &p, end);
 		g->body = field(m, &p, end);
-		g->title = field(m, &p, end);
-		g->desc = field(m, &p, end);
+		wxf_msg_xw(m, g)->title = field(m, &p, end);
+		wxf_msg_xw(m, g)->desc = field(m, &p, end);
 		g->content = field(m, &p, end);
 		row++;
 	}

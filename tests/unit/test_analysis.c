@@ -158,9 +158,9 @@ story(void)
 		msg(m, FRIEND, FRIEND, i % 2, T0 + i * MIN, "今天吃什么", WXF_MK_TEXT);
 	/* card from the friend naming the seller */
 	x = msg(m, FRIEND, FRIEND, 0, T0 + 20 * MIN, "[名片]", WXF_MK_CARD);
-	x->card_username = SELLER;
-	x->card_nickname = "Amy专柜正品";
-	x->card_alias = "HK_daigou_Amy";
+	wxf_msg_xw(m, x)->card_username = SELLER;
+	wxf_msg_xw(m, x)->card_nickname = "Amy专柜正品";
+	wxf_msg_xw(m, x)->card_alias = "HK_daigou_Amy";
 	/* seller chat; readers may name the partner as sender of a system notice */
 	x = msg(m, SELLER, SELLER, 0, T0 + 29 * MIN, "你已添加了Amy香港代购，现在可以开始聊天了。",
 	    WXF_MK_SYSTEM);
@@ -175,8 +175,8 @@ story(void)
 	x = msg(m, SELLER, SELLER, 0, T0 + 50 * MIN, "\"Amy香港代购\" 撤回了一条消息",
 	    WXF_MK_RECALL);
 	x->is_recall = 1;
-	x->recall_text = x->body;
-	x->recall_original = "这批是原单货，跟专柜一样的";
+	wxf_msg_xw(m, x)->recall_text = x->body;
+	wxf_msg_xw(m, x)->recall_original = "这批是原单货，跟专柜一样的";
 	x->raw_type = x->base_type = 10000;
 	/* recovered copy of a live row: must not count twice */
 	x = msg(m, SELLER, SELLER, 0, T0 + 32 * MIN, "专柜价1540 假一赔十", WXF_MK_TEXT);

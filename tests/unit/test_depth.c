@@ -216,9 +216,9 @@ dec(int64_t type, const char *content, size_t n)
 static const char *
 warning(const wxf_msg *m, const char *needle)
 {
-	for (size_t i = 0; i < m->warnings.n; i++)
-		if (strstr(m->warnings.v[i], needle) != NULL)
-			return m->warnings.v[i];
+	for (size_t i = 0; i < m->x->warnings.n; i++)
+		if (strstr(m->x->warnings.v[i], needle) != NULL)
+			return m->x->warnings.v[i];
 	return NULL;
 }
 
@@ -287,13 +287,13 @@ test_msgxml(void)
 	put_s(&b, "]]></recorditem></appmsg></msg>");
 	put_u8(&b, 0);
 	m = dec(49, (const char *)b.p, b.n - 1);
-	ok(m->title != NULL && strcmp(m->title, "聊天记录") == 0 && m->app_type == 19,
+	ok(m->x->title != NULL && strcmp(m->x->title, "聊天记录") == 0 && m->app_type == 19,
 	    "record: the outer message is decoded (partial result)");
 	w = warning(m, "forwarded record not decoded: XML nested deeper");
 	snprintf(want, sizeof(want), "(byte %zu of <recorditem>)", at);
 	ok(w != NULL && contains(w, want), "record: %d inline levels refused with the offset (%s; "
 	    "want %s)", DEEP, w ? w : "no warning", want);
-	ok(wxf_kvs_get(&m->fields, "recorditem") != NULL, "record: the raw recorditem is kept");
+	ok(wxf_kvs_get(&m->x->fields, "recorditem") != NULL, "record: the raw recorditem is kept");
 
 	/* forwarded records nested as text 20 deep: decoded to 8 levels, then a warning */
 	t.n = 0;
@@ -318,13 +318,13 @@ test_msgxml(void)
 	put_s(&b, "]]></recorditem></appmsg></msg>");
 	put_u8(&b, 0);
 	m = dec(49, (const char *)b.p, b.n - 1);
-	is_str(wxf_kvs_get(&m->fields, "record/title"), "L1", "record: outer title");
-	is_str(wxf_kvs_get(&m->fields, "record/1/datadesc"), "d1", "record: first item");
-	is_str(wxf_kvs_get(&m->fields, "record/1/datatype"), "17", "record: raw datatype kept");
-	is_str(wxf_kvs_get(&m->fields, "record/1/1/datadesc"), "d2", "record: nested item (text)");
-	is_str(wxf_kvs_get(&m->fields, "record/1/1/1/1/1/1/1/1/datadesc"), "d8",
+	is_str(wxf_kvs_get(&m->x->fields, "record/title"), "L1", "record: outer title");
+	is_str(wxf_kvs_get(&m->x->fields, "record/1/datadesc"), "d1", "record: first item");
+	is_str(wxf_kvs_get(&m->x->fields, "record/1/datatype"), "17", "record: raw datatype kept");
+	is_str(wxf_kvs_get(&m->x->fields, "record/1/1/datadesc"), "d2", "record: nested item (text)");
+	is_str(wxf_kvs_get(&m->x->fields, "record/1/1/1/1/1/1/1/1/datadesc"), "d8",
 	    "record: 8th level decoded");
-	ok(wxf_kvs_get(&m->fields, "record/1/1/1/1/1/1/1/1/1/datadesc") == NULL,
+	ok(wxf_kvs_get(&m->x->fields, "record/1/1/1/1/1/1/1/1/1/datadesc") == NULL,
 	    "record: 9th level not decoded");
 	w = warning(m, "nested deeper than 8 records at record/1/1/1/1/1/1/1/1");
 	ok(w != NULL, "record: the warning names where it stopped (%s)", w ? w : "none");

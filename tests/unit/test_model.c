@@ -238,11 +238,11 @@ test_lifecycle(void)
 	o->kind = WXF_MK_TEXT;
 	o->body = "这批是原单货";
 	wxf_model_finish(m, NULL);
-	is_str(r->recall_original, "这批是原单货", "recall original found in a recovered row");
-	ok(r->recall_witness > 0 && r->recall_witness <= r->n_witnesses &&
-	    r->witnesses[r->recall_witness - 1].kind == WXF_WIT_OLDER &&
-	    r->witnesses[r->recall_witness - 1].prov.offset == 1000 &&
-	    r->witnesses[r->recall_witness - 1].prov.origin == WXF_ORIGIN_FREEBLOCK,
+	is_str(r->x->recall_original, "这批是原单货", "recall original found in a recovered row");
+	ok(r->x->recall_witness > 0 && r->x->recall_witness <= r->n_witnesses &&
+	    r->witnesses[r->x->recall_witness - 1].kind == WXF_WIT_OLDER &&
+	    r->witnesses[r->x->recall_witness - 1].prov.offset == 1000 &&
+	    r->witnesses[r->x->recall_witness - 1].prov.origin == WXF_ORIGIN_FREEBLOCK,
 	    "the recall original is cited from the older version, a witness of the notice");
 	ok(wxf_model_find_msg(m, o->id) != NULL && !in_msgs(m, o),
 	    "the older version is not a message of its own");
@@ -321,6 +321,69 @@ test_witnesses(void)
 	wxf_model_free(&m);
 }
 
+/* The fields few messages have live apart (wxf_msg_x): shared empty until written, then the
+ * message's own; names asked for twice are one copy. */
+static void
+test_ext_intern(void)
+{
+	wxf_model *m = NULL;
+	wxf_msg *a, *b;
+	wxf_msg_x *x;
+	wxf_buf j;
+	const char *n1, *n2, *n3, *n4;
+	char nul[] = { 'w', 'x', '\0', 'i', 'd' };
+	char longname[300];
+
+	if (wxf_model_new(&m, NULL) != WXF_OK) {
+		ok(0, "model");
+		return;
+	}
+	a = mk(m, 1, 1000, WXF_ORIGIN_LIVE);
+	b = mk(m, 2, 2000, WXF_ORIGIN_LIVE);
+	ok(a->x == &wxf_msg_x_none && b->x == &wxf_msg_x_none,
+	    "a new message has the shared empty extension");
+	ok(a->x->title == NULL && a->x->file_size == WXF_INT_UNKNOWN && a->x->warnings.n == 0 &&
+	    a->x->fields.n == 0 && a->x->recall_witness == 0,
+	    "the empty extension: every field absent, file size unknown");
+	x = wxf_msg_xw(m, a);
+	x->title = "Gucci 1:1";
+	wxf_kvs_add(m, &wxf_msg_xw(m, a)->fields, "md5", "00ff");
+	ok(x != &wxf_msg_x_none && a->x == x && wxf_msg_xw(m, a) == x,
+	    "written: the message's own extension, the same one each time");
+	ok(b->x == &wxf_msg_x_none && wxf_msg_x_none.title == NULL && wxf_msg_x_none.fields.n == 0,
+	    "another message and the shared empty extension are untouched");
+	ok(x->file_size == WXF_INT_UNKNOWN, "a new extension starts from the empty one");
+	wxf_msg_warn(m, b, "test-warning", "warned %d", 1);
+	ok(b->x != &wxf_msg_x_none && b->x->warnings.n == 1 && strcmp(b->x->warnings.v[0],
+	    "warned 1") == 0 && b->x->title == NULL, "a warning gives the message its extension");
+	wxf_buf_init(&j);
+	wxf_model_json_msg(a, &j);
+	ok(j.p != NULL && strstr(j.p, "\"title\":\"Gucci 1:1\"") != NULL &&
+	    strstr(j.p, "[\"md5\",\"00ff\"]") != NULL, "the extension's fields are in the message's JSON");
+	wxf_buf_reset(&j);
+	wxf_model_json_msg(b, &j);
+	ok(j.p != NULL && strstr(j.p, "\"title\"") == NULL && strstr(j.p, "warned 1") != NULL,
+	    "absent fields stay out of the JSON");
+	wxf_buf_free(&j);
+	ok(!wxf_model_failed(m), "no allocation failed");
+
+	n1 = wxf_model_intern(m, "wxid_seller", 11);
+	n2 = wxf_model_intern(m, "wxid_seller_2", 11);
+	n3 = wxf_model_intern(m, nul, sizeof(nul));
+	n4 = wxf_model_intern(m, nul, sizeof(nul));
+	ok(n1 != NULL && n1 == n2 && strcmp(n1, "wxid_seller") == 0,
+	    "the same name is one string, of the bytes asked for");
+	ok(n3 != NULL && n4 != NULL && n3 != n4 && memcmp(n3, nul, sizeof(nul)) == 0 &&
+	    n3[sizeof(nul)] == '\0', "bytes with a NUL are copied as they are, each on its own");
+	memset(longname, 'w', sizeof(longname));
+	n3 = wxf_model_intern(m, longname, sizeof(longname));
+	n4 = wxf_model_intern(m, longname, sizeof(longname));
+	ok(n3 != NULL && n4 != NULL && n3 != n4 && strlen(n3) == sizeof(longname),
+	    "a long value is copied whole, not shared");
+	ok(wxf_model_intern(m, NULL, 3) == NULL, "NULL in, NULL out");
+	wxf_model_free(&m);
+}
+
 int
 main(void)
 {
@@ -329,5 +392,6 @@ main(void)
 	test_identities();
 	test_lifecycle();
 	test_witnesses();
+	test_ext_intern();
 	return tap_done();
 }

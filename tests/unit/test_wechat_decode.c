@@ -40,8 +40,8 @@ dec(const char *talker, int64_t type, int is_send, int64_t t, const char *svrid,
 static int
 has_warning(const wxf_msg *m, const char *needle)
 {
-	for (size_t i = 0; i < m->warnings.n; i++)
-		if (strstr(m->warnings.v[i], needle) != NULL)
+	for (size_t i = 0; i < m->x->warnings.n; i++)
+		if (strstr(m->x->warnings.v[i], needle) != NULL)
 			return 1;
 	return 0;
 }
@@ -128,7 +128,7 @@ test_transfers(void)
 	is_str(p->receiver, "wxid_s", "receiver from XML");
 	is_str(p->memo, "SK-II", "memo");
 	is_int(p->begin_time_ms, 1772332860000LL, "begintransfertime in ms");
-	ok(wxf_kvs_get(&a->fields, "wcpayinfo/transferid") != NULL, "all wcpayinfo fields kept");
+	ok(wxf_kvs_get(&a->x->fields, "wcpayinfo/transferid") != NULL, "all wcpayinfo fields kept");
 
 	/* refund without names: parties inferred from isSend + paysubtype */
 	c = dec("wxid_s", 419430449, 1, 1000, "13", xfer("1", "￥ 88", "T-ref"));
@@ -190,14 +190,14 @@ test_redpacket_receipt_recall(void)
 
 	r = dec("wxid_s", 10000, 0, 4000, "555", "\"Amy\" 撤回了一条消息");
 	is_int(r->kind, WXF_MK_RECALL, "overwritten row is a recall, not a deletion");
-	ok(r->is_recall && strcmp(r->recall_text, "\"Amy\" 撤回了一条消息") == 0, "replacement text");
+	ok(r->is_recall && strcmp(r->x->recall_text, "\"Amy\" 撤回了一条消息") == 0, "replacement text");
 	rv = dec("wxid_s", 10002, 0, 4100, "556",
 	    "<sysmsg type=\"revokemsg\"><revokemsg><session>wxid_s</session><newmsgid>555</newmsgid>"
 	    "<replacemsg><![CDATA[\"Amy\" 撤回了一条消息]]></replacemsg></revokemsg></sysmsg>");
 	is_int(rv->kind, WXF_MK_REVOKE, "10002 revokemsg");
-	is_str(rv->recall_target_svrid, "555", "revoke names the recalled row");
+	is_str(rv->x->recall_target_svrid, "555", "revoke names the recalled row");
 	wxf_model_finish(M, NULL);
-	is_str(rv->recall_target_msg, r->id, "revoke linked to the recalled row");
+	is_str(rv->x->recall_target_msg, r->id, "revoke linked to the recalled row");
 }
 
 static void
@@ -212,23 +212,23 @@ test_hardening(void)
 	m = dec("wxid_s", 49, 0, 1, NULL,
 	    "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n"
 	    "<msg><appmsg><title>&e;</title><type>5</type></appmsg></msg>");
-	ok(m->title == NULL && has_warning(m, "DOCTYPE"), "external entity refused, warned");
+	ok(m->x->title == NULL && has_warning(m, "DOCTYPE"), "external entity refused, warned");
 	ok(m->content != NULL && strstr(m->content, "ENTITY") != NULL, "raw text kept");
 	m = dec("wxid_s", 49, 0, 1, NULL,
 	    "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 "
 	    "\"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\"><!ENTITY lol3 \"&lol2;&lol2;&lol2;"
 	    "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]><msg><appmsg><title>&lol3;</title>"
 	    "</appmsg></msg>");
-	ok(m->title == NULL && has_warning(m, "DOCTYPE"), "billion laughs refused");
+	ok(m->x->title == NULL && has_warning(m, "DOCTYPE"), "billion laughs refused");
 	m = dec("wxid_s", 49, 0, 1, NULL, "<!-- c --><!DOCTYPE msg><msg/>");
 	ok(has_warning(m, "DOCTYPE"), "DOCTYPE after a comment refused");
 	m = dec("wxid_s", 49, 0, 1, NULL, "<msg><appmsg><title>未闭合<type>5</type><url>a&b</url>");
 	ok(has_warning(m, "not decoded") && m->kind == WXF_MK_APP_OTHER, "malformed: warning + hint kind");
 	m = dec("wxid_s", 49, 0, 1, NULL, "<msg><appmsg><title>&undefined;</title></appmsg></msg>");
-	ok(m->title == NULL || strstr(m->title, "undefined") == NULL || 1, "undefined entity not expanded");
+	ok(m->x->title == NULL || strstr(m->x->title, "undefined") == NULL || 1, "undefined entity not expanded");
 	ok(has_warning(m, "not decoded"), "undefined entity: malformed");
 	m = dec("wxid_s", 49, 0, 1, NULL, "<msg><appmsg><title>&lt;b&gt; &amp; &#x4e2d;</title></appmsg></msg>");
-	is_str(m->title, "<b> & 中", "predefined and character references decoded");
+	is_str(m->x->title, "<b> & 中", "predefined and character references decoded");
 
 	n = 100000;
 	deep = malloc(n * 7 + 16);
