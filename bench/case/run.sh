@@ -9,7 +9,9 @@
 # the writers run side by side and their records enter the log together, so they are timed
 # as one step, "writers"), then the growth ratios between sizes, then, when Chromium is
 # installed, the seconds to the first paint and to the load event of report.html and of the
-# largest conversation page (tests/tools/browser_check.py; BENCH_CASE_BROWSER=0 leaves it out).
+# largest conversation page (tests/tools/browser_check.py; BENCH_CASE_BROWSER=0 leaves it out);
+# BENCH_CASE_MEMLIMIT_MB=N runs the largest size again in a memory cgroup of N MiB (root), the
+# model in a file (the default past 64 MiB) and in memory.
 # The databases are generated once into $WXF_BENCH_DIR (default /tmp).
 #
 #   sh bench/case/run.sh WXF [WORKDIR]
@@ -107,4 +109,41 @@ if [ -n "$chromium" ] && [ "${BENCH_CASE_BROWSER:-1}" = 1 ]; then
 			    || echo "  $n $f: chromium did not load it"
 		done
 	done
+fi
+# the largest size in a memory limit (BENCH_CASE_MEMLIMIT_MB, root, a cgroup memory controller):
+# the model in a file past 64 MiB (the default) and in memory; wall time or "killed"
+lim=${BENCH_CASE_MEMLIMIT_MB:-}
+if [ -n "$lim" ]; then
+	n=$(echo $sizes | tr ' ' '\n' | tail -1)
+	if [ -d /sys/fs/cgroup/memory ] && mkdir -p /sys/fs/cgroup/memory/wxf-bench 2>/dev/null; then
+		cg=/sys/fs/cgroup/memory/wxf-bench limit_file=memory.limit_in_bytes
+	elif [ -f /sys/fs/cgroup/cgroup.controllers ] && mkdir -p /sys/fs/cgroup/wxf-bench 2>/dev/null; then
+		cg=/sys/fs/cgroup/wxf-bench limit_file=memory.max
+	else
+		cg=
+	fi
+	if [ -z "$cg" ] || ! echo $((lim * 1048576)) > "$cg/$limit_file" 2>/dev/null; then
+		echo "memory limit: no cgroup memory controller this user can use: not run"
+	else
+		echo "$n messages, one core, in a memory limit of $lim MiB:"
+		for mode in file memory; do
+			spill=""
+			[ "$mode" = memory ] && spill=1000000
+			out="$work/bench-case-out-$n-lim"
+			rm -rf "$out"
+			start=$(date +%s.%N)
+			rc=0
+			sh -c 'echo $$ > "$1/cgroup.procs"; shift; [ -n "$1" ] && export WXF_MODEL_SPILL_MB="$1"; shift; exec "$@"' \
+			    sh "$cg" "$spill" "$wxf" case -q --jobs 1 --key "$(cat "$dir/bench-case-$n.key")" -o "$out" \
+			    "$dir/bench-case-$n" > /dev/null 2>&1 || rc=$?
+			end=$(date +%s.%N)
+			case $rc in
+			0) echo "  model in $mode: completed in $(awk "BEGIN { printf \"%.1f\", $end - $start }") s" ;;
+			137) echo "  model in $mode: killed for memory after $(awk "BEGIN { printf \"%.1f\", $end - $start }") s" ;;
+			*) echo "  model in $mode: exit $rc after $(awk "BEGIN { printf \"%.1f\", $end - $start }") s" ;;
+			esac
+			rm -rf "$out"
+		done
+		rmdir "$cg" 2>/dev/null || true
+	fi
 fi

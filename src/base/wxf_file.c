@@ -535,3 +535,11 @@ wxf_pwrite_all(int fd, const void *p, size_t n, uint64_t off, const char *path, 
 	}
 	return WXF_OK;
 }
+
+const char *
+wxf_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t != NULL && *t != '\0' ? t : "/tmp";
+}

@@ -82,5 +82,7 @@ int wxf_is_dir(const char *path);
 int wxf_is_regular(const char *path);
 /* 1 if dir does not exist or is an empty directory (a place a new bundle may be written). */
 int wxf_dir_empty_or_absent(const char *dir);
+/* The folder for temporary files (the carver's and the model's spill): $TMPDIR, else /tmp. */
+const char *wxf_tmpdir(void);
 
 #endif

@@ -4,11 +4,14 @@
 #include "wxf_fmt.h"
 #include "wxf_err.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* The end of a run that cannot allocate its own bookkeeping: a message and exit status 4
@@ -156,6 +159,7 @@ wxf_grow(void **v, size_t *cap, size_t need, size_t elem)
 struct chunk {
 	struct chunk *next;
 	size_t size, used;
+	size_t map_len;      /* 0: malloc'ed; else the length of its mapping of the spill file */
 	_Alignas(16) unsigned char data[];
 };
 
@@ -163,12 +167,23 @@ struct wxf_arena {
 	struct chunk *head;
 	size_t total;
 	int failed;           /* an allocation from it failed (sticky) */
+	/* spilling (wxf_arena_spill) */
+	char *spill_dir;      /* NULL: chunks come from memory */
+	size_t spill_after;
+	int spill_fd;         /* -1 until the file is made */
+	int spill_errno;      /* what stopped spilling; 0 none */
+	off_t spill_off;      /* the file's size */
+	size_t spilled;
 };
 
 wxf_arena *
 wxf_arena_new(void)
 {
-	return calloc(1, sizeof(wxf_arena));
+	wxf_arena *a = calloc(1, sizeof(wxf_arena));
+
+	if (a != NULL)
+		a->spill_fd = -1;
+	return a;
 }
 
 void
@@ -180,10 +195,106 @@ wxf_arena_free(wxf_arena **ap)
 		return;
 	for (c = (*ap)->head; c != NULL; c = n) {
 		n = c->next;
-		free(c);
+		if (c->map_len != 0)
+			munmap(c, c->map_len);
+		else
+			free(c);
 	}
+	if ((*ap)->spill_fd >= 0)
+		close((*ap)->spill_fd);
+	free((*ap)->spill_dir);
 	free(*ap);
 	*ap = NULL;
+}
+
+int
+wxf_arena_spill(wxf_arena *a, const char *dir, size_t after)
+{
+	char *d = strdup(dir);
+
+	if (d == NULL)
+		return WXF_ENOMEM;
+	free(a->spill_dir);
+	a->spill_dir = d;
+	a->spill_after = after;
+	return WXF_OK;
+}
+
+int
+wxf_arena_spill_errno(const wxf_arena *a)
+{
+	return a->spill_errno;
+}
+
+size_t
+wxf_arena_spilled(const wxf_arena *a)
+{
+	return a->spilled;
+}
+
+/* A chunk of at least sz bytes in the spill file, or NULL (spill_errno says why; the caller
+ * then takes memory). */
+static struct chunk *
+chunk_map(wxf_arena *a, size_t sz)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t len = sizeof(struct chunk) + sz, p = pg > 0 ? (size_t)pg : 4096;
+	struct chunk *c;
+	int rc;
+
+	if (len < WXF_ARENA_SPILL_CHUNK)
+		len = WXF_ARENA_SPILL_CHUNK;
+	len = (len + p - 1) / p * p;
+	if (a->spill_fd < 0) {
+		char *path = malloc(strlen(a->spill_dir) + sizeof("/wxf-model.XXXXXX"));
+
+		if (path == NULL)
+			return NULL;
+		strcpy(path, a->spill_dir);
+		strcat(path, "/wxf-model.XXXXXX");
+		a->spill_fd = mkstemp(path);
+		if (a->spill_fd < 0)
+			a->spill_errno = errno != 0 ? errno : EIO;
+		else
+			unlink(path);   /* gone with the descriptor, whatever ends the run */
+		free(path);
+		if (a->spill_fd < 0)
+			return NULL;
+	}
+	if ((off_t)len < 0 || a->spill_off > (off_t)(INT64_MAX - (int64_t)len)) {
+		a->spill_errno = EFBIG;
+		return NULL;
+	}
+	/* the disk blocks first: a write into a mapped page past a full disk would be SIGBUS */
+	if ((rc = posix_fallocate(a->spill_fd, a->spill_off, (off_t)len)) != 0) {
+		a->spill_errno = rc;
+		return NULL;
+	}
+	c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, a->spill_fd, a->spill_off);
+	if (c == MAP_FAILED) {
+		a->spill_errno = errno != 0 ? errno : ENOMEM;
+		return NULL;
+	}
+	a->spill_off += (off_t)len;
+	a->spilled += len;
+	c->size = len - sizeof(*c);
+	c->map_len = len;
+	return c;
+}
+
+/* A new chunk of at least sz bytes: from the spill file when the arena spills, else memory. */
+static struct chunk *
+chunk_new(wxf_arena *a, size_t sz)
+{
+	struct chunk *c = NULL;
+
+	if (a->spill_dir != NULL && a->spill_errno == 0 && a->total >= a->spill_after)
+		c = chunk_map(a, sz);
+	if (c == NULL && (c = malloc(sizeof(*c) + sz)) != NULL) {
+		c->size = sz;
+		c->map_len = 0;
+	}
+	return c;
 }
 
 /* n bytes aligned to align (16 for objects, 1 for strings), not zeroed. */
@@ -203,12 +314,11 @@ arena_raw(wxf_arena *a, size_t n, size_t align)
 	if (c == NULL || at > c->size || c->size - at < need) {
 		size_t sz = need > 65536 ? need : 65536;
 
-		c = malloc(sizeof(*c) + sz);
+		c = chunk_new(a, sz);
 		if (c == NULL) {
 			a->failed = 1;
 			return NULL;
 		}
-		c->size = sz;
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;

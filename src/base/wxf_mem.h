@@ -47,4 +47,21 @@ int wxf_arena_failed(const wxf_arena *a);
  * allocation failure or size overflow (nothing changed). */
 int wxf_arena_grow(wxf_arena *a, void **v, size_t *cap, size_t need, size_t elem);
 
+/*
+ * Spilling: once the arena holds `after` bytes, its new chunks are pages of one unnamed file
+ * in dir (mkstemp, unlinked at once: it goes with the arena, however the run ends), reserved
+ * on the disk first (posix_fallocate: a full disk is a refusal, not a crash) and mapped
+ * shared, WXF_ARENA_SPILL_CHUNK bytes at a time.  The kernel writes such pages out and reads
+ * them back as memory requires, so what the arena holds is bounded by the disk, not by the
+ * memory: a model of millions of messages (src/model) runs in a machine or a memory limit
+ * smaller than itself.  Pointers stay valid; nothing else changes for the arena's users.
+ * When the file cannot be made or grown, chunks come from memory again and
+ * wxf_arena_spill_errno says why.  WXF_OK, or WXF_ENOMEM copying dir.
+ */
+#define WXF_ARENA_SPILL_CHUNK ((size_t)8 << 20)
+int wxf_arena_spill(wxf_arena *a, const char *dir, size_t after);
+/* The errno that stopped spilling (0: none); bytes in file chunks so far. */
+int wxf_arena_spill_errno(const wxf_arena *a);
+size_t wxf_arena_spilled(const wxf_arena *a);
+
 #endif

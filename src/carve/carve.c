@@ -24,6 +24,7 @@
  * files by fingerprint, see cv_sp_open): peak memory does not grow with the file.
  */
 #include "config.h"
+#include "base/wxf_file.h"
 #include "carve_int.h"
 
 #include <stdatomic.h>
@@ -397,7 +398,7 @@ oom:
 	if ((e = cv_sp_io_errno(&x)) != 0)
 		rc = wxf_err_set(err, WXF_EIO, "temporary folder %s full or not writable: the "
 		    "carver's spill file could not be written (%s); free space there or set TMPDIR",
-		    cv_sp_tmpdir(), strerror(e));
+		    wxf_tmpdir(), strerror(e));
 	else
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory while carving");
 out:

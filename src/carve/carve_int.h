@@ -307,8 +307,6 @@ int cv_sp_worker_init(cv_spill *sp, unsigned n_wk);
 /* The errno of the first spill write that failed in this run (master or any worker), or 0:
  * tells a full temporary directory from a lack of memory. */
 int cv_sp_io_errno(const struct cx *x);
-/* The folder the spill files go to: $TMPDIR, else /tmp. */
-const char *cv_sp_tmpdir(void);
 void cv_sp_worker_free(cv_spill *sp, unsigned n_wk);
 int cv_sp_live(cv_spill *sp, uint64_t fp);
 int cv_sp_take(cx *x, const cv_rec *r, int sig, uint64_t fp, wxf_status status, int conf, int truncated,

@@ -826,22 +826,14 @@ sp_close_set(sp_stream **set, unsigned n)
 	*set = NULL;
 }
 
-/* A temporary file for spilling: tmpfile(3), an unnamed file in /tmp removed when closed.  A
+/* A temporary file for spilling: an unnamed file in wxf_tmpdir() removed when closed.  A
  * file system, not memory: an anonymous memory file (memfd) measured 3-8 % faster on the
  * speed bench, but its pages cannot be evicted without swap, so a large image would hold
  * about a third of its size in RAM. */
-const char *
-cv_sp_tmpdir(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	return t != NULL && *t != '\0' ? t : "/tmp";
-}
-
 static FILE *
 sp_tmp(void)
 {
-	char *path = wxf_xasprintf("%s/wxf-carve.XXXXXX", cv_sp_tmpdir());
+	char *path = wxf_xasprintf("%s/wxf-carve.XXXXXX", wxf_tmpdir());
 	int fd = mkstemp(path);
 	FILE *f = NULL;
 

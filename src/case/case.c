@@ -426,6 +426,25 @@ drop_ambiguous(case_run *r, size_t first)
 	r->n_accts = j;
 }
 
+/* How much of an account's model stays in memory before the rest goes to a file the kernel
+ * pages (wxf_model_spill): 64 MiB, about 70,000 messages; WXF_MODEL_SPILL_MB sets it (tests:
+ * 0 spills from the first byte). */
+static size_t
+case_model_spill_after(void)
+{
+	const char *e = getenv("WXF_MODEL_SPILL_MB");
+	char *end;
+	unsigned long long mb;
+
+	if (e != NULL && *e >= '0' && *e <= '9') {
+		errno = 0;
+		mb = strtoull(e, &end, 10);
+		if (errno == 0 && *end == '\0' && mb <= (SIZE_MAX >> 20))
+			return (size_t)mb << 20;
+	}
+	return (size_t)64 << 20;
+}
+
 static int
 case_accounts_of(case_run *r, const wxf_inventory *inv, const char *sub_work, wxf_err *err)
 {
@@ -458,6 +477,9 @@ case_accounts_of(case_run *r, const wxf_inventory *inv, const char *sub_work, wx
 		    wxf_xstrdup(a->work_leaf);
 		if ((rc = wxf_model_new(&a->m, err)) != WXF_OK)
 			return rc;
+		/* a large account's messages live in a file the kernel pages (bounded memory) */
+		if (wxf_model_spill(a->m, wxf_tmpdir(), case_model_spill_after()) != WXF_OK)
+			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		/* record ids from the evidence's content, not from how its path was spelt: the
 		 * files records can be cited in (databases and their -wal/-journal; everything in a
 		 * folder a driver reads itself) */
@@ -599,6 +621,14 @@ case_read(case_run *r, wxf_err *err)
 		case_db_statements(r, a);
 		if ((rc = wxf_model_finish(a->m, err)) != WXF_OK)
 			return rc;
+		if (wxf_model_spilled(a->m) > 0)
+			wxf_log_info(r->log, "%s: %zu MB of the model kept in a file in %s (paged by the "
+			    "kernel: bounded memory)", a->dir, (wxf_model_spilled(a->m) + (1 << 20) - 1) >> 20,
+			    wxf_tmpdir());
+		if (wxf_model_spill_errno(a->m) != 0)
+			wxf_log_warn(r->log, "%s: the messages could not be kept in a file in %s (%s): "
+			    "they were kept in memory (set TMPDIR to a folder with room)", a->dir,
+			    wxf_tmpdir(), strerror(wxf_model_spill_errno(a->m)));
 		r->s->n_msgs += a->m->n_msgs;
 		r->s->n_payments += a->m->n_payments;
 	}

@@ -157,6 +157,24 @@ mput(wxf_model *m, wxf_strmap *map, const char *key, void *val)
 }
 
 int
+wxf_model_spill(wxf_model *m, const char *dir, size_t after)
+{
+	return wxf_arena_spill(m->arena, dir, after);
+}
+
+int
+wxf_model_spill_errno(const wxf_model *m)
+{
+	return wxf_arena_spill_errno(m->arena);
+}
+
+size_t
+wxf_model_spilled(const wxf_model *m)
+{
+	return wxf_arena_spilled(m->arena);
+}
+
+int
 wxf_model_failed(const wxf_model *m)
 {
 	return m->oom || wxf_arena_failed(m->arena);

@@ -577,6 +577,13 @@ typedef struct wxf_model {
 int wxf_model_failed(const wxf_model *m);
 /* Creates an empty model.  Returns WXF_OK or WXF_ENOMEM. */
 int wxf_model_new(wxf_model **m, wxf_err *err);
+/* Keeps the model's objects and strings in a file in dir once they take `after` bytes
+ * (wxf_arena_spill): its memory need then stays bounded whatever the number of messages.
+ * WXF_OK or WXF_ENOMEM. */
+int wxf_model_spill(wxf_model *m, const char *dir, size_t after);
+/* The errno that stopped the model spilling (0: none); the bytes it spilled. */
+int wxf_model_spill_errno(const wxf_model *m);
+size_t wxf_model_spilled(const wxf_model *m);
 /* Frees the model and everything in it; NULL-safe; sets *m to NULL. */
 void wxf_model_free(wxf_model **m);
 

@@ -17,6 +17,8 @@
 #include "base/wxf_time.h"
 #include "base/wxf_xml.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -294,6 +296,74 @@ test_grow(void)
 	    "grow: size overflow is WXF_ENOMEM");
 	ok(v != NULL && cap == 32, "grow: a failure leaves the vector as it was");
 	free(v);
+}
+
+/* An arena that spills keeps its chunks, past the threshold, in pages of an unnamed file: the
+ * content is what it would be in memory; where no file can be made, memory again, and why. */
+static void
+test_arena_spill(void)
+{
+	char dir[4096], *p[600], *big, *s;
+	wxf_arena *a = wxf_arena_new(), *b = wxf_arena_new();
+	size_t i, bad = 0, n_files = 0;
+	DIR *d;
+	struct dirent *de;
+
+	wxf_fmt(dir, sizeof(dir), "%s/wxf-arena.XXXXXX", wxf_tmpdir());
+	if (a == NULL || b == NULL || mkdtemp(dir) == NULL) {
+		ok(0, "arena spill: set-up");
+		return;
+	}
+	is_int(wxf_arena_spill(a, dir, 100000), WXF_OK, "arena spill: set");
+	for (i = 0; i < 3; i++) {
+		p[i] = wxf_arena_alloc(a, 40000);
+		memset(p[i], (int)(i & 0xff), 40000);
+	}
+	ok(wxf_arena_spilled(a) == 0, "arena spill: below the threshold, memory");
+	for (; i < 600; i++) {
+		p[i] = wxf_arena_alloc(a, 40000);
+		if (p[i] != NULL)
+			memset(p[i], (int)(i & 0xff), 40000);
+	}
+	big = wxf_arena_alloc(a, (size_t)9 << 20);   /* more than a spill chunk */
+	if (big != NULL) {
+		big[0] = 'a';
+		big[((size_t)9 << 20) - 1] = 'z';
+	}
+	s = wxf_arena_strndup(a, "wxid_seller\0tail", 16);
+	ok(wxf_arena_spilled(a) >= (size_t)24 << 20 && wxf_arena_spill_errno(a) == 0 &&
+	    !wxf_arena_failed(a), "arena spill: past the threshold, chunks in the file (%zu bytes)",
+	    wxf_arena_spilled(a));
+	for (i = 0; i < 600; i++) {
+		size_t k;
+
+		if (p[i] == NULL) {
+			bad++;
+			continue;
+		}
+		for (k = 0; k < 40000; k += 997)
+			bad += (unsigned char)p[i][k] != (i & 0xff);
+		bad += (unsigned char)p[i][39999] != (i & 0xff);
+	}
+	ok(bad == 0 && big != NULL && big[0] == 'a' && big[((size_t)9 << 20) - 1] == 'z' &&
+	    s != NULL && memcmp(s, "wxid_seller\0tail", 17) == 0,
+	    "arena spill: every object holds what was written (memory and file chunks alike)");
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			n_files += de->d_name[0] != '.';
+		closedir(d);
+	}
+	is_int(n_files, 0, "arena spill: the file has no name (it goes with the arena)");
+	wxf_arena_free(&a);
+	ok(a == NULL, "arena spill: freed");
+
+	is_int(wxf_arena_spill(b, "/nonexistent/wxf-arena", 0), WXF_OK, "arena spill: no folder, set");
+	s = wxf_arena_alloc(b, 100000);
+	ok(s != NULL && wxf_arena_spill_errno(b) == ENOENT && wxf_arena_spilled(b) == 0 &&
+	    !wxf_arena_failed(b), "arena spill: no folder: memory, and the reason kept (%s)",
+	    strerror(wxf_arena_spill_errno(b)));
+	wxf_arena_free(&b);
+	rmdir(dir);
 }
 
 static void
@@ -800,6 +870,7 @@ main(void)
 	test_escape();
 	test_fmt();
 	test_grow();
+	test_arena_spill();
 	test_strmap();
 	test_sniff();
 	test_xml();
