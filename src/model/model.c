@@ -1304,10 +1304,39 @@ textless(const wxf_msg *x)
  * m->fragments, and a fragment given its text by a witness (the full-text index) is a
  * partially recovered message.  Returns 0, or -1 when out of memory.
  */
+/* The table a message's row is in, "" when unknown. */
+static const char *
+table_of(const wxf_msg *x)
+{
+	return x->table != NULL ? x->table : "";
+}
+
+/* The first intact message of x's table with x's server id: live maps a server id to the
+ * first intact message of any table; live_tab ("<table> LF <server id>") holds the first of
+ * another table only, where there is one (AppMessage beside message): one key per message,
+ * not two, and no key string made per message. */
+static wxf_msg *
+live_of(wxf_model *m, wxf_strmap *live, wxf_strmap *live_tab, const wxf_msg *x)
+{
+	wxf_msg *y = wxf_strmap_get(live, x->server_id);
+	char key[256];
+	const char *k = key;
+
+	if (y == NULL || strcmp(table_of(y), table_of(x)) == 0)
+		return y;
+	if (live_tab->n == 0)
+		return NULL;
+	if ((size_t)wxf_fmt(key, sizeof(key), "%s\n%s", table_of(x), x->server_id) >= sizeof(key) &&
+	    (k = wxf_model_printf(m, "%s\n%s", table_of(x), x->server_id)) == NULL)
+		return NULL;
+	return wxf_strmap_get(live_tab, k);
+}
+
 static int
 fold_witnesses(wxf_model *m)
 {
-	wxf_strmap live = WXF_STRMAP_INIT, rec = WXF_STRMAP_INIT, folded = WXF_STRMAP_INIT;
+	wxf_strmap live = WXF_STRMAP_INIT, live_tab = WXF_STRMAP_INIT, rec = WXF_STRMAP_INIT;
+	wxf_strmap folded = WXF_STRMAP_INIT;
 	wxf_strmap by_text = WXF_STRMAP_INIT, text_dup = WXF_STRMAP_INIT;
 	size_t i, j;
 	int rc = -1;
@@ -1317,17 +1346,22 @@ fold_witnesses(wxf_model *m)
 	wxf_model_sort(m);
 	for (i = 0; i < m->n_msgs; i++) {
 		wxf_msg *x = m->msgs[i];
-		const char *k;
 
 		if (x->server_id == NULL)
 			continue;
-		/* intact messages by (table, server id), and by server id alone */
-		if (x->prov.status == WXF_STATUS_INTACT && x->duplicate_of == NULL &&
-		    ((k = wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
-		    x->server_id)) == NULL ||
-		    (wxf_strmap_get(&live, k) == NULL && wxf_strmap_put(&live, k, x) < 0) ||
-		    (wxf_strmap_get(&live, x->server_id) == NULL && wxf_strmap_put(&live, x->server_id, x) < 0)))
-			goto out;
+		/* intact messages by server id alone, and by (table, server id) (live_of) */
+		if (x->prov.status == WXF_STATUS_INTACT && x->duplicate_of == NULL) {
+			wxf_msg *y = wxf_strmap_get(&live, x->server_id);
+			const char *k;
+
+			if (y == NULL) {
+				if (wxf_strmap_put(&live, x->server_id, x) < 0)
+					goto out;
+			} else if (strcmp(table_of(y), table_of(x)) != 0 &&
+			    ((k = wxf_model_printf(m, "%s\n%s", table_of(x), x->server_id)) == NULL ||
+			    (wxf_strmap_get(&live_tab, k) == NULL && wxf_strmap_put(&live_tab, k, x) < 0)))
+				goto out;
+		}
 		if (wxf_prov_recovered(&x->prov) && wxf_strmap_get(&rec, x->server_id) == NULL &&
 		    wxf_strmap_put(&rec, x->server_id, x) < 0)
 			goto out;
@@ -1355,8 +1389,8 @@ fold_witnesses(wxf_model *m)
 		if (x->prov.status == WXF_STATUS_INTACT && x->duplicate_of != NULL) {
 			to = wxf_strmap_get(&m->idx_msg, x->duplicate_of);
 		} else if (x->prov.status != WXF_STATUS_INTACT && x->server_id != NULL &&
-		    wxf_strmap_get(&live, wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
-		    x->server_id)) == NULL && (to = wxf_strmap_get(&live, x->server_id)) != NULL &&
+		    live_of(m, &live, &live_tab, x) == NULL &&
+		    (to = wxf_strmap_get(&live, x->server_id)) != NULL &&
 		    wxf_prov_recovered(&x->prov) && wxf_strmap_get(&folded, to->id) == NULL) {
 			/* a deleted row whose only live copy is in another table (AppMessage keeps
 			 * the XML of a deleted app message): the row is the message, the copy its
@@ -1365,8 +1399,7 @@ fold_witnesses(wxf_model *m)
 				goto out;
 			continue;
 		} else if (x->prov.status != WXF_STATUS_INTACT && x->server_id != NULL &&
-		    (to = wxf_strmap_get(&live, wxf_model_printf(m, "%s\n%s", x->table != NULL ? x->table : "",
-		    x->server_id))) != NULL && to != x) {
+		    (to = live_of(m, &live, &live_tab, x)) != NULL && to != x) {
 			if (to->is_recall && !x->is_recall && x->body != NULL) {
 				if ((w = fold_into(m, to, x, WXF_WIT_OLDER, x->body)) < 0)
 					goto out;
@@ -1438,6 +1471,7 @@ fold_witnesses(wxf_model *m)
 	rc = 0;
 out:
 	wxf_strmap_free(&live);
+	wxf_strmap_free(&live_tab);
 	wxf_strmap_free(&rec);
 	wxf_strmap_free(&folded);
 	wxf_strmap_free(&by_text);
