@@ -703,14 +703,14 @@ wxf_msg_xw(wxf_model *m, wxf_msg *msg)
 {
 	wxf_msg_x *x;
 
-	if (msg->x != NULL && msg->x != &wxf_msg_x_none && msg->x != &m->x_scratch)
-		return (wxf_msg_x *)msg->x;   /* this message's own, made below */
+	if (msg->x != &wxf_msg_x_none)   /* the message's own (wxf_model_new_msg sets none) */
+		return (wxf_msg_x *)msg->x;
 	if ((x = wxf_arena_alloc(m->arena, sizeof(*x))) == NULL) {
 		m->oom = 1;
 		m->x_scratch = wxf_msg_x_none;
 		return &m->x_scratch;
 	}
-	*x = msg->x != NULL && msg->x != &m->x_scratch ? *msg->x : wxf_msg_x_none;
+	*x = wxf_msg_x_none;
 	msg->x = x;
 	return x;
 }

@@ -81,6 +81,15 @@ col(const wxf_sqlrow *r, const char *name)
 }
 
 /* Text (or integer as decimal) copied into the model; NULL for NULL/absent. */
+/* The bytes of a text or blob value up to its first NUL (what a C string of it holds). */
+static size_t
+text_len(const wxf_sqlval *v)
+{
+	const void *z = memchr(v->p, '\0', v->n);
+
+	return z != NULL ? (size_t)((const uint8_t *)z - v->p) : v->n;
+}
+
 static const char *
 cstr(wxf_model *m, const wxf_sqlrow *r, const char *name)
 {
@@ -90,14 +99,8 @@ cstr(wxf_model *m, const wxf_sqlrow *r, const char *name)
 		return NULL;
 	switch (v->type) {
 	case WXF_SQL_TEXT:
-	case WXF_SQL_BLOB: {
-		size_t n = v->n;
-		const void *z = memchr(v->p, '\0', n);
-
-		if (z != NULL)
-			n = (size_t)((const uint8_t *)z - v->p);
-		return wxf_model_strndup(m, (const char *)v->p, n);
-	}
+	case WXF_SQL_BLOB:
+		return wxf_model_strndup(m, (const char *)v->p, text_len(v));
 	case WXF_SQL_INT:
 		return wxf_model_printf(m, "%lld", (long long)v->i);
 	case WXF_SQL_FLOAT:
@@ -120,14 +123,11 @@ static const char *
 cname(wxf_model *m, const wxf_sqlrow *r, const char *name)
 {
 	const wxf_sqlval *v = col(r, name);
-	const void *z;
 	size_t n;
 
 	if (v == NULL || (v->type != WXF_SQL_TEXT && v->type != WXF_SQL_BLOB))
 		return cstr_ne(m, r, name);
-	n = v->n;
-	if ((z = memchr(v->p, '\0', n)) != NULL)
-		n = (size_t)((const uint8_t *)z - v->p);
+	n = text_len(v);
 	return n == 0 ? NULL : wxf_model_intern(m, (const char *)v->p, n);
 }
 
