@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,49 +233,84 @@ wxf_arena_spilled(const wxf_arena *a)
 	return a->spilled;
 }
 
+/* An unnamed file in dir: made by mkstemp as dir/wxf-<tag>.XXXXXX and unlinked at once, so
+ * that it goes with its last descriptor or mapping, however the run ends.  Its descriptor, or
+ * -1 with *err set. */
+static int
+unnamed_file(const char *dir, const char *tag, int *err)
+{
+	size_t dl = strlen(dir), tl = strlen(tag);
+	char *path = malloc(dl + tl + sizeof("/wxf-.XXXXXX"));
+	int fd;
+
+	if (path == NULL) {
+		*err = ENOMEM;
+		return -1;
+	}
+	memcpy(path, dir, dl);
+	memcpy(path + dl, "/wxf-", 5);
+	memcpy(path + dl + 5, tag, tl);
+	memcpy(path + dl + 5 + tl, ".XXXXXX", sizeof(".XXXXXX"));
+	fd = mkstemp(path);
+	if (fd < 0)
+		*err = errno != 0 ? errno : EIO;
+	else
+		unlink(path);
+	free(path);
+	return fd;
+}
+
+/* len bytes of fd from off, reserved on the disk first (a write into a mapped page past a full
+ * disk would be SIGBUS) and mapped shared; NULL with *err set. */
+static void *
+map_reserved(int fd, off_t off, size_t len, int *err)
+{
+	void *p;
+	int rc;
+
+	if ((off_t)len < 0 || off > (off_t)(INT64_MAX - (int64_t)len)) {
+		*err = EFBIG;
+		return NULL;
+	}
+	if ((rc = posix_fallocate(fd, off, (off_t)len)) != 0) {
+		*err = rc;
+		return NULL;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+	if (p == MAP_FAILED) {
+		*err = errno != 0 ? errno : ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+static size_t
+page_round(size_t len)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t p = pg > 0 ? (size_t)pg : 4096;
+
+	return len > SIZE_MAX - p ? 0 : (len + p - 1) / p * p;
+}
+
 /* A chunk of at least sz bytes in the spill file, or NULL (spill_errno says why; the caller
  * then takes memory). */
 static struct chunk *
 chunk_map(wxf_arena *a, size_t sz)
 {
-	long pg = sysconf(_SC_PAGESIZE);
-	size_t len = sizeof(struct chunk) + sz, p = pg > 0 ? (size_t)pg : 4096;
+	size_t len = sizeof(struct chunk) + sz;
 	struct chunk *c;
-	int rc;
 
 	if (len < WXF_ARENA_SPILL_CHUNK)
 		len = WXF_ARENA_SPILL_CHUNK;
-	len = (len + p - 1) / p * p;
-	if (a->spill_fd < 0) {
-		char *path = malloc(strlen(a->spill_dir) + sizeof("/wxf-model.XXXXXX"));
-
-		if (path == NULL)
-			return NULL;
-		strcpy(path, a->spill_dir);
-		strcat(path, "/wxf-model.XXXXXX");
-		a->spill_fd = mkstemp(path);
-		if (a->spill_fd < 0)
-			a->spill_errno = errno != 0 ? errno : EIO;
-		else
-			unlink(path);   /* gone with the descriptor, whatever ends the run */
-		free(path);
-		if (a->spill_fd < 0)
-			return NULL;
-	}
-	if ((off_t)len < 0 || a->spill_off > (off_t)(INT64_MAX - (int64_t)len)) {
+	if ((len = page_round(len)) == 0) {
 		a->spill_errno = EFBIG;
 		return NULL;
 	}
-	/* the disk blocks first: a write into a mapped page past a full disk would be SIGBUS */
-	if ((rc = posix_fallocate(a->spill_fd, a->spill_off, (off_t)len)) != 0) {
-		a->spill_errno = rc;
+	if (a->spill_fd < 0 && (a->spill_fd = unnamed_file(a->spill_dir, "model", &a->spill_errno)) < 0)
 		return NULL;
-	}
-	c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, a->spill_fd, a->spill_off);
-	if (c == MAP_FAILED) {
-		a->spill_errno = errno != 0 ? errno : ENOMEM;
+	if ((c = map_reserved(a->spill_fd, a->spill_off, len, &a->spill_errno)) == NULL)
 		return NULL;
-	}
 	a->spill_off += (off_t)len;
 	a->spilled += len;
 	c->size = len - sizeof(*c);
@@ -397,4 +433,150 @@ wxf_arena_grow(wxf_arena *a, void **v, size_t *cap, size_t need, size_t elem)
 	*v = nv;
 	*cap = ncap;
 	return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Tables (wxf_table_spill) */
+
+struct table_hdr {
+	size_t map_len;      /* 0: malloc'd; else the length of its file's mapping */
+	size_t size;
+};
+
+static char *tbl_dir;          /* NULL: tables are malloc'd */
+static size_t tbl_after;
+static atomic_int tbl_errno;
+static atomic_size_t tbl_cur, tbl_peak;
+
+int
+wxf_table_spill(const char *dir, size_t after)
+{
+	char *d = NULL;
+
+	if (dir != NULL && (d = strdup(dir)) == NULL)
+		return WXF_ENOMEM;
+	free(tbl_dir);
+	tbl_dir = d;
+	tbl_after = after;
+	atomic_store(&tbl_errno, 0);
+	atomic_store(&tbl_peak, atomic_load(&tbl_cur));
+	return WXF_OK;
+}
+
+int
+wxf_table_spill_errno(void)
+{
+	return atomic_load(&tbl_errno);
+}
+
+size_t
+wxf_table_spilled_peak(void)
+{
+	return atomic_load(&tbl_peak);
+}
+
+static int
+table_spills(size_t n)
+{
+	return tbl_dir != NULL && n >= tbl_after && atomic_load(&tbl_errno) == 0;
+}
+
+/* n bytes and the header in a file of their own, or NULL (tbl_errno says why). */
+static struct table_hdr *
+table_map(size_t n)
+{
+	size_t len = page_round(sizeof(struct table_hdr) + n), cur, pk;
+	struct table_hdr *h;
+	int fd, err = 0;
+
+	if (len == 0)
+		err = EFBIG;
+	else if ((fd = unnamed_file(tbl_dir, "table", &err)) >= 0) {
+		h = map_reserved(fd, 0, len, &err);
+		close(fd);   /* the mapping keeps the file */
+		if (h != NULL) {
+			h->map_len = len;
+			cur = atomic_fetch_add(&tbl_cur, len) + len;
+			pk = atomic_load(&tbl_peak);
+			while (pk < cur && !atomic_compare_exchange_weak(&tbl_peak, &pk, cur))
+				;
+			return h;
+		}
+	}
+	{
+		int none = 0;
+
+		atomic_compare_exchange_strong(&tbl_errno, &none, err != 0 ? err : EIO);
+	}
+	return NULL;
+}
+
+void *
+wxf_table_alloc(size_t n)
+{
+	struct table_hdr *h = NULL;
+
+	if (n > SIZE_MAX - sizeof(*h))
+		return NULL;
+	if (table_spills(n))
+		h = table_map(n);
+	if (h == NULL && (h = calloc(1, sizeof(*h) + n)) == NULL)
+		return NULL;
+	h->size = n;
+	return h + 1;
+}
+
+void
+wxf_table_free(void *p)
+{
+	struct table_hdr *h;
+
+	if (p == NULL)
+		return;
+	h = (struct table_hdr *)p - 1;
+	if (h->map_len != 0) {
+		atomic_fetch_sub(&tbl_cur, h->map_len);
+		munmap(h, h->map_len);
+	} else
+		free(h);
+}
+
+int
+wxf_table_grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap, old;
+	struct table_hdr *h;
+	void *nv;
+
+	if (need <= *cap)
+		return WXF_OK;
+	if (elem == 0)
+		return WXF_ENOMEM;
+	ncap = *cap ? *cap : 16;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return WXF_ENOMEM;
+		ncap *= 2;
+	}
+	if (ncap > (SIZE_MAX - sizeof(*h)) / elem)
+		return WXF_ENOMEM;
+	old = *v != NULL ? *cap * elem : 0;
+	h = *v != NULL ? (struct table_hdr *)*v - 1 : NULL;
+	if (h != NULL && h->map_len == 0 && !table_spills(ncap * elem)) {
+		/* in memory and staying there */
+		if ((h = realloc(h, sizeof(*h) + ncap * elem)) == NULL)
+			return WXF_ENOMEM;
+		h->size = ncap * elem;
+		nv = h + 1;
+		memset((unsigned char *)nv + old, 0, ncap * elem - old);
+	} else {
+		if ((nv = wxf_table_alloc(ncap * elem)) == NULL)
+			return WXF_ENOMEM;
+		if (old > 0)
+			memcpy(nv, *v, old);
+		wxf_table_free(*v);
+	}
+	*v = nv;
+	*cap = ncap;
+	return WXF_OK;
 }

@@ -64,4 +64,27 @@ int wxf_arena_spill(wxf_arena *a, const char *dir, size_t after);
 int wxf_arena_spill_errno(const wxf_arena *a);
 size_t wxf_arena_spilled(const wxf_arena *a);
 
+/*
+ * Tables: the flat tables that grow with the evidence (hash slots of a map of every message,
+ * vectors of every message, the writers' event list).  Once wxf_table_spill(dir, after) is
+ * set, a table of `after` bytes or more is the pages of an unnamed file of its own in dir
+ * (made and removed as arena spilling makes its file; reserved with posix_fallocate; mapped
+ * shared), which the kernel writes out and reads back as memory requires: with the arena's
+ * spilling this bounds the memory of a run that no file page can stand in for, whatever the
+ * evidence holds.  Smaller tables, every table while spilling is off, and a table whose file
+ * cannot be made or grown are malloc'd (wxf_table_spill_errno keeps the first reason).
+ * Process-wide: set it before threads start and clear it (dir NULL) after they end; the
+ * tables themselves may be made and freed by any thread.
+ */
+int wxf_table_spill(const char *dir, size_t after);   /* WXF_OK, or WXF_ENOMEM copying dir */
+int wxf_table_spill_errno(void);
+/* The most bytes held in table files at once, since the last wxf_table_spill. */
+size_t wxf_table_spilled_peak(void);
+/* A zeroed table of n bytes (16-byte aligned), or NULL. */
+void *wxf_table_alloc(size_t n);
+/* wxf_grow for a table: WXF_OK or WXF_ENOMEM (nothing changed); the new elements are zeroed. */
+int wxf_table_grow(void **v, size_t *cap, size_t need, size_t elem);
+/* Frees a table of wxf_table_alloc or wxf_table_grow; NULL is a no-op. */
+void wxf_table_free(void *p);
+
 #endif

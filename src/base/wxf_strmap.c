@@ -3,6 +3,7 @@
 #include "config.h"
 #include "wxf_strmap.h"
 #include "wxf_err.h"
+#include "wxf_mem.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,7 +55,7 @@ reserve_one(wxf_strmap *m)
 	if (m->cap > SIZE_MAX / 2 / sizeof(*ns))
 		return WXF_ENOMEM;
 	ncap = m->cap ? m->cap * 2 : MAP_MIN;
-	ns = calloc(ncap, sizeof(*ns));
+	ns = wxf_table_alloc(ncap * sizeof(*ns));   /* a table: may be file pages */
 	if (ns == NULL)
 		return WXF_ENOMEM;
 	for (size_t j = 0; j < m->cap; j++) {
@@ -66,7 +67,7 @@ reserve_one(wxf_strmap *m)
 			;
 		ns[i] = m->s[j];
 	}
-	free(m->s);
+	wxf_table_free(m->s);
 	m->s = ns;
 	m->cap = ncap;
 	return WXF_OK;
@@ -125,7 +126,7 @@ wxf_strmap_free(wxf_strmap *m)
 {
 	if (m == NULL)
 		return;
-	free(m->s);
+	wxf_table_free(m->s);
 	m->s = NULL;
 	m->cap = m->n = 0;
 }

@@ -445,6 +445,16 @@ case_model_spill_after(void)
 	return (size_t)64 << 20;
 }
 
+/* The size from which a table (a map or vector of every message, the writers' events) is the
+ * pages of a file too (wxf_table_spill): 8 MiB, or the model's threshold when that is lower. */
+static size_t
+case_table_spill_after(void)
+{
+	size_t m = case_model_spill_after();
+
+	return m < ((size_t)8 << 20) ? m : (size_t)8 << 20;
+}
+
 static int
 case_accounts_of(case_run *r, const wxf_inventory *inv, const char *sub_work, wxf_err *err)
 {
@@ -988,6 +998,12 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	r.env.limit = limit_cb;
 	r.env.limit_arg = &r;
 
+	/* the tables that grow with the messages are file pages past their threshold, as the
+	 * models are (bounded memory) */
+	if (wxf_table_spill(wxf_tmpdir(), case_table_spill_after()) != WXF_OK) {
+		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
+		goto done;
+	}
 	k = step_begin(&r, "检材登记与哈希", "inventory and hashes of the evidence, read-only");
 	if ((rc = case_intake(&r, evidence, n, err)) != WXF_OK)
 		goto done;
@@ -1023,6 +1039,14 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 	if ((rc = case_write(&r, err)) == WXF_OK)
 		s->step = WXF_CASE_DONE;
 done:
+	if (wxf_table_spilled_peak() > 0)
+		wxf_log_info(r.log, "at most %zu MB of tables (indexes of messages, events) kept in "
+		    "files in %s (paged by the kernel: bounded memory)",
+		    (wxf_table_spilled_peak() + (1 << 20) - 1) >> 20, wxf_tmpdir());
+	if (wxf_table_spill_errno() != 0)
+		wxf_log_warn(r.log, "tables could not be kept in files in %s (%s): they were kept in "
+		    "memory (set TMPDIR to a folder with room)", wxf_tmpdir(),
+		    strerror(wxf_table_spill_errno()));
 	if (rc == WXF_ENOMEM && err != NULL && err->msg[0] == '\0')
 		wxf_err_set(err, WXF_ENOMEM, "out of memory");
 	if (r.audit.f != NULL) {
@@ -1062,6 +1086,7 @@ done:
 	wxf_tags_free(&r.tags);
 	free(r.tags_data);
 	free(r.out_abs);
+	wxf_table_spill(NULL, 0);
 	return rc;
 }
 

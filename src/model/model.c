@@ -133,13 +133,14 @@ wxf_id_kind_guess(const char *u)
 /* ------------------------------------------------------------------------------------------ */
 /* Model */
 
-/* wxf_grow and wxf_strmap_put on the model's own vectors and maps; a failure is also kept in
+/* wxf_table_grow (vectors of every message may be file pages: wxf_table_spill) and
+ * wxf_strmap_put on the model's own vectors and maps; a failure is also kept in
  * m->oom, so that a caller that cannot pass WXF_ENOMEM up still ends the run with it
  * (wxf_model_failed, checked by wxf_model_finish). */
 static int
 mgrow(wxf_model *m, void **v, size_t *cap, size_t need, size_t elem)
 {
-	if (wxf_grow(v, cap, need, elem) != WXF_OK) {
+	if (wxf_table_grow(v, cap, need, elem) != WXF_OK) {
 		m->oom = 1;
 		return -1;
 	}
@@ -205,14 +206,14 @@ wxf_model_free(wxf_model **mp)
 	if (mp == NULL || *mp == NULL)
 		return;
 	m = *mp;
-	free(m->sources);
-	free(m->identities);
-	free(m->groups);
-	free(m->convs);
-	free(m->msgs);
-	free(m->fragments);
-	free(m->payments);
-	free(m->anomalies);
+	wxf_table_free(m->sources);
+	wxf_table_free(m->identities);
+	wxf_table_free(m->groups);
+	wxf_table_free(m->convs);
+	wxf_table_free(m->msgs);
+	wxf_table_free(m->fragments);
+	wxf_table_free(m->payments);
+	wxf_table_free(m->anomalies);
 	wxf_strmap_free(&m->idx_ident);
 	wxf_strmap_free(&m->idx_group);
 	wxf_strmap_free(&m->idx_conv);

@@ -31,7 +31,8 @@ rpt_ev_type_name(rpt_ev_type t)
 static void
 ev_add(rpt_ctx *c, size_t *cap, const rpt_event *e)
 {
-	wxf_xgrow((void **)&c->ev, cap, c->n_ev + 1, sizeof(*c->ev));
+	if (wxf_table_grow((void **)&c->ev, cap, c->n_ev + 1, sizeof(*c->ev)) != WXF_OK)
+		wxf_oom((c->n_ev + 1) * sizeof(*c->ev));
 	c->ev[c->n_ev++] = *e;
 }
 
@@ -324,7 +325,10 @@ rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 	for (i = 0, n_ev = 0; i < c->n_parts; i++)
 		n_ev += count_part_events(c->parts[i].m);
 	if (n_ev > 0) {
-		c->ev = wxf_xcalloc(n_ev, sizeof(*c->ev));
+		/* a table (may be file pages: wxf_table_spill) of exactly the events */
+		if (n_ev > SIZE_MAX / sizeof(*c->ev) ||
+		    (c->ev = wxf_table_alloc(n_ev * sizeof(*c->ev))) == NULL)
+			wxf_oom(n_ev);
 		cap = n_ev;
 	}
 	for (i = 0; i < c->n_parts; i++)
@@ -359,7 +363,7 @@ rpt_event_model(const rpt_ctx *c, const rpt_event *e)
 void
 rpt_ctx_free(rpt_ctx *c)
 {
-	free(c->ev);
+	wxf_table_free(c->ev);
 	wxf_arena_free(&c->ev_strs);
 	free(c->tagged);
 	free(c->parts);

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The model in a file (wxf_model_spill): past a threshold (64 MiB; WXF_MODEL_SPILL_MB=0 here, so
 # that the small fixtures spill from their first byte) an account's messages, payments and
-# strings live in pages of an unnamed file in $TMPDIR that the kernel writes out and reads back.
+# strings live in pages of an unnamed file in $TMPDIR that the kernel writes out and reads back,
+# and so do its tables (wxf_table_spill: maps, vectors, the writers' events), a file each.
 # The bundle must not change with it: byte-identical to the in-memory run, one account or two.
 # Where the file cannot grow (files limited below a spill chunk), the run says so, keeps the model
 # in memory, exits 0 and gives the same bundle (a file that cannot be made at all: test_base).
@@ -24,6 +25,9 @@ WXF_MODEL_SPILL_MB=0 TMPDIR="$TMPD/tmp" run spill "$DEMO"
 is "$?" 0 "spilled from the first byte: exit 0"
 ok 'has "MB of the model kept in a file in $TMPD/tmp" "$TMPD/spill.err"' \
 	"the run says the model went to a file ($(grep -o 'kept in a file[^(]*' "$TMPD/spill.err" | head -1))"
+ok 'has "MB of tables (indexes of messages, events) kept in files in $TMPD/tmp" "$TMPD/spill.err" &&
+	! has "of tables (indexes" "$TMPD/ref.err"' \
+	"the tables (maps, vectors, events) went to files too, and only when spilled ($(grep -o 'at most [0-9]* MB of tables' "$TMPD/spill.err"))"
 ok 'same ref spill' "spilled: the bundle is byte-identical, work/, audit.jsonl and manifest included"
 ok '[ -z "$(ls -A "$TMPD/tmp")" ]' "spilled: nothing left in the temporary folder"
 "$WXF" verify "$TMPD/spill" > /dev/null 2>&1

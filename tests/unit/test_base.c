@@ -366,6 +366,97 @@ test_arena_spill(void)
 	rmdir(dir);
 }
 
+/* Mappings of this process whose path holds `part` (from /proc/self/maps); -1 unreadable. */
+static int
+maps_holding(const char *part)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[8192];
+	int n = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n += strstr(line, part) != NULL;
+	fclose(f);
+	return n;
+}
+
+static void
+test_table_spill(void)
+{
+	char dir[4096], part[4200];
+	uint32_t *v = NULL, *small;
+	size_t cap = 0, i, bad = 0, n_files = 0;
+	wxf_strmap m = WXF_STRMAP_INIT;
+	static char keys[20000][8];
+	DIR *d;
+	struct dirent *de;
+	int mapped;
+
+	wxf_fmt(dir, sizeof(dir), "%s/wxf-table.XXXXXX", wxf_tmpdir());
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "table spill: set-up");
+		return;
+	}
+	wxf_fmt(part, sizeof(part), "%s/wxf-table.", dir);
+	is_int(wxf_table_spill(dir, 65536), WXF_OK, "table spill: set");
+	small = wxf_table_alloc(1000);
+	ok(small != NULL && small[0] == 0 && small[249] == 0 && wxf_table_spilled_peak() == 0 &&
+	    maps_holding(part) == 0, "table spill: below the threshold, zeroed memory");
+	wxf_table_free(small);
+	/* a vector grown one element at a time: memory, then a file from 64 KiB on */
+	for (i = 0; i < 100000; i++) {
+		if (wxf_table_grow((void **)&v, &cap, i + 1, sizeof(*v)) != WXF_OK)
+			break;
+		bad += v[i] != 0;           /* new elements are zeroed, in memory and in a file */
+		v[i] = (uint32_t)(i * 2654435761u);
+	}
+	ok(i == 100000 && cap >= 100000, "table spill: grown to 100,000 elements");
+	for (i = 0; v != NULL && i < 100000; i++)
+		bad += v[i] != (uint32_t)(i * 2654435761u);
+	mapped = maps_holding(part);
+	ok(bad == 0, "table spill: every element holds what was written, across the move to a file");
+	ok(mapped == 1 || mapped == -1, "table spill: the vector is the pages of one file (%d mapping)",
+	    mapped);
+	ok(wxf_table_spilled_peak() >= 400000 && wxf_table_spill_errno() == 0,
+	    "table spill: at most %zu bytes in files", wxf_table_spilled_peak());
+	/* a map of 20,000 keys, its slots in a file */
+	for (i = 0; i < 20000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "w%zu", i);
+		if (wxf_strmap_put_new(&m, keys[i], keys[i]) != 1)
+			bad++;
+	}
+	for (i = 0; i < 20000; i++)
+		bad += wxf_strmap_get(&m, keys[i]) != keys[i];
+	ok(bad == 0 && wxf_strmap_count(&m) == 20000 && (maps_holding(part) == 2 ||
+	    maps_holding(part) == -1), "table spill: a map in a file finds every key");
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			n_files += de->d_name[0] != '.';
+		closedir(d);
+	}
+	is_int(n_files, 0, "table spill: the files have no name (they go with their tables)");
+	wxf_strmap_free(&m);
+	wxf_table_free(v);
+	ok(maps_holding(part) <= 0, "table spill: freed tables leave no mapping");
+	wxf_table_free(NULL);
+
+	/* a folder that does not exist: memory, and the reason kept */
+	is_int(wxf_table_spill("/nonexistent/wxf-table", 0), WXF_OK, "table spill: no folder, set");
+	v = NULL;
+	cap = 0;
+	mapped = wxf_table_grow((void **)&v, &cap, 5000, sizeof(*v));
+	ok(mapped == WXF_OK && v != NULL && v[4999] == 0 && wxf_table_spill_errno() == ENOENT &&
+	    wxf_table_spilled_peak() == 0,
+	    "table spill: no folder: memory, and the reason kept (%s)",
+	    strerror(wxf_table_spill_errno()));
+	wxf_table_free(v);
+	is_int(wxf_table_spill(NULL, 0), WXF_OK, "table spill: off");
+	ok(wxf_table_spill_errno() == 0, "table spill: off: no reason left over");
+	rmdir(dir);
+}
+
 static void
 test_strmap(void)
 {
@@ -871,6 +962,7 @@ main(void)
 	test_fmt();
 	test_grow();
 	test_arena_spill();
+	test_table_spill();
 	test_strmap();
 	test_sniff();
 	test_xml();
