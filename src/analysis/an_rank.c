@@ -7,7 +7,10 @@
  */
 #include "config.h"
 #include "analysis/analysis_int.h"
+#include "base/wxf_mem.h"
+#include "base/wxf_strmap.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,32 +45,49 @@ display_name(const wxf_model *m, const char *u)
 	return u;
 }
 
+/* A person's running totals, one row per person (not per message): found by name in a map
+ * that holds the row's index + 1. */
 typedef struct rk {
 	const char *u;
 	int64_t paid, n_paid, n_tr, from, to, first, last;
 	int ovf;
 } rk;
 
-static int
-rk_push(rk **v, size_t *n, size_t *cap, const rk *r)
-{
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		rk *nv = realloc(*v, nc * sizeof(*nv));
+typedef struct rk_set {
+	wxf_strmap idx;
+	rk *v;
+	size_t n, cap;
+} rk_set;
 
-		if (nv == NULL)
+/* Adds one message's or transfer's share (r: u, paid, n_paid, n_tr, from, to, and its time in
+ * first) to r->u's row.  The sums are the same in any order (the amounts added are never
+ * negative), so the rows do not depend on the order of the model's vectors. */
+static int
+rk_add(rk_set *s, const rk *r)
+{
+	uintptr_t at = (uintptr_t)wxf_strmap_get(&s->idx, r->u);
+	rk *row;
+
+	if (at == 0) {
+		if (wxf_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) != WXF_OK)
 			return -1;
-		*v = nv;
-		*cap = nc;
-	}
-	(*v)[(*n)++] = *r;
+		row = &s->v[s->n];
+		memset(row, 0, sizeof(*row));
+		row->u = r->u;
+		row->first = row->last = WXF_TIME_UNKNOWN;
+		if (wxf_strmap_put(&s->idx, row->u, (void *)(uintptr_t)(s->n + 1)) != WXF_OK)
+			return -1;
+		s->n++;
+	} else
+		row = &s->v[at - 1];
+	if (an_add(&row->paid, r->paid))
+		row->ovf = 1;
+	row->n_paid += r->n_paid;
+	row->n_tr += r->n_tr;
+	row->from += r->from;
+	row->to += r->to;
+	an_minmax(&row->first, &row->last, r->first);
 	return 0;
-}
-
-static int
-rk_cmp_u(const void *pa, const void *pb)
-{
-	return strcmp(((const rk *)pa)->u, ((const rk *)pb)->u);
 }
 
 static int
@@ -88,8 +108,8 @@ int
 an_build_ranking(an_ctx *c)
 {
 	const wxf_model *m = c->m;
-	rk *v = NULL;
-	size_t n = 0, cap = 0, nr = 0, n_users = 0;
+	rk_set set = { WXF_STRMAP_INIT, NULL, 0, 0 };
+	size_t nr = 0;
 	wxf_an_rank *out;
 
 	for (size_t i = 0; i < m->n_msgs; i++) {
@@ -106,7 +126,7 @@ an_build_ranking(an_ctx *c)
 			r.u = msg->talker;
 			r.to = 1;
 		}
-		if (r.u != NULL && rk_push(&v, &n, &cap, &r) < 0)
+		if (r.u != NULL && rk_add(&set, &r) < 0)
 			goto oom;
 	}
 	for (size_t i = 0; i < m->n_payments; i++) {
@@ -126,34 +146,27 @@ an_build_ranking(an_ctx *c)
 			r.paid = p->amount.fen;
 			r.n_paid = 1;
 		}
-		if (rk_push(&v, &n, &cap, &r) < 0)
+		if (rk_add(&set, &r) < 0)
 			goto oom;
 	}
-	if (n > 1)
-		qsort(v, n, sizeof(*v), rk_cmp_u);
-	/* one row per person (the arena keeps it): not one per message */
-	for (size_t i = 0; i < n; i++)
-		n_users += i == 0 || strcmp(v[i].u, v[i - 1].u) != 0;
-	out = n_users ? wxf_arena_alloc(c->ar, n_users * sizeof(*out)) : NULL;
-	if (n_users && out == NULL)
+	/* the rows kept (the arena keeps them) */
+	out = set.n ? wxf_arena_alloc(c->ar, set.n * sizeof(*out)) : NULL;
+	if (set.n && out == NULL)
 		goto oom;
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
+	for (size_t i = 0; i < set.n; i++) {
+		const rk *v = &set.v[i];
 		wxf_an_rank r;
 
 		memset(&r, 0, sizeof(r));
-		r.username = v[i].u;
-		r.first_ms = r.last_ms = WXF_TIME_UNKNOWN;
-		for (; j < n && strcmp(v[j].u, v[i].u) == 0; j++) {
-			if (an_add(&r.paid_fen, v[j].paid))
-				r.overflow = 1;
-			r.n_paid += v[j].n_paid;
-			r.n_transfers += v[j].n_tr;
-			r.msgs_from += v[j].from;
-			r.msgs_to += v[j].to;
-			an_minmax(&r.first_ms, &r.last_ms, v[j].first);
-		}
-		i = j;
+		r.username = v->u;
+		r.paid_fen = v->paid;
+		r.overflow = v->ovf;
+		r.n_paid = v->n_paid;
+		r.n_transfers = v->n_tr;
+		r.msgs_from = v->from;
+		r.msgs_to = v->to;
+		r.first_ms = v->first;
+		r.last_ms = v->last;
 		r.msgs = r.msgs_from + r.msgs_to;
 		if (an_streq(r.username, c->owner) || !person_like(kind_of(m, r.username)))
 			continue;
@@ -168,13 +181,15 @@ an_build_ranking(an_ctx *c)
 		qsort(out, nr, sizeof(*out), rank_cmp);
 	c->a->ranking = out;
 	c->a->n_ranking = nr;
-	free(v);
+	wxf_strmap_free(&set.idx);
+	free(set.v);
 	for (size_t i = 0; i < nr; i++)
 		if (out[i].overflow && an_note(c, "ranking: the amounts paid to %s overflow 64 bits",
 		    out[i].username) < 0)
 			return WXF_ENOMEM;
 	return WXF_OK;
 oom:
-	free(v);
+	wxf_strmap_free(&set.idx);
+	free(set.v);
 	return AN_NOMEM(c);
 }
