@@ -3,8 +3,10 @@
 # `make bench-case`: a whole `wxforensic case` over generated heavy-user Android extractions
 # (bench/case/gen_case.py: encrypted EnMicroMsg.db, ~2,000 conversations, ~5 % deleted) of
 # 100k and 1M messages (and 3M with BENCH_CASE_3M=1; other sizes with BENCH_CASE_SIZES="N N"),
-# one core (--jobs 1) and all cores.  Prints per size: wall time, peak RSS, bundle size and
-# bytes per message, and the time of each step taken from the audit log (each record is written
+# one core (--jobs 1) and all cores.  Prints per size: wall time, peak RSS (with the pages of
+# mapped files: evidence, decrypted image, the model and tables in $TMPDIR), peak anonymous
+# memory (RssAnon sampled every 0.2 s: what no file page stands in for), bundle size and bytes
+# per message, and the time of each step taken from the audit log (each record is written
 # when its step ends; no SOURCE_DATE_EPOCH here, it would freeze those times; with all cores
 # the writers run side by side and their records enter the log together, so they are timed
 # as one step, "writers"), then the growth ratios between sizes, then, when Chromium is
@@ -36,14 +38,25 @@ for n in $sizes; do
 		rm -rf "$out"
 		cat "$(find "$ev" -name EnMicroMsg.db)" > /dev/null   # page cache warm: the tool's time
 		/usr/bin/time -v -o "$work/bench-case-$n-$jobs.time" \
-		    "$wxf" case -q --jobs "$jobs" --key "$key" -o "$out" "$ev" > /dev/null 2>&1 || {
+		    "$wxf" case -q --jobs "$jobs" --key "$key" -o "$out" "$ev" > /dev/null 2>&1 &
+		tp=$!
+		# anonymous memory (what no file page stands in for), sampled every 0.2 s
+		anon=0
+		while kill -0 "$tp" 2> /dev/null; do
+			for c in $(cat "/proc/$tp/task/$tp/children" 2> /dev/null); do
+				a=$(awk '/^RssAnon:/ { print $2 }' "/proc/$c/status" 2> /dev/null || true)
+				[ -n "$a" ] && [ "$a" -gt "$anon" ] && anon=$a
+			done
+			sleep 0.2
+		done
+		if ! wait "$tp"; then
 			echo "case failed on $n messages (--jobs $jobs): see $work/bench-case-$n-$jobs.time" >&2
 			exit 1
-		}
+		fi
 		python3 - "$n" "$jobs" "$work/bench-case-$n-$jobs.time" "$out/audit.jsonl" \
-		    "$(du -sk --exclude=work "$out" | cut -f1)" >> "$results" <<'PY'
+		    "$(du -sk --exclude=work "$out" | cut -f1)" "$((anon / 1024))" >> "$results" <<'PY'
 import json, re, sys, datetime
-n, jobs, tf, audit, kb = sys.argv[1:6]
+n, jobs, tf, audit, kb, anon = sys.argv[1:7]
 t = open(tf).read()
 def field(name):
     m = re.search(r"\t" + re.escape(name) + r": (.*)", t)
@@ -76,7 +89,7 @@ for line in open(audit, encoding="utf-8"):
             groups = {}
         steps.append("%s=%.2f" % (r["action"], at - prev))
     prev = at
-print("\t".join([n, "1" if jobs == "1" else "all", "%.2f" % secs, str(rss), str(int(kb) // 1024),
+print("\t".join([n, "1" if jobs == "1" else "all", "%.2f" % secs, str(rss), anon, str(int(kb) // 1024),
                  "%d" % (int(kb) * 1024 // int(n))] + steps))
 PY
 	done
@@ -84,17 +97,19 @@ done
 python3 - "$results" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
-print("%-9s %-5s %8s %8s %10s %7s  %s" % ("messages", "cores", "wall s", "RSS MB", "bundle MB", "B/msg",
-                                          "steps (s)"))
+print("%-9s %-5s %8s %8s %8s %10s %7s  %s" % ("messages", "cores", "wall s", "RSS MB", "anon MB",
+                                               "bundle MB", "B/msg", "steps (s)"))
 for r in rows:
-    print("%-9s %-5s %8s %8s %10s %7s  %s" % (r[0], r[1], r[2], r[3], r[4], r[5], " ".join(r[6:])))
+    print("%-9s %-5s %8s %8s %8s %10s %7s  %s" % (r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                                                   " ".join(r[7:])))
 by = {}
 for r in rows:
-    by.setdefault(r[1], []).append((int(r[0]), float(r[2]), int(r[3])))
+    by.setdefault(r[1], []).append((int(r[0]), float(r[2]), int(r[3]), int(r[4])))
 for cores, v in sorted(by.items()):
-    for (n0, s0, m0), (n1, s1, m1) in zip(v, v[1:]):
-        print("cores %s: %d -> %d messages (x%.1f): time x%.2f, peak RSS x%.2f"
-              % (cores, n0, n1, n1 / n0, s1 / s0 if s0 else 0, m1 / m0 if m0 else 0))
+    for (n0, s0, m0, a0), (n1, s1, m1, a1) in zip(v, v[1:]):
+        print("cores %s: %d -> %d messages (x%.1f): time x%.2f, peak RSS x%.2f, peak anonymous x%.2f"
+              % (cores, n0, n1, n1 / n0, s1 / s0 if s0 else 0, m1 / m0 if m0 else 0,
+                 a1 / a0 if a0 else 0))
 PY
 # the report in a browser: the index and the largest conversation page of each size (all cores)
 chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
@@ -111,7 +126,8 @@ if [ -n "$chromium" ] && [ "${BENCH_CASE_BROWSER:-1}" = 1 ]; then
 	done
 fi
 # the largest size in a memory limit (BENCH_CASE_MEMLIMIT_MB, root, a cgroup memory controller):
-# the model in a file past 64 MiB (the default) and in memory; wall time or "killed"
+# the model in a file past 64 MiB and the tables past 8 MiB (the default), and both in memory
+# (WXF_MODEL_SPILL_MB past them); wall time or "killed"
 lim=${BENCH_CASE_MEMLIMIT_MB:-}
 if [ -n "$lim" ]; then
 	n=$(echo $sizes | tr ' ' '\n' | tail -1)
@@ -138,9 +154,9 @@ if [ -n "$lim" ]; then
 			    "$dir/bench-case-$n" > /dev/null 2>&1 || rc=$?
 			end=$(date +%s.%N)
 			case $rc in
-			0) echo "  model in $mode: completed in $(awk "BEGIN { printf \"%.1f\", $end - $start }") s" ;;
-			137) echo "  model in $mode: killed for memory after $(awk "BEGIN { printf \"%.1f\", $end - $start }") s" ;;
-			*) echo "  model in $mode: exit $rc after $(awk "BEGIN { printf \"%.1f\", $end - $start }") s" ;;
+			0) echo "  model and tables in $mode: completed in $(awk "BEGIN { printf \"%.1f\", $end - $start }") s" ;;
+			137) echo "  model and tables in $mode: killed for memory after $(awk "BEGIN { printf \"%.1f\", $end - $start }") s" ;;
+			*) echo "  model and tables in $mode: exit $rc after $(awk "BEGIN { printf \"%.1f\", $end - $start }") s" ;;
 			esac
 			rm -rf "$out"
 		done

@@ -426,11 +426,10 @@ drop_ambiguous(case_run *r, size_t first)
 	r->n_accts = j;
 }
 
-/* How much of an account's model stays in memory before the rest goes to a file the kernel
- * pages (wxf_model_spill): 64 MiB, about 70,000 messages; WXF_MODEL_SPILL_MB sets it (tests:
- * 0 spills from the first byte). */
-static size_t
-case_model_spill_after(void)
+/* WXF_MODEL_SPILL_MB as bytes in *out: 1 if set (tests: 0 spills from the first byte; the
+ * benchmark's "in memory" sets it past the model), else 0. */
+static int
+case_spill_env(size_t *out)
 {
 	const char *e = getenv("WXF_MODEL_SPILL_MB");
 	char *end;
@@ -439,20 +438,32 @@ case_model_spill_after(void)
 	if (e != NULL && *e >= '0' && *e <= '9') {
 		errno = 0;
 		mb = strtoull(e, &end, 10);
-		if (errno == 0 && *end == '\0' && mb <= (SIZE_MAX >> 20))
-			return (size_t)mb << 20;
+		if (errno == 0 && *end == '\0' && mb <= (SIZE_MAX >> 20)) {
+			*out = (size_t)mb << 20;
+			return 1;
+		}
 	}
-	return (size_t)64 << 20;
+	return 0;
+}
+
+/* How much of an account's model stays in memory before the rest goes to a file the kernel
+ * pages (wxf_model_spill): 64 MiB, about 70,000 messages, or WXF_MODEL_SPILL_MB. */
+static size_t
+case_model_spill_after(void)
+{
+	size_t v;
+
+	return case_spill_env(&v) ? v : (size_t)64 << 20;
 }
 
 /* The size from which a table (a map or vector of every message, the writers' events) is the
- * pages of a file too (wxf_table_spill): 8 MiB, or the model's threshold when that is lower. */
+ * pages of a file of its own (wxf_table_spill): 8 MiB, or WXF_MODEL_SPILL_MB, which sets both. */
 static size_t
 case_table_spill_after(void)
 {
-	size_t m = case_model_spill_after();
+	size_t v;
 
-	return m < ((size_t)8 << 20) ? m : (size_t)8 << 20;
+	return case_spill_env(&v) ? v : (size_t)8 << 20;
 }
 
 static int
