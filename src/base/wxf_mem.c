@@ -580,3 +580,56 @@ wxf_table_grow(void **v, size_t *cap, size_t need, size_t elem)
 	*cap = ncap;
 	return WXF_OK;
 }
+
+/* Stable top-down merge sort of a[0..n): halves sorted in place, the left half copied to tmp
+ * (n/2 elements) and merged back, the left element first when equal. */
+static void
+msort_run(unsigned char *a, unsigned char *tmp, size_t n, size_t sz,
+    int (*cmp)(const void *, const void *))
+{
+	size_t h, i, j, k;
+
+	if (n < 2)
+		return;
+	if (n <= 12) {     /* insertion sort; tmp holds the element being placed */
+		for (i = 1; i < n; i++) {
+			for (j = i; j > 0 && cmp(a + (j - 1) * sz, a + i * sz) > 0; j--)
+				;
+			if (j == i)
+				continue;
+			memcpy(tmp, a + i * sz, sz);
+			memmove(a + (j + 1) * sz, a + j * sz, (i - j) * sz);
+			memcpy(a + j * sz, tmp, sz);
+		}
+		return;
+	}
+	h = n / 2;
+	msort_run(a, tmp, h, sz, cmp);
+	msort_run(a + h * sz, tmp, n - h, sz, cmp);
+	if (cmp(a + (h - 1) * sz, a + h * sz) <= 0)
+		return;                    /* already in order */
+	memcpy(tmp, a, h * sz);
+	for (i = 0, j = h, k = 0; i < h && j < n; k++) {
+		if (cmp(tmp + i * sz, a + j * sz) <= 0)
+			memcpy(a + k * sz, tmp + i++ * sz, sz);
+		else
+			memcpy(a + k * sz, a + j++ * sz, sz);
+	}
+	if (i < h)                         /* what is left of the right half is in place */
+		memcpy(a + k * sz, tmp + i * sz, (h - i) * sz);
+}
+
+void
+wxf_table_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	unsigned char *tmp;
+
+	if (n < 2 || size == 0)
+		return;
+	if ((n / 2 + 1) > SIZE_MAX / size || (tmp = wxf_table_alloc((n / 2 + 1) * size)) == NULL) {
+		qsort(base, n, size, cmp);
+		return;
+	}
+	msort_run(base, tmp, n, size, cmp);
+	wxf_table_free(tmp);
+}

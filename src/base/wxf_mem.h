@@ -86,5 +86,10 @@ void *wxf_table_alloc(size_t n);
 int wxf_table_grow(void **v, size_t *cap, size_t need, size_t elem);
 /* Frees a table of wxf_table_alloc or wxf_table_grow; NULL is a no-op. */
 void wxf_table_free(void *p);
+/* Sorts n elements of `size` bytes, stably (a merge sort, as glibc's qsort is while it can
+ * allocate: the same order), with a scratch of n/2 elements that is a table, so that sorting a
+ * table of millions of elements takes no memory a file page cannot stand in for.  Where the
+ * scratch cannot be had, qsort sorts it instead. */
+void wxf_table_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
 #endif

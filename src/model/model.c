@@ -1075,7 +1075,7 @@ void
 wxf_model_sort(wxf_model *m)
 {
 	if (m->n_msgs > 1)
-		qsort(m->msgs, m->n_msgs, sizeof(*m->msgs), msg_cmp);
+		wxf_table_sort(m->msgs, m->n_msgs, sizeof(*m->msgs), msg_cmp);
 	m->sorted = 1;
 }
 

@@ -334,7 +334,7 @@ rpt_ctx_init(rpt_ctx *c, const wxf_report_in *in)
 	for (i = 0; i < c->n_parts; i++)
 		add_part_events(c, &cap, i);
 	if (c->n_ev > 1)
-		qsort(c->ev, c->n_ev, sizeof(*c->ev), ev_cmp);
+		wxf_table_sort(c->ev, c->n_ev, sizeof(*c->ev), ev_cmp);
 	rpt_tags_resolve(c, NULL);
 }
 

@@ -2755,7 +2755,9 @@ build_locs(hctx *h)
 	}
 	if (n == 0)
 		return;
-	h->locs = wxf_xcalloc(n, sizeof(*h->locs));
+	/* a table: file pages past its threshold (wxf_table_spill) */
+	if (n > SIZE_MAX / sizeof(*h->locs) || (h->locs = wxf_table_alloc(n * sizeof(*h->locs))) == NULL)
+		wxf_oom(n);
 	for (p = 0; p < h->n_hp; p++) {
 		for (i = 0; i < h->hp[p].n_convs; i++) {
 			const wxf_conv *cv = h->hp[p].convs[i];
@@ -2793,7 +2795,7 @@ build_locs(hctx *h)
 		}
 	}
 	if (h->n_locs > 1)
-		qsort(h->locs, h->n_locs, sizeof(*h->locs), loc_cmp);
+		wxf_table_sort(h->locs, h->n_locs, sizeof(*h->locs), loc_cmp);
 }
 
 /* The page files of the current account's large conversations. */
@@ -3080,7 +3082,7 @@ html_free(hctx *h)
 {
 	size_t i;
 
-	free(h->locs);
+	wxf_table_free(h->locs);
 	for (i = 0; i < h->n_loc_bases; i++)
 		free(h->loc_bases[i]);
 	free(h->loc_bases);

@@ -457,6 +457,59 @@ test_table_spill(void)
 	rmdir(dir);
 }
 
+struct sort_el {
+	uint32_t key, at;       /* at: the element's place before the sort */
+	char pad[16];           /* an element size that is not a word */
+};
+
+static int
+sort_el_cmp(const void *a, const void *b)
+{
+	const struct sort_el *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static void
+test_table_sort(void)
+{
+	static struct sort_el v[50001];
+	static const size_t ns[] = { 0, 1, 2, 12, 13, 100, 4097, 50001 };
+	uint32_t r = 12345;
+	size_t t, i, bad = 0;
+
+	for (t = 0; t < sizeof(ns) / sizeof(ns[0]); t++) {
+		size_t n = ns[t];
+
+		for (i = 0; i < n; i++) {
+			r = r * 1103515245u + 12345u;
+			v[i].key = (r >> 16) % (n / 3 + 1);   /* many equal keys */
+			v[i].at = (uint32_t)i;
+			memset(v[i].pad, (int)(i & 0x7f), sizeof(v[i].pad));
+		}
+		wxf_table_sort(v, n, sizeof(v[0]), sort_el_cmp);
+		for (i = 0; i < n; i++) {
+			bad += v[i].pad[15] != (char)(v[i].at & 0x7f);   /* moved whole */
+			if (i > 0)     /* in order, and equal keys in their first order (stable) */
+				bad += v[i - 1].key > v[i].key ||
+				    (v[i - 1].key == v[i].key && v[i - 1].at > v[i].at);
+		}
+	}
+	/* already sorted and reversed inputs */
+	for (i = 0; i < 50001; i++)
+		v[i].key = (uint32_t)i, v[i].at = (uint32_t)i;
+	wxf_table_sort(v, 50001, sizeof(v[0]), sort_el_cmp);
+	for (i = 0; i < 50001; i++)
+		bad += v[i].at != i;
+	for (i = 0; i < 50001; i++)
+		v[i].key = (uint32_t)(50000 - i), v[i].at = (uint32_t)i;
+	wxf_table_sort(v, 50001, sizeof(v[0]), sort_el_cmp);
+	for (i = 0; i < 50001; i++)
+		bad += v[i].key != i || v[i].at != 50000 - i;
+	is_int(bad, 0, "table sort: ordered, stable, elements whole (0 to 50,001 elements, with "
+	    "many equal keys; sorted and reversed inputs)");
+}
+
 static void
 test_strmap(void)
 {
@@ -963,6 +1016,7 @@ main(void)
 	test_grow();
 	test_arena_spill();
 	test_table_spill();
+	test_table_sort();
 	test_strmap();
 	test_sniff();
 	test_xml();
