@@ -131,6 +131,23 @@ wxf_xgrow(void **arr, size_t *cap, size_t need, size_t size)
 	*cap = ncap;
 }
 
+/* The capacity of a vector grown from cap (doubling from 16) to hold `need` elements of `elem`
+ * bytes plus `extra` bytes: 0 when elem is 0 or the size overflows. */
+static size_t
+grow_cap(size_t cap, size_t need, size_t elem, size_t extra)
+{
+	size_t ncap = cap ? cap : 16;
+
+	if (elem == 0)
+		return 0;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return 0;
+		ncap *= 2;
+	}
+	return ncap > (SIZE_MAX - extra) / elem ? 0 : ncap;
+}
+
 int
 wxf_grow(void **v, size_t *cap, size_t need, size_t elem)
 {
@@ -139,15 +156,7 @@ wxf_grow(void **v, size_t *cap, size_t need, size_t elem)
 
 	if (need <= *cap)
 		return WXF_OK;
-	if (elem == 0)
-		return WXF_ENOMEM;
-	ncap = *cap ? *cap : 16;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2)
-			return WXF_ENOMEM;
-		ncap *= 2;
-	}
-	if (ncap > SIZE_MAX / elem)
+	if ((ncap = grow_cap(*cap, need, elem, 0)) == 0)
 		return WXF_ENOMEM;
 	nv = realloc(*v, ncap * elem);
 	if (nv == NULL)
@@ -550,15 +559,7 @@ wxf_table_grow(void **v, size_t *cap, size_t need, size_t elem)
 
 	if (need <= *cap)
 		return WXF_OK;
-	if (elem == 0)
-		return WXF_ENOMEM;
-	ncap = *cap ? *cap : 16;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2)
-			return WXF_ENOMEM;
-		ncap *= 2;
-	}
-	if (ncap > (SIZE_MAX - sizeof(*h)) / elem)
+	if ((ncap = grow_cap(*cap, need, elem, sizeof(*h))) == 0)
 		return WXF_ENOMEM;
 	old = *v != NULL ? *cap * elem : 0;
 	h = *v != NULL ? (struct table_hdr *)*v - 1 : NULL;

@@ -24,6 +24,15 @@
 /* Our blocks declare our namespace as their default one: their children are ours. */
 #define NSD " xmlns=\"" WXF_TIMELINE_NS "\""
 
+/* Where the buffer being built is o's (o not NULL), it goes to o's file a megabyte at a time:
+ * called after each element of a list that grows with the evidence. */
+static void
+x_tick(rpt_out *o)
+{
+	if (o != NULL)
+		rpt_out_tick(o);
+}
+
 static void
 x_text(wxf_buf *b, const char *s)
 {
@@ -383,8 +392,7 @@ x_fragments(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 			x_prov(c, &g->prov, b, "      ");
 			x_witnesses(c, g, b);
 			wxf_buf_puts(b, "    </fragment>\n");
-			if (o != NULL)
-				rpt_out_tick(o);
+			x_tick(o);
 		}
 	wxf_buf_puts(b, "  </fragments>\n");
 }
@@ -596,7 +604,8 @@ x_ledger_row(const rpt_ctx *c, const rpt_part *part, const char *el, const wxf_l
 }
 
 static void
-x_ledger(const rpt_ctx *c, const rpt_part *part, const wxf_ledger *l, wxf_buf *b)
+x_ledger(const rpt_ctx *c, const rpt_part *part, const wxf_ledger *l, wxf_buf *b,
+    rpt_out *o)
 {
 	const wxf_ledger_totals *t = &l->totals;
 	size_t i;
@@ -610,14 +619,22 @@ x_ledger(const rpt_ctx *c, const rpt_part *part, const wxf_ledger *l, wxf_buf *b
 		x_text(b, wxf_ledger_defs[i].text);
 		wxf_buf_puts(b, "</definition>\n");
 	}
-	for (i = 0; i < l->n_transfers; i++)
+	for (i = 0; i < l->n_transfers; i++) {
 		x_ledger_row(c, part, "transfer", &l->transfers[i], b);
-	for (i = 0; i < l->n_red_packets; i++)
+		x_tick(o);
+	}
+	for (i = 0; i < l->n_red_packets; i++) {
 		x_ledger_row(c, part, "red_packet", &l->red_packets[i], b);
-	for (i = 0; i < l->n_aa; i++)
+		x_tick(o);
+	}
+	for (i = 0; i < l->n_aa; i++) {
 		x_ledger_row(c, part, "aa", &l->aa[i], b);
-	for (i = 0; i < l->n_receipts; i++)
+		x_tick(o);
+	}
+	for (i = 0; i < l->n_receipts; i++) {
 		x_ledger_row(c, part, "receipt", &l->receipts[i], b);
+		x_tick(o);
+	}
 	wxf_buf_puts(b, "      <totals");
 	if (!t->overflow) {
 		x_transfer_fens(b, t);
@@ -634,7 +651,7 @@ x_ledger(const rpt_ctx *c, const rpt_part *part, const wxf_ledger *l, wxf_buf *b
 /* Indicator hits, one <message> per message with its hits (the analysis orders hits by
  * message, so a message's hits are adjacent). */
 static void
-x_hits(const rpt_ctx *c, const wxf_analysis *an, wxf_buf *b)
+x_hits(const rpt_ctx *c, const wxf_analysis *an, wxf_buf *b, rpt_out *o)
 {
 	size_t i, k, n_msgs = 0;
 	char t[64];
@@ -665,12 +682,13 @@ x_hits(const rpt_ctx *c, const wxf_analysis *an, wxf_buf *b)
 		}
 		x_prov_cited(c, &h0->prov, b, "        ");
 		wxf_buf_puts(b, "      </message>\n");
+		x_tick(o);
 	}
 	wxf_buf_puts(b, "    </indicator_hits>\n");
 }
 
 static void
-x_findings(const rpt_ctx *c, const rpt_part *part, wxf_buf *b)
+x_findings(const rpt_ctx *c, const rpt_part *part, wxf_buf *b, rpt_out *o)
 {
 	const wxf_model *m = part->m;
 	const wxf_analysis *an = part->an;
@@ -708,10 +726,11 @@ x_findings(const rpt_ctx *c, const rpt_part *part, wxf_buf *b)
 			wxf_buf_printf(b, " n_paid=\"%lld\" n_transfers=\"%lld\" messages_from=\"%lld\""
 			    " messages_to=\"%lld\"/>\n", (long long)r->n_paid, (long long)r->n_transfers,
 			    (long long)r->msgs_from, (long long)r->msgs_to);
+			x_tick(o);
 		}
 		wxf_buf_puts(b, "    </ranking>\n");
-		x_ledger(c, part, &an->ledger, b);
-		x_hits(c, an, b);
+		x_ledger(c, part, &an->ledger, b, o);
+		x_hits(c, an, b, o);
 		wxf_buf_printf(b, "    <glossary count=\"%zu\">\n", an->n_glossary);
 		for (i = 0; i < an->n_glossary; i++) {
 			const wxf_gloss_entry *g = &an->glossary[i];
@@ -727,6 +746,7 @@ x_findings(const rpt_ctx *c, const rpt_part *part, wxf_buf *b)
 			wxf_buf_printf(b, " first=\"%s\">", t);
 			x_text(b, g->en);
 			wxf_buf_puts(b, "</term>\n");
+			x_tick(o);
 		}
 		wxf_buf_puts(b, "    </glossary>\n");
 	}
@@ -747,6 +767,7 @@ x_findings(const rpt_ctx *c, const rpt_part *part, wxf_buf *b)
 		wxf_buf_puts(b, ">");
 		x_text(b, a->message);
 		wxf_buf_puts(b, "</anomaly>\n");
+		x_tick(o);
 	}
 	wxf_buf_puts(b, "    </anomalies>\n");
 	if (an != NULL && an->n_notes > 0) {
@@ -899,12 +920,12 @@ rpt_merge_xml(const wxf_report_in *in, const wxf_merge_bundle *bd, size_t nb,
 
 /* The findings of every account, then the limitations of the run. */
 static void
-x_findings_all(const rpt_ctx *c, wxf_buf *b)
+x_findings_all(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 {
 	size_t i;
 
 	for (i = 0; i < c->n_parts; i++)
-		x_findings(c, &c->parts[i], b);
+		x_findings(c, &c->parts[i], b, o);
 	x_xseller(c, b);
 	wxf_buf_puts(b, "  <limitations" NSD ">\n");
 	x_elem(b, "    ", "limitation", "Only the listed evidence was examined; cloud data, other "
@@ -945,8 +966,7 @@ x_tags(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 		wxf_buf_puts(b, ">");
 		x_text(b, r->t->note);
 		wxf_buf_puts(b, "</tag>\n");
-		if (o != NULL)
-			rpt_out_tick(o);
+		x_tick(o);
 	}
 	wxf_buf_puts(b, "  </tags>\n");
 }
@@ -1003,13 +1023,12 @@ rpt_xml_build(const rpt_ctx *c, wxf_buf *b, rpt_out *o)
 		if (e->type == RPT_EV_MESSAGE)
 			x_witnesses(c, e->msg, b);
 		wxf_buf_puts(b, "    </event>\n");
-		if (o != NULL)
-			rpt_out_tick(o);
+		x_tick(o);
 	}
 	wxf_buf_puts(b, "  </events>\n");
 	x_fragments(c, b, o);
 	x_tags(c, b, o);
-	x_findings_all(c, b);
+	x_findings_all(c, b, o);
 	wxf_buf_puts(b, "</dfxml>\n");
 	wxf_buf_free(&s);
 }

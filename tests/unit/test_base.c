@@ -300,14 +300,28 @@ test_grow(void)
 
 /* An arena that spills keeps its chunks, past the threshold, in pages of an unnamed file: the
  * content is what it would be in memory; where no file can be made, memory again, and why. */
+/* Names in dir other than dot files. */
+static size_t
+files_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
 static void
 test_arena_spill(void)
 {
 	char dir[4096], *p[600], *big, *s;
 	wxf_arena *a = wxf_arena_new(), *b = wxf_arena_new();
-	size_t i, bad = 0, n_files = 0;
-	DIR *d;
-	struct dirent *de;
+	size_t i, bad = 0, n_files;
 
 	wxf_fmt(dir, sizeof(dir), "%s/wxf-arena.XXXXXX", wxf_tmpdir());
 	if (a == NULL || b == NULL || mkdtemp(dir) == NULL) {
@@ -348,11 +362,7 @@ test_arena_spill(void)
 	ok(bad == 0 && big != NULL && big[0] == 'a' && big[((size_t)9 << 20) - 1] == 'z' &&
 	    s != NULL && memcmp(s, "wxid_seller\0tail", 17) == 0,
 	    "arena spill: every object holds what was written (memory and file chunks alike)");
-	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL)
-			n_files += de->d_name[0] != '.';
-		closedir(d);
-	}
+	n_files = files_in(dir);
 	is_int(n_files, 0, "arena spill: the file has no name (it goes with the arena)");
 	wxf_arena_free(&a);
 	ok(a == NULL, "arena spill: freed");
@@ -387,11 +397,9 @@ test_table_spill(void)
 {
 	char dir[4096], part[4200];
 	uint32_t *v = NULL, *small;
-	size_t cap = 0, i, bad = 0, n_files = 0;
+	size_t cap = 0, i, bad = 0, n_files;
 	wxf_strmap m = WXF_STRMAP_INIT;
 	static char keys[20000][8];
-	DIR *d;
-	struct dirent *de;
 	int mapped;
 
 	wxf_fmt(dir, sizeof(dir), "%s/wxf-table.XXXXXX", wxf_tmpdir());
@@ -431,11 +439,7 @@ test_table_spill(void)
 		bad += wxf_strmap_get(&m, keys[i]) != keys[i];
 	ok(bad == 0 && wxf_strmap_count(&m) == 20000 && (maps_holding(part) == 2 ||
 	    maps_holding(part) == -1), "table spill: a map in a file finds every key");
-	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL)
-			n_files += de->d_name[0] != '.';
-		closedir(d);
-	}
+	n_files = files_in(dir);
 	is_int(n_files, 0, "table spill: the files have no name (they go with their tables)");
 	wxf_strmap_free(&m);
 	wxf_table_free(v);
