@@ -793,13 +793,74 @@ rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audi
 /* Pending bytes that make a write worth its system call. */
 #define RPT_OUT_CHUNK (1u << 20)
 
+/* The file from here on through the page cache (the file system refused a direct write, or the
+ * tail, which is not a whole number of blocks). */
+static void
+out_buffered(rpt_out *o)
+{
+	int fl = fcntl(o->fd, F_GETFL);
+
+	if (fl >= 0)
+		(void)fcntl(o->fd, F_SETFL, fl & ~O_DIRECT);
+	o->direct = 0;
+}
+
+/* n bytes at the file's end; -1 with errno on a write error. */
+static int
+out_put(rpt_out *o, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(o->fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EINVAL && o->direct) {
+			out_buffered(o);    /* direct I/O refused (nothing written): again, buffered */
+			continue;
+		}
+		if (k <= 0) {
+			if (k == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* n bytes to the file: straight, or through the aligned buffer, a whole one at a time. */
+static int
+out_write(rpt_out *o, const unsigned char *p, size_t n)
+{
+	while (o->direct && n > 0) {
+		size_t k = RPT_OUT_DIRECT - o->dlen < n ? RPT_OUT_DIRECT - o->dlen : n;
+
+		memcpy(o->dbuf + o->dlen, p, k);
+		o->dlen += k;
+		p += k;
+		n -= k;
+		if (o->dlen == RPT_OUT_DIRECT) {
+			if (out_put(o, o->dbuf, o->dlen) != 0)
+				return -1;
+			o->dlen = 0;
+		}
+	}
+	if (o->dlen > 0 && !o->direct) {   /* what the buffer holds goes first */
+		if (out_put(o, o->dbuf, o->dlen) != 0)
+			return -1;
+		o->dlen = 0;
+	}
+	return n > 0 ? out_put(o, p, n) : 0;
+}
+
 static void
 out_flush(rpt_out *o)
 {
 	if (o->b.len == 0)
 		return;
 	if (o->rc == WXF_OK) {
-		if (wxf_write_all(o->fd, o->b.p, o->b.len) != 0)
+		if (out_write(o, (const unsigned char *)o->b.p, o->b.len) != 0)
 			o->rc = wxf_err_set(o->err, WXF_EIO, "%s: write error: %s", o->path,
 			    strerror(errno));
 		else {
@@ -817,6 +878,7 @@ rpt_out_open(rpt_out *o, const char *outdir, const char *rel, struct wxf_log *lo
     wxf_err *err)
 {
 	char *slash;
+	void *al = NULL;
 
 	memset(o, 0, sizeof(*o));
 	wxf_buf_init(&o->b);
@@ -836,7 +898,14 @@ rpt_out_open(rpt_out *o, const char *outdir, const char *rel, struct wxf_log *lo
 	}
 	if ((o->sha = wxf_sha256_new()) == NULL)
 		return o->rc = wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", o->path);
-	o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	/* direct where the file system and the memory allow it, else through the page cache */
+	if (posix_memalign(&al, 4096, RPT_OUT_DIRECT) == 0) {
+		o->dbuf = al;
+		o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_DIRECT, 0666);
+		o->direct = o->fd >= 0;
+	}
+	if (o->fd < 0)
+		o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (o->fd < 0)
 		o->rc = wxf_err_set(err, WXF_EIO, "%s: cannot create: %s", o->path, strerror(errno));
 	return o->rc;
@@ -856,6 +925,12 @@ rpt_out_close(rpt_out *o, wxf_audit *audit)
 	int rc;
 
 	out_flush(o);
+	if (o->fd >= 0 && o->dlen > 0 && o->rc == WXF_OK) {   /* the tail, through the page cache */
+		out_buffered(o);
+		if (out_write(o, NULL, 0) != 0)
+			o->rc = wxf_err_set(o->err, WXF_EIO, "%s: write error: %s", o->path,
+			    strerror(errno));
+	}
 	if (o->log != NULL)
 		wxf_log_progress_end(o->log);
 	if (o->fd >= 0 && close(o->fd) != 0 && o->rc == WXF_OK)
@@ -878,6 +953,7 @@ rpt_out_close(rpt_out *o, wxf_audit *audit)
 	}
 	wxf_sha256_free(o->sha);
 	wxf_buf_free(&o->b);
+	free(o->dbuf);
 	free(o->rel);
 	free(o->path);
 	free(o->label);

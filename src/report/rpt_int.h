@@ -140,11 +140,19 @@ void rpt_html_print(const wxf_report_in *in, const char *outdir, const char *man
  * rpt_out_close writes the rest, closes the file and records it in the audit log as rpt_write
  * does (same size, same hash).  After a write error the file stops growing and close returns
  * the error (WXF_EIO naming the file and the reason, "no space left on device" included).
+ * Where the file system takes it, the file is written with O_DIRECT, RPT_OUT_DIRECT bytes at a
+ * time from an aligned buffer: a bundle of gigabytes then costs the processor little more than
+ * making it (no copy into the page cache, no pages to write back and reclaim later); the tail,
+ * and every write once the file system refuses one, go through the page cache as before.
  */
+#define RPT_OUT_DIRECT ((size_t)2 << 20)
 typedef struct rpt_out {
 	wxf_buf b;
 	char *rel, *path, *label;
 	int fd, rc;
+	int direct;              /* the file is open with O_DIRECT */
+	unsigned char *dbuf;     /* RPT_OUT_DIRECT bytes, 4096-aligned (direct only) */
+	size_t dlen;             /* bytes in dbuf */
 	uint64_t size;
 	struct wxf_sha256 *sha;
 	wxf_err *err;

@@ -16,6 +16,7 @@
 #include "report/report.h"
 #include "report/rpt_int.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,18 @@ test_stream(const char *dir)
 	alog = wxf_path_join(dir, "stream-audit.jsonl");
 	ok(wxf_audit_open(&au, alog, "test", &err) == WXF_OK, "stream: audit log opened");
 	ok(rpt_out_open(&o, dir, "s/t/big.txt", NULL, &err) == WXF_OK, "stream: file created with its folders");
+	{
+		/* O_DIRECT where the folder's file system takes it (an independent probe) */
+		char *probe = wxf_path_join(dir, "probe-direct");
+		int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0600);
+
+		ok((fd >= 0) == (o.direct != 0), "stream: written with O_DIRECT where the file system "
+		    "takes it (%s here)", fd >= 0 ? "taken" : "refused");
+		if (fd >= 0)
+			close(fd);
+		unlink(probe);
+		free(probe);
+	}
 	for (i = 0; i < 150000; i++) {
 		wxf_buf_printf(&o.b, "line %zu \xe4\xb8\xad\n", i);
 		wxf_buf_printf(&want, "line %zu \xe4\xb8\xad\n", i);
@@ -296,6 +309,38 @@ test_stream(const char *dir)
 	free(got);
 	free(path);
 	free(alog);
+	/* a direct write the file system refuses (a buffer out of alignment: EINVAL, nothing
+	 * written): the same bytes again through the page cache, and every later write */
+	ok(rpt_out_open(&o, dir, "refused.txt", NULL, &err) == WXF_OK, "stream: second file opened");
+	if (o.direct) {
+		unsigned char *keep = o.dbuf, *raw = malloc(RPT_OUT_DIRECT + 1);
+
+		o.dbuf = raw + 1;
+		for (i = 0; i < 150000; i++) {
+			wxf_buf_printf(&o.b, "line %zu \xe4\xb8\xad\n", i);
+			rpt_out_tick(&o);
+		}
+		ok(o.direct == 0 && o.dlen == 0, "stream: a refused direct write: the file goes "
+		    "through the page cache from there on");
+		o.dbuf = keep;
+		free(raw);
+	} else {
+		for (i = 0; i < 150000; i++) {
+			wxf_buf_printf(&o.b, "line %zu \xe4\xb8\xad\n", i);
+			rpt_out_tick(&o);
+		}
+		printf("ok %d - # SKIP the file system refuses O_DIRECT at open\n", ++tap_n);
+	}
+	ok(rpt_out_close(&o, NULL) == WXF_OK, "stream: second file closed");
+	path = wxf_path_join(dir, "refused.txt");
+	got = NULL;
+	if (wxf_file_read_small(path, 64u << 20, &got, &got_len, &err) != WXF_OK)
+		got_len = 0;
+	ok(got != NULL && got_len == want.len && memcmp(got, want.p, want.len) == 0,
+	    "stream: after the refusal the file still holds every byte, in order (%zu bytes)",
+	    got_len);
+	free(got);
+	free(path);
 	if (access("/dev/full", W_OK) == 0) {
 		wxf_err_clear(&err);
 		ok(rpt_out_open(&o, "/dev", "full", NULL, &err) == WXF_OK, "stream: /dev/full opened");
