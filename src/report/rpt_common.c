@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -793,29 +794,29 @@ rpt_write(const char *outdir, const char *rel, const wxf_buf *b, wxf_audit *audi
 /* Pending bytes that make a write worth its system call. */
 #define RPT_OUT_CHUNK (1u << 20)
 
-/* The file from here on through the page cache (the file system refused a direct write, or the
- * tail, which is not a whole number of blocks). */
+/* fd from here on through the page cache (the file system refused a direct write, or the tail,
+ * which is not a whole number of blocks); *direct = 0. */
 static void
-out_buffered(rpt_out *o)
+out_buffered(int fd, int *direct)
 {
-	int fl = fcntl(o->fd, F_GETFL);
+	int fl = fcntl(fd, F_GETFL);
 
 	if (fl >= 0)
-		(void)fcntl(o->fd, F_SETFL, fl & ~O_DIRECT);
-	o->direct = 0;
+		(void)fcntl(fd, F_SETFL, fl & ~O_DIRECT);
+	*direct = 0;
 }
 
-/* n bytes at the file's end; -1 with errno on a write error. */
+/* n bytes at fd's end; -1 with errno on a write error.  *direct: fd is open with O_DIRECT. */
 static int
-out_put(rpt_out *o, const unsigned char *p, size_t n)
+out_put(int fd, int *direct, const unsigned char *p, size_t n)
 {
 	while (n > 0) {
-		ssize_t k = write(o->fd, p, n);
+		ssize_t k = write(fd, p, n);
 
 		if (k < 0 && errno == EINTR)
 			continue;
-		if (k < 0 && errno == EINVAL && o->direct) {
-			out_buffered(o);    /* direct I/O refused (nothing written): again, buffered */
+		if (k < 0 && errno == EINVAL && *direct) {
+			out_buffered(fd, direct);  /* direct I/O refused (nothing written): buffered */
 			continue;
 		}
 		if (k <= 0) {
@@ -829,7 +830,169 @@ out_put(rpt_out *o, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* n bytes to the file: straight, or through the aligned buffer, a whole one at a time. */
+/*
+ * The writing thread of a direct file (from its first whole buffer on): while the writer fills
+ * one aligned buffer, the thread writes the other, so that the device's time overlaps the
+ * making of the next megabytes (a direct write returns when the device has the bytes).  One
+ * buffer in flight at a time, in order.
+ */
+struct rpt_out_io {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int fd, direct;           /* the thread's view: O_DIRECT still on */
+	unsigned char *buf;       /* in flight; NULL: idle */
+	size_t len;
+	int err;                  /* errno of a failed write (sticky) */
+	int quit;
+	unsigned char *spare;     /* the aligned buffer the writer takes next */
+};
+
+static void *
+io_run(void *arg)
+{
+	struct rpt_out_io *io = arg;
+
+	pthread_mutex_lock(&io->mu);
+	for (;;) {
+		unsigned char *b;
+		size_t n;
+		int direct, rc, e = 0;
+
+		while (io->buf == NULL && !io->quit)
+			pthread_cond_wait(&io->cv, &io->mu);
+		if (io->buf == NULL)
+			break;
+		b = io->buf;
+		n = io->len;
+		direct = io->direct;
+		pthread_mutex_unlock(&io->mu);
+		rc = io->err != 0 ? 0 : out_put(io->fd, &direct, b, n);
+		if (rc != 0)
+			e = errno != 0 ? errno : EIO;
+		pthread_mutex_lock(&io->mu);
+		io->direct = direct;
+		if (e != 0 && io->err == 0)
+			io->err = e;
+		io->spare = b;
+		io->buf = NULL;
+		pthread_cond_broadcast(&io->cv);
+	}
+	pthread_mutex_unlock(&io->mu);
+	return NULL;
+}
+
+/* Waits until nothing is in flight; takes the thread's view (refusal, error) into o: 0, or -1
+ * with errno. */
+static int
+io_wait(rpt_out *o)
+{
+	struct rpt_out_io *io = o->io;
+	int e;
+
+	if (io == NULL)
+		return 0;
+	pthread_mutex_lock(&io->mu);
+	while (io->buf != NULL)
+		pthread_cond_wait(&io->cv, &io->mu);
+	o->direct = io->direct;
+	e = io->err;
+	pthread_mutex_unlock(&io->mu);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* The thread ends (after what is in flight) and its buffer is freed. */
+static void
+io_end(rpt_out *o)
+{
+	struct rpt_out_io *io = o->io;
+
+	if (io == NULL)
+		return;
+	pthread_mutex_lock(&io->mu);
+	io->quit = 1;
+	pthread_cond_broadcast(&io->cv);
+	pthread_mutex_unlock(&io->mu);
+	pthread_join(io->th, NULL);
+	pthread_cond_destroy(&io->cv);
+	pthread_mutex_destroy(&io->mu);
+	free(io->spare);
+	free(io);
+	o->io = NULL;
+}
+
+/* A thread for o's direct writes, or NULL (then they are made in place). */
+static struct rpt_out_io *
+io_start(rpt_out *o)
+{
+	struct rpt_out_io *io = calloc(1, sizeof(*io));
+	void *al = NULL;
+
+	if (io == NULL)
+		return NULL;
+	if (posix_memalign(&al, 4096, RPT_OUT_DIRECT) != 0) {
+		free(io);
+		return NULL;
+	}
+	io->spare = al;
+	io->fd = o->fd;
+	io->direct = o->direct;
+	if (pthread_mutex_init(&io->mu, NULL) != 0) {
+		free(al);
+		free(io);
+		return NULL;
+	}
+	if (pthread_cond_init(&io->cv, NULL) != 0) {
+		pthread_mutex_destroy(&io->mu);
+		free(al);
+		free(io);
+		return NULL;
+	}
+	if (pthread_create(&io->th, NULL, io_run, io) != 0) {
+		pthread_cond_destroy(&io->cv);
+		pthread_mutex_destroy(&io->mu);
+		free(al);
+		free(io);
+		return NULL;
+	}
+	return io;
+}
+
+/* The full aligned buffer to the file: handed to the writing thread (the writer goes on in
+ * the other buffer), or written in place where there is no thread.  0, or -1 with errno. */
+static int
+out_full(rpt_out *o)
+{
+	struct rpt_out_io *io;
+
+	if (o->io == NULL && !o->no_io)
+		o->no_io = (o->io = io_start(o)) == NULL;
+	if ((io = o->io) == NULL) {
+		if (out_put(o->fd, &o->direct, o->dbuf, o->dlen) != 0)
+			return -1;
+		o->dlen = 0;
+		return 0;
+	}
+	if (io_wait(o) != 0)
+		return -1;
+	if (!o->direct)        /* refused meanwhile: the writer writes from here on */
+		return 0;
+	pthread_mutex_lock(&io->mu);
+	io->buf = o->dbuf;
+	io->len = o->dlen;
+	o->dbuf = io->spare;
+	io->spare = NULL;
+	pthread_cond_broadcast(&io->cv);
+	pthread_mutex_unlock(&io->mu);
+	o->dlen = 0;
+	return 0;
+}
+
+/* n bytes to the file: straight, or through the aligned buffers, a whole one at a time. */
 static int
 out_write(rpt_out *o, const unsigned char *p, size_t n)
 {
@@ -840,18 +1003,17 @@ out_write(rpt_out *o, const unsigned char *p, size_t n)
 		o->dlen += k;
 		p += k;
 		n -= k;
-		if (o->dlen == RPT_OUT_DIRECT) {
-			if (out_put(o, o->dbuf, o->dlen) != 0)
-				return -1;
-			o->dlen = 0;
-		}
+		if (o->dlen == RPT_OUT_DIRECT && out_full(o) != 0)
+			return -1;
 	}
-	if (o->dlen > 0 && !o->direct) {   /* what the buffer holds goes first */
-		if (out_put(o, o->dbuf, o->dlen) != 0)
+	if (!o->direct && io_wait(o) != 0)   /* nothing in flight before the writer writes */
+		return -1;
+	if (o->dlen > 0 && !o->direct) {    /* what the buffer holds goes first */
+		if (out_put(o->fd, &o->direct, o->dbuf, o->dlen) != 0)
 			return -1;
 		o->dlen = 0;
 	}
-	return n > 0 ? out_put(o, p, n) : 0;
+	return n > 0 ? out_put(o->fd, &o->direct, p, n) : 0;
 }
 
 static void
@@ -925,8 +1087,11 @@ rpt_out_close(rpt_out *o, wxf_audit *audit)
 	int rc;
 
 	out_flush(o);
+	if (o->io != NULL && io_wait(o) != 0 && o->rc == WXF_OK)
+		o->rc = wxf_err_set(o->err, WXF_EIO, "%s: write error: %s", o->path, strerror(errno));
+	io_end(o);
 	if (o->fd >= 0 && o->dlen > 0 && o->rc == WXF_OK) {   /* the tail, through the page cache */
-		out_buffered(o);
+		out_buffered(o->fd, &o->direct);
 		if (out_write(o, NULL, 0) != 0)
 			o->rc = wxf_err_set(o->err, WXF_EIO, "%s: write error: %s", o->path,
 			    strerror(errno));

@@ -142,8 +142,9 @@ void rpt_html_print(const wxf_report_in *in, const char *outdir, const char *man
  * the error (WXF_EIO naming the file and the reason, "no space left on device" included).
  * Where the file system takes it, the file is written with O_DIRECT, RPT_OUT_DIRECT bytes at a
  * time from an aligned buffer: a bundle of gigabytes then costs the processor little more than
- * making it (no copy into the page cache, no pages to write back and reclaim later); the tail,
- * and every write once the file system refuses one, go through the page cache as before.
+ * making it (no copy into the page cache, no pages to write back and reclaim later), and a
+ * thread writes each full buffer while the writer fills the other; the tail, and every write
+ * once the file system refuses one, go through the page cache as before.
  */
 #define RPT_OUT_DIRECT ((size_t)2 << 20)
 typedef struct rpt_out {
@@ -153,6 +154,8 @@ typedef struct rpt_out {
 	int direct;              /* the file is open with O_DIRECT */
 	unsigned char *dbuf;     /* RPT_OUT_DIRECT bytes, 4096-aligned (direct only) */
 	size_t dlen;             /* bytes in dbuf */
+	struct rpt_out_io *io;   /* the thread writing the other buffer (rpt_common.c), or NULL */
+	int no_io;               /* it could not be started: writes in place */
 	uint64_t size;
 	struct wxf_sha256 *sha;
 	wxf_err *err;

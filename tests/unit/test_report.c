@@ -17,9 +17,11 @@
 #include "report/rpt_int.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -280,7 +282,7 @@ test_stream(const char *dir)
 		unlink(probe);
 		free(probe);
 	}
-	for (i = 0; i < 150000; i++) {
+	for (i = 0; i < 450000; i++) {   /* ~7.4 MB: three whole direct buffers and a tail */
 		wxf_buf_printf(&o.b, "line %zu \xe4\xb8\xad\n", i);
 		wxf_buf_printf(&want, "line %zu \xe4\xb8\xad\n", i);
 		rpt_out_tick(&o);
@@ -310,13 +312,15 @@ test_stream(const char *dir)
 	free(path);
 	free(alog);
 	/* a direct write the file system refuses (a buffer out of alignment: EINVAL, nothing
-	 * written): the same bytes again through the page cache, and every later write */
+	 * written): the same bytes again through the page cache, and every later write (in
+	 * place: the writing thread makes the same write with the same fallback) */
 	ok(rpt_out_open(&o, dir, "refused.txt", NULL, &err) == WXF_OK, "stream: second file opened");
 	if (o.direct) {
 		unsigned char *keep = o.dbuf, *raw = malloc(RPT_OUT_DIRECT + 1);
 
+		o.no_io = 1;
 		o.dbuf = raw + 1;
-		for (i = 0; i < 150000; i++) {
+		for (i = 0; i < 450000; i++) {
 			wxf_buf_printf(&o.b, "line %zu \xe4\xb8\xad\n", i);
 			rpt_out_tick(&o);
 		}
@@ -325,7 +329,7 @@ test_stream(const char *dir)
 		o.dbuf = keep;
 		free(raw);
 	} else {
-		for (i = 0; i < 150000; i++) {
+		for (i = 0; i < 450000; i++) {
 			wxf_buf_printf(&o.b, "line %zu \xe4\xb8\xad\n", i);
 			rpt_out_tick(&o);
 		}
@@ -341,6 +345,36 @@ test_stream(const char *dir)
 	    got_len);
 	free(got);
 	free(path);
+	/* a write the writing thread makes fails (files limited to 3 MiB: EFBIG in the second
+	 * buffer): close says so, naming the file and the cause */
+	{
+		struct rlimit old_lim, lim;
+		void (*old_sig)(int) = signal(SIGXFSZ, SIG_IGN);
+
+		wxf_err_clear(&err);
+		if (getrlimit(RLIMIT_FSIZE, &old_lim) == 0) {
+			lim = old_lim;
+			lim.rlim_cur = (rlim_t)3 << 20;
+			if (old_lim.rlim_cur != RLIM_INFINITY && old_lim.rlim_cur < lim.rlim_cur)
+				lim.rlim_cur = old_lim.rlim_cur;
+			setrlimit(RLIMIT_FSIZE, &lim);
+			ok(rpt_out_open(&o, dir, "limited.txt", NULL, &err) == WXF_OK,
+			    "stream: a file limited to 3 MiB opened");
+			for (i = 0; i < 450000; i++) {
+				wxf_buf_printf(&o.b, "line %zu \xe4\xb8\xad\n", i);
+				rpt_out_tick(&o);
+			}
+			ok(rpt_out_close(&o, NULL) == WXF_EIO && strstr(err.msg, "limited.txt") != NULL &&
+			    strstr(err.msg, "File too large") != NULL,
+			    "stream: a failed write is an I/O error naming the file and the cause (%s)",
+			    err.msg);
+			setrlimit(RLIMIT_FSIZE, &old_lim);
+		} else {
+			printf("ok %d - # SKIP no file size limit\n", ++tap_n);
+			printf("ok %d - # SKIP no file size limit\n", ++tap_n);
+		}
+		signal(SIGXFSZ, old_sig);
+	}
 	if (access("/dev/full", W_OK) == 0) {
 		wxf_err_clear(&err);
 		ok(rpt_out_open(&o, "/dev", "full", NULL, &err) == WXF_OK, "stream: /dev/full opened");
