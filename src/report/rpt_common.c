@@ -992,10 +992,44 @@ out_full(rpt_out *o)
 	return 0;
 }
 
+/* Once the file holds direct_after bytes: the bytes up to the next 4096-byte boundary through
+ * the page cache, then O_DIRECT from the aligned buffer, where the file system takes it (the
+ * flag set on the open file is the probe: EINVAL where it does not).  *p, *n: what is left. */
+static int
+out_go_direct(rpt_out *o, const unsigned char **p, size_t *n)
+{
+	size_t pad = (size_t)(-o->size & 4095);
+	void *al = NULL;
+	int fl;
+
+	if (pad > 0) {
+		pad = pad < *n ? pad : *n;
+		if (out_put(o->fd, &o->direct, *p, pad) != 0)
+			return -1;
+		*p += pad;
+		*n -= pad;
+		if ((o->size + pad) % 4096 != 0)
+			return 0;                    /* not at a boundary yet: at the next write */
+	}
+	o->no_direct = 1;                        /* tried once, whatever comes of it */
+	if (posix_memalign(&al, 4096, RPT_OUT_DIRECT) != 0)
+		return 0;
+	if ((fl = fcntl(o->fd, F_GETFL)) < 0 || fcntl(o->fd, F_SETFL, fl | O_DIRECT) != 0) {
+		free(al);
+		return 0;
+	}
+	o->dbuf = al;
+	o->direct = 1;
+	return 0;
+}
+
 /* n bytes to the file: straight, or through the aligned buffers, a whole one at a time. */
 static int
 out_write(rpt_out *o, const unsigned char *p, size_t n)
 {
+	if (!o->direct && !o->no_direct && o->size >= o->direct_after && n > 0 &&
+	    out_go_direct(o, &p, &n) != 0)
+		return -1;
 	while (o->direct && n > 0) {
 		size_t k = RPT_OUT_DIRECT - o->dlen < n ? RPT_OUT_DIRECT - o->dlen : n;
 
@@ -1040,7 +1074,6 @@ rpt_out_open(rpt_out *o, const char *outdir, const char *rel, struct wxf_log *lo
     wxf_err *err)
 {
 	char *slash;
-	void *al = NULL;
 
 	memset(o, 0, sizeof(*o));
 	wxf_buf_init(&o->b);
@@ -1060,14 +1093,8 @@ rpt_out_open(rpt_out *o, const char *outdir, const char *rel, struct wxf_log *lo
 	}
 	if ((o->sha = wxf_sha256_new()) == NULL)
 		return o->rc = wxf_err_set(err, WXF_ENOMEM, "%s: out of memory", o->path);
-	/* direct where the file system and the memory allow it, else through the page cache */
-	if (posix_memalign(&al, 4096, RPT_OUT_DIRECT) == 0) {
-		o->dbuf = al;
-		o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_DIRECT, 0666);
-		o->direct = o->fd >= 0;
-	}
-	if (o->fd < 0)
-		o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	o->direct_after = RPT_OUT_DIRECT_AFTER;
+	o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (o->fd < 0)
 		o->rc = wxf_err_set(err, WXF_EIO, "%s: cannot create: %s", o->path, strerror(errno));
 	return o->rc;

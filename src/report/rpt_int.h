@@ -140,13 +140,16 @@ void rpt_html_print(const wxf_report_in *in, const char *outdir, const char *man
  * rpt_out_close writes the rest, closes the file and records it in the audit log as rpt_write
  * does (same size, same hash).  After a write error the file stops growing and close returns
  * the error (WXF_EIO naming the file and the reason, "no space left on device" included).
- * Where the file system takes it, the file is written with O_DIRECT, RPT_OUT_DIRECT bytes at a
- * time from an aligned buffer: a bundle of gigabytes then costs the processor little more than
- * making it (no copy into the page cache, no pages to write back and reclaim later), and a
- * thread writes each full buffer while the writer fills the other; the tail, and every write
- * once the file system refuses one, go through the page cache as before.
+ * Past RPT_OUT_DIRECT_AFTER bytes (a large case's timeline, CSV, JSON-LD), where the file
+ * system takes it, the file goes on with O_DIRECT, RPT_OUT_DIRECT bytes at a time from an
+ * aligned buffer: gigabytes then cost the processor little more than making them (no copy into
+ * the page cache, no pages to write back and reclaim, no stall when dirty pages pile up), and
+ * a thread writes each full buffer while the writer fills the other.  Smaller files, the tail,
+ * and every write once the file system refuses one go through the page cache (a small bundle's
+ * pages are written back after the run, which costs it less than waiting for the device).
  */
 #define RPT_OUT_DIRECT ((size_t)2 << 20)
+#define RPT_OUT_DIRECT_AFTER ((uint64_t)256 << 20)
 typedef struct rpt_out {
 	wxf_buf b;
 	char *rel, *path, *label;
@@ -156,6 +159,8 @@ typedef struct rpt_out {
 	size_t dlen;             /* bytes in dbuf */
 	struct rpt_out_io *io;   /* the thread writing the other buffer (rpt_common.c), or NULL */
 	int no_io;               /* it could not be started: writes in place */
+	int no_direct;           /* direct was tried (or refused): not again */
+	uint64_t direct_after;   /* RPT_OUT_DIRECT_AFTER (tests lower it) */
 	uint64_t size;
 	struct wxf_sha256 *sha;
 	wxf_err *err;
