@@ -45,48 +45,43 @@ display_name(const wxf_model *m, const char *u)
 	return u;
 }
 
-/* A person's running totals, one row per person (not per message): found by name in a map
- * that holds the row's index + 1. */
-typedef struct rk {
-	const char *u;
-	int64_t paid, n_paid, n_tr, from, to, first, last;
-	int ovf;
-} rk;
-
+/* The ranking's rows, one per person (not per message), found by name in a map that holds the
+ * row's index + 1; each is the person's running totals. */
 typedef struct rk_set {
 	wxf_strmap idx;
-	rk *v;
+	wxf_an_rank *v;
 	size_t n, cap;
 } rk_set;
 
-/* Adds one message's or transfer's share (r: u, paid, n_paid, n_tr, from, to, and its time in
- * first) to r->u's row.  The sums are the same in any order (the amounts added are never
- * negative), so the rows do not depend on the order of the model's vectors. */
+/* Adds one message's or transfer's share (r: username, paid_fen, n_paid, n_transfers,
+ * msgs_from, msgs_to, and its time in first_ms) to its person's row.  The sums are the same in
+ * any order (the amounts added are never negative; overflow is sticky), so the rows do not
+ * depend on the order of the model's vectors. */
 static int
-rk_add(rk_set *s, const rk *r)
+rk_add(rk_set *s, const wxf_an_rank *r)
 {
-	uintptr_t at = (uintptr_t)wxf_strmap_get(&s->idx, r->u);
-	rk *row;
+	uintptr_t at = (uintptr_t)wxf_strmap_get(&s->idx, r->username);
+	wxf_an_rank *row;
 
 	if (at == 0) {
 		if (wxf_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) != WXF_OK)
 			return -1;
 		row = &s->v[s->n];
 		memset(row, 0, sizeof(*row));
-		row->u = r->u;
-		row->first = row->last = WXF_TIME_UNKNOWN;
-		if (wxf_strmap_put(&s->idx, row->u, (void *)(uintptr_t)(s->n + 1)) != WXF_OK)
+		row->username = r->username;
+		row->first_ms = row->last_ms = WXF_TIME_UNKNOWN;
+		if (wxf_strmap_put(&s->idx, row->username, (void *)(uintptr_t)(s->n + 1)) != WXF_OK)
 			return -1;
 		s->n++;
 	} else
 		row = &s->v[at - 1];
-	if (an_add(&row->paid, r->paid))
-		row->ovf = 1;
+	if (an_add(&row->paid_fen, r->paid_fen))
+		row->overflow = 1;
 	row->n_paid += r->n_paid;
-	row->n_tr += r->n_tr;
-	row->from += r->from;
-	row->to += r->to;
-	an_minmax(&row->first, &row->last, r->first);
+	row->n_transfers += r->n_transfers;
+	row->msgs_from += r->msgs_from;
+	row->msgs_to += r->msgs_to;
+	an_minmax(&row->first_ms, &row->last_ms, r->first_ms);
 	return 0;
 }
 
@@ -114,36 +109,41 @@ an_build_ranking(an_ctx *c)
 
 	for (size_t i = 0; i < m->n_msgs; i++) {
 		const wxf_msg *msg = m->msgs[i];
-		rk r = { NULL, 0, 0, 0, 0, 0, msg->time_ms, msg->time_ms, 0 };
+		wxf_an_rank r;
 
 		if (!an_counted(msg))
 			continue;
+		memset(&r, 0, sizeof(r));
+		r.first_ms = msg->time_ms;
 		if (msg->sender != NULL && !an_streq(msg->sender, c->owner) &&
 		    an_authored_by(c, msg, msg->sender)) {
-			r.u = msg->sender;
-			r.from = 1;
+			r.username = msg->sender;
+			r.msgs_from = 1;
 		} else if (an_sent_by_owner(c, msg) && an_direct_talker(c, msg->talker)) {
-			r.u = msg->talker;
-			r.to = 1;
+			r.username = msg->talker;
+			r.msgs_to = 1;
 		}
-		if (r.u != NULL && rk_add(&set, &r) < 0)
+		if (r.username != NULL && rk_add(&set, &r) < 0)
 			goto oom;
 	}
 	for (size_t i = 0; i < m->n_payments; i++) {
 		const wxf_payment *p = m->payments[i];
 		an_parties pt;
 		int to = 0;
-		rk r = { NULL, 0, 0, 1, 0, 0, WXF_TIME_UNKNOWN, WXF_TIME_UNKNOWN, 0 };
+		wxf_an_rank r;
 
 		if (p->kind != WXF_PAY_TRANSFER)
 			continue;
+		memset(&r, 0, sizeof(r));
+		r.n_transfers = 1;
+		r.first_ms = WXF_TIME_UNKNOWN;
 		pt = an_transfer_parties(c, p);
-		r.u = an_counterparty(c, p, &pt, &to);
-		if (r.u == NULL)
+		r.username = an_counterparty(c, p, &pt, &to);
+		if (r.username == NULL)
 			continue;
 		if (to && p->final_state == WXF_PST_ACCEPTED && p->amount.known &&
 		    p->amount.fen >= 0) {
-			r.paid = p->amount.fen;
+			r.paid_fen = p->amount.fen;
 			r.n_paid = 1;
 		}
 		if (rk_add(&set, &r) < 0)
@@ -154,19 +154,8 @@ an_build_ranking(an_ctx *c)
 	if (set.n && out == NULL)
 		goto oom;
 	for (size_t i = 0; i < set.n; i++) {
-		const rk *v = &set.v[i];
-		wxf_an_rank r;
+		wxf_an_rank r = set.v[i];
 
-		memset(&r, 0, sizeof(r));
-		r.username = v->u;
-		r.paid_fen = v->paid;
-		r.overflow = v->ovf;
-		r.n_paid = v->n_paid;
-		r.n_transfers = v->n_tr;
-		r.msgs_from = v->from;
-		r.msgs_to = v->to;
-		r.first_ms = v->first;
-		r.last_ms = v->last;
 		r.msgs = r.msgs_from + r.msgs_to;
 		if (an_streq(r.username, c->owner) || !person_like(kind_of(m, r.username)))
 			continue;
