@@ -446,24 +446,17 @@ case_spill_env(size_t *out)
 	return 0;
 }
 
-/* How much of an account's model stays in memory before the rest goes to a file the kernel
- * pages (wxf_model_spill): 64 MiB, about 70,000 messages, or WXF_MODEL_SPILL_MB. */
+/* A spill threshold: WXF_MODEL_SPILL_MB, which sets both, or dflt.  The model: how much of an
+ * account's model stays in memory before the rest goes to a file the kernel pages
+ * (wxf_model_spill; 64 MiB, about 70,000 messages).  The tables: the size from which a map or
+ * vector of every message, or the writers' event list, is a file of its own (wxf_table_spill;
+ * 8 MiB). */
 static size_t
-case_model_spill_after(void)
+case_spill_after(size_t dflt)
 {
 	size_t v;
 
-	return case_spill_env(&v) ? v : (size_t)64 << 20;
-}
-
-/* The size from which a table (a map or vector of every message, the writers' events) is the
- * pages of a file of its own (wxf_table_spill): 8 MiB, or WXF_MODEL_SPILL_MB, which sets both. */
-static size_t
-case_table_spill_after(void)
-{
-	size_t v;
-
-	return case_spill_env(&v) ? v : (size_t)8 << 20;
+	return case_spill_env(&v) ? v : dflt;
 }
 
 static int
@@ -499,7 +492,7 @@ case_accounts_of(case_run *r, const wxf_inventory *inv, const char *sub_work, wx
 		if ((rc = wxf_model_new(&a->m, err)) != WXF_OK)
 			return rc;
 		/* a large account's messages live in a file the kernel pages (bounded memory) */
-		if (wxf_model_spill(a->m, wxf_tmpdir(), case_model_spill_after()) != WXF_OK)
+		if (wxf_model_spill(a->m, wxf_tmpdir(), case_spill_after((size_t)64 << 20)) != WXF_OK)
 			return wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		/* record ids from the evidence's content, not from how its path was spelt: the
 		 * files records can be cited in (databases and their -wal/-journal; everything in a
@@ -1011,7 +1004,7 @@ wxf_case_run(char *const *evidence, size_t n, const wxf_case_opts *o, wxf_case_s
 
 	/* the tables that grow with the messages are file pages past their threshold, as the
 	 * models are (bounded memory) */
-	if (wxf_table_spill(wxf_tmpdir(), case_table_spill_after()) != WXF_OK) {
+	if (wxf_table_spill(wxf_tmpdir(), case_spill_after((size_t)8 << 20)) != WXF_OK) {
 		rc = wxf_err_set(err, WXF_ENOMEM, "out of memory");
 		goto done;
 	}

@@ -830,6 +830,15 @@ out_put(int fd, int *direct, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* An aligned buffer of RPT_OUT_DIRECT bytes for direct writes, or NULL. */
+static unsigned char *
+out_aligned(void)
+{
+	void *al = NULL;
+
+	return posix_memalign(&al, 4096, RPT_OUT_DIRECT) == 0 ? al : NULL;
+}
+
 /*
  * The writing thread of a direct file (from its first whole buffer on): while the writer fills
  * one aligned buffer, the thread writes the other, so that the device's time overlaps the
@@ -930,36 +939,24 @@ static struct rpt_out_io *
 io_start(rpt_out *o)
 {
 	struct rpt_out_io *io = calloc(1, sizeof(*io));
-	void *al = NULL;
+	int stage = 0;              /* what was made: 1 buffer, 2 lock, 3 condition */
 
 	if (io == NULL)
 		return NULL;
-	if (posix_memalign(&al, 4096, RPT_OUT_DIRECT) != 0) {
-		free(io);
-		return NULL;
-	}
-	io->spare = al;
 	io->fd = o->fd;
 	io->direct = o->direct;
-	if (pthread_mutex_init(&io->mu, NULL) != 0) {
-		free(al);
-		free(io);
-		return NULL;
-	}
-	if (pthread_cond_init(&io->cv, NULL) != 0) {
-		pthread_mutex_destroy(&io->mu);
-		free(al);
-		free(io);
-		return NULL;
-	}
-	if (pthread_create(&io->th, NULL, io_run, io) != 0) {
+	if ((io->spare = out_aligned()) != NULL && ++stage &&
+	    pthread_mutex_init(&io->mu, NULL) == 0 && ++stage &&
+	    pthread_cond_init(&io->cv, NULL) == 0 && ++stage &&
+	    pthread_create(&io->th, NULL, io_run, io) == 0)
+		return io;
+	if (stage >= 3)
 		pthread_cond_destroy(&io->cv);
+	if (stage >= 2)
 		pthread_mutex_destroy(&io->mu);
-		free(al);
-		free(io);
-		return NULL;
-	}
-	return io;
+	free(io->spare);
+	free(io);
+	return NULL;
 }
 
 /* The full aligned buffer to the file: handed to the writing thread (the writer goes on in
@@ -999,7 +996,7 @@ static int
 out_go_direct(rpt_out *o, const unsigned char **p, size_t *n)
 {
 	size_t pad = (size_t)(-o->size & 4095);
-	void *al = NULL;
+	unsigned char *al;
 	int fl;
 
 	if (pad > 0) {
@@ -1012,7 +1009,7 @@ out_go_direct(rpt_out *o, const unsigned char **p, size_t *n)
 			return 0;                    /* not at a boundary yet: at the next write */
 	}
 	o->no_direct = 1;                        /* tried once, whatever comes of it */
-	if (posix_memalign(&al, 4096, RPT_OUT_DIRECT) != 0)
+	if ((al = out_aligned()) == NULL)
 		return 0;
 	if ((fl = fcntl(o->fd, F_GETFL)) < 0 || fcntl(o->fd, F_SETFL, fl | O_DIRECT) != 0) {
 		free(al);
